@@ -1,0 +1,64 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make run   - install, migrate, seed the demo clinic, start web + worker + beat
+#   make test  - install, lint, check migrations, run the suite on PostgreSQL+Redis and on SQLite
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The test run on real servers; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smpclinic
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format pytest-postgres pytest-sqlite browser-deps clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Starting the clinic on http://127.0.0.1:8000 (web, worker and beat). Ctrl-C stops all three."
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download
+# cannot be used here.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint browser-deps
+	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) pytest-postgres
+	$(MAKE) pytest-sqlite
+
+# The whole suite on PostgreSQL and Redis.
+pytest-postgres: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The embedded default: SQLite and the file broker. Tests of PostgreSQL- or
+# Redis-only behaviour are deselected (not skipped) here.
+pytest-sqlite: install
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
+	  $(PY) -m pytest -m "not needs_redis and not needs_postgres" $(PYTEST_ARGS)
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,93 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", "Manager"
+    ARTIST = "artist", "SMP artist"
+    FRONT_DESK = "front_desk", "Front desk"
+    CLIENT = "client", "Client"
+
+
+STAFF_ROLES = frozenset({Role.MANAGER, Role.ARTIST, Role.FRONT_DESK})
+# Who may create and edit client records (artists read them).
+CLIENT_EDITOR_ROLES = frozenset({Role.MANAGER, Role.FRONT_DESK})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # People type their email with whatever capitals they like.
+        return self.get(email__iexact=username)
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=email.strip().lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.MANAGER)
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: staff of every role and clients.
+
+    `role` says which screens a person uses; the matching group carries the
+    model permissions the Django admin checks. `is_staff` is Django's flag for
+    the admin and is only ever set for managers.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "admin access",
+        default=False,
+        help_text="Can open the settings admin. Only managers have it.",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["first_name", "last_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def can_edit_clients(self) -> bool:
+        return self.role in CLIENT_EDITOR_ROLES
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER

@@ -1,0 +1,100 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from .models import Client, ContactChannel
+
+OLDEST_AGE_YEARS = 120
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = (
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "preferred_channel",
+            "contact_consent",
+            "referral_source",
+            "notes",
+        )
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+        help_texts = {
+            "phone": "Mobile preferred, for SMS reminders. A number without a country "
+            "code is read as a local one.",
+        }
+        error_messages = {
+            "first_name": {"required": "Enter the client's first name."},
+            "last_name": {"required": "Enter the client's last name."},
+        }
+
+    def __init__(self, *args, submit_label: str = "Save client", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("first_name", css_class="col-md-6"),
+                Column("last_name", css_class="col-md-6"),
+            ),
+            Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
+            Row(
+                Column("date_of_birth", css_class="col-md-4"),
+                Column("preferred_channel", css_class="col-md-4"),
+                Column("referral_source", css_class="col-md-4"),
+            ),
+            Field("contact_consent"),
+            Field("notes"),
+            Submit("save", submit_label),
+        )
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_date_of_birth(self):
+        dob: datetime.date | None = self.cleaned_data["date_of_birth"]
+        if dob is None:
+            return dob
+        today = timezone.localdate()
+        if dob > today:
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if dob.year < today.year - OLDEST_AGE_YEARS:
+            raise forms.ValidationError("Check the year: that would make the client over 120.")
+        return dob
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        phone = cleaned.get("phone")
+        # Only judge missing contact details when the fields themselves were valid.
+        if "email" not in self.errors and "phone" not in self.errors:
+            if not email and not phone:
+                self.add_error("email", "Give an email address or a phone number.")
+                self.add_error("phone", "Give a phone number or an email address.")
+            channel = cleaned.get("preferred_channel")
+            if channel == ContactChannel.SMS and not phone and email:
+                self.add_error("preferred_channel", "SMS needs a phone number.")
+            if channel == ContactChannel.EMAIL and not email and phone:
+                self.add_error("preferred_channel", "Email needs an email address.")
+        return cleaned
+
+    def validate_unique(self):
+        # Duplicate email or phone is checked by clients.services, which answers
+        # with a link to the existing record; the model's generic constraint
+        # messages would only repeat it less helpfully.
+        pass

@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .search import search_text_for
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+
+
+class ReferralSource(models.TextChoices):
+    SEARCH = "search", "Search engine"
+    SOCIAL = "social", "Social media"
+    FRIEND = "friend", "Friend or family"
+    REFERRAL = "referral", "Doctor or another clinic"
+    ADVERT = "advert", "Advert"
+    WALK_IN = "walk_in", "Walked past the clinic"
+    OTHER = "other", "Other"
+
+
+class Client(models.Model):
+    """A person the clinic treats or has talked to.
+
+    A client may or may not have a sign-in (`user`); the record exists either
+    way, from the first phone call on.
+    """
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    phone = PhoneNumberField(blank=True)
+    preferred_channel = models.CharField(
+        "preferred contact",
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.EMAIL,
+    )
+    contact_consent = models.BooleanField(
+        "agrees to be contacted",
+        default=False,
+        help_text="Reminders and follow-ups are only sent with this consent.",
+    )
+    referral_source = models.CharField(
+        "how they heard of us", max_length=20, choices=ReferralSource.choices, blank=True
+    )
+    notes = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client_record",
+    )
+    # Lower-cased names, email and phone digits in one column, so a search is
+    # one LIKE per typed word (backed by a trigram index on PostgreSQL).
+    search_text = models.CharField(max_length=600, editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="client_name_order"),
+            models.Index(fields=["-created_at"], name="client_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="client_email_unique",
+                violation_error_message="Another client already has this email address.",
+            ),
+            models.UniqueConstraint(
+                "phone",
+                condition=~Q(phone=""),
+                name="client_phone_unique",
+                violation_error_message="Another client already has this phone number.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="client_has_email_or_phone",
+                violation_error_message="Give an email address or a phone number.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text_for(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            phone=self.phone,
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clients:detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -1,0 +1,41 @@
+"""Reads of client records, shaped for the screens that use them."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Client
+from .search import search_terms
+
+
+def client_search(*, query: str = "") -> QuerySet[Client]:
+    """Clients whose name, email or phone contain every term typed, by name."""
+    qs = Client.objects.only(
+        "id", "first_name", "last_name", "email", "phone", "date_of_birth", "created_at"
+    )
+    for term in search_terms(query):
+        qs = qs.filter(search_text__contains=term)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def client_duplicates(*, email: str, phone, exclude_pk: int | None = None) -> dict[str, Client]:
+    """The existing clients that already use this email or this phone number."""
+    if not email and not phone:
+        return {}
+    conditions = Q()
+    if email:
+        conditions |= Q(email__iexact=email.strip())
+    if phone:
+        conditions |= Q(phone=phone)
+    matches = Client.objects.filter(conditions)
+    if exclude_pk is not None:
+        matches = matches.exclude(pk=exclude_pk)
+    found: dict[str, Client] = {}
+    for client in matches[:2]:
+        if email and client.email.lower() == email.strip().lower():
+            found.setdefault("email", client)
+        if phone and client.phone == phone:
+            found.setdefault("phone", client)
+    return found
+
+
+def clients_added_recently(*, limit: int = 5) -> list[Client]:
+    return list(Client.objects.order_by("-created_at", "-id")[:limit])

@@ -1,0 +1,77 @@
+"""Writes to client records. Views, the admin, commands and later the API call these."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.html import format_html
+
+from .models import Client
+from .selectors import client_duplicates
+
+CLIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "preferred_channel",
+    "contact_consent",
+    "referral_source",
+    "notes",
+)
+
+
+def _duplicate_error(duplicates: dict[str, Client]) -> ValidationError:
+    labels = {"email": "email address", "phone": "phone number"}
+    return ValidationError(
+        {
+            field: format_html(
+                'Another client already has this {}: <a href="{}">{}</a>. '
+                "Open their record instead of creating a second one.",
+                labels[field],
+                existing.get_absolute_url(),
+                existing.full_name,
+            )
+            for field, existing in duplicates.items()
+        }
+    )
+
+
+def _save_unique(client: Client) -> Client:
+    """Save, turning a duplicate email or phone into a field error.
+
+    The check before saving gives the friendly message; the database's unique
+    constraints catch two front-desk staff saving the same person at once.
+    """
+    duplicates = client_duplicates(email=client.email, phone=client.phone, exclude_pk=client.pk)
+    if duplicates:
+        raise _duplicate_error(duplicates)
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError:
+        duplicates = client_duplicates(email=client.email, phone=client.phone, exclude_pk=client.pk)
+        if duplicates:
+            raise _duplicate_error(duplicates) from None
+        raise
+    return client
+
+
+def client_create(*, created_by=None, **fields) -> Client:
+    """Create a client record; raises ValidationError on a duplicate email or phone."""
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown client fields: {sorted(unknown)}")
+    client = Client(created_by=created_by, **fields)
+    client.email = (client.email or "").strip().lower()
+    return _save_unique(client)
+
+
+def client_update(*, client: Client, **fields) -> Client:
+    """Change a client record; raises ValidationError on a duplicate email or phone."""
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown client fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.email = (client.email or "").strip().lower()
+    return _save_unique(client)

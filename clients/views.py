@@ -1,0 +1,66 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.access import client_editor_required, staff_required
+
+from .forms import ClientForm
+from .models import Client
+from .selectors import client_search
+from .services import client_create, client_update
+
+PAGE_SIZE = 25
+
+
+def _get_client_for_user(user, pk: int) -> Client:
+    """The client record if this staff member may see it, else 404."""
+    return get_object_or_404(Client.objects.select_related("created_by"), pk=pk)
+
+
+@require_safe
+@staff_required
+def client_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    paginator = Paginator(client_search(query=query), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "clients/client_list.html", {"page": page, "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+@client_editor_required
+def client_create_view(request):
+    form = ClientForm(request.POST or None, submit_label="Create client")
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = client_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{client.full_name} was added.")
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@require_safe
+@staff_required
+def client_detail(request, pk: int):
+    client = _get_client_for_user(request.user, pk)
+    return render(request, "clients/client_detail.html", {"client": client})
+
+
+@require_http_methods(["GET", "POST"])
+@client_editor_required
+def client_edit(request, pk: int):
+    client = _get_client_for_user(request.user, pk)
+    form = ClientForm(request.POST or None, instance=client, submit_label="Save changes")
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_update(client=client, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})

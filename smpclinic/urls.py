@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "SMP Clinic settings"
+admin.site.site_title = "SMP Clinic settings"
+admin.site.index_title = "Clinic settings"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("clients/", include("clients.urls")),
+    path("admin/", admin.site.urls),
+]

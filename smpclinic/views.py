@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts.models import Role
+from clients.selectors import clients_added_recently
+
+from .health import broker_status, database_status
+from .selectors import clinic_overview
+
+HOME_TEMPLATES = {
+    Role.MANAGER: "home/manager.html",
+    Role.ARTIST: "home/artist.html",
+    Role.FRONT_DESK: "home/front_desk.html",
+    Role.CLIENT: "home/client.html",
+}
+
+
+@require_safe
+@login_required
+def home(request):
+    """Each role lands on its own page with today's real information."""
+    user = request.user
+    context = {"today": timezone.localdate()}
+    if user.role in (Role.MANAGER, Role.FRONT_DESK, Role.ARTIST):
+        context["recent_clients"] = clients_added_recently(limit=5)
+    if user.role == Role.MANAGER:
+        context["overview"] = clinic_overview()
+    if user.role == Role.CLIENT:
+        context["client"] = getattr(user, "client_record", None)
+    return render(request, HOME_TEMPLATES[Role(user.role)], context)
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """200 when the database and the broker both answer, 503 otherwise."""
+    database = database_status()
+    broker = broker_status()
+    healthy = database.ok and broker.ok
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": {"ok": database.ok, "detail": database.detail},
+            "broker": {"ok": broker.ok, "detail": broker.detail},
+        },
+        status=200 if healthy else 503,
+    )
