@@ -85,7 +85,7 @@ def people(db):
         first_name="Anna",
         last_name="Ashby",
         email="anna@clinic.test",
-        phone="+447700900001",
+        phone="+447911123001",
         created_by=front_desk,
     )
     record_a.user = client_a
@@ -94,7 +94,7 @@ def people(db):
         first_name="Ben",
         last_name="Barker",
         email="ben@clinic.test",
-        phone="+447700900002",
+        phone="+447911123002",
         created_by=front_desk,
     )
     record_b.user = client_b

@@ -93,8 +93,9 @@ class ClientForm(forms.ModelForm):
                 self.add_error("preferred_channel", "Email needs an email address.")
         return cleaned
 
-    def validate_unique(self):
+    def _get_validation_exclusions(self):
         # Duplicate email or phone is checked by clients.services, which answers
-        # with a link to the existing record; the model's generic constraint
-        # messages would only repeat it less helpfully.
-        pass
+        # on the field with a link to the existing record; the model's generic
+        # constraint messages would only repeat it, less helpfully. The form
+        # fields still check the format of both.
+        return {*super()._get_validation_exclusions(), "email", "phone"}

@@ -3,18 +3,19 @@
 import re
 
 import phonenumbers
+from phonenumber_field.phonenumber import to_python
 
 _PHONE_CHARS = re.compile(r"^[\d\s+().\-]+$")
 
 
 def _phone_digit_forms(phone) -> list[str]:
     """E.164 digits and the national digits, so both 4477… and 077… match."""
+    phone = to_python(phone)
     if not phone:
         return []
-    number = getattr(phone, "national_number", None)
-    e164 = str(phone).lstrip("+")
-    if number is None:
-        return [re.sub(r"\D", "", e164)]
+    if not phone.is_valid():
+        return [re.sub(r"\D", "", str(phone.raw_input or ""))]
+    e164 = phone.as_e164.lstrip("+")
     national = phonenumbers.format_number(phone, phonenumbers.PhoneNumberFormat.NATIONAL)
     return [e164, re.sub(r"\D", "", national)]
 
@@ -27,7 +28,7 @@ def search_text_for(*, first_name: str, last_name: str, email: str, phone) -> st
 def search_terms(query: str) -> list[str]:
     """Turn what was typed into the fragments every match must contain.
 
-    Something that looks like a phone number ("07700 900 123", "+44 7700…") is one
+    Something that looks like a phone number ("07911 123 123", "+44 7700…") is one
     term of digits; anything else is split into words.
     """
     query = (query or "").strip()

@@ -1,0 +1,84 @@
+"""Who may open which page: anonymous people sign in first, roles see only their screens."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = ["clients:list", "clients:create"]
+
+
+def test_it_sends_anonymous_people_to_sign_in_with_next(client):
+    for url in [reverse("home"), reverse("clients:list"), reverse("clients:create")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_it_refuses_staff_pages_to_a_client(people, as_user):
+    browser = as_user(people.client_a)
+    for url in [
+        reverse("clients:list"),
+        reverse("clients:create"),
+        reverse("clients:detail", args=[people.record_a.pk]),
+        reverse("clients:edit", args=[people.record_a.pk]),
+    ]:
+        response = browser.get(url)
+        assert response.status_code == 403, url
+        assert b"not available to you" in response.content
+        # Not even their own name leaks through a staff page.
+        assert b"Ashby" not in response.content
+
+
+def test_it_keeps_the_admin_from_front_desk_and_artists(people, as_user):
+    for user in (people.front_desk, people.artist, people.client_a):
+        browser = as_user(user)
+        response = browser.get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        response = browser.get(reverse("admin:clients_client_changelist"))
+        assert response.status_code == 302
+
+
+def test_it_opens_the_admin_to_the_manager(people, as_user):
+    browser = as_user(people.manager)
+    response = browser.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert b"Clinic settings" in response.content
+    response = browser.get(reverse("admin:clients_client_changelist"))
+    assert response.status_code == 200
+    assert b"Ashby" in response.content
+
+
+def test_it_lets_artists_read_but_not_edit_clients(people, as_user):
+    browser = as_user(people.artist)
+    response = browser.get(reverse("clients:detail", args=[people.record_a.pk]))
+    assert response.status_code == 200
+    assert b"Anna Ashby" in response.content
+    assert b"Edit details" not in response.content
+    assert browser.get(reverse("clients:create")).status_code == 403
+    response = browser.post(
+        reverse("clients:edit", args=[people.record_a.pk]),
+        {"first_name": "Changed", "last_name": "Ashby", "email": "anna@clinic.test"},
+    )
+    assert response.status_code == 403
+    people.record_a.refresh_from_db()
+    assert people.record_a.first_name == "Anna"
+
+
+@pytest.mark.parametrize(
+    ("role", "visible", "hidden"),
+    [
+        ("front_desk", ["Clients", "New client"], ["Settings"]),
+        ("artist", ["Clients"], ["New client", "Settings"]),
+        ("manager", ["Clients", "New client", "Settings"], []),
+        ("client_a", [], ["Clients", "New client", "Settings"]),
+    ],
+)
+def test_it_shows_each_role_only_the_menu_it_may_use(people, as_user, role, visible, hidden):
+    response = as_user(getattr(people, role)).get(reverse("home"))
+    menu = response.content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+    for label in visible:
+        assert f">{label}</a>" in menu
+    for label in hidden:
+        assert f">{label}</a>" not in menu
