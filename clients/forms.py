@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from .models import Client, ContactChannel
+from .services import duplicate_contact_error
 
 OLDEST_AGE_YEARS = 120
 
@@ -91,6 +92,15 @@ class ClientForm(forms.ModelForm):
                 self.add_error("preferred_channel", "SMS needs a phone number.")
             if channel == ContactChannel.EMAIL and not email and phone:
                 self.add_error("preferred_channel", "Email needs an email address.")
+        # Say so at once if these contact details belong to someone else,
+        # even while other fields still need fixing.
+        duplicate = duplicate_contact_error(
+            email=email if "email" not in self.errors else "",
+            phone=phone if "phone" not in self.errors else None,
+            exclude_pk=self.instance.pk,
+        )
+        if duplicate:
+            self.add_error(None, duplicate)
         return cleaned
 
     def _get_validation_exclusions(self):

@@ -20,6 +20,18 @@ CLIENT_FIELDS = (
 )
 
 
+def duplicate_contact_error(
+    *, email: str, phone, exclude_pk: int | None = None
+) -> ValidationError | None:
+    """The field errors for an email or phone another client already uses, if any.
+
+    Forms call this to warn early (even while other fields still need fixing);
+    `client_create` and `client_update` call it again before saving.
+    """
+    duplicates = client_duplicates(email=email, phone=phone, exclude_pk=exclude_pk)
+    return _duplicate_error(duplicates) if duplicates else None
+
+
 def _duplicate_error(duplicates: dict[str, Client]) -> ValidationError:
     labels = {"email": "email address", "phone": "phone number"}
     return ValidationError(
@@ -42,9 +54,9 @@ def _save_unique(client: Client) -> Client:
     The check before saving gives the friendly message; the database's unique
     constraints catch two front-desk staff saving the same person at once.
     """
-    duplicates = client_duplicates(email=client.email, phone=client.phone, exclude_pk=client.pk)
-    if duplicates:
-        raise _duplicate_error(duplicates)
+    error = duplicate_contact_error(email=client.email, phone=client.phone, exclude_pk=client.pk)
+    if error:
+        raise error
     try:
         with transaction.atomic():
             client.save()

@@ -176,8 +176,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # REDIS_URL (or CELERY_BROKER_URL) moves the broker onto Redis. Without it the
 # broker is a folder of files: nothing to install, fine for one machine.
 BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env.str(
-    "CELERY_BROKER_URL", default=env.str("REDIS_URL", default="filesystem://")
+CELERY_BROKER_URL = (
+    env.str("CELERY_BROKER_URL", default="") or env.str("REDIS_URL", default="") or "filesystem://"
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed", "control"):

@@ -141,3 +141,13 @@ def test_it_refuses_wrong_methods(people, as_user):
     browser = as_user(people.front_desk)
     assert browser.put(URL).status_code == 405
     assert browser.delete(URL).status_code == 405
+
+
+def test_a_duplicate_is_reported_even_while_other_fields_need_fixing(people, as_user):
+    response = as_user(people.front_desk).post(
+        URL, valid_form(email="anna@clinic.test", last_name="", date_of_birth="2999-01-01")
+    )
+    assert field_errors(response, "last_name") == ["Enter the client's last name."]
+    [error] = field_errors(response, "email")
+    assert "Another client already has this email address" in error
+    assert Client.objects.count() == 2

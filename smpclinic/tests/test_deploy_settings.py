@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "ALLOWED_HOSTS"}}
+    # A clean environment, as a server would have: nothing the test run set itself.
+    dropped = {"DEBUG", "ALLOWED_HOSTS", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
@@ -43,16 +45,7 @@ def test_production_mode_passes_check_deploy_with_no_warnings():
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
-    env = {"DJANGO_ENV": "production", "ALLOWED_HOSTS": "clinic.example.com"}
-    stripped = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env={**stripped, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="clinic.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
