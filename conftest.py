@@ -13,6 +13,7 @@ from clients.services import client_create
 PASSWORD = "a-long-test-passphrase"
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected what it deselects
 def pytest_collection_modifyitems(config, items):
     """Tests that need Redis never skip quietly.
 
