@@ -22,6 +22,7 @@ ROLE_PERMISSIONS = {
         Role.FRONT_DESK: ("view", "add", "change"),
         Role.ARTIST: ("view",),
     },
+    "scheduling": {Role.MANAGER: ("view", "add", "change", "delete")},
 }
 
 

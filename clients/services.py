@@ -87,3 +87,47 @@ def client_update(*, client: Client, **fields) -> Client:
         setattr(client, name, value)
     client.email = (client.email or "").strip().lower()
     return _save_unique(client)
+
+
+@transaction.atomic
+def client_for_online_booking(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone,
+    contact_consent: bool = False,
+) -> Client:
+    """The client a booking made by a member of the public belongs to.
+
+    Someone who is already a client (same email, else same phone) gets the
+    booking on their existing record, and their record's details are not
+    changed by what a web form said; a newcomer gets a new record. The caller
+    answers the same either way, so the form never reveals who is a client.
+    """
+    email = (email or "").strip().lower()
+    existing = client_duplicates(email=email, phone=phone)
+    client = existing.get("email") or existing.get("phone")
+    if client is not None:
+        changed = []
+        # Fill in a missing way to reach them, if nobody else uses it.
+        if not client.email and email and "email" not in existing:
+            client.email = email
+            changed.append("email")
+        if not client.phone and phone and "phone" not in existing:
+            client.phone = phone
+            changed.append("phone")
+        if contact_consent and not client.contact_consent:
+            client.contact_consent = True
+            changed.append("contact_consent")
+        if changed:
+            _save_unique(client)
+        return client
+    return client_create(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+        phone=phone or "",
+        contact_consent=contact_consent,
+        preferred_channel="email" if email else "sms",
+    )

@@ -50,9 +50,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "smpclinic",
     "accounts",
     "clients",
+    "scheduling",
     "consultations",
     "sessions_app",
     "aftercare",
@@ -200,6 +204,51 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How long /healthz waits for the broker before calling it down.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
+
+# --- Cache (rate limits, throttling) -------------------------------------------
+# Shared by every process: Redis when there is one, else files under var/.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if (_redis_url := env.str("REDIS_URL", default=""))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+
+# --- Booking limits (per client IP) ------------------------------------------------
+# Format: <count>/<period> with period s, m, h or d.
+BOOKING_RATE_LIMIT = env.str("BOOKING_RATE_LIMIT", default="10/h")
+API_ANON_RATE_LIMIT = env.str("API_ANON_RATE_LIMIT", default="120/h")
+API_BOOKING_RATE_LIMIT = env.str("API_BOOKING_RATE_LIMIT", default="10/h")
+API_USER_RATE_LIMIT = env.str("API_USER_RATE_LIMIT", default="2000/h")
+
+# --- API ----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": API_ANON_RATE_LIMIT,
+        "bookings": API_BOOKING_RATE_LIMIT,
+        "user": API_USER_RATE_LIMIT,
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SMP Clinic API",
+    "DESCRIPTION": "Availability and bookings for the clinic's diary.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # --- Security ---------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

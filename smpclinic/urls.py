@@ -12,5 +12,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    path("diary/", include("scheduling.urls")),
+    path("book/", include("scheduling.public_urls")),
+    path("ics/", include("scheduling.ics_urls")),
+    path("api/", include("scheduling.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""The JSON API (namespace "api"), mounted at /api/."""
+
+app_name = "api"
+
+urlpatterns: list = []

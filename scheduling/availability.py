@@ -1,0 +1,372 @@
+"""When can something be booked? One engine for the calendar, online booking and the API.
+
+`Diary.load()` reads everything a date range needs in a fixed number of queries
+(opening hours, closed days, artists and their hours, time off, appointments,
+rooms), whatever the number of days, artists or appointments. `Diary.problem()`
+then says why one proposed time cannot be booked, or None; `free_slots()` offers
+only times for which `problem()` is None, so every offered time can be booked.
+
+All arithmetic is in UTC. Hours are wall-clock times in the clinic's zone and are
+turned into UTC day by day, so a day when the clocks change keeps its 09:00
+opening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Role, User
+
+from .models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentType,
+    ArtistHours,
+    BookingPolicy,
+    BookingSource,
+    ClosedDay,
+    OpeningHours,
+    Room,
+    TimeOff,
+)
+
+UTC = dt.UTC
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    artist_id: int
+    room_id: int | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a time cannot be booked: a code for programs, a sentence for people."""
+
+    code: str
+    message: str
+    field: str = "starts_at"
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_datetime(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """A wall-clock time on a day in the clinic's zone, as an aware UTC datetime."""
+    return dt.datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    out = []
+    for s1, e1 in a:
+        for s2, e2 in b:
+            s, e = max(s1, s2), min(e1, e2)
+            if s < e:
+                out.append((s, e))
+    return sorted(out)
+
+
+class _Busy:
+    """Disjoint, sorted busy intervals with an O(log n) overlap test."""
+
+    def __init__(self, intervals: list[Interval]):
+        merged: list[list[dt.datetime]] = []
+        for s, e in sorted(intervals):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [m[0] for m in merged]
+        self.ends = [m[1] for m in merged]
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and self.ends[i] > start
+
+
+@dataclass
+class Diary:
+    """Everything needed to judge times between `start` and `end` (UTC)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    zone: ZoneInfo
+    opening: dict[int, list[tuple[dt.time, dt.time]]]
+    closed_days: set[dt.date]
+    artists: list[User]
+    artist_hours: dict[int, dict[int, list[tuple[dt.time, dt.time]]]]
+    time_off: dict[int, _Busy]
+    artist_busy: dict[int, _Busy]
+    rooms: list[Room]
+    room_busy: dict[int, _Busy]
+    _windows: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        start: dt.datetime,
+        end: dt.datetime,
+        artist_ids: list[int] | None = None,
+        with_rooms: bool = True,
+        exclude_appointment_id: int | None = None,
+    ) -> Diary:
+        """Read the diary for [start, end) in six queries at most."""
+        zone = clinic_zone()
+        artists_qs = User.objects.filter(role=Role.ARTIST, is_active=True).order_by(
+            "first_name", "last_name", "id"
+        )
+        if artist_ids is not None:
+            artists_qs = artists_qs.filter(pk__in=artist_ids)
+        artists = list(artists_qs)
+        ids = [a.pk for a in artists]
+
+        opening: dict[int, list] = defaultdict(list)
+        for row in OpeningHours.objects.values_list("weekday", "opens", "closes"):
+            opening[row[0]].append((row[1], row[2]))
+
+        # Local dates covering the range (a UTC range can touch two local dates).
+        first_day = start.astimezone(zone).date() - dt.timedelta(days=1)
+        last_day = end.astimezone(zone).date() + dt.timedelta(days=1)
+        closed = set(
+            ClosedDay.objects.filter(date__range=(first_day, last_day)).values_list(
+                "date", flat=True
+            )
+        )
+
+        hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+        for artist_id, weekday, s, e in ArtistHours.objects.filter(artist_id__in=ids).values_list(
+            "artist_id", "weekday", "starts", "ends"
+        ):
+            hours[artist_id][weekday].append((s, e))
+
+        off: dict[int, list[Interval]] = defaultdict(list)
+        for artist_id, s, e in TimeOff.objects.filter(
+            artist_id__in=ids, starts_at__lt=end, ends_at__gt=start
+        ).values_list("artist_id", "starts_at", "ends_at"):
+            off[artist_id].append((s, e))
+
+        rooms = (
+            list(Room.objects.filter(is_active=True).order_by("name", "id")) if with_rooms else []
+        )
+        room_ids = {r.pk for r in rooms}
+
+        # Appointments that started before `start` may still block it: no
+        # appointment is longer than 12 hours plus its buffer.
+        appointments = Appointment.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=end,
+            starts_at__gte=start - dt.timedelta(hours=16),
+            blocked_until__gt=start,
+        )
+        if exclude_appointment_id is not None:
+            appointments = appointments.exclude(pk=exclude_appointment_id)
+        busy: dict[int, list[Interval]] = defaultdict(list)
+        room_busy: dict[int, list[Interval]] = defaultdict(list)
+        for artist_id, room_id, s, b in appointments.values_list(
+            "artist_id", "room_id", "starts_at", "blocked_until"
+        ):
+            busy[artist_id].append((s, b))
+            if room_id is not None and room_id in room_ids:
+                room_busy[room_id].append((s, b))
+
+        return cls(
+            start=start,
+            end=end,
+            zone=zone,
+            opening=dict(opening),
+            closed_days=closed,
+            artists=artists,
+            artist_hours={k: dict(v) for k, v in hours.items()},
+            time_off={k: _Busy(v) for k, v in off.items()},
+            artist_busy={k: _Busy(v) for k, v in busy.items()},
+            rooms=rooms,
+            room_busy={k: _Busy(v) for k, v in room_busy.items()},
+        )
+
+    # --- working windows -------------------------------------------------------
+
+    def windows(self, artist_id: int, day: dt.date) -> list[Interval]:
+        """When the clinic is open and this artist works on a local date, in UTC."""
+        key = (artist_id, day)
+        if key not in self._windows:
+            if day in self.closed_days:
+                result: list[Interval] = []
+            else:
+                weekday = day.weekday()
+                clinic = [
+                    (local_datetime(day, s, self.zone), local_datetime(day, e, self.zone))
+                    for s, e in self.opening.get(weekday, [])
+                ]
+                artist = [
+                    (local_datetime(day, s, self.zone), local_datetime(day, e, self.zone))
+                    for s, e in self.artist_hours.get(artist_id, {}).get(weekday, [])
+                ]
+                result = _intersect(clinic, artist)
+            self._windows[key] = result
+        return self._windows[key]
+
+    def _within_hours(self, artist_id: int, start: dt.datetime, end: dt.datetime) -> bool:
+        day = start.astimezone(self.zone).date()
+        return any(s <= start and end <= e for s, e in self.windows(artist_id, day))
+
+    def free_room(self, start: dt.datetime, block_end: dt.datetime) -> Room | None:
+        for room in self.rooms:
+            busy = self.room_busy.get(room.pk)
+            if busy is None or not busy.overlaps(start, block_end):
+                return room
+        return None
+
+    # --- the rules ---------------------------------------------------------------
+
+    def problem(
+        self,
+        *,
+        artist_id: int,
+        start: dt.datetime,
+        end: dt.datetime,
+        block_end: dt.datetime,
+        needs_room: bool,
+        room: Room | None = None,
+        now: dt.datetime,
+        earliest: dt.datetime,
+        latest: dt.datetime | None = None,
+        outside_hours_allowed: bool = False,
+    ) -> Problem | None:
+        """Why [start, end) (blocking until block_end) cannot be booked, or None."""
+        if start < now:
+            return Problem("past", "That time is in the past.")
+        if start < earliest:
+            local = timezone.localtime(earliest, self.zone)
+            return Problem(
+                "short_notice",
+                f"That is too short notice: the earliest time is {local:%a %d %b %H:%M}.",
+            )
+        if latest is not None and start > latest:
+            return Problem("too_far_ahead", "That is further ahead than bookings are taken.")
+        if not outside_hours_allowed:
+            day = start.astimezone(self.zone).date()
+            if day in self.closed_days:
+                return Problem("closed", "The clinic is closed that day.")
+            if not self._within_hours(artist_id, start, end):
+                return Problem(
+                    "outside_hours",
+                    "That is outside the clinic's opening hours or the artist's working hours.",
+                )
+            off = self.time_off.get(artist_id)
+            if off is not None and off.overlaps(start, end):
+                return Problem("time_off", "The artist is away at that time.", "artist")
+        busy = self.artist_busy.get(artist_id)
+        if busy is not None and busy.overlaps(start, block_end):
+            return Problem(
+                "overlap",
+                "The artist already has an appointment then (clean-up time included).",
+            )
+        if needs_room:
+            if room is not None:
+                room_busy = self.room_busy.get(room.pk)
+                if room_busy is not None and room_busy.overlaps(start, block_end):
+                    return Problem("room_taken", f"{room.name} is already booked then.", "room")
+            elif self.free_room(start, block_end) is None:
+                return Problem("no_room", "No treatment room is free then.", "room")
+        return None
+
+
+def notice_window(
+    *, source: str, now: dt.datetime, policy: BookingPolicy
+) -> tuple[dt.datetime, dt.datetime | None]:
+    """The earliest and latest start a booking from this source may have."""
+    if source == BookingSource.FRONT_DESK:
+        return now + dt.timedelta(minutes=policy.staff_notice_minutes), None
+    return (
+        now + dt.timedelta(hours=policy.online_notice_hours),
+        now + dt.timedelta(days=policy.online_horizon_days),
+    )
+
+
+def _aligned(t: dt.datetime, zone: ZoneInfo, step: int) -> dt.datetime:
+    """The first start at or after t on the clinic's step (e.g. every 15 minutes)."""
+    local = t.astimezone(zone)
+    minutes = local.hour * 60 + local.minute
+    extra = (-minutes) % step
+    if extra == 0 and local.second == 0 and local.microsecond == 0:
+        return t
+    bumped = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=extra or step)
+    return bumped.astimezone(UTC)
+
+
+def free_slots(
+    *,
+    appointment_type: AppointmentType,
+    start_date: dt.date,
+    days: int,
+    artist_id: int | None = None,
+    minutes: int | None = None,
+    source: str = BookingSource.ONLINE,
+    now: dt.datetime | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[Slot]:
+    """Free start times for a type over `days` local dates from `start_date`.
+
+    One artist or all of them. Each slot carries the artist and, for types that
+    need one, the room that would be used.
+    """
+    now = now or timezone.now()
+    policy = BookingPolicy.current()
+    zone = clinic_zone()
+    minutes = minutes or appointment_type.default_minutes
+    length = dt.timedelta(minutes=minutes)
+    block = length + dt.timedelta(minutes=appointment_type.buffer_after_minutes)
+    step = dt.timedelta(minutes=policy.slot_minutes)
+    earliest, latest = notice_window(source=source, now=now, policy=policy)
+
+    range_start = local_datetime(start_date, dt.time(0), zone)
+    range_end = local_datetime(start_date + dt.timedelta(days=days), dt.time(0), zone)
+    diary = Diary.load(
+        start=range_start,
+        end=range_end + dt.timedelta(hours=13),
+        artist_ids=[artist_id] if artist_id is not None else None,
+        with_rooms=appointment_type.needs_room,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    slots: list[Slot] = []
+    for offset in range(days):
+        day = start_date + dt.timedelta(days=offset)
+        for artist in diary.artists:
+            for window_start, window_end in diary.windows(artist.pk, day):
+                start = _aligned(max(window_start, earliest), zone, policy.slot_minutes)
+                while start + length <= window_end:
+                    if latest is not None and start > latest:
+                        break
+                    end = start + length
+                    problem = diary.problem(
+                        artist_id=artist.pk,
+                        start=start,
+                        end=end,
+                        block_end=start + block,
+                        needs_room=appointment_type.needs_room,
+                        now=now,
+                        earliest=earliest,
+                        latest=latest,
+                    )
+                    if problem is None:
+                        room = (
+                            diary.free_room(start, start + block)
+                            if appointment_type.needs_room
+                            else None
+                        )
+                        slots.append(Slot(start, end, artist.pk, room.pk if room else None))
+                    start += step
+    slots.sort(key=lambda s: (s.start, s.artist_id))
+    return slots

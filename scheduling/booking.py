@@ -1,0 +1,353 @@
+"""Booking, moving, cancelling and status changes: the only writes to the diary.
+
+Views, the API, the online booking page, commands and tasks all call these.
+Each is one transaction. The rules (hours, time off, notice, overlaps, rooms)
+come from scheduling.availability, the same code that offers free times.
+
+No double booking: on SQLite the transaction takes the write lock when it
+begins (IMMEDIATE mode), so the check and the insert cannot interleave with
+another booking. On PostgreSQL the check gives the friendly reason and the
+exclusion constraints catch the race the check cannot see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from clients.models import Client
+
+from .availability import Diary, Problem, notice_window
+from .models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentEventKind,
+    AppointmentStatus,
+    AppointmentType,
+    BookingPolicy,
+    BookingSource,
+    Room,
+)
+
+OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_overlap"}
+
+# Which status may follow which. Anything else is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    AppointmentStatus.BOOKED: {
+        AppointmentStatus.CONFIRMED,
+        AppointmentStatus.ARRIVED,
+        AppointmentStatus.CANCELLED,
+        AppointmentStatus.NO_SHOW,
+    },
+    AppointmentStatus.CONFIRMED: {
+        AppointmentStatus.ARRIVED,
+        AppointmentStatus.CANCELLED,
+        AppointmentStatus.NO_SHOW,
+    },
+    AppointmentStatus.ARRIVED: {AppointmentStatus.COMPLETED},
+    # A client marked as a no-show who turns up late after all.
+    AppointmentStatus.NO_SHOW: {AppointmentStatus.ARRIVED},
+    AppointmentStatus.COMPLETED: set(),
+    AppointmentStatus.CANCELLED: set(),
+}
+
+
+class BookingRefused(ValidationError):
+    """A booking or move that breaks a rule; `code` says which, `field` where."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__({problem.field: [ValidationError(problem.message, code=problem.code)]})
+
+    @property
+    def reason(self) -> str:
+        return self.problem.code
+
+    @property
+    def text(self) -> str:
+        return self.problem.message
+
+
+def _refuse(code: str, message: str, field: str = "starts_at"):
+    raise BookingRefused(Problem(code, message, field))
+
+
+def _is_overlap_violation(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    name = getattr(getattr(cause, "diag", None), "constraint_name", None)
+    return name in OVERLAP_CONSTRAINTS
+
+
+def _check_artist(artist: User) -> None:
+    if not artist.is_active or artist.role != Role.ARTIST:
+        _refuse("not_an_artist", "Choose one of the clinic's artists.", "artist")
+
+
+def _check_length(appointment_type: AppointmentType, minutes: int) -> None:
+    if not appointment_type.min_minutes <= minutes <= appointment_type.max_minutes:
+        _refuse(
+            "length",
+            f"A {appointment_type.name.lower()} lasts between {appointment_type.min_minutes} "
+            f"and {appointment_type.max_minutes} minutes.",
+            "minutes",
+        )
+
+
+def _outside_hours_allowed(by: User | None, note: str) -> bool:
+    if not note:
+        return False
+    if by is None or by.role != Role.MANAGER:
+        _refuse(
+            "override_not_allowed",
+            "Only a manager can book outside the usual hours.",
+            "outside_hours_note",
+        )
+    return True
+
+
+def _judge(
+    *,
+    appointment_type: AppointmentType,
+    artist: User,
+    room: Room | None,
+    starts_at: dt.datetime,
+    minutes: int,
+    source: str,
+    by: User | None,
+    outside_hours_note: str,
+    exclude_appointment_id: int | None = None,
+) -> tuple[dt.datetime, dt.datetime, Room | None]:
+    """Check every rule for this time; returns (ends_at, blocked_until, room)."""
+    if timezone.is_naive(starts_at):
+        _refuse("naive_time", "Give the time with its time zone.")
+    _check_artist(artist)
+    _check_length(appointment_type, minutes)
+    if appointment_type.needs_room and room is not None and not room.is_active:
+        _refuse("room_closed", f"{room.name} is not in use.", "room")
+    if not appointment_type.needs_room:
+        room = None
+    now = timezone.now()
+    policy = BookingPolicy.current()
+    earliest, latest = notice_window(source=source, now=now, policy=policy)
+    ends_at = starts_at + dt.timedelta(minutes=minutes)
+    blocked_until = ends_at + dt.timedelta(minutes=appointment_type.buffer_after_minutes)
+    diary = Diary.load(
+        start=starts_at - dt.timedelta(days=1),
+        end=blocked_until + dt.timedelta(days=1),
+        artist_ids=[artist.pk],
+        with_rooms=appointment_type.needs_room,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    problem = diary.problem(
+        artist_id=artist.pk,
+        start=starts_at,
+        end=ends_at,
+        block_end=blocked_until,
+        needs_room=appointment_type.needs_room,
+        room=room,
+        now=now,
+        earliest=earliest,
+        latest=latest,
+        outside_hours_allowed=_outside_hours_allowed(by, outside_hours_note),
+    )
+    if problem is not None:
+        raise BookingRefused(problem)
+    if appointment_type.needs_room and room is None:
+        room = diary.free_room(starts_at, blocked_until)
+    return ends_at, blocked_until, room
+
+
+def _save_or_refuse(appointment: Appointment) -> None:
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if _is_overlap_violation(error):
+            _refuse("overlap", "Someone has just booked that time. Please choose another.")
+        raise
+
+
+def _event(appointment: Appointment, kind: str, by: User | None, **fields) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(appointment=appointment, kind=kind, by=by, **fields)
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    client: Client,
+    appointment_type: AppointmentType,
+    artist: User,
+    starts_at: dt.datetime,
+    minutes: int | None = None,
+    room: Room | None = None,
+    source: str = BookingSource.FRONT_DESK,
+    by: User | None = None,
+    notes: str = "",
+    outside_hours_note: str = "",
+) -> Appointment:
+    """Book an appointment, or raise BookingRefused saying why not."""
+    if not appointment_type.is_active:
+        _refuse("type_inactive", "That kind of appointment is no longer offered.", "type")
+    if source != BookingSource.FRONT_DESK and not appointment_type.online_bookable:
+        _refuse("type_not_online", "That kind of appointment cannot be booked online.", "type")
+    minutes = minutes or appointment_type.default_minutes
+    starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    ends_at, blocked_until, room = _judge(
+        appointment_type=appointment_type,
+        artist=artist,
+        room=room,
+        starts_at=starts_at,
+        minutes=minutes,
+        source=source,
+        by=by,
+        outside_hours_note=outside_hours_note,
+    )
+    policy = BookingPolicy.current()
+    appointment = Appointment(
+        client=client,
+        type=appointment_type,
+        artist=artist,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_until=blocked_until,
+        source=source,
+        booked_by=by,
+        notes=notes,
+        outside_hours_note=outside_hours_note,
+        meeting_link=policy.video_meeting_url if appointment_type.is_video else "",
+    )
+    _save_or_refuse(appointment)
+    _event(
+        appointment,
+        AppointmentEventKind.CREATED,
+        by,
+        to_starts_at=starts_at,
+        to_status=appointment.status,
+        detail=f"Booked ({appointment.get_source_display().lower()})",
+    )
+    return appointment
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("type", "artist", "room", "client")
+        .get(pk=appointment.pk)
+    )
+
+
+@transaction.atomic
+def booking_move(
+    *,
+    appointment: Appointment,
+    starts_at: dt.datetime,
+    artist: User | None = None,
+    room: Room | None = None,
+    minutes: int | None = None,
+    by: User | None = None,
+    source: str = BookingSource.FRONT_DESK,
+    outside_hours_note: str = "",
+) -> Appointment:
+    """Move an appointment to another time (and artist or room)."""
+    current = _locked(appointment)
+    if not current.is_active or current.status in (
+        AppointmentStatus.ARRIVED,
+        AppointmentStatus.COMPLETED,
+    ):
+        _refuse("not_movable", f"A {current.get_status_display().lower()} appointment cannot move.")
+    artist = artist or current.artist
+    minutes = minutes or current.minutes
+    starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    ends_at, blocked_until, room = _judge(
+        appointment_type=current.type,
+        artist=artist,
+        room=room,
+        starts_at=starts_at,
+        minutes=minutes,
+        source=source,
+        by=by,
+        outside_hours_note=outside_hours_note,
+        exclude_appointment_id=current.pk,
+    )
+    before = (current.starts_at, current.artist, current.room)
+    current.starts_at, current.ends_at, current.blocked_until = starts_at, ends_at, blocked_until
+    current.artist, current.room = artist, room
+    if outside_hours_note:
+        current.outside_hours_note = outside_hours_note
+    _save_or_refuse(current)
+    changes = []
+    if before[1] != artist:
+        changes.append(f"artist {before[1]} → {artist}")
+    if before[2] != room:
+        changes.append(f"room {before[2] or '—'} → {room or '—'}")
+    _event(
+        current,
+        AppointmentEventKind.MOVED,
+        by,
+        from_starts_at=before[0],
+        to_starts_at=starts_at,
+        detail="; ".join(changes),
+    )
+    appointment.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def appointment_set_status(
+    *, appointment: Appointment, status: str, by: User | None = None, reason: str = ""
+) -> Appointment:
+    """Change the status along the allowed transitions (see TRANSITIONS)."""
+    current = _locked(appointment)
+    status = AppointmentStatus(status)
+    if status not in TRANSITIONS[current.status]:
+        _refuse(
+            "transition",
+            f"A {current.get_status_display().lower()} appointment cannot become "
+            f"{status.label.lower()}.",
+            "status",
+        )
+    if status == AppointmentStatus.CANCELLED and not reason.strip():
+        _refuse("reason_required", "Say why the appointment is cancelled.", "cancellation_reason")
+    marks_attendance = status in (AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW)
+    if marks_attendance and timezone.localdate(current.starts_at) > timezone.localdate():
+        _refuse(
+            "too_early",
+            f"That appointment is on a later day: it cannot be marked {status.label.lower()} yet.",
+            "status",
+        )
+    before = current.status
+    current.status = status
+    if status == AppointmentStatus.CANCELLED:
+        current.cancellation_reason = reason.strip()[:300]
+    if status == AppointmentStatus.ARRIVED and before == AppointmentStatus.NO_SHOW:
+        # Turning up late: hold the time again (it must still be free).
+        _save_or_refuse(current)
+    else:
+        current.save()
+    _event(
+        current,
+        AppointmentEventKind.CANCELLED
+        if status == AppointmentStatus.CANCELLED
+        else AppointmentEventKind.STATUS,
+        by,
+        from_status=before,
+        to_status=status,
+        detail=reason.strip()[:500],
+    )
+    appointment.refresh_from_db()
+    return current
+
+
+def booking_cancel(*, appointment: Appointment, reason: str, by: User | None = None) -> Appointment:
+    return appointment_set_status(
+        appointment=appointment, status=AppointmentStatus.CANCELLED, by=by, reason=reason
+    )
+
+
+def no_show_count(client: Client) -> int:
+    return Appointment.objects.filter(client=client, status=AppointmentStatus.NO_SHOW).count()

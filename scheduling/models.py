@@ -1,0 +1,368 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class BookingPolicy(models.Model):
+    """The clinic's booking rules; one row, edited by the manager in the admin."""
+
+    slot_minutes = models.PositiveSmallIntegerField(
+        "offer start times every (minutes)",
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+    )
+    online_notice_hours = models.PositiveSmallIntegerField(
+        "minimum notice for online bookings (hours)",
+        default=24,
+        help_text="Clients booking online or through the API cannot book closer than this.",
+    )
+    staff_notice_minutes = models.PositiveSmallIntegerField(
+        "minimum notice for front-desk bookings (minutes)", default=0
+    )
+    online_horizon_days = models.PositiveSmallIntegerField(
+        "how far ahead clients can book online (days)",
+        default=42,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    video_meeting_url = models.URLField(
+        "video call link",
+        blank=True,
+        help_text="The clinic's meeting room (Zoom, Teams, Meet…) given to video consultations.",
+    )
+
+    class Meta:
+        verbose_name = "booking rules"
+        verbose_name_plural = "booking rules"
+
+    def __str__(self):
+        return "Booking rules"
+
+    @classmethod
+    def current(cls) -> "BookingPolicy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class OpeningHours(models.Model):
+    """When the clinic is open on a weekday; several rows make split hours."""
+
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")),
+                name="opening_hours_close_after_open",
+                violation_error_message="Closing time must be after opening time.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class ClosedDay(models.Model):
+    """A date the whole clinic is closed (bank holiday, refit)."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d %b %Y} {self.reason}".strip()
+
+
+class Room(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=True)
+    notes = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArtistHours(models.Model):
+    """When an artist works on a weekday (inside the clinic's opening hours)."""
+
+    artist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="working_hours",
+        limit_choices_to={"role": "artist"},
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ["artist", "weekday", "starts"]
+        verbose_name = "artist working hours"
+        verbose_name_plural = "artist working hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")),
+                name="artist_hours_end_after_start",
+                violation_error_message="End time must be after start time.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.artist} {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class TimeOffKind(models.TextChoices):
+    HOLIDAY = "holiday", "Holiday"
+    BREAK = "break", "Break"
+    TRAINING = "training", "Training"
+    SICK = "sick", "Sick leave"
+    OTHER = "other", "Other"
+
+
+class TimeOff(models.Model):
+    artist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="time_off",
+        limit_choices_to={"role": "artist"},
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=TimeOffKind.choices, default=TimeOffKind.HOLIDAY)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = "time off"
+        verbose_name_plural = "time off"
+        indexes = [models.Index(fields=["artist", "starts_at"], name="timeoff_artist_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="time_off_end_after_start",
+                violation_error_message="Time off must end after it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.artist}: {self.get_kind_display()} from {self.starts_at:%d %b %H:%M}"
+
+
+class AppointmentKind(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    VIDEO_CONSULTATION = "video_consultation", "Video consultation"
+    TREATMENT = "treatment", "Treatment session"
+    CHECK_IN = "check_in", "Fade check-in"
+    TOUCH_UP = "touch_up", "Touch-up"
+
+
+class AppointmentType(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=30, choices=AppointmentKind.choices)
+    default_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(12 * 60)]
+    )
+    min_minutes = models.PositiveSmallIntegerField(
+        help_text="Shortest length staff may book (the treatment plan may set the length).",
+        validators=[MinValueValidator(5), MaxValueValidator(12 * 60)],
+    )
+    max_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(12 * 60)]
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        "clean-up after (minutes)", default=0, validators=[MaxValueValidator(240)]
+    )
+    needs_room = models.BooleanField(default=True)
+    is_video = models.BooleanField(
+        "video call", default=False, help_text="Held by video; the booking carries a meeting link."
+    )
+    online_bookable = models.BooleanField("clients may book online", default=False)
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_minutes__lte=F("default_minutes"))
+                & Q(default_minutes__lte=F("max_minutes")),
+                name="appointment_type_lengths_ordered",
+                violation_error_message="Lengths must satisfy shortest ≤ default ≤ longest.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CONFIRMED = "confirmed", "Confirmed"
+    ARRIVED = "arrived", "Arrived"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+# Appointments that hold their time: the diary refuses anything overlapping them.
+# (A no-show's time has passed and is free for a walk-in.)
+ACTIVE_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.COMPLETED,
+)
+
+
+class BookingSource(models.TextChoices):
+    FRONT_DESK = "front_desk", "Front desk"
+    ONLINE = "online", "Online"
+    API = "api", "API"
+
+
+class Appointment(models.Model):
+    """One booked visit. Times are UTC; `blocked_until` adds the clean-up buffer.
+
+    On PostgreSQL two exclusion constraints (migration 0002) forbid an artist or
+    a room from holding two active appointments whose [starts_at, blocked_until)
+    overlap. Every write goes through scheduling.booking.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="appointments"
+    )
+    type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="+")
+    artist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(editable=False)
+    status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    source = models.CharField(
+        max_length=20, choices=BookingSource.choices, default=BookingSource.FRONT_DESK
+    )
+    cancellation_reason = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    meeting_link = models.URLField(blank=True)
+    outside_hours_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why a manager booked this outside the usual hours.",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["starts_at"], name="appt_starts"),
+            models.Index(fields=["artist", "starts_at"], name="appt_artist_starts"),
+            models.Index(fields=["room", "starts_at"], name="appt_room_starts"),
+            models.Index(fields=["client", "starts_at"], name="appt_client_starts"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")) & Q(blocked_until__gte=F("ends_at")),
+                name="appointment_times_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.type} for {self.client} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self):
+        return reverse("scheduling:appointment_detail", args=[self.pk])
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at) / timedelta(minutes=1))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class AppointmentEventKind(models.TextChoices):
+    CREATED = "created", "Booked"
+    MOVED = "moved", "Moved"
+    STATUS = "status", "Status changed"
+    CANCELLED = "cancelled", "Cancelled"
+    EDITED = "edited", "Details changed"
+
+
+class AppointmentEvent(models.Model):
+    """The history of an appointment: every booking, move and status change."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=AppointmentEventKind.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    from_starts_at = models.DateTimeField(null=True, blank=True)
+    to_starts_at = models.DateTimeField(null=True, blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A private iCal feed of one artist's diary; a new token revokes the old URL."""
+
+    artist = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.artist}"

@@ -1,0 +1,5 @@
+"""Online booking for clients, no sign-in (namespace "booking", mounted at /book/)."""
+
+app_name = "booking"
+
+urlpatterns: list = []
