@@ -32,6 +32,21 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason="REDIS_URL not set"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """PYTEST_DB_SUFFIX keeps test databases of runs side by side on one machine apart."""
+    from django.conf import settings
+
+    suffix = os.environ.get("PYTEST_DB_SUFFIX")
+    if suffix:
+        db = settings.DATABASES["default"]
+        test = db.setdefault("TEST", {})
+        if db["ENGINE"].endswith("sqlite3"):
+            test["NAME"] = str(settings.VAR_DIR / f"test-smpclinic-{suffix}.sqlite3")
+        else:
+            test["NAME"] = f"test_{db['NAME']}_{suffix}"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     # Real hashing costs ~100 ms a user; the hash algorithm is not under test.

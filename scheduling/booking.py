@@ -235,7 +235,7 @@ def booking_create(
 
 def _locked(appointment: Appointment) -> Appointment:
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("type", "artist", "room", "client")
         .get(pk=appointment.pk)
     )

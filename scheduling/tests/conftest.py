@@ -1,0 +1,48 @@
+"""A small clinic diary: two artists working Mon–Sat 09:00–18:00, two rooms."""
+
+import datetime as dt
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from accounts.models import Role
+from accounts.services import user_create
+from scheduling.models import AppointmentType, ArtistHours, OpeningHours, Room
+
+LONDON = ZoneInfo("Europe/London")
+# A Monday well in the future, so nothing here depends on today's date.
+MONDAY = dt.date(2027, 3, 1)
+
+
+def at(day: dt.date, hhmm: str) -> dt.datetime:
+    """A wall-clock time in London as an aware datetime."""
+    hour, minute = map(int, hhmm.split(":"))
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+@pytest.fixture
+def diary(people, settings):
+    settings.TIME_ZONE = "Europe/London"
+    second = user_create(
+        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
+    )
+    for artist in (people.artist, second):
+        ArtistHours.objects.bulk_create(
+            ArtistHours(artist=artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
+            for day in range(6)
+        )
+    # Saturdays close at 14:00 by default; open all day for simpler tests.
+    OpeningHours.objects.filter(weekday=5).update(closes=dt.time(18))
+    return SimpleNamespace(
+        people=people,
+        artist=people.artist,
+        artist2=second,
+        room1=Room.objects.create(name="Room 1"),
+        room2=Room.objects.create(name="Room 2"),
+        consultation=AppointmentType.objects.get(slug="consultation"),
+        video=AppointmentType.objects.get(slug="video-consultation"),
+        treatment=AppointmentType.objects.get(slug="treatment-session"),
+        client=people.record_a,
+        other_client=people.record_b,
+    )
