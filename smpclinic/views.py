@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from clients.selectors import clients_added_recently
+from scheduling.selectors import appointments_on, diary_overview
 
 from .health import broker_status, database_status
 from .selectors import clinic_overview
@@ -27,8 +28,13 @@ def home(request):
     context = {"today": timezone.localdate()}
     if user.role in (Role.MANAGER, Role.FRONT_DESK, Role.ARTIST):
         context["recent_clients"] = clients_added_recently(limit=5)
+        artist_id = user.pk if user.role == Role.ARTIST else None
+        context["todays_appointments"] = list(
+            appointments_on(day=context["today"], artist_id=artist_id)
+        )
     if user.role == Role.MANAGER:
         context["overview"] = clinic_overview()
+        context["diary"] = diary_overview(today=context["today"])
     if user.role == Role.CLIENT:
         context["client"] = getattr(user, "client_record", None)
     return render(request, HOME_TEMPLATES[Role(user.role)], context)

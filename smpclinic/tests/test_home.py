@@ -76,3 +76,78 @@ def test_a_client_without_a_record_is_told_so(people, as_user):
     people.record_a.save()
     html = as_user(people.client_a).get(reverse("home")).content.decode()
     assert "not linked to a client record yet" in html
+
+
+def _appointment_today(people, artist, client, hhmm, status="booked"):
+    import datetime as dt
+
+    from scheduling.availability import clinic_zone, local_datetime
+    from scheduling.models import Appointment, AppointmentType
+
+    hour, minute = map(int, hhmm.split(":"))
+    start = local_datetime(timezone.localdate(), dt.time(hour, minute), clinic_zone())
+    return Appointment.objects.create(
+        client=client,
+        type=AppointmentType.objects.get(slug="consultation"),
+        artist=artist,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=45),
+        blocked_until=start + timedelta(minutes=60),
+        status=status,
+    )
+
+
+def test_front_desk_sees_todays_appointments_for_every_artist(people, as_user):
+    from accounts.models import Role
+    from accounts.services import user_create
+
+    other_artist = user_create(email="alex@clinic.test", first_name="Alex", role=Role.ARTIST)
+    _appointment_today(people, people.artist, people.record_a, "10:00")
+    _appointment_today(people, other_artist, people.record_b, "11:30", status="arrived")
+    _appointment_today(people, other_artist, people.record_b, "15:00", status="cancelled")
+    html = as_user(people.front_desk).get(reverse("home")).content.decode()
+    table = html.split('data-testid="todays-appointments"')[1].split("</table>")[0]
+    assert "10:00–10:45" in table and "Anna Ashby" in table and "Sam" in table
+    assert "11:30–12:15" in table and "Ben Barker" in table and "Arrived" in table
+    assert "15:00" not in table  # cancelled
+
+
+def test_an_artist_sees_only_their_own_day(people, as_user):
+    from accounts.models import Role
+    from accounts.services import user_create
+
+    other_artist = user_create(email="alex@clinic.test", first_name="Alex", role=Role.ARTIST)
+    _appointment_today(people, people.artist, people.record_a, "10:00")
+    _appointment_today(people, other_artist, people.record_b, "11:30")
+    html = as_user(people.artist).get(reverse("home")).content.decode()
+    assert "Your appointments today" in html
+    assert "Anna Ashby" in html.split("Your appointments today")[1].split("</table>")[0]
+    assert "11:30" not in html
+
+
+def test_the_artists_empty_day_says_so(people, as_user):
+    html = as_user(people.artist).get(reverse("home")).content.decode()
+    assert "No appointments today." in html
+
+
+def test_the_manager_sees_the_diary_figures(people, as_user):
+    _appointment_today(people, people.artist, people.record_a, "10:00")
+    _appointment_today(people, people.artist, people.record_b, "12:00", status="cancelled")
+    response = as_user(people.manager).get(reverse("home"))
+    assert response.context["diary"]["today"] == 1
+    assert '<div class="stat" data-stat="appointments-today">1</div>' in response.content.decode()
+
+
+def test_the_front_desk_home_costs_the_same_queries_with_more_appointments(people, as_user):
+    browser = as_user(people.front_desk)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            browser.get(reverse("home"))
+        return len(ctx.captured_queries)
+
+    _appointment_today(people, people.artist, people.record_a, "09:00")
+    before = count()
+    for i, hhmm in enumerate(["10:00", "11:00", "12:00", "13:00", "14:00"]):
+        _appointment_today(people, people.artist, (people.record_a, people.record_b)[i % 2], hhmm)
+    assert count() == before

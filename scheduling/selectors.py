@@ -1,0 +1,56 @@
+"""Reads of the diary shaped for pages: each a fixed number of queries."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .availability import clinic_zone, local_datetime
+from .models import ACTIVE_STATUSES, Appointment, AppointmentStatus
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone = clinic_zone()
+    return local_datetime(day, dt.time(0), zone), local_datetime(
+        day + dt.timedelta(days=1), dt.time(0), zone
+    )
+
+
+def appointments_on(*, day: dt.date, artist_id: int | None = None) -> QuerySet[Appointment]:
+    """A local day's appointments (cancelled ones left out), in time order."""
+    start, end = _day_bounds(day)
+    qs = (
+        Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("client", "type", "artist", "room")
+        .order_by("starts_at", "artist__first_name", "id")
+    )
+    if artist_id is not None:
+        qs = qs.filter(artist_id=artist_id)
+    return qs
+
+
+def diary_overview(*, today: dt.date | None = None) -> dict:
+    """The manager's diary figures for today and the coming week, in one query."""
+    today = today or timezone.localdate()
+    day_start, day_end = _day_bounds(today)
+    week_end = _day_bounds(today + dt.timedelta(days=6))[1]
+    month_start = day_start - dt.timedelta(days=30)
+    figures = Appointment.objects.filter(
+        starts_at__gte=month_start, starts_at__lt=week_end
+    ).aggregate(
+        today=Count(
+            "id",
+            filter=Q(starts_at__gte=day_start, starts_at__lt=day_end)
+            & Q(status__in=ACTIVE_STATUSES),
+        ),
+        next_7_days=Count("id", filter=Q(starts_at__gte=day_start) & Q(status__in=ACTIVE_STATUSES)),
+        no_shows_30_days=Count(
+            "id", filter=Q(starts_at__lt=day_start, status=AppointmentStatus.NO_SHOW)
+        ),
+        booked_online_7_days=Count(
+            "id",
+            filter=Q(starts_at__gte=day_start, source="online") & Q(status__in=ACTIVE_STATUSES),
+        ),
+    )
+    return figures
