@@ -15,6 +15,25 @@ PASSWORD = "a-long-test-passphrase"
 
 @pytest.hookimpl(trylast=True)  # after -m has deselected what it deselects
 def pytest_collection_modifyitems(config, items):
+    _restore_migration_data_after_transactional_tests(items)
+    _never_skip_redis_tests_quietly(items)
+
+
+def _restore_migration_data_after_transactional_tests(items):
+    """Transactional tests (live server, real workers) empty every table when they end,
+    taking the roles, appointment types and opening hours the migrations created
+    with them; serialized rollback puts those back for the tests that follow."""
+    transactional_fixtures = {"live_server", "transactional_db"}
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        if not (kwargs.get("transaction") or transactional_fixtures & set(item.fixturenames)):
+            continue
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+def _never_skip_redis_tests_quietly(items):
     """Tests that need Redis never skip quietly.
 
     The SQLite run deselects them with -m; anywhere else REDIS_URL must be set,

@@ -138,6 +138,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- The clinic -------------------------------------------------------------------
 CLINIC_NAME = env.str("CLINIC_NAME", default="SMP Clinic")
+# How clients reach the clinic; shown on booking pages and in emails.
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="")
+CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="")
+CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="")
 LANGUAGE_CODE = "en-gb"
 # Times are stored in UTC and shown in the clinic's zone.
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="Europe/London")

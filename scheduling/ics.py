@@ -1,0 +1,194 @@
+"""Calendar (.ics) files: one appointment for staff or for its client, and artists' feeds.
+
+Times are written in UTC, so every calendar program shows them in its own
+zone without needing the clinic's. The UID stays the same for an appointment
+all its life and SEQUENCE grows with each move, so a calendar that imported
+the file before replaces the old time instead of adding a second event.
+
+Files never carry a client's email, phone or notes: they end up synced to
+phones and third-party calendar services. Staff files name the client; the
+artists' feeds only give first name and last initial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentEventKind,
+    AppointmentStatus,
+    CalendarFeed,
+    new_feed_token,
+)
+
+PRODID = "-//SMP Clinic//Appointments//EN"
+# What an artist's feed covers: recent history and the diary ahead.
+FEED_PAST = dt.timedelta(days=30)
+FEED_AHEAD = dt.timedelta(days=180)
+
+
+def with_sequence(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    """Appointments with `ics_sequence` (how often each was moved), in the same query."""
+    return appointments.select_related("type", "artist", "room", "client").annotate(
+        ics_sequence=Count("events", filter=Q(events__kind=AppointmentEventKind.MOVED))
+    )
+
+
+def feed_appointments(artist_id: int, *, now: dt.datetime | None = None):
+    """An artist's active appointments from 30 days ago to 180 days ahead (one query)."""
+    now = now or timezone.now()
+    return with_sequence(
+        Appointment.objects.filter(
+            artist_id=artist_id,
+            status__in=ACTIVE_STATUSES,
+            starts_at__gte=now - FEED_PAST,
+            starts_at__lt=now + FEED_AHEAD,
+        )
+    ).order_by("starts_at", "id")
+
+
+def clinic_place() -> str:
+    """Where clinic appointments happen, as a calendar LOCATION."""
+    address = getattr(settings, "CLINIC_ADDRESS", "")
+    return f"{settings.CLINIC_NAME}, {address}" if address else settings.CLINIC_NAME
+
+
+def client_label(appointment: Appointment) -> str:
+    """First name and last initial: enough for an artist's phone, no more."""
+    client = appointment.client
+    initial = f" {client.last_name[:1]}." if client.last_name else ""
+    return f"{client.first_name}{initial}"
+
+
+def _calendar(name: str = "") -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _event(
+    appointment: Appointment,
+    *,
+    host: str,
+    summary: str,
+    location: str,
+    description: str = "",
+    url: str = "",
+) -> Event:
+    event = Event()
+    event.add("uid", f"appointment-{appointment.pk}@{host}")
+    event.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    event.add("dtstart", appointment.starts_at.astimezone(dt.UTC))
+    event.add("dtend", appointment.ends_at.astimezone(dt.UTC))
+    event.add("summary", summary)
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    event.add("sequence", _sequence(appointment))
+    cancelled = appointment.status == AppointmentStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if appointment.updated_at:
+        event.add("last-modified", appointment.updated_at.astimezone(dt.UTC))
+    return event
+
+
+def _sequence(appointment: Appointment) -> int:
+    annotated = getattr(appointment, "ics_sequence", None)
+    if annotated is not None:
+        return annotated
+    return appointment.events.filter(kind=AppointmentEventKind.MOVED).count()
+
+
+def _staff_location(appointment: Appointment) -> str:
+    if appointment.type.is_video:
+        return appointment.meeting_link or "Video call"
+    return str(appointment.room) if appointment.room_id else ""
+
+
+def staff_calendar(appointment: Appointment, *, host: str, url: str = "") -> Calendar:
+    """One appointment as staff see it: type and client's name, room or meeting link."""
+    calendar = _calendar()
+    calendar.add_component(
+        _event(
+            appointment,
+            host=host,
+            summary=f"{appointment.type} – {appointment.client.full_name}",
+            location=_staff_location(appointment),
+            description=f"With {appointment.artist.get_full_name()}. "
+            f"Status: {appointment.get_status_display()}.",
+            url=url,
+        )
+    )
+    return calendar
+
+
+def client_calendar(appointment: Appointment, *, host: str, manage_url: str = "") -> Calendar:
+    """One appointment as its client sees it: no other person's details."""
+    if appointment.type.is_video:
+        location = appointment.meeting_link or "Video call (the clinic sends the link)"
+    else:
+        location = clinic_place()
+    lines = [f"With {appointment.artist.first_name} at {settings.CLINIC_NAME}."]
+    if appointment.type.is_video and appointment.meeting_link:
+        lines.append(f"Join the call: {appointment.meeting_link}")
+    if manage_url:
+        lines.append(f"Change or cancel: {manage_url}")
+    calendar = _calendar()
+    calendar.add_component(
+        _event(
+            appointment,
+            host=host,
+            summary=f"{appointment.type} at {settings.CLINIC_NAME}",
+            location=location,
+            description="\n".join(lines),
+            url=manage_url,
+        )
+    )
+    return calendar
+
+
+def artist_feed_calendar(artist, appointments, *, host: str) -> Calendar:
+    """An artist's diary for their own calendar app; clients as first name + initial."""
+    calendar = _calendar(f"{settings.CLINIC_NAME} – {artist.first_name}'s appointments")
+    # Ask calendar apps to look for changes hourly (many still choose their own pace).
+    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    for appointment in appointments:
+        calendar.add_component(
+            _event(
+                appointment,
+                host=host,
+                summary=f"{appointment.type} – {client_label(appointment)}",
+                location=_staff_location(appointment),
+            )
+        )
+    return calendar
+
+
+def feed_renew(*, artist) -> CalendarFeed:
+    """Give the artist a feed URL; a new token revokes the old URL at once."""
+    feed, created = CalendarFeed.objects.get_or_create(artist=artist)
+    if not created:
+        feed.token = new_feed_token()
+        feed.save(update_fields=["token"])
+    return feed
+
+
+def feed_revoke(*, artist) -> None:
+    """Turn the artist's feed off: the URL stops working."""
+    CalendarFeed.objects.filter(artist=artist).delete()

@@ -1,0 +1,146 @@
+"""Forms of the public booking pages: what a visitor types, turned into domain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row
+from django import forms
+from phonenumber_field.formfields import PhoneNumberField
+
+from .availability import clinic_zone
+
+# How a start time is written in booking addresses: UTC to the minute.
+START_FORMAT = "%Y-%m-%dT%H:%MZ"
+CANCEL_REASON_MAX = 300
+
+
+def format_start(start: dt.datetime) -> str:
+    return start.astimezone(dt.UTC).strftime(START_FORMAT)
+
+
+def parse_start(text: str) -> dt.datetime | None:
+    """An ISO 8601 time as an aware UTC datetime, or None if it is not one.
+
+    A time without an offset is read as the clinic's wall-clock time.
+    """
+    text = (text or "").strip()
+    if not text or len(text) > 40:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # Far outside any diary; also keeps date arithmetic away from year 1 and 9999.
+    if not 2000 <= value.year <= 2999:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=clinic_zone())
+    return value.astimezone(dt.UTC)
+
+
+class BookingDetailsForm(forms.Form):
+    """Who is booking. `website` is a trap for robots: people never see it."""
+
+    start = forms.CharField(widget=forms.HiddenInput)
+    first_name = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Enter your first name."},
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": "Enter your last name."},
+    )
+    email = forms.EmailField(
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="Your confirmation and the link to change or cancel go here.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter a valid email address, like name@example.com.",
+        },
+    )
+    phone = PhoneNumberField(
+        label="Mobile phone",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text="In case we need to reach you about the appointment. "
+        "A number without a country code is read as a local one.",
+        error_messages={"required": "Enter a phone number we can reach you on."},
+    )
+    note = forms.CharField(
+        label="About your hair loss (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        help_text="A few words help your artist prepare: how long, which areas, "
+        "anything you have tried. Up to 1000 characters.",
+    )
+    contact_consent = forms.BooleanField(
+        label="The clinic may contact me about my consultation and treatment "
+        "(reminders and follow-ups).",
+        required=False,
+    )
+    website = forms.CharField(
+        label="Website",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # The template holds the <form> tag and renders the start time itself.
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("first_name", css_class="col-sm-6"),
+                Column("last_name", css_class="col-sm-6"),
+            ),
+            Row(Column("email", css_class="col-sm-6"), Column("phone", css_class="col-sm-6")),
+            Field("note"),
+            Field("contact_consent"),
+            Div("website", css_class="booking-hp", aria_hidden="true"),
+        )
+
+    def clean_start(self) -> dt.datetime:
+        start = parse_start(self.cleaned_data["start"])
+        if start is None:
+            raise forms.ValidationError("Choose one of the free times.")
+        return start
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_note(self) -> str:
+        return self.cleaned_data["note"].strip()
+
+    @property
+    def is_robot(self) -> bool:
+        """Whether the hidden field was filled in, which only robots do."""
+        return bool(self.data.get(self.add_prefix("website"), "").strip())
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Anything you would like to tell us? (optional)",
+        required=False,
+        max_length=CANCEL_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": CANCEL_REASON_MAX}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_reason(self) -> str:
+        return self.cleaned_data["reason"].strip()

@@ -1,0 +1,503 @@
+"""Online booking of a free consultation, and the private link to change or cancel it.
+
+Nobody signs in here. A visitor picks a consultation, a free time and leaves
+their details; the booking is made by scheduling.booking like any other, with
+source "online", so the same rules (notice, horizon, hours, no double booking)
+apply. The pages answer the same whether or not the visitor is already a
+client, so they never reveal who is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from email.utils import parseaddr
+from functools import partial, wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from accounts.models import User
+from clients.services import client_for_online_booking
+
+from .availability import Slot, clinic_zone, free_slots
+from .booking import BookingRefused, booking_cancel, booking_create, booking_move
+from .ics import client_calendar
+from .ics_views import calendar_host
+from .models import Appointment, AppointmentStatus, AppointmentType, BookingPolicy, BookingSource
+from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
+from .tokens import ManageLinkInvalid, appointment_from_manage_token, manage_token_for
+
+logger = logging.getLogger(__name__)
+
+DAYS_PER_PAGE = 7
+CONFIRMED_SALT = "scheduling.booking-confirmed"
+# The thank-you page is for right after booking; the email carries the lasting link.
+CONFIRMED_MAX_AGE = 60 * 60 * 24
+DEFAULT_CANCEL_REASON = "Cancelled by the client online"
+# Appointments a client may still change or cancel through their link.
+CHANGEABLE = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+
+
+def _booking_rate(group, request) -> str:
+    # Read per request, so a changed setting (or a test's override) applies at once.
+    return settings.BOOKING_RATE_LIMIT
+
+
+def clinic_context() -> dict:
+    """Who and where the clinic is, and how to reach it when a visitor cannot go on alone."""
+    return {
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_phone": getattr(settings, "CLINIC_PHONE", ""),
+        # Replies to the clinic's emails go to the sender address, so it reaches the clinic.
+        "clinic_email": getattr(settings, "CLINIC_EMAIL", "")
+        or parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        "clinic_address": getattr(settings, "CLINIC_ADDRESS", ""),
+    }
+
+
+def _online_types():
+    return AppointmentType.objects.filter(online_bookable=True, is_active=True)
+
+
+def _get_online_type(slug: str) -> AppointmentType:
+    return get_object_or_404(_online_types(), slug=slug)
+
+
+def _link_invalid(request):
+    return render(request, "booking/link_invalid.html", clinic_context(), status=404)
+
+
+def _manage_link(view):
+    """Resolve the manage token to its appointment, or show "this link no longer works"."""
+
+    @wraps(view)
+    def wrapped(request, token: str, *args, **kwargs):
+        try:
+            appointment = appointment_from_manage_token(token)
+        except ManageLinkInvalid:
+            return _link_invalid(request)
+        return view(request, appointment, token, *args, **kwargs)
+
+    return wrapped
+
+
+# --- free times ------------------------------------------------------------------------
+
+
+def _group_by_day(slots: list[Slot], url_for=None) -> list[dict]:
+    """Distinct start times per local day (several artists free at 10:00 make one 10:00).
+
+    `url_for(key)` gives the address each time leads to.
+    """
+    zone = clinic_zone()
+    days: dict[dt.date, dict] = {}
+    for slot in slots:
+        local = slot.start.astimezone(zone)
+        day = days.setdefault(local.date(), {"date": local.date(), "times": []})
+        if not day["times"] or day["times"][-1]["start"] != slot.start:
+            key = format_start(slot.start)
+            day["times"].append(
+                {
+                    "start": slot.start,
+                    "local": local,
+                    "key": key,
+                    "url": url_for(key) if url_for else "",
+                }
+            )
+    return list(days.values())
+
+
+def _week(
+    request,
+    appointment_type: AppointmentType,
+    *,
+    url_for,
+    exclude_appointment_id: int | None = None,
+) -> dict:
+    """One page of free times: seven days from ?from= (today at the earliest)."""
+    policy = BookingPolicy.current()
+    today = timezone.localdate()
+    last_day = timezone.localdate(timezone.now() + dt.timedelta(days=policy.online_horizon_days))
+    try:
+        first = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first = today
+    first = min(max(first, today), last_day)
+    slots = free_slots(
+        appointment_type=appointment_type,
+        start_date=first,
+        days=DAYS_PER_PAGE,
+        source=BookingSource.ONLINE,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    following = first + dt.timedelta(days=DAYS_PER_PAGE)
+    return {
+        "days": _group_by_day(slots, url_for),
+        "first_day": first,
+        "last_shown_day": min(following - dt.timedelta(days=1), last_day),
+        "previous_from": max(first - dt.timedelta(days=DAYS_PER_PAGE), today)
+        if first > today
+        else None,
+        "next_from": following if following <= last_day else None,
+    }
+
+
+def _slot_at(
+    appointment_type: AppointmentType,
+    start: dt.datetime,
+    *,
+    exclude_appointment_id: int | None = None,
+    prefer_artist_id: int | None = None,
+) -> Slot | None:
+    """The free slot starting at `start` (preferring one artist), or None if nobody is free."""
+    slots = [
+        slot
+        for slot in free_slots(
+            appointment_type=appointment_type,
+            start_date=timezone.localdate(start, clinic_zone()),
+            days=1,
+            source=BookingSource.ONLINE,
+            exclude_appointment_id=exclude_appointment_id,
+        )
+        if slot.start == start
+    ]
+    preferred = [slot for slot in slots if slot.artist_id == prefer_artist_id]
+    return (preferred or slots or [None])[0]
+
+
+# --- booking -----------------------------------------------------------------------------
+
+
+@require_safe
+def start(request):
+    return render(request, "booking/start.html", {"types": _online_types(), **clinic_context()})
+
+
+@require_safe
+def times(request, type_slug: str):
+    appointment_type = _get_online_type(type_slug)
+    week = _week(
+        request,
+        appointment_type,
+        url_for=lambda key: reverse("booking:details", args=[appointment_type.slug, key]),
+    )
+    return render(
+        request,
+        "booking/times.html",
+        {"appointment_type": appointment_type, **week, **clinic_context()},
+    )
+
+
+def _details_page(
+    request,
+    appointment_type: AppointmentType,
+    form: BookingDetailsForm,
+    start: dt.datetime,
+    *,
+    problem: str = "",
+):
+    """The details form for a free time, or (if it is not free) that day's other times."""
+    zone = clinic_zone()
+    day = timezone.localdate(start, zone)
+    [day_times] = _group_by_day(
+        free_slots(
+            appointment_type=appointment_type,
+            start_date=day,
+            days=1,
+            source=BookingSource.ONLINE,
+        )
+    ) or [{"date": day, "times": []}]
+    is_free = any(t["start"] == start for t in day_times["times"])
+    if not problem and "start" in form.errors:
+        problem = form.errors["start"][0]
+    if not problem and not is_free:
+        problem = (
+            "That time has passed. Please choose another."
+            if start <= timezone.now()
+            else "Sorry, that time is not free. Please choose another."
+        )
+    return render(
+        request,
+        "booking/details.html",
+        {
+            "appointment_type": appointment_type,
+            "form": form,
+            "start": start,
+            "ends": start + dt.timedelta(minutes=appointment_type.default_minutes),
+            "problem": problem,
+            "day": day,
+            "day_times": day_times["times"] if problem else [],
+            "chosen": form["start"].value() if form.is_bound else None,
+            **clinic_context(),
+        },
+    )
+
+
+def _confirmed_url(*, appointment_type: AppointmentType, start: dt.datetime, email: str) -> str:
+    token = signing.dumps(
+        {"type": appointment_type.pk, "start": format_start(start), "email": email},
+        salt=CONFIRMED_SALT,
+    )
+    return reverse("booking:confirmed", args=[token])
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_booking_rate, method="POST", block=False)
+def details(request, type_slug: str, start: str):
+    appointment_type = _get_online_type(type_slug)
+    url_start = parse_start(start)
+    if url_start is None:
+        raise Http404("That is not a time.")
+    if request.method == "POST" and request.limited:
+        return render(request, "booking/rate_limited.html", clinic_context(), status=429)
+    form = BookingDetailsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"start": format_start(url_start)},
+    )
+    if request.method == "GET":
+        return _details_page(request, appointment_type, form, url_start)
+    if not form.is_valid():
+        chosen = form.cleaned_data.get("start", url_start)
+        return _details_page(request, appointment_type, form, chosen)
+    data = form.cleaned_data
+    chosen = data["start"]
+    if form.is_robot:
+        # The same answer a person gets, so the robot learns nothing; nothing is saved.
+        logger.info("Online booking form: hidden field filled in, nothing booked")
+        return redirect(
+            _confirmed_url(appointment_type=appointment_type, start=chosen, email=data["email"])
+        )
+    slot = _slot_at(appointment_type, chosen)
+    if slot is None:
+        return _details_page(request, appointment_type, form, chosen)
+    try:
+        with transaction.atomic():
+            client = client_for_online_booking(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+                contact_consent=data["contact_consent"],
+            )
+            appointment = booking_create(
+                client=client,
+                appointment_type=appointment_type,
+                artist=User.objects.get(pk=slot.artist_id),
+                starts_at=chosen,
+                source=BookingSource.ONLINE,
+                notes=data["note"],
+            )
+            token = manage_token_for(appointment)
+            transaction.on_commit(
+                partial(
+                    send_booking_confirmation,
+                    appointment_id=appointment.pk,
+                    to=data["email"],
+                    first_name=data["first_name"],
+                    manage_url=request.build_absolute_uri(reverse("booking:manage", args=[token])),
+                    ics_url=request.build_absolute_uri(
+                        reverse("ics:manage_appointment", args=[token])
+                    ),
+                    host=calendar_host(request),
+                )
+            )
+    except BookingRefused as refusal:
+        return _details_page(
+            request, appointment_type, form, chosen, problem=refusal.problem.message
+        )
+    except ValidationError:
+        # A clash with another record's contact details, written at the same moment. Its
+        # message names that record, so it is not shown to the public.
+        logger.warning("Online booking: client details clashed while saving", exc_info=True)
+        form.add_error(
+            None, "We could not save your details just now. Please try again or call the clinic."
+        )
+        return _details_page(request, appointment_type, form, chosen)
+    return redirect(
+        _confirmed_url(appointment_type=appointment_type, start=chosen, email=data["email"])
+    )
+
+
+@require_safe
+def confirmed(request, token: str):
+    try:
+        payload = signing.loads(token, salt=CONFIRMED_SALT, max_age=CONFIRMED_MAX_AGE)
+        appointment_type = AppointmentType.objects.get(pk=payload["type"])
+        start = parse_start(payload["start"])
+        email = payload["email"]
+    except (signing.BadSignature, AppointmentType.DoesNotExist, KeyError, TypeError):
+        return _link_invalid(request)
+    if start is None:
+        return _link_invalid(request)
+    return render(
+        request,
+        "booking/confirmed.html",
+        {
+            "appointment_type": appointment_type,
+            "start": start,
+            "ends": start + dt.timedelta(minutes=appointment_type.default_minutes),
+            "email": email,
+            **clinic_context(),
+        },
+    )
+
+
+def send_booking_confirmation(
+    *,
+    appointment_id: int,
+    to: str,
+    first_name: str,
+    manage_url: str,
+    ics_url: str,
+    host: str,
+) -> None:
+    """Email the booking with its .ics and the private link. Runs after the booking commits.
+
+    A failing mail server must not undo or hide the booking: the error is logged
+    and the client still has the confirmation page. (A reminder outbox will take
+    this over and retry.)
+    """
+    appointment = Appointment.objects.select_related("type", "artist", "room").get(
+        pk=appointment_id
+    )
+    context = {
+        "appointment": appointment,
+        "first_name": first_name,
+        "manage_url": manage_url,
+        "ics_url": ics_url,
+        **clinic_context(),
+    }
+    subject = " ".join(render_to_string("email/booking_confirmation_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("email/booking_confirmation.txt", context),
+        to=[to],
+    )
+    message.attach_alternative(
+        render_to_string("email/booking_confirmation.html", context), "text/html"
+    )
+    calendar = client_calendar(appointment, host=host, manage_url=manage_url)
+    message.attach(
+        f"{appointment.type.slug}.ics",
+        calendar.to_ical().decode(),
+        "text/calendar; method=PUBLISH",
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Booking confirmation for appointment %s was not sent", appointment_id)
+
+
+# --- the private manage link -------------------------------------------------------------
+
+
+def _manage_context(appointment: Appointment, token: str) -> dict:
+    return {
+        "appointment": appointment,
+        "appointment_type": appointment.type,
+        "token": token,
+        "can_change": appointment.status in CHANGEABLE,
+        **clinic_context(),
+    }
+
+
+@require_safe
+@_manage_link
+def manage(request, appointment: Appointment, token: str):
+    context = _manage_context(appointment, token)
+    return render(request, "booking/manage.html", {**context, "cancel_form": CancelForm()})
+
+
+@require_POST
+@_manage_link
+def manage_cancel(request, appointment: Appointment, token: str):
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        context = _manage_context(appointment, token)
+        return render(request, "booking/manage.html", {**context, "cancel_form": form})
+    reason = form.cleaned_data["reason"]
+    reason = f"{DEFAULT_CANCEL_REASON}: {reason}" if reason else DEFAULT_CANCEL_REASON
+    try:
+        booking_cancel(appointment=appointment, reason=reason, by=None)
+    except BookingRefused as refusal:
+        messages.error(request, refusal.problem.message)
+    else:
+        messages.success(request, "Your appointment is cancelled. Thank you for letting us know.")
+    return redirect("booking:manage", token)
+
+
+@require_safe
+@_manage_link
+def manage_reschedule(request, appointment: Appointment, token: str):
+    if appointment.status not in CHANGEABLE:
+        messages.error(request, "This appointment can no longer be moved.")
+        return redirect("booking:manage", token)
+    week = _week(
+        request,
+        appointment.type,
+        url_for=lambda key: reverse("booking:manage_reschedule_confirm", args=[token, key]),
+        exclude_appointment_id=appointment.pk,
+    )
+    return render(
+        request, "booking/reschedule.html", {**_manage_context(appointment, token), **week}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_manage_link
+def manage_reschedule_confirm(request, appointment: Appointment, token: str, start: str):
+    new_start = parse_start(start)
+    if new_start is None:
+        raise Http404("That is not a time.")
+    times_url = reverse("booking:manage_reschedule", args=[token])
+    times_url += f"?from={timezone.localdate(new_start, clinic_zone()).isoformat()}"
+    if appointment.status not in CHANGEABLE:
+        messages.error(request, "This appointment can no longer be moved.")
+        return redirect("booking:manage", token)
+    slot = _slot_at(
+        appointment.type,
+        new_start,
+        exclude_appointment_id=appointment.pk,
+        prefer_artist_id=appointment.artist_id,
+    )
+    if slot is None:
+        messages.error(request, "Sorry, that time is not free. Please choose another.")
+        return redirect(times_url)
+    if request.method == "GET":
+        return render(
+            request,
+            "booking/reschedule_confirm.html",
+            {
+                **_manage_context(appointment, token),
+                "new_start": new_start,
+                "new_ends": new_start + (appointment.ends_at - appointment.starts_at),
+            },
+        )
+    try:
+        booking_move(
+            appointment=appointment,
+            starts_at=new_start,
+            artist=None
+            if slot.artist_id == appointment.artist_id
+            else User.objects.get(pk=slot.artist_id),
+            source=BookingSource.ONLINE,
+            by=None,
+        )
+    except BookingRefused as refusal:
+        messages.error(request, refusal.problem.message)
+        return redirect(times_url)
+    messages.success(request, "Your appointment has moved to the new time.")
+    return redirect("booking:manage", token)
