@@ -21,8 +21,9 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        # People type their email with whatever capitals they like.
-        return self.get(email__iexact=username)
+        # People type their email with whatever capitals they like; it is stored
+        # lower-cased, so this is one lookup on the unique index.
+        return self.get(email=(username or "").strip().lower())
 
     def create_user(self, email, password=None, **extra_fields):
         if not email:

@@ -28,12 +28,14 @@ def client_duplicates(*, email: str, phone, exclude_pk: int | None = None) -> di
     """The existing clients that already use this email or this phone number."""
     if not email and not phone:
         return {}
+    # Compared the way the unique indexes are built (lower-cased email, phone),
+    # so each side is one index lookup rather than a scan of every client.
     conditions = Q()
     if email:
-        conditions |= Q(email__iexact=email.strip())
+        conditions |= Q(email_lower=email.strip().lower()) & ~Q(email="")
     if phone:
-        conditions |= Q(phone=phone)
-    matches = Client.objects.filter(conditions)
+        conditions |= Q(phone=phone) & ~Q(phone="")
+    matches = Client.objects.alias(email_lower=Lower("email")).filter(conditions).order_by()
     if exclude_pk is not None:
         matches = matches.exclude(pk=exclude_pk)
     found: dict[str, Client] = {}

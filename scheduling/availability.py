@@ -91,8 +91,12 @@ class _Busy:
         self.ends = [m[1] for m in merged]
 
     def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        return self.free_from(start, end) is not None
+
+    def free_from(self, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:
+        """The end of the busy interval that [start, end) overlaps, or None if it is free."""
         i = bisect_left(self.starts, end) - 1
-        return i >= 0 and self.ends[i] > start
+        return self.ends[i] if i >= 0 and self.ends[i] > start else None
 
 
 @dataclass
@@ -111,6 +115,11 @@ class Diary:
     rooms: list[Room]
     room_busy: dict[int, _Busy]
     _windows: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
+    _rooms_busy: list[tuple[Room, _Busy | None]] = field(init=False)
+
+    def __post_init__(self):
+        # Looked up once: free_room runs for every candidate time.
+        self._rooms_busy = [(room, self.room_busy.get(room.pk)) for room in self.rooms]
 
     @classmethod
     def load(
@@ -217,13 +226,13 @@ class Diary:
             self._windows[key] = result
         return self._windows[key]
 
-    def _within_hours(self, artist_id: int, start: dt.datetime, end: dt.datetime) -> bool:
-        day = start.astimezone(self.zone).date()
+    def _within_hours(
+        self, artist_id: int, start: dt.datetime, end: dt.datetime, day: dt.date
+    ) -> bool:
         return any(s <= start and end <= e for s, e in self.windows(artist_id, day))
 
     def free_room(self, start: dt.datetime, block_end: dt.datetime) -> Room | None:
-        for room in self.rooms:
-            busy = self.room_busy.get(room.pk)
+        for room, busy in self._rooms_busy:
             if busy is None or not busy.overlaps(start, block_end):
                 return room
         return None
@@ -245,42 +254,78 @@ class Diary:
         outside_hours_allowed: bool = False,
     ) -> Problem | None:
         """Why [start, end) (blocking until block_end) cannot be booked, or None."""
+        return self.judge(
+            artist_id=artist_id,
+            start=start,
+            end=end,
+            block_end=block_end,
+            needs_room=needs_room,
+            room=room,
+            now=now,
+            earliest=earliest,
+            latest=latest,
+            outside_hours_allowed=outside_hours_allowed,
+        )[0]
+
+    def judge(
+        self,
+        *,
+        artist_id: int,
+        start: dt.datetime,
+        end: dt.datetime,
+        block_end: dt.datetime,
+        needs_room: bool,
+        room: Room | None = None,
+        now: dt.datetime,
+        earliest: dt.datetime,
+        latest: dt.datetime | None = None,
+        outside_hours_allowed: bool = False,
+        day: dt.date | None = None,
+    ) -> tuple[Problem | None, Room | None]:
+        """problem(), and the room the time would use when there is none.
+
+        `day` is the local date of `start` when the caller knows it already.
+        """
         if start < now:
-            return Problem("past", "That time is in the past.")
+            return Problem("past", "That time is in the past."), None
         if start < earliest:
             local = timezone.localtime(earliest, self.zone)
             return Problem(
                 "short_notice",
                 f"That is too short notice: the earliest time is {local:%a %d %b %H:%M}.",
-            )
+            ), None
         if latest is not None and start > latest:
-            return Problem("too_far_ahead", "That is further ahead than bookings are taken.")
+            return Problem("too_far_ahead", "That is further ahead than bookings are taken."), None
         if not outside_hours_allowed:
-            day = start.astimezone(self.zone).date()
+            day = day or start.astimezone(self.zone).date()
             if day in self.closed_days:
-                return Problem("closed", "The clinic is closed that day.")
-            if not self._within_hours(artist_id, start, end):
+                return Problem("closed", "The clinic is closed that day."), None
+            if not self._within_hours(artist_id, start, end, day):
                 return Problem(
                     "outside_hours",
                     "That is outside the clinic's opening hours or the artist's working hours.",
-                )
+                ), None
             off = self.time_off.get(artist_id)
             if off is not None and off.overlaps(start, end):
-                return Problem("time_off", "The artist is away at that time.", "artist")
+                return Problem("time_off", "The artist is away at that time.", "artist"), None
         busy = self.artist_busy.get(artist_id)
         if busy is not None and busy.overlaps(start, block_end):
             return Problem(
                 "overlap",
                 "The artist already has an appointment then (clean-up time included).",
-            )
+            ), None
         if needs_room:
             if room is not None:
                 room_busy = self.room_busy.get(room.pk)
                 if room_busy is not None and room_busy.overlaps(start, block_end):
-                    return Problem("room_taken", f"{room.name} is already booked then.", "room")
-            elif self.free_room(start, block_end) is None:
-                return Problem("no_room", "No treatment room is free then.", "room")
-        return None
+                    taken = Problem("room_taken", f"{room.name} is already booked then.", "room")
+                    return taken, None
+                return None, room
+            found = self.free_room(start, block_end)
+            if found is None:
+                return Problem("no_room", "No treatment room is free then.", "room"), None
+            return None, found
+        return None, None
 
 
 def notice_window(
@@ -346,11 +391,12 @@ def free_slots(
         for artist in diary.artists:
             for window_start, window_end in diary.windows(artist.pk, day):
                 start = _aligned(max(window_start, earliest), zone, policy.slot_minutes)
+                busy = diary.artist_busy.get(artist.pk)
                 while start + length <= window_end:
                     if latest is not None and start > latest:
                         break
                     end = start + length
-                    problem = diary.problem(
+                    problem, room = diary.judge(
                         artist_id=artist.pk,
                         start=start,
                         end=end,
@@ -359,14 +405,15 @@ def free_slots(
                         now=now,
                         earliest=earliest,
                         latest=latest,
+                        day=day,
                     )
                     if problem is None:
-                        room = (
-                            diary.free_room(start, start + block)
-                            if appointment_type.needs_room
-                            else None
-                        )
                         slots.append(Slot(start, end, artist.pk, room.pk if room else None))
+                    elif problem.code == "overlap":
+                        # Every start before the appointment in the way ends overlaps it too.
+                        free_from = busy.free_from(start, start + block)
+                        start = max(start + step, _aligned(free_from, zone, policy.slot_minutes))
+                        continue
                     start += step
     slots.sort(key=lambda s: (s.start, s.artist_id))
     return slots

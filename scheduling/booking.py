@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
 from clients.models import Client
+from clients.services import client_for_online_booking
 
-from .availability import Diary, Problem, notice_window
+from .availability import Diary, Problem, clinic_zone, free_slots, notice_window
 from .models import (
     Appointment,
     AppointmentEvent,
@@ -34,6 +35,10 @@ from .models import (
 )
 
 OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_overlap"}
+# Refusals that mean "someone else has that time": the caller should pick another.
+# Every other refusal means the time was never bookable.
+CONFLICT_CODES = frozenset({"overlap", "room_taken", "no_room"})
+DEADLOCK_DETECTED = "40P01"
 
 # Which status may follow which. Anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -156,18 +161,35 @@ def _judge(
     )
     if problem is not None:
         raise BookingRefused(problem)
+    # Clients choose among offered times, which fall on the clinic's marks.
+    if source != BookingSource.FRONT_DESK:
+        local = starts_at.astimezone(clinic_zone())
+        if (local.hour * 60 + local.minute) % policy.slot_minutes:
+            _refuse(
+                "off_grid",
+                f"Appointments start on the {policy.slot_minutes}-minute marks "
+                f"(e.g. {local:%H}:00, {local:%H}:{policy.slot_minutes:02}).",
+            )
     if appointment_type.needs_room and room is None:
         room = diary.free_room(starts_at, blocked_until)
     return ends_at, blocked_until, room
 
 
 def _save_or_refuse(appointment: Appointment) -> None:
+    taken = "Someone has just booked that time. Please choose another."
     try:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as error:
         if _is_overlap_violation(error):
-            _refuse("overlap", "Someone has just booked that time. Please choose another.")
+            _refuse("overlap", taken)
+        raise
+    except OperationalError as error:
+        # PostgreSQL checks an exclusion constraint after inserting the row, so two
+        # bookings racing for one time can each wait for the other's row; it then
+        # aborts one with "deadlock detected" rather than a violation.
+        if getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
+            _refuse("overlap", taken)
         raise
 
 
@@ -231,6 +253,88 @@ def booking_create(
         detail=f"Booked ({appointment.get_source_display().lower()})",
     )
     return appointment
+
+
+def _artists_to_try(
+    *, appointment_type: AppointmentType, starts_at: dt.datetime, source: str
+) -> list[User]:
+    """Artists offered this start first (in the order free_slots offers them), then the rest.
+
+    The rest are tried only so that a refusal can say why nobody is free.
+    """
+    offered = [
+        slot.artist_id
+        for slot in free_slots(
+            appointment_type=appointment_type,
+            start_date=timezone.localdate(starts_at, clinic_zone()),
+            days=1,
+            source=source,
+        )
+        if slot.start == starts_at
+    ]
+    rank = {artist_id: position for position, artist_id in enumerate(offered)}
+    artists = User.objects.filter(role=Role.ARTIST, is_active=True).order_by("pk")
+    return sorted(artists, key=lambda artist: rank.get(artist.pk, len(rank)))
+
+
+@transaction.atomic
+def booking_create_for_public(
+    *,
+    appointment_type: AppointmentType,
+    starts_at: dt.datetime,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone="",
+    contact_consent: bool = False,
+    artist: User | None = None,
+    note: str = "",
+    source: str = BookingSource.ONLINE,
+    by: User | None = None,
+) -> Appointment:
+    """A booking made by a member of the public, online or through the API.
+
+    Finds or creates the client (never revealing which), picks the first artist
+    free at that time unless one is asked for, and books. One transaction: a
+    refused booking leaves nothing behind, not even a new client record.
+    Raises BookingRefused, or ValidationError when the same new contact details
+    are being saved by another booking at that very moment.
+    """
+    client = client_for_online_booking(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        contact_consent=contact_consent,
+    )
+
+    def book(with_artist: User) -> Appointment:
+        return booking_create(
+            client=client,
+            appointment_type=appointment_type,
+            artist=with_artist,
+            starts_at=starts_at,
+            source=source,
+            by=by,
+            notes=note,
+        )
+
+    if artist is not None:
+        return book(artist)
+    starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    refusals: list[BookingRefused] = []
+    for candidate in _artists_to_try(
+        appointment_type=appointment_type, starts_at=starts_at, source=source
+    ):
+        try:
+            return book(candidate)
+        except BookingRefused as refused:
+            refusals.append(refused)
+    if not refusals:
+        _refuse("no_artist", "The clinic has no artists taking bookings.", "artist")
+    # Someone else holding the time is a more useful answer than "outside hours"
+    # from an artist who does not work that day.
+    raise next((r for r in refusals if r.problem.code in CONFLICT_CODES), refusals[0])
 
 
 def _locked(appointment: Appointment) -> Appointment:

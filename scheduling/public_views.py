@@ -11,34 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
-from email.utils import parseaddr
-from functools import partial, wraps
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
-from clients.services import client_for_online_booking
 
 from .availability import Slot, clinic_zone, free_slots
-from .booking import BookingRefused, booking_cancel, booking_create, booking_move
-from .ics import client_calendar
-from .ics_views import calendar_host
+from .booking import BookingRefused, booking_cancel, booking_create_for_public, booking_move
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingPolicy, BookingSource
+from .notifications import clinic_context, confirm_booking_after_commit
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
-from .tokens import ManageLinkInvalid, appointment_from_manage_token, manage_token_for
+from .tokens import ManageLinkInvalid, appointment_from_manage_token
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +48,6 @@ CHANGEABLE = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
 def _booking_rate(group, request) -> str:
     # Read per request, so a changed setting (or a test's override) applies at once.
     return settings.BOOKING_RATE_LIMIT
-
-
-def clinic_context() -> dict:
-    """Who and where the clinic is, and how to reach it when a visitor cannot go on alone."""
-    return {
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": getattr(settings, "CLINIC_PHONE", ""),
-        # Replies to the clinic's emails go to the sender address, so it reaches the clinic.
-        "clinic_email": getattr(settings, "CLINIC_EMAIL", "")
-        or parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
-        "clinic_address": getattr(settings, "CLINIC_ADDRESS", ""),
-    }
 
 
 def _online_types():
@@ -201,6 +183,16 @@ def times(request, type_slug: str):
     )
 
 
+def _public_reason(refusal: BookingRefused) -> str:
+    """The refusal in a visitor's words: the diary's inner workings are the clinic's."""
+    code = refusal.problem.code
+    if code == "past":
+        return "That time has passed. Please choose another."
+    if code in {"short_notice", "too_far_ahead"}:
+        return refusal.problem.message
+    return "Sorry, that time is not free. Please choose another."
+
+
 def _details_page(
     request,
     appointment_type: AppointmentType,
@@ -280,43 +272,25 @@ def details(request, type_slug: str, start: str):
         return redirect(
             _confirmed_url(appointment_type=appointment_type, start=chosen, email=data["email"])
         )
-    slot = _slot_at(appointment_type, chosen)
-    if slot is None:
-        return _details_page(request, appointment_type, form, chosen)
     try:
         with transaction.atomic():
-            client = client_for_online_booking(
+            appointment = booking_create_for_public(
+                appointment_type=appointment_type,
+                starts_at=chosen,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
                 phone=data["phone"],
                 contact_consent=data["contact_consent"],
-            )
-            appointment = booking_create(
-                client=client,
-                appointment_type=appointment_type,
-                artist=User.objects.get(pk=slot.artist_id),
-                starts_at=chosen,
+                note=data["note"],
                 source=BookingSource.ONLINE,
-                notes=data["note"],
             )
-            token = manage_token_for(appointment)
-            transaction.on_commit(
-                partial(
-                    send_booking_confirmation,
-                    appointment_id=appointment.pk,
-                    to=data["email"],
-                    first_name=data["first_name"],
-                    manage_url=request.build_absolute_uri(reverse("booking:manage", args=[token])),
-                    ics_url=request.build_absolute_uri(
-                        reverse("ics:manage_appointment", args=[token])
-                    ),
-                    host=calendar_host(request),
-                )
+            confirm_booking_after_commit(
+                request, appointment, to=data["email"], first_name=data["first_name"]
             )
     except BookingRefused as refusal:
         return _details_page(
-            request, appointment_type, form, chosen, problem=refusal.problem.message
+            request, appointment_type, form, chosen, problem=_public_reason(refusal)
         )
     except ValidationError:
         # A clash with another record's contact details, written at the same moment. Its
@@ -353,52 +327,6 @@ def confirmed(request, token: str):
             **clinic_context(),
         },
     )
-
-
-def send_booking_confirmation(
-    *,
-    appointment_id: int,
-    to: str,
-    first_name: str,
-    manage_url: str,
-    ics_url: str,
-    host: str,
-) -> None:
-    """Email the booking with its .ics and the private link. Runs after the booking commits.
-
-    A failing mail server must not undo or hide the booking: the error is logged
-    and the client still has the confirmation page. (A reminder outbox will take
-    this over and retry.)
-    """
-    appointment = Appointment.objects.select_related("type", "artist", "room").get(
-        pk=appointment_id
-    )
-    context = {
-        "appointment": appointment,
-        "first_name": first_name,
-        "manage_url": manage_url,
-        "ics_url": ics_url,
-        **clinic_context(),
-    }
-    subject = " ".join(render_to_string("email/booking_confirmation_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("email/booking_confirmation.txt", context),
-        to=[to],
-    )
-    message.attach_alternative(
-        render_to_string("email/booking_confirmation.html", context), "text/html"
-    )
-    calendar = client_calendar(appointment, host=host, manage_url=manage_url)
-    message.attach(
-        f"{appointment.type.slug}.ics",
-        calendar.to_ical().decode(),
-        "text/calendar; method=PUBLISH",
-    )
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Booking confirmation for appointment %s was not sent", appointment_id)
 
 
 # --- the private manage link -------------------------------------------------------------

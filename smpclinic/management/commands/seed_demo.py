@@ -1,18 +1,36 @@
-"""A believable demo clinic: a manager, two artists, a front desk and a dozen clients.
+"""A believable demo clinic: a manager, two artists, a front desk, a dozen clients and a diary.
 
-Idempotent: people and clients are looked up by email, so a second run finds
-them all and changes nothing.
+Idempotent: people and clients are looked up by email, rooms and closed days by
+name and date, and the artists' hours, time off and the diary are only added
+while there are none yet, so a second run finds them all and changes nothing.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import user_create
 from clients.models import Client, ContactChannel, ReferralSource
 from clients.services import client_create
+from scheduling.availability import clinic_zone, free_slots, local_datetime
+from scheduling.booking import BookingRefused, appointment_set_status, booking_create
+from scheduling.models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentEventKind,
+    AppointmentStatus,
+    AppointmentType,
+    ArtistHours,
+    BookingSource,
+    ClosedDay,
+    Room,
+    TimeOff,
+    TimeOffKind,
+)
 
 DEMO_PASSWORD = "smp-demo-2026"
 
@@ -127,8 +145,80 @@ CLIENTS = [
 ]
 
 
+ROOMS = [
+    ("Room 1 – Hairline", "Mirror wall and daylight lamp for drawing hairlines."),
+    ("Room 2 – Crown", "Overhead lamp; suits crown and scar work."),
+]
+
+# artist email -> (weekdays, starts, ends); Saturday ends earlier with the clinic.
+ARTIST_HOURS = {
+    "sam.artist@example.com": [(day, "09:00", "17:30") for day in range(5)],
+    "alex.artist@example.com": [(day, "10:00", "18:00") for day in range(1, 5)]
+    + [(5, "10:00", "14:00")],
+}
+
+SAM, ALEX = "sam.artist@example.com", "alex.artist@example.com"
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One appointment of the demo diary, relative to today."""
+
+    client: str  # the client's email, or phone for those without one
+    type: str  # appointment type slug
+    artist: str
+    days: int  # from today; negative is the past week
+    at: str  # the earliest local time wanted; the first free time from then is taken
+    minutes: int | None = None
+    status: str = AppointmentStatus.BOOKED
+    # Treatment sessions a week apart keep their weekday; other visits may move
+    # to one of the next days when the artist is off that day.
+    fixed_day: bool = False
+
+
+PAST_WEEK = [
+    Visit("marcus.reid@example.com", "consultation", SAM, -7, "10:00", status="completed"),
+    Visit("priya.shah@example.com", "treatment-session", SAM, -6, "09:00", status="completed"),
+    Visit("tomasz.nowak@example.com", "consultation", ALEX, -6, "11:00", status="completed"),
+    Visit("ethan.clarke@example.com", "fade-check-in", SAM, -5, "14:00", status="completed"),
+    Visit("sofia.romano@example.com", "treatment-session", ALEX, -5, "10:00", status="completed"),
+    Visit("+447911123105", "consultation", SAM, -3, "11:00", status="no_show"),
+    Visit("hamza.ali@example.com", "treatment-session", SAM, -3, "09:00", 210, "completed"),
+    Visit("lucas.martin@example.com", "video-consultation", ALEX, -2, "12:00", status="completed"),
+    Visit("daniel.whitaker@example.com", "consultation", SAM, -2, "15:00", status="completed"),
+]
+
+NEXT_WEEKS = [
+    Visit("ryan.foster@example.com", "consultation", SAM, 0, "16:00"),
+    Visit("oliver.grant@example.com", "consultation", ALEX, 1, "11:00", status="confirmed"),
+    Visit("james.oconnor@example.com", "video-consultation", ALEX, 2, "10:00"),
+    Visit("lucas.martin@example.com", "consultation", SAM, 2, "14:00", status="confirmed"),
+    Visit("priya.shah@example.com", "fade-check-in", SAM, 3, "13:30"),
+    Visit("tomasz.nowak@example.com", "treatment-session", ALEX, 3, "10:00", status="confirmed"),
+    Visit("hamza.ali@example.com", "fade-check-in", SAM, 4, "15:00"),
+    Visit("marcus.reid@example.com", "treatment-session", SAM, 4, "09:00", 240),
+    Visit("ryan.foster@example.com", "video-consultation", ALEX, 5, "11:00"),
+    Visit("priya.shah@example.com", "treatment-session", SAM, 6, "09:00", 210),
+    Visit("+447911123105", "video-consultation", ALEX, 9, "12:00"),
+    Visit("tomasz.nowak@example.com", "treatment-session", ALEX, 10, "10:00", 210),
+    Visit("sofia.romano@example.com", "treatment-session", SAM, 11, "10:00", 210),
+    Visit("ethan.clarke@example.com", "fade-check-in", ALEX, 12, "14:00"),
+    Visit("oliver.grant@example.com", "treatment-session", ALEX, 13, "10:00", 240),
+]
+
+# Daniel's treatment: each session about 30 minutes shorter, a week apart.
+DANIEL_SESSIONS = (240, 210, 180)
+
+
+def _hhmm(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
 class Command(BaseCommand):
-    help = "Create the demo clinic (staff with known passwords and a dozen clients). Safe to run again."
+    help = (
+        "Create the demo clinic (staff with known passwords, a dozen clients, rooms, hours "
+        "and a diary around today). Safe to run again."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -181,8 +271,203 @@ class Command(BaseCommand):
             f"Demo clinic ready: {created_staff} new sign-ins, {created_clients} new clients "
             f"({Client.objects.count()} clients in all)."
         )
+        self.seed_settings()
+        self.stdout.write(self.seed_diary(desk))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, _first, _last, role in STAFF:
             self.stdout.write(f"  {Role(role).label:<12} {email}")
         self.stdout.write(f"  {'Client':<12} {client_login}")
+
+    # --- rooms, hours, closed days, time off ------------------------------------------
+
+    def seed_settings(self) -> None:
+        for name, notes in ROOMS:
+            Room.objects.get_or_create(name=name, defaults={"notes": notes})
+
+        artists = {u.email: u for u in User.objects.filter(email__in=list(ARTIST_HOURS))}
+        for email, rows in ARTIST_HOURS.items():
+            artist = artists[email]
+            if ArtistHours.objects.filter(artist=artist).exists():
+                continue
+            ArtistHours.objects.bulk_create(
+                ArtistHours(artist=artist, weekday=day, starts=_hhmm(s), ends=_hhmm(e))
+                for day, s, e in rows
+            )
+
+        today = timezone.localdate()
+        for day, reason in ((25, "Christmas Day"), (26, "Boxing Day")):
+            ClosedDay.objects.get_or_create(
+                date=datetime.date(today.year, 12, day), defaults={"reason": reason}
+            )
+
+        alex = artists[ALEX]
+        if not TimeOff.objects.filter(artist=alex).exists():
+            # The Monday about three weeks ahead, to the Monday after: a week away.
+            monday = today + datetime.timedelta(days=21 - today.weekday())
+            zone = clinic_zone()
+            TimeOff.objects.create(
+                artist=alex,
+                kind=TimeOffKind.HOLIDAY,
+                starts_at=local_datetime(monday, datetime.time(0), zone),
+                ends_at=local_datetime(monday + datetime.timedelta(days=7), datetime.time(0), zone),
+                note="Family holiday",
+            )
+
+    # --- the diary --------------------------------------------------------------------
+
+    def seed_diary(self, desk: User) -> str:
+        demo_clients = self.demo_clients()
+        appointments = Appointment.objects.filter(client__in=demo_clients.values())
+        if not appointments.exists():
+            artists = {u.email: u for u in User.objects.filter(email__in=[SAM, ALEX])}
+            types = {t.slug: t for t in AppointmentType.objects.all()}
+            today = timezone.localdate()
+            # All held their time when booked: statuses are set once every one is in,
+            # so a no-show's hour is not handed to another visit.
+            past = [self.add_past(v, demo_clients, artists, types, desk, today) for v in PAST_WEEK]
+            for appointment, status in filter(None, past):
+                self.close_past(appointment, status, desk)
+            # Daniel's sessions first: a treatment keeps its weekly rhythm, others fit round it.
+            for visit in [*self.daniels_sessions(artists[SAM], today), *NEXT_WEEKS]:
+                self.book(visit, demo_clients, artists, types, desk, today)
+        now = timezone.now()
+        upcoming = appointments.filter(
+            starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=14)
+        ).count()
+        return f"Diary: {appointments.count()} appointments ({upcoming} in the next 14 days)"
+
+    def demo_clients(self) -> dict[str, Client]:
+        keys = [email or phone for _f, _l, _d, email, phone, _s, _n in CLIENTS]
+        found = {}
+        for client in Client.objects.filter(email__in=[k for k in keys if "@" in k]):
+            found[client.email] = client
+        for client in Client.objects.filter(phone__in=[k for k in keys if "@" not in k]):
+            found[str(client.phone.as_e164)] = client
+        return found
+
+    def daniels_sessions(self, sam: User, today: datetime.date) -> list[Visit]:
+        """Daniel's three sessions, on the first day Sam works from tomorrow, then weekly."""
+        working_days = set(ArtistHours.objects.filter(artist=sam).values_list("weekday", flat=True))
+        first = today + datetime.timedelta(days=1)
+        while first.weekday() not in working_days:
+            first += datetime.timedelta(days=1)
+        offset = (first - today).days
+        return [
+            Visit(
+                "daniel.whitaker@example.com",
+                "treatment-session",
+                SAM,
+                offset + 7 * n,
+                "09:00",
+                minutes,
+                "confirmed" if n == 0 else "booked",
+                fixed_day=True,
+            )
+            for n, minutes in enumerate(DANIEL_SESSIONS)
+        ]
+
+    def first_free(self, visit, artist, appointment_type, day, now):
+        """The first free time on `day` at or after the visit's hour, by the diary's rules."""
+        zone = clinic_zone()
+        wanted = local_datetime(day, _hhmm(visit.at), zone)
+        for slot in free_slots(
+            appointment_type=appointment_type,
+            start_date=day,
+            days=1,
+            artist_id=artist.pk,
+            minutes=visit.minutes,
+            source=BookingSource.FRONT_DESK,
+            now=now,
+        ):
+            if slot.start >= wanted:
+                return slot
+        return None
+
+    def add_past(
+        self, visit, clients, artists, types, desk, today
+    ) -> tuple[Appointment, str] | None:
+        """A visit of the past week, entered as it happened.
+
+        booking_create refuses the past, so the row is written here; the free
+        time is still found by the diary's own rules, so nothing overlaps.
+        """
+        artist, appointment_type = artists[visit.artist], types[visit.type]
+        zone = clinic_zone()
+        # That day or a later one of the past week when the artist was off; else an earlier one.
+        offsets = [*range(visit.days, 0), *range(visit.days - 1, -8, -1)]
+        for offset in offsets:
+            day = today + datetime.timedelta(days=offset)
+            # "Now" is that morning, so the day's times count as bookable.
+            midnight = local_datetime(day, datetime.time(0), zone)
+            slot = self.first_free(visit, artist, appointment_type, day, midnight)
+            if slot is not None:
+                break
+        else:
+            return None
+        appointment = Appointment.objects.create(
+            client=clients[visit.client],
+            type=appointment_type,
+            artist=artist,
+            room_id=slot.room_id,
+            starts_at=slot.start,
+            ends_at=slot.end,
+            blocked_until=slot.end
+            + datetime.timedelta(minutes=appointment_type.buffer_after_minutes),
+            status=AppointmentStatus.BOOKED,
+            source=BookingSource.FRONT_DESK,
+            booked_by=desk,
+        )
+        booked_at = slot.start - datetime.timedelta(days=10)
+        Appointment.objects.filter(pk=appointment.pk).update(created_at=booked_at)
+        created = AppointmentEvent.objects.create(
+            appointment=appointment,
+            kind=AppointmentEventKind.CREATED,
+            by=desk,
+            to_starts_at=slot.start,
+            to_status=AppointmentStatus.BOOKED,
+            detail="Booked (front desk)",
+        )
+        # The history reads as it happened, not as the day the demo was built.
+        AppointmentEvent.objects.filter(pk=created.pk).update(at=booked_at)
+        return appointment, visit.status
+
+    def close_past(self, appointment: Appointment, status: str, desk: User) -> None:
+        """How a past visit ended: completed by the artist, or marked a no-show at the desk."""
+        Appointment.objects.filter(pk=appointment.pk).update(status=status)
+        event = AppointmentEvent.objects.create(
+            appointment=appointment,
+            kind=AppointmentEventKind.STATUS,
+            by=desk if status == AppointmentStatus.NO_SHOW else appointment.artist,
+            from_status=AppointmentStatus.BOOKED,
+            to_status=status,
+        )
+        AppointmentEvent.objects.filter(pk=event.pk).update(at=appointment.ends_at)
+
+    def book(self, visit, clients, artists, types, desk, today) -> None:
+        """A visit from today on, booked as the front desk would."""
+        artist, appointment_type = artists[visit.artist], types[visit.type]
+        now = timezone.now()
+        days = [visit.days] if visit.fixed_day else range(visit.days, visit.days + 3)
+        for offset in days:
+            day = today + datetime.timedelta(days=offset)
+            slot = self.first_free(visit, artist, appointment_type, day, now)
+            if slot is None:
+                continue
+            try:
+                appointment = booking_create(
+                    client=clients[visit.client],
+                    appointment_type=appointment_type,
+                    artist=artist,
+                    starts_at=slot.start,
+                    minutes=visit.minutes,
+                    source=BookingSource.FRONT_DESK,
+                    by=desk,
+                )
+            except BookingRefused:
+                continue
+            if visit.status == AppointmentStatus.CONFIRMED:
+                appointment_set_status(
+                    appointment=appointment, status=AppointmentStatus.CONFIRMED, by=desk
+                )
+            return

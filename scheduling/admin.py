@@ -1,0 +1,498 @@
+"""The manager's diary settings: booking rules, hours, rooms, artists' time, appointment types.
+
+Appointments are shown read-only: they are only ever written through
+scheduling.booking, so the rules (hours, notice, no double booking) hold for
+every booking whoever makes it.
+"""
+
+import copy
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.forms.models import construct_instance
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+
+from .models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentType,
+    ArtistHours,
+    BookingPolicy,
+    CalendarFeed,
+    ClosedDay,
+    OpeningHours,
+    Room,
+    TimeOff,
+    new_feed_token,
+)
+
+# --- Forms: a constraint's message next to the field it is about ----------------------
+
+
+class FieldConstraintForm(forms.ModelForm):
+    """Shows the message of a model's CheckConstraint on a field, not at the top.
+
+    ModelForm already validates constraints, but reports them as errors of the
+    whole form. `constraint_fields` maps a constraint's name to the field the
+    person should correct; the rule itself stays in the model.
+    """
+
+    constraint_fields: dict[str, str] = {}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        model = self._meta.model
+        candidate = construct_instance(self, copy.copy(self.instance))
+        # A field that already failed has no value to judge; a constraint that
+        # needs it is skipped (Django's own form validation does the same).
+        exclude = set(self.errors)
+        for constraint in model._meta.constraints:
+            field = self.constraint_fields.get(constraint.name)
+            if field is None or field in exclude:
+                continue
+            try:
+                constraint.validate(model, candidate, exclude=exclude)
+            except ValidationError as error:
+                self.add_error(field, error)
+        return cleaned_data
+
+
+class OpeningHoursForm(FieldConstraintForm):
+    constraint_fields = {"opening_hours_close_after_open": "closes"}
+
+    class Meta:
+        model = OpeningHours
+        fields = ("weekday", "opens", "closes")
+        help_texts = {
+            "opens": "Clinic time, 24-hour clock, e.g. 09:00.",
+            "closes": "For a lunch break, add two rows for the day: 09:00–13:00 and 14:00–18:00.",
+        }
+
+
+class ArtistHoursForm(FieldConstraintForm):
+    constraint_fields = {"artist_hours_end_after_start": "ends"}
+
+    class Meta:
+        model = ArtistHours
+        fields = ("artist", "weekday", "starts", "ends")
+        help_texts = {
+            "starts": "Clinic time, 24-hour clock. Clients are only offered times that are "
+            "within both these hours and the clinic's opening hours.",
+        }
+
+
+class TimeOffForm(FieldConstraintForm):
+    constraint_fields = {"time_off_end_after_start": "ends_at"}
+
+    class Meta:
+        model = TimeOff
+        fields = ("artist", "kind", "starts_at", "ends_at", "note")
+        help_texts = {
+            "starts_at": "Clinic time. Nothing can be booked with the artist while they are away.",
+            "ends_at": "The first moment they are back, e.g. 09:00 on the day they return.",
+        }
+
+
+class AppointmentTypeForm(FieldConstraintForm):
+    constraint_fields = {"appointment_type_lengths_ordered": "default_minutes"}
+
+    class Meta:
+        model = AppointmentType
+        fields = (
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "price",
+            "default_minutes",
+            "min_minutes",
+            "max_minutes",
+            "buffer_after_minutes",
+            "needs_room",
+            "is_video",
+            "online_bookable",
+            "is_active",
+            "position",
+        )
+        help_texts = {
+            "slug": "Used in links and the API; keep it once clients have booked.",
+            "default_minutes": "The length offered when booking (between the shortest and "
+            "the longest).",
+            "max_minutes": "Longest length staff may book.",
+            "buffer_after_minutes": "Kept free after each appointment to clean and prepare "
+            "the room; the artist and room cannot be booked during it.",
+            "needs_room": "Takes one of the treatment rooms.",
+            "online_bookable": "Offered on the public booking page and to the API.",
+            "price": "Shown to clients; 0 for a free appointment.",
+            "is_active": "Untick to stop offering it; existing appointments are kept.",
+            "position": "Order in lists: lower numbers first.",
+        }
+
+
+def _https_links(db_field, **kwargs):
+    # A link typed without a scheme is a https one (Django 6 does this by default).
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class BookingPolicyForm(forms.ModelForm):
+    class Meta:
+        model = BookingPolicy
+        formfield_callback = _https_links
+        fields = (
+            "slot_minutes",
+            "staff_notice_minutes",
+            "online_notice_hours",
+            "online_horizon_days",
+            "video_meeting_url",
+        )
+        help_texts = {
+            "slot_minutes": "Free times are offered on this step from the start of working "
+            "hours, e.g. every 15 minutes: 09:00, 09:15, 09:30…",
+            "staff_notice_minutes": "0 lets the front desk book anything still ahead today.",
+            "online_horizon_days": "Clients booking online or through the API cannot book "
+            "further ahead than this.",
+        }
+
+
+# --- Hours that say more than the clinic's ---------------------------------------------
+
+
+def _opening_spans() -> dict[int, list[tuple[dt.time, dt.time]]]:
+    """The clinic's opening hours per weekday, touching rows merged."""
+    spans: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for weekday, opens, closes in OpeningHours.objects.values_list("weekday", "opens", "closes"):
+        spans.setdefault(weekday, []).append((opens, closes))
+    for weekday, rows in spans.items():
+        merged: list[tuple[dt.time, dt.time]] = []
+        for opens, closes in sorted(rows):
+            if merged and opens <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
+            else:
+                merged.append((opens, closes))
+        spans[weekday] = merged
+    return spans
+
+
+def warn_hours_outside_opening(request, rows: list[ArtistHours]) -> None:
+    """Saved, but say so: nobody can be booked outside the clinic's opening hours.
+
+    A warning rather than an error, because the clinic's hours change too and
+    the artist's rows should not have to be edited first.
+    """
+    if not rows:
+        return
+    spans = _opening_spans()
+    for row in rows:
+        inside = any(
+            opens <= row.starts and row.ends <= closes
+            for opens, closes in spans.get(row.weekday, [])
+        )
+        if inside:
+            continue
+        opening = ", ".join(
+            f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in spans.get(row.weekday, [])
+        )
+        messages.warning(
+            request,
+            f"{row.artist} works {row.get_weekday_display()} {row.starts:%H:%M}–{row.ends:%H:%M}, "
+            f"but the clinic is open {opening or 'not at all'} that day. Clients can only be "
+            "booked when the clinic is open.",
+        )
+
+
+class ArtistListFilter(admin.RelatedFieldListFilter):
+    """Only artists in the filter, not every person who can sign in."""
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"role": Role.ARTIST},
+            ordering=("first_name", "last_name"),
+        )
+
+
+# --- Settings ----------------------------------------------------------------------------
+
+
+@admin.register(BookingPolicy)
+class BookingPolicyAdmin(admin.ModelAdmin):
+    """One row of rules: the list goes straight to it, and it cannot be added or deleted."""
+
+    form = BookingPolicyForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        ("Offering times", {"fields": ("slot_minutes", "staff_notice_minutes")}),
+        ("Online booking", {"fields": ("online_notice_hours", "online_horizon_days")}),
+        ("Video consultations", {"fields": ("video_meeting_url",)}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not BookingPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        policy = BookingPolicy.current()
+        return redirect(reverse("admin:scheduling_bookingpolicy_change", args=[policy.pk]))
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    form = OpeningHoursForm
+    list_display = ("weekday", "opens", "closes")
+    list_display_links = ("weekday", "opens")
+    list_filter = ("weekday",)
+    ordering = ("weekday", "opens")
+    list_per_page = 100
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "weekday", "reason")
+    search_fields = ("reason",)
+    date_hierarchy = "date"
+    ordering = ("-date",)
+
+    @admin.display(description="day")
+    def weekday(self, obj):
+        return f"{obj.date:%A}"
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "notes")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    ordering = ("name",)
+
+
+@admin.register(ArtistHours)
+class ArtistHoursAdmin(admin.ModelAdmin):
+    form = ArtistHoursForm
+    list_display = ("artist", "weekday", "starts", "ends")
+    list_filter = (("artist", ArtistListFilter), "weekday")
+    list_select_related = ("artist",)
+    ordering = ("artist__first_name", "artist__last_name", "weekday", "starts")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_hours_outside_opening(request, [obj])
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    form = TimeOffForm
+    list_display = ("artist", "kind", "starts_at", "ends_at", "note")
+    list_filter = (("artist", ArtistListFilter), "kind")
+    list_select_related = ("artist",)
+    search_fields = ("note", "artist__first_name", "artist__last_name")
+    date_hierarchy = "starts_at"
+    ordering = ("-starts_at",)
+
+
+@admin.register(AppointmentType)
+class AppointmentTypeAdmin(admin.ModelAdmin):
+    form = AppointmentTypeForm
+    list_display = (
+        "name",
+        "kind",
+        "default_length",
+        "shortest",
+        "longest",
+        "clean_up",
+        "room",
+        "video",
+        "online",
+        "price",
+        "is_active",
+    )
+    list_filter = ("kind", "is_active", "online_bookable")
+    search_fields = ("name", "slug")
+    ordering = ("position", "name")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "description", "price")}),
+        (
+            "Length (minutes)",
+            {"fields": ("default_minutes", "min_minutes", "max_minutes", "buffer_after_minutes")},
+        ),
+        ("Where and how", {"fields": ("needs_room", "is_video", "online_bookable")}),
+        ("Listing", {"fields": ("is_active", "position")}),
+    )
+
+    # Short column titles keep the eleven columns on one screen.
+    @admin.display(description="default min", ordering="default_minutes")
+    def default_length(self, obj):
+        return obj.default_minutes
+
+    @admin.display(description="shortest", ordering="min_minutes")
+    def shortest(self, obj):
+        return obj.min_minutes
+
+    @admin.display(description="longest", ordering="max_minutes")
+    def longest(self, obj):
+        return obj.max_minutes
+
+    @admin.display(description="clean-up", ordering="buffer_after_minutes")
+    def clean_up(self, obj):
+        return obj.buffer_after_minutes
+
+    @admin.display(description="room", boolean=True, ordering="needs_room")
+    def room(self, obj):
+        return obj.needs_room
+
+    @admin.display(description="video", boolean=True, ordering="is_video")
+    def video(self, obj):
+        return obj.is_video
+
+    @admin.display(description="online", boolean=True, ordering="online_bookable")
+    def online(self, obj):
+        return obj.online_bookable
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("artist", "created_at")
+    list_select_related = ("artist",)
+    readonly_fields = ("token", "created_at")
+    ordering = ("artist__first_name", "artist__last_name")
+    actions = ("issue_new_token",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "artist":
+            kwargs["queryset"] = db_field.related_model.objects.filter(role=Role.ARTIST)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The artist of an existing feed stays: a new feed is a new row.
+        return (*self.readonly_fields, "artist") if obj else self.readonly_fields
+
+    @admin.action(description="Issue a new link (the old one stops working)")
+    def issue_new_token(self, request, queryset):
+        for feed in queryset:
+            feed.token = new_feed_token()
+            feed.save(update_fields=["token"])
+        self.message_user(request, f"{len(queryset)} calendar link(s) replaced.")
+
+
+# --- The diary, read-only --------------------------------------------------------------
+
+
+class AppointmentEventInline(admin.TabularInline):
+    model = AppointmentEvent
+    fields = (
+        "at",
+        "kind",
+        "by",
+        "detail",
+        "from_starts_at",
+        "to_starts_at",
+        "from_status",
+        "to_status",
+    )
+    readonly_fields = fields
+    ordering = ("at", "id")
+    extra = 0
+    verbose_name_plural = "history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    """What was booked, for looking up and reporting; changes go through the diary pages."""
+
+    list_display = ("starts_at", "minutes", "client", "type", "artist", "room", "status", "source")
+    list_filter = ("status", "type", ("artist", ArtistListFilter), "source")
+    list_select_related = ("client", "type", "artist", "room")
+    search_fields = ("client__search_text",)
+    search_help_text = "Client name, email or phone."
+    date_hierarchy = "starts_at"
+    ordering = ("-starts_at",)
+    inlines = (AppointmentEventInline,)
+    list_per_page = 100
+    # Counting every appointment again on each filtered page costs a query on a
+    # large diary; the filtered count is enough.
+    show_full_result_count = False
+    fields = (
+        "client",
+        "type",
+        "artist",
+        "room",
+        "starts_at",
+        "ends_at",
+        "blocked_until",
+        "status",
+        "source",
+        "booked_by",
+        "meeting_link",
+        "cancellation_reason",
+        "outside_hours_note",
+        "notes",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="minutes")
+    def minutes(self, obj):
+        return obj.minutes
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- On the user page of an artist (accounts.admin) ------------------------------------
+
+
+class ArtistHoursInline(admin.TabularInline):
+    model = ArtistHours
+    form = ArtistHoursForm
+    fields = ("weekday", "starts", "ends")
+    ordering = ("weekday", "starts")
+    extra = 0
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    form = TimeOffForm
+    fields = ("kind", "starts_at", "ends_at", "note")
+    ordering = ("starts_at",)
+    extra = 0
+    verbose_name_plural = "time off (current and upcoming; older under Time off)"
+
+    def get_queryset(self, request):
+        # Years of past holidays would bury the ones being planned.
+        return super().get_queryset(request).filter(Q(ends_at__gte=timezone.now()))
+
+
+ARTIST_INLINES = (ArtistHoursInline, TimeOffInline)
