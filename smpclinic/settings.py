@@ -242,6 +242,9 @@ REST_FRAMEWORK = {
         "bookings": API_BOOKING_RATE_LIMIT,
         "user": API_USER_RATE_LIMIT,
     },
+    # How many proxies in front of the app append to X-Forwarded-For; the client's
+    # address for rate limits is taken that many from the right. 0: REMOTE_ADDR.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
