@@ -229,6 +229,9 @@ API_ANON_RATE_LIMIT = env.str("API_ANON_RATE_LIMIT", default="120/h")
 API_BOOKING_RATE_LIMIT = env.str("API_BOOKING_RATE_LIMIT", default="10/h")
 API_USER_RATE_LIMIT = env.str("API_USER_RATE_LIMIT", default="2000/h")
 
+# Per-address limits of the booking pages read the address here (see smpclinic.net).
+RATELIMIT_IP_META_KEY = "smpclinic.net.client_ip"
+
 # --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
