@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 
 def _nav_for(user) -> list[dict]:
@@ -7,6 +8,13 @@ def _nav_for(user) -> list[dict]:
         return []
     items = [{"label": "Today", "url": reverse("home"), "name": "home"}]
     if user.is_clinic_staff:
+        items.append(
+            {
+                "label": "Diary",
+                "url": reverse("scheduling:day", args=[timezone.localdate()]),
+                "name": "scheduling",
+            }
+        )
         items.append({"label": "Clients", "url": reverse("clients:list"), "name": "clients"})
     if user.can_edit_clients:
         items.append(

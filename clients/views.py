@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, staff_required
+from scheduling.booking import no_show_count
 
 from .forms import ClientForm
 from .models import Client
@@ -47,7 +49,24 @@ def client_create_view(request):
 @staff_required
 def client_detail(request, pk: int):
     client = _get_client_for_user(request.user, pk)
-    return render(request, "clients/client_detail.html", {"client": client})
+    # The nearest ones each way; the diary holds the rest.
+    shown = 20
+    appointments = client.appointments.select_related("type", "artist", "room")
+    now = timezone.now()
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "no_show_count": no_show_count(client),
+            "upcoming_appointments": list(
+                appointments.filter(starts_at__gte=now).order_by("starts_at", "id")[:shown]
+            ),
+            "past_appointments": list(
+                appointments.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:shown]
+            ),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

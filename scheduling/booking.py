@@ -61,6 +61,19 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# Only these can be moved; anything under way, over or cancelled stays where it was.
+MOVABLE_STATUSES = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
+ATTENDANCE_STATUSES = frozenset({AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW})
+
+
+def status_changes_now(appointment: Appointment) -> set[str]:
+    """The statuses this appointment may take now: TRANSITIONS, less attendance on a later day."""
+    allowed = set(TRANSITIONS[appointment.status])
+    if timezone.localdate(appointment.starts_at) > timezone.localdate():
+        allowed -= ATTENDANCE_STATUSES
+    return allowed
+
+
 class BookingRefused(ValidationError):
     """A booking or move that breaks a rule; `code` says which, `field` where."""
 
@@ -359,10 +372,7 @@ def booking_move(
 ) -> Appointment:
     """Move an appointment to another time (and artist or room)."""
     current = _locked(appointment)
-    if not current.is_active or current.status in (
-        AppointmentStatus.ARRIVED,
-        AppointmentStatus.COMPLETED,
-    ):
+    if current.status not in MOVABLE_STATUSES:
         _refuse("not_movable", f"A {current.get_status_display().lower()} appointment cannot move.")
     artist = artist or current.artist
     minutes = minutes or current.minutes
@@ -417,8 +427,7 @@ def appointment_set_status(
         )
     if status == AppointmentStatus.CANCELLED and not reason.strip():
         _refuse("reason_required", "Say why the appointment is cancelled.", "cancellation_reason")
-    marks_attendance = status in (AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW)
-    if marks_attendance and timezone.localdate(current.starts_at) > timezone.localdate():
+    if status in ATTENDANCE_STATUSES and status not in status_changes_now(current):
         _refuse(
             "too_early",
             f"That appointment is on a later day: it cannot be marked {status.label.lower()} yet.",

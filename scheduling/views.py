@@ -1,14 +1,363 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+"""The staff diary: day and week pages, booking, and each appointment's page and actions.
 
-from accounts.access import staff_required
+Views are thin: they read the request, call scheduling.booking (the rules) or
+scheduling.calendar (the layout) and render. Who may do what:
 
-from .models import Appointment
+- every staff role sees the diary and every appointment;
+- manager and front desk book, move, cancel and change statuses;
+- an artist may mark their own appointments arrived or completed (they are in
+  the room when it happens), nothing else.
+"""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.access import client_editor_required, staff_required
+from accounts.models import CLIENT_EDITOR_ROLES, Role
+from clients.models import Client
+from clients.selectors import client_search
+from clients.services import client_create
+
+from .availability import free_slots
+from .booking import (
+    MOVABLE_STATUSES,
+    TRANSITIONS,
+    BookingRefused,
+    appointment_set_status,
+    booking_cancel,
+    booking_create,
+    booking_move,
+    no_show_count,
+    status_changes_now,
+)
+from .calendar import day_plan, describe_event, week_plan, week_start
+from .forms import BookingForm, CancelForm, MoveForm, StatusForm, parse_start
+from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
+
+CLIENT_RESULTS = 8
+# The diary's dates: far enough either way, and clear of date arithmetic's limits.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# What an artist may record about their own appointment.
+ARTIST_STATUSES = frozenset({AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED})
+# The order status buttons appear in.
+STATUS_BUTTONS = [
+    (AppointmentStatus.CONFIRMED, "Mark confirmed"),
+    (AppointmentStatus.ARRIVED, "Mark arrived"),
+    (AppointmentStatus.COMPLETED, "Mark completed"),
+    (AppointmentStatus.NO_SHOW, "Mark no-show"),
+]
+# Query parameters a booking link may carry, kept while the client is searched for.
+BOOKING_PARAMS = ("start", "type", "artist", "room", "minutes", "notes")
+
+
+def _can_edit_diary(user) -> bool:
+    return user.role in CLIENT_EDITOR_ROLES
+
+
+def _artist_param(request) -> int | None:
+    value = request.GET.get("artist", "")
+    # Longer numbers are no one's id, and overflow the database's integers.
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def _get_appointment_for_user(user, pk: int) -> Appointment:
+    """Any staff member may open any appointment; the decorators keep everyone else out."""
     return get_object_or_404(
-        Appointment.objects.select_related("client", "type", "artist", "room"), pk=pk
+        Appointment.objects.select_related("client", "type", "artist", "room", "booked_by"), pk=pk
+    )
+
+
+# --- the diary pages ---------------------------------------------------------------
+
+
+@require_safe
+@staff_required
+def diary_home(request):
+    """Today's day view, or the date picked in the diary's "go to date" box."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        day = timezone.localdate()
+    view = "scheduling:week" if request.GET.get("view") == "week" else "scheduling:day"
+    url = reverse(view, args=[day])
+    artist = _artist_param(request)
+    return redirect(f"{url}?artist={artist}" if artist else url)
+
+
+@require_safe
+@staff_required
+def week_current(request):
+    return redirect("scheduling:week", week_start(timezone.localdate()))
+
+
+@require_safe
+@staff_required
+def day_view(request, day: dt.date):
+    plan = day_plan(day=day, artist_id=_artist_param(request))
+    return render(
+        request,
+        "scheduling/day.html",
+        {
+            "plan": plan,
+            "view": "day",
+            "day": day,
+            "today": timezone.localdate(),
+            "artist_filter": _artist_param(request),
+            "can_book": _can_edit_diary(request.user),
+        },
+    )
+
+
+@require_safe
+@staff_required
+def week_view(request, day: dt.date):
+    plan = week_plan(day=day, artist_id=_artist_param(request))
+    return render(
+        request,
+        "scheduling/week.html",
+        {
+            "plan": plan,
+            "view": "week",
+            "day": plan.monday,
+            "today": timezone.localdate(),
+            "artist_filter": plan.selected_artist.pk if plan.selected_artist else None,
+            "can_book": _can_edit_diary(request.user),
+        },
+    )
+
+
+# --- booking -----------------------------------------------------------------------
+
+
+def _booking_initial(params) -> dict:
+    """What a diary link (or the client search) says about the booking to make."""
+    initial: dict = {}
+    start = parse_start(params.get("start", ""))
+    if start is not None:
+        initial["starts_at"] = start
+    for name in ("artist", "room", "client", "minutes"):
+        value = params.get(name, "")
+        if value.isdigit():
+            initial[name] = int(value)
+    slug = params.get("type", "")
+    if slug:
+        initial["type"] = slug
+        if "minutes" not in initial:
+            minutes = (
+                AppointmentType.objects.filter(slug=slug, is_active=True)
+                .values_list("default_minutes", flat=True)
+                .first()
+            )
+            if minutes:
+                initial["minutes"] = minutes
+    if params.get("notes"):
+        initial["notes"] = params["notes"][:1000]
+    return initial
+
+
+def _chosen_client(form: BookingForm) -> Client | None:
+    if form.is_bound and hasattr(form, "cleaned_data") and form.cleaned_data.get("client"):
+        return form.cleaned_data["client"]
+    value = form["client"].value()
+    if value in (None, ""):
+        return None
+    try:
+        return Client.objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _form_value(form, name: str):
+    """A field's domain value as typed (or pre-filled), or None if it is not valid.
+
+    Read afresh rather than from cleaned_data, which loses a field as soon as a
+    refusal is attached to it.
+    """
+    value = form[name].value()
+    if not form.is_bound and name == "starts_at":
+        return value
+    try:
+        return form.fields[name].clean(value)
+    except ValidationError:
+        return None
+
+
+def _free_times(form, *, exclude_appointment_id: int | None = None, appointment_type=None):
+    """Free start times that day for the chosen artist and type, to pick from."""
+    appointment_type = appointment_type or _form_value(form, "type")
+    artist = _form_value(form, "artist")
+    starts_at = _form_value(form, "starts_at")
+    if not (appointment_type and artist and starts_at):
+        return None
+    day = timezone.localtime(starts_at).date()
+    slots = free_slots(
+        appointment_type=appointment_type,
+        start_date=day,
+        days=1,
+        artist_id=artist.pk,
+        minutes=_form_value(form, "minutes"),
+        source=BookingSource.FRONT_DESK,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return {
+        "day": day,
+        "artist": artist,
+        "times": [timezone.localtime(slot.start) for slot in slots],
+    }
+
+
+def _book(form: BookingForm, user) -> Appointment:
+    data = form.cleaned_data
+    # One transaction: a refused booking does not leave a new client behind,
+    # so sending the form again does not trip over a "duplicate" of them.
+    with transaction.atomic():
+        client = data["client"] or client_create(created_by=user, **form.new_client_fields())
+        return booking_create(
+            client=client,
+            appointment_type=data["type"],
+            artist=data["artist"],
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+            room=data["room"],
+            source=BookingSource.FRONT_DESK,
+            by=user,
+            notes=data["notes"].strip(),
+            outside_hours_note=data.get("outside_hours_note", ""),
+        )
+
+
+def _keep_params(params) -> str:
+    """The booking details in a link, so choosing a client keeps them."""
+    kept = {}
+    # The live search sends the booking form's own fields.
+    if params.get("starts_at_0") and params.get("starts_at_1"):
+        kept["start"] = f"{params['starts_at_0']}T{params['starts_at_1']}"
+    for name in BOOKING_PARAMS:
+        if params.get(name) and name not in kept:
+            kept[name] = params[name]
+    return urlencode(kept)
+
+
+def _client_results(query: str) -> list[Client]:
+    return list(client_search(query=query)[:CLIENT_RESULTS]) if query else []
+
+
+@require_http_methods(["GET", "POST"])
+@client_editor_required
+def book(request):
+    form = BookingForm(
+        request.POST if request.method == "POST" else None,
+        initial=_booking_initial(request.GET),
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = _book(form, request.user)
+        except BookingRefused as refused:
+            form.add_problem(refused.problem)
+        except ValidationError as error:
+            # Someone saved the same new client a moment ago.
+            form.add_client_errors(error)
+        else:
+            start = timezone.localtime(appointment.starts_at)
+            messages.success(
+                request,
+                f"Booked: {appointment.type} for {appointment.client.full_name}, "
+                f"{start:%a} {start.day} {start:%b %H:%M} with {appointment.artist}.",
+            )
+            url = reverse("scheduling:day", args=[start.date()])
+            return redirect(f"{url}#appointment-{appointment.pk}")
+    client = _chosen_client(form)
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "scheduling/book.html",
+        {
+            "form": form,
+            "client": client,
+            "no_shows": no_show_count(client) if client else None,
+            "query": query,
+            "results": _client_results(query),
+            "keep": _keep_params(request.GET),
+            "free_times": _free_times(form),
+        },
+    )
+
+
+@require_safe
+@client_editor_required
+def client_picker(request):
+    """The live client search on the booking page (an htmx partial)."""
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "scheduling/_client_results.html",
+        {"query": query, "results": _client_results(query), "keep": _keep_params(request.GET)},
+    )
+
+
+# --- one appointment ---------------------------------------------------------------
+
+
+def _status_buttons(user, appointment: Appointment) -> list[tuple[str, str]]:
+    """The status changes this person may make now (TRANSITIONS decides what may follow)."""
+    allowed = status_changes_now(appointment)
+    if not _can_edit_diary(user):
+        if user.role != Role.ARTIST or appointment.artist_id != user.pk:
+            return []
+        allowed = allowed & ARTIST_STATUSES
+    return [(status, label) for status, label in STATUS_BUTTONS if status in allowed]
+
+
+def _move_initial(appointment: Appointment) -> dict:
+    return {
+        "starts_at": timezone.localtime(appointment.starts_at),
+        "artist": appointment.artist_id,
+        "room": appointment.room_id,
+        "minutes": appointment.minutes,
+    }
+
+
+def _render_appointment(request, appointment, *, move_form=None, cancel_form=None):
+    user = request.user
+    can_edit = _can_edit_diary(user)
+    events = appointment.events.select_related("by").order_by("at", "id")
+    return render(
+        request,
+        "scheduling/appointment_detail.html",
+        {
+            "appointment": appointment,
+            "no_shows": no_show_count(appointment.client),
+            "history": [describe_event(event) for event in events],
+            "status_buttons": _status_buttons(user, appointment),
+            "can_edit": can_edit,
+            # Only a booked or confirmed appointment can move (booking_move says
+            # why anything else cannot, should someone try).
+            "can_move": can_edit and appointment.status in MOVABLE_STATUSES,
+            "can_cancel": can_edit
+            and AppointmentStatus.CANCELLED in TRANSITIONS[appointment.status],
+            "move_form": move_form or MoveForm(initial=_move_initial(appointment), user=user),
+            "move_open": move_form is not None,
+            "move_free_times": _free_times(
+                move_form,
+                exclude_appointment_id=appointment.pk,
+                appointment_type=appointment.type,
+            )
+            if move_form is not None and move_form.errors
+            else None,
+            "cancel_form": cancel_form or CancelForm(),
+            "cancel_open": cancel_form is not None,
+        },
     )
 
 
@@ -16,4 +365,77 @@ def _get_appointment_for_user(user, pk: int) -> Appointment:
 @staff_required
 def appointment_detail(request, pk: int):
     appointment = _get_appointment_for_user(request.user, pk)
-    return render(request, "scheduling/appointment_detail.html", {"appointment": appointment})
+    return _render_appointment(request, appointment)
+
+
+@require_http_methods(["POST"])
+@client_editor_required
+def appointment_move(request, pk: int):
+    appointment = _get_appointment_for_user(request.user, pk)
+    form = MoveForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking_move(
+                appointment=appointment,
+                starts_at=data["starts_at"],
+                artist=data["artist"],
+                room=data["room"],
+                minutes=data["minutes"],
+                by=request.user,
+                outside_hours_note=data.get("outside_hours_note", ""),
+            )
+        except BookingRefused as refused:
+            form.add_problem(refused.problem)
+        else:
+            start = timezone.localtime(appointment.starts_at)
+            messages.success(
+                request,
+                f"Moved to {start:%a} {start.day} {start:%b %H:%M} with {appointment.artist}.",
+            )
+            return redirect(appointment)
+    return _render_appointment(request, appointment, move_form=form)
+
+
+@require_http_methods(["POST"])
+@client_editor_required
+def appointment_cancel(request, pk: int):
+    appointment = _get_appointment_for_user(request.user, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            booking_cancel(
+                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except BookingRefused as refused:
+            form.add_error(
+                "reason" if refused.problem.field != "status" else None, refused.problem.message
+            )
+        else:
+            messages.success(request, "The appointment was cancelled.")
+            return redirect(appointment)
+    return _render_appointment(request, appointment, cancel_form=form)
+
+
+@require_http_methods(["POST"])
+@staff_required
+def appointment_status(request, pk: int):
+    appointment = _get_appointment_for_user(request.user, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status to record.")
+        return redirect(appointment)
+    status = form.cleaned_data["status"]
+    if not _can_edit_diary(request.user) and not (
+        request.user.role == Role.ARTIST
+        and appointment.artist_id == request.user.pk
+        and status in ARTIST_STATUSES
+    ):
+        raise PermissionDenied("Only the front desk and managers change this.")
+    try:
+        appointment_set_status(appointment=appointment, status=status, by=request.user)
+    except BookingRefused as refused:
+        messages.error(request, refused.problem.message)
+    else:
+        messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
+    return redirect(appointment)

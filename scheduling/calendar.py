@@ -1,0 +1,456 @@
+"""What the diary pages show: a day as a time grid per artist, a week as lists per day.
+
+Nothing here decides whether a time can be booked: the grid asks
+`availability.Diary` (working windows, time off, overlaps, notice) for each
+cell, so a free cell on the page is a time the booking rules accept. This
+module only lays the answers out, in the clinic's wall-clock time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.models import User
+
+from .availability import Diary, clinic_zone, local_datetime, notice_window
+from .models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentEventKind,
+    AppointmentStatus,
+    BookingPolicy,
+    BookingSource,
+    ClosedDay,
+)
+
+# Distinct colours for artists in the week view (diary.css has one class each).
+ARTIST_COLOURS = 8
+
+# How a problem from Diary.problem() looks in an empty cell of the day grid.
+_CELL_KIND_FOR_PROBLEM = {
+    "past": "past",
+    "short_notice": "past",
+    "closed": "closed",
+    "outside_hours": "closed",
+    "time_off": "away",
+}
+
+
+@dataclass
+class Cell:
+    """One cell of the day grid: an appointment block or an empty time."""
+
+    kind: str  # appointment, free, busy, past, away, closed
+    artist: User
+    start: dt.datetime  # in the clinic's zone
+    appointment: Appointment | None = None
+    rowspan: int = 1
+
+    @property
+    def start_param(self) -> str:
+        """The start as the booking form reads it from the URL (clinic time)."""
+        return self.start.strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass
+class Row:
+    start: dt.datetime  # in the clinic's zone
+    is_hour: bool
+    is_now: bool
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.start.strftime("%H:%M")
+
+
+@dataclass
+class Column:
+    artist: User
+    lanes: int = 1
+    working: bool = True  # has working hours inside the clinic's hours that day
+    away: bool = False  # has time off during them
+
+
+@dataclass
+class DayPlan:
+    day: dt.date
+    is_today: bool
+    is_closed: bool
+    closed_reason: str
+    opening: list[tuple[dt.time, dt.time]]
+    columns: list[Column]
+    rows: list[Row]
+    appointments: list[Appointment]  # shown in the grid
+    cancelled: list[Appointment]
+    slot_minutes: int
+
+    @property
+    def previous(self) -> dt.date:
+        return self.day - dt.timedelta(days=1)
+
+    @property
+    def next(self) -> dt.date:
+        return self.day + dt.timedelta(days=1)
+
+
+@dataclass
+class WeekEntry:
+    appointment: Appointment
+    colour: int
+
+
+@dataclass
+class WeekDay:
+    day: dt.date
+    is_today: bool
+    is_closed: bool
+    closed_reason: str
+    opening: list[tuple[dt.time, dt.time]]
+    entries: list[WeekEntry] = field(default_factory=list)
+    cancelled: int = 0
+    away: list[User] = field(default_factory=list)
+
+
+@dataclass
+class ArtistKey:
+    artist: User
+    colour: int
+
+
+@dataclass
+class WeekPlan:
+    monday: dt.date
+    days: list[WeekDay]
+    artists: list[ArtistKey]
+    selected_artist: User | None
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+    @property
+    def previous(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)
+
+    @property
+    def appointment_count(self) -> int:
+        return sum(len(day.entries) for day in self.days)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week a date falls in."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _appointments(start: dt.datetime, end: dt.datetime, artist_id: int | None) -> list:
+    appointments = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if artist_id is not None:
+        appointments = appointments.filter(artist_id=artist_id)
+    return list(
+        appointments.select_related("client", "type", "artist", "room").order_by(
+            "starts_at", "artist_id", "id"
+        )
+    )
+
+
+def _closed_reasons(diary: Diary, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    if not any(first <= day <= last for day in diary.closed_days):
+        return {}
+    return dict(ClosedDay.objects.filter(date__range=(first, last)).values_list("date", "reason"))
+
+
+def _opening(diary: Diary, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+    if day in diary.closed_days:
+        return []
+    return sorted(diary.opening.get(day.weekday(), []))
+
+
+def _wall_minutes(moment: dt.datetime, day: dt.date, zone) -> int:
+    """Minutes since the day's local midnight on the wall clock (clamped to the day)."""
+    local = moment.astimezone(zone)
+    if local.date() < day:
+        return 0
+    if local.date() > day:
+        return 24 * 60
+    return local.hour * 60 + local.minute
+
+
+def _lanes(blocks: list[tuple[int, int, Appointment]]) -> tuple[list[int], int]:
+    """Side-by-side lanes so blocks that share rows (a no-show and a walk-in) both show."""
+    lane_ends: list[int] = []
+    lanes = []
+    for first, last, _ in blocks:
+        for lane, end in enumerate(lane_ends):
+            if end <= first:
+                lane_ends[lane] = last
+                lanes.append(lane)
+                break
+        else:
+            lane_ends.append(last)
+            lanes.append(len(lane_ends) - 1)
+    return lanes, max(len(lane_ends), 1)
+
+
+def day_plan(*, day: dt.date, artist_id: int | None = None, now: dt.datetime | None = None):
+    """The day grid: a column per active artist, a row per slot of the opening hours.
+
+    Reads the diary once (Diary.load) and the day's appointments once, so the
+    page costs the same number of queries for one appointment or a thousand.
+    """
+    now = now or timezone.now()
+    zone = clinic_zone()
+    policy = BookingPolicy.current()
+    step = policy.slot_minutes
+    start = local_datetime(day, dt.time(0), zone)
+    end = local_datetime(day + dt.timedelta(days=1), dt.time(0), zone)
+    # Free cells ask about the artist only: which room a booking takes depends
+    # on its type, and the booking form checks that.
+    diary = Diary.load(
+        start=start,
+        end=end,
+        artist_ids=[artist_id] if artist_id is not None else None,
+        with_rooms=False,
+    )
+    everything = _appointments(start, end, artist_id)
+    shown = [a for a in everything if a.status != AppointmentStatus.CANCELLED]
+    cancelled = [a for a in everything if a.status == AppointmentStatus.CANCELLED]
+    opening = _opening(diary, day)
+    reasons = _closed_reasons(diary, day, day)
+
+    # A column per active artist, plus anyone who still has appointments that
+    # day but no longer works here, so no appointment is ever hidden.
+    artists = list(diary.artists)
+    known = {a.pk for a in artists}
+    for appointment in shown:
+        if appointment.artist_id not in known:
+            artists.append(appointment.artist)
+            known.add(appointment.artist_id)
+
+    # The grid covers the opening hours, stretched to fit any appointment
+    # booked outside them.
+    spans = [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in opening]
+    spans += [
+        (_wall_minutes(a.starts_at, day, zone), _wall_minutes(a.ends_at, day, zone)) for a in shown
+    ]
+    now_local = now.astimezone(zone)
+    is_today = now_local.date() == day
+    rows: list[Row] = []
+    columns: list[Column] = []
+    if spans:
+        first_minute = min(s for s, _ in spans) // step * step
+        last_minute = -(-max(e for _, e in spans) // step) * step
+        row_count = max((last_minute - first_minute) // step, 1)
+        for index in range(row_count):
+            minute = first_minute + index * step
+            row_start = local_datetime(day, dt.time(minute // 60, minute % 60), zone).astimezone(
+                zone
+            )
+            rows.append(
+                Row(
+                    start=row_start,
+                    is_hour=minute % 60 == 0,
+                    is_now=is_today
+                    and row_start <= now_local < row_start + dt.timedelta(minutes=step),
+                )
+            )
+        earliest, _ = notice_window(source=BookingSource.FRONT_DESK, now=now, policy=policy)
+        for artist in artists:
+            columns.append(
+                _fill_column(diary, artist, day, shown, rows, first_minute, step, now, earliest)
+            )
+    return DayPlan(
+        day=day,
+        is_today=is_today,
+        is_closed=not opening,
+        closed_reason=reasons.get(day, ""),
+        opening=opening,
+        columns=columns,
+        rows=rows,
+        appointments=shown,
+        cancelled=cancelled,
+        slot_minutes=step,
+    )
+
+
+def _fill_column(
+    diary: Diary,
+    artist: User,
+    day: dt.date,
+    shown: list[Appointment],
+    rows: list[Row],
+    first_minute: int,
+    step: int,
+    now: dt.datetime,
+    earliest: dt.datetime,
+) -> Column:
+    """Add this artist's cells to every row; returns the column's header data."""
+    zone = diary.zone
+    row_count = len(rows)
+    blocks = []
+    for appointment in shown:
+        if appointment.artist_id != artist.pk:
+            continue
+        first = (_wall_minutes(appointment.starts_at, day, zone) - first_minute) // step
+        last = -(-(_wall_minutes(appointment.ends_at, day, zone) - first_minute) // step)
+        first = min(max(first, 0), row_count - 1)
+        blocks.append((first, min(max(last, first + 1), row_count), appointment))
+    lanes, lane_count = _lanes(blocks)
+    starts = {
+        (first, lane): (last - first, a)
+        for (first, last, a), lane in zip(blocks, lanes, strict=True)
+    }
+    covered = {
+        (row, lane)
+        for (first, last, _), lane in zip(blocks, lanes, strict=True)
+        for row in range(first + 1, last)
+    }
+    known = artist.pk in {a.pk for a in diary.artists}
+    windows = diary.windows(artist.pk, day) if known else []
+    away = diary.time_off.get(artist.pk)
+    column = Column(
+        artist=artist,
+        lanes=lane_count,
+        working=bool(windows),
+        away=any(away.overlaps(s, e) for s, e in windows) if away else False,
+    )
+    length = dt.timedelta(minutes=step)
+    for index, row in enumerate(rows):
+        slot_start = row.start.astimezone(dt.UTC)
+        kind = None
+        for lane in range(lane_count):
+            if (index, lane) in covered:
+                continue
+            if (index, lane) in starts:
+                rowspan, appointment = starts[(index, lane)]
+                row.cells.append(
+                    Cell("appointment", artist, row.start, appointment=appointment, rowspan=rowspan)
+                )
+                continue
+            if kind is None:
+                kind = _empty_kind(diary, artist.pk, windows, slot_start, length, now, earliest)
+            row.cells.append(Cell(kind, artist, row.start))
+    return column
+
+
+def _empty_kind(diary, artist_id, windows, start, length, now, earliest) -> str:
+    end = start + length
+    if not any(s <= start and end <= e for s, e in windows):
+        return "closed"
+    problem = diary.problem(
+        artist_id=artist_id,
+        start=start,
+        end=end,
+        block_end=end,
+        needs_room=False,
+        now=now,
+        earliest=earliest,
+    )
+    if problem is None:
+        return "free"
+    return _CELL_KIND_FOR_PROBLEM.get(problem.code, "busy")
+
+
+def week_plan(*, day: dt.date, artist_id: int | None = None, now: dt.datetime | None = None):
+    """Monday to Sunday around `day`: each day's appointments, colour-coded by artist."""
+    now = now or timezone.now()
+    zone = clinic_zone()
+    monday = week_start(day)
+    start = local_datetime(monday, dt.time(0), zone)
+    end = local_datetime(monday + dt.timedelta(days=7), dt.time(0), zone)
+    # All artists, even when one is picked, so each keeps the same colour.
+    diary = Diary.load(start=start, end=end, with_rooms=False)
+    everything = _appointments(start, end, artist_id)
+    reasons = _closed_reasons(diary, monday, monday + dt.timedelta(days=6))
+    colours = {artist.pk: i % ARTIST_COLOURS for i, artist in enumerate(diary.artists)}
+    keys = [ArtistKey(artist, colours[artist.pk]) for artist in diary.artists]
+    selected = next((a for a in diary.artists if a.pk == artist_id), None)
+
+    today = now.astimezone(zone).date()
+    days = []
+    by_date: dict[dt.date, WeekDay] = {}
+    for offset in range(7):
+        date = monday + dt.timedelta(days=offset)
+        opening = _opening(diary, date)
+        week_day = WeekDay(
+            day=date,
+            is_today=date == today,
+            is_closed=not opening,
+            closed_reason=reasons.get(date, ""),
+            opening=opening,
+        )
+        for artist in diary.artists:
+            if artist_id is not None and artist.pk != artist_id:
+                continue
+            off = diary.time_off.get(artist.pk)
+            if off and any(off.overlaps(s, e) for s, e in diary.windows(artist.pk, date)):
+                week_day.away.append(artist)
+        days.append(week_day)
+        by_date[date] = week_day
+
+    for appointment in everything:
+        week_day = by_date[appointment.starts_at.astimezone(zone).date()]
+        if appointment.status == AppointmentStatus.CANCELLED:
+            week_day.cancelled += 1
+            continue
+        if appointment.artist_id not in colours:
+            # Someone who has left the clinic: a colour of their own.
+            colours[appointment.artist_id] = len(colours) % ARTIST_COLOURS
+            if artist_id is None:
+                keys.append(ArtistKey(appointment.artist, colours[appointment.artist_id]))
+        week_day.entries.append(WeekEntry(appointment, colours[appointment.artist_id]))
+    return WeekPlan(monday=monday, days=days, artists=keys, selected_artist=selected)
+
+
+# --- history ----------------------------------------------------------------------
+
+
+def _when(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment, clinic_zone())
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def _status_label(value: str) -> str:
+    try:
+        return AppointmentStatus(value).label.lower()
+    except ValueError:
+        return value or "—"
+
+
+@dataclass
+class HistoryLine:
+    text: str
+    by: str
+    at: dt.datetime
+
+
+def describe_event(event: AppointmentEvent) -> HistoryLine:
+    """One line of an appointment's history, in the clinic's time."""
+    if event.kind == AppointmentEventKind.CREATED:
+        text = f"{event.detail or 'Booked'} for {_when(event.to_starts_at)}"
+    elif event.kind == AppointmentEventKind.MOVED:
+        text = f"Moved from {_when(event.from_starts_at)} to {_when(event.to_starts_at)}"
+        if event.detail:
+            text += f" ({event.detail})"
+    elif event.kind == AppointmentEventKind.CANCELLED:
+        text = "Cancelled"
+        if event.detail:
+            text += f": {event.detail}"
+    elif event.kind == AppointmentEventKind.STATUS:
+        text = f"Marked {_status_label(event.to_status)} (was {_status_label(event.from_status)})"
+        if event.detail:
+            text += f": {event.detail}"
+    else:
+        text = event.get_kind_display()
+        if event.detail:
+            text += f": {event.detail}"
+    return HistoryLine(text=text, by=str(event.by) if event.by else "", at=event.at)

@@ -1,0 +1,257 @@
+"""Diary forms: they turn what staff type into domain values; the rules stay in booking.py."""
+
+import datetime as dt
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+from phonenumber_field.formfields import PhoneNumberField
+
+from accounts.models import Role, User
+from clients.models import Client
+from clients.services import duplicate_contact_error
+
+from .availability import Problem, clinic_zone
+from .models import AppointmentStatus, AppointmentType, Room
+
+# Where a refusal from booking.py is shown: its Problem.field, or the whole form.
+PROBLEM_FIELDS = {"starts_at", "artist", "room", "minutes", "type", "outside_hours_note"}
+
+
+class ArtistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+def active_artists():
+    return User.objects.filter(role=Role.ARTIST, is_active=True).order_by(
+        "first_name", "last_name", "id"
+    )
+
+
+def parse_start(value: str) -> dt.datetime | None:
+    """A start from a diary link (`2027-03-01T10:00`, clinic time, or with an offset)."""
+    try:
+        start = dt.datetime.fromisoformat(value.strip())
+    except (AttributeError, ValueError):
+        return None
+    zone = clinic_zone()
+    if start.tzinfo is None:
+        return start.replace(tzinfo=zone)
+    return start.astimezone(zone)
+
+
+class _DiaryTimeForm(forms.Form):
+    """When, with whom, where and how long: shared by booking and moving."""
+
+    starts_at = forms.SplitDateTimeField(
+        label="Start (date and time)",
+        widget=forms.SplitDateTimeWidget(
+            date_attrs={"type": "date", "class": "diary-split-date", "aria-label": "Start date"},
+            time_attrs={"type": "time", "class": "diary-split-time", "aria-label": "Start time"},
+            date_format="%Y-%m-%d",
+            time_format="%H:%M",
+        ),
+        error_messages={
+            "required": "Give the date and the time.",
+            "invalid_date": "Enter a date like 2027-03-01.",
+            "invalid_time": "Enter a time like 10:30.",
+        },
+        help_text="Clinic time.",
+    )
+    artist = ArtistChoiceField(
+        queryset=User.objects.none(),
+        empty_label="Choose an artist",
+        error_messages={"required": "Choose an artist.", "invalid_choice": "Choose an artist."},
+    )
+    room = forms.ModelChoiceField(
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label="Any room",
+        help_text="Any: a free one is picked.",
+    )
+    minutes = forms.IntegerField(
+        label="Length (minutes)",
+        required=False,
+        min_value=5,
+        max_value=12 * 60,
+        help_text="Empty: the usual length.",
+    )
+    outside_hours = forms.BooleanField(
+        label="Outside usual hours",
+        required=False,
+        help_text="Managers only: book even though the clinic or the artist is not working then.",
+    )
+    outside_hours_note = forms.CharField(
+        label="Why outside usual hours",
+        required=False,
+        max_length=300,
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["artist"].queryset = active_artists()
+        self.fields["room"].queryset = Room.objects.filter(is_active=True).order_by("name", "id")
+        if user.role != Role.MANAGER:
+            # The override is the manager's alone; for anyone else it is not offered.
+            del self.fields["outside_hours"]
+            del self.fields["outside_hours_note"]
+
+    @property
+    def offers_outside_hours(self) -> bool:
+        return "outside_hours" in self.fields
+
+    def clean_outside_hours_note(self):
+        return self.cleaned_data["outside_hours_note"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.offers_outside_hours:
+            if not cleaned.get("outside_hours"):
+                cleaned["outside_hours_note"] = ""
+            elif not cleaned.get("outside_hours_note") and "outside_hours_note" not in self.errors:
+                self.add_error(
+                    "outside_hours_note", "Say why this booking is outside the usual hours."
+                )
+        return cleaned
+
+    def add_problem(self, problem: Problem, *, hint_override: bool = True) -> None:
+        """Show a refusal from booking.py on the field it is about."""
+        field = problem.field if problem.field in self.fields else None
+        self.add_error(field, ValidationError(problem.message, code=problem.code))
+        if (
+            hint_override
+            and self.offers_outside_hours
+            and problem.code in {"closed", "outside_hours", "time_off"}
+            and not self.cleaned_data.get("outside_hours")
+        ):
+            self.add_error(
+                "outside_hours", "To book it anyway, tick this and say why in the note below."
+            )
+
+
+class BookingForm(_DiaryTimeForm):
+    """A new appointment for a chosen client or for a client added on the spot."""
+
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That client record was not found. Search again."},
+    )
+    new_first_name = forms.CharField(label="First name", required=False, max_length=100)
+    new_last_name = forms.CharField(label="Last name", required=False, max_length=100)
+    new_email = forms.EmailField(label="Email", required=False)
+    new_phone = PhoneNumberField(
+        label="Phone",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    new_contact_consent = forms.BooleanField(
+        label="Agrees to be contacted (reminders)", required=False
+    )
+    type = forms.ModelChoiceField(
+        label="Appointment type",
+        queryset=AppointmentType.objects.none(),
+        to_field_name="slug",
+        empty_label="Choose a type",
+        error_messages={"required": "Choose the kind of appointment."},
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["client", "type", "artist", "starts_at", "minutes", "room", "notes"]
+
+    NEW_CLIENT_FIELDS = ("new_first_name", "new_last_name", "new_email", "new_phone")
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        types = list(AppointmentType.objects.filter(is_active=True).order_by("position", "name"))
+        self.fields["type"].queryset = AppointmentType.objects.filter(is_active=True).order_by(
+            "position", "name"
+        )
+        # diary.js fills in the usual length when the type changes.
+        self.fields["type"].widget.attrs["data-default-minutes"] = json.dumps(
+            {t.slug: t.default_minutes for t in types}
+        )
+
+    def clean_new_first_name(self):
+        return self.cleaned_data["new_first_name"].strip()
+
+    def clean_new_last_name(self):
+        return self.cleaned_data["new_last_name"].strip()
+
+    def clean_new_email(self):
+        return self.cleaned_data["new_email"].strip().lower()
+
+    @property
+    def adds_new_client(self) -> bool:
+        return not self.cleaned_data.get("client") and any(
+            self.cleaned_data.get(name) for name in self.NEW_CLIENT_FIELDS
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "client" in self.errors:
+            return cleaned
+        if cleaned.get("client"):
+            return cleaned
+        typed = [name for name in self.NEW_CLIENT_FIELDS if self.data.get(name, "").strip()]
+        if not typed:
+            self.add_error("client", "Choose a client, or add a new one.")
+            return cleaned
+        if not cleaned.get("new_first_name") and "new_first_name" not in self.errors:
+            self.add_error("new_first_name", "Enter the client's first name.")
+        if not cleaned.get("new_last_name") and "new_last_name" not in self.errors:
+            self.add_error("new_last_name", "Enter the client's last name.")
+        email, phone = cleaned.get("new_email"), cleaned.get("new_phone")
+        valid_contact = "new_email" not in self.errors and "new_phone" not in self.errors
+        if valid_contact and not email and not phone:
+            self.add_error("new_email", "Give an email address or a phone number.")
+        duplicate = duplicate_contact_error(
+            email=email if "new_email" not in self.errors else "",
+            phone=phone if "new_phone" not in self.errors else None,
+        )
+        if duplicate:
+            self.add_client_errors(duplicate)
+        return cleaned
+
+    def add_client_errors(self, error: ValidationError) -> None:
+        """Errors from clients.services land on the new client's fields."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            field = f"new_{name}"
+            self.add_error(field if field in self.fields else None, errors)
+
+    def new_client_fields(self) -> dict:
+        data = self.cleaned_data
+        email, phone = data["new_email"], data["new_phone"] or ""
+        return {
+            "first_name": data["new_first_name"],
+            "last_name": data["new_last_name"],
+            "email": email,
+            "phone": phone,
+            "contact_consent": data["new_contact_consent"],
+            "preferred_channel": "email" if email else "sms",
+        }
+
+
+class MoveForm(_DiaryTimeForm):
+    """A new time (and perhaps artist, room, length) for an existing appointment."""
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for cancelling",
+        max_length=300,
+        error_messages={"required": "Say why the appointment is cancelled."},
+        widget=forms.TextInput(attrs={"placeholder": "e.g. client unwell, rebooking next week"}),
+    )
+
+
+class StatusForm(forms.Form):
+    # Cancelling needs a reason and has its own form.
+    status = forms.ChoiceField(
+        choices=[c for c in AppointmentStatus.choices if c[0] != AppointmentStatus.CANCELLED]
+    )

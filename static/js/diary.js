@@ -1,0 +1,50 @@
+// The diary's small conveniences. Every page works without them.
+(function () {
+  "use strict";
+
+  // "Go to date": jump as soon as a date is picked.
+  document.querySelectorAll("[data-diary-autosubmit]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (input.value && input.form) {
+        input.form.submit();
+      }
+    });
+  });
+
+  // Booking: a new type brings its usual length, unless the length was typed by hand.
+  var type = document.querySelector("#booking-form select[name=type]");
+  var minutes = document.querySelector("#booking-form input[name=minutes]");
+  if (type && minutes && type.dataset.defaultMinutes) {
+    var defaults = JSON.parse(type.dataset.defaultMinutes);
+    var typedByHand = false;
+    minutes.addEventListener("input", function () {
+      typedByHand = true;
+    });
+    type.addEventListener("change", function () {
+      if (!typedByHand && defaults[type.value]) {
+        minutes.value = defaults[type.value];
+      }
+    });
+  }
+
+  // Free start times: put the chosen one into the booking or move form.
+  document.querySelectorAll("[data-fill-start]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var form = document.getElementById(button.dataset.form);
+      if (!form) {
+        return;
+      }
+      var date = form.querySelector("input[name$=starts_at_0]");
+      var time = form.querySelector("input[name$=starts_at_1]");
+      if (date && time) {
+        date.value = button.dataset.date;
+        time.value = button.dataset.time;
+        time.focus();
+      }
+      var details = form.closest("details");
+      if (details) {
+        details.open = true;
+      }
+    });
+  });
+})();
