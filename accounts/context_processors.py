@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from .models import Role
+
 
 def _nav_for(user) -> list[dict]:
     if not user.is_authenticated:
@@ -20,6 +22,8 @@ def _nav_for(user) -> list[dict]:
         items.append(
             {"label": "New client", "url": reverse("clients:create"), "name": "client-new"}
         )
+    if user.role in (Role.ARTIST, Role.MANAGER):
+        items.append({"label": "Calendar feed", "url": reverse("ics:my_feed"), "name": "ics"})
     if user.is_manager:
         items.append({"label": "Settings", "url": reverse("admin:index"), "name": "admin"})
     return items

@@ -69,10 +69,10 @@ def test_it_lets_artists_read_but_not_edit_clients(people, as_user):
 @pytest.mark.parametrize(
     ("role", "visible", "hidden"),
     [
-        ("front_desk", ["Clients", "New client"], ["Settings"]),
-        ("artist", ["Clients"], ["New client", "Settings"]),
-        ("manager", ["Clients", "New client", "Settings"], []),
-        ("client_a", [], ["Clients", "New client", "Settings"]),
+        ("front_desk", ["Diary", "Clients", "New client"], ["Settings", "Calendar feed"]),
+        ("artist", ["Diary", "Clients", "Calendar feed"], ["New client", "Settings"]),
+        ("manager", ["Diary", "Clients", "New client", "Calendar feed", "Settings"], []),
+        ("client_a", [], ["Diary", "Clients", "New client", "Calendar feed", "Settings"]),
     ],
 )
 def test_it_shows_each_role_only_the_menu_it_may_use(people, as_user, role, visible, hidden):

@@ -389,6 +389,16 @@ def test_the_appointment_page_shows_everything_about_it(clinic, as_user):
     assert "Front desk by Jordan Price" in page
     assert "Nervous about needles" in page
     assert "Booked (front desk) for Mon 1 Mar 10:00" in page
+    assert f'href="/ics/appointments/{appointment.pk}.ics"' in page
+    # Arrival is marked on the day: nothing for the artist to mark weeks ahead.
+    assert "Mark arrived" not in page
+
+
+def test_a_future_appointment_offers_confirming_but_not_arrival(clinic, as_user):
+    appointment = book(clinic, at(MONDAY, "10:00"))
+    page = as_user(clinic.people.front_desk).get(appointment.get_absolute_url()).content.decode()
+    assert "Mark confirmed" in page
+    assert "Mark arrived" not in page and "Mark no-show" not in page
 
 
 def test_a_video_consultation_shows_its_meeting_link(clinic, as_user):
