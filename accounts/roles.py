@@ -23,6 +23,8 @@ ROLE_PERMISSIONS = {
         Role.ARTIST: ("view",),
     },
     "scheduling": {Role.MANAGER: ("view", "add", "change", "delete")},
+    "sessions_app": {Role.MANAGER: ("view", "change")},
+    "photos": {Role.MANAGER: ("view",)},
 }
 
 

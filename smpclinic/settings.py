@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "scheduling",
     "consultations",
     "sessions_app",
+    "photos",
     "aftercare",
 ]
 
@@ -160,8 +161,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Client photos are health data: never under a public URL. PHOTO_STORAGE=s3 keeps
+# them in a private S3-compatible bucket (AWS_* settings below) instead of on disk.
+PHOTO_STORAGE = env.str("PHOTO_STORAGE", default="local")
+if PHOTO_STORAGE not in {"local", "s3"}:
+    raise environ.ImproperlyConfigured("PHOTO_STORAGE must be 'local' or 's3'")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "photos": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+                "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
+                "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "file_overwrite": False,
+            },
+        }
+        if PHOTO_STORAGE == "s3"
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(VAR_DIR / "private" / "photos"), "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

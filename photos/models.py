@@ -1,0 +1,73 @@
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+
+
+def photo_storage():
+    # Private: local disk outside any public URL, or an S3 bucket, by setting alone.
+    return storages["photos"]
+
+
+def photo_path(instance: "Photo", filename: str) -> str:
+    # Random names: nothing about the client or the photo is in the path.
+    return f"clients/{instance.client_id}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class PhotoAngle(models.TextChoices):
+    FRONT = "front", "Front"
+    TOP = "top", "Top"
+    CROWN = "crown", "Crown"
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BACK = "back", "Back"
+    HAIRLINE = "hairline", "Hairline close-up"
+
+
+class PhotoStage(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    BEFORE_SESSION = "before_session", "Before session"
+    AFTER_SESSION = "after_session", "After session"
+    CHECK_IN = "check_in", "Check-in"
+    TOUCH_UP = "touch_up", "Touch-up"
+
+
+class Photo(models.Model):
+    """A client photo, stored as a web-sized copy and a thumbnail with no metadata."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="photos")
+    session = models.ForeignKey(
+        "sessions_app.TreatmentSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        help_text="The session a before/after photo belongs to.",
+    )
+    angle = models.CharField(max_length=20, choices=PhotoAngle.choices)
+    stage = models.CharField(max_length=20, choices=PhotoStage.choices)
+    image = models.FileField(storage=photo_storage, upload_to=photo_path)
+    thumbnail = models.FileField(storage=photo_storage, upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+    shared_with_client = models.BooleanField("the client may see it", default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [
+            models.Index(fields=["client", "angle", "uploaded_at"], name="photo_client_angle"),
+            models.Index(fields=["session"], name="photo_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_angle_display()} photo of {self.client} ({self.get_stage_display()})"

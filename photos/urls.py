@@ -1,0 +1,5 @@
+"""Photo upload and the only way photos are served (namespace "photos")."""
+
+app_name = "photos"
+
+urlpatterns: list = []

@@ -1,0 +1,268 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class TreatmentSettings(models.Model):
+    """How the clinic plans sessions; one row, edited by the manager in the admin."""
+
+    first_session_minutes = models.PositiveSmallIntegerField(
+        "first session (minutes)",
+        default=240,
+        validators=[MinValueValidator(60), MaxValueValidator(480)],
+        help_text="The first session is the longest: foundation density and the hairline.",
+    )
+    step_down_minutes = models.PositiveSmallIntegerField(
+        "each later session shorter by (minutes)",
+        default=30,
+        validators=[MaxValueValidator(120)],
+    )
+    minimum_session_minutes = models.PositiveSmallIntegerField(
+        "shortest session (minutes)",
+        default=120,
+        validators=[MinValueValidator(30), MaxValueValidator(480)],
+    )
+    minimum_gap_days = models.PositiveSmallIntegerField(
+        "days between sessions",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="The next session is suggested this many days after the previous one; "
+        "booking closer needs a manager's reason.",
+    )
+
+    class Meta:
+        verbose_name = "treatment settings"
+        verbose_name_plural = "treatment settings"
+
+    def __str__(self):
+        return "Treatment settings"
+
+    @classmethod
+    def current(cls) -> "TreatmentSettings":
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Density(models.IntegerChoices):
+    VERY_LIGHT = 1, "1 – very light"
+    LIGHT = 2, "2 – light"
+    MEDIUM = 3, "3 – medium"
+    DENSE = 4, "4 – dense"
+    VERY_DENSE = 5, "5 – very dense"
+
+
+class TreatmentPlan(models.Model):
+    """A client's course of SMP: 2–5 planned sessions a week apart, plus any extras."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="treatment_plans"
+    )
+    lead_artist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_plans",
+        limit_choices_to={"role": "artist"},
+    )
+    planned_sessions = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(2), MaxValueValidator(5)]
+    )
+    pigment = models.CharField(max_length=200, blank=True)
+    hairline_design = models.TextField(blank=True)
+    target_look = models.CharField(max_length=200, blank=True)
+    target_density = models.PositiveSmallIntegerField(
+        choices=Density.choices, null=True, blank=True
+    )
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_sessions__gte=2) & Q(planned_sessions__lte=5),
+                name="plan_two_to_five_sessions",
+                violation_error_message="A plan has between 2 and 5 sessions.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_density__isnull=True)
+                | (Q(target_density__gte=1) & Q(target_density__lte=5)),
+                name="plan_target_density_1_to_5",
+                violation_error_message="Density is from 1 to 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Treatment plan for {self.client}"
+
+    def get_absolute_url(self):
+        return reverse("sessions_app:plan_detail", args=[self.pk])
+
+
+class SessionKind(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    EXTRA = "extra", "Extra"
+    TOUCH_UP = "touch_up", "Touch-up"
+
+
+class ExtraReason(models.TextChoices):
+    SCAR_TISSUE = "scar_tissue", "Scar tissue dispersing pigment"
+    PATCHY_HEALING = "patchy_healing", "Patchy healing"
+    CLIENT_REQUEST = "client_request", "Client request"
+    OTHER = "other", "Other"
+
+
+class TreatmentSession(models.Model):
+    """One session of a plan, numbered in order; booked as an appointment when a time is set."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=SessionKind.choices, default=SessionKind.PLANNED)
+    extra_reason = models.CharField(max_length=30, choices=ExtraReason.choices, blank=True)
+    extra_note = models.CharField(max_length=300, blank=True)
+    planned_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(30), MaxValueValidator(480)]
+    )
+    appointment = models.OneToOneField(
+        "scheduling.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="treatment_session",
+    )
+    gap_override_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why a manager booked this closer to the previous session than the usual gap.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="session_number_unique"),
+            models.CheckConstraint(
+                condition=~Q(kind="extra") | ~Q(extra_reason=""),
+                name="extra_session_has_reason",
+                violation_error_message="Say why the extra session is needed.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Session {self.number} of {self.plan}"
+
+    @property
+    def is_logged(self) -> bool:
+        return hasattr(self, "log")
+
+
+class Region(models.TextChoices):
+    FRONTAL_HAIRLINE = "frontal_hairline", "Frontal hairline"
+    LEFT_TEMPLE = "left_temple", "Left temple"
+    RIGHT_TEMPLE = "right_temple", "Right temple"
+    MID_SCALP = "mid_scalp", "Mid-scalp"
+    CROWN = "crown", "Crown / vertex"
+    LEFT_SIDE = "left_side", "Left side"
+    RIGHT_SIDE = "right_side", "Right side"
+    BACK = "back", "Back / occipital"
+    SCAR = "scar", "Scar"
+
+
+class SkinReaction(models.TextChoices):
+    NONE = "none", "None"
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    STRONG = "strong", "Strong"
+
+
+class SessionLog(models.Model):
+    """What the artist did in a session. Saving it completes the appointment."""
+
+    session = models.OneToOneField(TreatmentSession, on_delete=models.CASCADE, related_name="log")
+    artist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pigment_brand = models.CharField(max_length=100, blank=True)
+    pigment_shade = models.CharField(max_length=100, blank=True)
+    pigment_dilution = models.CharField(max_length=50, blank=True)
+    pigment_lot = models.CharField("pigment lot number", max_length=50, blank=True)
+    needle_configuration = models.CharField(max_length=100, blank=True)
+    technique_notes = models.TextField(blank=True)
+    skin_reaction = models.CharField(
+        max_length=20, choices=SkinReaction.choices, default=SkinReaction.NONE
+    )
+    redness_notes = models.CharField(max_length=300, blank=True)
+    minutes_taken = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    focus_next_time = models.TextField(blank=True)
+    shared_with_client = models.BooleanField("notes may be shown to the client", default=False)
+    logged_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Log of {self.session}"
+
+
+class RegionTreated(models.Model):
+    log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="regions")
+    region = models.CharField(max_length=30, choices=Region.choices)
+    density = models.PositiveSmallIntegerField(choices=Density.choices)
+
+    class Meta:
+        ordering = ["log", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["log", "region"], name="region_once_per_log"),
+            models.CheckConstraint(
+                condition=Q(density__gte=1) & Q(density__lte=5),
+                name="region_density_1_to_5",
+                violation_error_message="Density is from 1 to 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_region_display()}: {self.density}"
+
+
+class HealingStatus(models.TextChoices):
+    RETAINED = "retained", "Retained"
+    FADED = "faded", "Faded"
+    PATCHY = "patchy", "Patchy"
+    OVER_SATURATED = "over_saturated", "Over-saturated"
+
+
+class RegionHealing(models.Model):
+    """How a region healed since the previous session, judged at the start of `session`."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="healing")
+    region = models.CharField(max_length=30, choices=Region.choices)
+    status = models.CharField(max_length=20, choices=HealingStatus.choices)
+    note = models.CharField(max_length=300, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "region"], name="healing_once_per_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_region_display()}: {self.get_status_display()}"

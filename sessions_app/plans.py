@@ -1,0 +1,436 @@
+"""Treatment plans and their sessions: lengths, gaps, booking, logs and healing.
+
+Views, forms, the API, commands and tasks call these; every rule about sessions
+lives here. Booking itself goes through scheduling.booking, so the diary's rules
+(hours, overlaps, rooms) hold for sessions too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Role, User
+from clients.models import Client
+from scheduling.availability import Problem, free_slots
+from scheduling.booking import (
+    BookingRefused,
+    appointment_set_status,
+    booking_create,
+    status_changes_now,
+)
+from scheduling.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    BookingSource,
+)
+
+from .models import (
+    ExtraReason,
+    PlanStatus,
+    Region,
+    RegionHealing,
+    RegionTreated,
+    SessionKind,
+    SessionLog,
+    TreatmentPlan,
+    TreatmentSession,
+    TreatmentSettings,
+)
+
+TREATMENT_TYPE = "treatment-session"
+TOUCH_UP_TYPE = "touch-up"
+
+
+def _refuse(code: str, message: str, field: str = "starts_at"):
+    raise BookingRefused(Problem(code, message, field))
+
+
+# --- lengths ----------------------------------------------------------------------------
+
+
+def suggested_minutes(number: int, rules: TreatmentSettings | None = None) -> int:
+    """The first session is the longest; each later one 30 minutes shorter, down to a floor."""
+    rules = rules or TreatmentSettings.current()
+    minutes = rules.first_session_minutes - rules.step_down_minutes * (max(number, 1) - 1)
+    return max(minutes, rules.minimum_session_minutes)
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    client: Client,
+    lead_artist: User,
+    planned_sessions: int = 3,
+    pigment: str = "",
+    hairline_design: str = "",
+    target_look: str = "",
+    target_density: int | None = None,
+    notes: str = "",
+    by: User | None = None,
+) -> TreatmentPlan:
+    """A new plan with its planned sessions numbered 1..N and their suggested lengths."""
+    if lead_artist.role != Role.ARTIST or not lead_artist.is_active:
+        raise ValidationError({"lead_artist": "Choose one of the clinic's artists."})
+    if not 2 <= planned_sessions <= 5:
+        raise ValidationError({"planned_sessions": "A plan has between 2 and 5 sessions."})
+    if target_density is not None and not 1 <= target_density <= 5:
+        raise ValidationError({"target_density": "Density is from 1 to 5."})
+    rules = TreatmentSettings.current()
+    plan = TreatmentPlan.objects.create(
+        client=client,
+        lead_artist=lead_artist,
+        planned_sessions=planned_sessions,
+        pigment=pigment,
+        hairline_design=hairline_design,
+        target_look=target_look,
+        target_density=target_density,
+        notes=notes,
+        created_by=by,
+    )
+    TreatmentSession.objects.bulk_create(
+        TreatmentSession(
+            plan=plan,
+            number=n,
+            kind=SessionKind.PLANNED,
+            planned_minutes=suggested_minutes(n, rules),
+        )
+        for n in range(1, planned_sessions + 1)
+    )
+    return plan
+
+
+def _next_number(plan: TreatmentPlan) -> int:
+    return (plan.sessions.aggregate(last=Max("number"))["last"] or 0) + 1
+
+
+@transaction.atomic
+def plan_add_extra_session(
+    *, plan: TreatmentPlan, reason: str, note: str = "", by: User | None = None
+) -> TreatmentSession:
+    """An extra session beyond the plan (scar tissue, patchy healing, client request)."""
+    if reason not in ExtraReason.values:
+        raise ValidationError({"extra_reason": "Say why the extra session is needed."})
+    if plan.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED):
+        raise ValidationError("Sessions cannot be added to a finished plan.")
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+    number = _next_number(plan)
+    return TreatmentSession.objects.create(
+        plan=plan,
+        number=number,
+        kind=SessionKind.EXTRA,
+        extra_reason=reason,
+        extra_note=note.strip()[:300],
+        planned_minutes=suggested_minutes(number),
+    )
+
+
+@transaction.atomic
+def plan_add_touch_up(
+    *, plan: TreatmentPlan, minutes: int | None = None, note: str = ""
+) -> TreatmentSession:
+    """A touch-up months or years later attaches to the same plan."""
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+    touch_up = AppointmentType.objects.get(slug=TOUCH_UP_TYPE)
+    return TreatmentSession.objects.create(
+        plan=plan,
+        number=_next_number(plan),
+        kind=SessionKind.TOUCH_UP,
+        extra_note=note.strip()[:300],
+        planned_minutes=minutes or touch_up.default_minutes,
+    )
+
+
+# --- gaps and booking -------------------------------------------------------------------
+
+
+def _held_sessions(plan: TreatmentPlan):
+    """Sessions of the plan whose appointment holds its time (booked or done)."""
+    return (
+        plan.sessions.filter(appointment__status__in=ACTIVE_STATUSES)
+        .select_related("appointment")
+        .order_by("number")
+    )
+
+
+def _neighbours(session: TreatmentSession) -> tuple[Appointment | None, Appointment | None]:
+    """The appointments of the sessions just before and just after this one."""
+    before = after = None
+    for other in _held_sessions(session.plan):
+        if other.pk == session.pk:
+            continue
+        if other.number < session.number:
+            before = other.appointment
+        elif after is None:
+            after = other.appointment
+    return before, after
+
+
+def earliest_start(session: TreatmentSession) -> dt.datetime | None:
+    """The earliest suggested start: the minimum gap after the previous session."""
+    before, _ = _neighbours(session)
+    if before is None:
+        return None
+    return before.starts_at + dt.timedelta(days=TreatmentSettings.current().minimum_gap_days)
+
+
+def _check_gap(
+    session: TreatmentSession, starts_at: dt.datetime, by: User | None, override_reason: str
+) -> None:
+    gap = dt.timedelta(days=TreatmentSettings.current().minimum_gap_days)
+    before, after = _neighbours(session)
+    too_close = (before is not None and starts_at - before.starts_at < gap) or (
+        after is not None and after.starts_at - starts_at < gap
+    )
+    if not too_close:
+        return
+    if not override_reason.strip():
+        days = gap.days
+        _refuse(
+            "gap",
+            f"Sessions are at least {days} days apart so the skin can settle; "
+            f"a manager can book closer with a reason.",
+        )
+    if by is None or by.role != Role.MANAGER:
+        _refuse(
+            "override_not_allowed",
+            "Only a manager can book sessions closer than the usual gap.",
+            "gap_override_reason",
+        )
+
+
+@transaction.atomic
+def session_book(
+    *,
+    session: TreatmentSession,
+    starts_at: dt.datetime,
+    minutes: int | None = None,
+    artist: User | None = None,
+    by: User | None = None,
+    gap_override_reason: str = "",
+    outside_hours_note: str = "",
+) -> Appointment:
+    """Book one session of a plan, keeping the gap to its neighbours."""
+    session = (
+        TreatmentSession.objects.select_for_update(of=("self",))
+        .select_related("plan__client", "plan__lead_artist", "appointment")
+        .get(pk=session.pk)
+    )
+    if session.appointment is not None and session.appointment.status in ACTIVE_STATUSES:
+        _refuse("already_booked", "This session is already booked; move it instead.")
+    if session.plan.status != PlanStatus.ACTIVE:
+        _refuse("plan_not_active", "The plan is not active.", "plan")
+    starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    _check_gap(session, starts_at, by, gap_override_reason)
+    slug = TOUCH_UP_TYPE if session.kind == SessionKind.TOUCH_UP else TREATMENT_TYPE
+    appointment = booking_create(
+        client=session.plan.client,
+        appointment_type=AppointmentType.objects.get(slug=slug),
+        artist=artist or session.plan.lead_artist,
+        starts_at=starts_at,
+        minutes=minutes or session.planned_minutes,
+        source=BookingSource.FRONT_DESK,
+        by=by,
+        notes=f"Session {session.number} of the treatment plan",
+        outside_hours_note=outside_hours_note,
+    )
+    session.appointment = appointment
+    session.planned_minutes = appointment.minutes
+    session.gap_override_reason = gap_override_reason.strip()[:300]
+    session.save(update_fields=["appointment", "planned_minutes", "gap_override_reason"])
+    return appointment
+
+
+@dataclass(frozen=True)
+class Proposal:
+    session: TreatmentSession
+    start: dt.datetime | None
+    minutes: int
+    artist_id: int
+
+
+def plan_propose_remaining(
+    plan: TreatmentPlan, *, after: dt.datetime | None = None
+) -> list[Proposal]:
+    """Free times for every unbooked session, a gap apart, with the plan's artist and lengths.
+
+    Each proposal is the first free time on or after the earliest allowed date
+    (looking up to 3 weeks further); None when nothing is free in that window.
+    """
+    rules = TreatmentSettings.current()
+    gap = dt.timedelta(days=rules.minimum_gap_days)
+    sessions = list(plan.sessions.select_related("appointment").order_by("number"))
+    treatment = AppointmentType.objects.get(slug=TREATMENT_TYPE)
+    last = after or timezone.now()
+    last_held: dt.datetime | None = None
+    proposals: list[Proposal] = []
+    for session in sessions:
+        held = session.appointment is not None and session.appointment.status in ACTIVE_STATUSES
+        if held:
+            last_held = session.appointment.starts_at
+            continue
+        if session.kind == SessionKind.TOUCH_UP:
+            continue
+        earliest = max(last, last_held + gap) if last_held else last
+        day = timezone.localdate(earliest)
+        slots = [
+            slot
+            for slot in free_slots(
+                appointment_type=treatment,
+                start_date=day,
+                days=21,
+                artist_id=plan.lead_artist_id,
+                minutes=session.planned_minutes,
+                source=BookingSource.FRONT_DESK,
+            )
+            if slot.start >= earliest
+        ]
+        start = slots[0].start if slots else None
+        proposals.append(Proposal(session, start, session.planned_minutes, plan.lead_artist_id))
+        if start is not None:
+            last_held = start
+    return proposals
+
+
+@transaction.atomic
+def plan_book_remaining(
+    *,
+    plan: TreatmentPlan,
+    choices: list[tuple[TreatmentSession, dt.datetime, int]],
+    by: User | None = None,
+) -> list[Appointment]:
+    """Book several sessions at once: all of them, or (on any refusal) none.
+
+    `choices` are (session, start, minutes) as staff confirmed or adjusted them.
+    A refusal names the session it is about.
+    """
+    booked = []
+    for session, start, minutes in sorted(choices, key=lambda c: c[0].number):
+        if session.plan_id != plan.pk:
+            raise ValidationError("A session of another plan was given.")
+        try:
+            booked.append(session_book(session=session, starts_at=start, minutes=minutes, by=by))
+        except BookingRefused as refusal:
+            problem = refusal.problem
+            raise BookingRefused(
+                Problem(problem.code, f"Session {session.number}: {problem.message}", "sessions")
+            ) from refusal
+    return booked
+
+
+# --- the artist's log ---------------------------------------------------------------------
+
+
+def _may_log(user: User, session: TreatmentSession) -> bool:
+    if user.role == Role.MANAGER:
+        return True
+    if user.role != Role.ARTIST:
+        return False
+    appointment_artist = session.appointment.artist_id if session.appointment else None
+    return user.pk in (session.plan.lead_artist_id, appointment_artist)
+
+
+@transaction.atomic
+def session_log_save(
+    *,
+    session: TreatmentSession,
+    by: User,
+    regions: dict[str, int],
+    minutes_taken: int,
+    **fields,
+) -> SessionLog:
+    """Record what was done; the appointment becomes completed.
+
+    `regions` maps Region values to the density reached (1–5). Only the plan's
+    artist, the session's artist or a manager may log.
+    """
+    session = (
+        TreatmentSession.objects.select_for_update(of=("self",))
+        .select_related("plan", "appointment")
+        .get(pk=session.pk)
+    )
+    if not _may_log(by, session):
+        raise ValidationError("Only the client's artist or a manager can log this session.")
+    errors = {}
+    if not regions:
+        errors["regions"] = "Tick at least one region treated."
+    for region, density in regions.items():
+        if region not in Region.values:
+            errors["regions"] = f"Unknown region: {region}."
+        elif not isinstance(density, int) or not 1 <= density <= 5:
+            errors["regions"] = "Density is from 1 to 5."
+    if not 1 <= minutes_taken <= 600:
+        errors["minutes_taken"] = "Give the minutes the session took (1–600)."
+    if errors:
+        raise ValidationError(errors)
+    log, _ = SessionLog.objects.update_or_create(
+        session=session,
+        defaults={"artist": by, "minutes_taken": minutes_taken, **fields},
+    )
+    log.regions.all().delete()
+    RegionTreated.objects.bulk_create(
+        RegionTreated(log=log, region=region, density=density)
+        for region, density in regions.items()
+    )
+    appointment = session.appointment
+    if appointment is not None and appointment.status != AppointmentStatus.COMPLETED:
+        # Saving the log is how a session is finished: arrived, then completed.
+        if AppointmentStatus.ARRIVED in status_changes_now(appointment):
+            appointment_set_status(appointment=appointment, status=AppointmentStatus.ARRIVED, by=by)
+            appointment.refresh_from_db()
+        if AppointmentStatus.COMPLETED in status_changes_now(appointment):
+            appointment_set_status(
+                appointment=appointment, status=AppointmentStatus.COMPLETED, by=by
+            )
+    return log
+
+
+@transaction.atomic
+def healing_record(
+    *, session: TreatmentSession, by: User, assessments: dict[str, tuple[str, str]]
+) -> list[RegionHealing]:
+    """Per-region healing judged at the start of `session`: {region: (status, note)}."""
+    from .models import HealingStatus
+
+    session = TreatmentSession.objects.select_related("plan", "appointment").get(pk=session.pk)
+    if not _may_log(by, session):
+        raise ValidationError("Only the client's artist or a manager can record healing.")
+    for region, (status, _note) in assessments.items():
+        if region not in Region.values or status not in HealingStatus.values:
+            raise ValidationError({"healing": "Choose a region and how it healed."})
+    RegionHealing.objects.filter(session=session, region__in=list(assessments)).delete()
+    return RegionHealing.objects.bulk_create(
+        RegionHealing(
+            session=session, region=region, status=status, note=note.strip()[:300], assessed_by=by
+        )
+        for region, (status, note) in assessments.items()
+    )
+
+
+def extra_session_likely(plan: TreatmentPlan) -> bool:
+    """Patchy or faded regions at the latest assessment suggest one more session."""
+    from .models import HealingStatus
+
+    latest = (
+        RegionHealing.objects.filter(session__plan=plan)
+        .order_by("-session__number")
+        .values_list("session__number", flat=True)
+        .first()
+    )
+    if latest is None:
+        return False
+    return RegionHealing.objects.filter(
+        session__plan=plan,
+        session__number=latest,
+        status__in=(HealingStatus.PATCHY, HealingStatus.FADED),
+    ).exists()
