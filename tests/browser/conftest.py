@@ -1,10 +1,13 @@
 """Headless Chromium (Debian's) driven by Playwright against the live test server."""
 
+import datetime as dt
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make between page actions are still plain synchronous calls.
@@ -52,3 +55,35 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def bookable_weekday() -> dt.date:
+    """A weekday far enough ahead for online booking's notice."""
+    day = timezone.localdate() + dt.timedelta(days=3)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def open_clinic(people):
+    """The clinic's defaults, one artist working Mon–Sat 09–18 and a room.
+
+    Transactional tests that ran before empty every table, including what the
+    migrations wrote (appointment types, opening hours, booking rules).
+    """
+    from django.apps import apps
+    from django.core.cache import cache
+
+    from scheduling.models import ArtistHours, Room
+
+    defaults = import_module("scheduling.migrations.0002_no_double_booking_and_defaults")
+    defaults.add_defaults(apps, None)
+    ArtistHours.objects.bulk_create(
+        ArtistHours(artist=people.artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
+        for day in range(6)
+    )
+    Room.objects.create(name="Treatment room 1")
+    cache.clear()
+    yield people
+    cache.clear()

@@ -1,42 +1,17 @@
 """The whole path: a visitor books a consultation online; the front desk finds it in the
 week diary and moves it."""
 
-import datetime as dt
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from scheduling.models import Appointment, ArtistHours, BookingSource, Room
+from scheduling.models import Appointment, BookingSource
+from tests.browser.conftest import bookable_weekday
 
 pytestmark = pytest.mark.django_db(transaction=True)
-clinic_defaults = import_module("scheduling.migrations.0002_no_double_booking_and_defaults")
-
-
-def bookable_weekday() -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=3)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
-@pytest.fixture
-def open_clinic(people):
-    # Tests before this one may have emptied the tables the migrations filled.
-    clinic_defaults.add_defaults(apps, None)
-    ArtistHours.objects.bulk_create(
-        ArtistHours(artist=people.artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
-        for day in range(6)
-    )
-    Room.objects.create(name="Room 1")
-    cache.clear()
-    yield people
-    cache.clear()
 
 
 def test_booked_online_seen_in_the_week_diary_and_moved(browser, live_server, open_clinic):

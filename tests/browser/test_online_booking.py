@@ -1,46 +1,19 @@
 """A member of the public books a free consultation online and opens the link in the email."""
 
-import datetime as dt
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core import mail
-from django.core.cache import cache
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from scheduling.models import Appointment, ArtistHours, BookingSource, Room
+from scheduling.models import Appointment, BookingSource
+from tests.browser.conftest import bookable_weekday
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# The clinic's default appointment types, opening hours and booking rules, as the
-# migrations write them. Transactional tests that ran before empty every table.
-clinic_defaults = import_module("scheduling.migrations.0002_no_double_booking_and_defaults")
-
-
-def bookable_day() -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=3)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
-@pytest.fixture
-def open_clinic(people):
-    clinic_defaults.add_defaults(apps, None)
-    ArtistHours.objects.bulk_create(
-        ArtistHours(artist=people.artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
-        for day in range(6)
-    )
-    Room.objects.create(name="Treatment room 1")
-    cache.clear()
-    yield people
-    cache.clear()
 
 
 def test_a_visitor_books_a_free_consultation(page, open_clinic, screenshots):
-    day = bookable_day()
+    day = bookable_weekday()
     day_label = f"{day:%A} {day.day} {day:%B}"
 
     page.goto("/book/")
