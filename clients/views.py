@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, staff_required
 from scheduling.booking import no_show_count
+from scheduling.models import ACTIVE_STATUSES
 
 from .forms import ClientForm
 from .models import Client
@@ -64,6 +66,17 @@ def client_detail(request, pk: int):
             ),
             "past_appointments": list(
                 appointments.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:shown]
+            ),
+            "treatment_plans": list(
+                client.treatment_plans.select_related("lead_artist").annotate(
+                    session_count=Count("sessions", distinct=True),
+                    booked_count=Count(
+                        "sessions",
+                        filter=Q(sessions__appointment__status__in=ACTIVE_STATUSES),
+                        distinct=True,
+                    ),
+                    logged_count=Count("sessions__log", distinct=True),
+                )
             ),
         },
     )

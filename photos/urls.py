@@ -1,5 +1,12 @@
 """Photo upload and the only way photos are served (namespace "photos")."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "photos"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("upload/<int:client_pk>/", views.photo_upload, name="upload"),
+    path("<int:pk>/<str:size>/", views.photo_image, name="image"),
+]

@@ -1,17 +1,305 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+"""Staff pages for treatment plans: start a plan, book its sessions, log them, judge healing.
 
-from accounts.access import staff_required
+Every rule lives in sessions_app.plans; these views only fetch for the user, call it and
+show what it says.
+"""
 
-from .models import TreatmentPlan
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.access import client_editor_required, role_required, staff_required
+from accounts.models import Role
+from clients.models import Client
+from scheduling.booking import BookingRefused
+
+from . import plans
+from .forms import (
+    BookRemainingForm,
+    ExtraSessionForm,
+    HealingForm,
+    PlanForm,
+    PlanStatusForm,
+    SessionBookForm,
+    SessionLogForm,
+    TouchUpForm,
+)
+from .models import PlanStatus, RegionTreated, TreatmentPlan, TreatmentSession
+
+# Who logs sessions and judges healing; plans._may_log narrows it to this plan's artists.
+log_roles_required = role_required(Role.MANAGER, Role.ARTIST)
 
 
 def _get_plan_for_user(user, pk: int) -> TreatmentPlan:
+    """Any staff member may open any plan; the decorators keep everyone else out."""
     return get_object_or_404(TreatmentPlan.objects.select_related("client", "lead_artist"), pk=pk)
+
+
+def _get_session_for_user(user, pk: int) -> TreatmentSession:
+    return get_object_or_404(
+        TreatmentSession.objects.select_related(
+            "plan__client", "plan__lead_artist", "appointment__artist"
+        ),
+        pk=pk,
+    )
+
+
+def _get_session_to_log(user, pk: int) -> TreatmentSession:
+    """The session if this user may log it: the plan's or the session's artist, or a manager."""
+    session = _get_session_for_user(user, pk)
+    if not plans._may_log(user, session):
+        raise PermissionDenied("Only the client's artist or a manager can log this session.")
+    return session
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def plan_create(request, client_pk: int):
+    client = get_object_or_404(Client, pk=client_pk)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plans.plan_create(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Treatment plan started with {plan.planned_sessions} sessions."
+            )
+            return redirect(plan)
+    return render(request, "sessions_app/plan_form.html", {"form": form, "client": client})
 
 
 @require_safe
 @staff_required
 def plan_detail(request, pk: int):
     plan = _get_plan_for_user(request.user, pk)
-    return render(request, "sessions_app/plan_detail.html", {"plan": plan})
+    return _render_plan(request, plan)
+
+
+def _render_plan(request, plan, *, extra_form=None, touch_up_form=None, status_form=None, code=200):
+    sessions = list(
+        plan.sessions.select_related("appointment__artist", "appointment__room", "log").order_by(
+            "number"
+        )
+    )
+    return render(
+        request,
+        "sessions_app/plan_detail.html",
+        {
+            "plan": plan,
+            "sessions": sessions,
+            "unbooked": [
+                s for s in sessions if s.appointment is None or not s.appointment.is_active
+            ],
+            "extra_likely": plans.extra_session_likely(plan),
+            "is_active": plan.status == PlanStatus.ACTIVE,
+            "may_change_status": request.user.can_edit_clients,
+            "may_log": request.user.role in (Role.MANAGER, Role.ARTIST),
+            "extra_form": extra_form or ExtraSessionForm(),
+            "touch_up_form": touch_up_form or TouchUpForm(),
+            "status_form": status_form or PlanStatusForm(initial={"status": plan.status}),
+        },
+        status=code,
+    )
+
+
+@require_POST
+@client_editor_required
+def plan_status(request, pk: int):
+    plan = _get_plan_for_user(request.user, pk)
+    form = PlanStatusForm(request.POST)
+    if not form.is_valid():
+        return _render_plan(request, plan, status_form=form, code=400)
+    # No service function for this yet: a plain field update, kept in one place.
+    plan.status = form.cleaned_data["status"]
+    plan.save(update_fields=["status", "updated_at"])
+    messages.success(request, f"Plan status: {plan.get_status_display()}.")
+    return redirect(plan)
+
+
+@require_POST
+@staff_required
+def plan_add_extra(request, pk: int):
+    plan = _get_plan_for_user(request.user, pk)
+    form = ExtraSessionForm(request.POST)
+    if form.is_valid():
+        try:
+            session = plans.plan_add_extra_session(
+                plan=plan,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error, {"extra_reason": "reason"})
+        else:
+            messages.success(request, f"Extra session {session.number} added.")
+            return redirect(plan)
+    return _render_plan(request, plan, extra_form=form, code=400)
+
+
+@require_POST
+@staff_required
+def plan_add_touch_up(request, pk: int):
+    plan = _get_plan_for_user(request.user, pk)
+    form = TouchUpForm(request.POST)
+    if form.is_valid():
+        try:
+            session = plans.plan_add_touch_up(
+                plan=plan, minutes=form.cleaned_data["minutes"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error, {})
+        else:
+            messages.success(request, f"Touch-up added as session {session.number}.")
+            return redirect(plan)
+    return _render_plan(request, plan, touch_up_form=form, code=400)
+
+
+def _add_errors(form, error: ValidationError, fields: dict[str, str]) -> None:
+    """A rule's ValidationError on the form field it names (renamed via `fields`)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            field = fields.get(name, name)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- booking -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def session_book(request, pk: int):
+    session = _get_session_for_user(request.user, pk)
+    plan = session.plan
+    earliest = plans.earliest_start(session)
+    initial = {"minutes": session.planned_minutes, "artist": plan.lead_artist_id}
+    if earliest is not None:
+        initial["starts_at"] = timezone.localtime(earliest)
+    form = SessionBookForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = plans.session_book(
+                session=session,
+                starts_at=data["starts_at"],
+                minutes=data["minutes"],
+                artist=data["artist"],
+                by=request.user,
+                gap_override_reason=data.get("gap_override_reason", ""),
+            )
+        except BookingRefused as refused:
+            form.add_problem(refused.problem)
+        else:
+            start = timezone.localtime(appointment.starts_at)
+            messages.success(
+                request,
+                f"Session {session.number} booked: {start:%a} {start.day} {start:%b %Y %H:%M} "
+                f"with {appointment.artist}.",
+            )
+            return redirect(plan)
+    return render(
+        request,
+        "sessions_app/session_book.html",
+        {"form": form, "session": session, "plan": plan, "earliest": earliest},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def book_remaining(request, pk: int):
+    plan = _get_plan_for_user(request.user, pk)
+    proposals = plans.plan_propose_remaining(plan)
+    form = BookRemainingForm(request.POST or None, proposals=proposals)
+    if request.method == "POST" and proposals and form.is_valid():
+        try:
+            booked = plans.plan_book_remaining(plan=plan, choices=form.choices(), by=request.user)
+        except BookingRefused as refused:
+            form.add_refusal(refused.problem.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked."
+            )
+            return redirect(plan)
+    return render(
+        request,
+        "sessions_app/book_remaining.html",
+        {"form": form, "plan": plan, "is_active": plan.status == PlanStatus.ACTIVE},
+    )
+
+
+# --- the artist's log and healing ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@log_roles_required
+def session_log(request, pk: int):
+    session = _get_session_to_log(request.user, pk)
+    existing = getattr(session, "log", None) if session.is_logged else None
+    if existing is not None:
+        initial = SessionLogForm.initial_from(existing)
+    else:
+        appointment = session.appointment
+        initial = {"minutes_taken": appointment.minutes if appointment else session.planned_minutes}
+    form = SessionLogForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plans.session_log_save(
+                session=session,
+                by=request.user,
+                regions=data["regions"],
+                minutes_taken=data["minutes_taken"],
+                **form.log_fields(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error, {"regions": None})
+        else:
+            messages.success(request, f"Session {session.number} logged.")
+            return redirect(session.plan)
+    return render(
+        request,
+        "sessions_app/session_log.html",
+        {"form": form, "session": session, "plan": session.plan, "existing": existing},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@log_roles_required
+def session_healing(request, pk: int):
+    session = _get_session_to_log(request.user, pk)
+    previous = (
+        session.plan.sessions.filter(number__lt=session.number, log__isnull=False)
+        .select_related("log")
+        .prefetch_related(Prefetch("log__regions", queryset=RegionTreated.objects.order_by("pk")))
+        .order_by("-number")
+        .first()
+    )
+    initial = HealingForm.initial_from(session.healing.all())
+    form = HealingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plans.healing_record(
+                session=session, by=request.user, assessments=form.cleaned_data["assessments"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error, {"healing": None})
+        else:
+            messages.success(request, f"Healing recorded for session {session.number}.")
+            return redirect(session.plan)
+    return render(
+        request,
+        "sessions_app/session_healing.html",
+        {"form": form, "session": session, "plan": session.plan, "previous": previous},
+    )

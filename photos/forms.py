@@ -1,0 +1,78 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from django import forms
+
+from sessions_app.models import TreatmentSession
+
+from .models import PhotoAngle, PhotoStage
+from .processing import ACCEPT_ATTRIBUTE
+from .services import MAX_FILES_AT_ONCE, NOTE_MAX_LENGTH
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several files from one input; the photo pipeline checks each of them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultiplePhotoInput(
+                attrs={"accept": ACCEPT_ATTRIBUTE, "capture": "environment", "multiple": True}
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else single(data, initial)
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, session):
+        when = session.plan.created_at.strftime("%d %b %Y")
+        return f"Session {session.number} ({session.get_kind_display()}), plan of {when}"
+
+
+class PhotoUploadForm(forms.Form):
+    uploads = MultiplePhotoField(
+        label="Photos",
+        help_text=f"JPEG, PNG or WebP, up to 25 MB each; up to {MAX_FILES_AT_ONCE} at a time. "
+        "On a phone or tablet this opens the camera.",
+        error_messages={"required": "Choose at least one photo."},
+    )
+    angle = forms.ChoiceField(choices=PhotoAngle.choices)
+    stage = forms.ChoiceField(choices=PhotoStage.choices)
+    session = SessionChoiceField(
+        queryset=TreatmentSession.objects.none(),
+        required=False,
+        empty_label="Not for a particular session",
+    )
+    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH)
+    shared_with_client = forms.BooleanField(
+        label="The client may see it", required=False, initial=True
+    )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = (
+            TreatmentSession.objects.filter(plan__client=client)
+            .select_related("plan")
+            .order_by("-plan__created_at", "number")
+        )
+        self.fields["angle"].widget.attrs["data-lineup-angle"] = ""
+        self.fields["uploads"].widget.attrs["data-lineup-input"] = ""
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("uploads"),
+            Row(Column("angle", css_class="col-sm-6"), Column("stage", css_class="col-sm-6")),
+            Field("session"),
+            Field("note"),
+            Field("shared_with_client"),
+            Submit("save", "Add photos"),
+        )

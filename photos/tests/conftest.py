@@ -1,0 +1,89 @@
+"""Photos made in code, and a private photo store in a temporary folder per test."""
+
+import io
+
+import pytest
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from photos.models import Photo
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def jpeg_bytes(width=400, height=300, *, orientation=None, gps=False, quality=90) -> bytes:
+    """A photo-like JPEG: a gradient with noise, optionally with EXIF orientation and GPS."""
+    gradient = Image.linear_gradient("L").resize((width, height))
+    noise = Image.effect_noise((width, height), 30)
+    img = Image.merge("RGB", (gradient, noise, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    # A red block top-left shows, after processing, which way up the photo was turned.
+    img.paste((255, 0, 0), (0, 0, width // 4, height // 4))
+    exif = Image.Exif()
+    if orientation:
+        exif[ORIENTATION] = orientation
+    if gps:
+        exif[GPS_IFD] = {1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)}
+    out = io.BytesIO()
+    img.save(
+        out,
+        format="JPEG",
+        quality=quality,
+        exif=exif.tobytes() if len(exif) else b"",
+        icc_profile=_srgb_profile() if gps else None,
+        comment=b"Taken at 12 Clinic Street",
+    )
+    return out.getvalue()
+
+
+def _srgb_profile() -> bytes:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def png_bytes(width=300, height=200, mode="RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (width, height), "navy").save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload(content: bytes, name="photo.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture(autouse=True)
+def photo_store(settings, tmp_path, monkeypatch):
+    """The private photo storage, in a folder of this test's own."""
+    location = tmp_path / "private-photos"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "photos": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    # The model's fields took their storage when the model was loaded.
+    storage = storages["photos"]
+    for name in ("image", "thumbnail"):
+        monkeypatch.setattr(Photo._meta.get_field(name), "storage", storage)
+    return location
+
+
+@pytest.fixture
+def make_photo(people, photo_store):
+    """A stored photo of a client, made through the pipeline."""
+    from photos.services import photo_add
+
+    def make(client=None, *, angle="front", stage="consultation", shared=True, **kwargs):
+        return photo_add(
+            client=client or people.record_a,
+            angle=angle,
+            stage=stage,
+            upload=upload(jpeg_bytes(**kwargs)),
+            by=people.artist,
+            shared_with_client=shared,
+        )
+
+    return make

@@ -1,0 +1,144 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+
+def image_url(photo, size="web"):
+    return reverse("photos:image", args=[photo.pk, size])
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def assert_private_image(response, stored):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    data = body(response)
+    with stored.open("rb") as handle:
+        assert data == handle.read()
+    assert Image.open(io.BytesIO(data)).format == "JPEG"
+    return data
+
+
+@pytest.mark.parametrize("role", ["manager", "artist", "front_desk"])
+def test_staff_see_any_clients_photos(people, as_user, make_photo, role):
+    photo = make_photo(people.record_b, shared=False, width=800, height=600)
+    browser = as_user(getattr(people, role))
+
+    web = assert_private_image(browser.get(image_url(photo, "web")), photo.image)
+    thumb = assert_private_image(browser.get(image_url(photo, "thumb")), photo.thumbnail)
+
+    assert Image.open(io.BytesIO(web)).size == (800, 600)
+    assert Image.open(io.BytesIO(thumb)).size == (320, 240)
+
+
+def test_the_file_name_shown_says_nothing_of_the_storage_path(people, as_user, make_photo):
+    photo = make_photo()
+
+    response = as_user(people.artist).get(image_url(photo))
+
+    assert f'filename="photo-{photo.pk}-web.jpg"' in response["Content-Disposition"]
+    assert "clients/" not in response["Content-Disposition"]
+
+
+def test_a_client_sees_their_own_shared_photos(people, as_user, make_photo):
+    photo = make_photo(people.record_a)
+
+    response = as_user(people.client_a).get(image_url(photo, "thumb"))
+
+    assert_private_image(response, photo.thumbnail)
+
+
+def test_a_client_gets_404_for_an_unshared_photo_and_for_another_clients(
+    people, as_user, make_photo
+):
+    unshared = make_photo(people.record_a, shared=False)
+    theirs = make_photo(people.record_b)
+    browser = as_user(people.client_a)
+
+    assert browser.get(image_url(unshared)).status_code == 404
+    assert browser.get(image_url(theirs)).status_code == 404
+    assert browser.get(image_url(theirs, "thumb")).status_code == 404
+
+
+def test_anonymous_people_get_404_not_a_sign_in_page(people, client, make_photo):
+    photo = make_photo()
+
+    response = client.get(image_url(photo))
+
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+def test_unknown_sizes_photos_and_methods(people, as_user, make_photo):
+    photo = make_photo()
+    browser = as_user(people.manager)
+
+    assert browser.get(f"/photos/{photo.pk}/original/").status_code == 404
+    assert browser.get(image_url(photo).replace(str(photo.pk), "999999")).status_code == 404
+    assert browser.post(image_url(photo)).status_code == 405
+    assert browser.head(image_url(photo)).status_code == 200
+
+
+def test_a_file_missing_from_storage_is_404(people, as_user, make_photo):
+    photo = make_photo()
+    photo.image.storage.delete(photo.image.name)
+
+    assert as_user(people.artist).get(image_url(photo)).status_code == 404
+
+
+def test_the_configured_photo_store_is_outside_every_public_folder():
+    from smpclinic import settings as configured  # as deployed, not as this test set it
+
+    options = configured.STORAGES["photos"].get("OPTIONS", {})
+    if configured.PHOTO_STORAGE == "s3":
+        assert options["default_acl"] == "private" and options["querystring_auth"]
+        return
+    location = Path(options["location"]).resolve()
+    assert options["base_url"] is None
+    for public in (configured.MEDIA_ROOT, configured.STATIC_ROOT, configured.BASE_DIR / "static"):
+        assert not location.is_relative_to(Path(public).resolve())
+
+
+def test_object_storage_is_served_by_a_short_lived_signed_link(
+    people, as_user, make_photo, monkeypatch
+):
+    photo = make_photo()
+    storage = photo.image.storage
+
+    def no_local_path(name):
+        raise NotImplementedError
+
+    monkeypatch.setattr(storage, "path", no_local_path)
+    monkeypatch.setattr(
+        storage, "url", lambda name: f"https://bucket.example/{name}?X-Amz-Expires=300"
+    )
+
+    response = as_user(people.artist).get(image_url(photo))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://bucket.example/clients/")
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize("who", ["artist", "client_a"])
+def test_serving_takes_a_fixed_number_of_queries(people, as_user, make_photo, who):
+    browser = as_user(getattr(people, who))
+    first = make_photo(people.record_a)
+    with CaptureQueriesContext(connection) as one:
+        body(browser.get(image_url(first)))
+    for _ in range(5):
+        make_photo(people.record_a)
+    last = make_photo(people.record_a)
+    with CaptureQueriesContext(connection) as many:
+        body(browser.get(image_url(last)))
+
+    assert len(one.captured_queries) == len(many.captured_queries) <= 3

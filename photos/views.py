@@ -1,0 +1,114 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.access import staff_required
+from accounts.models import STAFF_ROLES, Role
+from clients.models import Client
+
+from .forms import PhotoUploadForm
+from .models import Photo, PhotoAngle
+from .services import latest_photo_per_angle, photos_add_many
+
+RECENT_PHOTOS_SHOWN = 12
+PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _get_photo_for_user(user, pk: int) -> Photo:
+    """The photo if this person may see it, else 404 (never 403 or a sign-in page,
+    so a photo's URL tells an outsider nothing, not even that it exists).
+
+    Every staff role sees every client's photos: artists work on whoever is booked
+    with them, and the front desk shows clients their progress.
+    """
+    photos = Photo.objects.only("pk", "client_id", "image", "thumbnail", "shared_with_client")
+    if not user.is_authenticated:
+        raise Http404
+    if user.role in STAFF_ROLES:
+        return get_object_or_404(photos, pk=pk)
+    if user.role == Role.CLIENT:
+        return get_object_or_404(photos, pk=pk, client__user=user, shared_with_client=True)
+    raise Http404
+
+
+def _get_client_for_staff(pk: int) -> Client:
+    return get_object_or_404(Client, pk=pk)
+
+
+def _safe_next(request) -> str | None:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@require_safe
+def photo_image(request, pk: int, size: str):
+    photo = _get_photo_for_user(request.user, pk)
+    fields = {"web": photo.image, "thumb": photo.thumbnail}
+    if size not in fields:
+        raise Http404
+    stored = fields[size]
+    try:
+        stored.storage.path(stored.name)
+    except NotImplementedError:
+        # Object storage: a signed URL that expires within minutes (querystring_expire).
+        response = HttpResponseRedirect(stored.storage.url(stored.name))
+    else:
+        try:
+            handle = stored.storage.open(stored.name, "rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(
+            handle, content_type="image/jpeg", filename=f"photo-{photo.pk}-{size}.jpg"
+        )
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def photo_upload(request, client_pk: int):
+    client = _get_client_for_staff(client_pk)
+    angle = request.GET.get("angle")
+    form = PhotoUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        client=client,
+        initial={"angle": angle if angle in PhotoAngle.values else PhotoAngle.FRONT},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = photos_add_many(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            count = len(added)
+            messages.success(request, f"{count} photo{'s' if count != 1 else ''} added.")
+            return redirect(_safe_next(request) or client.get_absolute_url())
+    previous = latest_photo_per_angle(client)
+    lineup = [
+        {"angle": value, "label": label, "photo": previous.get(value)}
+        for value, label in PhotoAngle.choices
+    ]
+    recent = list(client.photos.order_by("-uploaded_at", "-id")[:RECENT_PHOTOS_SHOWN])
+    return render(
+        request,
+        "photos/photo_upload.html",
+        {
+            "client": client,
+            "form": form,
+            "lineup": lineup,
+            "photos": recent,
+            "cancel_url": _safe_next(request) or client.get_absolute_url(),
+            "action": reverse("photos:upload", args=[client.pk])
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        },
+    )
