@@ -58,19 +58,20 @@ HEALING_STYLES = {
 }
 
 # A top-down head, face at the top, the client's left on the left of the page.
-# Rectangles are clipped to the head outline in the template.
+# Rectangles (x, y, width, height) are clipped to the head outline in the template;
+# each label sits where the clipped shape still has room for it.
 REGION_SHAPES = {
-    Region.FRONTAL_HAIRLINE: (55, 22, 90, 33),
-    Region.LEFT_TEMPLE: (18, 22, 37, 48),
-    Region.RIGHT_TEMPLE: (145, 22, 37, 48),
-    Region.MID_SCALP: (55, 55, 90, 70),
-    Region.LEFT_SIDE: (18, 70, 37, 100),
-    Region.RIGHT_SIDE: (145, 70, 37, 100),
-    Region.CROWN: (55, 125, 90, 45),
-    Region.BACK: (18, 170, 164, 62),
+    Region.FRONTAL_HAIRLINE: ((65, 22, 70, 36), (100, 45)),
+    Region.LEFT_TEMPLE: ((16, 22, 49, 58), (53, 68)),
+    Region.RIGHT_TEMPLE: ((135, 22, 49, 58), (147, 68)),
+    Region.MID_SCALP: ((65, 58, 70, 72), (100, 98)),
+    Region.LEFT_SIDE: ((16, 80, 49, 95), (42, 131)),
+    Region.RIGHT_SIDE: ((135, 80, 49, 95), (158, 131)),
+    Region.CROWN: ((65, 130, 70, 45), (100, 157)),
+    Region.BACK: ((16, 175, 168, 63), (100, 197)),
 }
-# The scar is drawn as a marker over the back of the head (a strip scar's usual place).
-SCAR_SHAPE = (62, 196, 76, 10)
+# The scar is drawn as a marker low on the back of the head (a strip scar's usual place).
+SCAR_SHAPE = ((66, 207, 68, 13), (100, 216.5))
 # Short labels drawn on the map; the full name is in each region's <title>.
 REGION_ABBREVIATIONS = {
     Region.FRONTAL_HAIRLINE: "FH",
@@ -124,24 +125,14 @@ class RegionCell:
     y: float
     width: float
     height: float
+    label_x: float
+    label_y: float
 
     @property
     def title(self) -> str:
         density = Density(self.density).label if self.density else "not treated"
         healing = f"; healing: {HealingStatus(self.healing).label.lower()}" if self.healing else ""
         return f"{self.label}: density {density}{healing}"
-
-    @property
-    def centre_x(self) -> float:
-        return self.x + self.width / 2
-
-    @property
-    def centre_y(self) -> float:
-        return self.y + self.height / 2 + 4
-
-    @property
-    def below_y(self) -> float:
-        return self.y + self.height + 13
 
 
 @dataclass(frozen=True)
@@ -221,7 +212,7 @@ def _cell(
     plain_dash: str = "",
 ) -> RegionCell:
     style = HEALING_STYLES.get(healing) if healing else None
-    x, y, width, height = shape
+    (x, y, width, height), (label_x, label_y) = shape
     return RegionCell(
         region=region,
         label=Region(region).label,
@@ -238,6 +229,8 @@ def _cell(
         y=y,
         width=width,
         height=height,
+        label_x=label_x,
+        label_y=label_y,
     )
 
 

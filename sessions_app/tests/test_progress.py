@@ -325,3 +325,9 @@ def test_for_the_client_only_shared_photos_and_notes_remain(progressed):
     assert hidden.pk not in [p.pk for p in mine.comparison.choices]
     assert staff.sessions[0].focus_next_time == "Build density at the crown"
     assert mine.sessions[0].focus_next_time == ""
+
+
+def test_the_plan_page_links_to_the_progress_view(treatment, as_user):  # noqa: F811
+    plan = treatment.plan
+    page = as_user(treatment.people.artist).get(plan.get_absolute_url()).content.decode()
+    assert f'href="{reverse("progress:plan", args=[plan.pk])}"' in page
