@@ -151,6 +151,16 @@ def plan_add_touch_up(
     )
 
 
+@transaction.atomic
+def plan_set_status(*, plan: TreatmentPlan, status: str, by: User | None = None) -> TreatmentPlan:
+    """Pause, resume, complete or cancel a plan."""
+    if status not in PlanStatus.values:
+        raise ValidationError({"status": "Choose a plan status."})
+    plan.status = status
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
 # --- gaps and booking -------------------------------------------------------------------
 
 
@@ -331,7 +341,8 @@ def plan_book_remaining(
 # --- the artist's log ---------------------------------------------------------------------
 
 
-def _may_log(user: User, session: TreatmentSession) -> bool:
+def may_log_session(user: User, session: TreatmentSession) -> bool:
+    """The plan's artist, the session's artist, or a manager."""
     if user.role == Role.MANAGER:
         return True
     if user.role != Role.ARTIST:
@@ -359,7 +370,7 @@ def session_log_save(
         .select_related("plan", "appointment")
         .get(pk=session.pk)
     )
-    if not _may_log(by, session):
+    if not may_log_session(by, session):
         raise ValidationError("Only the client's artist or a manager can log this session.")
     errors = {}
     if not regions:
@@ -403,7 +414,7 @@ def healing_record(
     from .models import HealingStatus
 
     session = TreatmentSession.objects.select_related("plan", "appointment").get(pk=session.pk)
-    if not _may_log(by, session):
+    if not may_log_session(by, session):
         raise ValidationError("Only the client's artist or a manager can record healing.")
     for region, (status, _note) in assessments.items():
         if region not in Region.values or status not in HealingStatus.values:

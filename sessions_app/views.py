@@ -29,7 +29,7 @@ from .forms import (
 )
 from .models import PlanStatus, RegionTreated, TreatmentPlan, TreatmentSession
 
-# Who logs sessions and judges healing; plans._may_log narrows it to this plan's artists.
+# Who logs sessions and judges healing; plans.may_log_session narrows it to this plan's artists.
 log_roles_required = role_required(Role.MANAGER, Role.ARTIST)
 
 
@@ -50,7 +50,7 @@ def _get_session_for_user(user, pk: int) -> TreatmentSession:
 def _get_session_to_log(user, pk: int) -> TreatmentSession:
     """The session if this user may log it: the plan's or the session's artist, or a manager."""
     session = _get_session_for_user(user, pk)
-    if not plans._may_log(user, session):
+    if not plans.may_log_session(user, session):
         raise PermissionDenied("Only the client's artist or a manager can log this session.")
     return session
 
@@ -118,8 +118,7 @@ def plan_status(request, pk: int):
     if not form.is_valid():
         return _render_plan(request, plan, status_form=form, code=400)
     # No service function for this yet: a plain field update, kept in one place.
-    plan.status = form.cleaned_data["status"]
-    plan.save(update_fields=["status", "updated_at"])
+    plans.plan_set_status(plan=plan, status=form.cleaned_data["status"], by=request.user)
     messages.success(request, f"Plan status: {plan.get_status_display()}.")
     return redirect(plan)
 
