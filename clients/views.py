@@ -78,6 +78,7 @@ def client_detail(request, pk: int):
                     logged_count=Count("sessions__log", distinct=True),
                 )
             ),
+            "photos": list(client.photos.order_by("-uploaded_at", "-id")[:12]),
         },
     )
 

@@ -142,3 +142,12 @@ def test_serving_takes_a_fixed_number_of_queries(people, as_user, make_photo, wh
         body(browser.get(image_url(last)))
 
     assert len(one.captured_queries) == len(many.captured_queries) <= 3
+
+
+def test_the_client_record_shows_recent_photos_and_links_to_upload(people, as_user):
+    from photos.models import Photo
+
+    page = as_user(people.front_desk).get(people.record_a.get_absolute_url()).content.decode()
+    assert "No photos yet." in page
+    assert f"/photos/upload/{people.record_a.pk}/?next=" in page
+    assert not Photo.objects.exists()
