@@ -10,15 +10,14 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.forms.models import construct_instance
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from smpclinic.admin import SingleRowAdmin
 
 from .models import (
     Appointment,
@@ -225,7 +224,7 @@ class ArtistListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(BookingPolicy)
-class BookingPolicyAdmin(admin.ModelAdmin):
+class BookingPolicyAdmin(SingleRowAdmin):
     """One row of rules: the list goes straight to it, and it cannot be added or deleted."""
 
     form = BookingPolicyForm
@@ -235,18 +234,6 @@ class BookingPolicyAdmin(admin.ModelAdmin):
         ("Online booking", {"fields": ("online_notice_hours", "online_horizon_days")}),
         ("Video consultations", {"fields": ("video_meeting_url",)}),
     )
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not BookingPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        policy = BookingPolicy.current()
-        return redirect(reverse("admin:scheduling_bookingpolicy_change", args=[policy.pk]))
 
 
 @admin.register(OpeningHours)

@@ -5,15 +5,14 @@ the gap, length and booking rules hold for every change.
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import reverse
+
+from smpclinic.admin import SingleRowAdmin
 
 from .models import TreatmentPlan, TreatmentSession, TreatmentSettings
 
 
 @admin.register(TreatmentSettings)
-class TreatmentSettingsAdmin(admin.ModelAdmin):
+class TreatmentSettingsAdmin(SingleRowAdmin):
     """One row of rules: the list goes straight to it, and it cannot be added or deleted."""
 
     fieldsets = (
@@ -23,18 +22,6 @@ class TreatmentSettingsAdmin(admin.ModelAdmin):
         ),
         ("Gaps", {"fields": ("minimum_gap_days",)}),
     )
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not TreatmentSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        rules = TreatmentSettings.current()
-        return redirect(reverse("admin:sessions_app_treatmentsettings_change", args=[rules.pk]))
 
 
 class TreatmentSessionInline(admin.TabularInline):
