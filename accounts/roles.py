@@ -25,6 +25,10 @@ ROLE_PERMISSIONS = {
     "scheduling": {Role.MANAGER: ("view", "add", "change", "delete")},
     "sessions_app": {Role.MANAGER: ("view", "change")},
     "photos": {Role.MANAGER: ("view",)},
+    # Questionnaire, consent wording and consultation settings are the manager's.
+    "consultations": {Role.MANAGER: ("view", "add", "change")},
+    "aftercare": {Role.MANAGER: ("view", "add", "change", "delete")},
+    "reminders": {Role.MANAGER: ("view", "change", "retry")},
 }
 
 

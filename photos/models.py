@@ -31,6 +31,7 @@ class PhotoStage(models.TextChoices):
     AFTER_SESSION = "after_session", "After session"
     CHECK_IN = "check_in", "Check-in"
     TOUCH_UP = "touch_up", "Touch-up"
+    REFERENCE = "reference", "Reference picture (the look wanted)"
 
 
 class Photo(models.Model):

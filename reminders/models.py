@@ -1,0 +1,211 @@
+"""The reminder outbox.
+
+Every message to a client is a `Reminder` row, written in the same transaction
+as the booking, session log or plan change that causes it, with a unique `key`
+so the same reminder cannot exist twice. Celery beat runs the dispatcher every
+minute; it claims due rows (with a lease), sends each through its channel and
+records the outcome. See reminders.outbox for the rules and reminders.dispatch
+for the sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class ReminderSettings(models.Model):
+    """When messages may go out; one row, edited by the manager in the admin."""
+
+    quiet_hours_start = models.TimeField(
+        "no SMS from", default=dt.time(21, 0), help_text="In the clinic's time zone."
+    )
+    quiet_hours_end = models.TimeField("until", default=dt.time(8, 0))
+    max_attempts = models.PositiveSmallIntegerField(
+        "attempts before a message is marked failed",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    consultation_follow_up_days = models.PositiveSmallIntegerField(
+        "follow up a 'proceed' with no session booked after (days)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    touch_up_recall_months = models.PositiveSmallIntegerField(
+        "touch-up recall after the plan completes (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    class Meta:
+        verbose_name = "reminder settings"
+        verbose_name_plural = "reminder settings"
+
+    def __str__(self):
+        return "Reminder settings"
+
+    @classmethod
+    def current(cls) -> ReminderSettings:
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class ReminderKind(models.TextChoices):
+    # Service messages: sent even to clients who have not agreed to reminders.
+    BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
+    APPOINTMENT_MOVED = "appointment_moved", "Appointment moved"
+    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
+    CONSULTATION_FORMS = "consultation_forms", "Forms to fill before the consultation"
+    ESTIMATE = "estimate", "Cost estimate"
+    CHECK_IN_REPLY = "check_in_reply", "Artist's reply to a check-in"
+    # Reminders and follow-ups: only with the client's agreement.
+    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    GAP_INVITE = "gap_invite", "Invitation to book the next session"
+    FADE_CHECK_IN = "fade_check_in", "Fade check-in"
+    FINAL_CHECK_IN = "final_check_in", "Final check-in (pigment settled)"
+    AFTERCARE = "aftercare", "Aftercare"
+    PATCH_TEST_READING = "patch_test_reading", "Patch test reading"
+    CONSULTATION_FOLLOW_UP = "consultation_follow_up", "Consultation follow-up"
+    TOUCH_UP_RECALL = "touch_up_recall", "Touch-up recall"
+
+
+SERVICE_KINDS = frozenset(
+    {
+        ReminderKind.BOOKING_CONFIRMATION,
+        ReminderKind.APPOINTMENT_MOVED,
+        ReminderKind.APPOINTMENT_CANCELLED,
+        ReminderKind.CONSULTATION_FORMS,
+        ReminderKind.ESTIMATE,
+        ReminderKind.CHECK_IN_REPLY,
+    }
+)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    SKIPPED = "skipped", "Not sent"
+
+
+class Reminder(models.Model):
+    key = models.CharField(max_length=200, unique=True)
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    # What it is about (any that apply).
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    plan = models.ForeignKey(
+        "sessions_app.TreatmentPlan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    session = models.ForeignKey(
+        "sessions_app.TreatmentSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    # Extra values for the message (e.g. an aftercare day, a cancellation reason).
+    data = models.JSONField(default=dict, blank=True)
+
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A claimed row belongs to one worker until the lease runs out.
+    claim_token = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_to = models.CharField(max_length=254, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="reminder_pending_due",
+                condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["lease_expires_at"],
+                name="reminder_sending_lease",
+                condition=Q(status="sending"),
+            ),
+            models.Index(fields=["client", "-due_at"], name="reminder_client_due"),
+            models.Index(fields=["status", "-due_at"], name="reminder_status_due"),
+        ]
+        permissions = [("retry_reminder", "Can retry a failed reminder")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.client} due {self.due_at:%Y-%m-%d %H:%M} UTC"
+
+
+class MessageTemplate(models.Model):
+    """The clinic's wording (and, where it applies, timing) of one kind of message.
+
+    Placeholders are written {first_name}; the ones each kind may use are listed
+    in reminders.wording and checked when the template is saved.
+    """
+
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices, unique=True)
+    enabled = models.BooleanField(default=True, help_text="Switch this kind of message off.")
+    subject = models.CharField("email subject", max_length=200)
+    email_text = models.TextField("email")
+    sms_text = models.CharField("SMS", max_length=480)
+    # Timing: hours relative to the event (before an appointment, after a session).
+    offsets_hours = models.JSONField(
+        "when (hours)",
+        default=list,
+        blank=True,
+        help_text="For appointment reminders: hours before, e.g. [48, 24]. For check-ins and "
+        "invitations: hours after the session, e.g. [240].",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def clean(self):
+        # Refused when saved, not discovered when sending.
+        from .wording import validate_template
+
+        validate_template(self.kind, self.subject, self.email_text, self.sms_text)
+
+
+def default_lease() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "REMINDER_LEASE_SECONDS", 300))
