@@ -27,6 +27,7 @@ from .models import (
     Appointment,
     AppointmentEvent,
     AppointmentEventKind,
+    AppointmentKind,
     AppointmentStatus,
     AppointmentType,
     BookingPolicy,
@@ -39,6 +40,7 @@ OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_ove
 # Every other refusal means the time was never bookable.
 CONFLICT_CODES = frozenset({"overlap", "room_taken", "no_room"})
 DEADLOCK_DETECTED = "40P01"
+TREATMENT_KINDS = frozenset({AppointmentKind.TREATMENT, AppointmentKind.TOUCH_UP})
 
 # Which status may follow which. Anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -206,6 +208,25 @@ def _save_or_refuse(appointment: Appointment) -> None:
         raise
 
 
+def _check_treatment_allowed(
+    appointment_type: AppointmentType,
+    client: Client,
+    starts_at: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> None:
+    """Treatment waits for the consultation's sign-offs (review, patch test): see consultations."""
+    if appointment_type.kind not in TREATMENT_KINDS:
+        return
+    # Imported here: the consultation app builds on the diary, not the other way round.
+    from consultations.rules import treatment_booking_problem
+
+    problem = treatment_booking_problem(
+        client=client, starts_at=starts_at, exclude_appointment_id=exclude_appointment_id
+    )
+    if problem is not None:
+        raise BookingRefused(problem)
+
+
 def _event(appointment: Appointment, kind: str, by: User | None, **fields) -> AppointmentEvent:
     return AppointmentEvent.objects.create(appointment=appointment, kind=kind, by=by, **fields)
 
@@ -231,6 +252,7 @@ def booking_create(
         _refuse("type_not_online", "That kind of appointment cannot be booked online.", "type")
     minutes = minutes or appointment_type.default_minutes
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    _check_treatment_allowed(appointment_type, client, starts_at)
     ends_at, blocked_until, room = _judge(
         appointment_type=appointment_type,
         artist=artist,
@@ -265,6 +287,13 @@ def booking_create(
         to_status=appointment.status,
         detail=f"Booked ({appointment.get_source_display().lower()})",
     )
+    # In this same transaction: the consultation record a consultation opens, and
+    # the booking's confirmation and reminders in the outbox.
+    from consultations.services import consultation_for_appointment
+    from reminders.outbox import appointment_booked
+
+    consultation_for_appointment(appointment)
+    appointment_booked(appointment)
     return appointment
 
 
@@ -377,6 +406,7 @@ def booking_move(
     artist = artist or current.artist
     minutes = minutes or current.minutes
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    _check_treatment_allowed(current.type, current.client, starts_at, current.pk)
     ends_at, blocked_until, room = _judge(
         appointment_type=current.type,
         artist=artist,
@@ -407,6 +437,9 @@ def booking_move(
         to_starts_at=starts_at,
         detail="; ".join(changes),
     )
+    from reminders.outbox import appointment_moved
+
+    appointment_moved(current, moved_from=before[0])
     appointment.refresh_from_db()
     return current
 
@@ -452,6 +485,10 @@ def appointment_set_status(
         to_status=status,
         detail=reason.strip()[:500],
     )
+    if status == AppointmentStatus.CANCELLED:
+        from reminders.outbox import appointment_cancelled
+
+        appointment_cancelled(current)
     appointment.refresh_from_db()
     return current
 

@@ -1,26 +1,15 @@
-"""Messages to clients about their bookings.
+"""Who and where the clinic is, for pages and messages that speak to clients.
 
-For now the booking confirmation is sent right after the booking commits; a
-reminder outbox with retries will take these over.
+Messages themselves (confirmations, reminders) go through the reminder outbox:
+see reminders.outbox and reminders.wording.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from email.utils import parseaddr
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-
-from .ics import client_calendar
-from .ics_views import calendar_host
-from .models import Appointment
-from .tokens import manage_token_for
 
 logger = logging.getLogger(__name__)
 
@@ -35,65 +24,3 @@ def clinic_context() -> dict:
         or parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         "clinic_address": getattr(settings, "CLINIC_ADDRESS", ""),
     }
-
-
-def send_booking_confirmation(
-    *,
-    appointment_id: int,
-    to: str,
-    first_name: str,
-    manage_url: str,
-    ics_url: str,
-    host: str,
-) -> None:
-    """Email the booking with its .ics and the private link. Runs after the booking commits.
-
-    A failing mail server must not undo or hide the booking: the error is logged
-    and the client still has the confirmation page. (A reminder outbox will take
-    this over and retry.)
-    """
-    appointment = Appointment.objects.select_related("type", "artist", "room").get(
-        pk=appointment_id
-    )
-    context = {
-        "appointment": appointment,
-        "first_name": first_name,
-        "manage_url": manage_url,
-        "ics_url": ics_url,
-        **clinic_context(),
-    }
-    subject = " ".join(render_to_string("email/booking_confirmation_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("email/booking_confirmation.txt", context),
-        to=[to],
-    )
-    message.attach_alternative(
-        render_to_string("email/booking_confirmation.html", context), "text/html"
-    )
-    calendar = client_calendar(appointment, host=host, manage_url=manage_url)
-    message.attach(
-        f"{appointment.type.slug}.ics",
-        calendar.to_ical().decode(),
-        "text/calendar; method=PUBLISH",
-    )
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Booking confirmation for appointment %s was not sent", appointment_id)
-
-
-def confirm_booking_after_commit(request, appointment: Appointment, *, to: str, first_name: str):
-    """Queue the confirmation email (with the private manage link) for after the commit."""
-    token = manage_token_for(appointment)
-    transaction.on_commit(
-        partial(
-            send_booking_confirmation,
-            appointment_id=appointment.pk,
-            to=to,
-            first_name=first_name,
-            manage_url=request.build_absolute_uri(reverse("booking:manage", args=[token])),
-            ics_url=request.build_absolute_uri(reverse("ics:manage_appointment", args=[token])),
-            host=calendar_host(request),
-        )
-    )

@@ -30,7 +30,7 @@ from accounts.models import User
 from .availability import Slot, clinic_zone, free_slots
 from .booking import BookingRefused, booking_cancel, booking_create_for_public, booking_move
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingPolicy, BookingSource
-from .notifications import clinic_context, confirm_booking_after_commit
+from .notifications import clinic_context
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
 from .tokens import ManageLinkInvalid, appointment_from_manage_token
 
@@ -274,7 +274,7 @@ def details(request, type_slug: str, start: str):
         )
     try:
         with transaction.atomic():
-            appointment = booking_create_for_public(
+            booking_create_for_public(
                 appointment_type=appointment_type,
                 starts_at=chosen,
                 first_name=data["first_name"],
@@ -284,9 +284,6 @@ def details(request, type_slug: str, start: str):
                 contact_consent=data["contact_consent"],
                 note=data["note"],
                 source=BookingSource.ONLINE,
-            )
-            confirm_booking_after_commit(
-                request, appointment, to=data["email"], first_name=data["first_name"]
             )
     except BookingRefused as refusal:
         return _details_page(

@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smpclinic.settings")
 
@@ -12,6 +13,14 @@ app.autodiscover_tasks()
 # The periodic schedule lives here and only here; times are in the clinic's
 # time zone (CELERY_TIMEZONE), so they do not move when the clocks change.
 app.conf.beat_schedule = {
+    # The reminder outbox: claim and send what is due. A run missed while the
+    # broker was down is not needed later (the next run sends everything due),
+    # so a stale one expires instead of piling up.
+    "dispatch-reminders": {
+        "task": "reminders.tasks.dispatch_due",
+        "schedule": settings.REMINDER_DISPATCH_SECONDS,
+        "options": {"expires": max(settings.REMINDER_DISPATCH_SECONDS - 5, 1)},
+    },
     # Signed-out and idle sessions pile up in the database; clear them at night
     # when nobody is booking.
     "clear-expired-sessions": {

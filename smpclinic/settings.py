@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "photos",
     "aftercare",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,9 @@ CLINIC_NAME = env.str("CLINIC_NAME", default="SMP Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="")
+# The address clients reach the app at: links in emails and text messages sent by
+# the worker (which has no request to take a host from) start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 LANGUAGE_CODE = "en-gb"
 # Times are stored in UTC and shown in the clinic's zone.
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="Europe/London")
@@ -204,6 +208,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ------------------------------------------------------------------------
 # EMAIL_URL examples: consolemail://, smtp+tls://user:password@smtp.example.com:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A provider's own backend class (e.g. from django-anymail) can be named directly.
+if _email_backend := env.str("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = _email_backend
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SMP Clinic <clinic@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -235,6 +242,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How long /healthz waits for the broker before calling it down.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
+
+# --- Reminders ----------------------------------------------------------------------
+# Text messages: the default prints them; reminders.sms.FileBackend writes them under
+# var/sms/; a provider needs one small class (see reminders/sms.py).
+SMS_BACKEND = env.str("SMS_BACKEND", default="reminders.sms.ConsoleBackend")
+# How often beat runs the dispatcher, and how long a claimed reminder stays with the
+# worker that claimed it before another may take it over.
+REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
+# Hand a reminder that is due now (a confirmation) to a worker as soon as it is saved.
+REMINDERS_SEND_ON_COMMIT = env.bool("REMINDERS_SEND_ON_COMMIT", default=True)
 
 # --- Cache (rate limits, throttling) -------------------------------------------
 # Shared by every process: Redis when there is one, else files under var/.

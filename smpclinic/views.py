@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from clients.selectors import clients_added_recently
+from reminders.health import overdue_alert
 from scheduling.selectors import appointments_on, diary_overview
 
 from .health import broker_status, database_status
@@ -43,15 +44,21 @@ def home(request):
 @require_safe
 @never_cache
 def healthz(request):
-    """200 when the database and the broker both answer, 503 otherwise."""
+    """200 when the database and the broker both answer, 503 otherwise; reminders late by
+    more than 10 minutes make the status "degraded"."""
     database = database_status()
     broker = broker_status()
     healthy = database.ok and broker.ok
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "unavailable",
-            "database": {"ok": database.ok, "detail": database.detail},
-            "broker": {"ok": broker.ok, "detail": broker.detail},
-        },
-        status=200 if healthy else 503,
-    )
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": {"ok": database.ok, "detail": database.detail},
+        "broker": {"ok": broker.ok, "detail": broker.detail},
+    }
+    if database.ok:
+        # Reminders late by more than 10 minutes: the app answers, but something
+        # (worker, beat) is not doing its work. Reported, and the status says so.
+        alert = overdue_alert()
+        body["reminders"] = {"ok": alert is None, "detail": alert or "on time"}
+        if alert and healthy:
+            body["status"] = "degraded"
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -25,7 +25,6 @@ from rest_framework.reverse import reverse
 from ..availability import Problem, clinic_zone, free_slots, local_datetime
 from ..booking import CONFLICT_CODES, BookingRefused, booking_create_for_public
 from ..models import Appointment, BookingSource
-from ..notifications import confirm_booking_after_commit
 from .parsers import LimitedJSONParser
 from .permissions import IsClinicStaff, is_clinic_staff
 from .serializers import (
@@ -181,9 +180,6 @@ def bookings(request):
             },
             status=status.HTTP_409_CONFLICT,
         )
-    confirm_booking_after_commit(
-        request, appointment, to=details["email"], first_name=details["first_name"]
-    )
     return Response(
         BookingCreatedSerializer(appointment, context={"request": request}).data,
         status=status.HTTP_201_CREATED,

@@ -6,13 +6,16 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from reminders.dispatch import dispatch_due
 from scheduling.models import Appointment, BookingSource
 from tests.browser.conftest import bookable_weekday
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_visitor_books_a_free_consultation(page, open_clinic, screenshots):
+def test_a_visitor_books_a_free_consultation(page, open_clinic, screenshots, live_server, settings):
+    # Links in messages start with the address clients reach the clinic at.
+    settings.SITE_URL = live_server.url
     day = bookable_weekday()
     day_label = f"{day:%A} {day.day} {day:%B}"
 
@@ -54,6 +57,8 @@ def test_a_visitor_books_a_free_consultation(page, open_clinic, screenshots):
     assert appointment.source == BookingSource.ONLINE
     assert appointment.client.full_name == "Daniel Whitaker"
     assert appointment.notes == "Thinning at the crown for five years."
+    # The confirmation waits in the outbox until the dispatcher (beat, every minute) runs.
+    assert dispatch_due() == 1
     [email] = mail.outbox
     link = re.search(r"https?://\S+/book/manage/\S+/", email.body).group(0)
 

@@ -1,0 +1,94 @@
+"""The clinic's message wording and reminder rules, and the reminders sent (read-only).
+
+Reminders change only through the outbox, the dispatcher and the staff pages'
+Retry button, so the admin shows them without letting anyone edit them.
+"""
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from smpclinic.admin import SingleRowAdmin
+
+from .forms import MessageTemplateForm
+from .models import MessageTemplate, Reminder, ReminderKind, ReminderSettings
+from .wording import ALLOWED_PLACEHOLDERS, PLACEHOLDER_HELP
+
+LINE_RULE = (
+    "A line whose placeholders are all empty is left out (e.g. the forms link once the "
+    "forms are filled in). Write {{ or }} for a curly bracket on its own."
+)
+
+
+def _placeholder_list(kind: str):
+    return format_html(
+        "<ul class='reminder-placeholders'>{}</ul><p>{}</p>",
+        format_html_join(
+            "",
+            "<li><code>{{{}}}</code> – {}</li>",
+            ((name, PLACEHOLDER_HELP.get(name, "")) for name in sorted(ALLOWED_PLACEHOLDERS[kind])),
+        ),
+        LINE_RULE,
+    )
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    form = MessageTemplateForm
+    list_display = ("__str__", "enabled", "subject", "timing", "updated_at")
+    list_filter = ("enabled",)
+    search_fields = ("subject", "email_text", "sms_text")
+    readonly_fields = ("placeholders",)
+    fieldsets = (
+        (None, {"fields": ("kind", "enabled", "offsets_hours")}),
+        ("Wording", {"fields": ("placeholders", "subject", "email_text", "sms_text")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The kind of an existing template stays what it is; its placeholders depend on it.
+        return ("kind", "placeholders") if obj else ("placeholders",)
+
+    @admin.display(description="timing")
+    def timing(self, obj):
+        if not obj.offsets_hours:
+            return "—"
+        return ", ".join(f"{hours} h" for hours in obj.offsets_hours)
+
+    @admin.display(description="placeholders you can use")
+    def placeholders(self, obj):
+        if obj and obj.kind:
+            return _placeholder_list(obj.kind)
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong></p>{}",
+            ((label, _placeholder_list(kind)) for kind, label in ReminderKind.choices),
+        )
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(SingleRowAdmin):
+    """One row of rules: the list goes straight to it, and it cannot be added or deleted."""
+
+    fieldsets = (
+        ("Text messages", {"fields": ("quiet_hours_start", "quiet_hours_end")}),
+        ("Sending", {"fields": ("max_attempts",)}),
+        ("Follow-ups", {"fields": ("consultation_follow_up_days", "touch_up_recall_months")}),
+    )
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("client", "kind", "status", "channel", "due_at", "sent_at", "attempts")
+    list_filter = ("status", "kind", "channel")
+    search_fields = ("client__first_name", "client__last_name", "client__email", "key")
+    list_select_related = ("client",)
+    date_hierarchy = "due_at"
+    readonly_fields = [field.name for field in Reminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,259 @@
+"""Claiming due reminders and sending them, exactly once as far as the database can tell.
+
+How a reminder goes out:
+
+1. **Claim.** In one short transaction the dispatcher marks a batch of due rows
+   `sending`, with a fresh claim token and a lease (default 5 minutes). On
+   PostgreSQL the rows are picked with `SELECT … FOR UPDATE SKIP LOCKED`, so two
+   dispatchers running at once take different rows; on SQLite the write lock
+   makes the conditional UPDATE atomic. Rows whose lease ran out (their worker
+   died) are due again.
+2. **Send.** Each claimed row is composed and delivered; right after the
+   provider takes it, the row is marked `sent` — but only if it still carries
+   this claim's token, so a dispatcher whose lease ran out cannot overwrite
+   what another one did.
+3. **Outcome.** A failure goes back to `pending` with a growing delay, and
+   after the clinic's maximum attempts ends as `failed`, shown to staff with
+   the error and a retry button. A message that is no longer wanted (client
+   opted out, next session already booked…) ends as `skipped` with the reason.
+
+The one window where a message can go twice: the provider has accepted it and
+the process dies before the `sent` update commits. The lease then runs out and
+another dispatcher sends it again. The window is kept to a single UPDATE by
+marking each row the moment its send returns (never at the end of a batch),
+and the reminder's id goes to the provider as its reference
+(`X-Reminder-Reference` / the SMS reference) so a provider with idempotency
+keys can drop the repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from scheduling.models import AppointmentEvent, AppointmentEventKind
+
+from . import channels
+from .models import MessageTemplate, Reminder, ReminderSettings, ReminderStatus, default_lease
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+# Seconds to wait before the next attempt, by attempts made so far.
+BACKOFF_SECONDS = (60, 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60)
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(status=ReminderStatus.PENDING, due_at__lte=now) | Q(
+        status=ReminderStatus.SENDING, lease_expires_at__lte=now
+    )
+
+
+def _claim_values(token: str, now: dt.datetime) -> dict:
+    return {
+        "status": ReminderStatus.SENDING,
+        "claim_token": token,
+        "lease_expires_at": now + default_lease(),
+        "attempts": F("attempts") + 1,
+        "updated_at": now,
+    }
+
+
+def claim_due(limit: int = BATCH_SIZE, *, now: dt.datetime | None = None) -> tuple[str, list[int]]:
+    """Claim up to `limit` due reminders for this dispatcher: (claim token, their ids)."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        due = Reminder.objects.filter(_due(now)).order_by("due_at", "pk")
+        if connection.vendor == "postgresql":
+            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            Reminder.objects.filter(pk__in=ids).update(**_claim_values(token, now))
+        else:
+            # SQLite: the UPDATE re-checks "still due" under the write lock, so a row
+            # another dispatcher took in between is left alone.
+            candidates = list(due.values_list("pk", flat=True)[:limit])
+            Reminder.objects.filter(_due(now), pk__in=candidates).update(
+                **_claim_values(token, now)
+            )
+            ids = list(
+                Reminder.objects.filter(claim_token=token, status=ReminderStatus.SENDING)
+                .order_by("due_at", "pk")
+                .values_list("pk", flat=True)
+            )
+    return token, ids
+
+
+def claim_one(reminder_id: int, *, now: dt.datetime | None = None) -> str | None:
+    """Claim one reminder if it is due and nobody holds it; its claim token, or None."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    claimed = Reminder.objects.filter(_due(now), pk=reminder_id).update(**_claim_values(token, now))
+    return token if claimed else None
+
+
+def _finish(reminder_id: int, token: str, **values) -> bool:
+    """Record an outcome, only if this claim still holds the row."""
+    values.setdefault("updated_at", timezone.now())
+    return bool(
+        Reminder.objects.filter(
+            pk=reminder_id, claim_token=token, status=ReminderStatus.SENDING
+        ).update(claim_token="", lease_expires_at=None, **values)
+    )
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=BACKOFF_SECONDS[min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1])
+
+
+RELATED = (
+    "client",
+    "appointment__type",
+    "appointment__artist",
+    "appointment__room",
+    "appointment__consultation",
+    "plan",
+    "session",
+    "consultation",
+)
+
+
+def send_claimed(reminder_id: int, token: str, *, rules: ReminderSettings | None = None) -> str:
+    """Send one claimed reminder and record the outcome. Returns the status it ended in."""
+    reminder = (
+        Reminder.objects.select_related(*RELATED)
+        .filter(pk=reminder_id, claim_token=token, status=ReminderStatus.SENDING)
+        .first()
+    )
+    if reminder is None:
+        return "lost"  # the lease ran out and someone else has it now
+    return _send(reminder, token, rules or ReminderSettings.current())
+
+
+def _with_calendar_sequences(batch: list[Reminder]) -> None:
+    """Give the batch's appointments the .ics SEQUENCE (times moved) in one query, as
+    scheduling.ics.with_sequence would for a queryset of appointments."""
+    appointments = {r.appointment_id: r.appointment for r in batch if r.appointment_id}
+    if not appointments:
+        return
+    moved = dict(
+        AppointmentEvent.objects.filter(
+            appointment_id__in=appointments, kind=AppointmentEventKind.MOVED
+        )
+        .values_list("appointment_id")
+        .annotate(n=Count("pk"))
+    )
+    for pk, appointment in appointments.items():
+        appointment.ics_sequence = moved.get(pk, 0)
+
+
+def _send(
+    reminder: Reminder,
+    token: str,
+    rules: ReminderSettings,
+    templates: dict | None = None,
+) -> str:
+    from . import wording
+
+    reminder_id = reminder.pk
+    now = timezone.now()
+    try:
+        channel, address = channels.choose(reminder)
+        held_until = channels.quiet_until(channel, now, rules)
+        if held_until is not None:
+            # Quiet hours: back in the queue until morning; not a failed attempt.
+            _finish(
+                reminder_id,
+                token,
+                status=ReminderStatus.PENDING,
+                due_at=held_until,
+                attempts=F("attempts") - 1,
+            )
+            return ReminderStatus.PENDING
+        composed = wording.compose(reminder, templates)
+        channels.deliver(channel, address, composed, reminder)
+    except (channels.NoRecipient, wording.NotWanted) as reason:
+        _finish(reminder_id, token, status=ReminderStatus.SKIPPED, last_error=str(reason)[:1000])
+        return ReminderStatus.SKIPPED
+    except Exception as error:  # noqa: BLE001 - any failure is recorded, never lost
+        retry = getattr(error, "retry", True)
+        detail = str(error) or error.__class__.__name__
+        if not isinstance(error, channels.DeliveryFailed):
+            logger.exception("Reminder %s could not be composed or sent", reminder_id)
+            detail = f"{error.__class__.__name__}: {detail}"
+        if retry and reminder.attempts < rules.max_attempts:
+            _finish(
+                reminder_id,
+                token,
+                status=ReminderStatus.PENDING,
+                due_at=now + _backoff(reminder.attempts),
+                last_error=detail[:1000],
+            )
+            return ReminderStatus.PENDING
+        _finish(reminder_id, token, status=ReminderStatus.FAILED, last_error=detail[:1000])
+        return ReminderStatus.FAILED
+    _finish(
+        reminder_id,
+        token,
+        status=ReminderStatus.SENT,
+        channel=channel,
+        sent_to=address[:254],
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    return ReminderStatus.SENT
+
+
+def _release(ids: list[int], token: str) -> None:
+    """Give back claimed rows this dispatcher will not get to (its lease is nearly over)."""
+    Reminder.objects.filter(pk__in=ids, claim_token=token, status=ReminderStatus.SENDING).update(
+        status=ReminderStatus.PENDING,
+        claim_token="",
+        lease_expires_at=None,
+        attempts=F("attempts") - 1,
+        updated_at=timezone.now(),
+    )
+
+
+def send_now(reminder_id: int) -> bool:
+    """Send one reminder if it is due and unclaimed (the hand-off right after a booking)."""
+    token = claim_one(reminder_id)
+    if token is None:
+        return False
+    return send_claimed(reminder_id, token) == ReminderStatus.SENT
+
+
+def dispatch_due(*, max_seconds: float = 50.0, batch_size: int = BATCH_SIZE) -> int:
+    """Claim and send due reminders batch after batch, for at most `max_seconds`.
+
+    Returns how many were sent. Several dispatchers may run at once (two workers,
+    or a run that overlaps the next minute's): each claims different rows. A batch
+    is loaded in one query; a dispatcher that falls behind its lease (a very slow
+    mail server) gives the rest of its batch back rather than risk a second sender.
+    """
+    started = time.monotonic()
+    rules = ReminderSettings.current()
+    templates = {t.kind: t for t in MessageTemplate.objects.all()}
+    lease = default_lease().total_seconds()
+    sent = 0
+    while time.monotonic() - started < max_seconds:
+        token, ids = claim_due(batch_size)
+        if not ids:
+            break
+        claimed_at = time.monotonic()
+        batch = list(
+            Reminder.objects.select_related(*RELATED).filter(pk__in=ids).order_by("due_at", "pk")
+        )
+        _with_calendar_sequences(batch)
+        for position, reminder in enumerate(batch):
+            if position and time.monotonic() - claimed_at > lease * 0.8:
+                _release([r.pk for r in batch[position:]], token)
+                break
+            if _send(reminder, token, rules, templates) == ReminderStatus.SENT:
+                sent += 1
+    return sent

@@ -1,0 +1,67 @@
+"""Reading reminders for the staff pages: each a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from clients.models import Client
+from scheduling.models import ACTIVE_STATUSES
+from sessions_app.models import PlanStatus, TreatmentSession
+
+from .models import Reminder, ReminderKind, ReminderStatus
+
+TABS = {
+    "upcoming": ("Upcoming", (ReminderStatus.PENDING, ReminderStatus.SENDING)),
+    "sent": ("Sent", (ReminderStatus.SENT,)),
+    "failed": ("Failed", (ReminderStatus.FAILED,)),
+    "not_sent": ("Not sent", (ReminderStatus.SKIPPED, ReminderStatus.CANCELLED)),
+}
+TAB_ORDER = {
+    "upcoming": ("due_at", "id"),
+    "sent": ("-sent_at", "-id"),
+    "failed": ("-updated_at", "-id"),
+    "not_sent": ("-due_at", "-id"),
+}
+
+
+def reminder_list(*, tab: str, kind: str = "") -> QuerySet[Reminder]:
+    """The reminders of one tab of the clinic-wide list, newest concern first."""
+    reminders = Reminder.objects.filter(status__in=TABS[tab][1]).select_related("client")
+    if kind:
+        reminders = reminders.filter(kind=kind)
+    return reminders.order_by(*TAB_ORDER[tab])
+
+
+def tab_counts(*, kind: str = "") -> dict[str, int]:
+    """How many reminders each tab holds (one query)."""
+    reminders = Reminder.objects.all()
+    if kind:
+        reminders = reminders.filter(kind=kind)
+    counts = reminders.aggregate(
+        **{name: Count("id", filter=Q(status__in=statuses)) for name, (_, statuses) in TABS.items()}
+    )
+    return {name: counts[name] or 0 for name in TABS}
+
+
+def client_reminders(client: Client, limit: int = 10) -> list[Reminder]:
+    """A client's latest reminders (sent, due or not sent), newest first (one query)."""
+    return list(client.reminders.order_by("-due_at", "-id")[:limit])
+
+
+def sessions_to_chase() -> QuerySet[TreatmentSession]:
+    """Sessions the client was invited to book (an invitation was sent) and has not booked,
+    oldest invitation first; only for active plans."""
+    invited = Q(
+        reminders__kind=ReminderKind.GAP_INVITE,
+        reminders__status=ReminderStatus.SENT,
+    )
+    return (
+        TreatmentSession.objects.filter(invited, plan__status=PlanStatus.ACTIVE)
+        .exclude(appointment__status__in=ACTIVE_STATUSES)
+        .select_related("plan__client", "plan__lead_artist")
+        .annotate(
+            invited_at=Min("reminders__sent_at", filter=invited),
+            invitations=Count("reminders", filter=invited, distinct=True),
+        )
+        .order_by("invited_at", "id")
+    )

@@ -1,0 +1,269 @@
+"""Reminders are rows written with the booking that causes them, and follow it when it moves."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reminders import outbox
+from reminders.models import MessageTemplate, Reminder, ReminderKind, ReminderStatus
+from scheduling.booking import BookingRefused, booking_cancel, booking_create, booking_move
+from scheduling.tests.api_fixtures import at, make_clinic
+from sessions_app import plans
+from sessions_app.models import PlanStatus
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def clinic(people):
+    return make_clinic(people)
+
+
+def book(clinic, start, client=None):
+    return booking_create(
+        client=client or clinic.people.record_a,
+        appointment_type=clinic.treatment,
+        artist=clinic.artist,
+        starts_at=start,
+        room=clinic.room1,
+        by=clinic.people.front_desk,
+    )
+
+
+def reminders_of(appointment, **filters):
+    return {
+        r.key.split(":", 2)[2]: r
+        for r in Reminder.objects.filter(appointment=appointment, **filters)
+    }
+
+
+def test_a_booking_writes_its_confirmation_and_two_reminders(clinic):
+    start = at(clinic.day, "10:00")
+    appointment = book(clinic, start)
+
+    rows = Reminder.objects.filter(appointment=appointment).order_by("due_at")
+    kinds = [(r.kind, r.status) for r in rows]
+    assert kinds == [
+        (ReminderKind.BOOKING_CONFIRMATION, ReminderStatus.PENDING),
+        (ReminderKind.APPOINTMENT_REMINDER, ReminderStatus.PENDING),
+        (ReminderKind.APPOINTMENT_REMINDER, ReminderStatus.PENDING),
+    ]
+    confirmation, before_48, before_24 = rows
+    assert confirmation.due_at <= timezone.now()
+    assert before_48.due_at == start - dt.timedelta(hours=48)
+    assert before_24.due_at == start - dt.timedelta(hours=24)
+    assert {r.client for r in rows} == {clinic.people.record_a}
+
+
+def test_a_refused_booking_leaves_no_reminder(clinic):
+    start = at(clinic.day, "10:00")
+    book(clinic, start)
+    before = Reminder.objects.count()
+    with pytest.raises(BookingRefused):
+        book(clinic, start, client=clinic.people.record_b)
+    assert Reminder.objects.count() == before
+    assert not Reminder.objects.filter(client=clinic.people.record_b).exists()
+
+
+def test_a_booking_at_short_notice_skips_reminders_whose_time_has_passed(clinic):
+    # In 30 hours: the 48-hour reminder's moment is gone, the 24-hour one is not.
+    start = (timezone.now() + dt.timedelta(hours=30)).replace(minute=0, second=0, microsecond=0)
+    appointment = booking_create(
+        client=clinic.people.record_a,
+        appointment_type=clinic.treatment,
+        artist=clinic.artist,
+        starts_at=start,
+        room=clinic.room1,
+        by=clinic.people.manager,
+        outside_hours_note="Fitted in at short notice",
+    )
+    reminders = Reminder.objects.filter(
+        appointment=appointment, kind=ReminderKind.APPOINTMENT_REMINDER
+    )
+    assert [r.data["hours_before"] for r in reminders] == [24]
+
+
+def test_an_appointment_entered_after_the_fact_sends_nothing(clinic):
+    from scheduling.models import Appointment
+
+    appointment = book(clinic, at(clinic.day, "10:00"))
+    Reminder.objects.all().delete()
+    # Backdate, then run the hook again as a late entry would.
+    past = timezone.now() - dt.timedelta(days=2)
+    Appointment.objects.filter(pk=appointment.pk).update(starts_at=past)
+    appointment.refresh_from_db()
+    outbox.appointment_booked(appointment)
+    assert not Reminder.objects.exists()
+
+
+def test_moving_an_appointment_moves_its_reminders(clinic):
+    start = at(clinic.day, "10:00")
+    appointment = book(clinic, start)
+    later = start + dt.timedelta(days=2, hours=3)
+
+    booking_move(appointment=appointment, starts_at=later, by=clinic.people.front_desk)
+
+    pending = Reminder.objects.filter(
+        appointment=appointment,
+        kind=ReminderKind.APPOINTMENT_REMINDER,
+        status=ReminderStatus.PENDING,
+    ).order_by("due_at")
+    assert [r.due_at for r in pending] == [
+        later - dt.timedelta(hours=48),
+        later - dt.timedelta(hours=24),
+    ]
+    cancelled = Reminder.objects.filter(
+        appointment=appointment,
+        kind=ReminderKind.APPOINTMENT_REMINDER,
+        status=ReminderStatus.CANCELLED,
+    )
+    assert sorted(r.due_at for r in cancelled) == [
+        start - dt.timedelta(hours=48),
+        start - dt.timedelta(hours=24),
+    ]
+    assert all(r.last_error == "The appointment moved." for r in cancelled)
+    [notice] = Reminder.objects.filter(appointment=appointment, kind=ReminderKind.APPOINTMENT_MOVED)
+    assert notice.data["moved_from"] == start.astimezone(dt.UTC).isoformat()
+
+
+def test_moving_back_to_the_first_time_brings_its_reminders_back_not_copies(clinic):
+    start = at(clinic.day, "10:00")
+    appointment = book(clinic, start)
+    booking_move(appointment=appointment, starts_at=start + dt.timedelta(days=1))
+    booking_move(appointment=appointment, starts_at=start)
+
+    pending = Reminder.objects.filter(
+        appointment=appointment,
+        kind=ReminderKind.APPOINTMENT_REMINDER,
+        status=ReminderStatus.PENDING,
+    )
+    assert sorted(r.due_at for r in pending) == [
+        start - dt.timedelta(hours=48),
+        start - dt.timedelta(hours=24),
+    ]
+    # Two start times seen, two reminders each: nothing duplicated.
+    assert (
+        Reminder.objects.filter(
+            appointment=appointment, kind=ReminderKind.APPOINTMENT_REMINDER
+        ).count()
+        == 4
+    )
+
+
+def test_cancelling_an_appointment_cancels_its_reminders(clinic):
+    appointment = book(clinic, at(clinic.day, "10:00"))
+    booking_cancel(appointment=appointment, reason="Client is unwell", by=clinic.people.front_desk)
+
+    statuses = {(r.kind, r.status) for r in Reminder.objects.filter(appointment=appointment)}
+    assert (ReminderKind.APPOINTMENT_REMINDER, ReminderStatus.PENDING) not in statuses
+    assert (ReminderKind.APPOINTMENT_REMINDER, ReminderStatus.CANCELLED) in statuses
+    [notice] = Reminder.objects.filter(
+        appointment=appointment, kind=ReminderKind.APPOINTMENT_CANCELLED
+    )
+    assert notice.status == ReminderStatus.PENDING
+    assert notice.data == {"reason": "Client is unwell"}
+
+
+def test_a_reminder_already_sent_is_not_touched_by_a_move(clinic):
+    start = at(clinic.day, "10:00")
+    appointment = book(clinic, start)
+    Reminder.objects.filter(appointment=appointment, key__endswith=":48h").update(
+        status=ReminderStatus.SENT, sent_at=timezone.now()
+    )
+    booking_move(appointment=appointment, starts_at=start + dt.timedelta(days=1))
+    [sent] = Reminder.objects.filter(appointment=appointment, status=ReminderStatus.SENT)
+    assert sent.due_at == start - dt.timedelta(hours=48)
+
+
+def test_the_same_reminder_cannot_exist_twice(clinic):
+    appointment = book(clinic, at(clinic.day, "10:00"))
+    first = outbox.schedule(
+        key="custom:1",
+        client=appointment.client,
+        kind=ReminderKind.GAP_INVITE,
+        due_at=timezone.now() + dt.timedelta(days=7),
+    )
+    again = outbox.schedule(
+        key="custom:1",
+        client=appointment.client,
+        kind=ReminderKind.GAP_INVITE,
+        due_at=timezone.now() + dt.timedelta(days=8),
+    )
+    assert again.pk == first.pk
+    assert Reminder.objects.filter(key="custom:1").count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(
+            key="custom:1",
+            client=appointment.client,
+            kind=ReminderKind.GAP_INVITE,
+            due_at=timezone.now(),
+        )
+
+
+def test_the_clinic_sets_when_appointment_reminders_go(clinic):
+    MessageTemplate.objects.update_or_create(
+        kind=ReminderKind.APPOINTMENT_REMINDER,
+        defaults={
+            "subject": "Reminder",
+            "email_text": "See you soon, {first_name}.",
+            "sms_text": "See you soon.",
+            "offsets_hours": [72],
+            "enabled": True,
+        },
+    )
+    start = at(clinic.day + dt.timedelta(days=7), "10:00")
+    appointment = book(clinic, start)
+    [reminder] = Reminder.objects.filter(
+        appointment=appointment, kind=ReminderKind.APPOINTMENT_REMINDER
+    )
+    assert reminder.due_at == start - dt.timedelta(hours=72)
+
+    MessageTemplate.objects.filter(kind=ReminderKind.APPOINTMENT_REMINDER).update(enabled=False)
+    other = book(clinic, start + dt.timedelta(days=1), client=clinic.people.record_b)
+    assert not Reminder.objects.filter(
+        appointment=other, kind=ReminderKind.APPOINTMENT_REMINDER
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("appointment_local", "expected_local"),
+    [
+        # The clocks go back at 02:00 on Sunday 25 October 2026.
+        (dt.datetime(2026, 10, 26, 10, 0), [(2026, 10, 24, 10, 0), (2026, 10, 25, 10, 0)]),
+        # They go forward at 01:00 on Sunday 28 March 2027.
+        (dt.datetime(2027, 3, 29, 10, 0), [(2027, 3, 27, 10, 0), (2027, 3, 28, 10, 0)]),
+    ],
+)
+def test_reminders_keep_the_clinic_clock_across_a_clock_change(appointment_local, expected_local):
+    start = appointment_local.replace(tzinfo=LONDON)
+    due = [outbox.wall_clock_before(start, hours) for hours in (48, 24)]
+    local = [d.astimezone(LONDON) for d in due]
+    assert [(d.year, d.month, d.day, d.hour, d.minute) for d in local] == expected_local
+
+
+def test_a_completed_plan_gets_its_touch_up_recall_a_year_later(clinic):
+    plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
+    plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
+    [recall] = Reminder.objects.filter(plan=plan, kind=ReminderKind.TOUCH_UP_RECALL)
+    local_due = timezone.localdate(recall.due_at)
+    today = timezone.localdate()
+    assert (local_due.year - today.year) * 12 + local_due.month - today.month == 12
+    assert recall.status == ReminderStatus.PENDING
+
+
+def test_a_cancelled_plan_withdraws_its_pending_reminders(clinic):
+    plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
+    invite = outbox.schedule(
+        key=f"plan:{plan.pk}:test-invite",
+        client=plan.client,
+        kind=ReminderKind.GAP_INVITE,
+        due_at=timezone.now() + dt.timedelta(days=3),
+        plan=plan,
+    )
+    plans.plan_set_status(plan=plan, status=PlanStatus.CANCELLED, by=clinic.people.manager)
+    invite.refresh_from_db()
+    assert invite.status == ReminderStatus.CANCELLED
+    assert invite.last_error == "The treatment plan was cancelled."

@@ -1,0 +1,145 @@
+"""The reminders the clinic sends, for staff; and the confirm link in appointment reminders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.access import role_required, staff_required
+from accounts.models import Role
+from scheduling.booking import BookingRefused, appointment_set_status
+from scheduling.models import AppointmentStatus
+from scheduling.notifications import clinic_context
+from scheduling.tokens import manage_token_for
+
+from . import selectors, staff
+from .models import Reminder, ReminderKind
+from .tokens import ConfirmLinkInvalid, appointment_from_confirm_token, has_passed
+
+PAGE_SIZE = 50
+RETRY_ROLES = (Role.MANAGER, Role.FRONT_DESK)
+
+
+def _overdue_alert() -> str | None:
+    """The dispatcher's health warning (reminders overdue), when there is one."""
+    try:
+        from . import health
+    except ImportError:
+        return None
+    check = getattr(health, "overdue_alert", None)
+    return check() if check is not None else None
+
+
+@require_safe
+@staff_required
+def reminder_list(request):
+    tab = request.GET.get("tab", "upcoming")
+    if tab not in selectors.TABS:
+        tab = "upcoming"
+    kind = request.GET.get("kind", "")
+    if kind not in ReminderKind.values:
+        kind = ""
+    page = Paginator(selectors.reminder_list(tab=tab, kind=kind), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = selectors.tab_counts(kind=kind)
+    return render(
+        request,
+        "reminders/reminder_list.html",
+        {
+            "page": page,
+            "tab": tab,
+            "tabs": [
+                {"name": name, "label": label, "count": counts[name]}
+                for name, (label, _statuses) in selectors.TABS.items()
+            ],
+            "kind": kind,
+            "kinds": ReminderKind.choices,
+            "can_retry": request.user.role in RETRY_ROLES,
+            "alert": _overdue_alert(),
+        },
+    )
+
+
+@require_POST
+@role_required(*RETRY_ROLES)
+def reminder_retry(request, pk: int):
+    reminder = get_object_or_404(Reminder.objects.select_related("client"), pk=pk)
+    try:
+        staff.retry(reminder, request.user)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(
+            request,
+            f"The {reminder.get_kind_display().lower()} for {reminder.client.full_name} "
+            "will be sent again within a minute.",
+        )
+    back = reverse("reminders:list") + "?tab=failed"
+    kind = request.POST.get("kind", "")
+    if kind in ReminderKind.values:
+        back += f"&kind={kind}"
+    return redirect(back)
+
+
+@require_safe
+@staff_required
+def to_chase(request):
+    page = Paginator(selectors.sessions_to_chase(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reminders/to_chase.html", {"page": page})
+
+
+# --- the client's confirm link --------------------------------------------------------------
+
+
+def _confirm_state(appointment) -> str:
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return "cancelled"
+    if has_passed(appointment) or appointment.status not in (
+        AppointmentStatus.BOOKED,
+        AppointmentStatus.CONFIRMED,
+    ):
+        return "passed"
+    if appointment.status == AppointmentStatus.CONFIRMED:
+        return "confirmed"
+    return "open"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token: str):
+    try:
+        appointment = appointment_from_confirm_token(token)
+    except ConfirmLinkInvalid:
+        return render(request, "reminders/confirm_invalid.html", clinic_context(), status=404)
+    state = _confirm_state(appointment)
+    if request.method == "POST":
+        if state == "open":
+            try:
+                appointment_set_status(
+                    appointment=appointment, status=AppointmentStatus.CONFIRMED, by=None
+                )
+            except BookingRefused as refusal:
+                messages.error(request, refusal.problem.message)
+            else:
+                messages.success(request, "Thank you: your appointment is confirmed.")
+        return redirect("reminders:confirm", token)
+    manage_url = ""
+    if state in ("open", "confirmed"):
+        manage_url = reverse("booking:manage", args=[manage_token_for(appointment)])
+    return render(
+        request,
+        "reminders/confirm.html",
+        {
+            "appointment": appointment,
+            "state": state,
+            "token": token,
+            "manage_url": manage_url,
+            **clinic_context(),
+        },
+    )
