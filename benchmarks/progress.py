@@ -125,6 +125,7 @@ def build_plan(artist, client):
     from django.db import transaction
     from django.utils import timezone
 
+    from consultations.consent import consent_document, consent_outstanding, consent_sign
     from photos.models import Photo
     from scheduling.models import Appointment, AppointmentStatus, AppointmentType
     from sessions_app import plans
@@ -137,6 +138,20 @@ def build_plan(artist, client):
         Appointment.objects.filter(client=client).delete()
 
         plan = plans.plan_create(client=client, lead_artist=artist, planned_sessions=5, by=artist)
+        # A session cannot start until the client has signed the current consent forms.
+        for version in consent_outstanding(client):
+            document = consent_document(version)
+            consent_sign(
+                client=client,
+                version=version,
+                typed_name=client.full_name,
+                ticked=[number for number, _ in document.numbered_statements],
+                consultation=None,
+                channel="clinic",
+                ip=None,
+                user_agent="benchmark",
+                text_shown_sha256=document.sha256,
+            )
         for _ in range(SESSIONS - 5):
             plans.plan_add_extra_session(plan=plan, reason=ExtraReason.PATCHY_HEALING)
         treatment = AppointmentType.objects.get(slug=plans.TREATMENT_TYPE)

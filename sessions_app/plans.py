@@ -158,6 +158,10 @@ def plan_set_status(*, plan: TreatmentPlan, status: str, by: User | None = None)
         raise ValidationError({"status": "Choose a plan status."})
     plan.status = status
     plan.save(update_fields=["status", "updated_at"])
+    # The touch-up recall when a plan completes; nothing more about a cancelled one.
+    from reminders.outbox import plan_status_changed
+
+    plan_status_changed(plan)
     return plan
 
 
@@ -229,6 +233,7 @@ def session_book(
     by: User | None = None,
     gap_override_reason: str = "",
     outside_hours_note: str = "",
+    source: str = BookingSource.FRONT_DESK,
 ) -> Appointment:
     """Book one session of a plan, keeping the gap to its neighbours."""
     session = (
@@ -249,7 +254,7 @@ def session_book(
         artist=artist or session.plan.lead_artist,
         starts_at=starts_at,
         minutes=minutes or session.planned_minutes,
-        source=BookingSource.FRONT_DESK,
+        source=source,
         by=by,
         notes=f"Session {session.number} of the treatment plan",
         outside_hours_note=outside_hours_note,
@@ -384,6 +389,13 @@ def session_log_save(
         errors["minutes_taken"] = "Give the minutes the session took (1–600)."
     if errors:
         raise ValidationError(errors)
+    first_time = not SessionLog.objects.filter(session=session).exists()
+    if first_time:
+        # A session cannot start until the client has signed the current consent.
+        from consultations.consent import session_start_problem
+
+        if problem := session_start_problem(session.plan.client):
+            raise ValidationError(problem.message)
     log, _ = SessionLog.objects.update_or_create(
         session=session,
         defaults={"artist": by, "minutes_taken": minutes_taken, **fields},
@@ -403,6 +415,11 @@ def session_log_save(
             appointment_set_status(
                 appointment=appointment, status=AppointmentStatus.COMPLETED, by=by
             )
+    if first_time:
+        # Aftercare, check-ins and their reminders, in this same transaction.
+        from aftercare.services import after_session_logged
+
+        after_session_logged(log)
     return log
 
 

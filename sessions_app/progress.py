@@ -362,7 +362,12 @@ def plan_progress(
         .order_by("number")
     )
     photo_filter = Q(session__plan=plan) | Q(session__isnull=True, client_id=plan.client_id)
-    photos = Photo.objects.filter(photo_filter).select_related("session")
+    # Reference pictures show the look wanted, not this scalp: never part of a comparison.
+    photos = (
+        Photo.objects.filter(photo_filter)
+        .exclude(stage=PhotoStage.REFERENCE)
+        .select_related("session")
+    )
     if for_client:
         photos = photos.filter(shared_with_client=True)
     photo_rows = list(photos)

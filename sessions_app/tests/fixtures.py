@@ -82,6 +82,11 @@ def treatment(people, settings):
         target_density=4,
         by=people.front_desk,
     )
+    # Anna and Ben have signed the clinic's consent forms: no session starts without them.
+    from consultations.tests.factories import sign_all_consent
+
+    sign_all_consent(people.record_a)
+    sign_all_consent(people.record_b)
     return SimpleNamespace(
         people=people,
         artist=people.artist,

@@ -1,0 +1,275 @@
+"""Consent versions and signatures.
+
+A consent version is the exact text a client signs. Once anyone has signed it,
+it never changes: a change is a new version (copied as a draft, then published),
+and the newest published version of each active form is the one clients sign.
+A client who signed an older version signs the current one again before their
+next session starts.
+
+`consent_document` builds the text of a version; the consent page shows it and
+`consent_sign` stores it, so what was signed is exactly what was shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from clients.models import Client
+from scheduling.availability import Problem
+
+from .models import ConsentSignature, ConsentTemplate, ConsentVersion, Consultation, FormChannel
+
+USER_AGENT_MAX = 300
+FORM_CHANGED = "The form changed since you opened it. Please read it again before signing."
+# The text of a version as a client reads it; a change to any of these makes a new version.
+TEXT_FIELDS = ("title", "body", "statements")
+
+
+@dataclass(frozen=True)
+class ConsentDocument:
+    """A consent version as shown to the client and stored with the signature."""
+
+    version: ConsentVersion
+    title: str
+    body: str
+    statements: tuple[str, ...]
+    text: str
+    sha256: str
+
+    @property
+    def numbered_statements(self) -> list[tuple[int, str]]:
+        return list(enumerate(self.statements, start=1))
+
+
+def consent_document(version: ConsentVersion) -> ConsentDocument:
+    """The one place the text of a consent version is put together."""
+    title = version.title.strip()
+    body = _normalise_newlines(version.body).strip()
+    statements = tuple(_normalise_newlines(str(s)).strip() for s in version.statements or [])
+    lines = [title, "", body, ""]
+    lines += [f"{number}. {statement}" for number, statement in enumerate(statements, start=1)]
+    text = "\n".join(lines).strip() + "\n"
+    return ConsentDocument(
+        version=version,
+        title=title,
+        body=body,
+        statements=statements,
+        text=text,
+        sha256=sha256_of(text),
+    )
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- versions ------------------------------------------------------------------------------
+
+
+def version_is_signed(version: ConsentVersion) -> bool:
+    return version.pk is not None and version.signatures.exists()
+
+
+def consent_version_check_editable(version: ConsentVersion) -> None:
+    """Refuse a change to the text of a version someone has signed (ValidationError).
+
+    ConsentVersion.save() calls this, and so does the admin before saving.
+    """
+    if version.pk is None:
+        return
+    stored = ConsentVersion.objects.filter(pk=version.pk).values(*TEXT_FIELDS).first()
+    if stored is None:
+        return
+    changed = [field for field in TEXT_FIELDS if stored[field] != getattr(version, field)]
+    if changed and version_is_signed(version):
+        raise ValidationError(
+            f"Version {version.number} of “{version.template.name}” has been signed, so its "
+            "text cannot change. Copy it as a new draft version and publish that instead."
+        )
+
+
+def consent_version_save(*, version: ConsentVersion) -> ConsentVersion:
+    """Save a version's changes, refusing changes to signed text."""
+    consent_version_check_editable(version)
+    if not isinstance(version.statements, list) or not all(
+        isinstance(s, str) and s.strip() for s in version.statements
+    ):
+        raise ValidationError({"statements": "Give the statements as a list of sentences."})
+    version.save()
+    return version
+
+
+@transaction.atomic
+def consent_version_copy_as_draft(*, version: ConsentVersion, by=None) -> ConsentVersion:
+    """A new unpublished version of the same form with the same text, to edit."""
+    template = ConsentTemplate.objects.select_for_update().get(pk=version.template_id)
+    highest = template.versions.aggregate(n=Max("number"))["n"] or 0
+    return ConsentVersion.objects.create(
+        template=template,
+        number=highest + 1,
+        title=version.title,
+        body=version.body,
+        statements=list(version.statements),
+        created_by=by,
+    )
+
+
+def consent_version_publish(*, version: ConsentVersion) -> ConsentVersion:
+    """Make this version the one clients sign (the newest published version is current)."""
+    if not version.statements:
+        raise ValidationError("A consent form needs at least one statement to tick.")
+    if version.published_at is None:
+        version.published_at = timezone.now()
+        version.save(update_fields=["published_at"])
+    return version
+
+
+def current_versions() -> list[ConsentVersion]:
+    """The version clients sign now of each active form, in the forms' order."""
+    templates = ConsentTemplate.objects.filter(is_active=True).prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=ConsentVersion.objects.filter(published_at__isnull=False).order_by(
+                "-published_at", "-number"
+            ),
+            to_attr="published_versions",
+        )
+    )
+    current = []
+    for template in templates:
+        if template.published_versions:
+            version = template.published_versions[0]
+            version.template = template
+            current.append(version)
+    return current
+
+
+def is_current(version: ConsentVersion) -> bool:
+    return any(v.pk == version.pk for v in current_versions())
+
+
+# --- signatures ----------------------------------------------------------------------------
+
+
+def consent_outstanding(client: Client) -> list[ConsentVersion]:
+    """The current version of each active form that this client has not signed."""
+    current = current_versions()
+    signed = set(
+        ConsentSignature.objects.filter(
+            client=client, version__in=[v.pk for v in current]
+        ).values_list("version_id", flat=True)
+    )
+    return [version for version in current if version.pk not in signed]
+
+
+def session_start_problem(client: Client) -> Problem | None:
+    """Why a session cannot start for this client (consent outstanding), or None."""
+    outstanding = consent_outstanding(client)
+    if not outstanding:
+        return None
+    names = " and the ".join(f"“{version.template.name}” form" for version in outstanding)
+    return Problem(
+        "consent",
+        f"{client.full_name} must sign the current {names} before the session starts.",
+        "consent",
+    )
+
+
+def names_match(typed: str, full_name: str) -> bool:
+    """Case, spacing and accents do not matter: "jose  garcia" signs for "José García"."""
+    return bool(_name_key(typed)) and _name_key(typed) == _name_key(full_name)
+
+
+def _name_key(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().replace("-", " ").split())
+
+
+@transaction.atomic
+def consent_sign(
+    *,
+    client: Client,
+    version: ConsentVersion,
+    typed_name: str,
+    ticked: list[int],
+    consultation: Consultation | None,
+    channel: str,
+    ip: str | None,
+    user_agent: str,
+    text_shown_sha256: str | None = None,
+) -> ConsentSignature:
+    """Record that the client signed this version, with exactly the text they were shown.
+
+    Refuses (ValidationError) a version that is no longer the current one, a page
+    whose text has changed since it was shown, a name that is not the client's,
+    and any statement left unticked.
+    """
+    if channel not in FormChannel.values:
+        raise ValidationError("Unknown way of signing.")
+    if consultation is not None and consultation.client_id != client.pk:
+        raise ValidationError("This consultation belongs to someone else.")
+    version = ConsentVersion.objects.select_related("template").get(pk=version.pk)
+    document = consent_document(version)
+    if not is_current(version) or (
+        text_shown_sha256 is not None and text_shown_sha256 != document.sha256
+    ):
+        raise ValidationError(FORM_CHANGED, code="form_changed")
+
+    errors: dict[str, str] = {}
+    typed_name = " ".join((typed_name or "").split())
+    if not typed_name:
+        errors["typed_name"] = "Type your full name to sign."
+    elif not names_match(typed_name, client.full_name):
+        errors["typed_name"] = (
+            f"Type your full name as the clinic has it: {client.full_name}. "
+            "If it is wrong, please tell the clinic."
+        )
+    try:
+        ticked_numbers = {int(n) for n in ticked}
+    except (TypeError, ValueError):
+        ticked_numbers = set()
+    missing = [n for n in range(1, len(document.statements) + 1) if n not in ticked_numbers]
+    if missing:
+        listed = ", ".join(str(n) for n in missing)
+        errors["ticked"] = f"Tick every statement to sign (not ticked: {listed})."
+    if errors:
+        raise ValidationError(errors)
+    if ConsentSignature.objects.filter(client=client, version=version).exists():
+        raise ValidationError("You have already signed this form.", code="already_signed")
+    try:
+        with transaction.atomic():
+            return ConsentSignature.objects.create(
+                client=client,
+                version=version,
+                consultation=consultation,
+                typed_name=typed_name[:200],
+                text_shown=document.text,
+                text_sha256=document.sha256,
+                channel=channel,
+                ip_address=ip or None,
+                user_agent=(user_agent or "")[:USER_AGENT_MAX],
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            "You have already signed this form.", code="already_signed"
+        ) from error
+
+
+def signatures_of(client: Client):
+    return (
+        ConsentSignature.objects.filter(client=client)
+        .select_related("version__template")
+        .order_by("-signed_at", "-id")
+    )

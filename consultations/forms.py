@@ -1,0 +1,352 @@
+"""Consultation record forms: they turn what the artist types into values; the rules stay in
+consultations.services, whose field errors come back next to the same fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from photos.forms import MultiplePhotoField
+from photos.processing import ACCEPT_ATTRIBUTE
+from scheduling.forms import ArtistChoiceField, active_artists
+
+from .models import (
+    ConsultationMode,
+    Greys,
+    HairlineStyle,
+    HairLossScale,
+    LookWanted,
+    Oiliness,
+    Outcome,
+    PatchReading,
+    PricingMode,
+)
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+
+
+def _moment(label: str) -> forms.SplitDateTimeField:
+    return forms.SplitDateTimeField(
+        label=label,
+        widget=forms.SplitDateTimeWidget(
+            date_attrs={"type": "date", "aria-label": "Date"},
+            time_attrs={"type": "time", "aria-label": "Time"},
+            date_format="%Y-%m-%d",
+            time_format="%H:%M",
+        ),
+        error_messages={
+            "required": "Give the date and the time.",
+            "incomplete": "Give the date and the time.",
+            "invalid_date": "Enter a date like 2027-03-01.",
+            "invalid_time": "Enter a time like 10:30.",
+        },
+        help_text="Clinic time.",
+    )
+
+
+def _choice(label, choices, *, blank="Not recorded", **kwargs):
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", blank), *choices] if blank is not None else choices,
+        required=blank is None,
+        error_messages={"invalid_choice": "Choose one of the options."},
+        **kwargs,
+    )
+
+
+def _number_choice(label, choices, message):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", "Not recorded"), *choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": message},
+    )
+
+
+def _text(label, *, rows=None, max_length=None, **kwargs):
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+    return forms.CharField(
+        label=label, required=False, max_length=max_length, widget=widget, **kwargs
+    )
+
+
+def _money(label, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=9,
+        error_messages={
+            "invalid": "Give an amount as a number, e.g. 450 or 450.00.",
+            "min_value": "An amount cannot be negative.",
+            "max_decimal_places": "Use at most two decimal places.",
+            "max_digits": "That amount is too large: check it.",
+            "max_whole_digits": "That amount is too large: check it.",
+        },
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+class ServiceErrorsMixin:
+    """Put each error a service raised next to its field (or on top)."""
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class RecordForm(ServiceErrorsMixin, forms.Form):
+    """The whole record; the page shows it in sections, each with its own Save button."""
+
+    SECTIONS = [
+        ("mode", "Consultation", ["mode", "video_link"]),
+        ("expectations", "Expectations", ["look_wanted", "expectations", "agreed_realistic"]),
+        (
+            "assessment",
+            "Scalp assessment",
+            [
+                "hair_loss_scale",
+                "norwood_stage",
+                "ludwig_stage",
+                "fitzpatrick",
+                "oiliness",
+                "scars",
+                "natural_hair_colour",
+                "greys",
+            ],
+        ),
+        ("questions", "Questions and the process", ["client_questions", "process_explained"]),
+        ("pigment", "Pigment", ["pigment_brand", "pigment_shade", "pigment_dilution"]),
+        (
+            "estimate",
+            "Cost estimate",
+            [
+                "estimated_sessions",
+                "pricing_mode",
+                "price_per_session",
+                "package_price",
+                "deposit",
+                "currency",
+            ],
+        ),
+    ]
+
+    # Long answers and radio rows take the full width of the section.
+    WIDE_FIELDS = frozenset(
+        {
+            "mode",
+            "video_link",
+            "expectations",
+            "agreed_realistic",
+            "scars",
+            "client_questions",
+            "process_explained",
+            "pricing_mode",
+        }
+    )
+
+    mode = _choice(
+        "How the consultation takes place",
+        ConsultationMode.choices,
+        blank=None,
+        widget=forms.RadioSelect,
+    )
+    video_link = forms.URLField(
+        label="Video call link",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter the full link, e.g. https://zoom.us/j/123456789."},
+        help_text="Zoom, Skype, Messenger… for a video consultation.",
+    )
+    look_wanted = _choice("Look wanted", LookWanted.choices)
+    expectations = _text("What the client hopes for", rows=3, max_length=5000)
+    agreed_realistic = _text("What we agreed is realistic", rows=3, max_length=5000)
+    hair_loss_scale = _choice("Hair loss scale", HairLossScale.choices)
+    norwood_stage = _number_choice(
+        "Norwood stage", [(n, str(n)) for n in range(1, 8)], "The Norwood stage is from 1 to 7."
+    )
+    ludwig_stage = _number_choice(
+        "Ludwig stage",
+        [(n, ROMAN[n - 1]) for n in range(1, 4)],
+        "The Ludwig stage is from I to III.",
+    )
+    fitzpatrick = _number_choice(
+        "Skin type (Fitzpatrick)",
+        [(n, ROMAN[n - 1]) for n in range(1, 7)],
+        "The Fitzpatrick skin type is from I to VI.",
+    )
+    oiliness = _choice("Oiliness", Oiliness.choices)
+    scars = _text("Scars and where", rows=2, max_length=2000)
+    natural_hair_colour = _text("Natural hair colour", max_length=100)
+    greys = _choice("Greys", Greys.choices)
+    client_questions = _text("Questions asked and the answers given", rows=3, max_length=5000)
+    process_explained = forms.BooleanField(
+        label="Process explained (sessions, healing, fading, aftercare)", required=False
+    )
+    pigment_brand = _text("Pigment brand", max_length=100)
+    pigment_shade = _text("Shade", max_length=100)
+    pigment_dilution = _text("Dilution", max_length=50, help_text="e.g. 1:3 with diluent.")
+    estimated_sessions = _number_choice(
+        "Estimated sessions", [(n, str(n)) for n in range(2, 6)], "Estimate 2 to 5 sessions."
+    )
+    pricing_mode = _choice("Pricing", PricingMode.choices, blank=None, widget=forms.RadioSelect)
+    price_per_session = _money("Price per session")
+    package_price = _money("Package price", help_text="For all the estimated sessions.")
+    deposit = _money("Deposit")
+    currency = forms.CharField(
+        label="Currency",
+        max_length=3,
+        min_length=3,
+        error_messages={
+            "required": "Give the currency, e.g. GBP.",
+            "min_length": "Give the three-letter code, e.g. GBP, EUR, USD.",
+            "max_length": "Give the three-letter code, e.g. GBP, EUR, USD.",
+        },
+    )
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+    @classmethod
+    def initial_from(cls, consultation) -> dict:
+        return {name: getattr(consultation, name) for name in cls.base_fields}
+
+    def sections(self):
+        return [
+            {
+                "slug": slug,
+                "title": title,
+                "fields": [(self[name], name in self.WIDE_FIELDS) for name in names],
+            }
+            for slug, title, names in self.SECTIONS
+        ]
+
+
+class ReviewForm(ServiceErrorsMixin, forms.Form):
+    note = forms.CharField(
+        label="Review note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what you checked and why treatment may go ahead."},
+        help_text="What you checked (e.g. GP letter seen, condition controlled).",
+    )
+
+
+class PatchTestForm(ServiceErrorsMixin, forms.Form):
+    prefix = "patch"
+
+    pigment = forms.CharField(
+        max_length=200, error_messages={"required": "Say which pigment was tested."}
+    )
+    applied_at = _moment("Applied at")
+    site = forms.CharField(
+        label="Where on the skin",
+        max_length=100,
+        error_messages={"required": "Say where on the skin it was applied."},
+        help_text="e.g. behind the left ear.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PatchReadForm(ServiceErrorsMixin, forms.Form):
+    prefix = "read"
+
+    reading = forms.ChoiceField(
+        choices=[
+            (PatchReading.NO_REACTION, PatchReading.NO_REACTION.label),
+            (PatchReading.REACTION, PatchReading.REACTION.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose no reaction or reaction.",
+            "invalid_choice": "Choose no reaction or reaction.",
+        },
+    )
+    read_at = _moment("Read at")
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for a reaction: what you saw.",
+    )
+
+
+class HairlineForm(ServiceErrorsMixin, forms.Form):
+    prefix = "hairline"
+
+    style = forms.ChoiceField(
+        choices=HairlineStyle.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the hairline style.",
+            "invalid_choice": "Choose the hairline style.",
+        },
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where it sits, temple points, how soft the front edge is.",
+    )
+    photo = forms.FileField(
+        label="Photo of the drawing",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ACCEPT_ATTRIBUTE, "capture": "environment"}
+        ),
+    )
+
+
+class ReferenceForm(ServiceErrorsMixin, forms.Form):
+    prefix = "reference"
+
+    uploads = MultiplePhotoField(
+        label="Reference pictures",
+        error_messages={"required": "Choose at least one picture."},
+        help_text="Pictures the client brought of the look they want.",
+    )
+    note = forms.CharField(required=False, max_length=200)
+
+
+class OutcomeForm(ServiceErrorsMixin, forms.Form):
+    prefix = "outcome"
+
+    outcome = forms.ChoiceField(
+        choices=[(o.value, o.label) for o in Outcome if o != Outcome.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the outcome.",
+            "invalid_choice": "Choose the outcome.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when not suitable.",
+    )
+    lead_artist = ArtistChoiceField(
+        label="Lead artist for the treatment",
+        queryset=None,
+        required=False,
+        empty_label="The consultation's artist",
+        error_messages={"invalid_choice": "Choose an artist."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_artist"].queryset = active_artists()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.NOT_SUITABLE and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the client is not suitable.")
+        return data

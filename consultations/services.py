@@ -1,0 +1,630 @@
+"""The consultation record: every rule about it lives here.
+
+Views, forms, the portal and tasks call these functions; each one validates what
+it is given, works in one transaction and raises ValidationError (keyed by field
+where a field is at fault) for anything it refuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Role, User
+from photos.models import PhotoAngle, PhotoStage
+from photos.services import photo_add, photos_add_many
+from reminders.models import ReminderKind, ReminderSettings
+from reminders.outbox import cancel_pending, schedule
+from scheduling.availability import clinic_zone
+from scheduling.models import Appointment, AppointmentKind
+from sessions_app.models import TreatmentPlan
+
+from .models import (
+    Answer,
+    Consultation,
+    ConsultationMode,
+    ConsultationSettings,
+    FormChannel,
+    Greys,
+    HairlineDesign,
+    HairlineStyle,
+    HairLossScale,
+    LookWanted,
+    Oiliness,
+    Outcome,
+    PatchReading,
+    PatchTest,
+    PricingMode,
+    ReferencePhoto,
+)
+
+CONSULTATION_KINDS = frozenset({AppointmentKind.CONSULTATION, AppointmentKind.VIDEO_CONSULTATION})
+# Who runs a consultation: the record, the review and the outcome are theirs.
+PRACTITIONER_ROLES = frozenset({Role.ARTIST, Role.MANAGER})
+# Above this a price is a typing mistake, not a quote.
+MAX_PRICE_PER_SESSION = Decimal("100000")
+MAX_PACKAGE_PRICE = MAX_PRICE_PER_SESSION * 5
+
+TEXT_FIELDS = {
+    "video_link": 200,
+    "expectations": 5000,
+    "agreed_realistic": 5000,
+    "scars": 2000,
+    "natural_hair_colour": 100,
+    "client_questions": 5000,
+    "pigment_brand": 100,
+    "pigment_shade": 100,
+    "pigment_dilution": 50,
+}
+CHOICE_FIELDS = {
+    "mode": ConsultationMode,
+    "look_wanted": LookWanted,
+    "hair_loss_scale": HairLossScale,
+    "oiliness": Oiliness,
+    "greys": Greys,
+    "pricing_mode": PricingMode,
+}
+INT_FIELDS = {
+    "norwood_stage": (1, 7, "The Norwood stage is from 1 to 7."),
+    "ludwig_stage": (1, 3, "The Ludwig stage is from I to III."),
+    "fitzpatrick": (1, 6, "The Fitzpatrick skin type is from I to VI."),
+    "estimated_sessions": (2, 5, "Estimate between 2 and 5 sessions."),
+}
+MONEY_FIELDS = {
+    "price_per_session": MAX_PRICE_PER_SESSION,
+    "package_price": MAX_PACKAGE_PRICE,
+    "deposit": MAX_PACKAGE_PRICE,
+}
+# Fields consultation_update accepts; everything else changes through its own function.
+RECORD_FIELDS = frozenset(
+    {*TEXT_FIELDS, *CHOICE_FIELDS, *INT_FIELDS, *MONEY_FIELDS, "process_explained", "currency"}
+)
+
+
+def _require_practitioner(by: User | None) -> None:
+    if by is None or by.role not in PRACTITIONER_ROLES:
+        raise ValidationError("Only an artist or a manager can change the consultation record.")
+
+
+def consultation_for_appointment(appointment: Appointment) -> Consultation | None:
+    """The consultation record a consultation booking opens (None for other bookings).
+
+    Called by scheduling.booking in the booking's transaction.
+    """
+    if appointment.type.kind not in CONSULTATION_KINDS:
+        return None
+    video = appointment.type.is_video or appointment.type.kind == AppointmentKind.VIDEO_CONSULTATION
+    consultation, _ = Consultation.objects.get_or_create(
+        appointment=appointment,
+        defaults={
+            "client": appointment.client,
+            "artist": appointment.artist,
+            "mode": ConsultationMode.VIDEO if video else ConsultationMode.IN_PERSON,
+            "video_link": appointment.meeting_link,
+            "created_by": appointment.booked_by,
+        },
+    )
+    return consultation
+
+
+# --- the record -----------------------------------------------------------------------------
+
+
+def _clean_value(name: str, value, errors: dict):
+    """Turn one given value into what the model stores, or note why it cannot be."""
+    if name in TEXT_FIELDS:
+        text = "" if value is None else str(value).strip()
+        if len(text) > TEXT_FIELDS[name]:
+            errors[name] = f"Keep this under {TEXT_FIELDS[name]} characters."
+        return text
+    if name in CHOICE_FIELDS:
+        text = "" if value is None else str(value)
+        allowed = CHOICE_FIELDS[name].values
+        if text and text not in allowed or (not text and name in ("mode", "pricing_mode")):
+            errors[name] = "Choose one of the options."
+        return text
+    if name in INT_FIELDS:
+        low, high, message = INT_FIELDS[name]
+        if value in (None, ""):
+            return None
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors[name] = message
+            return None
+        if isinstance(value, float | Decimal) and number != value or not low <= number <= high:
+            errors[name] = message
+        return number
+    if name in MONEY_FIELDS:
+        if value in (None, ""):
+            return None
+        try:
+            amount = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            errors[name] = "Give an amount as a number, e.g. 450 or 450.00."
+            return None
+        if not amount.is_finite():
+            errors[name] = "Give an amount as a number, e.g. 450 or 450.00."
+        elif amount < 0:
+            errors[name] = "An amount cannot be negative."
+        elif amount > MONEY_FIELDS[name]:
+            errors[name] = f"That is more than {MONEY_FIELDS[name]:,.0f}: check the amount."
+        elif amount != amount.quantize(Decimal("0.01")):
+            errors[name] = "Use at most two decimal places."
+        return amount
+    if name == "currency":
+        code = str(value or "").strip().upper()
+        if len(code) != 3 or not code.isascii() or not code.isalpha():
+            errors[name] = "Give the currency as its three-letter code, e.g. GBP, EUR, USD."
+        return code
+    if name == "process_explained":
+        if not isinstance(value, bool):
+            errors[name] = "Tick the box or leave it empty."
+        return bool(value)
+    raise ValidationError(f"{name} cannot be changed here.")
+
+
+def _check_assessment(c: Consultation, errors: dict) -> None:
+    """The stage must belong to the scale chosen: Norwood 1–7 for men, Ludwig I–III for women."""
+    if c.hair_loss_scale == HairLossScale.NORWOOD:
+        if c.ludwig_stage is not None and "ludwig_stage" not in errors:
+            errors["ludwig_stage"] = "The scale chosen is Norwood: give a Norwood stage instead."
+        if c.norwood_stage is None and "norwood_stage" not in errors:
+            errors["norwood_stage"] = "Give the Norwood stage (1–7)."
+    elif c.hair_loss_scale == HairLossScale.LUDWIG:
+        if c.norwood_stage is not None and "norwood_stage" not in errors:
+            errors["norwood_stage"] = "The scale chosen is Ludwig: give a Ludwig stage instead."
+        if c.ludwig_stage is None and "ludwig_stage" not in errors:
+            errors["ludwig_stage"] = "Give the Ludwig stage (I–III)."
+    elif c.norwood_stage is not None or c.ludwig_stage is not None:
+        errors.setdefault("hair_loss_scale", "Choose the scale (Norwood or Ludwig) for the stage.")
+
+
+def _check_estimate(c: Consultation, errors: dict) -> None:
+    if c.deposit is not None and not errors.keys() & MONEY_FIELDS.keys():
+        totals = estimate_totals(c)
+        if totals is not None and c.deposit > totals.total:
+            errors["deposit"] = "The deposit cannot be more than the total."
+
+
+@transaction.atomic
+def consultation_update(consultation: Consultation, by: User, **fields) -> Consultation:
+    """Change any part of the record (mode, expectations, assessment, pigment, estimate).
+
+    Only the fields given change. Every field is checked before anything is saved, and
+    the errors come back together, keyed by field.
+    """
+    _require_practitioner(by)
+    unknown = set(fields) - RECORD_FIELDS
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    errors: dict[str, str] = {}
+    for name, value in fields.items():
+        setattr(consultation, name, _clean_value(name, value, errors))
+    _check_assessment(consultation, errors)
+    _check_estimate(consultation, errors)
+    if not errors:
+        try:
+            consultation.full_clean(exclude=["client", "appointment", "artist", "plan"])
+        except ValidationError as error:
+            errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    consultation.save()
+    return consultation
+
+
+# --- practitioner review of the questionnaire ----------------------------------------------
+
+
+def flagged_answers(consultation: Consultation) -> list[Answer]:
+    """The answers that flagged a contraindication, for the review banner."""
+    return list(
+        Answer.objects.filter(
+            response__consultation=consultation, flags_contraindication=True
+        ).order_by("response__submitted_at", "question__position", "id")
+    )
+
+
+@transaction.atomic
+def consultation_review_sign_off(consultation: Consultation, by: User, note: str) -> Consultation:
+    """An artist or manager has read the flagged answers and says treatment may go ahead."""
+    if by is None or by.role not in PRACTITIONER_ROLES:
+        raise ValidationError("Only an artist or a manager can sign off the review.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say what you checked and why treatment may go ahead."})
+    if len(note) > 2000:
+        raise ValidationError({"note": "Keep the note under 2000 characters."})
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not consultation.review_required:
+        raise ValidationError("This consultation has nothing to review.")
+    if consultation.reviewed_at is not None:
+        raise ValidationError("The review has already been signed off.")
+    consultation.reviewed_by = by
+    consultation.reviewed_at = timezone.now()
+    consultation.review_note = note
+    consultation.save(update_fields=["reviewed_by", "reviewed_at", "review_note", "updated_at"])
+    return consultation
+
+
+# --- patch test -----------------------------------------------------------------------------
+
+
+def _local(moment: dt.datetime) -> str:
+    local = moment.astimezone(clinic_zone())
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+@transaction.atomic
+def patch_test_add(
+    consultation: Consultation,
+    by: User,
+    pigment: str,
+    applied_at: dt.datetime,
+    site: str,
+    notes: str = "",
+) -> PatchTest:
+    """A pigment tested on the skin; the reading is due patch_test_read_hours later.
+
+    The client gets a reminder to come back (or send a photo) for the reading.
+    """
+    _require_practitioner(by)
+    errors = {}
+    pigment, site, notes = (pigment or "").strip(), (site or "").strip(), (notes or "").strip()
+    if not pigment:
+        errors["pigment"] = "Say which pigment was tested."
+    elif len(pigment) > 200:
+        errors["pigment"] = "Keep the pigment under 200 characters."
+    if not site:
+        errors["site"] = "Say where on the skin it was applied."
+    elif len(site) > 100:
+        errors["site"] = "Keep the site under 100 characters."
+    if not isinstance(applied_at, dt.datetime) or timezone.is_naive(applied_at):
+        errors["applied_at"] = "Give the date and time it was applied."
+    elif applied_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["applied_at"] = "A patch test cannot be applied in the future."
+    if errors:
+        raise ValidationError(errors)
+    hours = ConsultationSettings.current().patch_test_read_hours
+    test = PatchTest.objects.create(
+        consultation=consultation,
+        pigment=pigment,
+        applied_at=applied_at,
+        site=site,
+        read_after=applied_at + dt.timedelta(hours=hours),
+        notes=notes,
+    )
+    schedule(
+        key=f"patch:{test.pk}:reading",
+        client=consultation.client,
+        kind=ReminderKind.PATCH_TEST_READING,
+        due_at=test.read_after,
+        consultation=consultation,
+        data={"pigment": pigment, "site": site},
+    )
+    return test
+
+
+@transaction.atomic
+def patch_test_read(
+    test: PatchTest, by: User, reading: str, read_at: dt.datetime, notes: str = ""
+) -> PatchTest:
+    """Record how the skin reacted. The first session still waits until `read_after`
+    (consultations.rules), however early the skin was looked at."""
+    _require_practitioner(by)
+    test = PatchTest.objects.select_for_update().get(pk=test.pk)
+    notes = (notes or "").strip()
+    errors = {}
+    if reading not in (PatchReading.NO_REACTION, PatchReading.REACTION):
+        errors["reading"] = "Choose no reaction or reaction."
+    if not isinstance(read_at, dt.datetime) or timezone.is_naive(read_at):
+        errors["read_at"] = "Give the date and time it was read."
+    elif read_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["read_at"] = "A reading cannot be in the future."
+    elif read_at < test.applied_at:
+        errors["read_at"] = (
+            f"The reading cannot be before the test was applied ({_local(test.applied_at)})."
+        )
+    if reading == PatchReading.REACTION and not notes:
+        errors["notes"] = "Describe the reaction (redness, swelling, itching; how much)."
+    if errors:
+        raise ValidationError(errors)
+    test.reading = reading
+    test.read_at = read_at
+    test.read_by = by
+    test.notes = notes
+    test.save(update_fields=["reading", "read_at", "read_by", "notes"])
+    cancel_pending("The patch test has been read.", key=f"patch:{test.pk}:reading")
+    return test
+
+
+def latest_patch_test(consultation: Consultation) -> PatchTest | None:
+    return consultation.patch_tests.order_by("-applied_at", "-id").first()
+
+
+def first_session_earliest(consultation: Consultation) -> dt.datetime:
+    """The earliest the first session may start: now, or when the patch test can be read."""
+    now = timezone.now()
+    test = latest_patch_test(consultation)
+    if test is None:
+        return now
+    return max(now, test.read_after)
+
+
+# --- hairline design ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hairline_design_add(
+    consultation: Consultation,
+    by: User,
+    style: str,
+    notes: str = "",
+    photo_upload=None,
+) -> HairlineDesign:
+    """A new drawing of the hairline: version N+1, with its photo if one was taken."""
+    _require_practitioner(by)
+    notes = (notes or "").strip()
+    if style not in HairlineStyle.values:
+        raise ValidationError({"style": "Choose the hairline style."})
+    if len(notes) > 2000:
+        raise ValidationError({"notes": "Keep the notes under 2000 characters."})
+    # Locks the consultation so two drawings saved at once do not take the same number.
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    last = consultation.hairline_designs.aggregate(last=Max("version"))["last"] or 0
+    photo = None
+    if photo_upload is not None:
+        try:
+            photo = photo_add(
+                client=consultation.client,
+                angle=PhotoAngle.HAIRLINE,
+                stage=PhotoStage.CONSULTATION,
+                upload=photo_upload,
+                by=by,
+                note=f"Hairline design v{last + 1}",
+            )
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}) from error
+    return HairlineDesign.objects.create(
+        consultation=consultation,
+        version=last + 1,
+        style=style,
+        notes=notes,
+        photo=photo,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def hairline_design_approve(design: HairlineDesign, channel: str) -> HairlineDesign:
+    """The client approves this version (in person at the clinic, or online later).
+
+    Only one version is approved at a time: approving another un-approves the previous.
+    """
+    if channel not in FormChannel.values:
+        raise ValidationError({"channel": "Say how the client approved the design."})
+    Consultation.objects.select_for_update().filter(pk=design.consultation_id).first()
+    HairlineDesign.objects.filter(consultation_id=design.consultation_id).exclude(
+        pk=design.pk
+    ).update(approved_at=None, approved_via="")
+    design.approved_at = timezone.now()
+    design.approved_via = channel
+    design.save(update_fields=["approved_at", "approved_via"])
+    return design
+
+
+def chosen_hairline(consultation: Consultation) -> HairlineDesign | None:
+    """The approved version, else the latest."""
+    designs = consultation.hairline_designs.order_by("-version")
+    return designs.filter(approved_at__isnull=False).first() or designs.first()
+
+
+# --- reference photos -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def reference_photos_add(
+    consultation: Consultation, *, by: User, uploads, note: str = ""
+) -> list[ReferencePhoto]:
+    """Pictures the client brought of the look they want. They are not the client's scalp,
+    so they never join the progress comparisons and are not shown in the client's photos."""
+    if by is None or not by.is_clinic_staff:
+        raise ValidationError("Only clinic staff can add reference pictures.")
+    note = (note or "").strip()[:200]
+    photos = photos_add_many(
+        client=consultation.client,
+        angle=PhotoAngle.FRONT,
+        stage=PhotoStage.REFERENCE,
+        uploads=uploads,
+        by=by,
+        note=note or "Reference picture",
+        shared_with_client=False,
+    )
+    return ReferencePhoto.objects.bulk_create(
+        ReferencePhoto(consultation=consultation, photo=photo, note=note) for photo in photos
+    )
+
+
+# --- cost estimate --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EstimateTotals:
+    sessions: int
+    per_session: Decimal | None
+    total: Decimal
+    deposit: Decimal
+    balance: Decimal
+    currency: str
+    package: bool
+
+
+def estimate_totals(consultation: Consultation) -> EstimateTotals | None:
+    """Total, deposit and balance of the estimate; None while it is incomplete."""
+    c = consultation
+    if c.estimated_sessions is None:
+        return None
+    package = c.pricing_mode == PricingMode.PACKAGE
+    if package:
+        if c.package_price is None:
+            return None
+        total = Decimal(c.package_price)
+        per_session = None
+    else:
+        if c.price_per_session is None:
+            return None
+        per_session = Decimal(c.price_per_session)
+        total = per_session * c.estimated_sessions
+    deposit = Decimal(c.deposit or 0)
+    return EstimateTotals(
+        sessions=c.estimated_sessions,
+        per_session=per_session,
+        total=total.quantize(Decimal("0.01")),
+        deposit=deposit.quantize(Decimal("0.01")),
+        balance=(total - deposit).quantize(Decimal("0.01")),
+        currency=c.currency,
+        package=package,
+    )
+
+
+@transaction.atomic
+def estimate_send(consultation: Consultation, *, by: User) -> Consultation:
+    """Email (or text) the estimate to the client, through the outbox."""
+    if by is None or not by.is_clinic_staff:
+        raise ValidationError("Only clinic staff can send the estimate.")
+    consultation = (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=consultation.pk)
+    )
+    totals = estimate_totals(consultation)
+    if totals is None:
+        raise ValidationError("Complete the estimate first: the number of sessions and the price.")
+    now = timezone.now()
+    schedule(
+        key=f"consultation:{consultation.pk}:estimate:{now:%Y%m%dT%H%M%S%f}",
+        client=consultation.client,
+        kind=ReminderKind.ESTIMATE,
+        due_at=now,
+        consultation=consultation,
+        data={
+            "sessions": totals.sessions,
+            "per_session": str(totals.per_session) if totals.per_session is not None else "",
+            "total": str(totals.total),
+            "deposit": str(totals.deposit),
+            "balance": str(totals.balance),
+            "currency": totals.currency,
+            "package": totals.package,
+        },
+    )
+    consultation.estimate_sent_at = now
+    consultation.save(update_fields=["estimate_sent_at", "updated_at"])
+    return consultation
+
+
+# --- outcome --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_set_outcome(
+    consultation: Consultation, *, by: User, outcome: str, reason: str = ""
+) -> Consultation:
+    """Thinking it over, not suitable (with the reason), or back to undecided.
+
+    Proceeding creates the plan: use consultation_proceed.
+    """
+    _require_practitioner(by)
+    reason = (reason or "").strip()
+    if outcome == Outcome.PROCEED:
+        raise ValidationError("Use consultation_proceed to go ahead with treatment.")
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Choose the outcome."})
+    if outcome == Outcome.NOT_SUITABLE and not reason:
+        raise ValidationError({"reason": "Say why the client is not suitable."})
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.plan_id is not None:
+        raise ValidationError("A treatment plan has already been made from this consultation.")
+    consultation.outcome = outcome
+    consultation.outcome_reason = reason[:2000]
+    consultation.outcome_at = None if outcome == Outcome.PENDING else timezone.now()
+    consultation.save(update_fields=["outcome", "outcome_reason", "outcome_at", "updated_at"])
+    return consultation
+
+
+def _pigment_text(c: Consultation) -> str:
+    text = " ".join(part for part in (c.pigment_brand, c.pigment_shade) if part)
+    if c.pigment_dilution:
+        text = f"{text} ({c.pigment_dilution})".strip()
+    return text[:200]
+
+
+def _hairline_text(design: HairlineDesign | None) -> str:
+    if design is None:
+        return ""
+    text = f"{design.get_style_display()} (v{design.version})"
+    return f"{text}: {design.notes}" if design.notes else text
+
+
+@transaction.atomic
+def consultation_proceed(
+    consultation: Consultation, by: User, lead_artist: User | None = None
+) -> TreatmentPlan:
+    """The client goes ahead: the treatment plan is made from the record, once.
+
+    Carries over the estimated sessions, the pigment, the hairline (approved version,
+    else the latest) and the look wanted; the lead artist is the consultation's artist
+    unless another is given. Proceeding again returns the plan already made.
+    """
+    from sessions_app.plans import plan_create
+
+    _require_practitioner(by)
+    consultation = (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("client", "artist", "plan")
+        .get(pk=consultation.pk)
+    )
+    if consultation.plan is not None:
+        return consultation.plan
+    if consultation.estimated_sessions is None:
+        raise ValidationError(
+            {"estimated_sessions": "Give the estimated number of sessions (2–5) to proceed."}
+        )
+    lead = lead_artist or consultation.artist
+    if lead is None or lead.role != Role.ARTIST or not lead.is_active:
+        raise ValidationError({"lead_artist": "Choose the artist who will lead the treatment."})
+    plan = plan_create(
+        client=consultation.client,
+        lead_artist=lead,
+        planned_sessions=consultation.estimated_sessions,
+        pigment=_pigment_text(consultation),
+        hairline_design=_hairline_text(chosen_hairline(consultation)),
+        target_look=consultation.get_look_wanted_display() if consultation.look_wanted else "",
+        notes=f"From the consultation of {timezone.localdate(consultation.created_at):%d %b %Y}.",
+        by=by,
+    )
+    now = timezone.now()
+    consultation.plan = plan
+    consultation.outcome = Outcome.PROCEED
+    consultation.outcome_reason = ""
+    consultation.outcome_at = now
+    consultation.save(
+        update_fields=["plan", "outcome", "outcome_reason", "outcome_at", "updated_at"]
+    )
+    days = ReminderSettings.current().consultation_follow_up_days
+    schedule(
+        key=f"consultation:{consultation.pk}:follow-up",
+        client=consultation.client,
+        kind=ReminderKind.CONSULTATION_FOLLOW_UP,
+        due_at=now + dt.timedelta(days=days),
+        consultation=consultation,
+        plan=plan,
+    )
+    return plan

@@ -1,0 +1,149 @@
+"""Shared helpers for consultation tests (append new helpers; keep the existing ones).
+
+`consult` (fixture): a clinic open Mon–Sat with Sam (artist) working 09:00–18:00 and a
+consultation of Anna's booked for Monday 1 March 2027 10:00. `flag_for_review` answers
+the health questionnaire with a contraindication; `patch_test_row` writes a patch test
+directly (with times a service would refuse, e.g. a reading time in the future week).
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.services import user_create
+from scheduling.booking import booking_create
+from scheduling.models import AppointmentType, ArtistHours, OpeningHours, Room
+from sessions_app import plans
+from sessions_app.tests.fixtures import MONDAY, at, clinic_defaults
+
+from ..models import (
+    Consultation,
+    PatchReading,
+    PatchTest,
+    Question,
+    QuestionKind,
+    QuestionnaireVersion,
+)
+
+
+@pytest.fixture
+def consult(people, settings):
+    """Anna's consultation with Sam on Monday 1 March 2027 at 10:00 (booked in the diary).
+
+    Attributes: people, artist, artist2, room, client, other_client, consultation,
+    appointment, consultation_type.
+    """
+    settings.TIME_ZONE = "Europe/London"
+    if not AppointmentType.objects.filter(slug=plans.TREATMENT_TYPE).exists():
+        clinic_defaults()
+    alex = user_create(
+        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
+    )
+    for artist in (people.artist, alex):
+        ArtistHours.objects.bulk_create(
+            ArtistHours(artist=artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
+            for day in range(6)
+        )
+    OpeningHours.objects.filter(weekday=5).update(closes=dt.time(18))
+    room = Room.objects.create(name="Room 1")
+    consultation_type = AppointmentType.objects.get(slug="consultation")
+    appointment = booking_create(
+        client=people.record_a,
+        appointment_type=consultation_type,
+        artist=people.artist,
+        starts_at=at(MONDAY, "10:00"),
+        by=people.front_desk,
+    )
+    return SimpleNamespace(
+        people=people,
+        artist=people.artist,
+        artist2=alex,
+        room=room,
+        client=people.record_a,
+        other_client=people.record_b,
+        consultation=Consultation.objects.get(appointment=appointment),
+        appointment=appointment,
+        consultation_type=consultation_type,
+    )
+
+
+def flag_for_review(consultation: Consultation, *, details: str = "Controlled with tablets"):
+    """The client answers yes to a contraindication question: the consultation needs review."""
+    from consultations.questionnaire import questionnaire_submit
+
+    last = QuestionnaireVersion.objects.order_by("-number").first()
+    version = QuestionnaireVersion.objects.create(
+        number=last.number + 1 if last else 1, published_at=timezone.now()
+    )
+    diabetes = Question.objects.create(
+        version=version,
+        position=1,
+        text="Do you have diabetes?",
+        kind=QuestionKind.YES_NO,
+        contraindication=True,
+        ask_details=True,
+    )
+    allergy = Question.objects.create(
+        version=version, position=2, text="Any allergies?", kind=QuestionKind.YES_NO
+    )
+    response = questionnaire_submit(
+        client=consultation.client,
+        consultation=consultation,
+        answers={diabetes.pk: "yes", allergy.pk: "no"},
+        details={diabetes.pk: details},
+        channel="online",
+        ip=None,
+        user_agent="",
+        version=version,
+    )
+    consultation.refresh_from_db()
+    return response
+
+
+def patch_test_row(
+    consultation: Consultation,
+    *,
+    read_after: dt.datetime,
+    reading: str = PatchReading.NO_REACTION,
+    pigment: str = "Charcoal 2",
+) -> PatchTest:
+    """A patch test row as it would stand once applied (48 h before read_after) and read."""
+    applied = read_after - dt.timedelta(hours=48)
+    return PatchTest.objects.create(
+        consultation=consultation,
+        pigment=pigment,
+        applied_at=applied,
+        site="behind the left ear",
+        read_after=read_after,
+        reading=reading,
+        read_at=read_after if reading != PatchReading.PENDING else None,
+    )
+
+
+def sign_all_consent(client, *, consultation=None, channel="clinic"):
+    """The client signs every consent form outstanding, as they would on the tablet.
+
+    Returns the signatures made (none when nothing is outstanding).
+    """
+    from consultations.consent import consent_document, consent_outstanding, consent_sign
+
+    signatures = []
+    for version in consent_outstanding(client):
+        document = consent_document(version)
+        signatures.append(
+            consent_sign(
+                client=client,
+                version=version,
+                typed_name=client.full_name,
+                ticked=[number for number, _ in document.numbered_statements],
+                consultation=consultation,
+                channel=channel,
+                ip="127.0.0.1",
+                user_agent="Clinic tablet",
+                text_shown_sha256=document.sha256,
+            )
+        )
+    return signatures

@@ -1,0 +1,117 @@
+"""The cost estimate: totals, bad numbers, the printable page and sending it."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from consultations import services
+from consultations.models import PricingMode
+from reminders.models import Reminder, ReminderKind
+
+from .factories import consult  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_totals_per_session_and_package(consult):  # noqa: F811
+    c = services.consultation_update(
+        consult.consultation,
+        by=consult.artist,
+        estimated_sessions=3,
+        price_per_session=Decimal("450"),
+        deposit=Decimal("100"),
+        currency="eur",
+    )
+    totals = services.estimate_totals(c)
+    assert (totals.total, totals.deposit, totals.balance) == (
+        Decimal("1350.00"),
+        Decimal("100.00"),
+        Decimal("1250.00"),
+    )
+    assert totals.currency == "EUR"
+    c = services.consultation_update(
+        c, by=consult.artist, pricing_mode=PricingMode.PACKAGE, package_price="1200"
+    )
+    totals = services.estimate_totals(c)
+    assert (totals.total, totals.balance, totals.package) == (
+        Decimal("1200.00"),
+        Decimal("1100.00"),
+        True,
+    )
+
+
+def test_an_incomplete_estimate_has_no_totals(consult):  # noqa: F811
+    assert services.estimate_totals(consult.consultation) is None
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"price_per_session": "-5"}, "price_per_session"),
+        ({"price_per_session": "abc"}, "price_per_session"),
+        ({"price_per_session": "NaN"}, "price_per_session"),
+        ({"price_per_session": "100000.01"}, "price_per_session"),
+        ({"price_per_session": "10.001"}, "price_per_session"),
+        ({"price_per_session": "100", "deposit": "400"}, "deposit"),
+        ({"estimated_sessions": 6}, "estimated_sessions"),
+        ({"estimated_sessions": "two"}, "estimated_sessions"),
+        ({"currency": "E1"}, "currency"),
+    ],
+)
+def test_bad_numbers_are_refused_and_nothing_is_saved(consult, fields, field):  # noqa: F811
+    fields = {"estimated_sessions": 3, **fields}
+    with pytest.raises(ValidationError) as excinfo:
+        services.consultation_update(consult.consultation, by=consult.artist, **fields)
+    assert field in excinfo.value.message_dict
+    consult.consultation.refresh_from_db()
+    assert consult.consultation.estimated_sessions is None
+
+
+def test_the_estimate_is_sent_through_the_outbox(consult):  # noqa: F811
+    c = consult.consultation
+    with pytest.raises(ValidationError):
+        services.estimate_send(c, by=consult.people.front_desk)
+    services.consultation_update(
+        c, by=consult.artist, estimated_sessions=2, price_per_session="500", deposit="50"
+    )
+    services.estimate_send(c, by=consult.people.front_desk)
+    c.refresh_from_db()
+    assert c.estimate_sent_at is not None
+    reminder = Reminder.objects.get(kind=ReminderKind.ESTIMATE)
+    assert reminder.key.startswith(f"consultation:{c.pk}:estimate:")
+    assert reminder.consultation == c and reminder.client == consult.client
+    assert reminder.data["total"] == "1000.00" and reminder.data["balance"] == "950.00"
+    services.estimate_send(c, by=consult.people.front_desk)  # sending again is a new message
+    assert Reminder.objects.filter(kind=ReminderKind.ESTIMATE).count() == 2
+
+
+def test_the_printable_estimate(consult, as_user):  # noqa: F811
+    c = consult.consultation
+    services.consultation_update(
+        c, by=consult.artist, estimated_sessions=3, price_per_session="400", deposit="100"
+    )
+    response = as_user(consult.people.front_desk).get(
+        reverse("consultations:estimate", args=[c.pk])
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Anna Ashby" in text and "GBP 1200.00" in text and "GBP 1100.00" in text
+    assert "no-store" in response["Cache-Control"]
+    for user in (consult.people.client_a, consult.people.client_b):
+        response = as_user(user).get(reverse("consultations:estimate", args=[c.pk]))
+        assert response.status_code == 404
+
+
+def test_sending_from_the_page(consult, as_user):  # noqa: F811
+    c = consult.consultation
+    url = reverse("consultations:estimate_send", args=[c.pk])
+    response = as_user(consult.people.front_desk).post(url, follow=True)
+    assert "Complete the estimate first" in response.content.decode()
+    services.consultation_update(c, by=consult.artist, estimated_sessions=3, price_per_session=1)
+    response = as_user(consult.people.front_desk).post(url, follow=True)
+    assert "The estimate is on its way" in response.content.decode()
+    assert Reminder.objects.filter(kind=ReminderKind.ESTIMATE).count() == 1
+    assert as_user(consult.people.client_a).post(url).status_code == 404
+    assert as_user(consult.people.front_desk).get(url).status_code == 405

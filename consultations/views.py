@@ -1,0 +1,475 @@
+"""Staff pages for the consultation record: the artist fills it in during the visit.
+
+Every rule lives in consultations.services; these views fetch for the user, call it and
+show what it says. Clients never see these pages (404); front desk may read them, while
+the record, the review and the outcome belong to artists and managers (403 otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from scheduling.booking import BookingRefused
+from scheduling.models import ACTIVE_STATUSES
+from sessions_app import plans
+from sessions_app.forms import SessionBookForm
+from sessions_app.models import TreatmentSession
+
+from . import services
+from .forms import (
+    HairlineForm,
+    OutcomeForm,
+    PatchReadForm,
+    PatchTestForm,
+    RecordForm,
+    ReferenceForm,
+    ReviewForm,
+)
+from .models import (
+    Consultation,
+    FormChannel,
+    HairlineDesign,
+    Outcome,
+    PatchReading,
+    PatchTest,
+)
+
+
+def _staff_page(view):
+    """Signed-out people sign in; clients get 404 (the page does not exist for them)."""
+
+    @wraps(view)
+    @login_required
+    @never_cache
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_clinic_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _practitioner_action(view):
+    """Artists and managers only; other staff get 403, clients 404."""
+
+    @wraps(view)
+    @_staff_page
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in services.PRACTITIONER_ROLES:
+            raise PermissionDenied("Only an artist or a manager can change the consultation.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _get_consultation_for_user(user, pk: int) -> Consultation:
+    """Any staff member may open any consultation; the decorators keep everyone else out."""
+    return get_object_or_404(
+        Consultation.objects.select_related(
+            "client", "artist", "appointment__type", "reviewed_by", "plan"
+        ),
+        pk=pk,
+    )
+
+
+def _forms_status(consultation):
+    """The client's forms at a glance, once the forms module provides it."""
+    try:
+        from .links import forms_status
+    except ImportError:
+        return None
+    return forms_status(consultation)
+
+
+# --- list ------------------------------------------------------------------------------------
+
+LIST_FILTERS = {
+    "": "All",
+    "needs_review": "Needs review",
+    "outcome_pending": "Outcome pending",
+}
+LIST_LIMIT = 100
+
+
+@require_safe
+@_staff_page
+def consultation_list(request):
+    show = request.GET.get("show", "")
+    if show not in LIST_FILTERS:
+        show = ""
+    rows = Consultation.objects.select_related("client", "artist", "appointment")
+    if show == "needs_review":
+        rows = rows.filter(review_required=True, reviewed_at__isnull=True)
+    elif show == "outcome_pending":
+        rows = rows.filter(outcome=Outcome.PENDING)
+    now = timezone.now()
+    upcoming = list(
+        rows.filter(appointment__starts_at__gte=now).order_by("appointment__starts_at", "id")[
+            :LIST_LIMIT
+        ]
+    )
+    recent = list(
+        rows.filter(Q(appointment__starts_at__lt=now) | Q(appointment__isnull=True)).order_by(
+            "-appointment__starts_at", "-created_at", "-id"
+        )[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {
+            "upcoming": upcoming,
+            "recent": recent,
+            "show": show,
+            "filters": LIST_FILTERS,
+        },
+    )
+
+
+# --- the record ------------------------------------------------------------------------------
+
+
+def _render_detail(request, consultation: Consultation, status=200, **forms):
+    """The consultation page; a form that failed comes in bound, with its errors."""
+    user = request.user
+    may_edit = user.role in services.PRACTITIONER_ROLES
+    patch_tests = list(consultation.patch_tests.select_related("read_by"))
+    latest_test = patch_tests[0] if patch_tests else None
+    designs = list(consultation.hairline_designs.select_related("photo", "created_by"))
+    references = list(consultation.reference_photos.select_related("photo"))
+    needs_review = consultation.review_required and consultation.reviewed_at is None
+    first_session = None
+    if consultation.plan is not None:
+        first_session = (
+            TreatmentSession.objects.filter(plan=consultation.plan)
+            .select_related("appointment")
+            .order_by("number")
+            .first()
+        )
+    now = timezone.now()
+    context = {
+        "consultation": consultation,
+        "client": consultation.client,
+        "may_edit": may_edit,
+        "forms_status": _forms_status(consultation),
+        "needs_review": needs_review,
+        "flagged_answers": services.flagged_answers(consultation) if needs_review else [],
+        "review_form": forms.get("review_form") or ReviewForm(),
+        "record_form": forms.get("record_form")
+        or RecordForm(initial=RecordForm.initial_from(consultation)),
+        "patch_tests": patch_tests,
+        "latest_test": latest_test,
+        "patch_form": forms.get("patch_form")
+        or PatchTestForm(
+            initial={
+                "pigment": services._pigment_text(consultation),
+                "applied_at": timezone.localtime(now).replace(second=0, microsecond=0),
+            }
+        ),
+        "read_form": forms.get("read_form")
+        or PatchReadForm(
+            initial={"read_at": timezone.localtime(now).replace(second=0, microsecond=0)}
+        ),
+        "read_test": latest_test
+        if latest_test and latest_test.reading == PatchReading.PENDING
+        else None,
+        "designs": designs,
+        "hairline_form": forms.get("hairline_form") or HairlineForm(),
+        "references": references,
+        "reference_form": forms.get("reference_form") or ReferenceForm(),
+        "totals": services.estimate_totals(consultation),
+        "outcome_form": forms.get("outcome_form")
+        or OutcomeForm(
+            initial={"outcome": consultation.outcome}
+            if consultation.outcome != Outcome.PENDING
+            else None
+        ),
+        "first_session": first_session,
+        "first_session_booked": first_session is not None
+        and first_session.appointment is not None
+        and first_session.appointment.is_active,
+        "open_form": next(iter(forms), ""),
+    }
+    return render(request, "consultations/consultation_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@_staff_page
+def consultation_detail(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    if request.method != "POST":
+        return _render_detail(request, consultation)
+    if request.user.role not in services.PRACTITIONER_ROLES:
+        raise PermissionDenied("Only an artist or a manager can change the consultation record.")
+    form = RecordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_update(consultation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            section = request.POST.get("section", "")
+            titles = {slug: title for slug, title, _ in RecordForm.SECTIONS}
+            messages.success(
+                request, f"{titles[section]} saved." if section in titles else "Record saved."
+            )
+            anchor = f"#{section}" if section in titles else ""
+            return redirect(reverse("consultations:detail", args=[pk]) + anchor)
+    return _render_detail(request, consultation, status=400, record_form=form)
+
+
+@require_POST
+@_practitioner_action
+def review_sign_off(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_review_sign_off(
+                consultation, by=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Review signed off: treatment may be booked.")
+            return redirect(consultation)
+    return _render_detail(request, consultation, status=400, review_form=form)
+
+
+@require_POST
+@_practitioner_action
+def patch_test_add(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    form = PatchTestForm(request.POST)
+    if form.is_valid():
+        try:
+            test = services.patch_test_add(consultation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            read_after = timezone.localtime(test.read_after)
+            messages.success(
+                request,
+                f"Patch test recorded; read it from {read_after:%a} {read_after.day} "
+                f"{read_after:%b %H:%M}.",
+            )
+            return redirect(reverse("consultations:detail", args=[pk]) + "#patch-test")
+    return _render_detail(request, consultation, status=400, patch_form=form)
+
+
+@require_POST
+@_practitioner_action
+def patch_test_read(request, pk: int, test_pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    test = get_object_or_404(PatchTest, pk=test_pk, consultation=consultation)
+    form = PatchReadForm(request.POST)
+    if form.is_valid():
+        try:
+            test = services.patch_test_read(test, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Patch test read: {test.get_reading_display().lower()}.")
+            return redirect(reverse("consultations:detail", args=[pk]) + "#patch-test")
+    return _render_detail(request, consultation, status=400, read_form=form)
+
+
+@require_POST
+@_practitioner_action
+def hairline_add(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    form = HairlineForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            design = services.hairline_design_add(
+                consultation,
+                by=request.user,
+                style=data["style"],
+                notes=data["notes"],
+                photo_upload=data["photo"] or None,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Hairline version {design.version} saved.")
+            return redirect(reverse("consultations:detail", args=[pk]) + "#hairline")
+    return _render_detail(request, consultation, status=400, hairline_form=form)
+
+
+@require_POST
+@_practitioner_action
+def hairline_approve(request, pk: int, design_pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    design = get_object_or_404(HairlineDesign, pk=design_pk, consultation=consultation)
+    services.hairline_design_approve(design, channel=FormChannel.CLINIC)
+    messages.success(request, f"Version {design.version} approved by the client in person.")
+    return redirect(reverse("consultations:detail", args=[pk]) + "#hairline")
+
+
+@require_POST
+@_practitioner_action
+def references_add(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    form = ReferenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            added = services.reference_photos_add(
+                consultation,
+                by=request.user,
+                uploads=form.cleaned_data["uploads"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            count = len(added)
+            messages.success(
+                request, f"{count} reference picture{'s' if count != 1 else ''} added."
+            )
+            return redirect(reverse("consultations:detail", args=[pk]) + "#references")
+    return _render_detail(request, consultation, status=400, reference_form=form)
+
+
+# --- estimate --------------------------------------------------------------------------------
+
+
+@require_safe
+@_staff_page
+def estimate(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    return render(
+        request,
+        "consultations/estimate.html",
+        {
+            "consultation": consultation,
+            "client": consultation.client,
+            "totals": services.estimate_totals(consultation),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@_staff_page
+def estimate_send(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    try:
+        services.estimate_send(consultation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The estimate is on its way to {consultation.client}.")
+    return redirect(reverse("consultations:detail", args=[pk]) + "#estimate")
+
+
+# --- outcome and the first session ----------------------------------------------------------
+
+
+@require_POST
+@_practitioner_action
+def outcome(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["outcome"] == Outcome.PROCEED:
+                services.consultation_proceed(
+                    consultation, by=request.user, lead_artist=data["lead_artist"]
+                )
+            else:
+                services.consultation_set_outcome(
+                    consultation, by=request.user, outcome=data["outcome"], reason=data["reason"]
+                )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            if data["outcome"] == Outcome.PROCEED:
+                messages.success(request, "Treatment plan made. Book the first session now.")
+                return redirect("consultations:book_first_session", pk=pk)
+            messages.success(request, "Outcome saved.")
+            return redirect(reverse("consultations:detail", args=[pk]) + "#outcome")
+    return _render_detail(request, consultation, status=400, outcome_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@_staff_page
+def book_first_session(request, pk: int):
+    consultation = _get_consultation_for_user(request.user, pk)
+    if consultation.plan is None:
+        messages.error(request, "Record the outcome “Proceed” first: it makes the treatment plan.")
+        return redirect(reverse("consultations:detail", args=[pk]) + "#outcome")
+    plan = consultation.plan
+    session = (
+        plan.sessions.select_related("appointment")
+        .filter(Q(appointment__isnull=True) | ~Q(appointment__status__in=ACTIVE_STATUSES))
+        .order_by("number")
+        .first()
+    )
+    if session is None or session.number != 1:
+        messages.info(request, "The first session is already booked.")
+        return redirect(plan)
+    earliest = services.first_session_earliest(consultation)
+    # Pre-select the lead artist's first free time from the earliest allowed start.
+    proposals = plans.plan_propose_remaining(plan, after=earliest)
+    proposed = proposals[0].start if proposals and proposals[0].session == session else None
+    initial = {
+        "starts_at": timezone.localtime(proposed or _next_quarter(earliest)),
+        "minutes": session.planned_minutes,
+        "artist": plan.lead_artist_id,
+    }
+    form = SessionBookForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = plans.session_book(
+                session=session,
+                starts_at=data["starts_at"],
+                minutes=data["minutes"],
+                artist=data["artist"],
+                by=request.user,
+                gap_override_reason=data.get("gap_override_reason", ""),
+            )
+        except BookingRefused as refused:
+            form.add_problem(refused.problem)
+        else:
+            start = timezone.localtime(appointment.starts_at)
+            messages.success(
+                request,
+                f"Session 1 booked: {start:%a} {start.day} {start:%b %Y %H:%M} "
+                f"with {appointment.artist}.",
+            )
+            return redirect(plan)
+    return render(
+        request,
+        "consultations/book_first_session.html",
+        {
+            "consultation": consultation,
+            "plan": plan,
+            "session": session,
+            "form": form,
+            "earliest": timezone.localtime(earliest),
+            "proposed": proposed,
+            "patch_test": services.latest_patch_test(consultation),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _next_quarter(moment):
+    """Round up to the next quarter hour, the diary's grid."""
+    moment = moment.replace(second=0, microsecond=0)
+    extra = (-moment.minute) % 15
+    return moment + dt.timedelta(minutes=extra) if extra else moment
