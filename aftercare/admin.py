@@ -1,0 +1,106 @@
+"""The manager edits the aftercare wording here; plans and check-ins are shown for reference."""
+
+from django import forms
+from django.contrib import admin
+
+from .models import AftercareInstruction, AftercarePlan, AftercareStep, CheckIn
+
+
+class AftercareInstructionForm(forms.ModelForm):
+    class Meta:
+        model = AftercareInstruction
+        fields = ["day_from", "day_to", "title", "body", "send_message", "position"]
+        labels = {
+            "day_from": "From day",
+            "day_to": "To day",
+            "position": "Order within the same first day",
+        }
+        help_texts = {
+            "day_from": "Day 0 is the session day.",
+            "day_to": "The same as the first day for one day only.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        day_from, day_to = cleaned.get("day_from"), cleaned.get("day_to")
+        if day_from is not None and day_to is not None and day_to < day_from:
+            self.add_error(
+                "day_to",
+                f"The last day ({day_to}) cannot be before the first day ({day_from}).",
+            )
+        return cleaned
+
+    def validate_constraints(self):
+        # The day order is checked in clean() with a message on the field itself.
+        if "day_to" not in self.errors:
+            super().validate_constraints()
+
+
+@admin.register(AftercareInstruction)
+class AftercareInstructionAdmin(admin.ModelAdmin):
+    form = AftercareInstructionForm
+    list_display = ["days", "title", "send_message", "is_shipped_default"]
+    list_display_links = ["days", "title"]
+    list_filter = ["send_message", "is_shipped_default"]
+    ordering = ["day_from", "position", "id"]
+    search_fields = ["title", "body"]
+
+    @admin.display(description="Days after the session", ordering="day_from")
+    def days(self, obj):
+        if obj.day_from == obj.day_to:
+            return f"Day {obj.day_from}"
+        return f"Days {obj.day_from}–{obj.day_to}"
+
+    def save_model(self, request, obj, form, change):
+        # Once the clinic has edited the wording it is theirs, no longer the shipped default.
+        if change and form.has_changed():
+            obj.is_shipped_default = False
+        super().save_model(request, obj, form, change)
+
+
+class AftercareStepInline(admin.TabularInline):
+    model = AftercareStep
+    extra = 0
+    can_delete = False
+    fields = ["day_from", "day_to", "title", "send_message"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AftercarePlan)
+class AftercarePlanAdmin(admin.ModelAdmin):
+    list_display = ["session", "client", "starts_on"]
+    list_select_related = ["session__plan__client", "client"]
+    readonly_fields = ["session", "client", "starts_on", "created_at"]
+    inlines = [AftercareStepInline]
+    search_fields = ["client__first_name", "client__last_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["client", "session", "kind", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["client", "session__plan__client"]
+    search_fields = ["client__first_name", "client__last_name"]
+    fields = [
+        "client",
+        "session",
+        "kind",
+        "status",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "reply",
+        "proposal",
+        "proposal_note",
+        "proposal_handled_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,187 @@
+"""Check-in and review forms: they turn what people type into values for aftercare.services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from photos.models import PhotoAngle
+from sessions_app.models import HealingStatus
+
+from .models import Level, Proposal
+from .services import CHECK_IN_ANGLES, NOTE_MAX_LENGTH, QUESTIONS_MAX_LENGTH, RegionLook
+
+PHOTO_HELP = {
+    PhotoAngle.FRONT: "Face the camera, hairline in view.",
+    PhotoAngle.TOP: "From above, looking down on the top of your head.",
+    PhotoAngle.CROWN: "The back of the top of your head (ask someone, or use a mirror).",
+    PhotoAngle.HAIRLINE: "Close up, along the front hairline.",
+}
+PHOTO_LABELS = {
+    PhotoAngle.FRONT: "Photo from the front",
+    PhotoAngle.TOP: "Photo of the top",
+    PhotoAngle.CROWN: "Photo of the crown",
+    PhotoAngle.HAIRLINE: "Close-up of the hairline",
+}
+
+
+class CheckInForm(forms.Form):
+    """Photos (at least one), redness, itching, each treated region, and questions."""
+
+    redness = forms.ChoiceField(
+        label="How red is your scalp?",
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how red your scalp is.",
+            "invalid_choice": "Choose none, mild, moderate or strong.",
+        },
+    )
+    itching = forms.ChoiceField(
+        label="How much does it itch?",
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how much it itches.",
+            "invalid_choice": "Choose none, mild, moderate or strong.",
+        },
+    )
+    questions = forms.CharField(
+        label="Anything you would like to ask or tell your artist?",
+        required=False,
+        max_length=QUESTIONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": f"Keep it under {QUESTIONS_MAX_LENGTH} characters."},
+    )
+
+    def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions = regions
+        for angle in CHECK_IN_ANGLES:
+            self.fields[f"photo_{angle}"] = forms.FileField(
+                label=PHOTO_LABELS[angle],
+                required=False,
+                help_text=PHOTO_HELP[angle],
+                widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            )
+        for region, label in regions:
+            self.fields[f"look_{region}"] = forms.ChoiceField(
+                label=label,
+                choices=RegionLook.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choose one of the descriptions."},
+            )
+            self.fields[f"note_{region}"] = forms.CharField(
+                label=f"In your words: {label.lower()}",
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                error_messages={"max_length": f"Keep it under {NOTE_MAX_LENGTH} characters."},
+            )
+
+    @property
+    def photo_fields(self):
+        return [self[f"photo_{angle}"] for angle in CHECK_IN_ANGLES]
+
+    @property
+    def region_rows(self):
+        return [
+            {
+                "region": region,
+                "label": label,
+                "look": self[f"look_{region}"],
+                "note": self[f"note_{region}"],
+            }
+            for region, label in self.regions
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        photos = {angle: cleaned.get(f"photo_{angle}") for angle in CHECK_IN_ANGLES}
+        if not any(photos.values()) and not any(
+            f"photo_{angle}" in self.errors for angle in CHECK_IN_ANGLES
+        ):
+            self.add_error(f"photo_{CHECK_IN_ANGLES[0]}", "Add at least one photo of your scalp.")
+        cleaned["photos"] = photos
+        cleaned["region_views"] = {
+            region: {
+                "look": cleaned.get(f"look_{region}") or "",
+                "note": (cleaned.get(f"note_{region}") or "").strip(),
+            }
+            for region, _ in self.regions
+        }
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    """The artist's judgement per treated region, the reply, and any proposal."""
+
+    reply = forms.CharField(
+        label="Your reply to the client",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        error_messages={
+            "required": "Write a reply to the client.",
+            "max_length": "Keep the reply under 4000 characters.",
+        },
+        help_text="Sent to the client as soon as you save, and shown on their check-in page.",
+    )
+    proposal = forms.ChoiceField(
+        label="Do you propose anything more?",
+        choices=Proposal.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose what you propose."},
+    )
+    proposal_note = forms.CharField(
+        label="Note for the front desk",
+        required=False,
+        max_length=300,
+        help_text="E.g. which regions, how long, any timing.",
+        error_messages={"max_length": "Keep the note under 300 characters."},
+    )
+
+    def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions = regions
+        for region, label in regions:
+            self.fields[f"status_{region}"] = forms.ChoiceField(
+                label=f"How {label.lower()} healed",
+                choices=HealingStatus.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": "Choose retained, faded, patchy or over-saturated."
+                },
+            )
+            self.fields[f"healing_note_{region}"] = forms.CharField(
+                label=f"Note on {label.lower()}", max_length=300, required=False
+            )
+
+    @property
+    def region_rows(self):
+        return [
+            {
+                "region": region,
+                "label": label,
+                "status": self[f"status_{region}"],
+                "note": self[f"healing_note_{region}"],
+            }
+            for region, label in self.regions
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        healing = {}
+        for region, label in self.regions:
+            status = cleaned.get(f"status_{region}")
+            note = (cleaned.get(f"healing_note_{region}") or "").strip()
+            if status:
+                healing[region] = (status, note)
+            elif note and f"status_{region}" not in self.errors:
+                self.add_error(
+                    f"status_{region}", f"Say how {label.lower()} healed, or clear the note."
+                )
+        cleaned["healing"] = healing
+        if cleaned.get("proposal") and not (cleaned.get("proposal_note") or "").strip():
+            self.add_error("proposal_note", "Tell the front desk what to book.")
+        return cleaned

@@ -1,0 +1,55 @@
+"""Aftercare test fixtures: Anna's plan of three sessions, logged sessions, check-ins, photos.
+
+Sessions happen in fixed weeks in 2027 (after the tests were written) so due times
+do not depend on today's date; 27 March 2027 is the Saturday before the UK clocks
+go forward.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from aftercare.links import check_in_token_for
+from aftercare.models import CheckIn, CheckInKind
+from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401 - fixture
+from sessions_app.tests import fixtures
+from sessions_app.tests.fixtures import at, logged_session
+
+treatment = fixtures.treatment
+MONDAY = dt.date(2027, 3, 1)
+BEFORE_CLOCKS_CHANGE = dt.date(2027, 3, 27)
+
+
+def sign_consent(client) -> None:
+    """Logging a session needs the client's signed consent, where consent forms exist."""
+    try:
+        from consultations.tests.factories import sign_all_consent
+    except ImportError:
+        return
+    sign_all_consent(client)
+
+
+def log(session, day: dt.date = MONDAY, regions=None, **fields):
+    sign_consent(session.plan.client)
+    return logged_session(
+        session,
+        regions if regions is not None else {"frontal_hairline": 3, "crown": 4},
+        at(day, "10:00"),
+        **fields,
+    )
+
+
+def photo(name="scalp.jpg", **kwargs):
+    return upload(jpeg_bytes(**kwargs), name=name)
+
+
+@pytest.fixture
+def fade(treatment):
+    """Session 1 logged on Monday 1 March 2027; its fade check-in and private link."""
+    first = treatment.sessions[0]
+    log(first)
+    check_in = CheckIn.objects.get(session=first, kind=CheckInKind.FADE)
+    return SimpleNamespace(
+        **vars(treatment), session=first, check_in=check_in, token=check_in_token_for(check_in)
+    )
