@@ -18,6 +18,10 @@ def _nav_for(user) -> list[dict]:
             }
         )
         items.append({"label": "Clients", "url": reverse("clients:list"), "name": "clients"})
+        consultations = reverse("consultations:list")
+        items.append({"label": "Consultations", "url": consultations, "name": "consultations"})
+        items.append({"label": "Check-ins", "url": reverse("aftercare:queue"), "name": "aftercare"})
+        items.append({"label": "Reminders", "url": reverse("reminders:list"), "name": "reminders"})
     if user.can_edit_clients:
         items.append(
             {"label": "New client", "url": reverse("clients:create"), "name": "client-new"}

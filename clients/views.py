@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, staff_required
+from reminders.selectors import client_reminders
 from scheduling.booking import no_show_count
 from scheduling.models import ACTIVE_STATUSES
 
@@ -79,6 +80,8 @@ def client_detail(request, pk: int):
                 )
             ),
             "photos": list(client.photos.order_by("-uploaded_at", "-id")[:12]),
+            "consultations": list(client.consultations.order_by("-created_at", "-id")),
+            "reminders": client_reminders(client),
         },
     )
 

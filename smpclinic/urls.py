@@ -16,8 +16,13 @@ urlpatterns = [
     path("treatment/", include("sessions_app.urls")),
     path("progress/", include("sessions_app.progress_urls")),
     path("photos/", include("photos.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("aftercare/", include("aftercare.urls")),
+    path("check-in/", include("aftercare.public_urls")),
     path("book/", include("scheduling.public_urls")),
+    path("consultation-forms/", include("consultations.forms_urls")),
     path("ics/", include("scheduling.ics_urls")),
     path("api/", include("scheduling.api.urls")),
+    path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
