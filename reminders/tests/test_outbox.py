@@ -267,3 +267,43 @@ def test_a_cancelled_plan_withdraws_its_pending_reminders(clinic):
     invite.refresh_from_db()
     assert invite.status == ReminderStatus.CANCELLED
     assert invite.last_error == "The treatment plan was cancelled."
+
+
+def test_an_appointment_cannot_be_moved_into_the_past_and_keeps_its_reminders(clinic):
+    start = at(clinic.day, "10:00")
+    appointment = book(clinic, start)
+    before = sorted(
+        (r.key, r.status, r.due_at) for r in Reminder.objects.filter(appointment=appointment)
+    )
+    yesterday = timezone.now() - dt.timedelta(days=1)
+
+    with pytest.raises(BookingRefused):
+        booking_move(
+            appointment=appointment,
+            starts_at=yesterday.replace(hour=10, minute=0),
+            by=clinic.people.manager,
+            outside_hours_note="Entered late",
+        )
+
+    after = sorted(
+        (r.key, r.status, r.due_at) for r in Reminder.objects.filter(appointment=appointment)
+    )
+    assert after == before
+
+
+def test_a_late_move_only_keeps_reminders_whose_moment_is_still_ahead(clinic):
+    appointment = book(clinic, at(clinic.day, "10:00"))
+    soon = (timezone.now() + dt.timedelta(hours=30)).replace(minute=0, second=0, microsecond=0)
+    booking_move(
+        appointment=appointment,
+        starts_at=soon,
+        by=clinic.people.manager,
+        outside_hours_note="Squeezed in",
+    )
+    pending = Reminder.objects.filter(
+        appointment=appointment,
+        kind=ReminderKind.APPOINTMENT_REMINDER,
+        status=ReminderStatus.PENDING,
+    )
+    assert [r.data["hours_before"] for r in pending] == [24]
+    assert all(r.due_at > timezone.now() for r in pending)
