@@ -248,7 +248,14 @@ def booking_create(
     """Book an appointment, or raise BookingRefused saying why not."""
     if not appointment_type.is_active:
         _refuse("type_inactive", "That kind of appointment is no longer offered.", "type")
-    if source != BookingSource.FRONT_DESK and not appointment_type.online_bookable:
+    # A signed-in client booking a session of their own plan (the portal) is not a public
+    # booking: treatment types are not offered to the public, but are to them.
+    own_booking = by is not None and by.role == Role.CLIENT and client.user_id == by.pk
+    if (
+        source != BookingSource.FRONT_DESK
+        and not appointment_type.online_bookable
+        and not own_booking
+    ):
         _refuse("type_not_online", "That kind of appointment cannot be booked online.", "type")
     minutes = minutes or appointment_type.default_minutes
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -38,6 +38,9 @@ def home(request):
         context["diary"] = diary_overview(today=context["today"])
     if user.role == Role.CLIENT:
         context["client"] = getattr(user, "client_record", None)
+        if context["client"] is not None:
+            # A client's home is their portal: plan, appointments, aftercare, forms.
+            return redirect("portal:home")
     return render(request, HOME_TEMPLATES[Role(user.role)], context)
 
 

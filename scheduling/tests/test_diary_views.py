@@ -378,7 +378,8 @@ def test_wrong_methods_are_refused(clinic, as_user):
     [("front_desk", True), ("artist", True), ("manager", True), ("client_a", False)],
 )
 def test_the_menu_offers_the_diary_to_staff(clinic, as_user, role, has_diary):
-    response = as_user(getattr(clinic.people, role)).get(reverse("home"))
+    # A client's home is their portal.
+    response = as_user(getattr(clinic.people, role)).get(reverse("home"), follow=True)
     menu = response.content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
     link = f'href="{day_url(timezone.localdate())}">Diary</a>'
     assert (link in menu) is has_diary

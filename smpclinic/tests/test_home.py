@@ -63,11 +63,11 @@ def test_the_manager_home_costs_a_fixed_number_of_queries(people, as_user):
     assert count() == before
 
 
-def test_a_client_sees_their_own_details_and_nobody_elses(people, as_user):
-    html = as_user(people.client_a).get(reverse("home")).content.decode()
-    assert "Welcome, Anna" in html
-    assert "anna@clinic.test" in html
-    assert "+44 7911 123001" in html
+def test_a_client_lands_on_their_own_portal_and_sees_nobody_elses(people, as_user):
+    response = as_user(people.client_a).get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse("portal:home"), 302)]
+    html = response.content.decode()
+    assert "Anna" in html
     assert "ben@clinic.test" not in html and "Barker" not in html
 
 
