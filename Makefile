@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smpclinic
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format pytest-postgres pytest-sqlite browser-deps clean
+.PHONY: install run test lint format deploy-check pytest-postgres pytest-sqlite browser-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,14 +41,22 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install lint browser-deps
+test: install lint browser-deps deploy-check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) pytest-postgres
 	$(MAKE) pytest-sqlite
 
+# Django's deployment checks with production settings: any warning fails the run.
+# The secrets here are made-up test values, used for nothing else.
+deploy-check: install
+	env -u DEBUG -u DATABASE_URL DJANGO_ENV=production ALLOWED_HOSTS=clinic.example.com \
+	  SECRET_KEY=ci-deploy-check-Vb7rQ2xK9mZp4LwT8sYd3NcF6hJ1gA5eU0iOq7RtXz \
+	  FIELD_ENCRYPTION_KEYS=6a1f0c9e4b7d2a8f3e6c1b9d4a7f2e8c5b0d3a6f9e2c7b4d1a8f5e0c3b6d9a2f \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
 # The whole suite on PostgreSQL and Redis.
 pytest-postgres: install
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not sqlite_only" $(PYTEST_ARGS)
 
 # The embedded default: SQLite and the file broker. Tests of PostgreSQL- or
 # Redis-only behaviour are deselected (not skipped) here.

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from . import security_log
 from .models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role
 
 
@@ -17,6 +18,7 @@ def role_required(*roles: Role):
         @login_required
         def wrapped(request, *args, **kwargs):
             if request.user.role not in allowed:
+                security_log.access_refused(request, reason="role")
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 

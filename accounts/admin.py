@@ -1,12 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scheduling.admin import ARTIST_INLINES, warn_hours_outside_opening
 from scheduling.models import ArtistHours
+from smpclinic.admin import SingleRowAdmin
 
-from .models import Role, User
-from .services import user_set_role
+from .models import Role, SecurityPolicy, User
+from .services import user_deactivate, user_set_role
+from .two_factor import two_factor_reset
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -26,14 +30,23 @@ class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "role", "is_active", "last_login")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "is_active",
+        "two_factor",
+        "last_login",
+    )
+    actions = ["reset_two_factor", "switch_off"]
     list_filter = ("role", "is_active")
     search_fields = ("email", "first_name", "last_name")
-    readonly_fields = ("is_staff", "last_login", "date_joined")
+    readonly_fields = ("is_staff", "two_factor", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("first_name", "last_name")}),
-        ("Role", {"fields": ("role", "is_active", "is_staff")}),
+        ("Role", {"fields": ("role", "is_active", "is_staff", "two_factor")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -53,6 +66,31 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(app))
+
+    @admin.display(boolean=True, description="two-factor sign-in")
+    def two_factor(self, obj):
+        return getattr(obj, "has_two_factor", False)
+
+    @admin.action(description="Reset two-factor sign-in (lost phone) and sign them out")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor_reset(user=user, by=request.user, request=request)
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {queryset.count()} people. They set it up again "
+            "at their next sign-in if the clinic requires it.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Switch off and sign out everywhere")
+    def switch_off(self, request, queryset):
+        for user in queryset.exclude(pk=request.user.pk):
+            user_deactivate(user=user, by=request.user, request=request)
+        self.message_user(request, "Switched off and signed out.", messages.SUCCESS)
+
     def get_inlines(self, request, obj):
         # Working hours and time off belong to artists only. The role as saved
         # decides: the page was drawn for it, so the posted inline rows match.
@@ -63,6 +101,9 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         obj.email = obj.email.strip().lower()
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Switched off here: their open sessions end now, not at their next click.
+            user_deactivate(user=obj, by=request.user, request=request)
         if not change or "role" in form.changed_data:
             # Role decides group and admin access; set both in one place.
             user_set_role(user=obj, role=obj.role)
@@ -72,3 +113,8 @@ class UserAdmin(BaseUserAdmin):
         if formset.model is ArtistHours:
             saved = [*formset.new_objects, *(row for row, _fields in formset.changed_objects)]
             warn_hours_outside_opening(request, saved)
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(SingleRowAdmin):
+    fields = ("require_staff_two_factor",)

@@ -29,14 +29,30 @@ def _nav_for(user) -> list[dict]:
     if user.role in (Role.ARTIST, Role.MANAGER):
         items.append({"label": "Calendar feed", "url": reverse("ics:my_feed"), "name": "ics"})
     if user.is_manager:
+        items.append({"label": "Audit", "url": reverse("audit:staff_list"), "name": "audit"})
         items.append({"label": "Settings", "url": reverse("admin:index"), "name": "admin"})
+    if user.role == Role.CLIENT and getattr(user, "client_record", None) is not None:
+        # The portal's own tabs lead to the rest (appointments, aftercare, forms…).
+        items = [
+            {"label": "My plan", "url": reverse("portal:home"), "name": "portal"},
+            {"label": "My data", "url": reverse("privacy:mine"), "name": "privacy"},
+        ]
     return items
 
 
+def _second_step_owed(request) -> bool:
+    from .two_factor import SESSION_STEP_KEY, Step, is_verified
+
+    step = request.session.get(SESSION_STEP_KEY) if hasattr(request, "session") else None
+    return step == Step.ENROL or (step == Step.CODE and not is_verified(request))
+
+
 def navigation(request):
-    """The menu shows only what the signed-in person's role may use."""
+    """The menu shows only what the signed-in person's role may use (nothing while
+    they still owe the two-factor step: none of it would open)."""
     user = getattr(request, "user", None)
+    show = user is not None and not (user.is_authenticated and _second_step_owed(request))
     return {
         "clinic_name": settings.CLINIC_NAME,
-        "nav_items": _nav_for(user) if user is not None else [],
+        "nav_items": _nav_for(user) if show else [],
     }

@@ -12,3 +12,32 @@ class SignInForm(AuthenticationForm):
         "Check both and try again.",
         "inactive": "This account has been switched off. Ask the clinic manager.",
     }
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: 6 digits from the authenticator app, or (signing in) a backup code."""
+
+    code = forms.CharField(
+        max_length=20,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "form-control-lg code-input",
+            }
+        ),
+        error_messages={"required": "Type the code to carry on."},
+    )
+
+    def __init__(self, *args, purpose: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if purpose == "enrol":
+            field.label = "The 6-digit code your app shows now"
+            field.widget.attrs["inputmode"] = "numeric"
+        else:
+            field.label = "Code from your authenticator app"
+            field.help_text = "Lost your phone? Type one of your backup codes instead."

@@ -92,3 +92,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
+
+
+class SecurityPolicy(models.Model):
+    """Clinic-wide sign-in rules, one row, edited by the manager in settings."""
+
+    require_staff_two_factor = models.BooleanField(
+        "require two-factor sign-in for all staff",
+        default=False,
+        help_text=(
+            "Staff without an authenticator app are asked to set one up right after "
+            "their password, and can open nothing else until they have. Applies from "
+            "each person's next sign-in. Clients are never asked."
+        ),
+    )
+
+    class Meta:
+        verbose_name = "sign-in security"
+        verbose_name_plural = "sign-in security"
+
+    def __str__(self):
+        return "Sign-in security"
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy

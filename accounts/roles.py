@@ -29,6 +29,7 @@ ROLE_PERMISSIONS = {
     "consultations": {Role.MANAGER: ("view", "add", "change")},
     "aftercare": {Role.MANAGER: ("view", "add", "change", "delete")},
     "reminders": {Role.MANAGER: ("view", "change", "retry")},
+    "portal": {Role.MANAGER: ("view", "change")},
 }
 
 

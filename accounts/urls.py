@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import SignInForm
 from .views import ClinicPasswordResetView
 
@@ -15,6 +16,13 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.two_factor_settings, name="two_factor"),
+    path(
+        "two-factor/backup-codes/",
+        views.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -17,7 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manage(*args, **env):
     # A clean environment, as a server would have: nothing the test run set itself.
-    dropped = {"DEBUG", "ALLOWED_HOSTS", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEYS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
@@ -38,6 +44,7 @@ def test_production_mode_passes_check_deploy_with_no_warnings():
         "WARNING",
         DJANGO_ENV="production",
         SECRET_KEY="k" * 20 + "a-real-secret-of-fifty-characters-or-more-9f3b2c1d",
+        FIELD_ENCRYPTION_KEYS="6a1f0c9e4b7d2a8f3e6c1b9d4a7f2e8c5b0d3a6f9e2c7b4d1a8f5e0c3b6d9a2f",
         ALLOWED_HOSTS="clinic.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr

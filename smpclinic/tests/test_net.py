@@ -25,3 +25,8 @@ def test_behind_one_proxy_the_address_it_saw_counts_not_what_the_caller_sent(set
 def test_behind_two_proxies(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 2}
     assert client_ip(_request("10.0.0.3", "1.2.3.4, 198.51.100.7, 10.0.0.2")) == "198.51.100.7"
+
+
+def test_junk_in_the_forwarded_header_falls_back_to_the_peer(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    assert client_ip(_request("10.0.0.2", "not-an-address\nforged line")) == "10.0.0.2"
