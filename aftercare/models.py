@@ -18,6 +18,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from smpclinic.encryption import EncryptedTextField
+
 
 class AftercareInstruction(models.Model):
     """What to do (or avoid) from `day_from` to `day_to` after a session (day 0 = session day)."""
@@ -126,7 +128,7 @@ class CheckIn(models.Model):
     itching = models.CharField(max_length=10, choices=Level.choices, blank=True)
     # {region: "how it looks to me"}
     region_views = models.JSONField(default=dict, blank=True)
-    client_questions = models.TextField(blank=True)
+    client_questions = EncryptedTextField(blank=True)
     photos = models.ManyToManyField("photos.Photo", blank=True, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The artist's review.
@@ -134,7 +136,7 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reply = models.TextField(blank=True)
+    reply = EncryptedTextField(blank=True)
     # {region: {"status": HealingStatus, "note": str}} as judged from the photos; also
     # recorded on the plan's next session (if there is one) as RegionHealing rows.
     healing = models.JSONField(default=dict, blank=True)

@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from phonenumber_field.modelfields import PhoneNumberField
 
+from smpclinic.encryption import EncryptedTextField
+
 from .search import search_text_for
 
 
@@ -49,7 +51,7 @@ class Client(models.Model):
     referral_source = models.CharField(
         "how they heard of us", max_length=20, choices=ReferralSource.choices, blank=True
     )
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from smpclinic.encryption import EncryptedTextField
+
 
 class ConsultationSettings(models.Model):
     """The clinic's consultation rules; one row, edited by the manager in the admin."""
@@ -169,8 +171,8 @@ class Answer(models.Model):
     # The wording as the client read it, kept with the answer.
     question_text = models.CharField(max_length=300)
     yes = models.BooleanField(null=True, blank=True)
-    text = models.TextField(blank=True)
-    details = models.TextField(blank=True)
+    text = EncryptedTextField(blank=True)
+    details = EncryptedTextField(blank=True)
     flags_contraindication = models.BooleanField(default=False)
 
     class Meta:
@@ -344,7 +346,7 @@ class Consultation(models.Model):
 
     # Expectations
     look_wanted = models.CharField(max_length=20, choices=LookWanted.choices, blank=True)
-    expectations = models.TextField("what the client hopes for", blank=True)
+    expectations = EncryptedTextField("what the client hopes for", blank=True)
     agreed_realistic = models.TextField("what we agreed is realistic", blank=True)
 
     # Scalp assessment
@@ -362,11 +364,11 @@ class Consultation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(6)],
     )
     oiliness = models.CharField(max_length=10, choices=Oiliness.choices, blank=True)
-    scars = models.TextField("scars and where", blank=True)
+    scars = EncryptedTextField("scars and where", blank=True)
     natural_hair_colour = models.CharField(max_length=100, blank=True)
     greys = models.CharField(max_length=10, choices=Greys.choices, blank=True)
 
-    client_questions = models.TextField("questions asked and the answers given", blank=True)
+    client_questions = EncryptedTextField("questions asked and the answers given", blank=True)
     process_explained = models.BooleanField(
         "process explained (sessions, healing, fading, aftercare)", default=False
     )
@@ -382,7 +384,7 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
+    review_note = EncryptedTextField(blank=True)
 
     # Cost estimate
     estimated_sessions = models.PositiveSmallIntegerField(

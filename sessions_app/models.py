@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from smpclinic.encryption import EncryptedCharField, EncryptedTextField
+
 
 class TreatmentSettings(models.Model):
     """How the clinic plans sessions; one row, edited by the manager in the admin."""
@@ -202,15 +204,15 @@ class SessionLog(models.Model):
     pigment_dilution = models.CharField(max_length=50, blank=True)
     pigment_lot = models.CharField("pigment lot number", max_length=50, blank=True)
     needle_configuration = models.CharField(max_length=100, blank=True)
-    technique_notes = models.TextField(blank=True)
+    technique_notes = EncryptedTextField(blank=True)
     skin_reaction = models.CharField(
         max_length=20, choices=SkinReaction.choices, default=SkinReaction.NONE
     )
-    redness_notes = models.CharField(max_length=300, blank=True)
+    redness_notes = EncryptedCharField(max_length=300, blank=True)
     minutes_taken = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
-    focus_next_time = models.TextField(blank=True)
+    focus_next_time = EncryptedTextField(blank=True)
     shared_with_client = models.BooleanField("notes may be shown to the client", default=False)
     logged_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
