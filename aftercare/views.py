@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role
+from audit.services import record_view
 from photos.models import Photo, PhotoStage
 from sessions_app.models import HealingStatus, Region
 
@@ -126,6 +127,7 @@ def _labelled_healing(check_in: CheckIn) -> list[dict]:
 @staff_required
 def check_in_review(request, pk: int):
     check_in = _get_check_in_for_staff(pk)
+    record_view(request, what="check-in", obj=check_in, client=check_in.client_id)
     may_review = services.may_review(request.user, check_in)
     if request.method == "POST" and not may_review:
         raise PermissionDenied("Only the client's artist or a manager can review this check-in.")

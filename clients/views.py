@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, staff_required
+from audit.services import record_view
 from reminders.selectors import client_reminders
 from scheduling.booking import no_show_count
 from scheduling.models import ACTIVE_STATUSES
@@ -52,6 +53,7 @@ def client_create_view(request):
 @staff_required
 def client_detail(request, pk: int):
     client = _get_client_for_user(request.user, pk)
+    record_view(request, what="client record", obj=client, client=client)
     # The nearest ones each way; the diary holds the rest.
     shown = 20
     appointments = client.appointments.select_related("type", "artist", "room")

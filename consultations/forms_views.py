@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from accounts.access import staff_required
+from audit.services import record_view
 from scheduling.notifications import clinic_context
 from smpclinic.net import client_ip
 
@@ -351,6 +352,7 @@ def _pdf_response(signature: ConsentSignature) -> HttpResponse:
 @never_cache
 def signature_detail(request, signature_pk: int):
     signature = _get_signature_for_user(request.user, signature_pk)
+    record_view(request, what="signed consent", obj=signature, client=signature.client_id)
     return render(
         request,
         "consultations/forms/signature.html",
@@ -366,4 +368,6 @@ def signature_detail(request, signature_pk: int):
 @login_required
 @never_cache
 def signature_download(request, signature_pk: int):
-    return _pdf_response(_get_signature_for_user(request.user, signature_pk))
+    signature = _get_signature_for_user(request.user, signature_pk)
+    record_view(request, what="signed consent PDF", obj=signature, client=signature.client_id)
+    return _pdf_response(signature)

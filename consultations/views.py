@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit.services import record_view
 from scheduling.booking import BookingRefused
 from scheduling.models import ACTIVE_STATUSES
 from sessions_app import plans
@@ -208,6 +209,7 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
 @_staff_page
 def consultation_detail(request, pk: int):
     consultation = _get_consultation_for_user(request.user, pk)
+    record_view(request, what="consultation", obj=consultation, client=consultation.client_id)
     if request.method != "POST":
         return _render_detail(request, consultation)
     if request.user.role not in services.PRACTITIONER_ROLES:
@@ -349,6 +351,7 @@ def references_add(request, pk: int):
 @_staff_page
 def estimate(request, pk: int):
     consultation = _get_consultation_for_user(request.user, pk)
+    record_view(request, what="estimate", obj=consultation, client=consultation.client_id)
     return render(
         request,
         "consultations/estimate.html",

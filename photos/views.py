@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import staff_required
 from accounts.models import STAFF_ROLES, Role
+from audit.services import record_view
 from clients.models import Client
 
 from .forms import PhotoUploadForm
@@ -55,6 +56,8 @@ def photo_image(request, pk: int, size: str):
     if size not in fields:
         raise Http404
     stored = fields[size]
+    if size == "web":  # not thumbnails: list pages show dozens, which would drown the trail
+        record_view(request, what="photo", obj=photo, client=photo.client_id)
     try:
         stored.storage.path(stored.name)
     except NotImplementedError:

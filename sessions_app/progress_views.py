@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from accounts.access import staff_required
+from audit.services import record_view
 
 from .models import TreatmentPlan
 from .progress import plan_progress
@@ -16,6 +17,7 @@ def _get_plan_for_user(user, pk: int) -> TreatmentPlan:
 @staff_required
 def plan_progress_view(request, plan_pk: int):
     plan = _get_plan_for_user(request.user, plan_pk)
+    record_view(request, what="plan progress", obj=plan, client=plan.client_id)
     progress = plan_progress(
         plan,
         angle=request.GET.get("angle"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import client_editor_required, role_required, staff_required
 from accounts.models import Role
+from audit.services import record_view
 from clients.models import Client
 from scheduling.booking import BookingRefused
 
@@ -80,6 +81,7 @@ def plan_create(request, client_pk: int):
 @staff_required
 def plan_detail(request, pk: int):
     plan = _get_plan_for_user(request.user, pk)
+    record_view(request, what="treatment plan", obj=plan, client=plan.client_id)
     return _render_plan(request, plan)
 
 
@@ -245,6 +247,7 @@ def book_remaining(request, pk: int):
 @log_roles_required
 def session_log(request, pk: int):
     session = _get_session_to_log(request.user, pk)
+    record_view(request, what="session log", obj=session, client=session.plan.client_id)
     existing = getattr(session, "log", None) if session.is_logged else None
     if existing is not None:
         initial = SessionLogForm.initial_from(existing)
@@ -278,6 +281,7 @@ def session_log(request, pk: int):
 @log_roles_required
 def session_healing(request, pk: int):
     session = _get_session_to_log(request.user, pk)
+    record_view(request, what="healing", obj=session, client=session.plan.client_id)
     previous = (
         session.plan.sessions.filter(number__lt=session.number, log__isnull=False)
         .select_related("log")

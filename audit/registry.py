@@ -1,0 +1,103 @@
+"""What the audit trail records changes of: one explicit list.
+
+Every model here is a part of a client's health record. django-auditlog writes one
+ChangeEntry per create, update and delete, with the before and after value of each
+field (the middleware adds who and from which address). Fields that change on every
+save without anyone changing anything are left out.
+"""
+
+from dataclasses import dataclass
+
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+
+from smpclinic.encryption import encrypted_field_names
+
+# Change on every save, or are derived from other fields: never worth a line in the trail.
+NOISY_FIELDS = ("updated_at", "search_text")
+# Notes encrypted at rest (smpclinic.encryption) would sit in the trail in clear text:
+# the trail says that such a note changed, not what it said.
+HIDDEN_TEXT = "(encrypted note, not shown)"
+
+
+@dataclass(frozen=True)
+class Audited:
+    model: str
+    # How to reach the client's id from a row, attribute by attribute.
+    client_path: str
+    # Left out of the trail for this model, on top of NOISY_FIELDS.
+    exclude: tuple[str, ...] = ()
+
+
+HEALTH_RECORDS = (
+    Audited("clients.Client", "pk"),
+    Audited("consultations.QuestionnaireResponse", "client_id"),
+    Audited("consultations.Answer", "response.client_id"),
+    # text_shown is the whole consent text; its hash (text_sha256) identifies it.
+    Audited("consultations.ConsentSignature", "client_id", exclude=("text_shown",)),
+    Audited("consultations.Consultation", "client_id"),
+    Audited("consultations.PatchTest", "consultation.client_id"),
+    Audited("consultations.HairlineDesign", "consultation.client_id"),
+    Audited("sessions_app.TreatmentPlan", "client_id"),
+    Audited("sessions_app.TreatmentSession", "plan.client_id"),
+    Audited("sessions_app.SessionLog", "session.plan.client_id"),
+    Audited("sessions_app.RegionTreated", "log.session.plan.client_id"),
+    Audited("sessions_app.RegionHealing", "session.plan.client_id"),
+    Audited("photos.Photo", "client_id"),
+    Audited("aftercare.CheckIn", "client_id"),
+    Audited("aftercare.AftercarePlan", "client_id"),
+)
+
+_client_paths: dict[type, tuple[str, ...]] = {}
+
+
+def register_health_records() -> None:
+    """Called once from AuditConfig.ready()."""
+    for audited in HEALTH_RECORDS:
+        model = apps.get_model(audited.model)
+        _client_paths[model] = tuple(audited.client_path.split("."))
+        if auditlog.contains(model):
+            continue
+        auditlog.register(
+            model,
+            exclude_fields=[*NOISY_FIELDS, *audited.exclude, *_reverse_relations(model)],
+            mask_fields=encrypted_field_names(model),
+            mask_callable="audit.registry.hide_encrypted",
+        )
+
+
+def _reverse_relations(model) -> list[str]:
+    """Other tables pointing at this one: not fields of the record, and their own rows
+    are audited where they matter."""
+    return [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+
+
+def hide_encrypted(value: str) -> str:
+    """What the trail keeps of an encrypted note: whether there was one."""
+    return HIDDEN_TEXT if value and value != "None" else ""
+
+
+def audited_models() -> list[type]:
+    return [apps.get_model(audited.model) for audited in HEALTH_RECORDS]
+
+
+def client_pk_for(instance) -> int | None:
+    """The id of the client a record belongs to, or None if it cannot be told.
+
+    Follows foreign keys already loaded on the instance where it can; otherwise one
+    small query per hop. A parent deleted before its child (a cascade) gives None
+    rather than an error: the change is still recorded.
+    """
+    path = _client_paths.get(type(instance))
+    if path is None:
+        return None
+    value = instance
+    try:
+        for attribute in path:
+            value = getattr(value, attribute)
+            if value is None:
+                return None
+    except ObjectDoesNotExist:
+        return None
+    return value

@@ -1,0 +1,216 @@
+"""Reading the audit trail: views and changes of one client, or by one member of staff,
+newest first, in pages of a fixed number of queries whatever the page holds."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, F, QuerySet, Value
+
+from accounts.models import STAFF_ROLES, User
+from clients.models import Client
+
+from .models import ChangeEntry, RecordView
+
+PAGE_SIZE = 50
+# Longer values (notes, answers) are cut in the trail; the full text is in the record.
+VALUE_SHOWN = 300
+
+_ACTIONS = {
+    ChangeEntry.Action.CREATE: "created",
+    ChangeEntry.Action.UPDATE: "changed",
+    ChangeEntry.Action.DELETE: "deleted",
+    ChangeEntry.Action.ACCESS: "opened",
+}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class TrailRow:
+    kind: str  # "view" or "change"
+    at: datetime
+    who: str
+    who_role: str
+    who_pk: int | None
+    ip: str
+    what: str
+    action: str
+    client_pk: int | None
+    client_name: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _parts(views: QuerySet, changes: QuerySet, moment: str) -> QuerySet:
+    """Both kinds of row as (kind, row id, time), one sorted list the database pages."""
+    views = views.order_by().annotate(
+        kind=Value("view", output_field=CharField()), row=F("pk"), moment=F("at")
+    )
+    changes = changes.order_by().annotate(
+        kind=Value("change", output_field=CharField()), row=F("pk"), moment=F(moment)
+    )
+    return (
+        views.values_list("kind", "row", "moment")
+        .union(changes.values_list("kind", "row", "moment"), all=True)
+        .order_by("-moment", "-row")
+    )
+
+
+def client_trail(client_pk: int, page_number) -> Page:
+    combined = _parts(
+        RecordView.objects.filter(client_id=client_pk),
+        ChangeEntry.objects.filter(client_pk=client_pk),
+        "timestamp",
+    )
+    return _page(combined, page_number, with_clients=False)
+
+
+def staff_trail(user_pk: int, page_number) -> Page:
+    combined = _parts(
+        RecordView.objects.filter(user_id=user_pk),
+        ChangeEntry.objects.filter(actor_id=user_pk),
+        "timestamp",
+    )
+    return _page(combined, page_number, with_clients=True)
+
+
+def client_has_trail(client_pk: int) -> bool:
+    """For a client whose record is gone: is there anything left to show?"""
+    return (
+        RecordView.objects.filter(client_id=client_pk).exists()
+        or ChangeEntry.objects.filter(client_pk=client_pk).exists()
+    )
+
+
+def staff_members() -> QuerySet:
+    return User.objects.filter(role__in=STAFF_ROLES).order_by("first_name", "last_name", "pk")
+
+
+def _page(combined: QuerySet, page_number, *, with_clients: bool) -> Page:
+    page = Paginator(combined, PAGE_SIZE).get_page(page_number)
+    keys = list(page.object_list)
+    view_ids = [pk for kind, pk, _ in keys if kind == "view"]
+    change_ids = [pk for kind, pk, _ in keys if kind == "change"]
+    views = RecordView.objects.select_related("user").in_bulk(view_ids) if view_ids else {}
+    changes = (
+        ChangeEntry.objects.select_related("actor", "content_type").in_bulk(change_ids)
+        if change_ids
+        else {}
+    )
+    rows = [
+        _view_row(views[pk]) if kind == "view" else _change_row(changes[pk])
+        for kind, pk, _ in keys
+        if pk in (views if kind == "view" else changes)
+    ]
+    if with_clients:
+        wanted = {row.client_pk for row in rows if row.client_pk}
+        names = (
+            {
+                client.pk: str(client)
+                for client in Client.objects.filter(pk__in=wanted).only("first_name", "last_name")
+            }
+            if wanted
+            else {}
+        )
+        for row in rows:
+            if row.client_pk:
+                row.client_name = names.get(row.client_pk, f"Client #{row.client_pk} (erased)")
+    page.object_list = rows
+    return page
+
+
+def _person(user: User | None, email: str | None) -> tuple[str, str, int | None]:
+    if user is None:
+        # No one signed in made it: a scheduled task or a command. An actor deleted
+        # since is still named by the address auditlog kept.
+        return (email or "system"), "", None
+    return (user.get_full_name() or user.email), user.get_role_display(), user.pk
+
+
+def _view_row(view: RecordView) -> TrailRow:
+    who, role, pk = _person(view.user, None)
+    return TrailRow(
+        kind="view",
+        at=view.at,
+        who=who,
+        who_role=role,
+        who_pk=pk,
+        ip=view.ip or "",
+        what=view.what,
+        action="viewed",
+        client_pk=view.client_id,
+    )
+
+
+def _change_row(entry: ChangeEntry) -> TrailRow:
+    who, role, pk = _person(entry.actor, entry.actor_email)
+    model = entry.content_type.model_class()
+    what = str(model._meta.verbose_name) if model else entry.content_type.model
+    return TrailRow(
+        kind="change",
+        at=entry.timestamp,
+        who=who,
+        who_role=role,
+        who_pk=pk,
+        ip=entry.remote_addr or "",
+        what=what,
+        action=_ACTIONS.get(entry.action, "changed"),
+        client_pk=entry.client_pk,
+        changes=_field_changes(model, entry.changes_dict),
+    )
+
+
+def _field_changes(model, changes: dict) -> list[FieldChange]:
+    """{field: [before, after]} as auditlog stores it, labelled for people."""
+    shown = []
+    for name, values in changes.items():
+        if not isinstance(values, list | tuple) or len(values) != 2:
+            continue  # many-to-many changes: none of the audited models tracks one
+        if name == "id" or not _is_concrete(model, name):
+            continue  # the id is the record itself; reverse relations are not its fields
+        before, after = values
+        shown.append(
+            FieldChange(
+                label=_label(model, name),
+                before=_value(model, name, before),
+                after=_value(model, name, after),
+            )
+        )
+    return shown
+
+
+def _is_concrete(model, name: str) -> bool:
+    try:
+        return model._meta.get_field(name).concrete
+    except (FieldDoesNotExist, AttributeError):
+        return True  # a field since removed: still show what it was
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (FieldDoesNotExist, AttributeError):  # a relation seen from the other side
+        return name.replace("_", " ")
+
+
+def _value(model, name: str, value) -> str:
+    if value is None or value == "None":
+        return ""
+    text = str(value)
+    try:
+        model_field = model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
+        model_field = None
+    if getattr(model_field, "choices", None):
+        text = str(dict((str(k), v) for k, v in model_field.flatchoices).get(text, text))
+    elif text in ("True", "False"):
+        text = "yes" if text == "True" else "no"
+    if len(text) > VALUE_SHOWN:
+        text = text[: VALUE_SHOWN - 1] + "…"
+    return text

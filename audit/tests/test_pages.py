@@ -1,0 +1,179 @@
+"""The manager's audit pages: what they show, who may open them, what they cost."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import ChangeEntry, RecordView
+from audit.selectors import PAGE_SIZE
+
+pytestmark = pytest.mark.django_db
+
+
+def _view(user, client, what="consultation", at=None, ip="192.0.2.5"):
+    view = RecordView.objects.create(user=user, client=client, what=what, ip=ip, path="/x/")
+    if at:
+        RecordView.objects.filter(pk=view.pk).update(at=at)
+    return view
+
+
+def test_the_client_page_shows_views_and_changes_newest_first(people, as_user):
+    record = people.record_a
+    _view(people.artist, record, what="photo")
+    # Then a change through the real edit page.
+    as_user(people.front_desk).post(
+        reverse("clients:edit", args=[record.pk]),
+        {
+            "first_name": "Anna",
+            "last_name": "Ashby-Stone",
+            "email": record.email,
+            "phone": str(record.phone),
+            "preferred_channel": record.preferred_channel,
+            "notes": record.notes,
+        },
+        REMOTE_ADDR="192.0.2.77",
+    )
+    _view(people.front_desk, people.record_b, what="photo")  # someone else's record
+
+    response = as_user(people.manager).get(reverse("audit:client", args=[record.pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    rows = response.context["rows"]
+    assert [(r.kind, r.who, r.what, r.action) for r in rows][:2] == [
+        ("change", "Jordan Price", "client", "changed"),
+        ("view", "Sam Okafor", "photo", "viewed"),
+    ]
+    # Before them: the record was created (by the test set-up, with no one signed in).
+    assert [(r.who, r.action) for r in rows][-1] == ("system", "created")
+    assert all(r.client_pk == record.pk for r in rows)
+    page = response.content.decode()
+    assert "192.0.2.77" in page and "192.0.2.5" in page
+    assert "Ashby-Stone" in page and '<del class="audit-before">Ashby</del>' in page
+    assert page.index("Jordan Price") < page.index("Sam Okafor")
+
+
+def test_times_are_shown_in_the_clinic_zone(people, as_user, settings):
+    settings.TIME_ZONE = "Europe/London"
+    summer = dt.datetime(2027, 7, 1, 9, 30, tzinfo=dt.UTC)
+    _view(people.artist, people.record_a, at=summer)
+    page = as_user(people.manager).get(reverse("audit:client", args=[people.record_a.pk]))
+    assert "1 Jul 2027, 10:30:00" in page.content.decode()
+
+
+def test_the_staff_page_shows_what_one_person_viewed_and_changed(people, as_user):
+    _view(people.artist, people.record_a, what="session log")
+    _view(people.artist, people.record_b, what="photo")
+    _view(people.front_desk, people.record_a, what="client record")
+    response = as_user(people.manager).get(reverse("audit:staff", args=[people.artist.pk]))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert {(r.what, r.client_name) for r in rows} == {
+        ("session log", str(people.record_a)),
+        ("photo", str(people.record_b)),
+    }
+    assert reverse("audit:client", args=[people.record_b.pk]) in response.content.decode()
+
+
+def test_the_staff_list_links_to_each_member_of_staff(people, as_user):
+    response = as_user(people.manager).get(reverse("audit:staff_list"))
+    page = response.content.decode()
+    for member in (people.manager, people.artist, people.front_desk):
+        assert reverse("audit:staff", args=[member.pk]) in page
+    assert reverse("audit:staff", args=[people.client_a.pk]) not in page
+    # A client has no staff trail.
+    response = as_user(people.manager).get(reverse("audit:staff", args=[people.client_a.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["front_desk", "artist"])
+def test_other_staff_are_refused(people, as_user, who):
+    browser = as_user(getattr(people, who))
+    for url in (
+        reverse("audit:staff_list"),
+        reverse("audit:client", args=[people.record_a.pk]),
+        reverse("audit:staff", args=[people.artist.pk]),
+    ):
+        assert browser.get(url).status_code == 403
+
+
+def test_clients_get_not_found(people, as_user):
+    browser = as_user(people.client_a)
+    for url in (
+        reverse("audit:staff_list"),
+        reverse("audit:client", args=[people.record_a.pk]),
+        reverse("audit:staff", args=[people.artist.pk]),
+    ):
+        assert browser.get(url).status_code == 404
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, people):
+    url = reverse("audit:client", args=[people.record_a.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_pages_only_read(people, as_user):
+    browser = as_user(people.manager)
+    assert browser.post(reverse("audit:client", args=[people.record_a.pk])).status_code == 405
+    assert browser.post(reverse("audit:staff_list")).status_code == 405
+
+
+def test_an_unknown_client_is_not_found_but_an_erased_ones_trail_stays(people, as_user):
+    browser = as_user(people.manager)
+    assert browser.get(reverse("audit:client", args=[99999])).status_code == 404
+    ChangeEntry.objects.create(
+        content_type_id=1, object_pk="5", object_repr="x", action=2, client_pk=4242
+    )
+    response = browser.get(reverse("audit:client", args=[4242]))
+    assert response.status_code == 200
+    assert "record erased" in response.content.decode()
+
+
+def test_the_trail_is_paged(people, as_user):
+    RecordView.objects.bulk_create(
+        RecordView(user=people.artist, client=people.record_a, what="photo", path="/p/")
+        for _ in range(PAGE_SIZE + 7)
+    )
+    # Creating the record and linking its sign-in are changes of their own.
+    already = ChangeEntry.objects.filter(client_pk=people.record_a.pk).count()
+    browser = as_user(people.manager)
+    url = reverse("audit:client", args=[people.record_a.pk])
+    assert len(browser.get(url).context["rows"]) == PAGE_SIZE
+    assert len(browser.get(url, {"page": 2}).context["rows"]) == 7 + already
+    # Nonsense page numbers show the last page rather than an error.
+    assert browser.get(url, {"page": "abc"}).status_code == 200
+
+
+def _make_entries(people, n):
+    for i in range(n):
+        _view([people.artist, people.front_desk][i % 2], people.record_a, what="photo")
+        people.record_a.notes = f"Note {i}"
+        ChangeEntry.objects.log_create(
+            people.record_a,
+            action=ChangeEntry.Action.UPDATE,
+            changes={"notes": [f"Note {i - 1}", f"Note {i}"]},
+            actor=[people.manager, people.artist][i % 2],
+        )
+
+
+@pytest.mark.parametrize("page_name", ["client", "staff"])
+def test_a_page_costs_the_same_queries_with_5_or_50_entries(people, as_user, page_name):
+    browser = as_user(people.manager)
+    if page_name == "client":
+        url = reverse("audit:client", args=[people.record_a.pk])
+    else:
+        url = reverse("audit:staff", args=[people.artist.pk])
+    counts = []
+    for n in (5, 45):
+        _make_entries(people, n)
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(url)
+        assert response.status_code == 200
+        assert len(response.context["rows"]) > 0
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 12
