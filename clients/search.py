@@ -31,7 +31,7 @@ def search_terms(query: str) -> list[str]:
     Something that looks like a phone number ("07911 123 123", "+44 7700…") is one
     term of digits; anything else is split into words.
     """
-    query = (query or "").strip()
+    query = (query or "").replace("\x00", "").strip()
     if not query:
         return []
     if _PHONE_CHARS.match(query) and sum(c.isdigit() for c in query) >= 3:

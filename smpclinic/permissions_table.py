@@ -1,0 +1,373 @@
+"""Who may open what: the expected outcome of a GET of every URL, per kind of visitor.
+
+smpclinic/tests/test_permission_sweep.py walks every URL pattern of the app, builds its
+address with `kwargs` from a clinic where client A (Anna) owns one of everything, asks
+for it as each visitor and compares with this table. A URL missing here fails the
+sweep: add it, with the outcome each visitor must get.
+
+Visitors, in column order: anonymous, client A (the owner), client B (another client,
+asking for A's things), front desk, artist, manager.
+
+Outcomes:
+  OK          200
+  redirect(prefix, why)  a 302 that is the page's own normal redirect (to `prefix`)
+  LOGIN       302 to the sign-in page
+  FORBIDDEN   403 (a role that may not use the page)
+  NOT_FOUND   404 (not this person's object; also where staff pages hide from clients)
+  METHOD      405 (a POST-only action asked for with GET)
+  UNAUTHENTICATED  401 (the JSON API without credentials)
+A `token(...)` row is a private link: anyone holding the token gets the page ("OK for
+anyone holding the token"), so every column is the same outcome; the sweep checks
+instead that a tampered token opens for nobody (404, unless the row says otherwise).
+Besides the status, the sweep checks that nothing client B or an anonymous visitor
+may open (private links aside) shows client A's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+VISITORS = ("anonymous", "client_a", "client_b", "front_desk", "artist", "manager")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    location: str = ""  # for 302: the address the redirect must start with
+    why: str = ""
+
+    def __str__(self) -> str:
+        if self.status == 302:
+            return f"302 to {self.location}"
+        return str(self.status)
+
+
+OK = Outcome(200)
+LOGIN = Outcome(302, "/accounts/login/", "sign in first")
+ADMIN_LOGIN = Outcome(302, "/admin/login/", "the admin's own sign-in: managers only")
+FORBIDDEN = Outcome(403)
+NOT_FOUND = Outcome(404)
+METHOD = Outcome(405)
+UNAUTHENTICATED = Outcome(401)
+
+
+def redirect(location: str, why: str) -> Outcome:
+    return Outcome(302, location, why)
+
+
+@dataclass(frozen=True)
+class Rule:
+    outcomes: tuple[Outcome, ...]  # one per visitor, in VISITORS order
+    kwargs: Callable[[Any], dict] | None = None
+    query: str | Callable[[Any], str] = ""
+    token: bool = False  # a private link: tampering with kwargs["token"] must give 404
+    note: str = ""
+    tampered: int = 404  # what a tampered private link answers
+
+    def expected(self, visitor: str) -> Outcome:
+        return self.outcomes[VISITORS.index(visitor)]
+
+
+def rule(*outcomes: Outcome, kwargs=None, query="", note="") -> Rule:
+    if len(outcomes) != len(VISITORS):
+        raise ValueError(f"one outcome per visitor {VISITORS}, got {len(outcomes)}")
+    return Rule(tuple(outcomes), kwargs=kwargs, query=query, note=note)
+
+
+def token(outcome: Outcome, *, kwargs, note="", tampered=404) -> Rule:
+    """A private link: the same outcome for everyone who holds the token."""
+    return Rule((outcome,) * len(VISITORS), kwargs=kwargs, token=True, note=note, tampered=tampered)
+
+
+def same(outcome: Outcome, *, kwargs=None, query="", note="") -> Rule:
+    return Rule((outcome,) * len(VISITORS), kwargs=kwargs, query=query, note=note)
+
+
+# Shorthands for the common shapes.
+STAFF = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
+DESK_AND_MANAGER = (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
+ARTIST_AND_MANAGER = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+MANAGER_ONLY = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+# Health-record pages answer clients with 404: a client cannot even tell they exist.
+STAFF_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK)
+MANAGER_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK)
+# A client's own page reached by id: only that client, 404 for everyone else.
+OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+# The client portal signs clients in on its own page and sends staff to their home.
+PORTAL_LOGIN = Outcome(302, "/portal/sign-in/", "the portal's own sign-in")
+STAFF_HOME = Outcome(302, "/", "staff have no portal: their own home")
+PORTAL = (PORTAL_LOGIN, OK, OK, STAFF_HOME, STAFF_HOME, STAFF_HOME)
+PORTAL_OWNER_ONLY = (PORTAL_LOGIN, OK, NOT_FOUND, STAFF_HOME, STAFF_HOME, STAFF_HOME)
+
+
+def _pk(attr: str, name: str = "pk"):
+    def build(c):
+        obj = c
+        for part in attr.split("."):
+            obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
+        return {name: obj.pk}
+
+    return build
+
+
+_consultation = _pk("consultation")
+_mine = _pk("consultation", "consultation_pk")
+
+TABLE: dict[str, Rule] = {
+    # --- project ---
+    "home": rule(
+        LOGIN,
+        *[redirect("/portal/", "a client's home is the portal")] * 2,
+        OK,
+        OK,
+        OK,
+    ),
+    "healthz": same(OK, note="the load balancer's probe: no data"),
+    # --- accounts ---
+    "accounts:login": rule(OK, *[redirect("/", "already signed in: home")] * 5),
+    "accounts:logout": same(METHOD, note="POST only"),
+    "accounts:two_factor": rule(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    "accounts:two_factor_backup_codes": rule(
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        *[redirect("/accounts/two-factor/", "no new codes to show: the settings")] * 3,
+    ),
+    "accounts:two_factor_verify": rule(LOGIN, *[redirect("/", "no code owed: home")] * 5),
+    "accounts:password_change": rule(*SIGNED_IN),
+    "accounts:password_change_done": rule(*SIGNED_IN),
+    "accounts:password_reset": same(OK),
+    "accounts:password_reset_done": same(OK),
+    "accounts:password_reset_confirm": same(
+        OK,
+        kwargs=lambda c: {"uidb64": "MQ", "token": "set-password"},
+        note="an invalid link shows 'this link no longer works'",
+    ),
+    "accounts:password_reset_complete": same(OK),
+    # --- clients ---
+    "clients:list": rule(*STAFF),
+    "clients:create": rule(*DESK_AND_MANAGER),
+    "clients:detail": rule(*STAFF, kwargs=_pk("client")),
+    "clients:edit": rule(*DESK_AND_MANAGER, kwargs=_pk("client")),
+    # --- diary ---
+    "scheduling:home": rule(
+        LOGIN, FORBIDDEN, FORBIDDEN, *[redirect("/diary/day/", "today's day view")] * 3
+    ),
+    "scheduling:day": rule(*STAFF, kwargs=lambda c: {"day": c.day}),
+    "scheduling:week_current": rule(
+        LOGIN, FORBIDDEN, FORBIDDEN, *[redirect("/diary/week/", "this week's view")] * 3
+    ),
+    "scheduling:week": rule(*STAFF, kwargs=lambda c: {"day": c.day}),
+    "scheduling:book": rule(*DESK_AND_MANAGER),
+    "scheduling:client_picker": rule(*DESK_AND_MANAGER),
+    "scheduling:appointment_detail": rule(*STAFF, kwargs=_pk("appointment")),
+    "scheduling:move": same(METHOD, kwargs=_pk("appointment")),
+    "scheduling:cancel": same(METHOD, kwargs=_pk("appointment")),
+    "scheduling:set_status": same(METHOD, kwargs=_pk("appointment")),
+    # --- treatment plans and sessions ---
+    "sessions_app:plan_create": rule(*STAFF, kwargs=_pk("client", "client_pk")),
+    "sessions_app:plan_detail": rule(*STAFF, kwargs=_pk("plan")),
+    "sessions_app:plan_status": same(METHOD, kwargs=_pk("plan")),
+    "sessions_app:plan_add_extra": same(METHOD, kwargs=_pk("plan")),
+    "sessions_app:plan_add_touch_up": same(METHOD, kwargs=_pk("plan")),
+    "sessions_app:book_remaining": rule(*STAFF, kwargs=_pk("plan")),
+    "sessions_app:session_book": rule(*STAFF, kwargs=_pk("sessions.1")),
+    "sessions_app:session_log": rule(*ARTIST_AND_MANAGER, kwargs=_pk("sessions.0")),
+    "sessions_app:session_healing": rule(*ARTIST_AND_MANAGER, kwargs=_pk("sessions.1")),
+    "progress:plan": rule(*STAFF, kwargs=_pk("plan", "plan_pk")),
+    # --- photos ---
+    "photos:upload": rule(*STAFF, kwargs=_pk("client", "client_pk")),
+    "photos:image": rule(
+        NOT_FOUND,
+        OK,
+        NOT_FOUND,
+        OK,
+        OK,
+        OK,
+        kwargs=lambda c: {"pk": c.photo.pk, "size": "web"},
+        note="a photo's existence is not revealed: 404 for anyone who may not see it",
+    ),
+    # --- consultations (staff) ---
+    "consultations:list": rule(*STAFF_HIDDEN),
+    "consultations:detail": rule(*STAFF_HIDDEN, kwargs=_consultation),
+    "consultations:review": same(METHOD, kwargs=_consultation),
+    "consultations:patch_test_add": same(METHOD, kwargs=_consultation),
+    "consultations:patch_test_read": same(
+        METHOD, kwargs=lambda c: {"pk": c.consultation.pk, "test_pk": c.patch_test.pk}
+    ),
+    "consultations:hairline_add": same(METHOD, kwargs=_consultation),
+    "consultations:hairline_approve": same(
+        METHOD, kwargs=lambda c: {"pk": c.consultation.pk, "design_pk": c.hairline.pk}
+    ),
+    "consultations:references_add": same(METHOD, kwargs=_consultation),
+    "consultations:estimate": rule(*STAFF_HIDDEN, kwargs=_consultation),
+    "consultations:estimate_send": same(METHOD, kwargs=_consultation),
+    "consultations:outcome": same(METHOD, kwargs=_consultation),
+    "consultations:book_first_session": rule(
+        LOGIN,
+        NOT_FOUND,
+        NOT_FOUND,
+        *[redirect("/consultations/", "no plan yet: back to the outcome section")] * 3,
+        kwargs=_consultation,
+    ),
+    # --- consultation forms: the client's own, signed in ---
+    "consultation_forms:mine_overview": rule(*OWNER_ONLY, kwargs=_mine),
+    "consultation_forms:mine_questionnaire": rule(*OWNER_ONLY, kwargs=_mine),
+    "consultation_forms:mine_consent": rule(
+        *OWNER_ONLY,
+        kwargs=lambda c: {
+            "consultation_pk": c.consultation.pk,
+            "version_pk": c.signature.version_id,
+        },
+    ),
+    "consultation_forms:mine_done": rule(*OWNER_ONLY, kwargs=_mine),
+    "consultation_forms:mine_signed_pdf": rule(
+        *OWNER_ONLY,
+        kwargs=lambda c: {"consultation_pk": c.consultation.pk, "signature_pk": c.signature.pk},
+    ),
+    "consultation_forms:tablet_start": rule(
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        *[redirect("/consultation-forms/", "hands the tablet the client's forms link")] * 3,
+        kwargs=_mine,
+    ),
+    "consultation_forms:signature": rule(
+        LOGIN, OK, NOT_FOUND, OK, OK, OK, kwargs=_pk("signature", "signature_pk")
+    ),
+    "consultation_forms:signature_pdf": rule(
+        LOGIN, OK, NOT_FOUND, OK, OK, OK, kwargs=_pk("signature", "signature_pk")
+    ),
+    # --- consultation forms: the private link ---
+    "consultation_forms:overview": token(OK, kwargs=lambda c: {"token": c.tokens.forms}),
+    "consultation_forms:questionnaire": token(OK, kwargs=lambda c: {"token": c.tokens.forms}),
+    "consultation_forms:consent": token(
+        OK, kwargs=lambda c: {"token": c.tokens.forms, "version_pk": c.signature.version_id}
+    ),
+    "consultation_forms:done": token(OK, kwargs=lambda c: {"token": c.tokens.forms}),
+    "consultation_forms:signed_pdf": token(
+        OK, kwargs=lambda c: {"token": c.tokens.forms, "signature_pk": c.signature.pk}
+    ),
+    # --- aftercare (staff) ---
+    "aftercare:queue": rule(*STAFF_HIDDEN),
+    "aftercare:review": rule(*STAFF_HIDDEN, kwargs=_pk("check_in")),
+    "aftercare:proposals": rule(LOGIN, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, OK),
+    "aftercare:proposal_handled": same(METHOD, kwargs=_pk("check_in")),
+    # --- check-ins: the client's own, signed in, and the private link ---
+    "check_in:mine": rule(*OWNER_ONLY, kwargs=_pk("check_in")),
+    "check_in:mine_thanks": rule(
+        LOGIN,
+        redirect("/check-in/mine/", "not sent yet: back to the form"),
+        NOT_FOUND,
+        NOT_FOUND,
+        NOT_FOUND,
+        NOT_FOUND,
+        kwargs=_pk("check_in"),
+    ),
+    "check_in:form": token(OK, kwargs=lambda c: {"token": c.tokens.check_in}),
+    "check_in:thanks": token(
+        redirect("/check-in/", "not sent yet: back to the form"),
+        kwargs=lambda c: {"token": c.tokens.check_in},
+    ),
+    # --- online booking ---
+    "booking:start": same(OK),
+    "booking:times": same(OK, kwargs=lambda c: {"type_slug": "consultation"}),
+    "booking:details": same(
+        OK, kwargs=lambda c: {"type_slug": "consultation", "start": c.free_start}
+    ),
+    "booking:confirmed": token(OK, kwargs=lambda c: {"token": c.tokens.confirmed}),
+    "booking:manage": token(OK, kwargs=lambda c: {"token": c.tokens.manage}),
+    "booking:manage_cancel": token(METHOD, kwargs=lambda c: {"token": c.tokens.manage}),
+    "booking:manage_reschedule": token(OK, kwargs=lambda c: {"token": c.tokens.manage}),
+    "booking:manage_reschedule_confirm": token(
+        OK, kwargs=lambda c: {"token": c.tokens.manage, "start": c.free_start}
+    ),
+    # --- calendars ---
+    "ics:appointment": rule(*STAFF, kwargs=_pk("appointment")),
+    "ics:manage_appointment": token(OK, kwargs=lambda c: {"token": c.tokens.manage}),
+    "ics:artist_feed": token(
+        OK, kwargs=lambda c: {"token": c.tokens.feed}, note="the artist's calendar app"
+    ),
+    "ics:my_feed": rule(*ARTIST_AND_MANAGER),
+    # --- JSON API ---
+    "api:schema": same(OK, note="the API's description: no data"),
+    "api:docs": same(OK),
+    "api:availability": same(
+        OK,
+        query=lambda c: f"type=consultation&start={c.today:%Y-%m-%d}&days=2",
+        note="public free times of online-bookable types",
+    ),
+    "api:bookings": same(METHOD, note="POST only"),
+    "api:appointments": rule(
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        FORBIDDEN,
+        OK,
+        OK,
+        OK,
+        query="start=2027-03-01",
+    ),
+    # --- reminders ---
+    "reminders:list": rule(*STAFF),
+    "reminders:to_chase": rule(*STAFF),
+    "reminders:retry": same(METHOD, kwargs=_pk("reminder")),
+    "reminders:confirm": token(OK, kwargs=lambda c: {"token": c.tokens.confirm}),
+    # --- the client's data and erasure requests ---
+    "privacy:mine": rule(
+        LOGIN,
+        OK,
+        OK,
+        NOT_FOUND,
+        NOT_FOUND,
+        redirect("/my-data/requests/", "managers see the erasure requests"),
+    ),
+    "privacy:download": same(METHOD),
+    "privacy:erase": same(METHOD),
+    "privacy:requests": rule(*MANAGER_ONLY),
+    "privacy:request_detail": rule(*MANAGER_ONLY, kwargs=_pk("erasure")),
+    "privacy:request_confirm": same(METHOD, kwargs=_pk("erasure")),
+    "privacy:request_decline": same(METHOD, kwargs=_pk("erasure")),
+    "privacy:client_download": same(METHOD, kwargs=_pk("client", "client_pk")),
+    # --- the client portal ---
+    "portal:home": rule(*PORTAL),
+    "portal:signin": rule(OK, *[redirect("/portal/", "already signed in: the portal")] * 5),
+    "portal:signin_link": token(
+        OK,
+        kwargs=lambda c: {"token": c.tokens.portal_signin},
+        tampered=410,
+        note="an unknown, used or expired sign-in link: 410 'this link no longer works'",
+    ),
+    "portal:set_password": rule(
+        PORTAL_LOGIN,
+        *[redirect("/accounts/password/change/", "has a password: change it there")] * 2,
+        *[STAFF_HOME] * 3,
+    ),
+    "portal:appointments": rule(*PORTAL),
+    "portal:appointment_ics": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("appointment")),
+    "portal:reschedule": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("appointment")),
+    "portal:reschedule_confirm": rule(
+        *PORTAL_OWNER_ONLY, kwargs=lambda c: {"pk": c.appointment.pk, "start": c.free_start}
+    ),
+    "portal:cancel": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("appointment")),
+    "portal:book_next": rule(*PORTAL),
+    "portal:book_next_confirm": rule(
+        PORTAL_LOGIN,
+        OK,
+        redirect("/portal/book-next/", "no session of B's to book: the next-session page"),
+        *[STAFF_HOME] * 3,
+        kwargs=lambda c: {"start": c.free_start},
+    ),
+    "portal:aftercare": rule(*PORTAL),
+    "portal:check_ins": rule(*PORTAL),
+    "portal:forms": rule(*PORTAL),
+    "portal:hairline": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("hairline")),
+    # --- who viewed or changed health records ---
+    "audit:staff_list": rule(*MANAGER_HIDDEN),
+    "audit:staff": rule(*MANAGER_HIDDEN, kwargs=lambda c: {"user_pk": c.people.artist.pk}),
+    "audit:client": rule(*MANAGER_HIDDEN, kwargs=_pk("client")),
+    # --- the Django admin (its own pages are not walked) ---
+    "admin:index": rule(*[ADMIN_LOGIN] * 5, OK),
+}

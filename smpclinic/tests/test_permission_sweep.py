@@ -1,0 +1,407 @@
+"""Every URL of the app, requested by every kind of visitor, against one table of outcomes.
+
+The table lives in smpclinic/permissions_table.py. A clinic is built in which Anna
+(client A) owns one of everything; Ben (client B) asks for Anna's things.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401 - fixture
+from smpclinic.permissions_table import METHOD, TABLE, VISITORS, Outcome
+
+
+def build_clinic(people, settings) -> SimpleNamespace:
+    """A working clinic where Anna (client A) owns one of everything."""
+    from accounts.models import Role
+    from accounts.services import user_create
+    from aftercare.links import check_in_token_for
+    from aftercare.models import CheckIn
+    from consultations.links import forms_token_for
+    from consultations.models import ConsentSignature, Consultation, HairlineStyle
+    from consultations.services import hairline_design_add
+    from consultations.tests.factories import flag_for_review, patch_test_row, sign_all_consent
+    from photos.models import PhotoAngle, PhotoStage
+    from photos.services import photo_add
+    from reminders.models import Reminder
+    from reminders.tokens import confirm_token_for
+    from scheduling import public_views
+    from scheduling.booking import booking_create
+    from scheduling.models import AppointmentType, ArtistHours, CalendarFeed, OpeningHours, Room
+    from scheduling.public_forms import format_start
+    from scheduling.tokens import manage_token_for
+    from sessions_app import plans
+    from sessions_app.tests.fixtures import MONDAY, at, clinic_defaults, logged_session
+
+    settings.TIME_ZONE = "Europe/London"
+    if not AppointmentType.objects.filter(slug=plans.TREATMENT_TYPE).exists():
+        clinic_defaults()
+    alex = user_create(
+        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
+    )
+    for artist in (people.artist, alex):
+        ArtistHours.objects.bulk_create(
+            ArtistHours(artist=artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
+            for day in range(6)
+        )
+    OpeningHours.objects.filter(weekday=5).update(closes=dt.time(18))
+    room = Room.objects.create(name="Room 1")
+
+    consultation_type = AppointmentType.objects.get(slug="consultation")
+    appointment = booking_create(
+        client=people.record_a,
+        appointment_type=consultation_type,
+        artist=people.artist,
+        starts_at=at(MONDAY, "10:00"),
+        by=people.front_desk,
+    )
+    consultation = Consultation.objects.get(appointment=appointment)
+    flag_for_review(consultation)
+    signatures = sign_all_consent(people.record_a, consultation=consultation)
+    signature = (
+        signatures[0]
+        if signatures
+        else ConsentSignature.objects.filter(client=people.record_a).first()
+    )
+    patch_test = patch_test_row(consultation, read_after=timezone.now() - dt.timedelta(days=1))
+    photo = photo_add(
+        client=people.record_a,
+        angle=PhotoAngle.FRONT,
+        stage=PhotoStage.CONSULTATION,
+        upload=upload(jpeg_bytes()),
+        by=people.artist,
+    )
+    hairline = hairline_design_add(
+        consultation=consultation, by=people.artist, style=HairlineStyle.choices[0][0]
+    )
+
+    plan = plans.plan_create(
+        client=people.record_a,
+        lead_artist=people.artist,
+        planned_sessions=3,
+        pigment="Charcoal 2",
+        hairline_design="Soft, slightly receded at the temples",
+        target_look="Short buzz cut",
+        by=people.front_desk,
+    )
+    sessions = list(plan.sessions.order_by("number"))
+    log = logged_session(sessions[0])
+    check_in = CheckIn.objects.filter(client=people.record_a).order_by("pk").first()
+    reminder = Reminder.objects.filter(client=people.record_a).order_by("pk").first()
+    feed = CalendarFeed.objects.create(artist=people.artist)
+    erasure = _erasure_request(people.record_a)
+
+    # A free time for the online booking pages, a few working days ahead.
+    bookable = timezone.localdate() + dt.timedelta(days=3)
+    while bookable.weekday() >= 5:
+        bookable += dt.timedelta(days=1)
+    free_start = at(bookable, "14:00")
+    confirmed_url = public_views._confirmed_url(
+        appointment_type=consultation_type, start=free_start, email=people.record_a.email
+    )
+
+    return SimpleNamespace(
+        people=people,
+        alex=alex,
+        room=room,
+        client=people.record_a,
+        other_client=people.record_b,
+        appointment=appointment,
+        consultation=consultation,
+        signature=signature,
+        patch_test=patch_test,
+        photo=photo,
+        hairline=hairline,
+        plan=plan,
+        sessions=sessions,
+        log=log,
+        check_in=check_in,
+        reminder=reminder,
+        feed=feed,
+        day=MONDAY,
+        today=timezone.localdate(),
+        erasure=erasure,
+        free_start=format_start(free_start),
+        tokens=SimpleNamespace(
+            confirmed=confirmed_url.rstrip("/").rsplit("/", 1)[-1],
+            forms=forms_token_for(consultation),
+            check_in=check_in_token_for(check_in) if check_in else "none",
+            manage=manage_token_for(appointment),
+            confirm=confirm_token_for(appointment),
+            feed=feed.token,
+            portal_signin=_portal_signin_token(people.record_a),
+        ),
+    )
+
+
+def _portal_signin_token(client) -> str:
+    """A one-time sign-in link of the client portal, as its email would carry."""
+    import secrets
+
+    try:
+        from portal import signin
+        from portal.models import LoginLink
+    except ImportError:  # pragma: no cover - the portal is optional here
+        return "none"
+    token = secrets.token_urlsafe(32)
+    LoginLink.objects.create(
+        client=client,
+        token_sha256=signin.token_hash(token),
+        expires_at=timezone.now() + signin.LINK_LIFETIME,
+    )
+    return token
+
+
+def _erasure_request(client):
+    try:
+        from privacy.models import ErasureRequest
+    except ImportError:  # pragma: no cover - the privacy app is optional here
+        return None
+    return ErasureRequest.objects.create(client=client, reason="Moving abroad")
+
+
+@pytest.fixture
+def clinic(people, settings):
+    # Rate limits count in a cache of this test's own, not the shared one under var/.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sweep"}
+    }
+    cache.clear()
+    yield build_clinic(people, settings)
+    cache.clear()
+
+
+# --- the sweep ------------------------------------------------------------------------
+
+
+def _walk(resolver, namespace=None):
+    """(name, route) of every URL pattern, includes followed."""
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            nested = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            for name, route in _walk(pattern, nested):
+                yield name, str(pattern.pattern) + route
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, str(pattern.pattern)
+
+
+def app_url_names() -> dict[str, str]:
+    names = {}
+    for name, route in _walk(get_resolver()):
+        if route.startswith("admin/") and name != "admin:index":
+            continue  # the admin's own pages: its permission checks are Django's
+        if route.startswith(("static/", "media/", "^static/", "^media/")):
+            continue
+        names[name or f"<unnamed {route}>"] = route
+    return names
+
+
+def test_every_url_has_an_expected_outcome():
+    missing = sorted(set(app_url_names()) - set(TABLE))
+    assert not missing, (
+        "These URLs have no row in the permission table; add each to "
+        "smpclinic/permissions_table.py with what every visitor must get:\n  "
+        + "\n  ".join(f"{name}  ({app_url_names()[name]})" for name in missing)
+    )
+
+
+def test_the_table_names_only_urls_that_exist():
+    stale = sorted(set(TABLE) - set(app_url_names()))
+    assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+def _sign_in(client, clinic, visitor: str):
+    client.logout()
+    if visitor != "anonymous":
+        client.force_login(getattr(clinic.people, visitor))
+
+
+def _address(clinic, name: str, entry) -> str:
+    url = reverse(name, kwargs=entry.kwargs(clinic) if entry.kwargs else None)
+    query = entry.query(clinic) if callable(entry.query) else entry.query
+    return f"{url}?{query}" if query else url
+
+
+def _matches(response, expected: Outcome) -> bool:
+    if response.status_code != expected.status:
+        return False
+    if expected.status == 302:
+        return response["Location"].startswith(expected.location)
+    return True
+
+
+def _seen(response) -> str:
+    if response.status_code in (301, 302):
+        return f"{response.status_code} to {response['Location']}"
+    return str(response.status_code)
+
+
+def _shows_anna_to_a_stranger(visitor: str, entry, response) -> bool:
+    """Whatever client B or a passer-by may open, none of it is about client A
+    (a private link is the exception: it shows A's things to whoever holds it)."""
+    if visitor not in ("anonymous", "client_b") or entry.token or response.status_code != 200:
+        return False
+    return b"Ashby" in b"".join(response) if response.streaming else b"Ashby" in response.content
+
+
+def test_every_visitor_gets_what_the_table_says(clinic, client):
+    addresses = {
+        name: _address(clinic, name, entry)
+        for name, entry in TABLE.items()
+        if name in app_url_names()
+    }
+    wrong = []
+    for visitor in VISITORS:
+        _sign_in(client, clinic, visitor)
+        for name, url in addresses.items():
+            expected = TABLE[name].expected(visitor)
+            response = client.get(url)
+            if not _matches(response, expected):
+                wrong.append(f"{name} as {visitor}: expected {expected}, got {_seen(response)}")
+            elif _shows_anna_to_a_stranger(visitor, TABLE[name], response):
+                wrong.append(f"{name} as {visitor}: the page shows client A's name")
+    assert not wrong, "Outcomes differ from smpclinic/permissions_table.py:\n  " + "\n  ".join(
+        wrong
+    )
+
+
+def _tampered(token: str) -> str:
+    # Same shape, one character changed: the signature no longer matches.
+    last = token[-1]
+    return token[:-1] + ("A" if last != "A" else "B")
+
+
+def test_a_tampered_private_link_opens_for_nobody(clinic, client):
+    rows = {name: entry for name, entry in TABLE.items() if entry.token and name in app_url_names()}
+    assert rows, "no private-link rows in the table"
+    wrong = []
+    for visitor in VISITORS:
+        _sign_in(client, clinic, visitor)
+        for name, entry in rows.items():
+            kwargs = entry.kwargs(clinic)
+            kwargs["token"] = _tampered(kwargs["token"])
+            url = reverse(name, kwargs=kwargs)
+            # A POST-only link is tried with POST: the link check comes first.
+            ask = client.post if entry.expected(visitor) == METHOD else client.get
+            response = ask(url)
+            if response.status_code != entry.tampered:
+                wrong.append(
+                    f"{name} as {visitor}: expected {entry.tampered}, got {_seen(response)}"
+                )
+            elif clinic.client.last_name.encode() in response.content:
+                wrong.append(f"{name} as {visitor}: the 404 page shows the client's name")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- writes by people who may not make them ---------------------------------------------
+
+
+def _state(clinic):
+    """What the key write views could change, as one comparable value."""
+    from aftercare.models import CheckIn
+    from consultations.models import Consultation
+    from reminders.models import Reminder
+    from scheduling.models import Appointment
+    from sessions_app.models import SessionLog
+
+    consultation = Consultation.objects.get(pk=clinic.consultation.pk)
+    check_in = CheckIn.objects.get(pk=clinic.check_in.pk)
+    reminder = Reminder.objects.get(pk=clinic.reminder.pk)
+    return (
+        sorted(Appointment.objects.values_list("pk", "status", "starts_at")),
+        sorted(SessionLog.objects.values_list("pk", "session_id")),
+        (consultation.reviewed_by_id, consultation.reviewed_at),
+        (check_in.status, check_in.reviewed_at, check_in.reply),
+        (reminder.status, reminder.due_at, reminder.attempts),
+        Reminder.objects.count(),
+    )
+
+
+def _write_requests(clinic):
+    """(URL name, kwargs, POST data, {visitor: statuses accepted as a refusal})."""
+    from sessions_app.models import Region
+
+    start = clinic.day + dt.timedelta(days=1)
+    refused_login = {"anonymous": (302,)}
+    clients = {"client_a": (403, 404), "client_b": (403, 404)}
+    return [
+        (
+            "scheduling:book",
+            None,
+            {
+                "client": clinic.other_client.pk,
+                "type": "consultation",
+                "artist": clinic.people.artist.pk,
+                "starts_at_0": start.isoformat(),
+                "starts_at_1": "11:00",
+                "minutes": "60",
+            },
+            {**refused_login, **clients, "artist": (403,)},
+        ),
+        (
+            "sessions_app:session_log",
+            {"pk": clinic.sessions[1].pk},
+            {
+                "minutes_taken": "150",
+                "pigment": "Charcoal 2",
+                f"density_{Region.values[0]}": "3",
+                "notes": "Blended the crown.",
+            },
+            {**refused_login, **clients, "front_desk": (403,)},
+        ),
+        (
+            "consultations:review",
+            {"pk": clinic.consultation.pk},
+            {"note": "Cleared by the client's doctor."},
+            {**refused_login, **clients, "front_desk": (403,)},
+        ),
+        (
+            "reminders:retry",
+            {"pk": clinic.reminder.pk},
+            {},
+            {**refused_login, **clients, "artist": (403,)},
+        ),
+        (
+            "aftercare:review",
+            {"pk": clinic.check_in.pk},
+            {"reply": "Healing nicely.", "proposal": ""},
+            {**refused_login, **clients, "front_desk": (403,)},
+        ),
+    ]
+
+
+def test_people_who_may_not_write_are_refused_and_nothing_is_saved(clinic, client):
+    before = _state(clinic)
+    wrong = []
+    for name, kwargs, data, refusals in _write_requests(clinic):
+        url = reverse(name, kwargs=kwargs)
+        for visitor, statuses in refusals.items():
+            _sign_in(client, clinic, visitor)
+            response = client.post(url, data)
+            if response.status_code not in statuses:
+                wrong.append(f"POST {name} as {visitor}: got {_seen(response)}, want {statuses}")
+            elif response.status_code == 302 and not response["Location"].startswith(
+                "/accounts/login/"
+            ):
+                wrong.append(f"POST {name} as {visitor}: redirected to {response['Location']}")
+            if _state(clinic) != before:
+                wrong.append(f"POST {name} as {visitor}: something was saved")
+                before = _state(clinic)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_refused_booking_goes_through_for_the_front_desk(clinic, as_user):
+    """The booking refused above is a real one: the front desk can make it."""
+    from scheduling.models import Appointment
+
+    name, kwargs, data, _ = _write_requests(clinic)[0]
+    response = as_user(clinic.people.front_desk).post(reverse(name, kwargs=kwargs), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Appointment.objects.filter(client=clinic.other_client).count() == 1
