@@ -74,6 +74,17 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests empty every table, content types included, and they come back
+    with new ids; the in-process cache would hand the audit trail ids that are gone."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _email_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "reminders.sms.LocmemBackend"

@@ -21,6 +21,8 @@ into an object or build a huge string.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import string
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .models import MessageTemplate, Reminder, ReminderKind
 
@@ -630,6 +633,26 @@ def _aftercare_values(reminder: Reminder) -> dict[str, str]:
 # --- composing ----------------------------------------------------------------------------
 
 
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+def html_paragraphs(text: str) -> str:
+    """Plain text as safe HTML paragraphs, its web addresses as links.
+
+    The text is the clinic's wording with the values filled in: everything is escaped
+    first, then the addresses (which escaping leaves intact) become links. Far cheaper
+    than the urlize filter, which matters at hundreds of messages a second.
+    """
+    paragraphs = []
+    for block in re.split(r"\n{2,}", text.strip()):
+        if not block.strip():
+            continue
+        escaped = html.escape(block.strip(), quote=True)
+        linked = _LINK.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>") + "</p>")
+    return mark_safe("\n".join(paragraphs))  # noqa: S308 - built from escaped text above
+
+
 def shipped_template(kind: str) -> MessageTemplate | None:
     """The wording the product ships for a kind (migration 0003), unsaved: used when the
     clinic's row is missing, so a deleted template never silently stops a message."""
@@ -683,8 +706,8 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
     context = {
         "subject": subject,
         "body": body,
-        "body_before": body_before,
-        "body_after": body_after,
+        "body_before": html_paragraphs(body_before),
+        "body_after": html_paragraphs(body_after),
         "button": button,
         "has_calendar": bool(attachments),
         **clinic,

@@ -6,6 +6,7 @@ default: an SQLite file and a file-based Celery broker under var/.
 `DJANGO_ENV=production` switches on the secure defaults a real deployment needs.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -33,6 +34,37 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-never-use-in-production")
+# Old secrets still accepted (sessions, reset links, and the encrypted notes below).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
+# Free-text health notes are encrypted at rest (smpclinic.encryption). Each key is
+# combined with SECRET_KEY (then each fallback): the first key encrypts, every key
+# decrypts. To rotate: put a new key first, deploy, run `manage.py
+# rotate_encryption_keys`, then drop the old key. Lose the keys or SECRET_KEY and the
+# notes are gone: keep them with the backups' secrets, never inside a backup.
+if PRODUCTION:
+    # No default: a production server must be given its own keys.
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+else:
+    FIELD_ENCRYPTION_KEYS = env.list(
+        "FIELD_ENCRYPTION_KEYS",
+        default=["497c24fbcf320c05e6f367397d9351562ac965d22371f9dd0165c7dcb78584e1"],
+    )
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        bytes.fromhex(_key)
+        _valid = len(_key) >= 32
+    except ValueError:
+        _valid = False
+    if not _valid:
+        raise environ.ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be hex keys of at least 32 characters, comma-separated "
+            '(make one with: python -c "import secrets; print(secrets.token_hex(32))")'
+        )
+if not FIELD_ENCRYPTION_KEYS:
+    raise environ.ImproperlyConfigured("FIELD_ENCRYPTION_KEYS needs at least one key")
+# The name django-fernet-encrypted-fields reads them under.
+SALT_KEY = FIELD_ENCRYPTION_KEYS
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -53,6 +85,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "smpclinic",
     "accounts",
     "clients",
@@ -62,17 +98,35 @@ INSTALLED_APPS = [
     "photos",
     "aftercare",
     "reminders",
+    "portal",
+    "privacy",
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, so static files keep their own caching headers.
+    "smpclinic.middleware.NoStoreForPrivatePagesMiddleware",
+    # A NUL in an address or query string is a 400, not a database error.
+    "smpclinic.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Who changed a health record, and from where (audit.registry lists what is audited).
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then the second sign-in step for staff.
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout noticed during sign-in into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smpclinic.urls"
@@ -123,6 +177,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-in while a username+address is locked out (django-axes).
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -137,6 +196,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes): 5 failures for one typed email from one address lock
+# that pair for 15 minutes, whether or not the account exists. Wrong two-factor codes
+# count as failures too (accounts.two_factor).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form's field is `username` (it holds the email).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Failures are cleared once someone is fully signed in (after the code, for staff
+# who have one), never at the password step: that would reset the count of codes.
+AXES_RESET_ON_SUCCESS = False
+# Successful sign-ins go to the security log; axes keeps only the failures.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): the issuer name shown in authenticator apps.
+OTP_TOTP_ISSUER = env.str("CLINIC_NAME", default="SMP Clinic")
+# Secrets of authenticator apps are never shown in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# How many backup codes a member of staff gets when they switch two-factor on.
+TWO_FACTOR_BACKUP_CODES = 10
+# Wrong codes allowed in one sign-in before it starts again from the password.
+TWO_FACTOR_MAX_WRONG_CODES = 5
+
+# Session limits (accounts.middleware.SessionLimitsMiddleware). Staff see every
+# client's health record: 30 minutes idle and 12 hours at most. Clients see only
+# their own: 12 hours idle, 7 days at most. Activity is written to the session at
+# most once a minute, so an active page costs no extra write per request.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=12 * 60 * 60)
+CLIENT_SESSION_IDLE_SECONDS = env.int("CLIENT_SESSION_IDLE_SECONDS", default=2 * 60 * 60)
+CLIENT_SESSION_MAX_SECONDS = env.int("CLIENT_SESSION_MAX_SECONDS", default=7 * 24 * 60 * 60)
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+
+# --- Audit trail (audit/) ----------------------------------------------------------
+# django-auditlog writes its entries into audit.ChangeEntry, which also keeps the client
+# each change concerns; the actor's address comes from smpclinic.net.client_ip (see
+# audit.middleware). What is audited is listed in audit/registry.py.
+AUDITLOG_LOGENTRY_MODEL = "audit.ChangeEntry"
+# django-auditlog's own migrations would create its (unused, swapped-out) log table with
+# foreign keys to users, which nothing reads and which blocks emptying the tables between
+# tests. Without migrations, a swapped model gets no table.
+MIGRATION_MODULES = {"auditlog": None}
+# Rows loaded as they are (fixtures, restoring a test database) are not changes anyone made.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- The clinic -------------------------------------------------------------------
 CLINIC_NAME = env.str("CLINIC_NAME", default="SMP Clinic")
@@ -307,8 +416,28 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security ---------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# The cookie outlives the idle limits above only for clients; each session save (at
+# most once a minute while active) pushes it on by this much.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Only the app's own scripts, styles, fonts and images (plus data: images for QR
+# codes); no inline script, style attribute or event handler runs, so injected
+# markup cannot act. Templates keep their CSS and JS in static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
@@ -328,12 +457,30 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A typed email or a URL cannot start a forged log line: \r, \n and other
+        # control characters are written escaped, on every handler.
+        "escape_controls": {"()": "accounts.security_log.EscapeControlCharacters"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["escape_controls"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Django's own handlers replaced: its records reach the root handler above.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Sign-ins, failures, lockouts, refused pages (accounts.security_log).
+        "security": {"level": "INFO"},
+        # Axes repeats what the security log says; only its errors are kept.
+        "axes": {"level": "ERROR"},
     },
 }

@@ -24,5 +24,8 @@ urlpatterns = [
     path("ics/", include("scheduling.ics_urls")),
     path("api/", include("scheduling.api.urls")),
     path("reminders/", include("reminders.urls")),
+    path("portal/", include("portal.urls")),
+    path("my-data/", include("privacy.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
