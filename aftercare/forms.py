@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from photos.models import PhotoAngle
+from sessions_app.forms import collect_healing
 from sessions_app.models import HealingStatus
 
 from .models import Level, Proposal
@@ -171,17 +172,9 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        healing = {}
-        for region, label in self.regions:
-            status = cleaned.get(f"status_{region}")
-            note = (cleaned.get(f"healing_note_{region}") or "").strip()
-            if status:
-                healing[region] = (status, note)
-            elif note and f"status_{region}" not in self.errors:
-                self.add_error(
-                    f"status_{region}", f"Say how {label.lower()} healed, or clear the note."
-                )
-        cleaned["healing"] = healing
+        cleaned["healing"] = collect_healing(
+            self, cleaned, self.regions, note_prefix="healing_note"
+        )
         if cleaned.get("proposal") and not (cleaned.get("proposal_note") or "").strip():
             self.add_error("proposal_note", "Tell the front desk what to book.")
         return cleaned

@@ -22,11 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.services import record_view
-from scheduling.booking import BookingRefused
 from scheduling.models import ACTIVE_STATUSES
 from sessions_app import plans
 from sessions_app.forms import SessionBookForm
 from sessions_app.models import TreatmentSession
+from sessions_app.views import book_from_form
 
 from . import services
 from .forms import (
@@ -434,27 +434,8 @@ def book_first_session(request, pk: int):
         "artist": plan.lead_artist_id,
     }
     form = SessionBookForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment = plans.session_book(
-                session=session,
-                starts_at=data["starts_at"],
-                minutes=data["minutes"],
-                artist=data["artist"],
-                by=request.user,
-                gap_override_reason=data.get("gap_override_reason", ""),
-            )
-        except BookingRefused as refused:
-            form.add_problem(refused.problem)
-        else:
-            start = timezone.localtime(appointment.starts_at)
-            messages.success(
-                request,
-                f"Session 1 booked: {start:%a} {start.day} {start:%b %Y %H:%M} "
-                f"with {appointment.artist}.",
-            )
-            return redirect(plan)
+    if request.method == "POST" and form.is_valid() and book_from_form(request, session, form):
+        return redirect(plan)
     return render(
         request,
         "consultations/book_first_session.html",

@@ -372,17 +372,24 @@ class HealingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        assessments = {}
-        for region, label in Region.choices:
-            status = cleaned.get(f"status_{region}")
-            note = (cleaned.get(f"note_{region}") or "").strip()
-            if status:
-                assessments[region] = (status, note)
-            elif note and f"status_{region}" not in self.errors:
-                self.add_error(
-                    f"status_{region}", f"Say how {label.lower()} healed, or clear the note."
-                )
+        assessments = collect_healing(self, cleaned, Region.choices, note_prefix="note")
         if not assessments and not self.errors:
             self.add_error(None, "Judge at least one region.")
         cleaned["assessments"] = assessments
         return cleaned
+
+
+def collect_healing(form, cleaned: dict, regions, *, note_prefix: str) -> dict:
+    """{region: (status, note)} from a form's per-region `status_<region>` and
+    `<note_prefix>_<region>` fields; a note without a status is an error on that region."""
+    healing = {}
+    for region, label in regions:
+        status = cleaned.get(f"status_{region}")
+        note = (cleaned.get(f"{note_prefix}_{region}") or "").strip()
+        if status:
+            healing[region] = (status, note)
+        elif note and f"status_{region}" not in form.errors:
+            form.add_error(
+                f"status_{region}", f"Say how {label.lower()} healed, or clear the note."
+            )
+    return healing

@@ -187,27 +187,8 @@ def session_book(request, pk: int):
     if earliest is not None:
         initial["starts_at"] = timezone.localtime(earliest)
     form = SessionBookForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment = plans.session_book(
-                session=session,
-                starts_at=data["starts_at"],
-                minutes=data["minutes"],
-                artist=data["artist"],
-                by=request.user,
-                gap_override_reason=data.get("gap_override_reason", ""),
-            )
-        except BookingRefused as refused:
-            form.add_problem(refused.problem)
-        else:
-            start = timezone.localtime(appointment.starts_at)
-            messages.success(
-                request,
-                f"Session {session.number} booked: {start:%a} {start.day} {start:%b %Y %H:%M} "
-                f"with {appointment.artist}.",
-            )
-            return redirect(plan)
+    if request.method == "POST" and form.is_valid() and book_from_form(request, session, form):
+        return redirect(plan)
     return render(
         request,
         "sessions_app/session_book.html",
@@ -306,3 +287,28 @@ def session_healing(request, pk: int):
         "sessions_app/session_healing.html",
         {"form": form, "session": session, "plan": session.plan, "previous": previous},
     )
+
+
+def book_from_form(request, session: TreatmentSession, form: SessionBookForm) -> bool:
+    """Book `session` from a valid SessionBookForm and say so; a refusal goes onto the form
+    next to the field it is about. True when booked."""
+    data = form.cleaned_data
+    try:
+        appointment = plans.session_book(
+            session=session,
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+            artist=data["artist"],
+            by=request.user,
+            gap_override_reason=data.get("gap_override_reason", ""),
+        )
+    except BookingRefused as refused:
+        form.add_problem(refused.problem)
+        return False
+    start = timezone.localtime(appointment.starts_at)
+    messages.success(
+        request,
+        f"Session {session.number} booked: {start:%a} {start.day} {start:%b %Y %H:%M} "
+        f"with {appointment.artist}.",
+    )
+    return True
