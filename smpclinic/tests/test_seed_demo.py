@@ -200,3 +200,23 @@ def test_the_diary_is_only_seeded_once_even_on_another_day(capsys):
     ):
         call_command("seed_demo")
     assert snapshot() == before
+
+
+def test_daniel_has_been_through_his_consultation_and_sees_his_plan(client):
+    from consultations.consent import consent_outstanding
+    from consultations.models import Consultation, Outcome, PatchReading
+
+    call_command("seed_demo")
+    consultation = Consultation.objects.select_related("plan", "client").get(
+        client__email="daniel.whitaker@example.com"
+    )
+    assert consultation.outcome == Outcome.PROCEED
+    assert consultation.patch_tests.get().reading == PatchReading.NO_REACTION
+    assert consent_outstanding(consultation.client) == []
+    sessions = list(consultation.plan.sessions.select_related("appointment").order_by("number"))
+    assert [s.number for s in sessions] == [1, 2, 3]
+    assert all(s.appointment and s.appointment.client == consultation.client for s in sessions)
+
+    client.login(username="daniel.whitaker@example.com", password="smp-demo-2026")
+    page = client.get("/", follow=True).content.decode()
+    assert "Your sessions" in page and "Session 3" in page

@@ -273,6 +273,7 @@ class Command(BaseCommand):
         )
         self.seed_settings()
         self.stdout.write(self.seed_diary(desk))
+        self.stdout.write(self.seed_daniels_consultation())
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, _first, _last, role in STAFF:
@@ -471,3 +472,102 @@ class Command(BaseCommand):
                     appointment=appointment, status=AppointmentStatus.CONFIRMED, by=desk
                 )
             return
+
+    # --- Daniel's consultation and plan ---------------------------------------------------
+
+    def seed_daniels_consultation(self) -> str:
+        """Daniel came in last week: forms filled, patch test clean, hairline approved, and
+        he went ahead. His plan's sessions are the treatment sessions in the diary."""
+        from consultations.consent import consent_document, consent_outstanding, consent_sign
+        from consultations.models import Consultation, HairlineStyle, LookWanted, PatchReading
+        from consultations.questionnaire import current_questionnaire, questionnaire_submit
+        from consultations.services import (
+            consultation_proceed,
+            consultation_update,
+            hairline_design_add,
+            hairline_design_approve,
+            patch_test_add,
+            patch_test_read,
+        )
+        from sessions_app.models import TreatmentSession
+
+        daniel = Client.objects.filter(email="daniel.whitaker@example.com").first()
+        sam = User.objects.filter(email=SAM).first()
+        if daniel is None or sam is None:
+            return "Consultation: Daniel's record is missing; nothing added."
+        if Consultation.objects.filter(client=daniel).exists():
+            return "Consultation: Daniel's is already recorded."
+        with transaction.atomic():
+            consultation = Consultation.objects.create(client=daniel, artist=sam, created_by=sam)
+            questionnaire = current_questionnaire()
+            if questionnaire is not None:
+                answers = {
+                    q.pk: ("no" if q.kind == "yes_no" else "None")
+                    for q in questionnaire.questions.all()
+                }
+                questionnaire_submit(
+                    client=daniel,
+                    consultation=consultation,
+                    answers=answers,
+                    details={},
+                    channel="online",
+                    ip=None,
+                    user_agent="Demo data",
+                )
+            for version in consent_outstanding(daniel):
+                document = consent_document(version)
+                consent_sign(
+                    client=daniel,
+                    version=version,
+                    typed_name=daniel.full_name,
+                    ticked=[number for number, _ in document.numbered_statements],
+                    consultation=consultation,
+                    channel="clinic",
+                    ip=None,
+                    user_agent="Demo data",
+                    text_shown_sha256=document.sha256,
+                )
+            consultation_update(
+                consultation,
+                sam,
+                look_wanted=LookWanted.DENSITY,
+                expectations="Fuller look at the crown; keeps his hair short.",
+                agreed_realistic="Density at the crown and a soft hairline; three sessions.",
+                hair_loss_scale="norwood",
+                norwood_stage=4,
+                fitzpatrick=3,
+                oiliness="normal",
+                natural_hair_colour="Dark brown",
+                greys="some",
+                process_explained=True,
+                pigment_brand="Zen",
+                pigment_shade="Charcoal 2",
+                pigment_dilution="1:3",
+                estimated_sessions=3,
+                price_per_session="450",
+                deposit="100",
+                currency="GBP",
+            )
+            applied = timezone.now() - datetime.timedelta(days=6)
+            test = patch_test_add(
+                consultation, sam, "Zen Charcoal 2 (1:3)", applied, "Behind the left ear"
+            )
+            patch_test_read(
+                test, sam, PatchReading.NO_REACTION, applied + datetime.timedelta(days=2)
+            )
+            design = hairline_design_add(
+                consultation, sam, HairlineStyle.SOFT, "Soft, slightly receded at the temples"
+            )
+            hairline_design_approve(design, "clinic")
+            plan = consultation_proceed(consultation, sam)
+            # The treatment sessions already in the diary are this plan's sessions.
+            booked = Appointment.objects.filter(
+                client=daniel, type__slug="treatment-session"
+            ).order_by("starts_at")
+            for session, appointment in zip(
+                TreatmentSession.objects.filter(plan=plan).order_by("number"), booked, strict=False
+            ):
+                session.appointment = appointment
+                session.planned_minutes = appointment.minutes
+                session.save(update_fields=["appointment", "planned_minutes"])
+        return f"Consultation: Daniel's recorded; his plan has {plan.planned_sessions} sessions."
