@@ -26,8 +26,6 @@ def _nav_for(user) -> list[dict]:
         items.append(
             {"label": "New client", "url": reverse("clients:create"), "name": "client-new"}
         )
-    if user.role in (Role.ARTIST, Role.MANAGER):
-        items.append({"label": "Calendar feed", "url": reverse("ics:my_feed"), "name": "ics"})
     if user.is_manager:
         items.append({"label": "Audit", "url": reverse("audit:staff_list"), "name": "audit"})
         items.append({"label": "Settings", "url": reverse("admin:index"), "name": "admin"})
@@ -37,6 +35,18 @@ def _nav_for(user) -> list[dict]:
             {"label": "My plan", "url": reverse("portal:home"), "name": "portal"},
             {"label": "My data", "url": reverse("privacy:mine"), "name": "privacy"},
         ]
+    return items
+
+
+def _account_items_for(user) -> list[dict]:
+    """The signed-in person's own settings, in the account menu."""
+    if not user.is_authenticated:
+        return []
+    items = [{"label": "Change password", "url": reverse("accounts:password_change")}]
+    if user.is_clinic_staff:
+        items.append({"label": "Two-factor sign-in", "url": reverse("accounts:two_factor")})
+    if user.role in (Role.ARTIST, Role.MANAGER):
+        items.append({"label": "Calendar feed", "url": reverse("ics:my_feed")})
     return items
 
 
@@ -55,4 +65,5 @@ def navigation(request):
     return {
         "clinic_name": settings.CLINIC_NAME,
         "nav_items": _nav_for(user) if show else [],
+        "account_items": _account_items_for(user) if show else [],
     }
