@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from smpclinic.models import SingleRowSettings
+
 
 class Role(models.TextChoices):
     MANAGER = "manager", "Manager"
@@ -94,7 +96,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.MANAGER
 
 
-class SecurityPolicy(models.Model):
+class SecurityPolicy(SingleRowSettings):
     """Clinic-wide sign-in rules, one row, edited by the manager in settings."""
 
     require_staff_two_factor = models.BooleanField(
@@ -113,8 +115,3 @@ class SecurityPolicy(models.Model):
 
     def __str__(self):
         return "Sign-in security"
-
-    @classmethod
-    def current(cls) -> "SecurityPolicy":
-        policy, _ = cls.objects.get_or_create(pk=1)
-        return policy

@@ -24,9 +24,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from smpclinic.encryption import EncryptedTextField
+from smpclinic.models import SingleRowSettings
 
 
-class ConsultationSettings(models.Model):
+class ConsultationSettings(SingleRowSettings):
     """The clinic's consultation rules; one row, edited by the manager in the admin."""
 
     patch_test_read_hours = models.PositiveSmallIntegerField(
@@ -55,11 +56,6 @@ class ConsultationSettings(models.Model):
 
     def __str__(self):
         return "Consultation settings"
-
-    @classmethod
-    def current(cls) -> ConsultationSettings:
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
 
 
 # --- health questionnaire -----------------------------------------------------------------

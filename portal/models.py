@@ -3,8 +3,10 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
+from smpclinic.models import SingleRowSettings
 
-class PortalSettings(models.Model):
+
+class PortalSettings(SingleRowSettings):
     """How the portal lets clients change their own appointments; one row, edited by the
     manager in the admin."""
 
@@ -21,11 +23,6 @@ class PortalSettings(models.Model):
 
     def __str__(self):
         return "Client portal settings"
-
-    @classmethod
-    def current(cls) -> "PortalSettings":
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class LoginLink(models.Model):

@@ -13,8 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from smpclinic.models import SingleRowSettings
 
-class PrivacySettings(models.Model):
+
+class PrivacySettings(SingleRowSettings):
     """How long the clinic keeps health records; one row, edited by the manager in the admin."""
 
     retention_years = models.PositiveSmallIntegerField(
@@ -31,11 +33,6 @@ class PrivacySettings(models.Model):
 
     def __str__(self):
         return "Privacy settings"
-
-    @classmethod
-    def current(cls) -> PrivacySettings:
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class ErasureStatus(models.TextChoices):

@@ -17,8 +17,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from smpclinic.models import SingleRowSettings
 
-class ReminderSettings(models.Model):
+
+class ReminderSettings(SingleRowSettings):
     """When messages may go out; one row, edited by the manager in the admin."""
 
     quiet_hours_start = models.TimeField(
@@ -47,11 +49,6 @@ class ReminderSettings(models.Model):
 
     def __str__(self):
         return "Reminder settings"
-
-    @classmethod
-    def current(cls) -> ReminderSettings:
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class ReminderKind(models.TextChoices):

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from smpclinic.models import SingleRowSettings
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
@@ -18,7 +20,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
-class BookingPolicy(models.Model):
+class BookingPolicy(SingleRowSettings):
     """The clinic's booking rules; one row, edited by the manager in the admin."""
 
     slot_minutes = models.PositiveSmallIntegerField(
@@ -51,11 +53,6 @@ class BookingPolicy(models.Model):
 
     def __str__(self):
         return "Booking rules"
-
-    @classmethod
-    def current(cls) -> "BookingPolicy":
-        policy, _ = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class OpeningHours(models.Model):

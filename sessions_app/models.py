@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from smpclinic.encryption import EncryptedCharField, EncryptedTextField
+from smpclinic.models import SingleRowSettings
 
 
-class TreatmentSettings(models.Model):
+class TreatmentSettings(SingleRowSettings):
     """How the clinic plans sessions; one row, edited by the manager in the admin."""
 
     first_session_minutes = models.PositiveSmallIntegerField(
@@ -40,11 +41,6 @@ class TreatmentSettings(models.Model):
 
     def __str__(self):
         return "Treatment settings"
-
-    @classmethod
-    def current(cls) -> "TreatmentSettings":
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class PlanStatus(models.TextChoices):
