@@ -56,8 +56,6 @@ def run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def databases():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the backup scripts work on PostgreSQL")
     suffix = os.environ.get("PYTEST_DB_SUFFIX", "main")
     names = (f"test_backup_source_{suffix}", f"test_backup_restored_{suffix}")
     for name in names:
