@@ -20,26 +20,18 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from reminders.tasks import dispatch_due
 from sessions_app import plans
 from sessions_app.models import TreatmentPlan
+from smpclinic.tests.test_worker import database_url_of_test_database
 
 pytestmark = [pytest.mark.needs_redis, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"^X-Reminder-Reference: (reminder-\d+)$", re.MULTILINE)
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def free_port() -> int:
@@ -58,7 +50,7 @@ class Fleet:
         self.queue = f"test-{uuid.uuid4().hex[:10]}"
         self.env = {
             **os.environ,
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": database_url_of_test_database(),
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": f"filemail:///{self.mail_dir}",  # four slashes: an absolute path
             "SMS_BACKEND": "reminders.sms.FileBackend",

@@ -87,3 +87,13 @@ def open_clinic(people):
     cache.clear()
     yield people
     cache.clear()
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in through the real form, as a person would (the test password)."""
+    from conftest import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

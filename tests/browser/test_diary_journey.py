@@ -5,11 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from scheduling.booking import appointment_set_status, booking_cancel
 from scheduling.models import Appointment, AppointmentEventKind, AppointmentStatus, TimeOff
 from scheduling.tests import diary_fixtures
 from scheduling.tests.diary_fixtures import MONDAY, at, book
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,16 +38,9 @@ def _a_busy_week(clinic):
     )
 
 
-def _sign_in(page, email):
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_front_desk_books_from_the_diary_and_moves_the_appointment(page, clinic, screenshots):
     _a_busy_week(clinic)
-    _sign_in(page, "desk@clinic.test")
+    sign_in(page, "desk@clinic.test")
 
     page.get_by_role("link", name="Diary").click()
     expect(page).to_have_url(re.compile(r"/diary/day/\d{4}-\d{2}-\d{2}/$"))

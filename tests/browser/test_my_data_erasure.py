@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from privacy.models import ErasureRequest, ErasureStatus
 from privacy.tests import conftest as privacy_fixtures
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -15,16 +15,9 @@ treatment = privacy_fixtures.treatment
 photo_store = privacy_fixtures.photo_store
 
 
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_the_client_asks_and_the_manager_confirms(page, records, screenshots):
     page.set_viewport_size({"width": 390, "height": 844})
-    _sign_in(page, "anna@clinic.test")
+    sign_in(page, "anna@clinic.test")
     page.goto("/my-data/")
     expect(page.get_by_role("heading", name="My data")).to_be_visible()
     page.get_by_label("Why (optional)").fill("Moving abroad")
@@ -42,7 +35,7 @@ def test_the_client_asks_and_the_manager_confirms(page, records, screenshots):
 
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 860})
-    _sign_in(page, "manager@clinic.test")
+    sign_in(page, "manager@clinic.test")
     page.goto("/my-data/requests/")
     page.screenshot(path=screenshots / "erasure-requests.png", full_page=True)
     page.get_by_role("link", name="Review").click()

@@ -9,11 +9,11 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from photos.models import Photo
 from sessions_app.models import SessionLog
 from sessions_app.tests import fixtures, progress_fixtures
 from sessions_app.tests.fixtures import past_appointment
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,13 +30,6 @@ def photo_file(folder, name: str, colour) -> str:
     image.save(buffer, "JPEG", quality=85)
     path.write_bytes(buffer.getvalue())
     return str(path)
-
-
-def sign_in(page, email):
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def add_photo(page, client, session, path, stage_label):
