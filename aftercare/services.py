@@ -26,7 +26,6 @@ from photos.models import Photo, PhotoAngle, PhotoStage
 from reminders.models import ReminderKind
 from reminders.outbox import schedule
 from scheduling.availability import clinic_zone
-from scheduling.models import ACTIVE_STATUSES
 from sessions_app import plans
 from sessions_app.models import (
     ExtraReason,
@@ -36,6 +35,7 @@ from sessions_app.models import (
     SessionLog,
     TreatmentSession,
 )
+from sessions_app.selectors import session_following
 
 from .models import (
     AftercareInstruction,
@@ -98,17 +98,6 @@ def _session_day(session: TreatmentSession, log: SessionLog) -> dt.date:
 
 
 # --- after a session ------------------------------------------------------------------------
-
-
-def _next_session(session: TreatmentSession) -> TreatmentSession | None:
-    """The plan's next session after this one (touch-ups, months later, are not "next")."""
-    return (
-        TreatmentSession.objects.filter(plan_id=session.plan_id, number__gt=session.number)
-        .exclude(kind=SessionKind.TOUCH_UP)
-        .select_related("appointment")
-        .order_by("number")
-        .first()
-    )
 
 
 def _is_final(session: TreatmentSession) -> bool:
@@ -178,13 +167,8 @@ def after_session_logged(log: SessionLog) -> None:
             data={"check_in_id": check_in.pk},
         )
 
-    following = _next_session(session)
-    already_booked = (
-        following is not None
-        and following.appointment is not None
-        and following.appointment.status in ACTIVE_STATUSES
-    )
-    if following is not None and not already_booked:
+    following = session_following(session=session)
+    if following is not None and not following.is_booked:
         invite_at = max(
             local_moment(starts_on + dt.timedelta(days=GAP_INVITE_DAYS), CHECK_IN_TIME), now
         )
@@ -395,7 +379,7 @@ def may_review(user: User, check_in: CheckIn) -> bool:
 
 def next_session_for(check_in: CheckIn) -> TreatmentSession | None:
     """Where the healing judged from a check-in is recorded: the plan's next session."""
-    return _next_session(check_in.session)
+    return session_following(session=check_in.session)
 
 
 @transaction.atomic
@@ -454,7 +438,7 @@ def check_in_review(
     locked.reviewed_by = by
     locked.reviewed_at = timezone.now()
     locked.save()
-    following = _next_session(locked.session)
+    following = session_following(session=locked.session)
     if healing and following is not None:
         plans.healing_record(session=following, by=by, assessments=healing)
     schedule(

@@ -22,10 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.services import record_view
-from scheduling.models import ACTIVE_STATUSES
 from sessions_app import plans
 from sessions_app.forms import SessionBookForm
 from sessions_app.models import TreatmentSession
+from sessions_app.selectors import plan_next_session_to_book
 from sessions_app.views import book_from_form
 
 from . import services
@@ -197,9 +197,7 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
             else None
         ),
         "first_session": first_session,
-        "first_session_booked": first_session is not None
-        and first_session.appointment is not None
-        and first_session.appointment.is_active,
+        "first_session_booked": first_session is not None and first_session.is_booked,
         "open_form": next(iter(forms), ""),
     }
     return render(request, "consultations/consultation_detail.html", context, status=status)
@@ -415,12 +413,7 @@ def book_first_session(request, pk: int):
         messages.error(request, "Record the outcome “Proceed” first: it makes the treatment plan.")
         return redirect(reverse("consultations:detail", args=[pk]) + "#outcome")
     plan = consultation.plan
-    session = (
-        plan.sessions.select_related("appointment")
-        .filter(Q(appointment__isnull=True) | ~Q(appointment__status__in=ACTIVE_STATUSES))
-        .order_by("number")
-        .first()
-    )
+    session = plan_next_session_to_book(plan=plan)
     if session is None or session.number != 1:
         messages.info(request, "The first session is already booked.")
         return redirect(plan)

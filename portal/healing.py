@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from sessions_app.models import PlanStatus, TreatmentPlan, TreatmentSession
+from sessions_app.models import PlanStatus, TreatmentPlan
+from sessions_app.selectors import plan_has_sessions_to_log, plan_latest_logged_session
 
 REDNESS_DAYS = 2  # days 0–2
 SETTLED_DAY = 28  # from day 28 the pigment has settled
@@ -52,20 +53,13 @@ def _advice(day: int, number: int, *, more_to_come: bool) -> tuple[str, str]:
 def healing_stage(plan: TreatmentPlan, today: dt.date | None = None) -> HealingStage | None:
     """The stage after the latest logged session of the plan, or None before the first."""
     today = today or timezone.localdate()
-    latest = (
-        TreatmentSession.objects.filter(plan=plan, log__isnull=False)
-        .select_related("appointment", "log")
-        .order_by("-number")
-        .first()
-    )
+    latest = plan_latest_logged_session(plan=plan)
     if latest is None:
         return None
     when = latest.appointment.starts_at if latest.appointment else latest.log.logged_at
     session_date = timezone.localdate(when)
     day = max((today - session_date).days, 0)
-    more_to_come = plan.status == PlanStatus.ACTIVE and (
-        TreatmentSession.objects.filter(plan=plan, log__isnull=True).exists()
-    )
+    more_to_come = plan.status == PlanStatus.ACTIVE and plan_has_sessions_to_log(plan=plan)
     phase, text = _advice(day, latest.number, more_to_come=more_to_come)
     return HealingStage(
         session_number=latest.number, session_date=session_date, day=day, phase=phase, text=text

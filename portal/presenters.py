@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from photos.models import Photo, PhotoAngle, PhotoStage
-from scheduling.models import ACTIVE_STATUSES
 from sessions_app.models import Density
 from sessions_app.progress import PlanProgress, photo_image_url
 
@@ -59,10 +58,9 @@ def plain_region(label: str, density: int) -> str:
 def plain_sessions(progress: PlanProgress) -> list[PlainSession]:
     rows = []
     for entry in progress.sessions:
-        appointment = entry.session.appointment
         if not entry.minutes_are_planned:
             status, label = "done", "Done"
-        elif appointment is not None and appointment.status in ACTIVE_STATUSES:
+        elif entry.session.is_booked:
             status, label = "booked", "Booked"
         else:
             status, label = "to book", "Not booked yet"

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from clients.models import Client
 from scheduling.availability import Problem, Slot, clinic_zone, free_slots
 from scheduling.booking import BookingRefused, booking_cancel, booking_move
 from scheduling.models import (
@@ -29,7 +28,7 @@ from scheduling.models import (
     BookingSource,
 )
 from sessions_app import plans
-from sessions_app.models import PlanStatus, SessionKind, TreatmentPlan, TreatmentSession
+from sessions_app.models import SessionKind, TreatmentSession
 
 from .models import PortalSettings
 
@@ -74,29 +73,6 @@ def _check_may_change(appointment: Appointment) -> None:
 
 
 # --- treatment sessions and their gap ---------------------------------------------------
-
-
-def current_plan(client: Client) -> TreatmentPlan | None:
-    """The plan the portal shows: the active one, else the latest."""
-    plans_qs = TreatmentPlan.objects.filter(client=client).select_related("lead_artist")
-    return (
-        plans_qs.filter(status=PlanStatus.ACTIVE).order_by("-created_at", "-id").first()
-        or plans_qs.exclude(status=PlanStatus.CANCELLED).order_by("-created_at", "-id").first()
-    )
-
-
-def next_session_to_book(plan: TreatmentPlan | None) -> TreatmentSession | None:
-    """The plan's first session that is neither logged nor held by an appointment."""
-    if plan is None or plan.status != PlanStatus.ACTIVE:
-        return None
-    for session in (
-        TreatmentSession.objects.filter(plan=plan, log__isnull=True)
-        .select_related("appointment", "plan__lead_artist", "plan__client")
-        .order_by("number")
-    ):
-        if session.appointment is None or session.appointment.status not in ACTIVE_STATUSES:
-            return session
-    return None
 
 
 def session_type(session: TreatmentSession) -> AppointmentType:

@@ -22,12 +22,13 @@ from consultations.services import hairline_design_approve
 from scheduling.availability import clinic_zone
 from scheduling.booking import BookingRefused
 from scheduling.ics import client_calendar, with_sequence
-from scheduling.ics_views import _ics_response, calendar_host
+from scheduling.ics_views import calendar_host, _ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
 from scheduling.notifications import clinic_context
 from scheduling.public_forms import format_start, parse_start
 from sessions_app.models import PlanStatus
 from sessions_app.progress import photo_image_url, plan_progress
+from sessions_app.selectors import client_current_plan, plan_next_session_to_book
 
 from . import rules
 from .access import client_portal_required
@@ -84,7 +85,7 @@ def _page(request, template: str, tab: str, context: dict, status: int = 200):
 @client_portal_required
 def home(request):
     client = request.client
-    plan = rules.current_plan(client)
+    plan = client_current_plan(client=client)
     context: dict = {"plan": plan}
     if plan is None:
         now = timezone.now()
@@ -116,7 +117,7 @@ def home(request):
         logged_any=any(not e.minutes_are_planned for e in progress.sessions),
         stage=healing_stage(plan, timezone.localdate()),
         photos=shared_photos(client),
-        next_session=rules.next_session_to_book(plan),
+        next_session=plan_next_session_to_book(plan=plan),
         plan_done=plan.status == PlanStatus.COMPLETED,
     )
     return _page(request, "portal/home.html", "plan", context)
@@ -311,8 +312,8 @@ def cancel(request, pk: int):
 
 
 def _next_session_context(client):
-    plan = rules.current_plan(client)
-    session = rules.next_session_to_book(plan)
+    plan = client_current_plan(client=client)
+    session = plan_next_session_to_book(plan=plan)
     return plan, session
 
 

@@ -97,9 +97,7 @@ def _render_plan(request, plan, *, extra_form=None, touch_up_form=None, status_f
         {
             "plan": plan,
             "sessions": sessions,
-            "unbooked": [
-                s for s in sessions if s.appointment is None or not s.appointment.is_active
-            ],
+            "unbooked": [s for s in sessions if not s.is_booked],
             "extra_likely": plans.extra_session_likely(plan),
             "is_active": plan.status == PlanStatus.ACTIVE,
             "may_change_status": request.user.can_edit_clients,

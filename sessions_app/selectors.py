@@ -1,0 +1,61 @@
+"""Values derived from a client's treatment plan, read by every screen that shows them.
+
+The portal, the consultation page, the plan page, aftercare and the reminders all ask
+"which plan is current?" and "which session is next to book?"; the answers live here
+so that every screen gives the same one.
+"""
+
+from __future__ import annotations
+
+from clients.models import Client
+
+from .models import PlanStatus, SessionKind, TreatmentPlan, TreatmentSession
+
+
+def client_current_plan(*, client: Client) -> TreatmentPlan | None:
+    """The plan a client's treatment is about: the active one, else the latest not cancelled."""
+    plans = TreatmentPlan.objects.filter(client=client).select_related("lead_artist")
+    return (
+        plans.filter(status=PlanStatus.ACTIVE).order_by("-created_at", "-id").first()
+        or plans.exclude(status=PlanStatus.CANCELLED).order_by("-created_at", "-id").first()
+    )
+
+
+def plan_next_session_to_book(*, plan: TreatmentPlan | None) -> TreatmentSession | None:
+    """The active plan's first session that is neither logged nor held by an appointment."""
+    if plan is None or plan.status != PlanStatus.ACTIVE:
+        return None
+    for session in (
+        TreatmentSession.objects.filter(plan=plan, log__isnull=True)
+        .select_related("appointment", "plan__lead_artist", "plan__client")
+        .order_by("number")
+    ):
+        if not session.is_booked:
+            return session
+    return None
+
+
+def session_following(*, session: TreatmentSession) -> TreatmentSession | None:
+    """The plan's session after this one; touch-ups, months later, are not "next"."""
+    return (
+        TreatmentSession.objects.filter(plan_id=session.plan_id, number__gt=session.number)
+        .exclude(kind=SessionKind.TOUCH_UP)
+        .select_related("appointment")
+        .order_by("number")
+        .first()
+    )
+
+
+def plan_latest_logged_session(*, plan: TreatmentPlan) -> TreatmentSession | None:
+    """The plan's last session with an artist's log: where healing is counted from."""
+    return (
+        TreatmentSession.objects.filter(plan=plan, log__isnull=False)
+        .select_related("appointment", "log")
+        .order_by("-number")
+        .first()
+    )
+
+
+def plan_has_sessions_to_log(*, plan: TreatmentPlan) -> bool:
+    """Whether any session of the plan is still to be done (not logged yet)."""
+    return TreatmentSession.objects.filter(plan=plan, log__isnull=True).exists()
