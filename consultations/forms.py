@@ -9,8 +9,13 @@ from django.core.exceptions import ValidationError
 from photos.forms import MultiplePhotoField
 from photos.processing import ACCEPT_ATTRIBUTE
 from scheduling.forms import ArtistChoiceField, active_artists
+from smpclinic.scales import Scale, roman
 
 from .models import (
+    ESTIMATED_SESSIONS,
+    FITZPATRICK_TYPES,
+    LUDWIG_STAGES,
+    NORWOOD_STAGES,
     ConsultationMode,
     Greys,
     HairlineStyle,
@@ -21,8 +26,6 @@ from .models import (
     PatchReading,
     PricingMode,
 )
-
-ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 
 
 def _moment(label: str) -> forms.SplitDateTimeField:
@@ -54,14 +57,14 @@ def _choice(label, choices, *, blank="Not recorded", **kwargs):
     )
 
 
-def _number_choice(label, choices, message):
+def _number_choice(label, scale: Scale, show=str):
     return forms.TypedChoiceField(
         label=label,
-        choices=[("", "Not recorded"), *choices],
+        choices=[("", "Not recorded"), *scale.choices(show)],
         coerce=int,
         empty_value=None,
         required=False,
-        error_messages={"invalid_choice": message},
+        error_messages={"invalid_choice": scale.message},
     )
 
 
@@ -170,19 +173,9 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     expectations = _text("What the client hopes for", rows=3, max_length=5000)
     agreed_realistic = _text("What we agreed is realistic", rows=3, max_length=5000)
     hair_loss_scale = _choice("Hair loss scale", HairLossScale.choices)
-    norwood_stage = _number_choice(
-        "Norwood stage", [(n, str(n)) for n in range(1, 8)], "The Norwood stage is from 1 to 7."
-    )
-    ludwig_stage = _number_choice(
-        "Ludwig stage",
-        [(n, ROMAN[n - 1]) for n in range(1, 4)],
-        "The Ludwig stage is from I to III.",
-    )
-    fitzpatrick = _number_choice(
-        "Skin type (Fitzpatrick)",
-        [(n, ROMAN[n - 1]) for n in range(1, 7)],
-        "The Fitzpatrick skin type is from I to VI.",
-    )
+    norwood_stage = _number_choice("Norwood stage", NORWOOD_STAGES)
+    ludwig_stage = _number_choice("Ludwig stage", LUDWIG_STAGES, roman)
+    fitzpatrick = _number_choice("Skin type (Fitzpatrick)", FITZPATRICK_TYPES, roman)
     oiliness = _choice("Oiliness", Oiliness.choices)
     scars = _text("Scars and where", rows=2, max_length=2000)
     natural_hair_colour = _text("Natural hair colour", max_length=100)
@@ -194,9 +187,7 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     pigment_brand = _text("Pigment brand", max_length=100)
     pigment_shade = _text("Shade", max_length=100)
     pigment_dilution = _text("Dilution", max_length=50, help_text="e.g. 1:3 with diluent.")
-    estimated_sessions = _number_choice(
-        "Estimated sessions", [(n, str(n)) for n in range(2, 6)], "Estimate 2 to 5 sessions."
-    )
+    estimated_sessions = _number_choice("Estimated sessions", ESTIMATED_SESSIONS)
     pricing_mode = _choice("Pricing", PricingMode.choices, blank=None, widget=forms.RadioSelect)
     price_per_session = _money("Price per session")
     package_price = _money("Package price", help_text="For all the estimated sessions.")

@@ -23,8 +23,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from sessions_app.models import PLAN_SESSIONS
 from smpclinic.encryption import EncryptedTextField
 from smpclinic.models import SingleRowSettings
+from smpclinic.scales import Scale, roman
 
 
 class ConsultationSettings(SingleRowSettings):
@@ -285,9 +287,16 @@ class LookWanted(models.TextChoices):
     OTHER = "other", "Other"
 
 
+NORWOOD_STAGES = Scale(1, 7, "The Norwood stage is from {low} to {high}.")
+LUDWIG_STAGES = Scale(1, 3, "The Ludwig stage is from {low_roman} to {high_roman}.")
+FITZPATRICK_TYPES = Scale(1, 6, "The Fitzpatrick skin type is from {low_roman} to {high_roman}.")
+# The estimate becomes the plan's number of sessions, so it is the plan's scale.
+ESTIMATED_SESSIONS = PLAN_SESSIONS.worded("Estimate between {low} and {high} sessions.")
+
+
 class HairLossScale(models.TextChoices):
-    NORWOOD = "norwood", "Norwood (1–7)"
-    LUDWIG = "ludwig", "Ludwig (I–III)"
+    NORWOOD = "norwood", f"Norwood ({NORWOOD_STAGES.low}–{NORWOOD_STAGES.high})"
+    LUDWIG = "ludwig", f"Ludwig ({roman(LUDWIG_STAGES.low)}–{roman(LUDWIG_STAGES.high)})"
 
 
 class Oiliness(models.TextChoices):
@@ -348,16 +357,16 @@ class Consultation(models.Model):
     # Scalp assessment
     hair_loss_scale = models.CharField(max_length=10, choices=HairLossScale.choices, blank=True)
     norwood_stage = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+        null=True, blank=True, validators=NORWOOD_STAGES.validators()
     )
     ludwig_stage = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3)]
+        null=True, blank=True, validators=LUDWIG_STAGES.validators()
     )
     fitzpatrick = models.PositiveSmallIntegerField(
         "skin type (Fitzpatrick)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        validators=FITZPATRICK_TYPES.validators(),
     )
     oiliness = models.CharField(max_length=10, choices=Oiliness.choices, blank=True)
     scars = EncryptedTextField("scars and where", blank=True)
@@ -384,7 +393,7 @@ class Consultation(models.Model):
 
     # Cost estimate
     estimated_sessions = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(5)]
+        null=True, blank=True, validators=ESTIMATED_SESSIONS.validators()
     )
     pricing_mode = models.CharField(
         max_length=20, choices=PricingMode.choices, default=PricingMode.PER_SESSION
@@ -417,11 +426,17 @@ class Consultation(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["client", "-created_at"], name="consultation_client")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(estimated_sessions__isnull=True)
-                | (Q(estimated_sessions__gte=2) & Q(estimated_sessions__lte=5)),
-                name="consultation_estimate_2_to_5_sessions",
-                violation_error_message="Estimate between 2 and 5 sessions.",
+            ESTIMATED_SESSIONS.constraint(
+                "estimated_sessions", name="consultation_estimate_2_to_5_sessions", optional=True
+            ),
+            NORWOOD_STAGES.constraint(
+                "norwood_stage", name="consultation_norwood_1_to_7", optional=True
+            ),
+            LUDWIG_STAGES.constraint(
+                "ludwig_stage", name="consultation_ludwig_1_to_3", optional=True
+            ),
+            FITZPATRICK_TYPES.constraint(
+                "fitzpatrick", name="consultation_fitzpatrick_1_to_6", optional=True
             ),
             models.CheckConstraint(
                 condition=(Q(price_per_session__isnull=True) | Q(price_per_session__gte=0))

@@ -24,8 +24,13 @@ from reminders.outbox import cancel_pending, schedule
 from scheduling.availability import clinic_zone
 from scheduling.models import Appointment, AppointmentKind
 from sessions_app.models import TreatmentPlan
+from smpclinic.scales import roman
 
 from .models import (
+    ESTIMATED_SESSIONS,
+    FITZPATRICK_TYPES,
+    LUDWIG_STAGES,
+    NORWOOD_STAGES,
     Answer,
     Consultation,
     ConsultationMode,
@@ -71,10 +76,10 @@ CHOICE_FIELDS = {
     "pricing_mode": PricingMode,
 }
 INT_FIELDS = {
-    "norwood_stage": (1, 7, "The Norwood stage is from 1 to 7."),
-    "ludwig_stage": (1, 3, "The Ludwig stage is from I to III."),
-    "fitzpatrick": (1, 6, "The Fitzpatrick skin type is from I to VI."),
-    "estimated_sessions": (2, 5, "Estimate between 2 and 5 sessions."),
+    "norwood_stage": NORWOOD_STAGES,
+    "ludwig_stage": LUDWIG_STAGES,
+    "fitzpatrick": FITZPATRICK_TYPES,
+    "estimated_sessions": ESTIMATED_SESSIONS,
 }
 MONEY_FIELDS = {
     "price_per_session": MAX_PRICE_PER_SESSION,
@@ -130,7 +135,8 @@ def _clean_value(name: str, value, errors: dict):
             errors[name] = "Choose one of the options."
         return text
     if name in INT_FIELDS:
-        low, high, message = INT_FIELDS[name]
+        scale = INT_FIELDS[name]
+        message = scale.message
         if value in (None, ""):
             return None
         try:
@@ -138,7 +144,7 @@ def _clean_value(name: str, value, errors: dict):
         except (TypeError, ValueError):
             errors[name] = message
             return None
-        if isinstance(value, float | Decimal) and number != value or not low <= number <= high:
+        if isinstance(value, float | Decimal) and number != value or number not in scale:
             errors[name] = message
         return number
     if name in MONEY_FIELDS:
@@ -176,12 +182,16 @@ def _check_assessment(c: Consultation, errors: dict) -> None:
         if c.ludwig_stage is not None and "ludwig_stage" not in errors:
             errors["ludwig_stage"] = "The scale chosen is Norwood: give a Norwood stage instead."
         if c.norwood_stage is None and "norwood_stage" not in errors:
-            errors["norwood_stage"] = "Give the Norwood stage (1–7)."
+            errors["norwood_stage"] = (
+                f"Give the Norwood stage ({NORWOOD_STAGES.low}–{NORWOOD_STAGES.high})."
+            )
     elif c.hair_loss_scale == HairLossScale.LUDWIG:
         if c.norwood_stage is not None and "norwood_stage" not in errors:
             errors["norwood_stage"] = "The scale chosen is Ludwig: give a Ludwig stage instead."
         if c.ludwig_stage is None and "ludwig_stage" not in errors:
-            errors["ludwig_stage"] = "Give the Ludwig stage (I–III)."
+            errors["ludwig_stage"] = (
+                f"Give the Ludwig stage ({roman(LUDWIG_STAGES.low)}–{roman(LUDWIG_STAGES.high)})."
+            )
     elif c.norwood_stage is not None or c.ludwig_stage is not None:
         errors.setdefault("hair_loss_scale", "Choose the scale (Norwood or Ludwig) for the stage.")
 
@@ -595,7 +605,10 @@ def consultation_proceed(
         return consultation.plan
     if consultation.estimated_sessions is None:
         raise ValidationError(
-            {"estimated_sessions": "Give the estimated number of sessions (2–5) to proceed."}
+            {
+                "estimated_sessions": "Give the estimated number of sessions "
+                f"({ESTIMATED_SESSIONS.low}–{ESTIMATED_SESSIONS.high}) to proceed."
+            }
         )
     lead = lead_artist or consultation.artist
     if lead is None or lead.role != Role.ARTIST or not lead.is_active:

@@ -10,6 +10,8 @@ from scheduling.availability import Problem
 from scheduling.forms import ArtistChoiceField, active_artists
 
 from .models import (
+    DENSITY_SCALE,
+    PLAN_SESSIONS,
     Density,
     ExtraReason,
     HealingStatus,
@@ -20,7 +22,7 @@ from .models import (
 )
 
 DENSITY_CHOICES = [(value, str(value)) for value in Density.values]
-DENSITY_ERRORS = {"invalid_choice": "Density is from 1 to 5."}
+DENSITY_ERRORS = {"invalid_choice": DENSITY_SCALE.message}
 
 
 def _split_start(label="Start (date and time)", required=True):
@@ -66,10 +68,10 @@ class PlanForm(forms.Form):
     )
     planned_sessions = forms.TypedChoiceField(
         label="Planned sessions",
-        choices=[(n, str(n)) for n in range(2, 6)],
+        choices=PLAN_SESSIONS.choices(),
         coerce=int,
         initial=3,
-        error_messages={"invalid_choice": "A plan has between 2 and 5 sessions."},
+        error_messages={"invalid_choice": PLAN_SESSIONS.message},
         help_text="Usually 2–4; more for scar tissue or patchy healing.",
     )
     pigment = forms.CharField(max_length=200, required=False)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from smpclinic.encryption import EncryptedCharField, EncryptedTextField
 from smpclinic.models import SingleRowSettings
+from smpclinic.scales import Scale
 
 
 class TreatmentSettings(SingleRowSettings):
@@ -58,6 +59,11 @@ class Density(models.IntegerChoices):
     VERY_DENSE = 5, "5 – very dense"
 
 
+# How many sessions a plan (and a consultation's estimate) counts: clinics quote 2–4 or 3–5.
+PLAN_SESSIONS = Scale(2, 5, "A plan has between {low} and {high} sessions.")
+DENSITY_SCALE = Scale(min(Density.values), max(Density.values), "Density is from {low} to {high}.")
+
+
 class TreatmentPlan(models.Model):
     """A client's course of SMP: 2–5 planned sessions a week apart, plus any extras."""
 
@@ -71,7 +77,7 @@ class TreatmentPlan(models.Model):
         limit_choices_to={"role": "artist"},
     )
     planned_sessions = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(2), MaxValueValidator(5)]
+        default=3, validators=PLAN_SESSIONS.validators()
     )
     pigment = models.CharField(max_length=200, blank=True)
     hairline_design = models.TextField(blank=True)
@@ -94,16 +100,9 @@ class TreatmentPlan(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(planned_sessions__gte=2) & Q(planned_sessions__lte=5),
-                name="plan_two_to_five_sessions",
-                violation_error_message="A plan has between 2 and 5 sessions.",
-            ),
-            models.CheckConstraint(
-                condition=Q(target_density__isnull=True)
-                | (Q(target_density__gte=1) & Q(target_density__lte=5)),
-                name="plan_target_density_1_to_5",
-                violation_error_message="Density is from 1 to 5.",
+            PLAN_SESSIONS.constraint("planned_sessions", name="plan_two_to_five_sessions"),
+            DENSITY_SCALE.constraint(
+                "target_density", name="plan_target_density_1_to_5", optional=True
             ),
         ]
 
@@ -170,6 +169,11 @@ class TreatmentSession(models.Model):
     def is_logged(self) -> bool:
         return hasattr(self, "log")
 
+    @property
+    def is_booked(self) -> bool:
+        """Whether an appointment holds this session's time (booked, arrived or done)."""
+        return self.appointment is not None and self.appointment.is_active
+
 
 class Region(models.TextChoices):
     FRONTAL_HAIRLINE = "frontal_hairline", "Frontal hairline"
@@ -226,11 +230,7 @@ class RegionTreated(models.Model):
         ordering = ["log", "region"]
         constraints = [
             models.UniqueConstraint(fields=["log", "region"], name="region_once_per_log"),
-            models.CheckConstraint(
-                condition=Q(density__gte=1) & Q(density__lte=5),
-                name="region_density_1_to_5",
-                violation_error_message="Density is from 1 to 5.",
-            ),
+            DENSITY_SCALE.constraint("density", name="region_density_1_to_5"),
         ]
 
     def __str__(self):

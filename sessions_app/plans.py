@@ -33,6 +33,8 @@ from scheduling.models import (
 )
 
 from .models import (
+    DENSITY_SCALE,
+    PLAN_SESSIONS,
     ExtraReason,
     PlanStatus,
     Region,
@@ -82,10 +84,10 @@ def plan_create(
     """A new plan with its planned sessions numbered 1..N and their suggested lengths."""
     if lead_artist.role != Role.ARTIST or not lead_artist.is_active:
         raise ValidationError({"lead_artist": "Choose one of the clinic's artists."})
-    if not 2 <= planned_sessions <= 5:
-        raise ValidationError({"planned_sessions": "A plan has between 2 and 5 sessions."})
-    if target_density is not None and not 1 <= target_density <= 5:
-        raise ValidationError({"target_density": "Density is from 1 to 5."})
+    if planned_sessions not in PLAN_SESSIONS:
+        raise ValidationError({"planned_sessions": PLAN_SESSIONS.message})
+    if target_density is not None and target_density not in DENSITY_SCALE:
+        raise ValidationError({"target_density": DENSITY_SCALE.message})
     rules = TreatmentSettings.current()
     plan = TreatmentPlan.objects.create(
         client=client,
@@ -241,7 +243,7 @@ def session_book(
         .select_related("plan__client", "plan__lead_artist", "appointment")
         .get(pk=session.pk)
     )
-    if session.appointment is not None and session.appointment.status in ACTIVE_STATUSES:
+    if session.is_booked:
         _refuse("already_booked", "This session is already booked; move it instead.")
     if session.plan.status != PlanStatus.ACTIVE:
         _refuse("plan_not_active", "The plan is not active.", "plan")
@@ -290,8 +292,7 @@ def plan_propose_remaining(
     last_held: dt.datetime | None = None
     proposals: list[Proposal] = []
     for session in sessions:
-        held = session.appointment is not None and session.appointment.status in ACTIVE_STATUSES
-        if held:
+        if session.is_booked:
             last_held = session.appointment.starts_at
             continue
         if session.kind == SessionKind.TOUCH_UP:
@@ -383,8 +384,8 @@ def session_log_save(
     for region, density in regions.items():
         if region not in Region.values:
             errors["regions"] = f"Unknown region: {region}."
-        elif not isinstance(density, int) or not 1 <= density <= 5:
-            errors["regions"] = "Density is from 1 to 5."
+        elif density not in DENSITY_SCALE:
+            errors["regions"] = DENSITY_SCALE.message
     if not 1 <= minutes_taken <= 600:
         errors["minutes_taken"] = "Give the minutes the session took (1–600)."
     if errors:
