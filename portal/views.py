@@ -22,7 +22,7 @@ from consultations.services import hairline_design_approve
 from scheduling.availability import clinic_zone
 from scheduling.booking import BookingRefused
 from scheduling.ics import client_calendar, with_sequence
-from scheduling.ics_views import calendar_host, _ics_response
+from scheduling.ics_views import calendar_host, ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
 from scheduling.notifications import clinic_context
 from scheduling.public_forms import format_start, parse_start
@@ -166,7 +166,7 @@ def appointment_ics(request, pk: int):
         host=calendar_host(request),
         manage_url=request.build_absolute_uri(reverse("portal:appointments")),
     )
-    return _ics_response(calendar, f"{appointment.type.slug}-{appointment.pk}.ics")
+    return ics_response(calendar, f"{appointment.type.slug}-{appointment.pk}.ics")
 
 
 def _week_bounds(request, earliest_day: dt.date) -> tuple[dt.date, dt.date, dt.date]:

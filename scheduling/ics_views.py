@@ -29,7 +29,7 @@ def calendar_host(request) -> str:
     return domain or "localhost"
 
 
-def _ics_response(calendar: Calendar, filename: str) -> HttpResponse:
+def ics_response(calendar: Calendar, filename: str) -> HttpResponse:
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Feeds and files carry people's appointments: no shared cache may keep them.
@@ -68,7 +68,7 @@ def appointment_ics(request, pk: int):
         host=calendar_host(request),
         url=request.build_absolute_uri(appointment.get_absolute_url()),
     )
-    return _ics_response(calendar, f"appointment-{appointment.pk}.ics")
+    return ics_response(calendar, f"appointment-{appointment.pk}.ics")
 
 
 @require_safe
@@ -82,7 +82,7 @@ def manage_appointment_ics(request, token: str):
         host=calendar_host(request),
         manage_url=request.build_absolute_uri(reverse("booking:manage", args=[token])),
     )
-    return _ics_response(calendar, f"{appointment.type.slug}.ics")
+    return ics_response(calendar, f"{appointment.type.slug}.ics")
 
 
 @require_safe
@@ -96,7 +96,7 @@ def artist_feed(request, token: str):
     calendar = artist_feed_calendar(
         feed.artist, feed_appointments(feed.artist_id), host=calendar_host(request)
     )
-    return _ics_response(calendar, "appointments.ics")
+    return ics_response(calendar, "appointments.ics")
 
 
 @require_http_methods(["GET", "POST"])
