@@ -9,17 +9,16 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import Role
+from accounts.access import client_required
 
 from . import services
+from .access import get_check_in_for_user
 from .forms import CheckInForm
 from .links import CheckInLinkExpired, CheckInLinkInvalid, check_in_from_token
 from .models import CheckIn, CheckInStatus
@@ -53,25 +52,11 @@ def _by_token(view):
     return wrapped
 
 
-def _get_own_check_in(user, pk: int) -> CheckIn:
-    """A signed-in client's own check-in; anything else (or anyone else) is 404."""
-    if user.role != Role.CLIENT:
-        raise Http404
-    check_in = (
-        CheckIn.objects.select_related("client", "session__plan", "session__appointment")
-        .filter(pk=pk, client__user=user)
-        .first()
-    )
-    if check_in is None:
-        raise Http404
-    return check_in
-
-
 def _own(view):
     @wraps(view)
-    @login_required
+    @client_required
     def wrapped(request, pk: int):
-        check_in = _get_own_check_in(request.user, pk)
+        check_in = get_check_in_for_user(request.user, pk)
         urls = {
             "form": reverse("check_in:mine", args=[pk]),
             "thanks": reverse("check_in:mine_thanks", args=[pk]),

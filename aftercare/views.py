@@ -7,70 +7,24 @@ manager reviews; the front desk and managers act on proposals.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role
+from accounts.access import health_editor_required, health_staff_required
 from audit.services import record_view
 from photos.models import Photo, PhotoStage
 from sessions_app.models import HealingStatus, Region
 
 from . import services
+from .access import PHOTO_FIELDS, get_check_in_for_user, staff_check_ins
 from .forms import ReviewForm
 from .models import CheckIn, CheckInStatus, Level, Proposal
 
 QUEUE_LIMIT = 200
-
-
-def _staff_page(*roles: Role):
-    """Anonymous people sign in first; clients get 404 (these pages hold other clients'
-    health data, so they do not learn the page exists); other staff roles get 403."""
-    allowed = frozenset(roles)
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if request.user.role not in STAFF_ROLES:
-                raise Http404
-            if request.user.role not in allowed:
-                raise PermissionDenied("Your role does not give access to this page.")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-staff_required = _staff_page(*STAFF_ROLES)
-client_editor_required = _staff_page(*CLIENT_EDITOR_ROLES)
-PHOTO_FIELDS = ("pk", "width", "height", "angle", "uploaded_at")
-
-
-def _queue_queryset():
-    return CheckIn.objects.select_related(
-        "client",
-        "session__plan__lead_artist",
-        "session__appointment",
-        "session__aftercare_plan",
-        "reviewed_by",
-    ).prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.only(*PHOTO_FIELDS).order_by("pk"))
-    )
-
-
-def _get_check_in_for_staff(pk: int) -> CheckIn:
-    """Any staff member may open any check-in; the decorators keep everyone else out."""
-    return get_object_or_404(_queue_queryset(), pk=pk)
 
 
 def _rows(check_ins) -> list[dict]:
@@ -83,10 +37,10 @@ def _rows(check_ins) -> list[dict]:
 
 @never_cache
 @require_safe
-@staff_required
+@health_staff_required
 def check_in_queue(request):
     waiting = list(
-        _queue_queryset()
+        staff_check_ins()
         .filter(status=CheckInStatus.SUBMITTED)
         .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
     )
@@ -124,9 +78,9 @@ def _labelled_healing(check_in: CheckIn) -> list[dict]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@staff_required
+@health_staff_required
 def check_in_review(request, pk: int):
-    check_in = _get_check_in_for_staff(pk)
+    check_in = get_check_in_for_user(request.user, pk)
     record_view(request, what="check-in", obj=check_in, client=check_in.client_id)
     may_review = services.may_review(request.user, check_in)
     if request.method == "POST" and not may_review:
@@ -192,7 +146,7 @@ def _add_errors(form: ReviewForm, error: ValidationError) -> None:
 
 def _open_proposals():
     return (
-        _queue_queryset()
+        staff_check_ins()
         .exclude(proposal="")
         .filter(status=CheckInStatus.REVIEWED, proposal_handled_at__isnull=True)
         .order_by("reviewed_at", "pk")
@@ -201,7 +155,7 @@ def _open_proposals():
 
 @never_cache
 @require_safe
-@client_editor_required
+@health_editor_required
 def proposals(request):
     rows = list(_open_proposals()[:QUEUE_LIMIT])
     return render(
@@ -212,9 +166,9 @@ def proposals(request):
 
 
 @require_POST
-@client_editor_required
+@health_editor_required
 def proposal_handled(request, pk: int):
-    check_in = get_object_or_404(_queue_queryset(), pk=pk)
+    check_in = get_check_in_for_user(request.user, pk)
     add_session = request.POST.get("add_session") == "1"
     try:
         services.proposal_mark_handled(check_in=check_in, by=request.user, add_session=add_session)

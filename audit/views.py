@@ -1,48 +1,27 @@
 """The manager's audit pages. They only read: nothing here writes an audit row."""
 
-from functools import wraps
-
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts import security_log
-from accounts.models import STAFF_ROLES, Role, User
+from accounts.access import health_manager_required
+from accounts.models import STAFF_ROLES, User
 from clients.models import Client
 
 from . import selectors
 
 
-def manager_required(view):
-    """Managers only. Other staff get 403; a client gets 404 (the pages do not exist
-    for them)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in STAFF_ROLES:
-            raise Http404
-        if request.user.role != Role.MANAGER:
-            security_log.access_refused(request, reason="role")
-            raise PermissionDenied("Only a manager can read the audit trail.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 @require_safe
-@manager_required
+@health_manager_required
 @never_cache
 def staff_list(request):
     return render(request, "audit/staff_list.html", {"staff": selectors.staff_members()})
 
 
 @require_safe
-@manager_required
+@health_manager_required
 @never_cache
 def client_trail(request, pk: int):
     client = Client.objects.filter(pk=pk).only("first_name", "last_name").first()
@@ -63,7 +42,7 @@ def client_trail(request, pk: int):
 
 
 @require_safe
-@manager_required
+@health_manager_required
 @never_cache
 def staff_trail(request, user_pk: int):
     member = get_object_or_404(User, pk=user_pk, role__in=STAFF_ROLES)

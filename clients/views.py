@@ -2,27 +2,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.access import client_editor_required, staff_required
+from accounts.access import client_editor_required, health_staff_required, staff_required
 from audit.services import record_view
 from reminders.selectors import client_reminders
 from scheduling.booking import no_show_count
 from scheduling.models import ACTIVE_STATUSES
 
+from .access import get_client_for_user
 from .forms import ClientForm
-from .models import Client
 from .selectors import client_search
 from .services import client_create, client_update
 
 PAGE_SIZE = 25
-
-
-def _get_client_for_user(user, pk: int) -> Client:
-    """The client record if this staff member may see it, else 404."""
-    return get_object_or_404(Client.objects.select_related("created_by"), pk=pk)
 
 
 @require_safe
@@ -50,9 +45,9 @@ def client_create_view(request):
 
 
 @require_safe
-@staff_required
+@health_staff_required
 def client_detail(request, pk: int):
-    client = _get_client_for_user(request.user, pk)
+    client = get_client_for_user(request.user, pk)
     record_view(request, what="client record", obj=client, client=client)
     # The nearest ones each way; the diary holds the rest.
     shown = 20
@@ -91,7 +86,7 @@ def client_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @client_editor_required
 def client_edit(request, pk: int):
-    client = _get_client_for_user(request.user, pk)
+    client = get_client_for_user(request.user, pk)
     form = ClientForm(request.POST or None, instance=client, submit_label="Save changes")
     if request.method == "POST" and form.is_valid():
         try:

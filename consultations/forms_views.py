@@ -28,11 +28,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from accounts.access import staff_required
+from accounts.access import client_required, health_staff_required
 from audit.services import record_view
 from scheduling.notifications import clinic_context
 from smpclinic.net import client_ip
 
+from .access import get_consultation_for_user, get_signature_for_user
 from .client_forms import ConsentForm, QuestionnaireForm
 from .consent import FORM_CHANGED, consent_document, consent_sign, current_versions
 from .links import (
@@ -136,14 +137,10 @@ def _forms_page(*methods: str):
             return _guarded(view, request, access, *args, **kwargs)
 
         @allowed
-        @login_required
+        @client_required
         @wraps(view)
         def by_owner(request, consultation_pk: int, *args, **kwargs):
-            consultation = get_object_or_404(
-                Consultation.objects.select_related("client", "appointment"),
-                pk=consultation_pk,
-                client__user=request.user,
-            )
+            consultation = get_consultation_for_user(request.user, consultation_pk)
             access = FormsAccess(
                 consultation=consultation,
                 channel=FormChannel.PORTAL,
@@ -319,22 +316,15 @@ def signature_pdf(request, access: FormsAccess, signature_pk: int):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@staff_required
+@health_staff_required
 def tablet_start(request, consultation_pk: int):
     """Staff hand the tablet to the client: the forms open without staff navigation."""
-    consultation = get_object_or_404(Consultation, pk=consultation_pk)
+    consultation = get_consultation_for_user(request.user, consultation_pk)
     request.session[TABLET_SESSION_KEY] = consultation.pk
     return redirect("consultation_forms:overview", forms_token_for(consultation))
 
 
 # --- signed consent, for staff and the client ------------------------------------------------
-
-
-def _get_signature_for_user(user, pk: int) -> ConsentSignature:
-    signatures = ConsentSignature.objects.select_related("version__template", "client")
-    if user.is_clinic_staff:
-        return get_object_or_404(signatures, pk=pk)
-    return get_object_or_404(signatures, pk=pk, client__user=user)
 
 
 def _pdf_response(signature: ConsentSignature) -> HttpResponse:
@@ -351,7 +341,7 @@ def _pdf_response(signature: ConsentSignature) -> HttpResponse:
 @login_required
 @never_cache
 def signature_detail(request, signature_pk: int):
-    signature = _get_signature_for_user(request.user, signature_pk)
+    signature = get_signature_for_user(request.user, signature_pk)
     record_view(request, what="signed consent", obj=signature, client=signature.client_id)
     return render(
         request,
@@ -368,6 +358,6 @@ def signature_detail(request, signature_pk: int):
 @login_required
 @never_cache
 def signature_download(request, signature_pk: int):
-    signature = _get_signature_for_user(request.user, signature_pk)
+    signature = get_signature_for_user(request.user, signature_pk)
     record_view(request, what="signed consent PDF", obj=signature, client=signature.client_id)
     return _pdf_response(signature)

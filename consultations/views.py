@@ -8,19 +8,17 @@ the record, the review and the outcome belong to artists and managers (403 other
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.access import health_practitioner_required, health_staff_required
 from audit.services import record_view
 from sessions_app import plans
 from sessions_app.forms import SessionBookForm
@@ -29,6 +27,7 @@ from sessions_app.selectors import plan_next_session_to_book
 from sessions_app.views import book_from_form
 
 from . import services
+from .access import get_consultation_for_user
 from .forms import (
     HairlineForm,
     OutcomeForm,
@@ -46,43 +45,6 @@ from .models import (
     PatchReading,
     PatchTest,
 )
-
-
-def _staff_page(view):
-    """Signed-out people sign in; clients get 404 (the page does not exist for them)."""
-
-    @wraps(view)
-    @login_required
-    @never_cache
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_clinic_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _practitioner_action(view):
-    """Artists and managers only; other staff get 403, clients 404."""
-
-    @wraps(view)
-    @_staff_page
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in services.PRACTITIONER_ROLES:
-            raise PermissionDenied("Only an artist or a manager can change the consultation.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _get_consultation_for_user(user, pk: int) -> Consultation:
-    """Any staff member may open any consultation; the decorators keep everyone else out."""
-    return get_object_or_404(
-        Consultation.objects.select_related(
-            "client", "artist", "appointment__type", "reviewed_by", "plan"
-        ),
-        pk=pk,
-    )
 
 
 def _forms_status(consultation):
@@ -105,7 +67,8 @@ LIST_LIMIT = 100
 
 
 @require_safe
-@_staff_page
+@health_staff_required
+@never_cache
 def consultation_list(request):
     show = request.GET.get("show", "")
     if show not in LIST_FILTERS:
@@ -204,9 +167,10 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
 
 
 @require_http_methods(["GET", "POST"])
-@_staff_page
+@health_staff_required
+@never_cache
 def consultation_detail(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     record_view(request, what="consultation", obj=consultation, client=consultation.client_id)
     if request.method != "POST":
         return _render_detail(request, consultation)
@@ -230,9 +194,10 @@ def consultation_detail(request, pk: int):
 
 
 @require_POST
-@_practitioner_action
+@health_practitioner_required
+@never_cache
 def review_sign_off(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -248,9 +213,10 @@ def review_sign_off(request, pk: int):
 
 
 @require_POST
-@_practitioner_action
+@health_practitioner_required
+@never_cache
 def patch_test_add(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     form = PatchTestForm(request.POST)
     if form.is_valid():
         try:
@@ -269,9 +235,10 @@ def patch_test_add(request, pk: int):
 
 
 @require_POST
-@_practitioner_action
+@health_practitioner_required
+@never_cache
 def patch_test_read(request, pk: int, test_pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     test = get_object_or_404(PatchTest, pk=test_pk, consultation=consultation)
     form = PatchReadForm(request.POST)
     if form.is_valid():
@@ -286,9 +253,10 @@ def patch_test_read(request, pk: int, test_pk: int):
 
 
 @require_POST
-@_practitioner_action
+@health_practitioner_required
+@never_cache
 def hairline_add(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     form = HairlineForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -309,9 +277,10 @@ def hairline_add(request, pk: int):
 
 
 @require_POST
-@_practitioner_action
+@health_practitioner_required
+@never_cache
 def hairline_approve(request, pk: int, design_pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     design = get_object_or_404(HairlineDesign, pk=design_pk, consultation=consultation)
     services.hairline_design_approve(design, channel=FormChannel.CLINIC)
     messages.success(request, f"Version {design.version} approved by the client in person.")
@@ -319,9 +288,10 @@ def hairline_approve(request, pk: int, design_pk: int):
 
 
 @require_POST
-@_practitioner_action
+@health_practitioner_required
+@never_cache
 def references_add(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     form = ReferenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -346,9 +316,10 @@ def references_add(request, pk: int):
 
 
 @require_safe
-@_staff_page
+@health_staff_required
+@never_cache
 def estimate(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     record_view(request, what="estimate", obj=consultation, client=consultation.client_id)
     return render(
         request,
@@ -363,9 +334,10 @@ def estimate(request, pk: int):
 
 
 @require_POST
-@_staff_page
+@health_staff_required
+@never_cache
 def estimate_send(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     try:
         services.estimate_send(consultation, by=request.user)
     except ValidationError as error:
@@ -379,9 +351,10 @@ def estimate_send(request, pk: int):
 
 
 @require_POST
-@_practitioner_action
+@health_practitioner_required
+@never_cache
 def outcome(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     form = OutcomeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -406,9 +379,10 @@ def outcome(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@_staff_page
+@health_staff_required
+@never_cache
 def book_first_session(request, pk: int):
-    consultation = _get_consultation_for_user(request.user, pk)
+    consultation = get_consultation_for_user(request.user, pk)
     if consultation.plan is None:
         messages.error(request, "Record the outcome “Proceed” first: it makes the treatment plan.")
         return redirect(reverse("consultations:detail", args=[pk]) + "#outcome")

@@ -1,43 +1,22 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.access import staff_required
-from accounts.models import STAFF_ROLES, Role
+from accounts.access import health_staff_required
 from audit.services import record_view
-from clients.models import Client
+from clients.access import get_client_for_user
 
+from .access import get_photo_for_user
 from .forms import PhotoUploadForm
-from .models import Photo, PhotoAngle
+from .models import PhotoAngle
 from .services import latest_photo_per_angle, photos_add_many
 
 RECENT_PHOTOS_SHOWN = 12
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
-
-
-def _get_photo_for_user(user, pk: int) -> Photo:
-    """The photo if this person may see it, else 404 (never 403 or a sign-in page,
-    so a photo's URL tells an outsider nothing, not even that it exists).
-
-    Every staff role sees every client's photos: artists work on whoever is booked
-    with them, and the front desk shows clients their progress.
-    """
-    photos = Photo.objects.only("pk", "client_id", "image", "thumbnail", "shared_with_client")
-    if not user.is_authenticated:
-        raise Http404
-    if user.role in STAFF_ROLES:
-        return get_object_or_404(photos, pk=pk)
-    if user.role == Role.CLIENT:
-        return get_object_or_404(photos, pk=pk, client__user=user, shared_with_client=True)
-    raise Http404
-
-
-def _get_client_for_staff(pk: int) -> Client:
-    return get_object_or_404(Client, pk=pk)
 
 
 def _safe_next(request) -> str | None:
@@ -51,7 +30,7 @@ def _safe_next(request) -> str | None:
 
 @require_safe
 def photo_image(request, pk: int, size: str):
-    photo = _get_photo_for_user(request.user, pk)
+    photo = get_photo_for_user(request.user, pk)
     fields = {"web": photo.image, "thumb": photo.thumbnail}
     if size not in fields:
         raise Http404
@@ -77,9 +56,9 @@ def photo_image(request, pk: int, size: str):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@health_staff_required
 def photo_upload(request, client_pk: int):
-    client = _get_client_for_staff(client_pk)
+    client = get_client_for_user(request.user, client_pk)
     angle = request.GET.get("angle")
     form = PhotoUploadForm(
         request.POST or None,

@@ -9,19 +9,21 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from aftercare.models import AftercarePlan, CheckIn, CheckInStatus
 from aftercare.services import aftercare_for_session, today_aftercare
+from consultations.access import client_latest_consultation, get_hairline_design_for_user
 from consultations.links import forms_status
 from consultations.models import Consultation, HairlineDesign
 from consultations.services import hairline_design_approve
+from scheduling.access import get_appointment_for_user
 from scheduling.availability import clinic_zone
 from scheduling.booking import BookingRefused
-from scheduling.ics import client_calendar, with_sequence
+from scheduling.ics import client_calendar
 from scheduling.ics_views import calendar_host, ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
 from scheduling.notifications import clinic_context
@@ -37,36 +39,6 @@ from .healing import healing_stage
 from .presenters import duration_words, plain_sessions, shared_photos
 
 DAYS_PER_PAGE = 7
-
-
-# --- fetching the client's own objects --------------------------------------------------
-
-
-def _get_appointment_for_client(client, pk: int) -> Appointment:
-    return get_object_or_404(
-        Appointment.objects.select_related("type", "artist"), pk=pk, client=client
-    )
-
-
-def _latest_consultation(client) -> Consultation | None:
-    return (
-        Consultation.objects.filter(client=client)
-        .select_related("client")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def _get_design_for_client(client, pk: int) -> HairlineDesign:
-    """A hairline design of the client's own latest consultation, else 404."""
-    consultation = _latest_consultation(client)
-    if consultation is None:
-        raise Http404("No consultation.")
-    return get_object_or_404(
-        HairlineDesign.objects.select_related("photo", "consultation"),
-        pk=pk,
-        consultation=consultation,
-    )
 
 
 def _page(request, template: str, tab: str, context: dict, status: int = 200):
@@ -103,7 +75,7 @@ def home(request):
             .order_by("starts_at")
             .first()
         )
-        consultation = _latest_consultation(client)
+        consultation = client_latest_consultation(client)
         context["forms"] = forms_status(consultation) if consultation else None
         return _page(request, "portal/home.html", "plan", context)
     progress = plan_progress(plan, for_client=True)
@@ -158,9 +130,7 @@ def appointments(request):
 @require_safe
 @client_portal_required
 def appointment_ics(request, pk: int):
-    appointment = get_object_or_404(
-        with_sequence(Appointment.objects.filter(client=request.client)), pk=pk
-    )
+    appointment = get_appointment_for_user(request.user, pk, for_calendar=True)
     calendar = client_calendar(
         appointment,
         host=calendar_host(request),
@@ -231,7 +201,7 @@ def _reschedule_kwargs(appointment: Appointment) -> dict:
 @require_safe
 @client_portal_required
 def reschedule(request, pk: int):
-    appointment = _get_appointment_for_client(request.client, pk)
+    appointment = get_appointment_for_user(request.user, pk)
     if not rules.may_change(appointment):
         return _call_us(request, appointment)
     slot_kwargs = _reschedule_kwargs(appointment)
@@ -249,7 +219,7 @@ def reschedule(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @client_portal_required
 def reschedule_confirm(request, pk: int, start: str):
-    appointment = _get_appointment_for_client(request.client, pk)
+    appointment = get_appointment_for_user(request.user, pk)
     new_start = parse_start(start)
     if new_start is None:
         raise Http404("That is not a time.")
@@ -283,7 +253,7 @@ def reschedule_confirm(request, pk: int, start: str):
 @require_http_methods(["GET", "POST"])
 @client_portal_required
 def cancel(request, pk: int):
-    appointment = _get_appointment_for_client(request.client, pk)
+    appointment = get_appointment_for_user(request.user, pk)
     if not rules.may_change(appointment):
         return _call_us(request, appointment)
     form = CancelForm(request.POST or None)
@@ -459,7 +429,7 @@ def _design_photo_url(design: HairlineDesign | None) -> str:
 @require_safe
 @client_portal_required
 def forms_page(request):
-    consultation = _latest_consultation(request.client)
+    consultation = client_latest_consultation(request.client)
     design = _hairline_for(consultation)
     return _page(
         request,
@@ -477,7 +447,7 @@ def forms_page(request):
 @require_http_methods(["GET", "POST"])
 @client_portal_required
 def hairline(request, pk: int):
-    design = _get_design_for_client(request.client, pk)
+    design = get_hairline_design_for_user(request.user, pk)
     latest = _hairline_for(design.consultation)
     if request.method == "POST":
         if design.pk != latest.pk:

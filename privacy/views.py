@@ -7,16 +7,18 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.access import role_required
+from accounts.access import health_manager_required, manager_required
 from accounts.models import Role
+from clients.access import get_client_for_user, get_own_client_for_user
 from clients.models import Client
 
+from .access import get_erasure_request_for_user
 from .erasure import (
     erasure_confirm,
     erasure_decline,
@@ -29,23 +31,6 @@ from .forms import DeclineForm, ErasureRequestForm
 from .models import ErasureRequest, ErasureStatus
 
 logger = logging.getLogger(__name__)
-
-manager_required = role_required(Role.MANAGER)
-
-
-def _get_own_client(user) -> Client:
-    """The signed-in client's own record; anyone else finds nothing here."""
-    if user.role != Role.CLIENT:
-        raise Http404
-    try:
-        return Client.objects.get(user=user)
-    except Client.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_request_for_user(user, pk: int) -> ErasureRequest:
-    # Managers only (checked by the decorator): every request is theirs to see.
-    return get_object_or_404(ErasureRequest.objects.select_related("client", "confirmed_by"), pk=pk)
 
 
 def _zip_response(client: Client, filename: str) -> FileResponse:
@@ -73,7 +58,7 @@ def _my_data_page(request, client: Client, erase_form: ErasureRequestForm, statu
 def my_data(request):
     if request.user.role == Role.MANAGER:
         return redirect("privacy:requests")
-    client = _get_own_client(request.user)
+    client = get_own_client_for_user(request.user)
     return _my_data_page(request, client, ErasureRequestForm())
 
 
@@ -81,7 +66,7 @@ def my_data(request):
 @login_required
 @never_cache
 def my_data_download(request):
-    client = _get_own_client(request.user)
+    client = get_own_client_for_user(request.user)
     logger.info("Client %s downloaded their data export", client.pk)
     return _zip_response(client, f"my-data-{timezone.localdate():%Y-%m-%d}.zip")
 
@@ -90,7 +75,7 @@ def my_data_download(request):
 @login_required
 @never_cache
 def my_data_erase(request):
-    client = _get_own_client(request.user)
+    client = get_own_client_for_user(request.user)
     form = ErasureRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -112,10 +97,10 @@ def my_data_erase(request):
 
 
 @require_POST
-@manager_required
+@health_manager_required
 @never_cache
 def client_download(request, client_pk: int):
-    client = get_object_or_404(Client, pk=client_pk)
+    client = get_client_for_user(request.user, client_pk)
     logger.info("Manager %s downloaded the data export of client %s", request.user.pk, client.pk)
     return _zip_response(client, f"client-{client.pk}-data-{timezone.localdate():%Y-%m-%d}.zip")
 
@@ -143,7 +128,7 @@ def _request_page(request, erasure: ErasureRequest, decline_form: DeclineForm, s
 @manager_required
 @never_cache
 def request_detail(request, pk: int):
-    erasure = _get_request_for_user(request.user, pk)
+    erasure = get_erasure_request_for_user(request.user, pk)
     return _request_page(request, erasure, DeclineForm())
 
 
@@ -151,7 +136,7 @@ def request_detail(request, pk: int):
 @manager_required
 @never_cache
 def request_confirm(request, pk: int):
-    erasure = _get_request_for_user(request.user, pk)
+    erasure = get_erasure_request_for_user(request.user, pk)
     was_open = erasure.is_open
     erasure = erasure_confirm(request=erasure, by=request.user)
     if was_open and erasure.status == ErasureStatus.DONE:
@@ -165,7 +150,7 @@ def request_confirm(request, pk: int):
 @manager_required
 @never_cache
 def request_decline(request, pk: int):
-    erasure = _get_request_for_user(request.user, pk)
+    erasure = get_erasure_request_for_user(request.user, pk)
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from accounts.access import role_required, staff_required
 from accounts.models import Role, User
 
+from .access import get_appointment_for_user, get_feed_artist_for_user
 from .ics import (
     artist_feed_calendar,
     client_calendar,
@@ -18,9 +19,8 @@ from .ics import (
     feed_renew,
     feed_revoke,
     staff_calendar,
-    with_sequence,
 )
-from .models import Appointment, CalendarFeed
+from .models import CalendarFeed
 from .tokens import ManageLinkInvalid, appointment_from_manage_token
 
 
@@ -37,32 +37,10 @@ def ics_response(calendar: Calendar, filename: str) -> HttpResponse:
     return response
 
 
-def _get_appointment_for_user(user, pk: int) -> Appointment:
-    """Any appointment for clinic staff (the decorator has checked the role), else 404."""
-    return get_object_or_404(with_sequence(Appointment.objects.all()), pk=pk)
-
-
-def _get_feed_artist_for_user(user, artist_id: str | None) -> User | None:
-    """Whose feed this person may manage: their own, or (a manager) any artist's.
-
-    None means a manager has not chosen an artist yet.
-    """
-    artists = User.objects.filter(role=Role.ARTIST, is_active=True)
-    if user.role == Role.ARTIST:
-        if artist_id not in (None, "", str(user.pk)):
-            raise Http404("Artists manage only their own feed.")
-        return user
-    if not artist_id:
-        return None
-    if not artist_id.isdigit():
-        raise Http404("No such artist.")
-    return get_object_or_404(artists, pk=int(artist_id))
-
-
 @require_safe
 @staff_required
 def appointment_ics(request, pk: int):
-    appointment = _get_appointment_for_user(request.user, pk)
+    appointment = get_appointment_for_user(request.user, pk, for_calendar=True)
     calendar = staff_calendar(
         appointment,
         host=calendar_host(request),
@@ -102,7 +80,7 @@ def artist_feed(request, token: str):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ARTIST, Role.MANAGER)
 def my_feed(request):
-    artist = _get_feed_artist_for_user(request.user, request.GET.get("artist"))
+    artist = get_feed_artist_for_user(request.user, request.GET.get("artist"))
     if artist is None:
         artists = User.objects.filter(role=Role.ARTIST, is_active=True).order_by(
             "first_name", "last_name", "id"

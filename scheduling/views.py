@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,6 +26,7 @@ from clients.models import Client
 from clients.selectors import client_search
 from clients.services import client_create
 
+from .access import get_appointment_for_user
 from .availability import free_slots
 from .booking import (
     MOVABLE_STATUSES,
@@ -66,13 +67,6 @@ def _artist_param(request) -> int | None:
     value = request.GET.get("artist", "")
     # Longer numbers are no one's id, and overflow the database's integers.
     return int(value) if value.isdigit() and len(value) < 19 else None
-
-
-def _get_appointment_for_user(user, pk: int) -> Appointment:
-    """Any staff member may open any appointment; the decorators keep everyone else out."""
-    return get_object_or_404(
-        Appointment.objects.select_related("client", "type", "artist", "room", "booked_by"), pk=pk
-    )
 
 
 # --- the diary pages ---------------------------------------------------------------
@@ -364,14 +358,14 @@ def _render_appointment(request, appointment, *, move_form=None, cancel_form=Non
 @require_safe
 @staff_required
 def appointment_detail(request, pk: int):
-    appointment = _get_appointment_for_user(request.user, pk)
+    appointment = get_appointment_for_user(request.user, pk)
     return _render_appointment(request, appointment)
 
 
 @require_http_methods(["POST"])
 @client_editor_required
 def appointment_move(request, pk: int):
-    appointment = _get_appointment_for_user(request.user, pk)
+    appointment = get_appointment_for_user(request.user, pk)
     form = MoveForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -400,7 +394,7 @@ def appointment_move(request, pk: int):
 @require_http_methods(["POST"])
 @client_editor_required
 def appointment_cancel(request, pk: int):
-    appointment = _get_appointment_for_user(request.user, pk)
+    appointment = get_appointment_for_user(request.user, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -420,7 +414,7 @@ def appointment_cancel(request, pk: int):
 @require_http_methods(["POST"])
 @staff_required
 def appointment_status(request, pk: int):
-    appointment = _get_appointment_for_user(request.user, pk)
+    appointment = get_appointment_for_user(request.user, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a status to record.")

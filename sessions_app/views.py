@@ -5,19 +5,24 @@ show what it says.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.access import client_editor_required, role_required, staff_required
+from accounts.access import (
+    health_editor_required,
+    health_practitioner_required,
+    health_staff_required,
+)
 from accounts.models import Role
 from audit.services import record_view
-from clients.models import Client
+from clients.access import get_client_for_user
 from scheduling.booking import BookingRefused
 
 from . import plans
+from .access import get_plan_for_user, get_session_for_user
 from .forms import (
     BookRemainingForm,
     ExtraSessionForm,
@@ -28,41 +33,15 @@ from .forms import (
     SessionLogForm,
     TouchUpForm,
 )
-from .models import PlanStatus, RegionTreated, TreatmentPlan, TreatmentSession
-
-# Who logs sessions and judges healing; plans.may_log_session narrows it to this plan's artists.
-log_roles_required = role_required(Role.MANAGER, Role.ARTIST)
-
-
-def _get_plan_for_user(user, pk: int) -> TreatmentPlan:
-    """Any staff member may open any plan; the decorators keep everyone else out."""
-    return get_object_or_404(TreatmentPlan.objects.select_related("client", "lead_artist"), pk=pk)
-
-
-def _get_session_for_user(user, pk: int) -> TreatmentSession:
-    return get_object_or_404(
-        TreatmentSession.objects.select_related(
-            "plan__client", "plan__lead_artist", "appointment__artist"
-        ),
-        pk=pk,
-    )
-
-
-def _get_session_to_log(user, pk: int) -> TreatmentSession:
-    """The session if this user may log it: the plan's or the session's artist, or a manager."""
-    session = _get_session_for_user(user, pk)
-    if not plans.may_log_session(user, session):
-        raise PermissionDenied("Only the client's artist or a manager can log this session.")
-    return session
-
+from .models import PlanStatus, RegionTreated, TreatmentSession
 
 # --- plans ---------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@health_staff_required
 def plan_create(request, client_pk: int):
-    client = get_object_or_404(Client, pk=client_pk)
+    client = get_client_for_user(request.user, client_pk)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,9 +57,9 @@ def plan_create(request, client_pk: int):
 
 
 @require_safe
-@staff_required
+@health_staff_required
 def plan_detail(request, pk: int):
-    plan = _get_plan_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, pk)
     record_view(request, what="treatment plan", obj=plan, client=plan.client_id)
     return _render_plan(request, plan)
 
@@ -111,9 +90,9 @@ def _render_plan(request, plan, *, extra_form=None, touch_up_form=None, status_f
 
 
 @require_POST
-@client_editor_required
+@health_editor_required
 def plan_status(request, pk: int):
-    plan = _get_plan_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, pk)
     form = PlanStatusForm(request.POST)
     if not form.is_valid():
         return _render_plan(request, plan, status_form=form, code=400)
@@ -124,9 +103,9 @@ def plan_status(request, pk: int):
 
 
 @require_POST
-@staff_required
+@health_staff_required
 def plan_add_extra(request, pk: int):
-    plan = _get_plan_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, pk)
     form = ExtraSessionForm(request.POST)
     if form.is_valid():
         try:
@@ -145,9 +124,9 @@ def plan_add_extra(request, pk: int):
 
 
 @require_POST
-@staff_required
+@health_staff_required
 def plan_add_touch_up(request, pk: int):
-    plan = _get_plan_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, pk)
     form = TouchUpForm(request.POST)
     if form.is_valid():
         try:
@@ -176,9 +155,9 @@ def _add_errors(form, error: ValidationError, fields: dict[str, str]) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@health_staff_required
 def session_book(request, pk: int):
-    session = _get_session_for_user(request.user, pk)
+    session = get_session_for_user(request.user, pk)
     plan = session.plan
     earliest = plans.earliest_start(session)
     initial = {"minutes": session.planned_minutes, "artist": plan.lead_artist_id}
@@ -195,9 +174,9 @@ def session_book(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@health_staff_required
 def book_remaining(request, pk: int):
-    plan = _get_plan_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, pk)
     proposals = plans.plan_propose_remaining(plan)
     form = BookRemainingForm(request.POST or None, proposals=proposals)
     if request.method == "POST" and proposals and form.is_valid():
@@ -223,9 +202,9 @@ def book_remaining(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@log_roles_required
+@health_practitioner_required
 def session_log(request, pk: int):
-    session = _get_session_to_log(request.user, pk)
+    session = get_session_for_user(request.user, pk, to_log=True)
     record_view(request, what="session log", obj=session, client=session.plan.client_id)
     existing = getattr(session, "log", None) if session.is_logged else None
     if existing is not None:
@@ -257,9 +236,9 @@ def session_log(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@log_roles_required
+@health_practitioner_required
 def session_healing(request, pk: int):
-    session = _get_session_to_log(request.user, pk)
+    session = get_session_for_user(request.user, pk, to_log=True)
     record_view(request, what="healing", obj=session, client=session.plan.client_id)
     previous = (
         session.plan.sessions.filter(number__lt=session.number, log__isnull=False)

@@ -16,6 +16,9 @@ Outcomes:
   NOT_FOUND   404 (not this person's object; also where staff pages hide from clients)
   METHOD      405 (a POST-only action asked for with GET)
   UNAUTHENTICATED  401 (the JSON API without credentials)
+Health pages (HEALTH_NAMESPACES, HEALTH_URLS) follow the written policy of
+accounts/access.py: a client gets 404 on a staff health page, never 403; staff whose
+role lacks the right get 403, never 404. The sweep checks every such row against it.
 A `token(...)` row is a private link: anyone holding the token gets the page ("OK for
 anyone holding the token"), so every column is the same outcome; the sweep checks
 instead that a tampered token opens for nobody (404, unless the row says otherwise).
@@ -51,6 +54,26 @@ FORBIDDEN = Outcome(403)
 NOT_FOUND = Outcome(404)
 METHOD = Outcome(405)
 UNAUTHENTICATED = Outcome(401)
+
+
+# Pages that show or change health records (accounts/access.py, rule 2).
+HEALTH_NAMESPACES = frozenset(
+    {
+        "consultations",
+        "consultation_forms",
+        "sessions_app",
+        "progress",
+        "photos",
+        "aftercare",
+        "check_in",
+        "audit",
+    }
+)
+HEALTH_URLS = frozenset({"clients:detail", "privacy:client_download", "portal:hairline"})
+
+
+def is_health_page(name: str) -> bool:
+    return name in HEALTH_URLS or name.split(":")[0] in HEALTH_NAMESPACES
 
 
 def redirect(location: str, why: str) -> Outcome:
@@ -90,8 +113,10 @@ STAFF = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
 DESK_AND_MANAGER = (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
 ARTIST_AND_MANAGER = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
 MANAGER_ONLY = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
-# Health-record pages answer clients with 404: a client cannot even tell they exist.
+# Health pages answer clients with 404: a client cannot even tell they exist; staff whose
+# role lacks the right get 403 (the policy: accounts/access.py).
 STAFF_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK)
+ARTIST_AND_MANAGER_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK)
 MANAGER_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)
 SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK)
 # A client's own page reached by id: only that client, 404 for everyone else.
@@ -150,7 +175,7 @@ TABLE: dict[str, Rule] = {
     # --- clients ---
     "clients:list": rule(*STAFF),
     "clients:create": rule(*DESK_AND_MANAGER),
-    "clients:detail": rule(*STAFF, kwargs=_pk("client")),
+    "clients:detail": rule(*STAFF_HIDDEN, kwargs=_pk("client")),
     "clients:edit": rule(*DESK_AND_MANAGER, kwargs=_pk("client")),
     # --- diary ---
     "scheduling:home": rule(
@@ -168,18 +193,18 @@ TABLE: dict[str, Rule] = {
     "scheduling:cancel": same(METHOD, kwargs=_pk("appointment")),
     "scheduling:set_status": same(METHOD, kwargs=_pk("appointment")),
     # --- treatment plans and sessions ---
-    "sessions_app:plan_create": rule(*STAFF, kwargs=_pk("client", "client_pk")),
-    "sessions_app:plan_detail": rule(*STAFF, kwargs=_pk("plan")),
+    "sessions_app:plan_create": rule(*STAFF_HIDDEN, kwargs=_pk("client", "client_pk")),
+    "sessions_app:plan_detail": rule(*STAFF_HIDDEN, kwargs=_pk("plan")),
     "sessions_app:plan_status": same(METHOD, kwargs=_pk("plan")),
     "sessions_app:plan_add_extra": same(METHOD, kwargs=_pk("plan")),
     "sessions_app:plan_add_touch_up": same(METHOD, kwargs=_pk("plan")),
-    "sessions_app:book_remaining": rule(*STAFF, kwargs=_pk("plan")),
-    "sessions_app:session_book": rule(*STAFF, kwargs=_pk("sessions.1")),
-    "sessions_app:session_log": rule(*ARTIST_AND_MANAGER, kwargs=_pk("sessions.0")),
-    "sessions_app:session_healing": rule(*ARTIST_AND_MANAGER, kwargs=_pk("sessions.1")),
-    "progress:plan": rule(*STAFF, kwargs=_pk("plan", "plan_pk")),
+    "sessions_app:book_remaining": rule(*STAFF_HIDDEN, kwargs=_pk("plan")),
+    "sessions_app:session_book": rule(*STAFF_HIDDEN, kwargs=_pk("sessions.1")),
+    "sessions_app:session_log": rule(*ARTIST_AND_MANAGER_HIDDEN, kwargs=_pk("sessions.0")),
+    "sessions_app:session_healing": rule(*ARTIST_AND_MANAGER_HIDDEN, kwargs=_pk("sessions.1")),
+    "progress:plan": rule(*STAFF_HIDDEN, kwargs=_pk("plan", "plan_pk")),
     # --- photos ---
-    "photos:upload": rule(*STAFF, kwargs=_pk("client", "client_pk")),
+    "photos:upload": rule(*STAFF_HIDDEN, kwargs=_pk("client", "client_pk")),
     "photos:image": rule(
         NOT_FOUND,
         OK,
@@ -230,8 +255,8 @@ TABLE: dict[str, Rule] = {
     ),
     "consultation_forms:tablet_start": rule(
         LOGIN,
-        FORBIDDEN,
-        FORBIDDEN,
+        NOT_FOUND,
+        NOT_FOUND,
         *[redirect("/consultation-forms/", "hands the tablet the client's forms link")] * 3,
         kwargs=_mine,
     ),

@@ -20,7 +20,6 @@ def test_it_refuses_staff_pages_to_a_client(people, as_user):
     for url in [
         reverse("clients:list"),
         reverse("clients:create"),
-        reverse("clients:detail", args=[people.record_a.pk]),
         reverse("clients:edit", args=[people.record_a.pk]),
     ]:
         response = browser.get(url)
@@ -28,6 +27,10 @@ def test_it_refuses_staff_pages_to_a_client(people, as_user):
         assert b"not available to you" in response.content
         # Not even their own name leaks through a staff page.
         assert b"Ashby" not in response.content
+    # The client record is a health page: for a client it does not exist (accounts/access.py).
+    response = browser.get(reverse("clients:detail", args=[people.record_a.pk]))
+    assert response.status_code == 404
+    assert b"Ashby" not in response.content
 
 
 def test_it_keeps_the_admin_from_front_desk_and_artists(people, as_user):

@@ -171,11 +171,12 @@ def test_the_page_takes_the_same_queries_for_few_and_many_photos(people, as_user
 
 
 def test_a_client_may_not_upload(people, as_user):
+    # A health page: for a client it does not exist (accounts/access.py).
     response = as_user(people.client_a).get(url(people.record_a))
-    assert response.status_code == 403
+    assert response.status_code == 404
 
     response = as_user(people.client_a).post(url(people.record_a), form_data(upload(jpeg_bytes())))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Photo.objects.exists()
 
 

@@ -67,9 +67,10 @@ def test_who_may_open_the_plan_pages(treatment, as_user, client):  # noqa: F811
         response.status_code == 302
         and response.url == f"{reverse('accounts:login')}?next={plan_url}"
     )
+    # Plans are health pages: for a client they do not exist (accounts/access.py).
     as_user(treatment.people.client_a)
-    assert client.get(plan_url).status_code == 403
-    assert client.get(_url("plan_create", treatment.client.pk)).status_code == 403
+    assert client.get(plan_url).status_code == 404
+    assert client.get(_url("plan_create", treatment.client.pk)).status_code == 404
     as_user(treatment.people.artist)
     assert client.get(_url("plan_detail", 999999)).status_code == 404
     assert client.get(_url("plan_create", 999999)).status_code == 404

@@ -97,10 +97,14 @@ def test_only_the_plans_artists_or_a_manager_may_log(treatment, due, as_user, cl
     url = _url("session_log", due.pk)
     response = client.get(url)
     assert response.status_code == 302 and response.url.endswith(f"?next={url}")
-    for outsider in (treatment.artist2, treatment.people.front_desk, treatment.people.client_a):
+    for outsider in (treatment.artist2, treatment.people.front_desk):
         as_user(outsider)
         assert client.get(url).status_code == 403
         assert client.post(url, _log_data()).status_code == 403
+    # A health page: for a client it does not exist (accounts/access.py).
+    as_user(treatment.people.client_a)
+    assert client.get(url).status_code == 404
+    assert client.post(url, _log_data()).status_code == 404
     assert not SessionLog.objects.exists()
     as_user(treatment.people.manager)
     assert client.get(url).status_code == 200

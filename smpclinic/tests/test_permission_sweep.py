@@ -13,7 +13,16 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401 - fixture
-from smpclinic.permissions_table import METHOD, TABLE, VISITORS, Outcome
+from smpclinic.permissions_table import (
+    FORBIDDEN,
+    METHOD,
+    NOT_FOUND,
+    OK,
+    TABLE,
+    VISITORS,
+    Outcome,
+    is_health_page,
+)
 
 
 def build_clinic(people, settings) -> SimpleNamespace:
@@ -215,6 +224,33 @@ def test_every_url_has_an_expected_outcome():
 def test_the_table_names_only_urls_that_exist():
     stale = sorted(set(TABLE) - set(app_url_names()))
     assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+def test_health_pages_follow_the_written_policy():
+    """accounts/access.py: on a staff health page a client gets 404, never 403, and staff
+    whose role lacks the right get 403, never 404; nobody signed out sees one."""
+    wrong = []
+    for name, entry in TABLE.items():
+        if not is_health_page(name) or entry.token:
+            continue
+        for visitor in ("client_a", "client_b"):
+            if entry.expected(visitor) == FORBIDDEN:
+                wrong.append(f"{name}: {visitor} must get 404, not 403")
+        if entry.expected("anonymous") == OK:
+            wrong.append(f"{name}: open to anyone signed out")
+        staff_page = entry.expected("client_a") == NOT_FOUND
+        for visitor in ("front_desk", "artist", "manager"):
+            if staff_page and entry.expected(visitor) == NOT_FOUND:
+                wrong.append(f"{name}: {visitor} must get 403 (their role), not 404")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_policy_names_only_urls_that_exist():
+    from smpclinic.permissions_table import HEALTH_NAMESPACES, HEALTH_URLS
+
+    names = app_url_names()
+    assert set(names) >= HEALTH_URLS
+    assert {name.split(":")[0] for name in names} >= HEALTH_NAMESPACES
 
 
 def _sign_in(client, clinic, visitor: str):

@@ -1,0 +1,22 @@
+"""Fetching a client record for the person asking (the policy: accounts/access.py)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role, User
+
+from .models import Client
+
+
+def get_client_for_user(user: User, pk: int) -> Client:
+    """Any client record for clinic staff; nobody else reaches one by id (404)."""
+    if not user.is_authenticated or not user.is_clinic_staff:
+        raise Http404
+    return get_object_or_404(Client.objects.select_related("created_by", "user"), pk=pk)
+
+
+def get_own_client_for_user(user: User) -> Client:
+    """The signed-in client's own record; anyone else finds nothing here (404)."""
+    if not user.is_authenticated or user.role != Role.CLIENT:
+        raise Http404
+    return get_object_or_404(Client, user=user)

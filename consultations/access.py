@@ -1,0 +1,60 @@
+"""Fetching consultations, signed consent and hairline designs for the person asking
+(the policy: accounts/access.py)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role, User
+
+from .models import ConsentSignature, Consultation, HairlineDesign
+
+
+def get_consultation_for_user(user: User, pk: int) -> Consultation:
+    """Any consultation for clinic staff, a client's own for that client, else 404."""
+    consultations = Consultation.objects.select_related(
+        "client", "artist", "appointment__type", "reviewed_by", "plan"
+    )
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_clinic_staff:
+        return get_object_or_404(consultations, pk=pk)
+    if user.role == Role.CLIENT:
+        return get_object_or_404(consultations, pk=pk, client__user=user)
+    raise Http404
+
+
+def client_latest_consultation(client) -> Consultation | None:
+    """The consultation a client's forms and hairline are about: their latest."""
+    return (
+        Consultation.objects.filter(client=client)
+        .select_related("client")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def get_signature_for_user(user: User, pk: int) -> ConsentSignature:
+    """Any signed consent for clinic staff, a client's own for that client, else 404."""
+    signatures = ConsentSignature.objects.select_related("version__template", "client")
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_clinic_staff:
+        return get_object_or_404(signatures, pk=pk)
+    if user.role == Role.CLIENT:
+        return get_object_or_404(signatures, pk=pk, client__user=user)
+    raise Http404
+
+
+def get_hairline_design_for_user(user: User, pk: int) -> HairlineDesign:
+    """A hairline design: any for clinic staff; for a client, one of their latest
+    consultation (the one the portal shows); else 404."""
+    designs = HairlineDesign.objects.select_related("photo", "consultation__client")
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_clinic_staff:
+        return get_object_or_404(designs, pk=pk)
+    client = getattr(user, "client_record", None) if user.role == Role.CLIENT else None
+    consultation = client_latest_consultation(client) if client is not None else None
+    if consultation is None:
+        raise Http404("No consultation.")
+    return get_object_or_404(designs, pk=pk, consultation=consultation)
