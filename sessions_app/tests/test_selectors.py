@@ -1,0 +1,58 @@
+"""Which plan is current and which session is next to book: the one answer every screen
+(portal, consultation, plan page, aftercare) shows."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from scheduling.models import AppointmentStatus
+from sessions_app import plans
+from sessions_app.models import PlanStatus
+from sessions_app.selectors import (
+    client_current_plan,
+    plan_next_session_to_book,
+    session_following,
+)
+from sessions_app.tests.fixtures import logged_session, past_appointment, treatment  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_session_not_held_by_an_appointment_is_next(treatment):  # noqa: F811
+    first, second, third = treatment.sessions
+    assert plan_next_session_to_book(plan=treatment.plan) == first
+
+    appointment = past_appointment(first, when=timezone.now() + dt.timedelta(days=3))
+    first.refresh_from_db()
+    assert first.is_booked
+    assert plan_next_session_to_book(plan=treatment.plan) == second
+
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.save(update_fields=["status"])
+    first.refresh_from_db()
+    assert not first.is_booked
+    assert plan_next_session_to_book(plan=treatment.plan) == first
+
+
+def test_a_logged_session_is_never_next(treatment):  # noqa: F811
+    first, second, _ = treatment.sessions
+    logged_session(first, when=timezone.now() - dt.timedelta(days=10))
+    assert plan_next_session_to_book(plan=treatment.plan) == second
+
+
+def test_a_plan_that_is_not_active_has_nothing_to_book(treatment):  # noqa: F811
+    plans.plan_set_status(plan=treatment.plan, status=PlanStatus.PAUSED)
+    assert plan_next_session_to_book(plan=treatment.plan) is None
+    assert plan_next_session_to_book(plan=None) is None
+    # A paused plan is still the client's current one; a cancelled one is not.
+    assert client_current_plan(client=treatment.client) == treatment.plan
+    plans.plan_set_status(plan=treatment.plan, status=PlanStatus.CANCELLED)
+    assert client_current_plan(client=treatment.client) is None
+
+
+def test_a_touch_up_does_not_follow_the_last_session(treatment):  # noqa: F811
+    first, second, third = treatment.sessions
+    plans.plan_add_touch_up(plan=treatment.plan)
+    assert session_following(session=first) == second
+    assert session_following(session=third) is None
