@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Role, User
 
 from .models import ConsentSignature, Consultation, HairlineDesign
+from .selectors import client_latest_consultation
 
 
 def get_consultation_for_user(user: User, pk: int) -> Consultation:
@@ -21,16 +22,6 @@ def get_consultation_for_user(user: User, pk: int) -> Consultation:
     if user.role == Role.CLIENT:
         return get_object_or_404(consultations, pk=pk, client__user=user)
     raise Http404
-
-
-def client_latest_consultation(client) -> Consultation | None:
-    """The consultation a client's forms and hairline are about: their latest."""
-    return (
-        Consultation.objects.filter(client=client)
-        .select_related("client")
-        .order_by("-created_at", "-id")
-        .first()
-    )
 
 
 def get_signature_for_user(user: User, pk: int) -> ConsentSignature:
@@ -54,7 +45,7 @@ def get_hairline_design_for_user(user: User, pk: int) -> HairlineDesign:
     if user.is_clinic_staff:
         return get_object_or_404(designs, pk=pk)
     client = getattr(user, "client_record", None) if user.role == Role.CLIENT else None
-    consultation = client_latest_consultation(client) if client is not None else None
+    consultation = client_latest_consultation(client)
     if consultation is None:
         raise Http404("No consultation.")
     return get_object_or_404(designs, pk=pk, consultation=consultation)

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from aftercare.models import AftercarePlan, CheckIn, CheckInStatus
 from aftercare.services import aftercare_for_session, today_aftercare
-from consultations.access import client_latest_consultation, get_hairline_design_for_user
+from consultations.access import get_hairline_design_for_user
 from consultations.links import forms_status
 from consultations.models import Consultation, HairlineDesign
+from consultations.selectors import client_latest_consultation
 from consultations.services import hairline_design_approve
 from scheduling.access import get_appointment_for_user
 from scheduling.availability import clinic_zone
