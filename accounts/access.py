@@ -20,7 +20,8 @@ How views apply it — nothing else decides access:
 
 - a decorator for the page's audience: `role_required(...)` (rules 1, 3, 6),
   `health_page(...)` (rules 1, 2, 3) or `client_required` (a client's own pages,
-  rule 4 for everyone else);
+  rule 4 for everyone else); the portal's `client_portal_required` (portal/access.py)
+  is the portal's door: its own sign-in page, staff sent to their home;
 - for one object, `get_<thing>_for_user(user, pk)` in the owning app's `access`
   module: it checks role and ownership, does the `select_related`, and raises 404
   (rule 4) or, for a change the person may not make, 403 (rule 5).
