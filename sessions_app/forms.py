@@ -11,7 +11,9 @@ from scheduling.forms import ArtistChoiceField, active_artists
 
 from .models import (
     DENSITY_SCALE,
+    MINUTES_TAKEN,
     PLAN_SESSIONS,
+    SESSION_MINUTES,
     Density,
     ExtraReason,
     HealingStatus,
@@ -49,13 +51,14 @@ def _minutes_field(label="Length (minutes)", required=True):
     return forms.IntegerField(
         label=label,
         required=required,
-        min_value=30,
-        max_value=480,
+        min_value=SESSION_MINUTES.low,
+        max_value=SESSION_MINUTES.high,
         error_messages={
             "required": "Give the length in minutes.",
             "invalid": "Give the length as a whole number of minutes.",
-            "min_value": "A session is at least 30 minutes.",
-            "max_value": "A session is at most 480 minutes (8 hours).",
+            "min_value": f"A session is at least {SESSION_MINUTES.low} minutes.",
+            "max_value": f"A session is at most {SESSION_MINUTES.high} minutes "
+            f"({SESSION_MINUTES.high // 60} hours).",
         },
     )
 
@@ -122,8 +125,8 @@ class TouchUpForm(forms.Form):
     minutes = forms.IntegerField(
         label="Length (minutes)",
         required=False,
-        min_value=30,
-        max_value=480,
+        min_value=SESSION_MINUTES.low,
+        max_value=SESSION_MINUTES.high,
         help_text="Empty: the usual touch-up length.",
     )
     note = forms.CharField(max_length=300, required=False)
@@ -230,13 +233,13 @@ class SessionLogForm(forms.Form):
     redness_notes = forms.CharField(max_length=300, required=False)
     minutes_taken = forms.IntegerField(
         label="Minutes actually taken",
-        min_value=1,
-        max_value=600,
+        min_value=MINUTES_TAKEN.low,
+        max_value=MINUTES_TAKEN.high,
         error_messages={
             "required": "Give the minutes the session took.",
             "invalid": "Give the minutes as a whole number.",
-            "min_value": "Give the minutes the session took (1–600).",
-            "max_value": "Give the minutes the session took (1–600).",
+            "min_value": MINUTES_TAKEN.message,
+            "max_value": MINUTES_TAKEN.message,
         },
     )
     focus_next_time = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

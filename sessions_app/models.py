@@ -8,6 +8,11 @@ from smpclinic.encryption import EncryptedCharField, EncryptedTextField
 from smpclinic.models import SingleRowSettings
 from smpclinic.scales import Scale
 
+# How long a treatment session is booked for: 2–4 hours as a rule, never over 8.
+SESSION_MINUTES = Scale(30, 480, "A session is from {low} to {high} minutes.")
+# What the artist records a session took.
+MINUTES_TAKEN = Scale(1, 600, "Give the minutes the session took ({low}–{high}).")
+
 
 class TreatmentSettings(SingleRowSettings):
     """How the clinic plans sessions; one row, edited by the manager in the admin."""
@@ -15,7 +20,7 @@ class TreatmentSettings(SingleRowSettings):
     first_session_minutes = models.PositiveSmallIntegerField(
         "first session (minutes)",
         default=240,
-        validators=[MinValueValidator(60), MaxValueValidator(480)],
+        validators=[MinValueValidator(60), MaxValueValidator(SESSION_MINUTES.high)],
         help_text="The first session is the longest: foundation density and the hairline.",
     )
     step_down_minutes = models.PositiveSmallIntegerField(
@@ -26,7 +31,7 @@ class TreatmentSettings(SingleRowSettings):
     minimum_session_minutes = models.PositiveSmallIntegerField(
         "shortest session (minutes)",
         default=120,
-        validators=[MinValueValidator(30), MaxValueValidator(480)],
+        validators=SESSION_MINUTES.validators(),
     )
     minimum_gap_days = models.PositiveSmallIntegerField(
         "days between sessions",
@@ -134,9 +139,7 @@ class TreatmentSession(models.Model):
     kind = models.CharField(max_length=20, choices=SessionKind.choices, default=SessionKind.PLANNED)
     extra_reason = models.CharField(max_length=30, choices=ExtraReason.choices, blank=True)
     extra_note = models.CharField(max_length=300, blank=True)
-    planned_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(30), MaxValueValidator(480)]
-    )
+    planned_minutes = models.PositiveSmallIntegerField(validators=SESSION_MINUTES.validators())
     appointment = models.OneToOneField(
         "scheduling.Appointment",
         on_delete=models.SET_NULL,
@@ -209,9 +212,7 @@ class SessionLog(models.Model):
         max_length=20, choices=SkinReaction.choices, default=SkinReaction.NONE
     )
     redness_notes = EncryptedCharField(max_length=300, blank=True)
-    minutes_taken = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(600)]
-    )
+    minutes_taken = models.PositiveSmallIntegerField(validators=MINUTES_TAKEN.validators())
     focus_next_time = EncryptedTextField(blank=True)
     shared_with_client = models.BooleanField("notes may be shown to the client", default=False)
     logged_at = models.DateTimeField(auto_now_add=True)

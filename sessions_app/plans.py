@@ -34,6 +34,7 @@ from scheduling.models import (
 
 from .models import (
     DENSITY_SCALE,
+    MINUTES_TAKEN,
     PLAN_SESSIONS,
     ExtraReason,
     PlanStatus,
@@ -386,8 +387,8 @@ def session_log_save(
             errors["regions"] = f"Unknown region: {region}."
         elif density not in DENSITY_SCALE:
             errors["regions"] = DENSITY_SCALE.message
-    if not 1 <= minutes_taken <= 600:
-        errors["minutes_taken"] = "Give the minutes the session took (1–600)."
+    if minutes_taken not in MINUTES_TAKEN:
+        errors["minutes_taken"] = MINUTES_TAKEN.message
     if errors:
         raise ValidationError(errors)
     first_time = not SessionLog.objects.filter(session=session).exists()

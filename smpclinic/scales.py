@@ -31,12 +31,10 @@ class Scale:
 
     @property
     def message(self) -> str:
-        return self.wording.format(
-            low=self.low,
-            high=self.high,
-            low_roman=roman(self.low),
-            high_roman=roman(self.high),
-        )
+        values = {"low": self.low, "high": self.high}
+        if "_roman}" in self.wording:
+            values.update(low_roman=roman(self.low), high_roman=roman(self.high))
+        return self.wording.format(**values)
 
     @property
     def values(self) -> range:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ("clients", "0004_encrypt_health_notes"),
         ("consultations", "0004_encrypt_health_notes"),
         ("scheduling", "0002_no_double_booking_and_defaults"),
-        ("sessions_app", "0004_plan_sessions_scale_wording"),
+        ("sessions_app", "0003_encrypt_health_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
