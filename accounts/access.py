@@ -35,9 +35,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from . import security_log
-from .models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role
+from .models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role, User
 
 
 def role_required(*roles: Role):
@@ -91,6 +92,13 @@ def client_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def get_staff_member_for_user(user: User, pk: int) -> User:
+    """A member of staff (present or past), for a manager; anyone else finds nothing (404)."""
+    if not user.is_authenticated or user.role != Role.MANAGER:
+        raise Http404
+    return get_object_or_404(User, pk=pk, role__in=STAFF_ROLES)
 
 
 staff_required = role_required(*STAFF_ROLES)

@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.access import health_manager_required
-from accounts.models import STAFF_ROLES, User
+from accounts.access import get_staff_member_for_user, health_manager_required
 from clients.models import Client
 
 from . import selectors
@@ -45,7 +44,7 @@ def client_trail(request, pk: int):
 @health_manager_required
 @never_cache
 def staff_trail(request, user_pk: int):
-    member = get_object_or_404(User, pk=user_pk, role__in=STAFF_ROLES)
+    member = get_staff_member_for_user(request.user, user_pk)
     page = selectors.staff_trail(member.pk, request.GET.get("page"))
     return render(
         request,
