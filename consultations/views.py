@@ -22,7 +22,7 @@ from accounts.access import health_practitioner_required, health_staff_required
 from audit.services import record_view
 from sessions_app import plans
 from sessions_app.forms import SessionBookForm
-from sessions_app.models import TreatmentSession
+from sessions_app.models import PlanStatus, TreatmentSession
 from sessions_app.selectors import plan_next_session_to_book
 from sessions_app.views import book_from_form
 
@@ -387,6 +387,9 @@ def book_first_session(request, pk: int):
         messages.error(request, "Record the outcome “Proceed” first: it makes the treatment plan.")
         return redirect(reverse("consultations:detail", args=[pk]) + "#outcome")
     plan = consultation.plan
+    if plan.status != PlanStatus.ACTIVE:
+        messages.error(request, f"The treatment plan is {plan.get_status_display().lower()}.")
+        return redirect(plan)
     session = plan_next_session_to_book(plan=plan)
     if session is None or session.number != 1:
         messages.info(request, "The first session is already booked.")

@@ -56,3 +56,22 @@ def test_a_touch_up_does_not_follow_the_last_session(treatment):  # noqa: F811
     plans.plan_add_touch_up(plan=treatment.plan)
     assert session_following(session=first) == second
     assert session_following(session=third) is None
+
+
+def test_the_consultation_books_no_first_session_of_a_paused_plan(treatment, as_user):  # noqa: F811
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    from consultations.models import Consultation
+
+    consultation = Consultation.objects.create(
+        client=treatment.client, artist=treatment.artist, plan=treatment.plan
+    )
+    plans.plan_set_status(plan=treatment.plan, status=PlanStatus.PAUSED)
+    browser = as_user(treatment.artist)
+    response = browser.get(reverse("consultations:book_first_session", args=[consultation.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == treatment.plan.get_absolute_url()
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "The treatment plan is paused."
+    ]
