@@ -41,12 +41,14 @@ from .booking import (
 from .calendar import day_plan, describe_event, week_plan, week_start
 from .forms import BookingForm, CancelForm, MoveForm, StatusForm, parse_start
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
+from .policy import Actor, ActorRole, Channel
+from .rules import STATUSES_BY_ROLE, statuses_for_role
 
 CLIENT_RESULTS = 8
 # The diary's dates: far enough either way, and clear of date arithmetic's limits.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
-# What an artist may record about their own appointment.
-ARTIST_STATUSES = frozenset({AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED})
+# What an artist may record about their own appointment (the booking policy's rule).
+ARTIST_STATUSES = STATUSES_BY_ROLE[ActorRole.ARTIST]
 # The order status buttons appear in.
 STATUS_BUTTONS = [
     (AppointmentStatus.CONFIRMED, "Mark confirmed"),
@@ -231,6 +233,8 @@ def _book(form: BookingForm, user) -> Appointment:
             room=data["room"],
             source=BookingSource.FRONT_DESK,
             by=user,
+            actor=Actor.of(user),
+            channel=Channel.DIARY,
             notes=data["notes"].strip(),
             outside_hours_note=data.get("outside_hours_note", ""),
         )
@@ -315,7 +319,7 @@ def _status_buttons(user, appointment: Appointment) -> list[tuple[str, str]]:
     if not _can_edit_diary(user):
         if user.role != Role.ARTIST or appointment.artist_id != user.pk:
             return []
-        allowed = allowed & ARTIST_STATUSES
+        allowed = statuses_for_role(ActorRole.ARTIST, allowed)
     return [(status, label) for status, label in STATUS_BUTTONS if status in allowed]
 
 
@@ -383,6 +387,8 @@ def appointment_move(request, pk: int):
                 room=data["room"],
                 minutes=data["minutes"],
                 by=request.user,
+                actor=Actor.of(request.user),
+                channel=Channel.DIARY,
                 outside_hours_note=data.get("outside_hours_note", ""),
             )
         except BookingRefused as refused:
@@ -405,7 +411,11 @@ def appointment_cancel(request, pk: int):
     if form.is_valid():
         try:
             booking_cancel(
-                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+                appointment=appointment,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                actor=Actor.of(request.user),
+                channel=Channel.DIARY,
             )
         except BookingRefused as refused:
             form.add_error(
@@ -433,7 +443,13 @@ def appointment_status(request, pk: int):
     ):
         raise PermissionDenied("Only the front desk and managers change this.")
     try:
-        appointment_set_status(appointment=appointment, status=status, by=request.user)
+        appointment_set_status(
+            appointment=appointment,
+            status=status,
+            by=request.user,
+            actor=Actor.of(request.user),
+            channel=Channel.DIARY,
+        )
     except BookingRefused as refused:
         messages.error(request, refused.problem.message)
     else:
