@@ -26,7 +26,7 @@ from scheduling.ics_views import _ics_response, calendar_host
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
 from scheduling.notifications import clinic_context
 from scheduling.public_forms import format_start, parse_start
-from scheduling.rules import CLIENT_CHANGEABLE
+from scheduling.rules import CLIENT_CHANGEABLE, notice_refusal
 from sessions_app import plans
 from sessions_app.models import PlanStatus
 from sessions_app.progress import photo_image_url, plan_progress
@@ -208,12 +208,16 @@ def _week(request, *, url_for, earliest: dt.datetime | None = None, **slot_kwarg
 
 
 def _call_us(request, appointment: Appointment):
-    hours = BookingPolicy.current().change_notice_hours
+    policy = BookingPolicy.current()
     return _page(
         request,
         "portal/call_us.html",
         "appointments",
-        {"appointment": appointment, "notice_hours": hours},
+        {
+            "appointment": appointment,
+            "notice_hours": policy.change_notice_hours,
+            "notice_message": notice_refusal(policy).message,
+        },
         status=409,
     )
 
