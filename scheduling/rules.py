@@ -99,7 +99,7 @@ def check_status_by_role(change: Change) -> Problem | None:
     return None
 
 
-@register_check("scheduling.attendance_on_the_day", actions=[Action.STATUS], order=20)
+@register_check("scheduling.attendance_on_the_day", actions=[Action.STATUS], order=15)
 def check_attendance_on_the_day(change: Change) -> Problem | None:
     if change.status not in ATTENDANCE_STATUSES:
         return None
