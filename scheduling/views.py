@@ -30,6 +30,7 @@ from .availability import free_slots
 from .booking import (
     MOVABLE_STATUSES,
     TRANSITIONS,
+    TREATMENT_KINDS,
     BookingRefused,
     appointment_set_status,
     booking_cancel,
@@ -352,6 +353,7 @@ def _render_appointment(request, appointment, *, move_form=None, cancel_form=Non
             and AppointmentStatus.CANCELLED in TRANSITIONS[appointment.status],
             "move_form": move_form or MoveForm(initial=_move_initial(appointment), user=user),
             "move_open": move_form is not None,
+            "is_treatment": appointment.type.kind in TREATMENT_KINDS,
             "move_free_times": _free_times(
                 move_form,
                 exclude_appointment_id=appointment.pk,
@@ -390,6 +392,8 @@ def appointment_move(request, pk: int):
                 actor=Actor.of(request.user),
                 channel=Channel.DIARY,
                 outside_hours_note=data.get("outside_hours_note", ""),
+                # For the plan's gap check (sessions_app): a manager's reason to book closer.
+                context={"gap_override_reason": data.get("gap_override_reason", "")},
             )
         except BookingRefused as refused:
             form.add_problem(refused.problem)

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from scheduling.availability import Problem
-from scheduling.policy import Action, Change, register_check
+from scheduling.policy import Action, Change, Event, Happened, register_check, register_reaction
 
 from . import plans
 from .models import TreatmentSession, TreatmentSettings
@@ -77,3 +77,15 @@ def check_gap(change: Change) -> Problem | None:
             "gap_override_reason",
         )
     return None
+
+
+@register_reaction("sessions_app.keep_gap_override", events=[Event.MOVED], order=50)
+def keep_gap_override(happened: Happened) -> None:
+    """A manager's reason for moving a session closer than the gap stays on the session."""
+    reason = str(happened.change.context.get("gap_override_reason", "")).strip()
+    if not reason:
+        return
+    session = plans.session_of(happened.appointment)
+    if session is not None:
+        session.gap_override_reason = reason[:300]
+        session.save(update_fields=["gap_override_reason"])

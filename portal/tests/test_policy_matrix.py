@@ -260,6 +260,32 @@ def test_only_a_manager_books_closer_than_the_gap_and_only_with_a_reason(ns):
     assert booked.starts_at == too_close
 
 
+def test_a_manager_moves_a_session_closer_than_the_gap_in_the_diary_with_a_reason(ns):
+    too_close = at(ns.monday + dt.timedelta(days=3), "10:00")
+    browser = ns.as_user(ns.people.manager)
+    page = _seen(browser.get(ns.second.get_absolute_url()))
+    assert "Why closer than the usual gap between sessions" in page
+    local = timezone.localtime(too_close)
+    response = browser.post(
+        reverse("scheduling:move", args=[ns.second.pk]),
+        {
+            "starts_at_0": local.date().isoformat(),
+            "starts_at_1": f"{local:%H:%M}",
+            "artist": ns.artist.pk,
+            "room": "",
+            "minutes": str(ns.second.minutes),
+            "gap_override_reason": "Client flying abroad",
+        },
+    )
+    assert response.status_code == 302
+    ns.second.refresh_from_db()
+    assert ns.second.starts_at == too_close
+    ns.sessions[1].refresh_from_db()
+    assert ns.sessions[1].gap_override_reason == "Client flying abroad"
+    desk_page = _seen(ns.as_user(ns.people.front_desk).get(ns.second.get_absolute_url()))
+    assert "Why closer than the usual gap between sessions" not in desk_page
+
+
 # --- the plan's lead artist ---------------------------------------------------------------
 
 

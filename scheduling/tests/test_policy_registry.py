@@ -23,6 +23,7 @@ def test_every_app_registers_its_own_rules_in_order():
     # Records first, then what follows from them, then the client's messages.
     assert names["reactions"] == [
         "consultations.open_record",
+        "sessions_app.keep_gap_override",
         "aftercare.after_session_logged",
         "scheduling.messages_booked",
         "scheduling.messages_moved",
