@@ -4,6 +4,14 @@ Views, the API, the online booking page, commands and tasks all call these.
 Each is one transaction. The rules (hours, time off, notice, overlaps, rooms)
 come from scheduling.availability, the same code that offers free times.
 
+Each takes who is acting and through which door (`actor`, `channel`: see
+scheduling.policy; by default what `by` and `source` imply) and asks the checks
+registered by the apps that own the other rules (the client change-notice period,
+the gap between sessions, the plan's artist, consultation gates, who may set which
+status). What follows a change (the consultation record, aftercare, messages) is a
+registered reaction. `now` (default: the present) lets the demo data and tests
+record a visit that happened in the past through these same services.
+
 No double booking: on SQLite the transaction takes the write lock when it
 begins (IMMEDIATE mode), so the check and the insert cannot interleave with
 another booking. On PostgreSQL the check gives the friendly reason and the
