@@ -5,3 +5,7 @@ class AftercareConfig(AppConfig):
     """Aftercare instruction templates and plans, and clients' fade check-ins."""
 
     name = "aftercare"
+
+    def ready(self):
+        # Registers with scheduling.policy: aftercare follows a logged session.
+        from . import booking_rules  # noqa: F401

@@ -5,3 +5,7 @@ class ConsultationsConfig(AppConfig):
     """Consultation record, health questionnaire, consent, patch test, hairline, estimate."""
 
     name = "consultations"
+
+    def ready(self):
+        # Registers with scheduling.policy: treatment waits for the consultation's sign-offs.
+        from . import booking_rules  # noqa: F401

@@ -1,28 +1,6 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
-
-from smpclinic.models import SingleRowSettings
-
-
-class PortalSettings(SingleRowSettings):
-    """How the portal lets clients change their own appointments; one row, edited by the
-    manager in the admin."""
-
-    change_notice_hours = models.PositiveSmallIntegerField(
-        "clients can move or cancel up to (hours before)",
-        default=48,
-        validators=[MaxValueValidator(24 * 30)],
-        help_text="Closer to the appointment than this, the portal asks the client to call.",
-    )
-
-    class Meta:
-        verbose_name = "client portal settings"
-        verbose_name_plural = "client portal settings"
-
-    def __str__(self):
-        return "Client portal settings"
 
 
 class LoginLink(models.Model):

@@ -1,12 +1,15 @@
 """What a client may change from the portal, and how.
 
 Every change goes through the clinic's own services (scheduling.booking,
-sessions_app.plans), so the diary's rules hold; this module adds the portal's:
+sessions_app.plans) as the client, through the portal; the rules are the booking
+policy's (scheduling.policy), the same on the emailed manage link and the API:
 
-- moves and cancellations only up to `PortalSettings.change_notice_hours` before the
-  appointment (closer than that, the client calls the clinic);
+- moves only up to `BookingPolicy.change_notice_hours` before the appointment (closer
+  than that, the client calls the clinic); a cancellation inside that period is
+  accepted and recorded as late (scheduling.rules);
 - clients choose among the times offered online (the online notice and horizon);
-- treatment sessions keep the gap to the plan's other sessions: no overrides here.
+- treatment sessions keep the gap to the plan's other sessions and the plan's
+  artist: no overrides here (sessions_app.booking_rules).
 """
 
 from __future__ import annotations
@@ -23,53 +26,21 @@ from scheduling.booking import BookingRefused, booking_cancel, booking_move
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
-    AppointmentStatus,
     AppointmentType,
     BookingSource,
 )
+from scheduling.policy import Actor, Channel
+from scheduling.rules import client_may_move
 from sessions_app import plans
+from sessions_app.booking_rules import client_gap_problem
 from sessions_app.models import SessionKind, TreatmentSession
 
-from .models import PortalSettings
-
-CHANGEABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+# The client's notice period is the booking policy's (one definition, every client door).
+may_change = client_may_move
 
 
 def _refuse(code: str, message: str, field: str = "starts_at"):
     raise BookingRefused(Problem(code, message, field))
-
-
-# --- notice ------------------------------------------------------------------------------
-
-
-def change_deadline(appointment: Appointment, settings: PortalSettings | None = None):
-    settings = settings or PortalSettings.current()
-    return appointment.starts_at - dt.timedelta(hours=settings.change_notice_hours)
-
-
-def may_change(
-    appointment: Appointment,
-    *,
-    now: dt.datetime | None = None,
-    settings: PortalSettings | None = None,
-) -> bool:
-    """Can the client still move or cancel this appointment themselves?"""
-    now = now or timezone.now()
-    return appointment.status in CHANGEABLE_STATUSES and now < change_deadline(
-        appointment, settings
-    )
-
-
-def _check_may_change(appointment: Appointment) -> None:
-    if appointment.status not in CHANGEABLE_STATUSES:
-        _refuse("not_changeable", "This appointment can no longer be changed.", "appointment")
-    hours = PortalSettings.current().change_notice_hours
-    if not may_change(appointment):
-        _refuse(
-            "notice",
-            f"Changes online close {hours} hours before the appointment: please call us.",
-            "appointment",
-        )
 
 
 # --- treatment sessions and their gap ---------------------------------------------------
@@ -78,40 +49,6 @@ def _check_may_change(appointment: Appointment) -> None:
 def session_type(session: TreatmentSession) -> AppointmentType:
     slug = plans.TOUCH_UP_TYPE if session.kind == SessionKind.TOUCH_UP else plans.TREATMENT_TYPE
     return AppointmentType.objects.get(slug=slug)
-
-
-def gap_window(session: TreatmentSession) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The earliest and latest start that keep the gap to this session's neighbours."""
-    gap = dt.timedelta(days=plans.TreatmentSettings.current().minimum_gap_days)
-    before, after = plans._neighbours(session)
-    return (
-        before.starts_at + gap if before is not None else None,
-        after.starts_at - gap if after is not None else None,
-    )
-
-
-def _within(start: dt.datetime, window) -> bool:
-    earliest, latest = window
-    return (earliest is None or start >= earliest) and (latest is None or start <= latest)
-
-
-def session_of(appointment: Appointment) -> TreatmentSession | None:
-    return TreatmentSession.objects.filter(appointment=appointment).select_related("plan").first()
-
-
-def _check_gap(session: TreatmentSession, starts_at: dt.datetime, by: User) -> None:
-    """The plan's gap rule, with no override, worded for the client."""
-    try:
-        plans._check_gap(session, starts_at, by, "")
-    except BookingRefused as refusal:
-        if refusal.problem.code != "gap":
-            raise
-        days = plans.TreatmentSettings.current().minimum_gap_days
-        _refuse(
-            "gap",
-            f"Sessions are at least {days} days apart so your skin can settle. "
-            "Please choose a later time (or call us).",
-        )
 
 
 # --- offered times -----------------------------------------------------------------------
@@ -137,7 +74,7 @@ def offered_slots(
         source=BookingSource.ONLINE,
         exclude_appointment_id=exclude_appointment_id,
     )
-    return [slot for slot in slots if _within(slot.start, window)]
+    return [slot for slot in slots if plans.within_window(slot.start, window)]
 
 
 def _is_offered(start: dt.datetime, **kwargs) -> bool:
@@ -156,22 +93,28 @@ def portal_move(*, appointment: Appointment, starts_at: dt.datetime, by: User) -
         .select_related("type", "artist")
         .get(pk=appointment.pk)
     )
-    _check_may_change(appointment)
-    session = session_of(appointment)
-    if session is not None:
-        _check_gap(session, starts_at, by)
     return booking_move(
-        appointment=appointment, starts_at=starts_at, source=BookingSource.ONLINE, by=by
+        appointment=appointment,
+        starts_at=starts_at,
+        source=BookingSource.ONLINE,
+        by=by,
+        actor=Actor.client(by),
+        channel=Channel.PORTAL,
     )
 
 
 @transaction.atomic
 def portal_cancel(*, appointment: Appointment, reason: str, by: User) -> Appointment:
-    appointment = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
-    _check_may_change(appointment)
+    """Cancel the client's own appointment; inside the notice period it is recorded as late."""
     if not reason.strip():
         _refuse("reason_required", "Tell us briefly why you are cancelling.", "reason")
-    return booking_cancel(appointment=appointment, reason=f"By the client: {reason}", by=by)
+    return booking_cancel(
+        appointment=appointment,
+        reason=f"By the client: {reason}",
+        by=by,
+        actor=Actor.client(by),
+        channel=Channel.PORTAL,
+    )
 
 
 @dataclass(frozen=True)
@@ -195,9 +138,9 @@ def portal_book_session(*, session: TreatmentSession, starts_at: dt.datetime, by
         if held.starts_at == starts_at:
             return Booked(held, already=True)
         _refuse("already_booked", "This session is already booked.")
-    window = gap_window(session)
-    if not _within(starts_at, window):
-        _check_gap(session, starts_at, by)
+    window = plans.gap_window(session)
+    if not plans.within_window(starts_at, window):
+        raise BookingRefused(client_gap_problem())
     appointment_type = session_type(session)
     if not _is_offered(
         starts_at,
@@ -209,7 +152,12 @@ def portal_book_session(*, session: TreatmentSession, starts_at: dt.datetime, by
         _refuse("not_offered", "Sorry, that time is not free any more. Please choose another.")
     try:
         appointment = plans.session_book(
-            session=session, starts_at=starts_at, by=by, source=BookingSource.ONLINE
+            session=session,
+            starts_at=starts_at,
+            by=by,
+            source=BookingSource.ONLINE,
+            actor=Actor.client(by),
+            channel=Channel.PORTAL,
         )
     except BookingRefused as refusal:
         if refusal.problem.code == "already_booked":
@@ -226,6 +174,11 @@ def portal_book_session(*, session: TreatmentSession, starts_at: dt.datetime, by
         # time checked above against the online notice, so it is booked as the desk
         # would book it (the diary's event names the client as the one who booked).
         appointment = plans.session_book(
-            session=session, starts_at=starts_at, by=by, source=BookingSource.FRONT_DESK
+            session=session,
+            starts_at=starts_at,
+            by=by,
+            source=BookingSource.FRONT_DESK,
+            actor=Actor.client(by),
+            channel=Channel.PORTAL,
         )
     return Booked(appointment, already=False)

@@ -29,6 +29,8 @@ from scheduling.ics_views import calendar_host, ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
 from scheduling.notifications import clinic_context
 from scheduling.public_forms import format_start, parse_start
+from scheduling.rules import CLIENT_CHANGEABLE, notice_refusal
+from sessions_app import plans
 from sessions_app.models import PlanStatus
 from sessions_app.progress import photo_image_url, plan_progress
 from sessions_app.selectors import client_current_plan, plan_next_session_to_book
@@ -103,14 +105,14 @@ def home(request):
 @client_portal_required
 def appointments(request):
     now = timezone.now()
-    settings_row = rules.PortalSettings.current()
+    settings_row = BookingPolicy.current()
     rows = (
         Appointment.objects.filter(client=request.client)
         .select_related("type", "artist")
         .order_by("starts_at")
     )
     upcoming = [
-        {"appointment": a, "may_change": rules.may_change(a, now=now, settings=settings_row)}
+        {"appointment": a, "may_change": rules.may_change(a, now=now, policy=settings_row)}
         for a in rows.filter(starts_at__gte=now, status__in=ACTIVE_STATUSES)
     ]
     past = list(
@@ -178,24 +180,28 @@ def _week(request, *, url_for, earliest: dt.datetime | None = None, **slot_kwarg
 
 
 def _call_us(request, appointment: Appointment):
-    hours = rules.PortalSettings.current().change_notice_hours
+    policy = BookingPolicy.current()
     return _page(
         request,
         "portal/call_us.html",
         "appointments",
-        {"appointment": appointment, "notice_hours": hours},
+        {
+            "appointment": appointment,
+            "notice_hours": policy.change_notice_hours,
+            "notice_message": notice_refusal(policy).message,
+        },
         status=409,
     )
 
 
 def _reschedule_kwargs(appointment: Appointment) -> dict:
-    session = rules.session_of(appointment)
+    session = plans.session_of(appointment)
     return {
         "appointment_type": appointment.type,
         "artist_id": appointment.artist_id,
         "minutes": appointment.minutes,
         "exclude_appointment_id": appointment.pk,
-        "window": rules.gap_window(session) if session else (None, None),
+        "window": plans.gap_window(session) if session else (None, None),
     }
 
 
@@ -254,8 +260,10 @@ def reschedule_confirm(request, pk: int, start: str):
 @require_http_methods(["GET", "POST"])
 @client_portal_required
 def cancel(request, pk: int):
+    """A client can always tell us they cannot come: inside the notice period the
+    cancellation is accepted and recorded as late (scheduling.rules)."""
     appointment = get_appointment_for_user(request.user, pk)
-    if not rules.may_change(appointment):
+    if appointment.status not in CLIENT_CHANGEABLE:
         return _call_us(request, appointment)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -274,7 +282,12 @@ def cancel(request, pk: int):
         request,
         "portal/cancel.html",
         "appointments",
-        {"appointment": appointment, "form": form},
+        {
+            "appointment": appointment,
+            "form": form,
+            "late": not rules.may_change(appointment),
+            "notice_hours": BookingPolicy.current().change_notice_hours,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -293,7 +306,7 @@ def _book_slot_kwargs(session) -> dict:
         "appointment_type": rules.session_type(session),
         "artist_id": session.plan.lead_artist_id,
         "minutes": session.planned_minutes,
-        "window": rules.gap_window(session),
+        "window": plans.gap_window(session),
     }
 
 

@@ -15,6 +15,7 @@ from accounts.models import Role
 from scheduling.booking import BookingRefused, appointment_set_status
 from scheduling.models import AppointmentStatus
 from scheduling.notifications import clinic_context
+from scheduling.policy import Actor, Channel
 from scheduling.tokens import manage_token_for
 
 from . import selectors, staff
@@ -122,7 +123,10 @@ def confirm(request, token: str):
         if state == "open":
             try:
                 appointment_set_status(
-                    appointment=appointment, status=AppointmentStatus.CONFIRMED, by=None
+                    appointment=appointment,
+                    status=AppointmentStatus.CONFIRMED,
+                    actor=Actor.client(),
+                    channel=Channel.MANAGE_LINK,
                 )
             except BookingRefused as refusal:
                 messages.error(request, refusal.problem.message)

@@ -152,6 +152,7 @@ class BookingPolicyForm(forms.ModelForm):
             "staff_notice_minutes",
             "online_notice_hours",
             "online_horizon_days",
+            "change_notice_hours",
             "video_meeting_url",
         )
         help_texts = {
@@ -232,6 +233,7 @@ class BookingPolicyAdmin(SingleRowAdmin):
     fieldsets = (
         ("Offering times", {"fields": ("slot_minutes", "staff_notice_minutes")}),
         ("Online booking", {"fields": ("online_notice_hours", "online_horizon_days")}),
+        ("Clients' own changes", {"fields": ("change_notice_hours",)}),
         ("Video consultations", {"fields": ("video_meeting_url",)}),
     )
 

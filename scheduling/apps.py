@@ -6,3 +6,7 @@ class SchedulingConfig(AppConfig):
 
     name = "scheduling"
     verbose_name = "Diary and bookings"
+
+    def ready(self):
+        # Registers with scheduling.policy: the diary's own rules and the booking's messages.
+        from . import rules  # noqa: F401

@@ -4,6 +4,14 @@ Views, the API, the online booking page, commands and tasks all call these.
 Each is one transaction. The rules (hours, time off, notice, overlaps, rooms)
 come from scheduling.availability, the same code that offers free times.
 
+Each takes who is acting and through which door (`actor`, `channel`: see
+scheduling.policy; by default what `by` and `source` imply) and asks the checks
+registered by the apps that own the other rules (the client change-notice period,
+the gap between sessions, the plan's artist, consultation gates, who may set which
+status). What follows a change (the consultation record, aftercare, messages) is a
+registered reaction. `now` (default: the present) lets the demo data and tests
+record a visit that happened in the past through these same services.
+
 No double booking: on SQLite the transaction takes the write lock when it
 begins (IMMEDIATE mode), so the check and the insert cannot interleave with
 another booking. On PostgreSQL the check gives the friendly reason and the
@@ -34,6 +42,7 @@ from .models import (
     BookingSource,
     Room,
 )
+from .policy import Action, Actor, Change, Channel, Event, Happened, check_change, react
 
 OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_overlap"}
 # Refusals that mean "someone else has that time": the caller should pick another.
@@ -68,12 +77,29 @@ MOVABLE_STATUSES = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIR
 ATTENDANCE_STATUSES = frozenset({AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW})
 
 
-def status_changes_now(appointment: Appointment) -> set[str]:
+# The channel a booking's source implies, when a caller names only the source.
+CHANNEL_OF_SOURCE = {
+    BookingSource.FRONT_DESK: Channel.DIARY,
+    BookingSource.ONLINE: Channel.ONLINE_BOOKING,
+    BookingSource.API: Channel.API,
+}
+
+
+def status_changes_now(appointment: Appointment, *, now: dt.datetime | None = None) -> set[str]:
     """The statuses this appointment may take now: TRANSITIONS, less attendance on a later day."""
     allowed = set(TRANSITIONS[appointment.status])
-    if timezone.localdate(appointment.starts_at) > timezone.localdate():
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    if timezone.localdate(appointment.starts_at) > today:
         allowed -= ATTENDANCE_STATUSES
     return allowed
+
+
+def _who(by: User | None, actor: Actor | None, source: str | None = None, channel=None):
+    """The actor and channel of a change: as given, else what `by` and `source` imply."""
+    actor = actor or Actor.of(by)
+    if channel is None:
+        channel = CHANNEL_OF_SOURCE.get(source, Channel.DIARY) if source else Channel.DIARY
+    return actor, channel
 
 
 class BookingRefused(ValidationError):
@@ -139,6 +165,7 @@ def _judge(
     source: str,
     by: User | None,
     outside_hours_note: str,
+    now: dt.datetime,
     exclude_appointment_id: int | None = None,
 ) -> tuple[dt.datetime, dt.datetime, Room | None]:
     """Check every rule for this time; returns (ends_at, blocked_until, room)."""
@@ -150,7 +177,6 @@ def _judge(
         _refuse("room_closed", f"{room.name} is not in use.", "room")
     if not appointment_type.needs_room:
         room = None
-    now = timezone.now()
     policy = BookingPolicy.current()
     earliest, latest = notice_window(source=source, now=now, policy=policy)
     ends_at = starts_at + dt.timedelta(minutes=minutes)
@@ -208,27 +234,12 @@ def _save_or_refuse(appointment: Appointment) -> None:
         raise
 
 
-def _check_treatment_allowed(
-    appointment_type: AppointmentType,
-    client: Client,
-    starts_at: dt.datetime,
-    exclude_appointment_id: int | None = None,
-) -> None:
-    """Treatment waits for the consultation's sign-offs (review, patch test): see consultations."""
-    if appointment_type.kind not in TREATMENT_KINDS:
-        return
-    # Imported here: the consultation app builds on the diary, not the other way round.
-    from consultations.rules import treatment_booking_problem
-
-    problem = treatment_booking_problem(
-        client=client, starts_at=starts_at, exclude_appointment_id=exclude_appointment_id
+def _event(
+    appointment: Appointment, kind: str, by: User | None, at: dt.datetime, **fields
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
+        appointment=appointment, kind=kind, by=by, at=at, **fields
     )
-    if problem is not None:
-        raise BookingRefused(problem)
-
-
-def _event(appointment: Appointment, kind: str, by: User | None, **fields) -> AppointmentEvent:
-    return AppointmentEvent.objects.create(appointment=appointment, kind=kind, by=by, **fields)
 
 
 @transaction.atomic
@@ -244,8 +255,20 @@ def booking_create(
     by: User | None = None,
     notes: str = "",
     outside_hours_note: str = "",
+    actor: Actor | None = None,
+    channel: str | None = None,
+    context: dict | None = None,
+    now: dt.datetime | None = None,
 ) -> Appointment:
-    """Book an appointment, or raise BookingRefused saying why not."""
+    """Book an appointment, or raise BookingRefused saying why not.
+
+    `actor` and `channel` say who books and through which door (by default what
+    `by` and `source` imply); the registered checks (scheduling.policy) see them,
+    with `context` (what the calling app hands its own checks). `now` is the
+    moment the booking is made: the demo data and tests record past visits with it.
+    """
+    actor, channel = _who(by, actor, source, channel)
+    now = now or timezone.now()
     if not appointment_type.is_active:
         _refuse("type_inactive", "That kind of appointment is no longer offered.", "type")
     # A signed-in client booking a session of their own plan (the portal) is not a public
@@ -259,7 +282,28 @@ def booking_create(
         _refuse("type_not_online", "That kind of appointment cannot be booked online.", "type")
     minutes = minutes or appointment_type.default_minutes
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
-    _check_treatment_allowed(appointment_type, client, starts_at)
+    appointment = Appointment(
+        client=client,
+        type=appointment_type,
+        artist=artist,
+        starts_at=starts_at,
+        source=source,
+        booked_by=by,
+        notes=notes,
+        outside_hours_note=outside_hours_note,
+        created_at=now,
+    )
+    change = Change(
+        action=Action.CREATE,
+        appointment=appointment,
+        actor=actor,
+        channel=channel,
+        now=now,
+        starts_at=starts_at,
+        artist=artist,
+        context=context or {},
+    )
+    check_change(change)
     ends_at, blocked_until, room = _judge(
         appointment_type=appointment_type,
         artist=artist,
@@ -269,38 +313,23 @@ def booking_create(
         source=source,
         by=by,
         outside_hours_note=outside_hours_note,
+        now=now,
     )
     policy = BookingPolicy.current()
-    appointment = Appointment(
-        client=client,
-        type=appointment_type,
-        artist=artist,
-        room=room,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_until=blocked_until,
-        source=source,
-        booked_by=by,
-        notes=notes,
-        outside_hours_note=outside_hours_note,
-        meeting_link=policy.video_meeting_url if appointment_type.is_video else "",
-    )
+    appointment.room = room
+    appointment.ends_at, appointment.blocked_until = ends_at, blocked_until
+    appointment.meeting_link = policy.video_meeting_url if appointment_type.is_video else ""
     _save_or_refuse(appointment)
     _event(
         appointment,
         AppointmentEventKind.CREATED,
         by,
+        now,
         to_starts_at=starts_at,
         to_status=appointment.status,
         detail=f"Booked ({appointment.get_source_display().lower()})",
     )
-    # In this same transaction: the consultation record a consultation opens, and
-    # the booking's confirmation and reminders in the outbox.
-    from consultations.services import consultation_for_appointment
-    from reminders.outbox import appointment_booked
-
-    consultation_for_appointment(appointment)
-    appointment_booked(appointment)
+    react(Happened(Event.BOOKED, appointment=appointment, change=change))
     return appointment
 
 
@@ -340,6 +369,9 @@ def booking_create_for_public(
     note: str = "",
     source: str = BookingSource.ONLINE,
     by: User | None = None,
+    actor: Actor | None = None,
+    channel: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Appointment:
     """A booking made by a member of the public, online or through the API.
 
@@ -366,6 +398,9 @@ def booking_create_for_public(
             source=source,
             by=by,
             notes=note,
+            actor=actor or Actor.client(by if by is not None and by.role == Role.CLIENT else None),
+            channel=channel,
+            now=now,
         )
 
     if artist is not None:
@@ -405,15 +440,31 @@ def booking_move(
     by: User | None = None,
     source: str = BookingSource.FRONT_DESK,
     outside_hours_note: str = "",
+    actor: Actor | None = None,
+    channel: str | None = None,
+    context: dict | None = None,
+    now: dt.datetime | None = None,
 ) -> Appointment:
-    """Move an appointment to another time (and artist or room)."""
+    """Move an appointment to another time (and artist or room); see booking_create."""
+    actor, channel = _who(by, actor, source, channel)
+    now = now or timezone.now()
     current = _locked(appointment)
-    if current.status not in MOVABLE_STATUSES:
+    if current.status not in MOVABLE_STATUSES and not actor.is_client:
         _refuse("not_movable", f"A {current.get_status_display().lower()} appointment cannot move.")
     artist = artist or current.artist
     minutes = minutes or current.minutes
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
-    _check_treatment_allowed(current.type, current.client, starts_at, current.pk)
+    change = Change(
+        action=Action.MOVE,
+        appointment=current,
+        actor=actor,
+        channel=channel,
+        now=now,
+        starts_at=starts_at,
+        artist=artist,
+        context=context or {},
+    )
+    check_change(change)
     ends_at, blocked_until, room = _judge(
         appointment_type=current.type,
         artist=artist,
@@ -423,6 +474,7 @@ def booking_move(
         source=source,
         by=by,
         outside_hours_note=outside_hours_note,
+        now=now,
         exclude_appointment_id=current.pk,
     )
     before = (current.starts_at, current.artist, current.room)
@@ -440,22 +492,36 @@ def booking_move(
         current,
         AppointmentEventKind.MOVED,
         by,
+        now,
         from_starts_at=before[0],
         to_starts_at=starts_at,
         detail="; ".join(changes),
     )
-    from reminders.outbox import appointment_moved
-
-    appointment_moved(current, moved_from=before[0])
+    react(Happened(Event.MOVED, appointment=current, change=change, moved_from=before[0]))
     appointment.refresh_from_db()
     return current
 
 
 @transaction.atomic
 def appointment_set_status(
-    *, appointment: Appointment, status: str, by: User | None = None, reason: str = ""
+    *,
+    appointment: Appointment,
+    status: str,
+    by: User | None = None,
+    reason: str = "",
+    actor: Actor | None = None,
+    channel: str | None = None,
+    context: dict | None = None,
+    now: dt.datetime | None = None,
 ) -> Appointment:
-    """Change the status along the allowed transitions (see TRANSITIONS)."""
+    """Change the status along the allowed transitions (see TRANSITIONS).
+
+    A client's cancellation inside the change-notice period is accepted and
+    recorded as late (`cancelled_late`, and "Late cancellation" in its history):
+    see scheduling.rules.
+    """
+    actor, channel = _who(by, actor, None, channel)
+    now = now or timezone.now()
     current = _locked(appointment)
     status = AppointmentStatus(status)
     if status not in TRANSITIONS[current.status]:
@@ -467,16 +533,25 @@ def appointment_set_status(
         )
     if status == AppointmentStatus.CANCELLED and not reason.strip():
         _refuse("reason_required", "Say why the appointment is cancelled.", "cancellation_reason")
-    if status in ATTENDANCE_STATUSES and status not in status_changes_now(current):
-        _refuse(
-            "too_early",
-            f"That appointment is on a later day: it cannot be marked {status.label.lower()} yet.",
-            "status",
-        )
+    cancelling = status == AppointmentStatus.CANCELLED
+    change = Change(
+        action=Action.CANCEL if cancelling else Action.STATUS,
+        appointment=current,
+        actor=actor,
+        channel=channel,
+        now=now,
+        status=status,
+        context=context or {},
+    )
+    check_change(change)
     before = current.status
     current.status = status
-    if status == AppointmentStatus.CANCELLED:
-        current.cancellation_reason = reason.strip()[:300]
+    detail = reason.strip()
+    if cancelling:
+        current.cancellation_reason = detail[:300]
+        if change.marks.get("late"):
+            current.cancelled_late = True
+            detail = f"Late cancellation (inside the notice period): {detail}"
     if status == AppointmentStatus.ARRIVED and before == AppointmentStatus.NO_SHOW:
         # Turning up late: hold the time again (it must still be free).
         _save_or_refuse(current)
@@ -484,25 +559,41 @@ def appointment_set_status(
         current.save()
     _event(
         current,
-        AppointmentEventKind.CANCELLED
-        if status == AppointmentStatus.CANCELLED
-        else AppointmentEventKind.STATUS,
+        AppointmentEventKind.CANCELLED if cancelling else AppointmentEventKind.STATUS,
         by,
+        now,
         from_status=before,
         to_status=status,
-        detail=reason.strip()[:500],
+        detail=detail[:500],
     )
-    if status == AppointmentStatus.CANCELLED:
-        from reminders.outbox import appointment_cancelled
-
-        appointment_cancelled(current)
+    react(
+        Happened(
+            Event.CANCELLED if cancelling else Event.STATUS_CHANGED,
+            appointment=current,
+            change=change,
+        )
+    )
     appointment.refresh_from_db()
     return current
 
 
-def booking_cancel(*, appointment: Appointment, reason: str, by: User | None = None) -> Appointment:
+def booking_cancel(
+    *,
+    appointment: Appointment,
+    reason: str,
+    by: User | None = None,
+    actor: Actor | None = None,
+    channel: str | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
     return appointment_set_status(
-        appointment=appointment, status=AppointmentStatus.CANCELLED, by=by, reason=reason
+        appointment=appointment,
+        status=AppointmentStatus.CANCELLED,
+        by=by,
+        reason=reason,
+        actor=actor,
+        channel=channel,
+        now=now,
     )
 
 

@@ -240,6 +240,22 @@ class BookingForm(_DiaryTimeForm):
 class MoveForm(_DiaryTimeForm):
     """A new time (and perhaps artist, room, length) for an existing appointment."""
 
+    gap_override_reason = forms.CharField(
+        label="Why closer than the usual gap between sessions",
+        required=False,
+        max_length=300,
+        help_text="Managers only, for treatment sessions.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if user.role != Role.MANAGER:
+            del self.fields["gap_override_reason"]
+
+    @property
+    def offers_gap_override(self) -> bool:
+        return "gap_override_reason" in self.fields
+
 
 class CancelForm(forms.Form):
     reason = forms.CharField(

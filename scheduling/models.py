@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from smpclinic.models import SingleRowSettings
 
@@ -40,6 +41,13 @@ class BookingPolicy(SingleRowSettings):
         "how far ahead clients can book online (days)",
         default=42,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    change_notice_hours = models.PositiveSmallIntegerField(
+        "clients can move their appointments up to (hours before)",
+        default=48,
+        validators=[MaxValueValidator(24 * 30)],
+        help_text="Closer to the appointment than this, the portal and the emailed link ask "
+        "the client to call. A client may still cancel; it is recorded as a late cancellation.",
     )
     video_meeting_url = models.URLField(
         "video call link",
@@ -271,6 +279,11 @@ class Appointment(models.Model):
         max_length=20, choices=BookingSource.choices, default=BookingSource.FRONT_DESK
     )
     cancellation_reason = models.CharField(max_length=300, blank=True)
+    cancelled_late = models.BooleanField(
+        "cancelled late",
+        default=False,
+        help_text="The client cancelled inside the change-notice period.",
+    )
     notes = models.TextField(blank=True)
     meeting_link = models.URLField(blank=True)
     outside_hours_note = models.CharField(
@@ -285,7 +298,8 @@ class Appointment(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add: a past visit recorded later keeps its own time.
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -330,7 +344,7 @@ class AppointmentEvent(models.Model):
     """The history of an appointment: every booking, move and status change."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -29,9 +29,11 @@ from accounts.models import User
 
 from .availability import Slot, clinic_zone, free_slots
 from .booking import BookingRefused, booking_cancel, booking_create_for_public, booking_move
-from .models import Appointment, AppointmentStatus, AppointmentType, BookingPolicy, BookingSource
+from .models import Appointment, AppointmentType, BookingPolicy, BookingSource
 from .notifications import clinic_context
+from .policy import Actor, Channel
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
+from .rules import CLIENT_CHANGEABLE, client_may_move, notice_refusal
 from .tokens import ManageLinkInvalid, appointment_from_manage_token
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ CONFIRMED_SALT = "scheduling.booking-confirmed"
 CONFIRMED_MAX_AGE = 60 * 60 * 24
 DEFAULT_CANCEL_REASON = "Cancelled by the client online"
 # Appointments a client may still change or cancel through their link.
-CHANGEABLE = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+CHANGEABLE = CLIENT_CHANGEABLE
 
 
 def _booking_rate(group, request) -> str:
@@ -284,6 +286,7 @@ def details(request, type_slug: str, start: str):
                 contact_consent=data["contact_consent"],
                 note=data["note"],
                 source=BookingSource.ONLINE,
+                channel=Channel.ONLINE_BOOKING,
             )
     except BookingRefused as refusal:
         return _details_page(
@@ -330,13 +333,27 @@ def confirmed(request, token: str):
 
 
 def _manage_context(appointment: Appointment, token: str) -> dict:
+    policy = BookingPolicy.current()
     return {
         "appointment": appointment,
         "appointment_type": appointment.type,
         "token": token,
         "can_change": appointment.status in CHANGEABLE,
+        # The same notice period as the portal: closer than that, the client calls.
+        "can_move": client_may_move(appointment, policy=policy),
+        "notice_hours": policy.change_notice_hours,
+        "notice_message": notice_refusal(policy).message,
         **clinic_context(),
     }
+
+
+def _move_refused(request, appointment: Appointment, token: str):
+    """The client may not move this one through the link: say why, back to the appointment."""
+    if appointment.status not in CHANGEABLE:
+        messages.error(request, "This appointment can no longer be moved.")
+    else:
+        messages.error(request, notice_refusal().message)
+    return redirect("booking:manage", token)
 
 
 @require_safe
@@ -356,7 +373,12 @@ def manage_cancel(request, appointment: Appointment, token: str):
     reason = form.cleaned_data["reason"]
     reason = f"{DEFAULT_CANCEL_REASON}: {reason}" if reason else DEFAULT_CANCEL_REASON
     try:
-        booking_cancel(appointment=appointment, reason=reason, by=None)
+        booking_cancel(
+            appointment=appointment,
+            reason=reason,
+            actor=Actor.client(),
+            channel=Channel.MANAGE_LINK,
+        )
     except BookingRefused as refusal:
         messages.error(request, refusal.problem.message)
     else:
@@ -367,9 +389,8 @@ def manage_cancel(request, appointment: Appointment, token: str):
 @require_safe
 @_manage_link
 def manage_reschedule(request, appointment: Appointment, token: str):
-    if appointment.status not in CHANGEABLE:
-        messages.error(request, "This appointment can no longer be moved.")
-        return redirect("booking:manage", token)
+    if not client_may_move(appointment):
+        return _move_refused(request, appointment, token)
     week = _week(
         request,
         appointment.type,
@@ -389,9 +410,8 @@ def manage_reschedule_confirm(request, appointment: Appointment, token: str, sta
         raise Http404("That is not a time.")
     times_url = reverse("booking:manage_reschedule", args=[token])
     times_url += f"?from={timezone.localdate(new_start, clinic_zone()).isoformat()}"
-    if appointment.status not in CHANGEABLE:
-        messages.error(request, "This appointment can no longer be moved.")
-        return redirect("booking:manage", token)
+    if not client_may_move(appointment):
+        return _move_refused(request, appointment, token)
     slot = _slot_at(
         appointment.type,
         new_start,
@@ -419,10 +439,13 @@ def manage_reschedule_confirm(request, appointment: Appointment, token: str, sta
             if slot.artist_id == appointment.artist_id
             else User.objects.get(pk=slot.artist_id),
             source=BookingSource.ONLINE,
-            by=None,
+            actor=Actor.client(),
+            channel=Channel.MANAGE_LINK,
         )
     except BookingRefused as refusal:
         messages.error(request, refusal.problem.message)
+        if refusal.problem.code in ("notice", "not_changeable"):
+            return redirect("booking:manage", token)
         return redirect(times_url)
     messages.success(request, "Your appointment has moved to the new time.")
     return redirect("booking:manage", token)

@@ -31,6 +31,7 @@ from .availability import free_slots
 from .booking import (
     MOVABLE_STATUSES,
     TRANSITIONS,
+    TREATMENT_KINDS,
     BookingRefused,
     appointment_set_status,
     booking_cancel,
@@ -42,12 +43,14 @@ from .booking import (
 from .calendar import day_plan, describe_event, week_plan, week_start
 from .forms import BookingForm, CancelForm, MoveForm, StatusForm, parse_start
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
+from .policy import Actor, ActorRole, Channel
+from .rules import STATUSES_BY_ROLE, statuses_for_role
 
 CLIENT_RESULTS = 8
 # The diary's dates: far enough either way, and clear of date arithmetic's limits.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
-# What an artist may record about their own appointment.
-ARTIST_STATUSES = frozenset({AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED})
+# What an artist may record about their own appointment (the booking policy's rule).
+ARTIST_STATUSES = STATUSES_BY_ROLE[ActorRole.ARTIST]
 # The order status buttons appear in.
 STATUS_BUTTONS = [
     (AppointmentStatus.CONFIRMED, "Mark confirmed"),
@@ -225,6 +228,8 @@ def _book(form: BookingForm, user) -> Appointment:
             room=data["room"],
             source=BookingSource.FRONT_DESK,
             by=user,
+            actor=Actor.of(user),
+            channel=Channel.DIARY,
             notes=data["notes"].strip(),
             outside_hours_note=data.get("outside_hours_note", ""),
         )
@@ -309,7 +314,7 @@ def _status_buttons(user, appointment: Appointment) -> list[tuple[str, str]]:
     if not _can_edit_diary(user):
         if user.role != Role.ARTIST or appointment.artist_id != user.pk:
             return []
-        allowed = allowed & ARTIST_STATUSES
+        allowed = statuses_for_role(ActorRole.ARTIST, allowed)
     return [(status, label) for status, label in STATUS_BUTTONS if status in allowed]
 
 
@@ -342,6 +347,7 @@ def _render_appointment(request, appointment, *, move_form=None, cancel_form=Non
             and AppointmentStatus.CANCELLED in TRANSITIONS[appointment.status],
             "move_form": move_form or MoveForm(initial=_move_initial(appointment), user=user),
             "move_open": move_form is not None,
+            "is_treatment": appointment.type.kind in TREATMENT_KINDS,
             "move_free_times": _free_times(
                 move_form,
                 exclude_appointment_id=appointment.pk,
@@ -377,7 +383,11 @@ def appointment_move(request, pk: int):
                 room=data["room"],
                 minutes=data["minutes"],
                 by=request.user,
+                actor=Actor.of(request.user),
+                channel=Channel.DIARY,
                 outside_hours_note=data.get("outside_hours_note", ""),
+                # For the plan's gap check (sessions_app): a manager's reason to book closer.
+                context={"gap_override_reason": data.get("gap_override_reason", "")},
             )
         except BookingRefused as refused:
             form.add_problem(refused.problem)
@@ -399,7 +409,11 @@ def appointment_cancel(request, pk: int):
     if form.is_valid():
         try:
             booking_cancel(
-                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+                appointment=appointment,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                actor=Actor.of(request.user),
+                channel=Channel.DIARY,
             )
         except BookingRefused as refused:
             form.add_error(
@@ -427,7 +441,13 @@ def appointment_status(request, pk: int):
     ):
         raise PermissionDenied("Only the front desk and managers change this.")
     try:
-        appointment_set_status(appointment=appointment, status=status, by=request.user)
+        appointment_set_status(
+            appointment=appointment,
+            status=status,
+            by=request.user,
+            actor=Actor.of(request.user),
+            channel=Channel.DIARY,
+        )
     except BookingRefused as refused:
         messages.error(request, refused.problem.message)
     else:

@@ -31,6 +31,7 @@ from scheduling.models import (
     AppointmentType,
     BookingSource,
 )
+from scheduling.policy import Actor, Channel, Event, Happened, react
 
 from .models import (
     DENSITY_SCALE,
@@ -180,8 +181,13 @@ def _held_sessions(plan: TreatmentPlan):
     )
 
 
-def _neighbours(session: TreatmentSession) -> tuple[Appointment | None, Appointment | None]:
-    """The appointments of the sessions just before and just after this one."""
+def session_neighbours(
+    session: TreatmentSession,
+) -> tuple[Appointment | None, Appointment | None]:
+    """The appointments of the sessions just before and just after this one.
+
+    Only sessions whose appointment holds its time (booked or done) count.
+    """
     before = after = None
     for other in _held_sessions(session.plan):
         if other.pk == session.pk:
@@ -193,37 +199,37 @@ def _neighbours(session: TreatmentSession) -> tuple[Appointment | None, Appointm
     return before, after
 
 
+def gap_window(session: TreatmentSession) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The earliest and latest start that keep the minimum gap to this session's neighbours.
+
+    The one definition of the gap: the diary, the portal, the emailed link and the
+    booking checks all use it. None means no limit on that side.
+    """
+    gap = dt.timedelta(days=TreatmentSettings.current().minimum_gap_days)
+    before, after = session_neighbours(session)
+    return (
+        before.starts_at + gap if before is not None else None,
+        after.starts_at - gap if after is not None else None,
+    )
+
+
+def within_window(start: dt.datetime, window) -> bool:
+    earliest, latest = window
+    return (earliest is None or start >= earliest) and (latest is None or start <= latest)
+
+
 def earliest_start(session: TreatmentSession) -> dt.datetime | None:
     """The earliest suggested start: the minimum gap after the previous session."""
-    before, _ = _neighbours(session)
-    if before is None:
-        return None
-    return before.starts_at + dt.timedelta(days=TreatmentSettings.current().minimum_gap_days)
+    return gap_window(session)[0]
 
 
-def _check_gap(
-    session: TreatmentSession, starts_at: dt.datetime, by: User | None, override_reason: str
-) -> None:
-    gap = dt.timedelta(days=TreatmentSettings.current().minimum_gap_days)
-    before, after = _neighbours(session)
-    too_close = (before is not None and starts_at - before.starts_at < gap) or (
-        after is not None and after.starts_at - starts_at < gap
+def session_of(appointment: Appointment) -> TreatmentSession | None:
+    """The plan session this appointment holds, if any."""
+    return (
+        TreatmentSession.objects.filter(appointment=appointment)
+        .select_related("plan__lead_artist")
+        .first()
     )
-    if not too_close:
-        return
-    if not override_reason.strip():
-        days = gap.days
-        _refuse(
-            "gap",
-            f"Sessions are at least {days} days apart so the skin can settle; "
-            f"a manager can book closer with a reason.",
-        )
-    if by is None or by.role != Role.MANAGER:
-        _refuse(
-            "override_not_allowed",
-            "Only a manager can book sessions closer than the usual gap.",
-            "gap_override_reason",
-        )
 
 
 @transaction.atomic
@@ -237,8 +243,15 @@ def session_book(
     gap_override_reason: str = "",
     outside_hours_note: str = "",
     source: str = BookingSource.FRONT_DESK,
+    actor: Actor | None = None,
+    channel: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Appointment:
-    """Book one session of a plan, keeping the gap to its neighbours."""
+    """Book one session of a plan, keeping the gap to its neighbours.
+
+    The gap and the lead artist are checked by sessions_app.booking_rules, through
+    the booking's checks, with this session and the override reason as context.
+    """
     session = (
         TreatmentSession.objects.select_for_update(of=("self",))
         .select_related("plan__client", "plan__lead_artist", "appointment")
@@ -249,7 +262,6 @@ def session_book(
     if session.plan.status != PlanStatus.ACTIVE:
         _refuse("plan_not_active", "The plan is not active.", "plan")
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
-    _check_gap(session, starts_at, by, gap_override_reason)
     slug = TOUCH_UP_TYPE if session.kind == SessionKind.TOUCH_UP else TREATMENT_TYPE
     appointment = booking_create(
         client=session.plan.client,
@@ -261,6 +273,10 @@ def session_book(
         by=by,
         notes=f"Session {session.number} of the treatment plan",
         outside_hours_note=outside_hours_note,
+        actor=actor,
+        channel=channel,
+        context={"treatment_session": session, "gap_override_reason": gap_override_reason},
+        now=now,
     )
     session.appointment = appointment
     session.planned_minutes = appointment.minutes
@@ -365,6 +381,7 @@ def session_log_save(
     by: User,
     regions: dict[str, int],
     minutes_taken: int,
+    now: dt.datetime | None = None,
     **fields,
 ) -> SessionLog:
     """Record what was done; the appointment becomes completed.
@@ -410,18 +427,15 @@ def session_log_save(
     appointment = session.appointment
     if appointment is not None and appointment.status != AppointmentStatus.COMPLETED:
         # Saving the log is how a session is finished: arrived, then completed.
-        if AppointmentStatus.ARRIVED in status_changes_now(appointment):
-            appointment_set_status(appointment=appointment, status=AppointmentStatus.ARRIVED, by=by)
-            appointment.refresh_from_db()
-        if AppointmentStatus.COMPLETED in status_changes_now(appointment):
-            appointment_set_status(
-                appointment=appointment, status=AppointmentStatus.COMPLETED, by=by
-            )
+        for status in (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED):
+            if status in status_changes_now(appointment, now=now):
+                appointment_set_status(
+                    appointment=appointment, status=status, by=by, channel=Channel.DIARY, now=now
+                )
+                appointment.refresh_from_db()
     if first_time:
-        # Aftercare, check-ins and their reminders, in this same transaction.
-        from aftercare.services import after_session_logged
-
-        after_session_logged(log)
+        # Registered reactions (aftercare, check-ins and their reminders), in this transaction.
+        react(Happened(Event.SESSION_LOGGED, appointment=appointment, subject=log))
     return log
 
 

@@ -4,10 +4,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import PortalSettings
 from portal.tests.conftest import LONDON, at, log
 from scheduling.booking import booking_create
-from scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource
+from scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    BookingPolicy,
+    BookingSource,
+)
 from scheduling.public_forms import format_start
 from sessions_app.tests.fixtures import past_appointment
 
@@ -69,23 +74,39 @@ def test_the_list_takes_the_same_queries_for_many_appointments(
 
 def test_inside_the_notice_period_the_client_is_asked_to_call(portal, as_user, settings):
     settings.CLINIC_PHONE = "+44 20 7946 0000"
-    PortalSettings.objects.update_or_create(pk=1, defaults={"change_notice_hours": 48})
+    BookingPolicy.objects.update_or_create(pk=1, defaults={"change_notice_hours": 48})
     soon = (timezone.now() + dt.timedelta(hours=30)).replace(minute=0, second=0, microsecond=0)
     appointment = book_session(portal.sessions[0], soon)
     c = as_user(portal.people.client_a)
     body = c.get(reverse("portal:appointments")).content.decode()
     assert 'data-testid="call-us"' in body and "+44 20 7946 0000" in body
-    assert reverse("portal:cancel", args=[appointment.pk]) not in body
+    assert reverse("portal:reschedule", args=[appointment.pk]) not in body
     later = at(working_day(10), "10:00")
     for response in (
         c.get(reverse("portal:reschedule", args=[appointment.pk])),
         c.post(reverse("portal:reschedule_confirm", args=[appointment.pk, key(later)])),
-        c.post(reverse("portal:cancel", args=[appointment.pk]), {"reason": "Ill"}),
     ):
         assert response.status_code == 409
         assert "please call us" in response.content.decode().lower()
     appointment.refresh_from_db()
     assert appointment.starts_at == soon and appointment.status == AppointmentStatus.BOOKED
+    assert not appointment.cancelled_late
+
+
+def test_inside_the_notice_period_a_cancellation_is_accepted_and_recorded_as_late(portal, as_user):
+    # A client can always tell us they cannot come; refusing would only make a no-show.
+    BookingPolicy.objects.update_or_create(pk=1, defaults={"change_notice_hours": 48})
+    soon = (timezone.now() + dt.timedelta(hours=30)).replace(minute=0, second=0, microsecond=0)
+    appointment = book_session(portal.sessions[0], soon)
+    c = as_user(portal.people.client_a)
+    page = c.get(reverse("portal:cancel", args=[appointment.pk])).content.decode()
+    assert "we will record this as a late cancellation" in page
+    response = c.post(reverse("portal:cancel", args=[appointment.pk]), {"reason": "Ill"})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED and appointment.cancelled_late
+    event = appointment.events.get(kind="cancelled")
+    assert event.detail.startswith("Late cancellation")
 
 
 def test_outside_the_notice_period_the_client_moves_the_appointment(portal, as_user):

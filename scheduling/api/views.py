@@ -25,6 +25,7 @@ from rest_framework.reverse import reverse
 from ..availability import Problem, clinic_zone, free_slots, local_datetime
 from ..booking import CONFLICT_CODES, BookingRefused, booking_create_for_public
 from ..models import Appointment, BookingSource
+from ..policy import Channel
 from .parsers import LimitedJSONParser
 from .permissions import IsClinicStaff, is_clinic_staff
 from .serializers import (
@@ -165,6 +166,7 @@ def bookings(request):
             note=data["note"],
             source=BookingSource.API,
             by=request.user if request.user.is_authenticated else None,
+            channel=Channel.API,
         )
     except BookingRefused as refused:
         return _refusal_response(refused)

@@ -179,6 +179,7 @@ def test_the_manager_changes_the_booking_rules(people, as_user):
         "staff_notice_minutes": "0",
         "online_notice_hours": "48",
         "online_horizon_days": "60",
+        "change_notice_hours": "48",
         "video_meeting_url": "https://meet.example.com/smp-clinic",
     }
     response = as_user(people.manager).post(admin_url("bookingpolicy", "change", policy.pk), data)

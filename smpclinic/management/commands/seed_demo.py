@@ -20,8 +20,6 @@ from scheduling.availability import clinic_zone, free_slots, local_datetime
 from scheduling.booking import BookingRefused, appointment_set_status, booking_create
 from scheduling.models import (
     Appointment,
-    AppointmentEvent,
-    AppointmentEventKind,
     AppointmentStatus,
     AppointmentType,
     ArtistHours,
@@ -31,6 +29,7 @@ from scheduling.models import (
     TimeOff,
     TimeOffKind,
 )
+from scheduling.policy import Actor, Channel
 
 DEMO_PASSWORD = "smp-demo-2026"
 
@@ -388,10 +387,10 @@ class Command(BaseCommand):
     def add_past(
         self, visit, clients, artists, types, desk, today
     ) -> tuple[Appointment, str] | None:
-        """A visit of the past week, entered as it happened.
+        """A visit of the past week, booked through the diary's services as it happened.
 
-        booking_create refuses the past, so the row is written here; the free
-        time is still found by the diary's own rules, so nothing overlaps.
+        The desk booked it ten days before: the services take that moment as "now",
+        so the diary's rules (hours, overlaps, rooms) and its history hold for the past.
         """
         artist, appointment_type = artists[visit.artist], types[visit.type]
         zone = clinic_zone()
@@ -402,48 +401,52 @@ class Command(BaseCommand):
             # "Now" is that morning, so the day's times count as bookable.
             midnight = local_datetime(day, datetime.time(0), zone)
             slot = self.first_free(visit, artist, appointment_type, day, midnight)
-            if slot is not None:
-                break
-        else:
-            return None
-        appointment = Appointment.objects.create(
-            client=clients[visit.client],
-            type=appointment_type,
-            artist=artist,
-            room_id=slot.room_id,
-            starts_at=slot.start,
-            ends_at=slot.end,
-            blocked_until=slot.end
-            + datetime.timedelta(minutes=appointment_type.buffer_after_minutes),
-            status=AppointmentStatus.BOOKED,
-            source=BookingSource.FRONT_DESK,
-            booked_by=desk,
-        )
-        booked_at = slot.start - datetime.timedelta(days=10)
-        Appointment.objects.filter(pk=appointment.pk).update(created_at=booked_at)
-        created = AppointmentEvent.objects.create(
-            appointment=appointment,
-            kind=AppointmentEventKind.CREATED,
-            by=desk,
-            to_starts_at=slot.start,
-            to_status=AppointmentStatus.BOOKED,
-            detail="Booked (front desk)",
-        )
-        # The history reads as it happened, not as the day the demo was built.
-        AppointmentEvent.objects.filter(pk=created.pk).update(at=booked_at)
-        return appointment, visit.status
+            if slot is None:
+                continue
+            try:
+                appointment = booking_create(
+                    client=clients[visit.client],
+                    appointment_type=appointment_type,
+                    artist=artist,
+                    starts_at=slot.start,
+                    minutes=visit.minutes,
+                    room=Room.objects.filter(pk=slot.room_id).first(),
+                    source=BookingSource.FRONT_DESK,
+                    by=desk,
+                    actor=Actor.system(),
+                    channel=Channel.TASK,
+                    now=slot.start - datetime.timedelta(days=10),
+                )
+            except BookingRefused:
+                continue
+            return appointment, visit.status
+        return None
 
     def close_past(self, appointment: Appointment, status: str, desk: User) -> None:
         """How a past visit ended: completed by the artist, or marked a no-show at the desk."""
-        Appointment.objects.filter(pk=appointment.pk).update(status=status)
-        event = AppointmentEvent.objects.create(
-            appointment=appointment,
-            kind=AppointmentEventKind.STATUS,
-            by=desk if status == AppointmentStatus.NO_SHOW else appointment.artist,
-            from_status=AppointmentStatus.BOOKED,
-            to_status=status,
+        steps = (
+            [
+                (
+                    AppointmentStatus.NO_SHOW,
+                    desk,
+                    appointment.starts_at + datetime.timedelta(minutes=15),
+                )
+            ]
+            if status == AppointmentStatus.NO_SHOW
+            else [
+                (AppointmentStatus.ARRIVED, appointment.artist, appointment.starts_at),
+                (AppointmentStatus.COMPLETED, appointment.artist, appointment.ends_at),
+            ]
         )
-        AppointmentEvent.objects.filter(pk=event.pk).update(at=appointment.ends_at)
+        for step, by, at in steps:
+            appointment_set_status(
+                appointment=appointment,
+                status=step,
+                by=by,
+                actor=Actor.system(),
+                channel=Channel.TASK,
+                now=at,
+            )
 
     def book(self, visit, clients, artists, types, desk, today) -> None:
         """A visit from today on, booked as the front desk would."""
@@ -479,7 +482,13 @@ class Command(BaseCommand):
         """Daniel came in last week: forms filled, patch test clean, hairline approved, and
         he went ahead. His plan's sessions are the treatment sessions in the diary."""
         from consultations.consent import consent_document, consent_outstanding, consent_sign
-        from consultations.models import Consultation, HairlineStyle, LookWanted, PatchReading
+        from consultations.models import (
+            Consultation,
+            HairlineStyle,
+            LookWanted,
+            Outcome,
+            PatchReading,
+        )
         from consultations.questionnaire import current_questionnaire, questionnaire_submit
         from consultations.services import (
             consultation_proceed,
@@ -495,10 +504,16 @@ class Command(BaseCommand):
         sam = User.objects.filter(email=SAM).first()
         if daniel is None or sam is None:
             return "Consultation: Daniel's record is missing; nothing added."
-        if Consultation.objects.filter(client=daniel).exists():
+        # Booking his consultation last week opened its record (as in the clinic);
+        # what happened at it is filled in here, once.
+        consultation = Consultation.objects.filter(client=daniel).order_by("-id").first()
+        if consultation is not None and consultation.outcome != Outcome.PENDING:
             return "Consultation: Daniel's is already recorded."
         with transaction.atomic():
-            consultation = Consultation.objects.create(client=daniel, artist=sam, created_by=sam)
+            if consultation is None:
+                consultation = Consultation.objects.create(
+                    client=daniel, artist=sam, created_by=sam
+                )
             questionnaire = current_questionnaire()
             if questionnaire is not None:
                 answers = {
