@@ -43,6 +43,7 @@ from .models import (
     Room,
 )
 from .policy import Action, Actor, Change, Channel, Event, Happened, check_change, react
+from .rules import attendance_problem
 
 OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_overlap"}
 # Refusals that mean "someone else has that time": the caller should pick another.
@@ -74,7 +75,6 @@ TRANSITIONS: dict[str, set[str]] = {
 
 # Only these can be moved; anything under way, over or cancelled stays where it was.
 MOVABLE_STATUSES = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
-ATTENDANCE_STATUSES = frozenset({AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW})
 
 
 # The channel a booking's source implies, when a caller names only the source.
@@ -86,12 +86,14 @@ CHANNEL_OF_SOURCE = {
 
 
 def status_changes_now(appointment: Appointment, *, now: dt.datetime | None = None) -> set[str]:
-    """The statuses this appointment may take now: TRANSITIONS, less attendance on a later day."""
-    allowed = set(TRANSITIONS[appointment.status])
-    today = timezone.localdate(now) if now is not None else timezone.localdate()
-    if timezone.localdate(appointment.starts_at) > today:
-        allowed -= ATTENDANCE_STATUSES
-    return allowed
+    """The statuses this appointment may take now: TRANSITIONS, less attendance that the
+    rules refuse at this moment (scheduling.rules.attendance_problem)."""
+    now = now or timezone.now()
+    return {
+        status
+        for status in TRANSITIONS[appointment.status]
+        if attendance_problem(appointment, status, now=now) is None
+    }
 
 
 def _who(by: User | None, actor: Actor | None, source: str | None = None, channel=None):

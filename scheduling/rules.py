@@ -10,7 +10,9 @@
 - **Who may set which status**: an artist records arrived and completed (they are in
   the room); a client confirms or cancels; the front desk, a manager and the system
   any status the transitions allow.
-- **Attendance only on the day**: arrived and no-show are refused on an earlier day.
+- **Attendance only on the day**: arrived and no-show are refused on an earlier day,
+  and a no-show is refused before the appointment's start time (someone ten minutes
+  early for the bus is not a no-show).
 """
 
 from __future__ import annotations
@@ -99,18 +101,32 @@ def check_status_by_role(change: Change) -> Problem | None:
     return None
 
 
-@register_check("scheduling.attendance_on_the_day", actions=[Action.STATUS], order=15)
-def check_attendance_on_the_day(change: Change) -> Problem | None:
-    if change.status not in ATTENDANCE_STATUSES:
+def attendance_problem(
+    appointment: Appointment, status: str, *, now: dt.datetime
+) -> Problem | None:
+    """Why `status` cannot be recorded for this appointment at `now`, if it cannot."""
+    if status not in ATTENDANCE_STATUSES:
         return None
-    if timezone.localdate(change.appointment.starts_at) > timezone.localdate(change.now):
-        label = AppointmentStatus(change.status).label.lower()
+    label = AppointmentStatus(status).label.lower()
+    if timezone.localdate(appointment.starts_at) > timezone.localdate(now):
         return Problem(
             "too_early",
             f"That appointment is on a later day: it cannot be marked {label} yet.",
             "status",
         )
+    if status == AppointmentStatus.NO_SHOW and now < appointment.starts_at:
+        start = timezone.localtime(appointment.starts_at)
+        return Problem(
+            "too_early",
+            f"The appointment starts at {start:%H:%M}: it cannot be marked a no-show before then.",
+            "status",
+        )
     return None
+
+
+@register_check("scheduling.attendance_on_the_day", actions=[Action.STATUS], order=15)
+def check_attendance_on_the_day(change: Change) -> Problem | None:
+    return attendance_problem(change.appointment, change.status, now=change.now)
 
 
 # --- the booking's messages ------------------------------------------------------------------

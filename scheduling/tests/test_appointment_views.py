@@ -536,7 +536,8 @@ def test_only_the_allowed_status_changes_are_offered(clinic, as_user, freeze_now
     browser = as_user(clinic.people.front_desk)
 
     page = browser.get(appointment.get_absolute_url()).content.decode()
-    assert _status_buttons(page) == ["confirmed", "arrived", "no_show"]
+    # Before the start time nobody is a no-show yet.
+    assert _status_buttons(page) == ["confirmed", "arrived"]
     assert "Mark completed" not in page
 
     # A booked appointment cannot be completed: refused, said so, nothing changed.
@@ -568,6 +569,7 @@ def test_only_the_allowed_status_changes_are_offered(clinic, as_user, freeze_now
 def test_a_no_show_is_recorded_and_counted(clinic, as_user, freeze_now):
     freeze_now(at(MONDAY, "11:00"))
     appointment = book(clinic, at(MONDAY, "11:15"))
+    freeze_now(at(MONDAY, "11:30"))
     browser = as_user(clinic.people.front_desk)
 
     browser.post(reverse("scheduling:set_status", args=[appointment.pk]), {"status": "no_show"})
@@ -578,6 +580,34 @@ def test_a_no_show_is_recorded_and_counted(clinic, as_user, freeze_now):
     assert 'data-testid="no-shows">1 no-show</span>' in page
     # A latecomer after all.
     assert _status_buttons(page) == ["arrived"]
+
+
+def test_a_no_show_before_the_start_time_is_refused_and_not_offered(clinic, as_user, freeze_now):
+    freeze_now(at(MONDAY, "09:55"))
+    appointment = book(clinic, at(MONDAY, "10:15"))
+    browser = as_user(clinic.people.front_desk)
+
+    assert "no_show" not in _status_buttons(
+        browser.get(appointment.get_absolute_url()).content.decode()
+    )
+    response = browser.post(
+        reverse("scheduling:set_status", args=[appointment.pk]), {"status": "no_show"}, follow=True
+    )
+    assert "The appointment starts at 10:15: it cannot be marked a no-show before then." in (
+        response.content.decode()
+    )
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert not appointment.events.filter(to_status=AppointmentStatus.NO_SHOW).exists()
+
+    # At the start time it is offered and recorded.
+    freeze_now(at(MONDAY, "10:15"))
+    assert "no_show" in _status_buttons(
+        browser.get(appointment.get_absolute_url()).content.decode()
+    )
+    browser.post(reverse("scheduling:set_status", args=[appointment.pk]), {"status": "no_show"})
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.NO_SHOW
 
 
 def test_a_future_arrival_is_refused_with_a_message(clinic, as_user):
