@@ -1,7 +1,7 @@
 """Aftercare test fixtures: Anna's plan of three sessions, logged sessions, check-ins, photos.
 
-Sessions happen in fixed weeks in 2027 (after the tests were written) so due times
-do not depend on today's date; 27 March 2027 is the Saturday before the UK clocks
+Sessions happen in fixed weeks in (after the tests were written) so due times
+do not depend on today's date; 27 March is the Saturday before the UK clocks
 go forward.
 """
 
@@ -14,11 +14,11 @@ from aftercare.links import check_in_token_for
 from aftercare.models import CheckIn, CheckInKind
 from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401 - fixture
 from sessions_app.tests import fixtures
-from sessions_app.tests.fixtures import at, logged_session
+from sessions_app.tests.fixtures import logged_session
+from tests.clock import MONDAY, at, day
 
 treatment = fixtures.treatment
-MONDAY = dt.date(2027, 3, 1)
-BEFORE_CLOCKS_CHANGE = dt.date(2027, 3, 27)
+BEFORE_CLOCKS_CHANGE = day(3, 27)
 
 
 def sign_consent(client) -> None:
@@ -46,7 +46,7 @@ def photo(name="scalp.jpg", **kwargs):
 
 @pytest.fixture
 def fade(treatment):
-    """Session 1 logged on Monday 1 March 2027; its fade check-in and private link."""
+    """Session 1 logged on Monday 1 March; its fade check-in and private link."""
     first = treatment.sessions[0]
     log(first)
     check_in = CheckIn.objects.get(session=first, kind=CheckInKind.FADE)

@@ -15,10 +15,10 @@ from aftercare.models import (
 )
 from reminders.models import Reminder, ReminderKind
 from sessions_app import plans
-from sessions_app.tests.fixtures import MONDAY as BOOKING_MONDAY
-from sessions_app.tests.fixtures import at
+from tests.clock import MONDAY, at, day
+from tests.clock import MONDAY as BOOKING_MONDAY
 
-from .conftest import BEFORE_CLOCKS_CHANGE, MONDAY, log, sign_consent
+from .conftest import BEFORE_CLOCKS_CHANGE, log, sign_consent
 
 UTC = dt.UTC
 
@@ -85,7 +85,7 @@ def test_the_day_3_message_stays_at_nine_across_the_clock_change(treatment):
     assert aftercare[0].due_at == utc(2027, 3, 27, 9)  # GMT
     assert aftercare[3].due_at == utc(2027, 3, 30, 8)  # 09:00 BST
     local = timezone.localtime(aftercare[3].due_at)
-    assert (local.date(), local.hour, local.minute) == (dt.date(2027, 3, 30), 9, 0)
+    assert (local.date(), local.hour, local.minute) == (day(3, 30), 9, 0)
     fade = reminders_of(first)[f"session:{first.pk}:fade-check-in"]
     assert timezone.localtime(fade.due_at).hour == 10
 

@@ -18,8 +18,9 @@ from aftercare.links import (
 )
 from aftercare.models import CheckIn, CheckInKind, CheckInStatus
 from photos.models import Photo, PhotoStage
+from tests.clock import MONDAY
 
-from .conftest import MONDAY, log, photo
+from .conftest import log, photo
 
 
 def form_url(token):

@@ -14,8 +14,9 @@ from photos.services import photo_add
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from sessions_app import plans
 from sessions_app.models import RegionHealing, SessionKind
+from tests.clock import MONDAY
 
-from .conftest import MONDAY, log, photo
+from .conftest import log, photo
 
 QUEUE = reverse("aftercare:queue")
 PROPOSALS = reverse("aftercare:proposals")

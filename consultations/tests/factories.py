@@ -1,7 +1,7 @@
 """Shared helpers for consultation tests (append new helpers; keep the existing ones).
 
 `consult` (fixture): a clinic open Mon–Sat with Sam (artist) working 09:00–18:00 and a
-consultation of Anna's booked for Monday 1 March 2027 10:00. `flag_for_review` answers
+consultation of Anna's booked for Monday 1 March 10:00. `flag_for_review` answers
 the health questionnaire with a contraindication; `patch_test_row` writes a patch test
 directly (with times a service would refuse, e.g. a reading time in the future week).
 """
@@ -17,7 +17,8 @@ from accounts.services import user_create
 from scheduling.booking import booking_create
 from scheduling.models import AppointmentType, ArtistHours, OpeningHours, Room
 from sessions_app import plans
-from sessions_app.tests.fixtures import MONDAY, at, clinic_defaults
+from sessions_app.tests.fixtures import clinic_defaults
+from tests.clock import MONDAY, at
 
 from ..models import (
     Consultation,
@@ -31,7 +32,7 @@ from ..models import (
 
 @pytest.fixture
 def consult(people, settings):
-    """Anna's consultation with Sam on Monday 1 March 2027 at 10:00 (booked in the diary).
+    """Anna's consultation with Sam on Monday 1 March at 10:00 (booked in the diary).
 
     Attributes: people, artist, artist2, room, client, other_client, consultation,
     appointment, consultation_type.

@@ -11,7 +11,7 @@ from consultations.rules import treatment_booking_problem
 from scheduling.booking import BookingRefused, booking_create, booking_move
 from scheduling.models import Appointment, AppointmentType
 from sessions_app import plans
-from sessions_app.tests.fixtures import MONDAY, at
+from tests.clock import MONDAY, YEAR, at
 
 from .factories import consult, flag_for_review, patch_test_row  # noqa: F401
 
@@ -113,7 +113,7 @@ def test_treatment_cannot_start_before_the_patch_test_can_be_read(consult, plan)
         book_first(plan, consult, "10:00")
     problem = refused.value.problem
     assert problem.code == "patch_test_too_early"
-    assert "Monday 8 March 2027, 12:00" in problem.message  # clinic time
+    assert f"Monday 8 March {YEAR}, 12:00" in problem.message  # clinic time
     appointment = book_first(plan, consult, "13:00")
     assert appointment.starts_at == at(NEXT_MONDAY, "13:00")
 

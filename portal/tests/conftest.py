@@ -9,7 +9,8 @@ from django.core.cache import cache
 
 from photos.tests.conftest import make_photo, photo_store  # noqa: F401  (fixtures)
 from scheduling.models import BookingPolicy
-from sessions_app.tests.fixtures import LONDON, at, logged_session, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
+from tests.clock import LONDON, at
 
 
 @pytest.fixture(autouse=True)

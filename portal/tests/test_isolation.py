@@ -13,7 +13,7 @@ from portal import urls as portal_urls
 from scheduling.booking import booking_create
 from scheduling.models import AppointmentType
 from scheduling.public_forms import format_start
-from sessions_app.tests.fixtures import MONDAY, at
+from tests.clock import MONDAY, at
 
 POSTABLE = {"reschedule_confirm", "cancel", "hairline"}
 

@@ -23,7 +23,8 @@ from scheduling.booking import booking_create
 from scheduling.models import AppointmentType
 from sessions_app import plans
 from sessions_app.tests import fixtures
-from sessions_app.tests.fixtures import MONDAY, at, logged_session
+from sessions_app.tests.fixtures import logged_session
+from tests.clock import MONDAY, at
 
 treatment = fixtures.treatment
 

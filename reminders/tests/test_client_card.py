@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from reminders import dispatch
 from scheduling.booking import booking_create
-from scheduling.tests.api_fixtures import at, make_clinic
+from scheduling.tests.api_fixtures import make_clinic
+from tests.clock import at
 
 
 @pytest.fixture

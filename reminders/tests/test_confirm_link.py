@@ -9,7 +9,8 @@ from django.utils import timezone
 from reminders.tokens import confirm_token_for
 from scheduling.models import Appointment, AppointmentEvent, AppointmentStatus, AppointmentType
 from scheduling.tokens import manage_token_for
-from sessions_app.tests.fixtures import MONDAY, at, treatment  # noqa: F401 - fixture
+from sessions_app.tests.fixtures import treatment  # noqa: F401 - fixture
+from tests.clock import MONDAY, at
 
 
 @pytest.fixture

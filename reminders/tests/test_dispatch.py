@@ -2,7 +2,6 @@
 
 import datetime as dt
 import smtplib
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -11,8 +10,7 @@ from django.utils import timezone
 from reminders import dispatch, outbox, sms
 from reminders.health import overdue_alert
 from reminders.models import Channel, Reminder, ReminderKind, ReminderSettings, ReminderStatus
-
-LONDON = ZoneInfo("Europe/London")
+from tests.clock import LONDON
 
 
 @pytest.fixture(autouse=True)

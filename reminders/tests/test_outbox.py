@@ -1,7 +1,6 @@
 """Reminders are rows written with the booking that causes them, and follow it when it moves."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -10,11 +9,10 @@ from django.utils import timezone
 from reminders import outbox
 from reminders.models import MessageTemplate, Reminder, ReminderKind, ReminderStatus
 from scheduling.booking import BookingRefused, booking_cancel, booking_create, booking_move
-from scheduling.tests.api_fixtures import at, make_clinic
+from scheduling.tests.api_fixtures import make_clinic
 from sessions_app import plans
 from sessions_app.models import PlanStatus
-
-LONDON = ZoneInfo("Europe/London")
+from tests.clock import LONDON, at
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from reminders import selectors
 from reminders.models import Channel, Reminder, ReminderKind, ReminderStatus
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from sessions_app.models import PlanStatus, TreatmentPlan
-from sessions_app.tests.fixtures import MONDAY, at, treatment  # noqa: F401 - fixture
+from sessions_app.tests.fixtures import treatment  # noqa: F401 - fixture
+from tests.clock import MONDAY, YEAR, at, utc
 
 LIST = reverse("reminders:list")
 TO_CHASE = reverse("reminders:to_chase")
@@ -78,14 +79,14 @@ def test_an_artist_sees_the_list_but_cannot_retry(as_user, people):
 
 def test_each_tab_shows_its_reminders(as_user, people, settings):
     settings.TIME_ZONE = "Europe/London"
-    pending = make(people.record_a, due_at=dt.datetime(2027, 7, 1, 9, 0, tzinfo=dt.UTC))
+    pending = make(people.record_a, due_at=utc(7, 1, 9, 0))
     sent = make(
         people.record_b,
         kind=ReminderKind.BOOKING_CONFIRMATION,
         status=ReminderStatus.SENT,
         channel=Channel.SMS,
         sent_to="+447911123002",
-        sent_at=dt.datetime(2027, 1, 5, 15, 30, tzinfo=dt.UTC),
+        sent_at=utc(12, 7, 15, 30),
     )
     broken = failed(people.record_a, kind=ReminderKind.GAP_INVITE)
     skipped = make(
@@ -101,13 +102,13 @@ def test_each_tab_shows_its_reminders(as_user, people, settings):
 
     upcoming = page.get(LIST).content.decode()
     assert f'data-testid="reminder-{pending.pk}"' in upcoming
-    assert "Thu 1 Jul 2027, 10:00" in upcoming  # 09:00 UTC in London summer time
+    assert f"Thu 1 Jul {YEAR}, 10:00" in upcoming  # 09:00 UTC in London summer time
     for other in (sent, broken, skipped, cancelled):
         assert f'data-testid="reminder-{other.pk}"' not in upcoming
 
     sent_tab = page.get(LIST + "?tab=sent").content.decode()
     assert f'data-testid="reminder-{sent.pk}"' in sent_tab
-    assert "Tue 5 Jan 2027, 15:30" in sent_tab  # winter: London is UTC
+    assert f"Tue 7 Dec {YEAR}, 15:30" in sent_tab  # winter: London is UTC
     assert "+447911123002" in sent_tab
     assert "Ben Barker" in sent_tab
 

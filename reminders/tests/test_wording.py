@@ -18,7 +18,8 @@ from reminders.models import MessageTemplate, Reminder, ReminderKind
 from reminders.wording import ALLOWED_PLACEHOLDERS, NotWanted, compose, validate_template
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from sessions_app.models import PlanStatus, TreatmentPlan
-from sessions_app.tests.fixtures import MONDAY, at, treatment  # noqa: F401 - fixture
+from sessions_app.tests.fixtures import treatment  # noqa: F401 - fixture
+from tests.clock import MONDAY, YEAR, at, day
 
 SITE = "https://clinic.example"
 
@@ -232,18 +233,18 @@ def test_booking_confirmation_says_who_when_where_with_links_and_calendar(clinic
     [(filename, content, mimetype)] = composed.attachments
     assert filename == "treatment-session.ics"
     assert mimetype.startswith("text/calendar")
-    assert "DTSTART:20270301T101500Z" in content  # 10:15 in London in March is UTC
+    assert f"DTSTART:{YEAR}0301T101500Z" in content  # 10:15 in London in March is UTC
     assert "Change or cancel: " + manage in content.replace("\r\n ", "")
 
 
 def test_times_are_in_the_clinic_zone_after_the_clocks_change(clinic):
     # 5 April 2027 is British Summer Time: 10:15 in London is 09:15 UTC.
-    appointment = appointment_for(clinic, when=at(dt.date(2027, 4, 5), "10:15"))
+    appointment = appointment_for(clinic, when=at(day(4, 5), "10:15"))
     composed = compose(
         reminder_for(clinic, ReminderKind.APPOINTMENT_REMINDER, appointment=appointment)
     )
     assert "Monday 5 April at 10:15" in composed.subject
-    assert "DTSTART:20270405T091500Z" in composed.attachments[0][1]
+    assert f"DTSTART:{YEAR}0405T091500Z" in composed.attachments[0][1]
 
 
 def test_consultation_booking_carries_the_forms_link_while_forms_are_outstanding(clinic):

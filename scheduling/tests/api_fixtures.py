@@ -7,7 +7,6 @@ tests cannot use fixed dates; `booking_day()` is a weekday a few days ahead.
 import datetime as dt
 import uuid
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import user_create
 from scheduling.models import AppointmentType, ArtistHours, Room
+from tests.clock import at
 
-LONDON = ZoneInfo("Europe/London")
 GENEROUS_RATES = {"anon": "10000/min", "bookings": "10000/min", "user": "10000/min"}
 
 
@@ -26,12 +25,6 @@ def booking_day(days_ahead: int = 3) -> dt.date:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    """A wall-clock time in London as an aware datetime."""
-    hour, minute = map(int, hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
 
 
 def iso(day: dt.date, hhmm: str) -> str:

@@ -2,23 +2,12 @@
 
 import datetime as dt
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from accounts.models import Role
 from accounts.services import user_create
 from scheduling.models import AppointmentType, ArtistHours, OpeningHours, Room
-
-LONDON = ZoneInfo("Europe/London")
-# A Monday well in the future, so nothing here depends on today's date.
-MONDAY = dt.date(2027, 3, 1)
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    """A wall-clock time in London as an aware datetime."""
-    hour, minute = map(int, hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A small clinic for the diary page tests: two artists working Mon–Sat, two rooms.
 
-Everything happens in a fixed week well in the future (Monday 1 March 2027), so
+Everything happens in a fixed week well in the future (Monday 1 March), so
 no test depends on today's date; dates go into the URLs explicitly.
 """
 
@@ -8,7 +8,6 @@ import datetime as dt
 import importlib
 from html.parser import HTMLParser
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -25,17 +24,10 @@ from scheduling.models import (
     BookingSource,
     Room,
 )
+from tests.clock import CLOCKS_GO_FORWARD
 
-LONDON = ZoneInfo("Europe/London")
-MONDAY = dt.date(2027, 3, 1)
 # The clocks go forward at 01:00 on this Sunday in London.
-CLOCKS_CHANGE = dt.date(2027, 3, 28)
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    """A wall-clock time in the clinic (London) as an aware datetime."""
-    hour, minute = map(int, hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+CLOCKS_CHANGE = CLOCKS_GO_FORWARD
 
 
 def _clinic_defaults() -> None:

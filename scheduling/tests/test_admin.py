@@ -1,7 +1,6 @@
 """The manager's diary settings in the admin: who opens them, what they refuse, how fast."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -24,9 +23,9 @@ from scheduling.models import (
     Room,
     TimeOff,
 )
+from tests.clock import YEAR, at, day, utc
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
 
 # model name in the admin URL -> something only that page shows
 CHANGELISTS = {
@@ -76,11 +75,11 @@ def clinic(people):
     ArtistHours.objects.create(
         artist=people.artist, weekday=0, starts=dt.time(9), ends=dt.time(17, 30)
     )
-    ClosedDay.objects.create(date=dt.date(2027, 12, 25), reason="Christmas Day")
+    ClosedDay.objects.create(date=day(12, 25), reason="Christmas Day")
     TimeOff.objects.create(
         artist=people.artist,
-        starts_at=dt.datetime(2027, 8, 2, 9, tzinfo=LONDON),
-        ends_at=dt.datetime(2027, 8, 9, 9, tzinfo=LONDON),
+        starts_at=at(day(8, 2), "09:00"),
+        ends_at=at(day(8, 9), "09:00"),
         note="Annual leave",
     )
     CalendarFeed.objects.create(artist=people.artist)
@@ -88,7 +87,7 @@ def clinic(people):
         client=people.record_a,
         artist=people.artist,
         room=room,
-        starts_at=dt.datetime(2027, 3, 1, 10, tzinfo=LONDON),
+        starts_at=at(day(3, 1), "10:00"),
     )
     appointment.save()
     AppointmentEvent.objects.create(
@@ -258,9 +257,9 @@ def time_off_data(artist, **overrides):
     data = {
         "artist": str(artist.pk),
         "kind": "holiday",
-        "starts_at_0": "2027-08-09",
+        "starts_at_0": f"{YEAR}-08-09",
         "starts_at_1": "09:00",
-        "ends_at_0": "2027-08-02",
+        "ends_at_0": f"{YEAR}-08-02",
         "ends_at_1": "09:00",
         "note": "Summer",
     }
@@ -281,19 +280,19 @@ def test_time_off_is_saved_in_clinic_time(people, as_user, settings):
     settings.TIME_ZONE = "Europe/London"
     response = as_user(people.manager).post(
         admin_url("timeoff", "add"),
-        time_off_data(people.artist, starts_at_0="2027-08-02", ends_at_0="2027-08-09"),
+        time_off_data(people.artist, starts_at_0=f"{YEAR}-08-02", ends_at_0=f"{YEAR}-08-09"),
     )
     assert response.status_code == 302
     time_off = TimeOff.objects.get()
     # 09:00 in London in August is 08:00 UTC.
-    assert time_off.starts_at == dt.datetime(2027, 8, 2, 8, tzinfo=dt.UTC)
+    assert time_off.starts_at == utc(8, 2, 8)
     assert time_off.artist == people.artist
 
 
 def test_time_off_is_only_for_artists(people, as_user):
     response = as_user(people.manager).post(
         admin_url("timeoff", "add"),
-        time_off_data(people.front_desk, starts_at_0="2027-08-02", ends_at_0="2027-08-09"),
+        time_off_data(people.front_desk, starts_at_0=f"{YEAR}-08-02", ends_at_0=f"{YEAR}-08-09"),
     )
     assert form_errors(response, "artist") == [
         "Select a valid choice. That choice is not one of the available choices."
@@ -467,9 +466,9 @@ def test_the_manager_sets_an_artists_hours_on_their_page(people, as_user):
         "working_hours-1-ends": "16:00",
         **inline_management("time_off", total=1),
         "time_off-0-kind": "training",
-        "time_off-0-starts_at_0": "2027-05-03",
+        "time_off-0-starts_at_0": f"{YEAR}-05-03",
         "time_off-0-starts_at_1": "09:00",
-        "time_off-0-ends_at_0": "2027-05-04",
+        "time_off-0-ends_at_0": f"{YEAR}-05-04",
         "time_off-0-ends_at_1": "18:00",
         "time_off-0-note": "Pigment course",
     }
@@ -543,7 +542,7 @@ def test_appointments_are_found_by_client_name_and_filtered(people, clinic, as_u
     book_directly(
         client=people.record_b,
         artist=people.artist,
-        starts_at=dt.datetime(2027, 3, 2, 10, tzinfo=LONDON),
+        starts_at=at(day(3, 2), "10:00"),
         status=AppointmentStatus.CANCELLED,
     ).save()
     browser = as_user(people.manager)
@@ -564,7 +563,7 @@ def test_appointments_are_found_by_client_name_and_filtered(people, clinic, as_u
 def fill_diary(people, count):
     room = Room.objects.create(name=f"Room {count}")
     types = list(AppointmentType.objects.filter(slug__in=["consultation", "fade-check-in"]))
-    first = dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
+    first = utc(3, 1, 9)
     Appointment.objects.bulk_create(
         book_directly(
             client=[people.record_a, people.record_b][n % 2],
@@ -661,8 +660,8 @@ def add_artists_time_from(first, count):
         )
         TimeOff.objects.create(
             artist=artist,
-            starts_at=dt.datetime(2027, 8, 2, 9, tzinfo=LONDON) + dt.timedelta(days=n),
-            ends_at=dt.datetime(2027, 8, 3, 9, tzinfo=LONDON) + dt.timedelta(days=n),
+            starts_at=at(day(8, 2), "09:00") + dt.timedelta(days=n),
+            ends_at=at(day(8, 3), "09:00") + dt.timedelta(days=n),
         )
 
 

@@ -8,14 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from scheduling.booking import booking_cancel, booking_create
+from tests.clock import MONDAY, SUMMER_MONDAY, YEAR, at
 
-from .api_fixtures import at, iso, make_clinic, use_throttle_rates
+from .api_fixtures import iso, make_clinic, use_throttle_rates
 
 pytestmark = pytest.mark.django_db
+START = MONDAY.isoformat()
 URL = "/api/v1/appointments/"
 # Fixed dates: staff bookings have no online horizon. 2027-03-01 is a Monday.
-MONDAY = dt.date(2027, 3, 1)
-SUMMER_MONDAY = dt.date(2027, 7, 5)
 
 
 @pytest.fixture
@@ -48,8 +48,8 @@ def test_staff_read_the_diary_with_rooms_clients_and_statuses(as_user, clinic, r
         "appointments": [
             {
                 "id": first.pk,
-                "start": "2027-03-01T10:00:00+00:00",
-                "end": "2027-03-01T10:45:00+00:00",
+                "start": f"{YEAR}-03-01T10:00:00+00:00",
+                "end": f"{YEAR}-03-01T10:45:00+00:00",
                 "status": "booked",
                 "type": "consultation",
                 "artist": clinic.artist.pk,
@@ -58,8 +58,8 @@ def test_staff_read_the_diary_with_rooms_clients_and_statuses(as_user, clinic, r
             },
             {
                 "id": video.pk,
-                "start": "2027-03-01T10:00:00+00:00",
-                "end": "2027-03-01T10:30:00+00:00",
+                "start": f"{YEAR}-03-01T10:00:00+00:00",
+                "end": f"{YEAR}-03-01T10:30:00+00:00",
                 "status": "booked",
                 "type": "video-consultation",
                 "artist": clinic.artist2.pk,
@@ -68,8 +68,8 @@ def test_staff_read_the_diary_with_rooms_clients_and_statuses(as_user, clinic, r
             },
             {
                 "id": cancelled.pk,
-                "start": "2027-03-01T15:00:00+00:00",
-                "end": "2027-03-01T15:45:00+00:00",
+                "start": f"{YEAR}-03-01T15:00:00+00:00",
+                "end": f"{YEAR}-03-01T15:45:00+00:00",
                 "status": "cancelled",
                 "type": "consultation",
                 "artist": clinic.artist.pk,
@@ -103,7 +103,7 @@ def test_summer_dates_are_london_dates_and_show_plus_one_hour(as_user, clinic):
 
     [row] = response.json()["appointments"]
     assert row["id"] == early.pk
-    assert row["start"] == iso(SUMMER_MONDAY, "09:00") == "2027-07-05T09:00:00+01:00"
+    assert row["start"] == iso(SUMMER_MONDAY, "09:00") == f"{YEAR}-07-05T09:00:00+01:00"
     previous_day = (SUMMER_MONDAY - dt.timedelta(days=1)).isoformat()
     response = as_user(clinic.people.front_desk).get(URL, {"start": previous_day})
     assert response.json() == {"appointments": []}
@@ -178,12 +178,28 @@ def test_a_deactivated_staff_member_is_refused(client, clinic):
     [
         ({}, "start", "This field is required."),
         ({"start": "1 March"}, "start", "Give the date as YYYY-MM-DD."),
-        ({"start": "2027-03-01", "end": "2027-02-28"}, "end", "The end date is before the start"),
-        ({"start": "2027-03-01", "end": "2027-05-02"}, "end", "Ask for at most 62 days at a time."),
+        (
+            {"start": START, "end": (MONDAY - dt.timedelta(days=1)).isoformat()},
+            "end",
+            "The end date is before the start",
+        ),
+        (
+            {"start": START, "end": f"{YEAR}-05-02"},
+            "end",
+            "Ask for at most 62 days at a time.",
+        ),
         ({"start": "9999-12-01"}, "start", "That date is too far from today."),
-        ({"start": "2027-03-01", "end": "9999-12-31"}, "end", "That date is too far from today."),
-        ({"start": "2027-03-01", "artist": "everyone"}, "artist", "A valid integer is required."),
-        ({"start": "2027-03-01", "artist": "424242"}, "artist", "No artist with this id."),
+        (
+            {"start": START, "end": "9999-12-31"},
+            "end",
+            "That date is too far from today.",
+        ),
+        (
+            {"start": START, "artist": "everyone"},
+            "artist",
+            "A valid integer is required.",
+        ),
+        ({"start": START, "artist": "424242"}, "artist", "No artist with this id."),
     ],
 )
 def test_bad_input_is_a_field_error(as_user, clinic, params, field, message):
@@ -195,9 +211,7 @@ def test_bad_input_is_a_field_error(as_user, clinic, params, field, message):
 
 
 def test_62_days_are_allowed(as_user, clinic):
-    response = as_user(clinic.people.front_desk).get(
-        URL, {"start": "2027-03-01", "end": "2027-05-01"}
-    )
+    response = as_user(clinic.people.front_desk).get(URL, {"start": START, "end": f"{YEAR}-05-01"})
 
     assert response.status_code == 200
 

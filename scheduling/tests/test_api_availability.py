@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from scheduling.booking import booking_create
 from scheduling.models import AppointmentType, TimeOff
+from tests.clock import YEAR, at, day
 
-from .api_fixtures import at, iso, make_clinic, use_throttle_rates
+from .api_fixtures import iso, make_clinic, use_throttle_rates
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/availability/"
@@ -104,14 +105,14 @@ def test_the_public_never_sees_a_time_inside_the_online_notice(client, clinic):
 
 def test_staff_see_any_active_type_and_the_offset_of_each_season(as_user, clinic):
     staff = as_user(clinic.people.front_desk)
-    winter, summer = dt.date(2027, 3, 1), dt.date(2027, 7, 5)  # both Mondays
+    winter, summer = day(3, 1), day(7, 5)  # both Mondays
 
-    for day, offset in ((winter, "+00:00"), (summer, "+01:00")):
-        response = get(staff, type="treatment-session", start=day.isoformat(), days=1)
+    for monday, offset in ((winter, "+00:00"), (summer, "+01:00")):
+        response = get(staff, type="treatment-session", start=monday.isoformat(), days=1)
         assert response.status_code == 200
         first = response.json()["slots"][0]
-        assert first["start"] == f"{day.isoformat()}T09:00:00{offset}"
-        assert first["end"] == f"{day.isoformat()}T13:00:00{offset}"
+        assert first["start"] == f"{monday.isoformat()}T09:00:00{offset}"
+        assert first["end"] == f"{monday.isoformat()}T13:00:00{offset}"
 
 
 @pytest.mark.parametrize("who", ["anonymous", "client_a"])
@@ -143,8 +144,8 @@ def test_an_inactive_type_is_unknown_even_to_staff(as_user, clinic):
         ({"days": "0"}, "days", "Ensure this value is greater than or equal to 1."),
         ({"days": "63"}, "days", "Ensure this value is less than or equal to 62."),
         ({"days": "a week"}, "days", "A valid integer is required."),
-        ({"start": "2027-13-01"}, "start", "Give the date as YYYY-MM-DD."),
-        ({"start": "01/03/2027"}, "start", "Give the date as YYYY-MM-DD."),
+        ({"start": f"{YEAR}-13-01"}, "start", "Give the date as YYYY-MM-DD."),
+        ({"start": f"01/03/{YEAR}"}, "start", "Give the date as YYYY-MM-DD."),
         ({"start": "9999-12-31"}, "start", "That date is too far from today."),
         ({"start": None}, "start", "This field is required."),
         ({"type": None}, "type", "This field is required."),

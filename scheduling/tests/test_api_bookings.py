@@ -21,8 +21,9 @@ from scheduling.models import (
     TimeOff,
 )
 from scheduling.tokens import appointment_from_manage_token
+from tests.clock import YEAR, at
 
-from .api_fixtures import at, iso, make_clinic, use_throttle_rates
+from .api_fixtures import iso, make_clinic, use_throttle_rates
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/bookings/"
@@ -327,8 +328,8 @@ def test_a_time_without_utc_offset_is_refused(client, clinic, counts):
         ({"type": "x" * 5000}, {"type": ["Ensure this field has no more than 50 characters."]}),
         ({"type": None}, {"type": ["This field may not be null."]}),
         ({"start": "tomorrow at ten"}, {"start": ["Give the time in ISO 8601 form"]}),
-        ({"start": "2027-02-30T10:00:00+00:00"}, {"start": ["Give the time in ISO 8601 form"]}),
-        ({"start": "2027-03-01T10:00:00+25:00"}, {"start": ["Give the time in ISO 8601 form"]}),
+        ({"start": f"{YEAR}-02-30T10:00:00+00:00"}, {"start": ["Give the time in ISO 8601 form"]}),
+        ({"start": f"{YEAR}-03-01T10:00:00+25:00"}, {"start": ["Give the time in ISO 8601 form"]}),
         ({"start": "9999-12-31T23:30:00-05:00"}, {"start": ["That date is too far from today."]}),
         ({"start": 1767225600}, {"start": ["Give the time in ISO 8601 form"]}),
         ({"artist": "sam"}, {"artist": ["A valid integer is required."]}),

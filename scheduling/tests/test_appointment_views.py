@@ -16,9 +16,10 @@ from scheduling.models import (
     BookingSource,
     TimeOff,
 )
+from tests.clock import MONDAY, YEAR, at
 
 from . import diary_fixtures
-from .diary_fixtures import MONDAY, at, book, past_no_show
+from .diary_fixtures import book, past_no_show
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def booking_data(clinic, **overrides) -> dict:
         "client": clinic.anna.pk,
         "type": "consultation",
         "artist": clinic.sam.pk,
-        "starts_at_0": "2027-03-01",
+        "starts_at_0": f"{YEAR}-03-01",
         "starts_at_1": "10:00",
         "minutes": "",
         "room": "",
@@ -47,7 +48,7 @@ def booking_data(clinic, **overrides) -> dict:
 
 def move_data(clinic, **overrides) -> dict:
     data = {
-        "starts_at_0": "2027-03-02",
+        "starts_at_0": f"{YEAR}-03-02",
         "starts_at_1": "11:00",
         "artist": clinic.sam.pk,
         "room": "",
@@ -66,10 +67,11 @@ def field_errors(response, name: str) -> list[str]:
 
 def test_it_prefills_the_form_from_a_diary_link(clinic, as_user):
     response = as_user(clinic.people.front_desk).get(
-        BOOK, {"start": "2027-03-01T11:15", "artist": clinic.alex.pk, "type": "treatment-session"}
+        BOOK,
+        {"start": f"{YEAR}-03-01T11:15", "artist": clinic.alex.pk, "type": "treatment-session"},
     )
     page = response.content.decode()
-    assert 'name="starts_at_0" value="2027-03-01"' in page
+    assert f'name="starts_at_0" value="{YEAR}-03-01"' in page
     assert 'name="starts_at_1" value="11:15"' in page
     assert f'<option value="{clinic.alex.pk}" selected>Alex Brennan</option>' in page
     assert '<option value="treatment-session" selected>Treatment session</option>' in page
@@ -170,7 +172,7 @@ def test_bad_input_is_explained_on_each_field(clinic, as_user):
     response = as_user(clinic.people.front_desk).post(
         BOOK,
         booking_data(
-            clinic, client="", type="", artist="", starts_at_0="2027-03-01", starts_at_1=""
+            clinic, client="", type="", artist="", starts_at_0=f"{YEAR}-03-01", starts_at_1=""
         ),
     )
     form = response.context["form"]
@@ -185,7 +187,7 @@ def test_bad_input_is_explained_on_each_field(clinic, as_user):
 def test_a_nonexistent_local_time_is_refused(clinic, as_user):
     # 01:30 does not exist on 28 March 2027 in London: the clocks jump from 01:00 to 02:00.
     response = as_user(clinic.people.manager).post(
-        BOOK, booking_data(clinic, starts_at_0="2027-03-28", starts_at_1="01:30")
+        BOOK, booking_data(clinic, starts_at_0=f"{YEAR}-03-28", starts_at_1="01:30")
     )
     assert "Europe/London" in " ".join(field_errors(response, "starts_at"))
     assert not Appointment.objects.exists()
@@ -328,14 +330,14 @@ def test_a_refused_booking_does_not_leave_the_new_client_behind(clinic, as_user)
 
 def test_the_client_search_keeps_the_booking_details(clinic, as_user):
     browser = as_user(clinic.people.front_desk)
-    params = {"start": "2027-03-01T11:00", "artist": clinic.sam.pk, "type": "consultation"}
+    params = {"start": f"{YEAR}-03-01T11:00", "artist": clinic.sam.pk, "type": "consultation"}
 
     page = browser.get(BOOK, {**params, "q": "ashby"}).content.decode()
 
     assert "Choose Anna Ashby" in page
     assert "Ben Barker" not in page
     assert (
-        f'href="{BOOK}?start=2027-03-01T11%3A00&amp;type=consultation&amp;artist={clinic.sam.pk}'
+        f'href="{BOOK}?start={YEAR}-03-01T11%3A00&amp;type=consultation&amp;artist={clinic.sam.pk}'
         f'&amp;client={clinic.anna.pk}"'
     ) in page
     # The live search answers with the same list, from the form's own fields.
@@ -343,14 +345,14 @@ def test_the_client_search_keeps_the_booking_details(clinic, as_user):
         reverse("scheduling:client_picker"),
         {
             "q": "7911 123002",
-            "starts_at_0": "2027-03-01",
+            "starts_at_0": f"{YEAR}-03-01",
             "starts_at_1": "11:00",
             "type": "touch-up",
         },
     ).content.decode()
     assert "<html" not in partial
     assert "Choose Ben Barker" in partial
-    assert f"start=2027-03-01T11%3A00&amp;type=touch-up&amp;client={clinic.ben.pk}" in partial
+    assert f"start={YEAR}-03-01T11%3A00&amp;type=touch-up&amp;client={clinic.ben.pk}" in partial
     partial = browser.get(reverse("scheduling:client_picker"), {"q": "nobody"}).content.decode()
     assert "No client matches “nobody”" in partial
 
@@ -382,7 +384,7 @@ def test_the_appointment_page_shows_everything_about_it(clinic, as_user):
     assert f'<a href="{clinic.anna.get_absolute_url()}">Anna Ashby</a>' in page
     assert 'data-testid="no-shows">1 no-show</span>' in page
     assert "Free consultation" in page
-    assert "Monday 1 March 2027, 10:00–10:45" in page
+    assert f"Monday 1 March {YEAR}, 10:00–10:45" in page
     assert "Sam Okafor" in page
     assert "Room 1" in page
     assert "Booked" in page
@@ -473,7 +475,7 @@ def test_a_move_into_a_conflict_is_refused_in_place(clinic, as_user):
     page = response.content.decode()
     assert "Not moved: see below." in page
     assert "<details open" in page
-    assert 'name="starts_at_0" value="2027-03-02"' in page
+    assert f'name="starts_at_0" value="{YEAR}-03-02"' in page
     assert 'name="minutes" value="60"' in page
     assert "Free times on Tue 2 Mar with Sam Okafor" in page
     appointment.refresh_from_db()

@@ -20,13 +20,12 @@ from scheduling.models import (
     OpeningHours,
     TimeOff,
 )
-
-from .conftest import LONDON, MONDAY, at
+from tests.clock import LONDON, MONDAY, at, day, utc
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 # "Now" for these tests: the Friday before MONDAY, so every time is bookable.
-NOW = dt.datetime(2027, 2, 26, 12, 0, tzinfo=UTC)
+NOW = dt.datetime.combine(MONDAY - dt.timedelta(days=3), dt.time(12), tzinfo=dt.UTC)  # a Friday
 
 
 def starts(slots, artist=None):
@@ -133,7 +132,7 @@ def test_online_bookings_need_notice_and_stay_within_the_horizon(diary):
     slots = slots_for(diary, days=3, now=now, source=BookingSource.ONLINE)
     first = slots[0].start.astimezone(LONDON)
     # 24 hours' notice, rounded up to the next quarter hour.
-    assert (first.date(), first.strftime("%H:%M")) == (dt.date(2027, 3, 2), "10:15")
+    assert (first.date(), first.strftime("%H:%M")) == (day(3, 2), "10:15")
     far = slots_for(diary, day=MONDAY + dt.timedelta(days=60), now=now, source=BookingSource.ONLINE)
     assert far == []
     assert starts(slots_for(diary, now=now))[0] == "10:15"  # front desk: no notice
@@ -142,11 +141,11 @@ def test_online_bookings_need_notice_and_stay_within_the_horizon(diary):
 @pytest.mark.parametrize(
     ("day", "first_utc"),
     [
-        (dt.date(2027, 3, 27), "09:00"),  # Saturday, still GMT
-        (dt.date(2027, 3, 28), "08:00"),  # Sunday the clocks go forward: BST
-        (dt.date(2027, 3, 29), "08:00"),
-        (dt.date(2027, 10, 30), "08:00"),  # Saturday, still BST
-        (dt.date(2027, 10, 31), "09:00"),  # Sunday the clocks go back: GMT
+        (day(3, 27), "09:00"),  # Saturday, still GMT
+        (day(3, 28), "08:00"),  # Sunday the clocks go forward: BST
+        (day(3, 29), "08:00"),
+        (day(10, 30), "08:00"),  # Saturday, still BST
+        (day(10, 31), "09:00"),  # Sunday the clocks go back: GMT
     ],
 )
 def test_the_clock_change_keeps_opening_at_nine_local_time(diary, day, first_utc):
@@ -169,10 +168,10 @@ def test_a_booking_on_the_clock_change_day_is_kept_at_its_local_time(diary):
         client=diary.client,
         appointment_type=diary.consultation,
         artist=diary.artist,
-        starts_at=at(dt.date(2027, 3, 28), "09:00"),
+        starts_at=at(day(3, 28), "09:00"),
     )
     appointment.refresh_from_db()
-    assert appointment.starts_at == dt.datetime(2027, 3, 28, 8, 0, tzinfo=UTC)
+    assert appointment.starts_at == utc(3, 28, 8, 0)
     assert timezone.localtime(appointment.starts_at, LONDON).strftime("%H:%M") == "09:00"
 
 

@@ -20,8 +20,7 @@ from scheduling.models import (
     ClosedDay,
     TimeOff,
 )
-
-from .conftest import MONDAY, at
+from tests.clock import MONDAY, at, day, utc
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -47,9 +46,9 @@ def refused(callable_, *args, **kwargs) -> BookingRefused:
 def test_a_booking_is_stored_in_utc_with_its_buffer_room_and_history(diary):
     appointment = book(diary, at(MONDAY, "10:00"), notes="First visit")
     appointment.refresh_from_db()
-    assert appointment.starts_at == dt.datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
-    assert appointment.ends_at == dt.datetime(2027, 3, 1, 10, 45, tzinfo=UTC)
-    assert appointment.blocked_until == dt.datetime(2027, 3, 1, 11, 0, tzinfo=UTC)
+    assert appointment.starts_at == utc(3, 1, 10, 0)
+    assert appointment.ends_at == utc(3, 1, 10, 45)
+    assert appointment.blocked_until == utc(3, 1, 11, 0)
     assert appointment.room == diary.room1
     assert appointment.status == AppointmentStatus.BOOKED
     assert appointment.source == BookingSource.FRONT_DESK
@@ -60,8 +59,8 @@ def test_a_booking_is_stored_in_utc_with_its_buffer_room_and_history(diary):
 
 
 def test_summer_times_are_stored_an_hour_earlier_in_utc(diary):
-    appointment = book(diary, at(dt.date(2027, 7, 5), "09:00"))
-    assert appointment.starts_at == dt.datetime(2027, 7, 5, 8, 0, tzinfo=UTC)
+    appointment = book(diary, at(day(7, 5), "09:00"))
+    assert appointment.starts_at == utc(7, 5, 8, 0)
     assert timezone.localtime(appointment.starts_at).strftime("%H:%M") == "09:00"
 
 
@@ -129,7 +128,7 @@ def test_times_outside_opening_or_working_hours_are_refused(diary, start, code):
 
 
 def test_sunday_and_closed_days_are_refused(diary):
-    assert refused(book, diary, at(dt.date(2027, 3, 7), "10:00")).problem.code == "outside_hours"
+    assert refused(book, diary, at(day(3, 7), "10:00")).problem.code == "outside_hours"
     ClosedDay.objects.create(date=MONDAY, reason="Bank holiday")
     assert refused(book, diary, at(MONDAY, "10:00")).problem.code == "closed"
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from accounts.models import Role, User
 from clients.models import Client
 from scheduling.models import Appointment, AppointmentType, ArtistHours, Room, TimeOff
+from tests.clock import MONDAY, at
 
 from . import diary_fixtures
-from .diary_fixtures import MONDAY, appointment_blocks, at
+from .diary_fixtures import appointment_blocks
 
 pytestmark = pytest.mark.django_db
 

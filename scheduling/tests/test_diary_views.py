@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from scheduling.booking import booking_cancel
 from scheduling.models import ClosedDay, TimeOff
+from tests.clock import CLOCKS_GO_FORWARD as CLOCKS_CHANGE
+from tests.clock import MONDAY, YEAR, at, day, utc
 
 from . import diary_fixtures
-from .diary_fixtures import CLOCKS_CHANGE, MONDAY, appointment_blocks, at, book
+from .diary_fixtures import appointment_blocks, book
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +54,7 @@ def test_it_places_each_appointment_in_its_artists_column_at_its_clinic_time(cli
     assert ben["data-row"] == "14:30"
     assert ben["text"] == "14:30–15:00 Booked Ben Barker Video consultation · Video call"
     page = response.content.decode()
-    assert "Monday 1 March 2027" in page
+    assert f"Monday 1 March {YEAR}" in page
     assert "Open 09:00–18:00" in page
     # A column per active artist, in name order.
     assert page.index(">Alex Brennan</a>") < page.index(">Sam Okafor</a>")
@@ -70,8 +72,8 @@ def test_it_shows_appointments_at_their_wall_clock_time_when_the_clocks_change(c
         outside_hours_note="Only day the client can come",
     )
     book(clinic, at(CLOCKS_CHANGE + dt.timedelta(days=1), "09:00"), client=clinic.ben)
-    assert before.starts_at == dt.datetime(2027, 3, 27, 10, 0, tzinfo=dt.UTC)
-    assert after.starts_at == dt.datetime(2027, 3, 28, 10, 0, tzinfo=dt.UTC)
+    assert before.starts_at == utc(3, 27, 10, 0)
+    assert after.starts_at == utc(3, 28, 10, 0)
     browser = as_user(clinic.people.front_desk)
 
     response = browser.get(day_url(CLOCKS_CHANGE))
@@ -86,9 +88,9 @@ def test_it_shows_appointments_at_their_wall_clock_time_when_the_clocks_change(c
     assert block["data-row"] == "09:00"
 
     saturday_block, sunday_block = appointment_blocks(browser.get(week_url(CLOCKS_CHANGE)))
-    assert saturday_block["data-day"] == "2027-03-27"
+    assert saturday_block["data-day"] == f"{YEAR}-03-27"
     assert saturday_block["text"].startswith("10:00–10:45 Ben Barker")
-    assert sunday_block["data-day"] == "2027-03-28"
+    assert sunday_block["data-day"] == f"{YEAR}-03-28"
     assert sunday_block["text"].startswith("11:00–11:45 Anna Ashby")
 
 
@@ -98,7 +100,7 @@ def test_it_links_free_times_to_the_booking_form_and_not_taken_ones(clinic, as_u
     page = as_user(clinic.people.front_desk).get(day_url(MONDAY)).content.decode()
 
     book_url = reverse("scheduling:book")
-    assert f'href="{book_url}?start=2027-03-01T11:00&amp;artist={clinic.sam.pk}"' in page
+    assert f'href="{book_url}?start={YEAR}-03-01T11:00&amp;artist={clinic.sam.pk}"' in page
     assert "Book 11:00 with Sam Okafor" in page
     assert "Book 09:45 with Sam Okafor" in page
     for taken in ("10:00", "10:15", "10:30", "10:45"):
@@ -182,11 +184,11 @@ def test_it_stretches_the_grid_to_fit_a_booking_outside_the_usual_hours(clinic, 
 def test_day_navigation_links(clinic, as_user):
     page = as_user(clinic.people.front_desk).get(day_url(MONDAY)).content.decode()
 
-    assert f'href="{day_url(dt.date(2027, 2, 28))}" rel="prev"' in page
+    assert f'href="{day_url(MONDAY - dt.timedelta(days=1))}" rel="prev"' in page
     assert f'href="{day_url(TUESDAY)}" rel="next"' in page
     assert f'href="{day_url(timezone.localdate())}">Today</a>' in page
     assert f'href="{week_url(MONDAY)}">Week</a>' in page
-    assert 'name="date" value="2027-03-01"' in page
+    assert f'name="date" value="{YEAR}-03-01"' in page
 
 
 def test_it_highlights_today(clinic, as_user, freeze_now):
@@ -204,7 +206,7 @@ def test_it_highlights_today(clinic, as_user, freeze_now):
 
     page = browser.get(week_url(MONDAY)).content.decode()
     assert page.count("diary-week-today") == 1
-    today_column = page.split('data-day="2027-03-03"')[1].split("</section>")[0]
+    today_column = page.split(f'data-day="{YEAR}-03-03"')[1].split("</section>")[0]
     assert "Today</span>" in today_column
 
 
@@ -214,10 +216,10 @@ def test_diary_home_opens_today_or_the_date_picked(clinic, as_user):
     assert response.status_code == 302
     assert response["Location"] == day_url(timezone.localdate())
 
-    response = browser.get(reverse("scheduling:home"), {"date": "2027-03-04"})
-    assert response["Location"] == day_url(dt.date(2027, 3, 4))
-    response = browser.get(reverse("scheduling:home"), {"date": "2027-03-04", "view": "week"})
-    assert response["Location"] == week_url(dt.date(2027, 3, 4))
+    response = browser.get(reverse("scheduling:home"), {"date": f"{YEAR}-03-04"})
+    assert response["Location"] == day_url(day(3, 4))
+    response = browser.get(reverse("scheduling:home"), {"date": f"{YEAR}-03-04", "view": "week"})
+    assert response["Location"] == week_url(day(3, 4))
     response = browser.get(reverse("scheduling:home"), {"date": "not a date"})
     assert response["Location"] == day_url(timezone.localdate())
 
@@ -228,8 +230,8 @@ def test_diary_home_opens_today_or_the_date_picked(clinic, as_user):
 
 def test_an_impossible_date_is_not_found(clinic, as_user):
     browser = as_user(clinic.people.front_desk)
-    assert browser.get("/diary/day/2027-02-30/").status_code == 404
-    assert browser.get("/diary/week/2027-13-01/").status_code == 404
+    assert browser.get(f"/diary/day/{YEAR}-02-30/").status_code == 404
+    assert browser.get(f"/diary/week/{YEAR}-13-01/").status_code == 404
 
 
 # --- week view --------------------------------------------------------------------
@@ -244,20 +246,20 @@ def test_the_week_runs_monday_to_sunday_with_each_appointment_on_its_day(clinic,
 
     blocks = appointment_blocks(response)
     assert [(b["data-day"], b["data-artist"]) for b in blocks] == [
-        ("2027-03-01", str(clinic.sam.pk)),
-        ("2027-03-03", str(clinic.alex.pk)),
+        (f"{YEAR}-03-01", str(clinic.sam.pk)),
+        (f"{YEAR}-03-03", str(clinic.alex.pk)),
     ]
     assert blocks[0]["text"] == "10:00–10:45 Anna Ashby Free consultation · Room 1 Sam Okafor"
     assert blocks[1]["text"].startswith("15:00–15:45 Ben Barker")
     page = response.content.decode()
-    assert "Week of 1 March 2027" in page
-    for day in range(7):
-        assert f'href="{day_url(MONDAY + dt.timedelta(days=day))}"' in page
+    assert f"Week of 1 March {YEAR}" in page
+    for offset in range(7):
+        assert f'href="{day_url(MONDAY + dt.timedelta(days=offset))}"' in page
     # The artists' colours differ and are explained.
     assert "artist-colour-0" in page and "artist-colour-1" in page
-    sunday = page.split('data-day="2027-03-07"')[1].split("</section>")[0]
+    sunday = page.split(f'data-day="{YEAR}-03-07"')[1].split("</section>")[0]
     assert "Closed" in sunday
-    thursday = page.split('data-day="2027-03-04"')[1].split("</section>")[0]
+    thursday = page.split(f'data-day="{YEAR}-03-04"')[1].split("</section>")[0]
     assert "No appointments" in thursday
 
 
@@ -272,7 +274,10 @@ def test_the_week_can_show_one_artist(clinic, as_user):
     assert block["data-artist"] == str(clinic.alex.pk)
     page = response.content.decode()
     assert "with Alex Brennan" in page
-    assert f'href="{week_url(dt.date(2027, 2, 22))}?artist={clinic.alex.pk}" rel="prev"' in page
+    assert (
+        f'href="{week_url(MONDAY - dt.timedelta(days=7))}?artist={clinic.alex.pk}" rel="prev"'
+        in page
+    )
     # The day links keep the choice.
     assert f'href="{day_url(MONDAY)}?artist={clinic.alex.pk}"' in page
     # Nonsense in the filter shows everyone rather than failing.
@@ -284,8 +289,8 @@ def test_week_navigation_links_and_empty_week(clinic, as_user):
     page = response.content.decode()
     assert appointment_blocks(response) == []
     assert "No appointments this week." in page
-    assert f'href="{week_url(dt.date(2027, 2, 22))}" rel="prev"' in page
-    assert f'href="{week_url(dt.date(2027, 3, 8))}" rel="next"' in page
+    assert f'href="{week_url(MONDAY - dt.timedelta(days=7))}" rel="prev"' in page
+    assert f'href="{week_url(day(3, 8))}" rel="next"' in page
     assert f'href="{week_url(timezone.localdate())}">This week</a>' in page
     assert f'href="{day_url(MONDAY)}">Day</a>' in page
 
@@ -347,7 +352,7 @@ def test_artists_see_the_diary_but_cannot_book_move_or_cancel(clinic, as_user):
     assert browser.get(reverse("scheduling:client_picker"), {"q": "ash"}).status_code == 403
     response = browser.post(
         reverse("scheduling:move", args=[appointment.pk]),
-        {"starts_at_0": "2027-03-01", "starts_at_1": "12:00", "artist": clinic.sam.pk},
+        {"starts_at_0": f"{YEAR}-03-01", "starts_at_1": "12:00", "artist": clinic.sam.pk},
     )
     assert response.status_code == 403
     response = browser.post(reverse("scheduling:cancel", args=[appointment.pk]), {"reason": "x"})

@@ -11,11 +11,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from scheduling.models import Appointment, AppointmentStatus
+from tests.clock import MONDAY, at
 
-from .api_fixtures import at, make_clinic
+from .api_fixtures import make_clinic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgres]
-MONDAY = dt.date(2027, 3, 1)
 CLEAN_UP = dt.timedelta(minutes=15)
 
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -24,9 +23,9 @@ from scheduling.models import (
     Room,
 )
 from scheduling.tokens import manage_token_for
+from tests.clock import LONDON
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
 
 
 def bookable_day(offset: int = 3) -> dt.date:

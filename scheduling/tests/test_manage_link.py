@@ -3,7 +3,6 @@
 import datetime as dt
 import re
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -23,9 +22,9 @@ from scheduling.models import (
 )
 from scheduling.public_forms import format_start
 from scheduling.tokens import ManageLinkInvalid, appointment_from_manage_token, manage_token_for
+from tests.clock import LONDON
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
 
 
 def bookable_day(offset: int = 3) -> dt.date:

@@ -5,7 +5,6 @@ import re
 import smtplib
 from pathlib import Path
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -35,9 +34,9 @@ from scheduling.models import (
 )
 from scheduling.public_forms import format_start
 from scheduling.tokens import appointment_from_manage_token
+from tests.clock import LONDON
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
 
 
 def bookable_day(offset: int = 3) -> dt.date:

@@ -2,14 +2,13 @@
 
 Import what a test module needs: `from sessions_app.tests.fixtures import treatment,
 logged_session, at, MONDAY`. Bookings happen in a fixed week well in the future
-(Monday 1 March 2027) so no test depends on today's date; logged sessions lie in
+(Monday 1 March) so no test depends on today's date; logged sessions lie in
 the past, because a session is logged after it happened.
 """
 
 import datetime as dt
 import importlib
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -27,16 +26,6 @@ from scheduling.models import (
 )
 from sessions_app import plans
 from sessions_app.models import SessionLog, TreatmentSession
-
-LONDON = ZoneInfo("Europe/London")
-# A Monday well in the future, so nothing here depends on today's date.
-MONDAY = dt.date(2027, 3, 1)
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    """A wall-clock time in the clinic (London) as an aware datetime."""
-    hour, minute = map(int, hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
 
 
 def clinic_defaults() -> None:

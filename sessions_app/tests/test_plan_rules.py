@@ -9,7 +9,8 @@ from scheduling.booking import BookingRefused
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app import plans
 from sessions_app.models import SessionKind, TreatmentSettings
-from sessions_app.tests.fixtures import MONDAY, at, logged_session, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
+from tests.clock import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

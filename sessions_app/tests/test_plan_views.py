@@ -10,7 +10,8 @@ from django.urls import reverse
 from scheduling.models import Appointment
 from sessions_app import plans
 from sessions_app.models import TreatmentPlan
-from sessions_app.tests.fixtures import MONDAY, at, logged_session, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
+from tests.clock import MONDAY, YEAR, at, day
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_the_plan_page_shows_sessions_bookings_logs_and_the_extra_session_note(
     html = page.content.decode()
     second.refresh_from_db()
     assert "Patchy or faded regions at the last assessment: an extra session is likely" in html
-    assert "Mon 1 Mar 2027, 10:00" in html
+    assert f"Mon 1 Mar {YEAR}, 10:00" in html
     assert reverse("scheduling:appointment_detail", args=[second.appointment_id]) in html
     assert html.count("Not booked yet") == 2
     assert "Why: Patchy healing — Crown" in html
@@ -170,10 +171,10 @@ def test_booking_one_session_with_the_gap_rule(treatment, as_user):  # noqa: F81
     desk = as_user(treatment.people.front_desk)
     page = desk.get(_url("session_book", second.pk))
     html = page.content.decode()
-    assert "Earliest suggested date: <strong>Monday 8 March 2027, 09:00" in html
+    assert f"Earliest suggested date: <strong>Monday 8 March {YEAR}, 09:00" in html
     assert 'value="210"' in html and "gap_override_reason" not in html
     data = {
-        "starts_at_0": "2027-03-04",
+        "starts_at_0": f"{YEAR}-03-04",
         "starts_at_1": "09:00",
         "minutes": "200",
         "artist": treatment.artist.pk,
@@ -184,7 +185,7 @@ def test_booking_one_session_with_the_gap_rule(treatment, as_user):  # noqa: F81
         .errors["starts_at"][0]
         .startswith("Sessions are at least 7 days apart")
     )
-    assert 'value="2027-03-04"' in response.content.decode()
+    assert f'value="{YEAR}-03-04"' in response.content.decode()
     second.refresh_from_db()
     assert second.appointment is None
     manager = as_user(treatment.people.manager)
@@ -196,7 +197,7 @@ def test_booking_one_session_with_the_gap_rule(treatment, as_user):  # noqa: F81
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.appointment.minutes == 200
-    assert second.appointment.starts_at == at(dt.date(2027, 3, 4), "09:00")
+    assert second.appointment.starts_at == at(day(3, 4), "09:00")
     assert second.gap_override_reason == "Flies home Friday"
 
 
@@ -208,13 +209,13 @@ def test_book_all_remaining_books_all_or_none(treatment, as_user, monkeypatch): 
     assert [row["session"].number for row in rows] == [1, 2, 3]
     s1, s2, s3 = treatment.sessions
     data = {
-        f"start_{s1.pk}_0": "2027-03-01",
+        f"start_{s1.pk}_0": f"{YEAR}-03-01",
         f"start_{s1.pk}_1": "09:00",
         f"minutes_{s1.pk}": "240",
-        f"start_{s2.pk}_0": "2027-03-08",
+        f"start_{s2.pk}_0": f"{YEAR}-03-08",
         f"start_{s2.pk}_1": "09:00",
         f"minutes_{s2.pk}": "210",
-        f"start_{s3.pk}_0": "2027-03-15",
+        f"start_{s3.pk}_0": f"{YEAR}-03-15",
         f"start_{s3.pk}_1": "09:00",
         f"minutes_{s3.pk}": "180",
     }
@@ -222,7 +223,7 @@ def test_book_all_remaining_books_all_or_none(treatment, as_user, monkeypatch): 
     other = plans.plan_create(client=treatment.other_client, lead_artist=treatment.artist)
     plans.session_book(
         session=other.sessions.get(number=1),
-        starts_at=at(dt.date(2027, 3, 15), "09:00"),
+        starts_at=at(day(3, 15), "09:00"),
         by=treatment.people.manager,
     )
     response = client.post(url, data)
@@ -230,11 +231,11 @@ def test_book_all_remaining_books_all_or_none(treatment, as_user, monkeypatch): 
     assert response.status_code == 200
     assert "Session 3: " in html and "Nothing was booked" in html
     assert response.context["form"].errors[f"start_{s3.pk}"]
-    assert 'value="2027-03-08"' in html
+    assert f'value="{YEAR}-03-08"' in html
     assert not Appointment.objects.filter(client=treatment.client).exists()
-    data[f"start_{s3.pk}_0"] = "2027-03-16"
+    data[f"start_{s3.pk}_0"] = f"{YEAR}-03-16"
     response = client.post(url, data)
     assert response.status_code == 302
     assert [
         s.appointment.starts_at for s in treatment.plan.sessions.select_related("appointment")
-    ] == [at(MONDAY, "09:00"), at(dt.date(2027, 3, 8), "09:00"), at(dt.date(2027, 3, 16), "09:00")]
+    ] == [at(MONDAY, "09:00"), at(day(3, 8), "09:00"), at(day(3, 16), "09:00")]

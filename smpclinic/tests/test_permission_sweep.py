@@ -45,7 +45,8 @@ def build_clinic(people, settings) -> SimpleNamespace:
     from scheduling.public_forms import format_start
     from scheduling.tokens import manage_token_for
     from sessions_app import plans
-    from sessions_app.tests.fixtures import MONDAY, at, clinic_defaults, logged_session
+    from sessions_app.tests.fixtures import clinic_defaults, logged_session
+    from tests.clock import MONDAY, at
 
     settings.TIME_ZONE = "Europe/London"
     if not AppointmentType.objects.filter(slug=plans.TREATMENT_TYPE).exists():

@@ -1,6 +1,5 @@
 import datetime as dt
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -21,9 +20,9 @@ from scheduling.models import (
     TimeOff,
 )
 from smpclinic.management.commands.seed_demo import DEMO_PASSWORD
+from tests.clock import at, day, utc
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
 
 
 def snapshot():
@@ -138,9 +137,9 @@ def assert_diary_keeps_the_rules():
     "now",
     [
         None,  # today, whatever day it is
-        dt.datetime(2027, 3, 3, 8, 0, tzinfo=LONDON),  # a Wednesday morning
-        dt.datetime(2027, 3, 7, 20, 0, tzinfo=LONDON),  # a Sunday evening
-        dt.datetime(2027, 12, 22, 12, 0, tzinfo=LONDON),  # Christmas ahead
+        at(day(3, 3), "08:00"),  # a Wednesday morning
+        at(day(3, 7), "20:00"),  # a Sunday evening
+        at(day(12, 22), "12:00"),  # Christmas ahead
     ],
     ids=["today", "wednesday", "sunday", "before-christmas"],
 )
@@ -190,14 +189,10 @@ def test_it_fills_a_diary_around_today(capsys, now):
 
 
 def test_the_diary_is_only_seeded_once_even_on_another_day(capsys):
-    with mock.patch(
-        "django.utils.timezone.now", return_value=dt.datetime(2027, 3, 3, 7, tzinfo=dt.UTC)
-    ):
+    with mock.patch("django.utils.timezone.now", return_value=utc(3, 3, 7)):
         call_command("seed_demo")
     before = snapshot()
-    with mock.patch(
-        "django.utils.timezone.now", return_value=dt.datetime(2027, 3, 10, 7, tzinfo=dt.UTC)
-    ):
+    with mock.patch("django.utils.timezone.now", return_value=utc(3, 10, 7)):
         call_command("seed_demo")
     assert snapshot() == before
 

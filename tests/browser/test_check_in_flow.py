@@ -14,7 +14,8 @@ from conftest import PASSWORD
 from photos.tests.conftest import jpeg_bytes, photo_store  # noqa: F401 - private photo store
 from sessions_app.models import RegionHealing
 from sessions_app.tests import fixtures
-from sessions_app.tests.fixtures import at, logged_session
+from sessions_app.tests.fixtures import logged_session
+from tests.clock import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

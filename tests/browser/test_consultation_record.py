@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from consultations.models import Consultation, Outcome, PatchReading
 from consultations.tests import factories
-from sessions_app.tests.fixtures import MONDAY, at
+from tests.clock import MONDAY, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from scheduling.booking import appointment_set_status, booking_cancel
 from scheduling.models import Appointment, AppointmentEventKind, AppointmentStatus, TimeOff
 from scheduling.tests import diary_fixtures
-from scheduling.tests.diary_fixtures import MONDAY, at, book
+from scheduling.tests.diary_fixtures import book
 from tests.browser.conftest import sign_in
+from tests.clock import MONDAY, YEAR, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +19,7 @@ clinic = diary_fixtures.clinic
 
 
 def _a_busy_week(clinic):
-    """Several appointments over the week of 1 March 2027, for both artists."""
+    """Several appointments over the week of 1 March, for both artists."""
     tuesday, wednesday = MONDAY.replace(day=2), MONDAY.replace(day=3)
     check_in = book(clinic, at(MONDAY, "09:00"), client=clinic.ben, type=clinic.check_in)
     appointment_set_status(appointment=check_in, status=AppointmentStatus.CONFIRMED)
@@ -47,10 +48,10 @@ def test_front_desk_books_from_the_diary_and_moves_the_appointment(page, clinic,
     page.get_by_role("link", name="Week", exact=True).click()
     expect(page).to_have_url(re.compile(r"/diary/week/\d{4}-\d{2}-\d{2}/$"))
     # Picking a date in the "go to date" box jumps straight there.
-    page.get_by_label("Go to date").fill("2027-03-03")
+    page.get_by_label("Go to date").fill(f"{YEAR}-03-03")
     page.get_by_label("Go to date").dispatch_event("change")
-    expect(page.get_by_role("heading", name="Week of 1 March 2027")).to_be_visible()
-    monday = page.locator("section[data-day='2027-03-01']")
+    expect(page.get_by_role("heading", name=f"Week of 1 March {YEAR}")).to_be_visible()
+    monday = page.locator(f"section[data-day='{YEAR}-03-01']")
     expect(monday.get_by_test_id("appointment")).to_have_count(5)
     expect(monday).to_contain_text("1 cancelled")
     expect(monday).to_contain_text("Alex Brennan away")
@@ -60,7 +61,7 @@ def test_front_desk_books_from_the_diary_and_moves_the_appointment(page, clinic,
     page.set_viewport_size({"width": 1280, "height": 860})
 
     page.get_by_role("link", name="Mon 1 Mar").click()
-    expect(page.get_by_role("heading", name="Monday 1 March 2027")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Monday 1 March {YEAR}")).to_be_visible()
     expect(page.get_by_test_id("appointment")).to_have_count(5)
     expect(page.get_by_text("Cancelled (1)")).to_be_visible()
     page.screenshot(path=screenshots / "diary-day.png")
@@ -73,7 +74,7 @@ def test_front_desk_books_from_the_diary_and_moves_the_appointment(page, clinic,
     page.set_viewport_size({"width": 1280, "height": 860})
 
     page.get_by_role("link", name="Book 11:00 with Sam Okafor").click()
-    expect(page.get_by_label("Start date", exact=True)).to_have_value("2027-03-01")
+    expect(page.get_by_label("Start date", exact=True)).to_have_value(f"{YEAR}-03-01")
     expect(page.get_by_label("Start time", exact=True)).to_have_value("11:00")
     expect(page.get_by_label("Artist")).to_have_value(str(clinic.sam.pk))
     page.get_by_label("Appointment type").select_option(label="Free consultation")
@@ -90,7 +91,7 @@ def test_front_desk_books_from_the_diary_and_moves_the_appointment(page, clinic,
     page.screenshot(path=screenshots / "diary-book.png", full_page=True)
     page.get_by_role("button", name="Book appointment").click()
 
-    expect(page.get_by_role("heading", name="Monday 1 March 2027")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Monday 1 March {YEAR}")).to_be_visible()
     expect(page.get_by_text("Booked: Free consultation for Anna Ashby")).to_be_visible()
     booked = page.get_by_role("link", name=re.compile(r"11:00–11:45.*Anna Ashby"))
     expect(booked).to_be_visible()

@@ -11,7 +11,8 @@ from scheduling.models import AppointmentStatus
 from sessions_app import plans
 from sessions_app.models import SessionLog
 from sessions_app.tests import fixtures
-from sessions_app.tests.fixtures import MONDAY, at, logged_session, past_appointment
+from sessions_app.tests.fixtures import logged_session, past_appointment
+from tests.clock import MONDAY, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,7 +20,8 @@ from django.apps import apps
 
 from clients.models import Client
 from scheduling.models import ACTIVE_STATUSES, Appointment, Room
-from scheduling.tests.api_fixtures import at, iso, make_clinic, use_throttle_rates
+from scheduling.tests.api_fixtures import iso, make_clinic, use_throttle_rates
+from tests.clock import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

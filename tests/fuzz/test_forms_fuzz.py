@@ -108,7 +108,7 @@ def unsigned_consent(clinic):
     from consultations.models import Consultation
     from scheduling.booking import booking_create
     from scheduling.models import AppointmentType
-    from sessions_app.tests.fixtures import at
+    from tests.clock import at
 
     appointment = booking_create(
         client=clinic.other_client,

@@ -1,0 +1,75 @@
+"""The tests' calendar: readable dates that never expire.
+
+Tests book appointments on concrete days ("Monday 1 March", "the Sunday the clocks
+go forward") because the rules they check depend on the calendar: weekdays, opening
+hours, London's clock changes. Those days must lie in the future whatever the real
+date is, or the suite starts failing on the day it passes them.
+
+So the tests' year is not written down: it is the first year after the current one
+whose 1 March is a Monday (2027, 2032, 2038, …), read from the process clock, so the
+suite passes whatever the date (try it with `make test-clock`). Every such year has
+the same calendar from March to December — 1 March a Monday, London's clocks going
+forward on Sunday 28 March and back on Sunday 31 October — so a test can say
+`day(3, 28)` and mean "the Sunday the clocks go forward". January and February differ
+in leap years: reach them from MONDAY (`MONDAY - dt.timedelta(days=3)`), never by
+their day of the month.
+
+Tests that need "now" at a particular moment pass it to the code under test, or use
+the `freeze_now` fixture; shown text is built from these dates (`long_date`), never
+typed with a year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+UTC = dt.UTC
+
+
+def _test_year(today: dt.date) -> int:
+    year = today.year + 1
+    while dt.date(year, 3, 1).weekday() != 0:
+        year += 1
+    return year
+
+
+YEAR = _test_year(dt.date.today())
+
+
+def day(month: int, day_of_month: int) -> dt.date:
+    """A day of the tests' year; March to December only (see the module's note)."""
+    if month < 3:
+        raise ValueError("January and February differ in leap years: count from MONDAY")
+    return dt.date(YEAR, month, day_of_month)
+
+
+# Monday 1 March: the week most tests happen in.
+MONDAY = day(3, 1)
+# London's clocks go forward at 01:00 on this Sunday, and back at 02:00 on the other.
+CLOCKS_GO_FORWARD = day(3, 28)
+CLOCKS_GO_BACK = day(10, 31)
+# A Monday in British Summer Time.
+SUMMER_MONDAY = day(7, 5)
+
+
+def at(on: dt.date, hhmm: str, zone: ZoneInfo = LONDON) -> dt.datetime:
+    """A wall-clock time in the clinic (London) on that day, as an aware datetime."""
+    hour, minute = map(int, hhmm.split(":"))
+    return dt.datetime.combine(on, dt.time(hour, minute), tzinfo=zone)
+
+
+def utc(month: int, day_of_month: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    """A moment in UTC on a day of the tests' year (March to December)."""
+    return dt.datetime.combine(day(month, day_of_month), dt.time(hour, minute), tzinfo=UTC)
+
+
+def long_date(on: dt.date) -> str:
+    """The date as pages write it in full: "Monday 1 March 2027"."""
+    return f"{on:%A} {on.day} {on:%B %Y}"
+
+
+def short_date(on: dt.date) -> str:
+    """The date as lists write it: "Mon 1 Mar 2027"."""
+    return f"{on:%a} {on.day} {on:%b %Y}"
