@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smpclinic
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format deploy-check pytest-postgres pytest-sqlite browser-deps clean
+.PHONY: install run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite browser-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,27 @@ pytest-postgres: install
 pytest-sqlite: install
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
 	  $(PY) -m pytest -m "not needs_redis and not needs_postgres" $(PYTEST_ARGS)
+
+# The inner loop: lint and the SQLite run without the browser and real-worker tests.
+test-fast: install lint
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
+	  $(PY) -m pytest -m "not needs_redis and not needs_postgres and not browser and not worker" $(PYTEST_ARGS)
+
+# The suite does not depend on today's date: the SQLite run with the process clock
+# moved to just after the tests' first year begins, and years ahead (Debian's faketime).
+test-clock: install browser-deps
+	@if ! command -v faketime >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	  else \
+	    echo "This check needs faketime: sudo apt-get install faketime"; exit 1; \
+	  fi; \
+	fi
+	for moment in "2027-03-02 10:00:00" "2030-07-01 10:00:00"; do \
+	  echo "== the clock at $$moment"; \
+	  env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL PYTEST_DB_SUFFIX=clock \
+	    faketime "$$moment" $(PY) -m pytest -m "not needs_redis and not needs_postgres" -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -25,7 +25,6 @@ from clients.models import Client
 from photos.models import Photo, PhotoAngle, PhotoStage
 from reminders.models import ReminderKind
 from reminders.outbox import schedule
-from scheduling.availability import clinic_zone
 from sessions_app import plans
 from sessions_app.models import (
     ExtraReason,
@@ -36,6 +35,7 @@ from sessions_app.models import (
     TreatmentSession,
 )
 from sessions_app.selectors import session_following
+from smpclinic.clinic import clinic_zone
 
 from .models import (
     AftercareInstruction,

@@ -219,8 +219,8 @@ def working_diary(artists, types, rooms, today: dt.date, rng) -> Iterator[tuple]
     Near days are fuller than far ones, as in a real diary: about 85 % booked
     tomorrow, a third in a month, a tenth in six months.
     """
-    from scheduling.availability import clinic_zone, local_datetime
     from scheduling.models import ArtistHours
+    from smpclinic.clinic import clinic_zone, local_datetime
 
     zone = clinic_zone()
     hours = {

@@ -30,7 +30,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.access import client_required, health_staff_required
 from audit.services import record_view
-from scheduling.notifications import clinic_context
+from smpclinic.clinic import clinic_context
 from smpclinic.net import client_ip
 
 from .access import get_consultation_for_user, get_signature_for_user

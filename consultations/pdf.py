@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from fpdf import FPDF
 
-from scheduling.availability import clinic_zone
+from smpclinic.clinic import clinic_zone
 
 from .models import ConsentSignature
 

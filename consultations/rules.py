@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from clients.models import Client
-from scheduling.availability import Problem, clinic_zone
+from scheduling.availability import Problem
+from smpclinic.clinic import clinic_zone
 
 from .models import Consultation, PatchReading, PatchTest
 

@@ -21,9 +21,9 @@ from photos.models import PhotoAngle, PhotoStage
 from photos.services import photo_add, photos_add_many
 from reminders.models import ReminderKind, ReminderSettings
 from reminders.outbox import cancel_pending, schedule
-from scheduling.availability import clinic_zone
 from scheduling.models import Appointment, AppointmentKind
 from sessions_app.models import TreatmentPlan
+from smpclinic.clinic import clinic_zone
 from smpclinic.scales import roman
 
 from .models import (

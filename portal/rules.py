@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from scheduling.availability import Problem, Slot, clinic_zone, free_slots
+from scheduling.availability import Problem, Slot, free_slots
 from scheduling.booking import BookingRefused, booking_cancel, booking_move
 from scheduling.models import (
     ACTIVE_STATUSES,
@@ -34,6 +34,7 @@ from scheduling.rules import client_may_move
 from sessions_app import plans
 from sessions_app.booking_rules import client_gap_problem
 from sessions_app.models import SessionKind, TreatmentSession
+from smpclinic.clinic import clinic_zone
 
 # The client's notice period is the booking policy's (one definition, every client door).
 may_change = client_may_move

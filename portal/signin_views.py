@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from scheduling.notifications import clinic_context
+from smpclinic.clinic import clinic_context
 
 from . import signin
 from .access import CLIENT_IDLE_SECONDS

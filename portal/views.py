@@ -22,18 +22,17 @@ from consultations.models import Consultation, HairlineDesign
 from consultations.selectors import client_latest_consultation
 from consultations.services import hairline_design_approve
 from scheduling.access import get_appointment_for_user
-from scheduling.availability import clinic_zone
 from scheduling.booking import BookingRefused
 from scheduling.ics import client_calendar
 from scheduling.ics_views import calendar_host, ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
-from scheduling.notifications import clinic_context
 from scheduling.public_forms import format_start, parse_start
 from scheduling.rules import CLIENT_CHANGEABLE, notice_refusal
 from sessions_app import plans
 from sessions_app.models import PlanStatus
 from sessions_app.progress import photo_image_url, plan_progress
 from sessions_app.selectors import client_current_plan, plan_next_session_to_book
+from smpclinic.clinic import clinic_context, clinic_zone
 
 from . import rules
 from .access import client_portal_required

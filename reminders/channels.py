@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from clients.models import ContactChannel
-from scheduling.availability import clinic_zone, local_datetime
+from smpclinic.clinic import clinic_zone, local_datetime
 
 from . import sms
 from .models import SERVICE_KINDS, Channel, Reminder, ReminderSettings

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client
-from scheduling.availability import clinic_zone
+from smpclinic.clinic import clinic_zone
 
 from .models import MessageTemplate, Reminder, ReminderKind, ReminderStatus
 

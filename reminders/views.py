@@ -14,9 +14,9 @@ from accounts.access import role_required, staff_required
 from accounts.models import Role
 from scheduling.booking import BookingRefused, appointment_set_status
 from scheduling.models import AppointmentStatus
-from scheduling.notifications import clinic_context
 from scheduling.policy import Actor, Channel
 from scheduling.tokens import manage_token_for
+from smpclinic.clinic import clinic_context
 
 from . import selectors, staff
 from .models import Reminder, ReminderKind

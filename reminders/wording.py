@@ -215,7 +215,7 @@ def render(text: str, values: dict[str, str]) -> str:
 
 
 def _zone():
-    from scheduling.availability import clinic_zone
+    from smpclinic.clinic import clinic_zone
 
     return clinic_zone()
 
@@ -246,7 +246,7 @@ def _money(amount, currency: str) -> str:
 
 
 def _clinic() -> dict[str, str]:
-    from scheduling.notifications import clinic_context
+    from smpclinic.clinic import clinic_context
 
     return {key: str(value or "") for key, value in clinic_context().items()}
 

@@ -19,10 +19,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Role, User
+from smpclinic.clinic import clinic_zone, local_datetime
 
 from .models import (
     ACTIVE_STATUSES,
@@ -56,15 +56,6 @@ class Problem:
     code: str
     message: str
     field: str = "starts_at"
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_datetime(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
-    """A wall-clock time on a day in the clinic's zone, as an aware UTC datetime."""
-    return dt.datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
 def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:

@@ -29,8 +29,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from clients.models import Client
 from clients.services import client_for_online_booking
+from smpclinic.clinic import clinic_zone
 
-from .availability import Diary, Problem, clinic_zone, free_slots, notice_window
+from .availability import Diary, Problem, free_slots, notice_window
 from .models import (
     Appointment,
     AppointmentEvent,

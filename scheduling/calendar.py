@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import User
+from smpclinic.clinic import clinic_zone, local_datetime
 
-from .availability import Diary, clinic_zone, local_datetime, notice_window
+from .availability import Diary, notice_window
 from .models import (
     Appointment,
     AppointmentEvent,

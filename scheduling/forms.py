@@ -10,8 +10,9 @@ from phonenumber_field.formfields import PhoneNumberField
 from accounts.models import Role, User
 from clients.models import Client
 from clients.services import duplicate_contact_error
+from smpclinic.clinic import clinic_zone
 
-from .availability import Problem, clinic_zone
+from .availability import Problem
 from .models import AppointmentStatus, AppointmentType, Room
 
 # Where a refusal from booking.py is shown: its Problem.field, or the whole form.

@@ -9,7 +9,7 @@ from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
-from .availability import clinic_zone
+from smpclinic.clinic import clinic_zone
 
 # How a start time is written in booking addresses: UTC to the minute.
 START_FORMAT = "%Y-%m-%dT%H:%MZ"

@@ -26,11 +26,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from smpclinic.clinic import clinic_context, clinic_zone
 
-from .availability import Slot, clinic_zone, free_slots
+from .availability import Slot, free_slots
 from .booking import BookingRefused, booking_cancel, booking_create_for_public, booking_move
 from .models import Appointment, AppointmentType, BookingPolicy, BookingSource
-from .notifications import clinic_context
 from .policy import Actor, Channel
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
 from .rules import CLIENT_CHANGEABLE, client_may_move, notice_refusal

@@ -5,7 +5,8 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .availability import clinic_zone, local_datetime
+from smpclinic.clinic import clinic_zone, local_datetime
+
 from .models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 
 

@@ -32,6 +32,7 @@ from scheduling.models import (
     BookingSource,
 )
 from scheduling.policy import Actor, Channel, Event, Happened, react
+from smpclinic.clinic import clinic_zone
 
 from .models import (
     DENSITY_SCALE,
@@ -199,17 +200,29 @@ def session_neighbours(
     return before, after
 
 
+def days_on_the_clock(moment: dt.datetime, days: int) -> dt.datetime:
+    """The same wall-clock time `days` days later (or earlier) in the clinic's zone.
+
+    A week after 10:00 on the Monday before the clocks go forward is 10:00 the next
+    Monday, which is 167 hours later, not 168: the gap between sessions is counted in
+    the clinic's days, as the client and the artist count it.
+    """
+    zone = clinic_zone()
+    local = moment.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=days)
+    return local.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
 def gap_window(session: TreatmentSession) -> tuple[dt.datetime | None, dt.datetime | None]:
     """The earliest and latest start that keep the minimum gap to this session's neighbours.
 
     The one definition of the gap: the diary, the portal, the emailed link and the
     booking checks all use it. None means no limit on that side.
     """
-    gap = dt.timedelta(days=TreatmentSettings.current().minimum_gap_days)
+    days = TreatmentSettings.current().minimum_gap_days
     before, after = session_neighbours(session)
     return (
-        before.starts_at + gap if before is not None else None,
-        after.starts_at - gap if after is not None else None,
+        days_on_the_clock(before.starts_at, days) if before is not None else None,
+        days_on_the_clock(after.starts_at, -days) if after is not None else None,
     )
 
 
@@ -302,7 +315,6 @@ def plan_propose_remaining(
     (looking up to 3 weeks further); None when nothing is free in that window.
     """
     rules = TreatmentSettings.current()
-    gap = dt.timedelta(days=rules.minimum_gap_days)
     sessions = list(plan.sessions.select_related("appointment").order_by("number"))
     treatment = AppointmentType.objects.get(slug=TREATMENT_TYPE)
     last = after or timezone.now()
@@ -314,7 +326,9 @@ def plan_propose_remaining(
             continue
         if session.kind == SessionKind.TOUCH_UP:
             continue
-        earliest = max(last, last_held + gap) if last_held else last
+        earliest = (
+            max(last, days_on_the_clock(last_held, rules.minimum_gap_days)) if last_held else last
+        )
         day = timezone.localdate(earliest)
         slots = [
             slot

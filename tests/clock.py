@@ -73,3 +73,18 @@ def long_date(on: dt.date) -> str:
 def short_date(on: dt.date) -> str:
     """The date as lists write it: "Mon 1 Mar 2027"."""
     return f"{on:%a} {on.day} {on:%b %Y}"
+
+
+# Some tests need a day close to today rather than a day of the tests' year: the
+# JSON API refuses dates more than five years ahead, and online booking has a horizon.
+WINTER_MONTHS = frozenset({12, 1, 2})  # London keeps GMT all month
+SUMMER_MONTHS = frozenset({6, 7, 8})  # London keeps BST all month
+
+
+def monday_in(months: frozenset[int], *, weeks_ahead: int = 2) -> dt.date:
+    """The first Monday at least `weeks_ahead` weeks from today in one of these months."""
+    candidate = dt.date.today() + dt.timedelta(weeks=weeks_ahead)
+    candidate += dt.timedelta(days=-candidate.weekday() % 7)
+    while candidate.month not in months:
+        candidate += dt.timedelta(weeks=1)
+    return candidate

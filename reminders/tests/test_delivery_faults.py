@@ -28,7 +28,11 @@ from sessions_app import plans
 from sessions_app.models import TreatmentPlan
 from smpclinic.tests.test_worker import database_url_of_test_database
 
-pytestmark = [pytest.mark.needs_redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.needs_redis,
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"^X-Reminder-Reference: (reminder-\d+)$", re.MULTILINE)

@@ -8,14 +8,17 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from scheduling.booking import booking_cancel, booking_create
-from tests.clock import MONDAY, SUMMER_MONDAY, YEAR, at
+from tests.clock import SUMMER_MONTHS, WINTER_MONTHS, at, monday_in
 
 from .api_fixtures import iso, make_clinic, use_throttle_rates
 
 pytestmark = pytest.mark.django_db
-START = MONDAY.isoformat()
 URL = "/api/v1/appointments/"
-# Fixed dates: staff bookings have no online horizon. 2027-03-01 is a Monday.
+# Staff bookings have no online horizon, but the API refuses dates years ahead:
+# a Monday in winter (GMT) and one in summer (BST), a few weeks from today.
+MONDAY = monday_in(WINTER_MONTHS)
+SUMMER_MONDAY = monday_in(SUMMER_MONTHS)
+START = MONDAY.isoformat()
 
 
 @pytest.fixture
@@ -48,8 +51,8 @@ def test_staff_read_the_diary_with_rooms_clients_and_statuses(as_user, clinic, r
         "appointments": [
             {
                 "id": first.pk,
-                "start": f"{YEAR}-03-01T10:00:00+00:00",
-                "end": f"{YEAR}-03-01T10:45:00+00:00",
+                "start": f"{START}T10:00:00+00:00",
+                "end": f"{START}T10:45:00+00:00",
                 "status": "booked",
                 "type": "consultation",
                 "artist": clinic.artist.pk,
@@ -58,8 +61,8 @@ def test_staff_read_the_diary_with_rooms_clients_and_statuses(as_user, clinic, r
             },
             {
                 "id": video.pk,
-                "start": f"{YEAR}-03-01T10:00:00+00:00",
-                "end": f"{YEAR}-03-01T10:30:00+00:00",
+                "start": f"{START}T10:00:00+00:00",
+                "end": f"{START}T10:30:00+00:00",
                 "status": "booked",
                 "type": "video-consultation",
                 "artist": clinic.artist2.pk,
@@ -68,8 +71,8 @@ def test_staff_read_the_diary_with_rooms_clients_and_statuses(as_user, clinic, r
             },
             {
                 "id": cancelled.pk,
-                "start": f"{YEAR}-03-01T15:00:00+00:00",
-                "end": f"{YEAR}-03-01T15:45:00+00:00",
+                "start": f"{START}T15:00:00+00:00",
+                "end": f"{START}T15:45:00+00:00",
                 "status": "cancelled",
                 "type": "consultation",
                 "artist": clinic.artist.pk,
@@ -103,7 +106,9 @@ def test_summer_dates_are_london_dates_and_show_plus_one_hour(as_user, clinic):
 
     [row] = response.json()["appointments"]
     assert row["id"] == early.pk
-    assert row["start"] == iso(SUMMER_MONDAY, "09:00") == f"{YEAR}-07-05T09:00:00+01:00"
+    assert (
+        row["start"] == iso(SUMMER_MONDAY, "09:00") == f"{SUMMER_MONDAY.isoformat()}T09:00:00+01:00"
+    )
     previous_day = (SUMMER_MONDAY - dt.timedelta(days=1)).isoformat()
     response = as_user(clinic.people.front_desk).get(URL, {"start": previous_day})
     assert response.json() == {"appointments": []}
@@ -184,7 +189,7 @@ def test_a_deactivated_staff_member_is_refused(client, clinic):
             "The end date is before the start",
         ),
         (
-            {"start": START, "end": f"{YEAR}-05-02"},
+            {"start": START, "end": (MONDAY + dt.timedelta(days=62)).isoformat()},
             "end",
             "Ask for at most 62 days at a time.",
         ),
@@ -211,7 +216,9 @@ def test_bad_input_is_a_field_error(as_user, clinic, params, field, message):
 
 
 def test_62_days_are_allowed(as_user, clinic):
-    response = as_user(clinic.people.front_desk).get(URL, {"start": START, "end": f"{YEAR}-05-01"})
+    response = as_user(clinic.people.front_desk).get(
+        URL, {"start": START, "end": (MONDAY + dt.timedelta(days=61)).isoformat()}
+    )
 
     assert response.status_code == 200
 

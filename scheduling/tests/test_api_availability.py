@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from scheduling.booking import booking_create
 from scheduling.models import AppointmentType, TimeOff
-from tests.clock import YEAR, at, day
+from tests.clock import SUMMER_MONTHS, WINTER_MONTHS, YEAR, at, monday_in
 
 from .api_fixtures import iso, make_clinic, use_throttle_rates
 
@@ -105,7 +105,7 @@ def test_the_public_never_sees_a_time_inside_the_online_notice(client, clinic):
 
 def test_staff_see_any_active_type_and_the_offset_of_each_season(as_user, clinic):
     staff = as_user(clinic.people.front_desk)
-    winter, summer = day(3, 1), day(7, 5)  # both Mondays
+    winter, summer = monday_in(WINTER_MONTHS), monday_in(SUMMER_MONTHS)
 
     for monday, offset in ((winter, "+00:00"), (summer, "+01:00")):
         response = get(staff, type="treatment-session", start=monday.isoformat(), days=1)

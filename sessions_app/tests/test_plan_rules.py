@@ -10,7 +10,7 @@ from scheduling.models import Appointment, AppointmentStatus
 from sessions_app import plans
 from sessions_app.models import SessionKind, TreatmentSettings
 from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
-from tests.clock import MONDAY, at
+from tests.clock import CLOCKS_GO_FORWARD, MONDAY, at
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,26 @@ def test_healing_decides_whether_an_extra_session_is_likely(treatment):  # noqa:
     assert plans.extra_session_likely(treatment.plan) is False
     with pytest.raises(ValidationError):
         plans.healing_record(session=third, by=treatment.people.front_desk, assessments={})
+
+
+def test_a_week_is_counted_on_the_clinics_clock_across_a_clock_change(treatment):  # noqa: F811
+    """10:00 on the Monday after the clocks go forward is a week after 10:00 the Monday
+    before, though only 167 hours pass; one minute earlier is inside the gap."""
+    first, second, _ = treatment.sessions
+    people = treatment.people
+    monday_before = CLOCKS_GO_FORWARD - dt.timedelta(days=6)
+    plans.session_book(session=first, starts_at=at(monday_before, "10:00"), by=people.front_desk)
+    monday_after = CLOCKS_GO_FORWARD + dt.timedelta(days=1)
+
+    with pytest.raises(BookingRefused) as info:
+        plans.session_book(
+            session=second, starts_at=at(monday_after, "09:45"), by=people.front_desk
+        )
+    assert info.value.problem.code == "gap"
+
+    appointment = plans.session_book(
+        session=second, starts_at=at(monday_after, "10:00"), by=people.front_desk
+    )
+    assert appointment.starts_at - at(monday_before, "10:00") == dt.timedelta(hours=167)
+    second.refresh_from_db()
+    assert second.appointment == appointment

@@ -81,8 +81,8 @@ def test_a_client_without_a_record_is_told_so(people, as_user):
 def _appointment_today(people, artist, client, hhmm, status="booked"):
     import datetime as dt
 
-    from scheduling.availability import clinic_zone, local_datetime
     from scheduling.models import Appointment, AppointmentType
+    from smpclinic.clinic import clinic_zone, local_datetime
 
     hour, minute = map(int, hhmm.split(":"))
     start = local_datetime(timezone.localdate(), dt.time(hour, minute), clinic_zone())

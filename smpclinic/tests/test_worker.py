@@ -30,6 +30,7 @@ def database_url_of_test_database() -> str:
     return f"postgres://{auth}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+@pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_runs_the_nightly_session_clean_up():
     now = timezone.now()

@@ -24,9 +24,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+BROWSER_TESTS = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items):
+    # The hook sees the whole session's items: mark only the tests in this folder.
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from clients.models import Client, ContactChannel, ReferralSource
 from clients.services import client_create
-from scheduling.availability import clinic_zone, free_slots, local_datetime
+from scheduling.availability import free_slots
 from scheduling.booking import BookingRefused, appointment_set_status, booking_create
 from scheduling.models import (
     Appointment,
@@ -30,6 +30,7 @@ from scheduling.models import (
     TimeOffKind,
 )
 from scheduling.policy import Actor, Channel
+from smpclinic.clinic import clinic_zone, local_datetime
 
 DEMO_PASSWORD = "smp-demo-2026"
 
