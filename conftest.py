@@ -12,6 +12,15 @@ from clients.services import client_create
 
 PASSWORD = "a-long-test-passphrase"
 
+# Fixtures every app's tests share (a plan with sessions, a consultation, a private photo
+# store): available everywhere, never imported into a test module.
+pytest_plugins = [
+    "consultations.tests.factories",
+    "photos.tests.fixtures",
+    "sessions_app.tests.fixtures",
+    "sessions_app.tests.progress_fixtures",
+]
+
 
 @pytest.hookimpl(trylast=True)  # after -m has deselected what it deselects
 def pytest_collection_modifyitems(config, items):

@@ -12,12 +12,10 @@ import pytest
 
 from aftercare.links import check_in_token_for
 from aftercare.models import CheckIn, CheckInKind
-from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401 - fixture
-from sessions_app.tests import fixtures
+from photos.tests.fixtures import jpeg_bytes, upload
 from sessions_app.tests.fixtures import logged_session
 from tests.clock import MONDAY, at, day
 
-treatment = fixtures.treatment
 BEFORE_CLOCKS_CHANGE = day(3, 27)
 
 

@@ -199,7 +199,7 @@ def test_a_double_tap_stores_one_check_in(fade, photo_store):
 
 
 def test_a_fake_photo_is_refused_and_the_answers_are_kept(fade, client, photo_store):
-    from photos.tests.conftest import upload
+    from photos.tests.fixtures import upload
 
     response = client.post(
         form_url(fade.token),
@@ -222,7 +222,7 @@ def test_a_fake_photo_is_refused_and_the_answers_are_kept(fade, client, photo_st
 
 
 def test_a_huge_photo_is_refused_with_a_clear_message(fade, client, settings):
-    from photos.tests.conftest import jpeg_bytes, upload
+    from photos.tests.fixtures import jpeg_bytes, upload
 
     response = client.post(
         form_url(fade.token),

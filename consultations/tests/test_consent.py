@@ -27,11 +27,9 @@ from consultations.tests import factories
 from consultations.tests.factories import sign_all_consent
 from sessions_app import plans
 from sessions_app.models import SessionLog
-from sessions_app.tests import fixtures as plan_fixtures
 from sessions_app.tests.fixtures import past_appointment
 
 consult = factories.consult  # fixture
-treatment = plan_fixtures.treatment  # fixture
 
 
 def sign(consult, version, **overrides):

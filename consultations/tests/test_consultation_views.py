@@ -9,12 +9,12 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import Consultation, HairlineDesign, Outcome, PatchReading
 from photos.models import PhotoStage
-from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401
+from photos.tests.fixtures import jpeg_bytes, upload
 from scheduling.booking import booking_create
 from sessions_app.progress import plan_progress
 from tests.clock import MONDAY, YEAR, at
 
-from .factories import consult, flag_for_review, patch_test_row  # noqa: F401
+from .factories import flag_for_review, patch_test_row
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def record_post(**changes):
 # --- who may see it ---------------------------------------------------------------------------
 
 
-def test_it_is_for_staff_only(consult, client, as_user):  # noqa: F811
+def test_it_is_for_staff_only(consult, client, as_user):
     url = detail_url(consult.consultation)
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
@@ -75,7 +75,7 @@ def test_it_is_for_staff_only(consult, client, as_user):  # noqa: F811
     assert as_user(consult.people.artist).get("/consultations/999999/").status_code == 404
 
 
-def test_front_desk_sees_the_review_but_only_artists_and_managers_sign_it_off(consult, as_user):  # noqa: F811
+def test_front_desk_sees_the_review_but_only_artists_and_managers_sign_it_off(consult, as_user):
     flag_for_review(consult.consultation, details="Type 2, on metformin")
     url = detail_url(consult.consultation)
     desk = as_user(consult.people.front_desk)
@@ -101,7 +101,7 @@ def test_front_desk_sees_the_review_but_only_artists_and_managers_sign_it_off(co
 # --- the record -------------------------------------------------------------------------------
 
 
-def test_the_artist_saves_the_record(consult, as_user):  # noqa: F811
+def test_the_artist_saves_the_record(consult, as_user):
     c = consult.consultation
     response = as_user(consult.artist).post(detail_url(c), record_post())
     assert response.status_code == 302 and response["Location"].endswith("#assessment")
@@ -113,8 +113,8 @@ def test_the_artist_saves_the_record(consult, as_user):  # noqa: F811
 
 
 def test_a_stage_of_the_other_scale_is_shown_next_to_the_field_and_nothing_is_lost(
-    consult,  # noqa: F811
-    as_user,  # noqa: F811
+    consult,
+    as_user,
 ):
     c = consult.consultation
     response = as_user(consult.artist).post(
@@ -134,7 +134,7 @@ def test_a_stage_of_the_other_scale_is_shown_next_to_the_field_and_nothing_is_lo
     assert "give a Norwood stage instead" in response.content.decode()
 
 
-def test_front_desk_cannot_change_the_record(consult, as_user):  # noqa: F811
+def test_front_desk_cannot_change_the_record(consult, as_user):
     response = as_user(consult.people.front_desk).post(
         detail_url(consult.consultation), record_post()
     )
@@ -143,7 +143,7 @@ def test_front_desk_cannot_change_the_record(consult, as_user):  # noqa: F811
     assert consult.consultation.pigment_shade == ""
 
 
-def test_patch_test_and_reading_through_the_page(consult, as_user):  # noqa: F811
+def test_patch_test_and_reading_through_the_page(consult, as_user):
     c = consult.consultation
     artist = as_user(consult.artist)
     applied = timezone.localtime() - dt.timedelta(days=2)
@@ -187,7 +187,7 @@ def test_patch_test_and_reading_through_the_page(consult, as_user):  # noqa: F81
     assert artist.post(wrong, {"read-reading": "reaction"}).status_code == 404
 
 
-def test_hairline_versions_and_approval_through_the_page(consult, as_user):  # noqa: F811
+def test_hairline_versions_and_approval_through_the_page(consult, as_user):
     c = consult.consultation
     artist = as_user(consult.artist)
     url = reverse("consultations:hairline_add", args=[c.pk])
@@ -214,7 +214,7 @@ def test_hairline_versions_and_approval_through_the_page(consult, as_user):  # n
     )
 
 
-def test_reference_pictures_are_shown_and_kept_out_of_progress(consult, as_user):  # noqa: F811
+def test_reference_pictures_are_shown_and_kept_out_of_progress(consult, as_user):
     c = consult.consultation
     response = as_user(consult.people.manager).post(
         reverse("consultations:references_add", args=[c.pk]),
@@ -243,7 +243,7 @@ def test_reference_pictures_are_shown_and_kept_out_of_progress(consult, as_user)
     assert [entry.pk for entry in progress.comparison.choices] == [scalp.pk]
 
 
-def test_a_refused_reference_picture_is_explained(consult, as_user):  # noqa: F811
+def test_a_refused_reference_picture_is_explained(consult, as_user):
     response = as_user(consult.artist).post(
         reverse("consultations:references_add", args=[consult.consultation.pk]),
         {"reference-uploads": [upload(b"nope", name="bad.jpg")]},
@@ -256,7 +256,7 @@ def test_a_refused_reference_picture_is_explained(consult, as_user):  # noqa: F8
 # --- outcome and the first session --------------------------------------------------------
 
 
-def test_proceed_then_book_the_first_session(consult, as_user):  # noqa: F811
+def test_proceed_then_book_the_first_session(consult, as_user):
     c = consult.consultation
     artist = as_user(consult.artist)
     artist.post(detail_url(c), record_post())
@@ -291,7 +291,7 @@ def test_proceed_then_book_the_first_session(consult, as_user):  # noqa: F811
     assert response.status_code == 302  # already booked: off to the plan
 
 
-def test_not_suitable_needs_a_reason_on_the_page(consult, as_user):  # noqa: F811
+def test_not_suitable_needs_a_reason_on_the_page(consult, as_user):
     url = reverse("consultations:outcome", args=[consult.consultation.pk])
     response = as_user(consult.artist).post(url, {"outcome-outcome": "not_suitable"})
     assert response.status_code == 400
@@ -308,7 +308,7 @@ def test_not_suitable_needs_a_reason_on_the_page(consult, as_user):  # noqa: F81
 # --- query counts -----------------------------------------------------------------------------
 
 
-def _more_consultations(consult, n):  # noqa: F811
+def _more_consultations(consult, n):
     for i in range(n):
         appointment = booking_create(
             client=consult.other_client if i % 2 else consult.client,
@@ -329,7 +329,7 @@ def _more_consultations(consult, n):  # noqa: F811
         services.hairline_design_add(c, by=consult.artist, style="soft")
 
 
-def test_the_list_takes_a_fixed_number_of_queries(consult, as_user, django_assert_max_num_queries):  # noqa: F811
+def test_the_list_takes_a_fixed_number_of_queries(consult, as_user, django_assert_max_num_queries):
     artist = as_user(consult.artist)
     url = reverse("consultations:list")
     artist.get(url)
@@ -347,9 +347,9 @@ def test_the_list_takes_a_fixed_number_of_queries(consult, as_user, django_asser
 
 
 def test_the_detail_page_takes_a_fixed_number_of_queries(
-    consult,  # noqa: F811
+    consult,
     as_user,
-    django_assert_max_num_queries,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     c = consult.consultation
     artist = as_user(consult.artist)
@@ -372,7 +372,7 @@ def test_the_detail_page_takes_a_fixed_number_of_queries(
     assert response.content.decode().count('data-testid="hairline-version"') == 4
 
 
-def test_the_appointment_and_the_client_record_link_to_the_consultation(consult, as_user):  # noqa: F811
+def test_the_appointment_and_the_client_record_link_to_the_consultation(consult, as_user):
     desk = as_user(consult.people.front_desk)
     url = detail_url(consult.consultation)
     text = desk.get(reverse("scheduling:appointment_detail", args=[consult.appointment.pk]))
@@ -383,7 +383,7 @@ def test_the_appointment_and_the_client_record_link_to_the_consultation(consult,
     assert "No consultation yet." in text
 
 
-def test_the_admin_shows_consultations_read_only_and_one_settings_row(consult, as_user):  # noqa: F811
+def test_the_admin_shows_consultations_read_only_and_one_settings_row(consult, as_user):
     manager = as_user(consult.people.manager)
     consult.people.manager.is_staff = True
     consult.people.manager.is_superuser = True

@@ -10,12 +10,10 @@ from consultations import services
 from consultations.models import PricingMode
 from reminders.models import Reminder, ReminderKind
 
-from .factories import consult  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 
-def test_totals_per_session_and_package(consult):  # noqa: F811
+def test_totals_per_session_and_package(consult):
     c = services.consultation_update(
         consult.consultation,
         by=consult.artist,
@@ -42,7 +40,7 @@ def test_totals_per_session_and_package(consult):  # noqa: F811
     )
 
 
-def test_an_incomplete_estimate_has_no_totals(consult):  # noqa: F811
+def test_an_incomplete_estimate_has_no_totals(consult):
     assert services.estimate_totals(consult.consultation) is None
 
 
@@ -60,7 +58,7 @@ def test_an_incomplete_estimate_has_no_totals(consult):  # noqa: F811
         ({"currency": "E1"}, "currency"),
     ],
 )
-def test_bad_numbers_are_refused_and_nothing_is_saved(consult, fields, field):  # noqa: F811
+def test_bad_numbers_are_refused_and_nothing_is_saved(consult, fields, field):
     fields = {"estimated_sessions": 3, **fields}
     with pytest.raises(ValidationError) as excinfo:
         services.consultation_update(consult.consultation, by=consult.artist, **fields)
@@ -69,7 +67,7 @@ def test_bad_numbers_are_refused_and_nothing_is_saved(consult, fields, field):  
     assert consult.consultation.estimated_sessions is None
 
 
-def test_the_estimate_is_sent_through_the_outbox(consult):  # noqa: F811
+def test_the_estimate_is_sent_through_the_outbox(consult):
     c = consult.consultation
     with pytest.raises(ValidationError):
         services.estimate_send(c, by=consult.people.front_desk)
@@ -87,7 +85,7 @@ def test_the_estimate_is_sent_through_the_outbox(consult):  # noqa: F811
     assert Reminder.objects.filter(kind=ReminderKind.ESTIMATE).count() == 2
 
 
-def test_the_printable_estimate(consult, as_user):  # noqa: F811
+def test_the_printable_estimate(consult, as_user):
     c = consult.consultation
     services.consultation_update(
         c, by=consult.artist, estimated_sessions=3, price_per_session="400", deposit="100"
@@ -104,7 +102,7 @@ def test_the_printable_estimate(consult, as_user):  # noqa: F811
         assert response.status_code == 404
 
 
-def test_sending_from_the_page(consult, as_user):  # noqa: F811
+def test_sending_from_the_page(consult, as_user):
     c = consult.consultation
     url = reverse("consultations:estimate_send", args=[c.pk])
     response = as_user(consult.people.front_desk).post(url, follow=True)

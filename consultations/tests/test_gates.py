@@ -13,7 +13,7 @@ from scheduling.models import Appointment, AppointmentType
 from sessions_app import plans
 from tests.clock import MONDAY, YEAR, at
 
-from .factories import consult, flag_for_review, patch_test_row  # noqa: F401
+from .factories import flag_for_review, patch_test_row
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ NEXT_MONDAY = MONDAY + dt.timedelta(days=7)
 
 
 @pytest.fixture
-def plan(consult):  # noqa: F811
+def plan(consult):
     services.consultation_update(consult.consultation, by=consult.artist, estimated_sessions=3)
     return services.consultation_proceed(consult.consultation, by=consult.artist)
 
@@ -30,13 +30,13 @@ def first_session(plan):
     return plan.sessions.get(number=1)
 
 
-def book_first(plan, consult, hhmm="10:00", day=NEXT_MONDAY):  # noqa: F811
+def book_first(plan, consult, hhmm="10:00", day=NEXT_MONDAY):
     return plans.session_book(
         session=first_session(plan), starts_at=at(day, hhmm), by=consult.people.front_desk
     )
 
 
-def book_in_diary(consult, hhmm="10:00", day=NEXT_MONDAY, client=None):  # noqa: F811
+def book_in_diary(consult, hhmm="10:00", day=NEXT_MONDAY, client=None):
     return booking_create(
         client=client or consult.client,
         appointment_type=AppointmentType.objects.get(slug=plans.TREATMENT_TYPE),
@@ -49,7 +49,7 @@ def book_in_diary(consult, hhmm="10:00", day=NEXT_MONDAY, client=None):  # noqa:
 # --- review ----------------------------------------------------------------------------------
 
 
-def test_a_contraindication_blocks_treatment_until_signed_off(consult, plan):  # noqa: F811
+def test_a_contraindication_blocks_treatment_until_signed_off(consult, plan):
     flag_for_review(consult.consultation)
     with pytest.raises(BookingRefused) as refused:
         book_first(plan, consult)
@@ -67,7 +67,7 @@ def test_a_contraindication_blocks_treatment_until_signed_off(consult, plan):  #
     assert first_session(plan).appointment == appointment
 
 
-def test_the_diary_booking_form_shows_the_review_refusal(consult, as_user):  # noqa: F811
+def test_the_diary_booking_form_shows_the_review_refusal(consult, as_user):
     flag_for_review(consult.consultation)
     c = as_user(consult.people.front_desk)
     response = c.post(
@@ -89,14 +89,14 @@ def test_the_diary_booking_form_shows_the_review_refusal(consult, as_user):  # n
 # --- patch test -------------------------------------------------------------------------------
 
 
-def test_a_pending_patch_test_blocks_treatment(consult, plan):  # noqa: F811
+def test_a_pending_patch_test_blocks_treatment(consult, plan):
     patch_test_row(consult.consultation, read_after=at(MONDAY, "12:00"), reading="pending")
     with pytest.raises(BookingRefused) as refused:
         book_first(plan, consult)
     assert refused.value.problem.code == "patch_test_pending"
 
 
-def test_a_reaction_blocks_treatment_until_a_new_test_reads_clean(consult, plan):  # noqa: F811
+def test_a_reaction_blocks_treatment_until_a_new_test_reads_clean(consult, plan):
     patch_test_row(consult.consultation, read_after=at(MONDAY, "12:00"), reading="reaction")
     with pytest.raises(BookingRefused) as refused:
         book_first(plan, consult)
@@ -105,7 +105,7 @@ def test_a_reaction_blocks_treatment_until_a_new_test_reads_clean(consult, plan)
     assert book_first(plan, consult).starts_at == at(NEXT_MONDAY, "10:00")
 
 
-def test_treatment_cannot_start_before_the_patch_test_can_be_read(consult, plan):  # noqa: F811
+def test_treatment_cannot_start_before_the_patch_test_can_be_read(consult, plan):
     patch_test_row(
         consult.consultation, read_after=at(NEXT_MONDAY, "12:00"), reading=PatchReading.NO_REACTION
     )
@@ -124,13 +124,13 @@ def test_treatment_cannot_start_before_the_patch_test_can_be_read(consult, plan)
     assert appointment.starts_at == at(NEXT_MONDAY, "13:00")
 
 
-def test_a_client_without_any_consultation_is_not_gated(consult):  # noqa: F811
+def test_a_client_without_any_consultation_is_not_gated(consult):
     assert not consult.other_client.consultations.exists()
     appointment = book_in_diary(consult, client=consult.other_client)
     assert appointment.client == consult.other_client
 
 
-def test_the_gate_takes_two_queries(consult, django_assert_num_queries):  # noqa: F811
+def test_the_gate_takes_two_queries(consult, django_assert_num_queries):
     for n in range(5):
         patch_test_row(consult.consultation, read_after=at(MONDAY, f"1{n}:00"))
     with django_assert_num_queries(2):

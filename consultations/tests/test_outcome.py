@@ -11,13 +11,11 @@ from consultations.models import FormChannel, Outcome
 from reminders.models import Reminder, ReminderKind, ReminderSettings
 from sessions_app.models import TreatmentPlan
 
-from .factories import consult  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def recorded(consult):  # noqa: F811
+def recorded(consult):
     c = services.consultation_update(
         consult.consultation,
         by=consult.artist,
@@ -33,7 +31,7 @@ def recorded(consult):  # noqa: F811
     return c
 
 
-def test_proceed_makes_the_plan_with_the_record_carried_over(consult, recorded):  # noqa: F811
+def test_proceed_makes_the_plan_with_the_record_carried_over(consult, recorded):
     plan = services.consultation_proceed(recorded, by=consult.artist)
     recorded.refresh_from_db()
     assert recorded.plan == plan and recorded.outcome == Outcome.PROCEED
@@ -49,7 +47,7 @@ def test_proceed_makes_the_plan_with_the_record_carried_over(consult, recorded):
     assert abs(follow_up.due_at - expected) < dt.timedelta(minutes=1)
 
 
-def test_proceeding_twice_makes_one_plan(consult, recorded):  # noqa: F811
+def test_proceeding_twice_makes_one_plan(consult, recorded):
     first = services.consultation_proceed(recorded, by=consult.artist)
     second = services.consultation_proceed(recorded, by=consult.people.manager)
     assert first == second
@@ -57,7 +55,7 @@ def test_proceeding_twice_makes_one_plan(consult, recorded):  # noqa: F811
     assert Reminder.objects.filter(kind=ReminderKind.CONSULTATION_FOLLOW_UP).count() == 1
 
 
-def test_without_an_approved_version_the_latest_hairline_is_carried(consult):  # noqa: F811
+def test_without_an_approved_version_the_latest_hairline_is_carried(consult):
     c = consult.consultation
     services.consultation_update(c, by=consult.artist, estimated_sessions=2)
     services.hairline_design_add(c, by=consult.artist, style="soft")
@@ -66,7 +64,7 @@ def test_without_an_approved_version_the_latest_hairline_is_carried(consult):  #
     assert plan.hairline_design == "Broken / aged (v2): Aged look"
 
 
-def test_proceed_needs_the_estimated_sessions_and_an_artist(consult):  # noqa: F811
+def test_proceed_needs_the_estimated_sessions_and_an_artist(consult):
     with pytest.raises(ValidationError) as excinfo:
         services.consultation_proceed(consult.consultation, by=consult.artist)
     assert "estimated_sessions" in excinfo.value.message_dict
@@ -83,7 +81,7 @@ def test_proceed_needs_the_estimated_sessions_and_an_artist(consult):  # noqa: F
     assert plan.lead_artist == consult.artist2
 
 
-def test_not_suitable_needs_a_reason(consult):  # noqa: F811
+def test_not_suitable_needs_a_reason(consult):
     with pytest.raises(ValidationError) as excinfo:
         services.consultation_set_outcome(
             consult.consultation, by=consult.artist, outcome=Outcome.NOT_SUITABLE
@@ -100,7 +98,7 @@ def test_not_suitable_needs_a_reason(consult):  # noqa: F811
     assert c.outcome == Outcome.THINKING
 
 
-def test_the_first_session_may_start_once_the_patch_test_can_be_read(consult):  # noqa: F811
+def test_the_first_session_may_start_once_the_patch_test_can_be_read(consult):
     c = consult.consultation
     assert abs(services.first_session_earliest(c) - timezone.now()) < dt.timedelta(seconds=5)
     applied = timezone.now() - dt.timedelta(hours=2)

@@ -16,10 +16,10 @@ from consultations.models import (
     ReferencePhoto,
 )
 from photos.models import Photo, PhotoStage
-from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401
+from photos.tests.fixtures import jpeg_bytes, upload
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 
-from .factories import consult, flag_for_review  # noqa: F401
+from .factories import flag_for_review
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def errors_of(excinfo) -> dict:
 # --- the record ------------------------------------------------------------------------------
 
 
-def test_it_saves_the_assessment_and_pigment(consult):  # noqa: F811
+def test_it_saves_the_assessment_and_pigment(consult):
     c = services.consultation_update(
         consult.consultation,
         by=consult.artist,
@@ -70,7 +70,7 @@ def test_it_saves_the_assessment_and_pigment(consult):  # noqa: F811
         ({"currency": "pounds"}, "currency"),
     ],
 )
-def test_it_refuses_a_stage_of_the_wrong_scale_and_other_bad_values(consult, fields, field):  # noqa: F811
+def test_it_refuses_a_stage_of_the_wrong_scale_and_other_bad_values(consult, fields, field):
     with pytest.raises(ValidationError) as excinfo:
         services.consultation_update(
             consult.consultation, by=consult.artist, pigment_shade="Kept?", **fields
@@ -80,14 +80,14 @@ def test_it_refuses_a_stage_of_the_wrong_scale_and_other_bad_values(consult, fie
     assert consult.consultation.pigment_shade == ""  # nothing saved
 
 
-def test_a_ludwig_stage_with_the_ludwig_scale_is_fine(consult):  # noqa: F811
+def test_a_ludwig_stage_with_the_ludwig_scale_is_fine(consult):
     c = services.consultation_update(
         consult.consultation, by=consult.artist, hair_loss_scale="ludwig", ludwig_stage=2
     )
     assert (c.ludwig_stage, c.norwood_stage) == (2, None)
 
 
-def test_only_artists_and_managers_change_the_record(consult):  # noqa: F811
+def test_only_artists_and_managers_change_the_record(consult):
     with pytest.raises(ValidationError):
         services.consultation_update(
             consult.consultation, by=consult.people.front_desk, pigment_shade="X"
@@ -100,7 +100,7 @@ def test_only_artists_and_managers_change_the_record(consult):  # noqa: F811
 # --- review ----------------------------------------------------------------------------------
 
 
-def test_review_sign_off_needs_a_practitioner_and_a_note(consult):  # noqa: F811
+def test_review_sign_off_needs_a_practitioner_and_a_note(consult):
     flag_for_review(consult.consultation)
     c = consult.consultation
     assert c.review_required and c.reviewed_at is None
@@ -118,7 +118,7 @@ def test_review_sign_off_needs_a_practitioner_and_a_note(consult):  # noqa: F811
 # --- patch test ------------------------------------------------------------------------------
 
 
-def test_a_patch_test_is_read_after_the_clinic_hours_and_reminds_the_client(consult):  # noqa: F811
+def test_a_patch_test_is_read_after_the_clinic_hours_and_reminds_the_client(consult):
     applied = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
     test = services.patch_test_add(
         consult.consultation,
@@ -143,7 +143,7 @@ def test_a_patch_test_is_read_after_the_clinic_hours_and_reminds_the_client(cons
     assert reminder.status == ReminderStatus.CANCELLED  # read already: no need to remind
 
 
-def test_patch_test_bad_input(consult):  # noqa: F811
+def test_patch_test_bad_input(consult):
     with pytest.raises(ValidationError) as excinfo:
         services.patch_test_add(
             consult.consultation,
@@ -155,7 +155,7 @@ def test_patch_test_bad_input(consult):  # noqa: F811
     assert set(errors_of(excinfo)) == {"pigment", "applied_at", "site"}
 
 
-def test_a_reading_before_the_test_or_in_the_future_is_refused(consult):  # noqa: F811
+def test_a_reading_before_the_test_or_in_the_future_is_refused(consult):
     applied = timezone.now() - dt.timedelta(hours=3)
     test = services.patch_test_add(
         consult.consultation, by=consult.artist, pigment="P", applied_at=applied, site="ear"
@@ -178,7 +178,7 @@ def test_a_reading_before_the_test_or_in_the_future_is_refused(consult):  # noqa
 # --- hairline --------------------------------------------------------------------------------
 
 
-def test_redrawing_makes_a_new_version_and_one_approved_at_a_time(consult):  # noqa: F811
+def test_redrawing_makes_a_new_version_and_one_approved_at_a_time(consult):
     c = consult.consultation
     v1 = services.hairline_design_add(c, by=consult.artist, style="soft", notes="Low temples")
     v2 = services.hairline_design_add(
@@ -198,7 +198,7 @@ def test_redrawing_makes_a_new_version_and_one_approved_at_a_time(consult):  # n
         services.hairline_design_approve(v1, channel="fax")
 
 
-def test_a_refused_hairline_photo_saves_nothing(consult):  # noqa: F811
+def test_a_refused_hairline_photo_saves_nothing(consult):
     with pytest.raises(ValidationError) as excinfo:
         services.hairline_design_add(
             consult.consultation,
@@ -210,7 +210,7 @@ def test_a_refused_hairline_photo_saves_nothing(consult):  # noqa: F811
     assert not consult.consultation.hairline_designs.exists()
 
 
-def test_reference_pictures_go_through_the_photo_pipeline(consult):  # noqa: F811
+def test_reference_pictures_go_through_the_photo_pipeline(consult):
     added = services.reference_photos_add(
         consult.consultation,
         by=consult.people.front_desk,
@@ -224,7 +224,7 @@ def test_reference_pictures_go_through_the_photo_pipeline(consult):  # noqa: F81
     assert ReferencePhoto.objects.filter(consultation=consult.consultation).count() == 2
 
 
-def test_money_fields_are_checked(consult):  # noqa: F811
+def test_money_fields_are_checked(consult):
     c = consult.consultation
     services.consultation_update(
         c, by=consult.artist, estimated_sessions=3, price_per_session="450.50", deposit=100

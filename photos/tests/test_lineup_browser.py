@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from photos.models import Photo
 
-from .conftest import jpeg_bytes
+from .fixtures import jpeg_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -13,7 +13,7 @@ from photos.processing import (
     process_upload,
 )
 
-from .conftest import jpeg_bytes, png_bytes, upload
+from .fixtures import jpeg_bytes, png_bytes, upload
 
 
 def reopen(data: bytes) -> Image.Image:

@@ -10,7 +10,7 @@ from photos.models import Photo
 from photos.services import photos_add_many, previous_photo
 from sessions_app.plans import plan_create
 
-from .conftest import jpeg_bytes, png_bytes, upload
+from .fixtures import jpeg_bytes, png_bytes, upload
 
 
 def url(client_record, query=""):

@@ -7,9 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
-from photos.tests.conftest import make_photo, photo_store  # noqa: F401  (fixtures)
 from scheduling.models import BookingPolicy
-from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session
 from tests.clock import LONDON, at
 
 
@@ -33,7 +32,7 @@ def days_ago(days: int, hhmm: str = "10:00") -> dt.datetime:
 
 
 @pytest.fixture
-def portal(treatment, settings):  # noqa: F811
+def portal(treatment, settings):
     """`treatment` plus: online bookings up to 120 days ahead, 24 h notice."""
     BookingPolicy.objects.update_or_create(
         pk=1, defaults={"online_horizon_days": 120, "online_notice_hours": 24}

@@ -1,10 +1,9 @@
 from django.urls import reverse
 
 from consultations.models import HairlineDesign
-from consultations.tests.factories import consult  # noqa: F401  (fixture)
 
 
-def test_forms_outstanding_with_links(consult, as_user):  # noqa: F811
+def test_forms_outstanding_with_links(consult, as_user):
     c = as_user(consult.people.client_a)
     body = c.get(reverse("portal:forms")).content.decode()
     pk = consult.consultation.pk
@@ -17,7 +16,7 @@ def test_no_consultation_yet(people, as_user):
     assert 'data-testid="no-forms"' in body
 
 
-def test_the_client_approves_the_latest_hairline(consult, as_user, make_photo):  # noqa: F811
+def test_the_client_approves_the_latest_hairline(consult, as_user, make_photo):
     photo = make_photo(consult.client, stage="consultation", shared=True)
     HairlineDesign.objects.create(consultation=consult.consultation, version=1, style="soft")
     latest = HairlineDesign.objects.create(
@@ -40,7 +39,7 @@ def test_the_client_approves_the_latest_hairline(consult, as_user, make_photo): 
     assert "You approved it on" in c.get(reverse("portal:forms")).content.decode()
 
 
-def test_an_older_version_cannot_be_approved(consult, as_user):  # noqa: F811
+def test_an_older_version_cannot_be_approved(consult, as_user):
     old = HairlineDesign.objects.create(consultation=consult.consultation, version=1, style="soft")
     HairlineDesign.objects.create(consultation=consult.consultation, version=2, style="defined")
     c = as_user(consult.people.client_a)

@@ -8,7 +8,6 @@ import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
 from consultations.models import HairlineDesign
-from consultations.tests.factories import consult  # noqa: F401  (fixture)
 from portal import urls as portal_urls
 from scheduling.booking import booking_create
 from scheduling.models import AppointmentType
@@ -39,7 +38,7 @@ def test_every_portal_address_with_an_argument_is_listed():
 
 
 @pytest.fixture
-def bens_objects(consult):  # noqa: F811
+def bens_objects(consult):
     """Ben's appointment and hairline design (his own consultation)."""
     appointment = booking_create(
         client=consult.other_client,
@@ -60,7 +59,7 @@ def bens_objects(consult):  # noqa: F811
 
 
 @pytest.mark.parametrize("name", sorted(portal_urls.PORTAL_OBJECT_URLS))
-def test_client_a_gets_404_for_client_bs_objects(consult, bens_objects, as_user, name):  # noqa: F811
+def test_client_a_gets_404_for_client_bs_objects(consult, bens_objects, as_user, name):
     kwargs = portal_urls.PORTAL_OBJECT_URLS[name](bens_objects)
     url = reverse(f"portal:{name}", kwargs=kwargs)
     c = as_user(consult.people.client_a)

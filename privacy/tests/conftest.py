@@ -17,16 +17,13 @@ from aftercare.models import CheckIn
 from consultations.models import Consultation, HairlineDesign
 from consultations.tests.factories import flag_for_review, patch_test_row
 from photos.services import photo_add
-from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401 - fixture
+from photos.tests.fixtures import jpeg_bytes, upload
 from reminders.models import Reminder, ReminderStatus
 from scheduling.booking import booking_create
 from scheduling.models import AppointmentType
 from sessions_app import plans
-from sessions_app.tests import fixtures
 from sessions_app.tests.fixtures import logged_session
 from tests.clock import MONDAY, at
-
-treatment = fixtures.treatment
 
 
 def _full_record(t, *, client, plan, artist, first: str, hour: str, photo_size: int):

@@ -122,7 +122,7 @@ def test_a_fixed_number_of_queries_whatever_the_amount_of_data(
     records, django_assert_max_num_queries
 ):
     from photos.services import photo_add
-    from photos.tests.conftest import jpeg_bytes, upload
+    from photos.tests.fixtures import jpeg_bytes, upload
 
     with django_assert_max_num_queries(20):
         export_client(records.anna.client)

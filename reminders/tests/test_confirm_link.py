@@ -9,12 +9,11 @@ from django.utils import timezone
 from reminders.tokens import confirm_token_for
 from scheduling.models import Appointment, AppointmentEvent, AppointmentStatus, AppointmentType
 from scheduling.tokens import manage_token_for
-from sessions_app.tests.fixtures import treatment  # noqa: F401 - fixture
 from tests.clock import MONDAY, at
 
 
 @pytest.fixture
-def appointment(treatment):  # noqa: F811 - the imported fixture
+def appointment(treatment):
     starts_at = at(MONDAY, "10:15")
     return Appointment.objects.create(
         client=treatment.client,

@@ -11,7 +11,6 @@ from reminders import selectors
 from reminders.models import Channel, Reminder, ReminderKind, ReminderStatus
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from sessions_app.models import PlanStatus, TreatmentPlan
-from sessions_app.tests.fixtures import treatment  # noqa: F401 - fixture
 from tests.clock import MONDAY, YEAR, at, utc
 
 LIST = reverse("reminders:list")
@@ -284,7 +283,7 @@ def invite(session, *, sent_days_ago: int, status=ReminderStatus.SENT):
     )
 
 
-def booked(session, treatment, status=AppointmentStatus.BOOKED):  # noqa: F811
+def booked(session, treatment, status=AppointmentStatus.BOOKED):
     starts_at = at(MONDAY, "10:00") + dt.timedelta(days=7 * session.number)
     session.appointment = Appointment.objects.create(
         client=session.plan.client,
@@ -298,7 +297,7 @@ def booked(session, treatment, status=AppointmentStatus.BOOKED):  # noqa: F811
     session.save()
 
 
-def test_clients_invited_but_not_booked_are_listed_oldest_first(as_user, people, treatment):  # noqa: F811
+def test_clients_invited_but_not_booked_are_listed_oldest_first(as_user, people, treatment):
     anna_second = treatment.sessions[1]
     ben_plan = TreatmentPlan.objects.create(
         client=people.record_b, lead_artist=people.artist, planned_sessions=2
@@ -334,7 +333,7 @@ def test_clients_invited_but_not_booked_are_listed_oldest_first(as_user, people,
     assert "+44 7911 123001" in text or "07911 123001" in text or "+447911123001" in text
 
 
-def test_a_cancelled_booking_puts_the_client_back_on_the_list(as_user, people, treatment):  # noqa: F811
+def test_a_cancelled_booking_puts_the_client_back_on_the_list(as_user, people, treatment):
     second = treatment.sessions[1]
     invite(second, sent_days_ago=3)
     booked(second, treatment, status=AppointmentStatus.CANCELLED)
@@ -351,7 +350,7 @@ def test_nobody_to_chase(as_user, people):
 def test_to_chase_takes_the_same_queries_whatever_the_size(
     as_user,
     people,
-    treatment,  # noqa: F811
+    treatment,
     django_assert_max_num_queries,
 ):
     page = as_user(people.front_desk)

@@ -18,14 +18,13 @@ from reminders.models import MessageTemplate, Reminder, ReminderKind
 from reminders.wording import ALLOWED_PLACEHOLDERS, NotWanted, compose, validate_template
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from sessions_app.models import PlanStatus, TreatmentPlan
-from sessions_app.tests.fixtures import treatment  # noqa: F401 - fixture
 from tests.clock import MONDAY, YEAR, at, day
 
 SITE = "https://clinic.example"
 
 
 @pytest.fixture
-def clinic(treatment, settings):  # noqa: F811 - the imported fixture
+def clinic(treatment, settings):
     settings.SITE_URL = SITE
     settings.CLINIC_NAME = "Hairline Studio"
     settings.CLINIC_PHONE = "020 7946 0000"

@@ -9,7 +9,7 @@ from scheduling.booking import BookingRefused
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app import plans
 from sessions_app.models import SessionKind, TreatmentSettings
-from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session
 from tests.clock import CLOCKS_GO_FORWARD, MONDAY, at
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_each_session_is_30_minutes_shorter_down_to_the_clinic_minimum(db):
     assert [plans.suggested_minutes(n) for n in range(1, 5)] == [240, 210, 180, 180]
 
 
-def test_a_plan_gets_its_sessions_with_suggested_lengths(treatment):  # noqa: F811
+def test_a_plan_gets_its_sessions_with_suggested_lengths(treatment):
     assert [(s.number, s.kind, s.planned_minutes) for s in treatment.sessions] == [
         (1, "planned", 240),
         (2, "planned", 210),
@@ -31,7 +31,7 @@ def test_a_plan_gets_its_sessions_with_suggested_lengths(treatment):  # noqa: F8
     ]
 
 
-def test_sessions_closer_than_the_gap_are_refused_unless_a_manager_says_why(treatment):  # noqa: F811
+def test_sessions_closer_than_the_gap_are_refused_unless_a_manager_says_why(treatment):
     first, second, _ = treatment.sessions
     people = treatment.people
     plans.session_book(session=first, starts_at=at(MONDAY, "09:00"), by=people.front_desk)
@@ -55,7 +55,7 @@ def test_sessions_closer_than_the_gap_are_refused_unless_a_manager_says_why(trea
     assert plans.earliest_start(second) == at(MONDAY + dt.timedelta(days=7), "09:00")
 
 
-def test_book_remaining_books_none_when_one_time_was_taken_meanwhile(treatment):  # noqa: F811
+def test_book_remaining_books_none_when_one_time_was_taken_meanwhile(treatment):
     proposals = plans.plan_propose_remaining(treatment.plan, after=at(MONDAY, "08:00"))
     assert [p.session.number for p in proposals] == [1, 2, 3]
     assert all(p.start is not None for p in proposals)
@@ -78,7 +78,7 @@ def test_book_remaining_books_none_when_one_time_was_taken_meanwhile(treatment):
     assert not treatment.plan.sessions.filter(appointment__isnull=False).exists()
 
 
-def test_extra_sessions_come_after_the_plan_and_touch_ups_attach(treatment):  # noqa: F811
+def test_extra_sessions_come_after_the_plan_and_touch_ups_attach(treatment):
     extra = plans.plan_add_extra_session(plan=treatment.plan, reason="scar_tissue", note="Scar")
     touch_up = plans.plan_add_touch_up(plan=treatment.plan, note="A year on")
     assert (extra.number, extra.kind, extra.get_extra_reason_display()) == (
@@ -92,7 +92,7 @@ def test_extra_sessions_come_after_the_plan_and_touch_ups_attach(treatment):  # 
         plans.plan_add_extra_session(plan=treatment.plan, reason="")
 
 
-def test_saving_the_log_completes_the_appointment_and_refuses_another_artist(treatment):  # noqa: F811
+def test_saving_the_log_completes_the_appointment_and_refuses_another_artist(treatment):
     first = treatment.sessions[0]
     log = logged_session(first, {"frontal_hairline": 4, "crown": 3}, minutes_taken=230)
     first.appointment.refresh_from_db()
@@ -109,7 +109,7 @@ def test_saving_the_log_completes_the_appointment_and_refuses_another_artist(tre
     assert dict(log.regions.values_list("region", "density")) == {"frontal_hairline": 4, "crown": 3}
 
 
-def test_healing_decides_whether_an_extra_session_is_likely(treatment):  # noqa: F811
+def test_healing_decides_whether_an_extra_session_is_likely(treatment):
     _, second, third = treatment.sessions
     assert plans.extra_session_likely(treatment.plan) is False
     plans.healing_record(
@@ -130,7 +130,7 @@ def test_healing_decides_whether_an_extra_session_is_likely(treatment):  # noqa:
         plans.healing_record(session=third, by=treatment.people.front_desk, assessments={})
 
 
-def test_a_week_is_counted_on_the_clinics_clock_across_a_clock_change(treatment):  # noqa: F811
+def test_a_week_is_counted_on_the_clinics_clock_across_a_clock_change(treatment):
     """10:00 on the Monday after the clocks go forward is a week after 10:00 the Monday
     before, though only 167 hours pass; one minute earlier is inside the gap."""
     first, second, _ = treatment.sessions

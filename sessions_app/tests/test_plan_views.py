@@ -10,7 +10,7 @@ from django.urls import reverse
 from scheduling.models import Appointment
 from sessions_app import plans
 from sessions_app.models import TreatmentPlan
-from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session
 from tests.clock import MONDAY, YEAR, at, day
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def _url(name, pk):
     return reverse(f"sessions_app:{name}", args=[pk])
 
 
-def test_front_desk_starts_a_plan_from_the_client_record(treatment, as_user):  # noqa: F811
+def test_front_desk_starts_a_plan_from_the_client_record(treatment, as_user):
     client = as_user(treatment.people.front_desk)
     record = treatment.other_client
     page = client.get(reverse("clients:detail", args=[record.pk]))
@@ -47,7 +47,7 @@ def test_front_desk_starts_a_plan_from_the_client_record(treatment, as_user):  #
     assert "0 of 4 sessions booked" in page and plan.get_absolute_url() in page
 
 
-def test_bad_plan_input_is_shown_on_the_field_and_nothing_is_saved(treatment, as_user):  # noqa: F811
+def test_bad_plan_input_is_shown_on_the_field_and_nothing_is_saved(treatment, as_user):
     client = as_user(treatment.people.front_desk)
     response = client.post(
         _url("plan_create", treatment.other_client.pk),
@@ -61,7 +61,7 @@ def test_bad_plan_input_is_shown_on_the_field_and_nothing_is_saved(treatment, as
     assert not TreatmentPlan.objects.filter(client=treatment.other_client).exists()
 
 
-def test_who_may_open_the_plan_pages(treatment, as_user, client):  # noqa: F811
+def test_who_may_open_the_plan_pages(treatment, as_user, client):
     plan_url = treatment.plan.get_absolute_url()
     response = client.get(plan_url)
     assert (
@@ -86,7 +86,7 @@ def test_who_may_open_the_plan_pages(treatment, as_user, client):  # noqa: F811
 
 
 def test_the_plan_page_shows_sessions_bookings_logs_and_the_extra_session_note(
-    treatment,  # noqa: F811
+    treatment,
     as_user,
 ):
     first, second, third = treatment.sessions
@@ -109,7 +109,7 @@ def test_the_plan_page_shows_sessions_bookings_logs_and_the_extra_session_note(
     assert _url("session_log", first.pk) in html
 
 
-def test_the_plan_page_costs_the_same_queries_for_2_and_5_sessions(treatment, as_user):  # noqa: F811
+def test_the_plan_page_costs_the_same_queries_for_2_and_5_sessions(treatment, as_user):
     client = as_user(treatment.people.manager)
     small = plans.plan_create(
         client=treatment.other_client, lead_artist=treatment.artist, planned_sessions=2
@@ -137,7 +137,7 @@ def test_the_plan_page_costs_the_same_queries_for_2_and_5_sessions(treatment, as
     assert counts[0] == counts[1]
 
 
-def test_status_extra_session_and_touch_up(treatment, as_user):  # noqa: F811
+def test_status_extra_session_and_touch_up(treatment, as_user):
     client = as_user(treatment.people.manager)
     plan = treatment.plan
     response = client.post(_url("plan_add_extra", plan.pk), {"reason": "", "note": "Kept note"})
@@ -165,7 +165,7 @@ def test_status_extra_session_and_touch_up(treatment, as_user):  # noqa: F811
     assert plan.status == "paused"
 
 
-def test_booking_one_session_with_the_gap_rule(treatment, as_user):  # noqa: F811
+def test_booking_one_session_with_the_gap_rule(treatment, as_user):
     first, second, _ = treatment.sessions
     plans.session_book(session=first, starts_at=at(MONDAY, "09:00"), by=treatment.people.manager)
     desk = as_user(treatment.people.front_desk)
@@ -201,7 +201,7 @@ def test_booking_one_session_with_the_gap_rule(treatment, as_user):  # noqa: F81
     assert second.gap_override_reason == "Flies home Friday"
 
 
-def test_book_all_remaining_books_all_or_none(treatment, as_user, monkeypatch):  # noqa: F811
+def test_book_all_remaining_books_all_or_none(treatment, as_user, monkeypatch):
     client = as_user(treatment.people.front_desk)
     url = _url("book_remaining", treatment.plan.pk)
     page = client.get(url)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from sessions_app import plans
 from sessions_app.models import ExtraReason
 from sessions_app.progress import DENSITY_FILLS, UNTREATED_FILL, plan_progress, scalp_map
-from sessions_app.tests.fixtures import logged_session, treatment  # noqa: F401
-from sessions_app.tests.progress_fixtures import add_photo, photo_folder  # noqa: F401
+from sessions_app.tests.fixtures import logged_session
+from sessions_app.tests.progress_fixtures import add_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def region_group(html: str, uid: str, region: str) -> str:
 
 
 @pytest.fixture
-def progressed(treatment, photo_folder):  # noqa: F811
+def progressed(treatment, photo_folder):
     """Sessions 1 and 2 logged (healing judged at 2), session 3 not yet; photos of both."""
     s1, s2, s3 = treatment.sessions
     logged_session(
@@ -203,7 +203,7 @@ def test_another_clients_photo_id_falls_back_to_the_default(progressed, as_user)
     assert f"/photos/{progressed.photos['front_after_2'].pk}/web/" in html
 
 
-def test_a_plan_without_photos_says_so(treatment, as_user):  # noqa: F811
+def test_a_plan_without_photos_says_so(treatment, as_user):
     html = as_user(treatment.artist).get(url(treatment.plan)).content.decode()
 
     assert "No photos for this plan yet." in html
@@ -262,7 +262,7 @@ def test_scalp_map_styles_come_from_density_and_healing():
 # --- a fixed number of queries ------------------------------------------------------------
 
 
-def build_sessions(treatment, total: int, *, shift_days: int = 0) -> None:  # noqa: F811
+def build_sessions(treatment, total: int, *, shift_days: int = 0) -> None:
     """`total` logged sessions with healing and two photos each, a week apart."""
     plan = treatment.plan
     while plan.sessions.count() < total:
@@ -289,8 +289,8 @@ def count_queries(client, path) -> tuple[int, str]:
 
 
 def test_the_page_takes_the_same_queries_for_5_and_50_sessions(
-    treatment,  # noqa: F811
-    photo_folder,  # noqa: F811
+    treatment,
+    photo_folder,
     as_user,
     people,
 ):
@@ -328,7 +328,7 @@ def test_for_the_client_only_shared_photos_and_notes_remain(progressed):
     assert mine.sessions[0].focus_next_time == ""
 
 
-def test_the_plan_page_links_to_the_progress_view(treatment, as_user):  # noqa: F811
+def test_the_plan_page_links_to_the_progress_view(treatment, as_user):
     plan = treatment.plan
     page = as_user(treatment.people.artist).get(plan.get_absolute_url()).content.decode()
     assert f'href="{reverse("progress:plan", args=[plan.pk])}"' in page

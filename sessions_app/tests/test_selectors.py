@@ -14,12 +14,12 @@ from sessions_app.selectors import (
     plan_next_session_to_book,
     session_following,
 )
-from sessions_app.tests.fixtures import logged_session, past_appointment, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session, past_appointment
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_first_session_not_held_by_an_appointment_is_next(treatment):  # noqa: F811
+def test_the_first_session_not_held_by_an_appointment_is_next(treatment):
     first, second, third = treatment.sessions
     assert plan_next_session_to_book(plan=treatment.plan) == first
 
@@ -35,13 +35,13 @@ def test_the_first_session_not_held_by_an_appointment_is_next(treatment):  # noq
     assert plan_next_session_to_book(plan=treatment.plan) == first
 
 
-def test_a_logged_session_is_never_next(treatment):  # noqa: F811
+def test_a_logged_session_is_never_next(treatment):
     first, second, _ = treatment.sessions
     logged_session(first, when=timezone.now() - dt.timedelta(days=10))
     assert plan_next_session_to_book(plan=treatment.plan) == second
 
 
-def test_a_plan_that_is_not_active_has_nothing_to_book(treatment):  # noqa: F811
+def test_a_plan_that_is_not_active_has_nothing_to_book(treatment):
     plans.plan_set_status(plan=treatment.plan, status=PlanStatus.PAUSED)
     assert plan_next_session_to_book(plan=treatment.plan) is None
     assert plan_next_session_to_book(plan=None) is None
@@ -51,14 +51,14 @@ def test_a_plan_that_is_not_active_has_nothing_to_book(treatment):  # noqa: F811
     assert client_current_plan(client=treatment.client) is None
 
 
-def test_a_touch_up_does_not_follow_the_last_session(treatment):  # noqa: F811
+def test_a_touch_up_does_not_follow_the_last_session(treatment):
     first, second, third = treatment.sessions
     plans.plan_add_touch_up(plan=treatment.plan)
     assert session_following(session=first) == second
     assert session_following(session=third) is None
 
 
-def test_the_consultation_books_no_first_session_of_a_paused_plan(treatment, as_user):  # noqa: F811
+def test_the_consultation_books_no_first_session_of_a_paused_plan(treatment, as_user):
     from django.contrib.messages import get_messages
     from django.urls import reverse
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from scheduling.models import AppointmentStatus
 from sessions_app.models import SessionLog
-from sessions_app.tests.fixtures import logged_session, past_appointment, treatment  # noqa: F401
+from sessions_app.tests.fixtures import logged_session, past_appointment
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def _log_data(**extra):
 
 
 @pytest.fixture
-def due(treatment):  # noqa: F811
+def due(treatment):
     """Session 1 happened earlier today-ish and waits for its log."""
     import datetime as dt
 
@@ -45,7 +45,7 @@ def due(treatment):  # noqa: F811
     return first
 
 
-def test_the_artist_logs_the_session_and_it_is_completed(treatment, due, as_user):  # noqa: F811
+def test_the_artist_logs_the_session_and_it_is_completed(treatment, due, as_user):
     client = as_user(treatment.artist)
     page = client.get(_url("session_log", due.pk))
     html = page.content.decode()
@@ -71,7 +71,7 @@ def test_the_artist_logs_the_session_and_it_is_completed(treatment, due, as_user
     )
 
 
-def test_bad_densities_are_shown_on_the_region_and_nothing_is_saved(treatment, due, as_user):  # noqa: F811
+def test_bad_densities_are_shown_on_the_region_and_nothing_is_saved(treatment, due, as_user):
     client = as_user(treatment.artist)
     response = client.post(
         _url("session_log", due.pk),
@@ -93,7 +93,7 @@ def test_bad_densities_are_shown_on_the_region_and_nothing_is_saved(treatment, d
     assert not SessionLog.objects.exists()
 
 
-def test_only_the_plans_artists_or_a_manager_may_log(treatment, due, as_user, client):  # noqa: F811
+def test_only_the_plans_artists_or_a_manager_may_log(treatment, due, as_user, client):
     url = _url("session_log", due.pk)
     response = client.get(url)
     assert response.status_code == 302 and response.url.endswith(f"?next={url}")
@@ -114,7 +114,7 @@ def test_only_the_plans_artists_or_a_manager_may_log(treatment, due, as_user, cl
     assert client.delete(_url("session_healing", due.pk)).status_code == 405
 
 
-def test_the_healing_record_shows_the_last_log_and_saves_judged_regions(treatment, as_user):  # noqa: F811
+def test_the_healing_record_shows_the_last_log_and_saves_judged_regions(treatment, as_user):
     first, second, _ = treatment.sessions
     logged_session(first, {"crown": 4, "left_temple": 2}, focus_next_time="Blend the temples")
     client = as_user(treatment.artist)

@@ -19,12 +19,10 @@ from clients.models import Client
 from consultations.models import Answer, Consultation
 from consultations.tests import factories as consultation_fixtures
 from consultations.tests.factories import flag_for_review
-from sessions_app.tests import fixtures as plan_fixtures
 from sessions_app.tests.fixtures import logged_session
 from smpclinic.encryption import current_keys, encrypted_field_names, models_with_encrypted_fields
 
 consult = consultation_fixtures.consult
-treatment = plan_fixtures.treatment
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_KEY = "0f" * 32

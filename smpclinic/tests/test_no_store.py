@@ -5,7 +5,6 @@ from django.urls import reverse
 from smpclinic.tests import test_permission_sweep as sweep
 
 clinic = sweep.clinic
-photo_store = sweep.photo_store
 
 
 def cache_directives(response) -> set[str]:

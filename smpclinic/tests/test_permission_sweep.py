@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from photos.tests.conftest import jpeg_bytes, photo_store, upload  # noqa: F401 - fixture
+from photos.tests.fixtures import jpeg_bytes, upload
 from smpclinic.permissions_table import (
     FORBIDDEN,
     METHOD,

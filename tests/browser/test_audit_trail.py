@@ -7,11 +7,8 @@ from playwright.sync_api import expect
 from audit.models import RecordView
 from conftest import PASSWORD
 from sessions_app.models import TreatmentPlan
-from sessions_app.tests import fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-treatment = fixtures.treatment
 
 
 def test_the_manager_reads_a_clients_trail(page, treatment, screenshots):

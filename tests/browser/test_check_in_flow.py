@@ -11,15 +11,12 @@ from playwright.sync_api import expect
 from aftercare.links import check_in_token_for
 from aftercare.models import AftercareInstruction, CheckIn, CheckInKind, CheckInStatus
 from conftest import PASSWORD
-from photos.tests.conftest import jpeg_bytes, photo_store  # noqa: F401 - private photo store
+from photos.tests.fixtures import jpeg_bytes
 from sessions_app.models import RegionHealing
-from sessions_app.tests import fixtures
 from sessions_app.tests.fixtures import logged_session
 from tests.clock import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-treatment = fixtures.treatment
 
 
 def _aftercare_defaults():

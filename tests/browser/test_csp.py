@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from photos.tests.conftest import photo_store  # noqa: F401 - fixture
 from smpclinic.tests.test_permission_sweep import build_clinic
 
 pytestmark = pytest.mark.django_db(transaction=True)

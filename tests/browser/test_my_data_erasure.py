@@ -11,8 +11,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 # The privacy tests' clinic: Anna and Ben with a full record each.
 records = privacy_fixtures.records
-treatment = privacy_fixtures.treatment
-photo_store = privacy_fixtures.photo_store
 
 
 def test_the_client_asks_and_the_manager_confirms(page, records, screenshots):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consultations.tests.factories import sign_all_consent
-from photos.tests.conftest import make_photo, photo_store  # noqa: F401  (fixtures)
 from sessions_app import plans
 from sessions_app.tests.fixtures import logged_session
 
@@ -20,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def annas_plan(open_clinic, make_photo):  # noqa: F811
+def annas_plan(open_clinic, make_photo):
     people = open_clinic
     sign_all_consent(people.record_a)
     plan = plans.plan_create(

@@ -11,13 +11,12 @@ from playwright.sync_api import expect
 
 from photos.models import Photo
 from sessions_app.models import SessionLog
-from sessions_app.tests import fixtures, progress_fixtures
+from sessions_app.tests import progress_fixtures
 from sessions_app.tests.fixtures import past_appointment
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-treatment = fixtures.treatment
 photo_folder = progress_fixtures.photo_folder
 
 

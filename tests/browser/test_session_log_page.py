@@ -10,13 +10,10 @@ from conftest import PASSWORD
 from scheduling.models import AppointmentStatus
 from sessions_app import plans
 from sessions_app.models import SessionLog
-from sessions_app.tests import fixtures
 from sessions_app.tests.fixtures import logged_session, past_appointment
 from tests.clock import MONDAY, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-treatment = fixtures.treatment
 
 
 def test_the_artist_logs_a_session_on_a_tablet(page, treatment, screenshots):

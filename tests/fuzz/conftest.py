@@ -6,7 +6,6 @@ import pytest
 from django.core.cache import cache
 from hypothesis import strategies as st
 
-from photos.tests.conftest import photo_store  # noqa: F401 - fixture
 from smpclinic.tests.test_permission_sweep import build_clinic
 
 
