@@ -13,10 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from .consent import (
-    consent_version_check_editable,
     consent_version_copy_as_draft,
     consent_version_publish,
-    version_is_signed,
 )
 from .models import (
     Answer,
@@ -28,10 +26,8 @@ from .models import (
     QuestionnaireVersion,
 )
 from .questionnaire import (
-    questionnaire_check_editable,
     questionnaire_copy_as_draft,
     questionnaire_publish,
-    version_is_answered,
 )
 
 NOT_ADVICE = (
@@ -57,7 +53,7 @@ class QuestionInline(admin.TabularInline):
     ]
 
     def _answered(self, obj) -> bool:
-        return obj is not None and version_is_answered(obj)
+        return obj is not None and obj.is_answered
 
     def has_add_permission(self, request, obj=None):
         return not self._answered(obj) and super().has_add_permission(request, obj)
@@ -103,18 +99,18 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
         return "Current" if current and current.pk == obj.pk else "Published earlier"
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and version_is_answered(obj):
+        if obj is not None and obj.is_answered:
             return ["number", "note", "published_at"]
         return super().get_readonly_fields(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and (version_is_answered(obj) or obj.published_at):
+        if obj is not None and (obj.is_answered or obj.published_at):
             return False
         return super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if obj is not None and request.method == "GET" and version_is_answered(obj):
+        if obj is not None and request.method == "GET" and obj.is_answered:
             messages.warning(
                 request,
                 "Clients have answered this version, so it cannot change. "
@@ -130,7 +126,7 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         # The inline is read-only for answered versions; this refuses a forged post too.
         try:
-            questionnaire_check_editable(form.instance)
+            form.instance.check_editable()
         except ValidationError:
             if formset.has_changed():
                 raise
@@ -241,7 +237,7 @@ class ConsentVersionForm(forms.ModelForm):
             if field in cleaned:
                 setattr(self.instance, field, cleaned[field])
         try:
-            consent_version_check_editable(self.instance)
+            self.instance.check_editable()
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         return cleaned
@@ -290,18 +286,18 @@ class ConsentVersionAdmin(admin.ModelAdmin):
         return ["template", "number", "title", "body", "statements", "published_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and version_is_signed(obj):
+        if obj is not None and obj.is_signed:
             return ["template", "number", "title", "body", "statements", "published_at"]
         return super().get_readonly_fields(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and (version_is_signed(obj) or obj.published_at):
+        if obj is not None and (obj.is_signed or obj.published_at):
             return False
         return super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if obj is not None and request.method == "GET" and version_is_signed(obj):
+        if obj is not None and request.method == "GET" and obj.is_signed:
             messages.warning(
                 request,
                 "Clients have signed this version, so its text cannot change. "
@@ -313,7 +309,6 @@ class ConsentVersionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if obj.pk is None:
             obj.created_by = request.user
-        consent_version_check_editable(obj)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Copy as a new draft version")

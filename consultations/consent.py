@@ -29,7 +29,6 @@ from .models import ConsentSignature, ConsentTemplate, ConsentVersion, Consultat
 USER_AGENT_MAX = 300
 FORM_CHANGED = "The form changed since you opened it. Please read it again before signing."
 # The text of a version as a client reads it; a change to any of these makes a new version.
-TEXT_FIELDS = ("title", "body", "statements")
 
 
 @dataclass(frozen=True)
@@ -77,31 +76,8 @@ def _normalise_newlines(text: str) -> str:
 # --- versions ------------------------------------------------------------------------------
 
 
-def version_is_signed(version: ConsentVersion) -> bool:
-    return version.pk is not None and version.signatures.exists()
-
-
-def consent_version_check_editable(version: ConsentVersion) -> None:
-    """Refuse a change to the text of a version someone has signed (ValidationError).
-
-    ConsentVersion.save() calls this, and so does the admin before saving.
-    """
-    if version.pk is None:
-        return
-    stored = ConsentVersion.objects.filter(pk=version.pk).values(*TEXT_FIELDS).first()
-    if stored is None:
-        return
-    changed = [field for field in TEXT_FIELDS if stored[field] != getattr(version, field)]
-    if changed and version_is_signed(version):
-        raise ValidationError(
-            f"Version {version.number} of “{version.template.name}” has been signed, so its "
-            "text cannot change. Copy it as a new draft version and publish that instead."
-        )
-
-
 def consent_version_save(*, version: ConsentVersion) -> ConsentVersion:
-    """Save a version's changes, refusing changes to signed text."""
-    consent_version_check_editable(version)
+    """Save a version's changes; signed text refuses the change (ConsentVersion.save)."""
     if not isinstance(version.statements, list) or not all(
         isinstance(s, str) and s.strip() for s in version.statements
     ):

@@ -18,6 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -80,6 +81,18 @@ class QuestionnaireVersion(models.Model):
     def __str__(self):
         return f"Health questionnaire v{self.number}"
 
+    @property
+    def is_answered(self) -> bool:
+        return self.pk is not None and self.responses.exists()
+
+    def check_editable(self) -> None:
+        """Refuse any change to this version (or its questions) once a client has answered it."""
+        if self.is_answered:
+            raise ValidationError(
+                f"Clients have answered version {self.number} of the questionnaire, so it "
+                "cannot change. Use “Copy as a new draft version”, edit the copy and publish it."
+            )
+
 
 class QuestionKind(models.TextChoices):
     YES_NO = "yes_no", "Yes / no"
@@ -117,9 +130,7 @@ class Question(models.Model):
         return self.text
 
     def save(self, *args, **kwargs):
-        from .questionnaire import questionnaire_check_editable
-
-        questionnaire_check_editable(self.version)  # an answered version never changes
+        self.version.check_editable()  # an answered version never changes
         super().save(*args, **kwargs)
 
 
@@ -234,10 +245,29 @@ class ConsentVersion(models.Model):
         return f"{self.title} v{self.number}"
 
     def save(self, *args, **kwargs):
-        from .consent import consent_version_check_editable
-
-        consent_version_check_editable(self)  # signed text never changes; publishing still may
+        self.check_editable()  # signed text never changes; publishing still may
         super().save(*args, **kwargs)
+
+    # What a signature keeps: the text the client was shown.
+    TEXT_FIELDS = ("title", "body", "statements")
+
+    @property
+    def is_signed(self) -> bool:
+        return self.pk is not None and self.signatures.exists()
+
+    def check_editable(self) -> None:
+        """Refuse a change to the text of a version someone has signed (ValidationError)."""
+        if self.pk is None:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values(*self.TEXT_FIELDS).first()
+        if stored is None:
+            return
+        changed = [field for field in self.TEXT_FIELDS if stored[field] != getattr(self, field)]
+        if changed and self.is_signed:
+            raise ValidationError(
+                f"Version {self.number} of “{self.template.name}” has been signed, so its "
+                "text cannot change. Copy it as a new draft version and publish that instead."
+            )
 
 
 class ConsentSignature(models.Model):

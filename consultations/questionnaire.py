@@ -32,10 +32,6 @@ from .models import (
 USER_AGENT_MAX = 300
 DETAILS_MAX = 2000
 TEXT_MAX = 4000
-ANSWERED_VERSION = (
-    "Clients have answered version {number} of the questionnaire, so it cannot change. "
-    "Use “Copy as a new draft version”, edit the copy and publish it."
-)
 
 
 def current_questionnaire() -> QuestionnaireVersion | None:
@@ -48,19 +44,8 @@ def current_questionnaire() -> QuestionnaireVersion | None:
     )
 
 
-def version_is_answered(version: QuestionnaireVersion) -> bool:
-    return version.pk is not None and version.responses.exists()
-
-
-def questionnaire_check_editable(version: QuestionnaireVersion) -> None:
-    """Refuse any change to a version (or its questions) that has been answered."""
-    if version_is_answered(version):
-        raise ValidationError(ANSWERED_VERSION.format(number=version.number))
-
-
 def question_save(*, question: Question) -> Question:
-    """Save a question, refusing changes to an answered version."""
-    questionnaire_check_editable(question.version)
+    """Save a question; an answered version refuses the change (Question.save)."""
     question.save()
     return question
 

@@ -224,10 +224,13 @@ def test_signed_text_cannot_change_through_save(consult):
     assert ConsentVersion.objects.get(pk=version.pk).body != "Rewritten after signing"
 
 
-def test_unsigned_text_can_change(consult, people):
+def test_unsigned_text_can_change(consult, people, django_assert_num_queries):
     draft = consent_version_copy_as_draft(version=smp_version(), by=people.manager)
     draft.title = "Consent to SMP (2027)"
-    consent_version_save(version=draft)
+    # "May this text still change?" is asked once per save: the stored text, whether
+    # anyone signed it, and the update.
+    with django_assert_num_queries(3):
+        consent_version_save(version=draft)
     assert ConsentVersion.objects.get(pk=draft.pk).title == "Consent to SMP (2027)"
 
 
