@@ -204,6 +204,47 @@ def first_problem(change: Change) -> Problem | None:
     return None
 
 
+# --- what a client is offered ------------------------------------------------------------
+# A page that offers a client times to move to asks the same apps, once per page, what
+# limits the checks above would hold them to, so that it offers only times they may take.
+
+
+@dataclass(frozen=True)
+class OfferLimit:
+    """The times a client may move an appointment to: one artist's, inside a window."""
+
+    artist_id: int | None = None
+    earliest: dt.datetime | None = None
+    latest: dt.datetime | None = None
+
+    def allows(self, *, start: dt.datetime, artist_id: int) -> bool:
+        return (
+            (self.artist_id is None or artist_id == self.artist_id)
+            and (self.earliest is None or start >= self.earliest)
+            and (self.latest is None or start <= self.latest)
+        )
+
+
+OfferLimiter = Callable[["Appointment", Actor], "OfferLimit | None"]
+_offer_limiters: list[_Registered] = []
+
+
+def register_offer_limit(name: str, *, order: int = 50) -> Callable[[OfferLimiter], OfferLimiter]:
+    """Register `fn(appointment, actor) -> OfferLimit | None` (decorator)."""
+
+    def decorator(fn: OfferLimiter) -> OfferLimiter:
+        _register(_offer_limiters, _Registered(name, order, fn, frozenset()))
+        return fn
+
+    return decorator
+
+
+def offer_limits(appointment: Appointment, actor: Actor) -> list[OfferLimit]:
+    """Every registered limit on the times this actor may move this appointment to."""
+    limits = (entry.fn(appointment, actor) for entry in _offer_limiters)
+    return [limit for limit in limits if limit is not None]
+
+
 # --- reactions -----------------------------------------------------------------------------
 
 
@@ -257,5 +298,6 @@ def registered() -> dict[str, list[str]]:
     """Names of the registered checks and reactions, in order (for the README and tests)."""
     return {
         "checks": [r.name for r in _checks],
+        "offer_limits": [r.name for r in _offer_limiters],
         "reactions": [r.name for r in _reactions],
     }

@@ -31,7 +31,7 @@ from smpclinic.clinic import clinic_context, clinic_zone
 from .availability import Slot, free_slots
 from .booking import BookingRefused, booking_cancel, booking_create_for_public, booking_move
 from .models import Appointment, AppointmentType, BookingPolicy, BookingSource
-from .policy import Actor, Channel
+from .policy import Actor, Channel, OfferLimit, offer_limits
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
 from .rules import CLIENT_CHANGEABLE, client_may_move, notice_refusal
 from .tokens import ManageLinkInvalid, appointment_from_manage_token
@@ -110,8 +110,10 @@ def _week(
     *,
     url_for,
     exclude_appointment_id: int | None = None,
+    limits: list[OfferLimit] = (),
 ) -> dict:
-    """One page of free times: seven days from ?from= (today at the earliest)."""
+    """One page of free times: seven days from ?from= (today at the earliest), within
+    the limits the booking policy sets for this client (scheduling.policy.offer_limits)."""
     policy = BookingPolicy.current()
     today = timezone.localdate()
     last_day = timezone.localdate(timezone.now() + dt.timedelta(days=policy.online_horizon_days))
@@ -127,6 +129,7 @@ def _week(
         source=BookingSource.ONLINE,
         exclude_appointment_id=exclude_appointment_id,
     )
+    slots = [slot for slot in slots if _allowed(slot, limits)]
     following = first + dt.timedelta(days=DAYS_PER_PAGE)
     return {
         "days": _group_by_day(slots, url_for),
@@ -137,6 +140,10 @@ def _week(
         else None,
         "next_from": following if following <= last_day else None,
     }
+
+
+def _allowed(slot: Slot, limits) -> bool:
+    return all(limit.allows(start=slot.start, artist_id=slot.artist_id) for limit in limits)
 
 
 def _slot_at(
@@ -396,6 +403,7 @@ def manage_reschedule(request, appointment: Appointment, token: str):
         appointment.type,
         url_for=lambda key: reverse("booking:manage_reschedule_confirm", args=[token, key]),
         exclude_appointment_id=appointment.pk,
+        limits=offer_limits(appointment, Actor.client()),
     )
     return render(
         request, "booking/reschedule.html", {**_manage_context(appointment, token), **week}

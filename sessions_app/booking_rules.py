@@ -12,7 +12,17 @@
 from __future__ import annotations
 
 from scheduling.availability import Problem
-from scheduling.policy import Action, Change, Event, Happened, register_check, register_reaction
+from scheduling.policy import (
+    Action,
+    Actor,
+    Change,
+    Event,
+    Happened,
+    OfferLimit,
+    register_check,
+    register_offer_limit,
+    register_reaction,
+)
 
 from . import plans
 from .models import TreatmentSession, TreatmentSettings
@@ -89,3 +99,15 @@ def keep_gap_override(happened: Happened) -> None:
     if session is not None:
         session.gap_override_reason = reason[:300]
         session.save(update_fields=["gap_override_reason"])
+
+
+@register_offer_limit("sessions_app.session_times", order=20)
+def session_times(appointment, actor: Actor) -> OfferLimit | None:
+    """A client moving a plan session is offered its artist's times that keep the gap."""
+    if not actor.is_client:
+        return None
+    session = plans.session_of(appointment)
+    if session is None:
+        return None
+    earliest, latest = plans.gap_window(session)
+    return OfferLimit(artist_id=appointment.artist_id, earliest=earliest, latest=latest)

@@ -303,6 +303,32 @@ def test_the_manage_link_does_not_switch_a_session_to_another_artist(ns):
     assert ns.second.artist == ns.artist
 
 
+def test_the_manage_link_offers_only_the_sessions_artist_and_times_that_keep_the_gap(ns):
+    """The times page offers what the rules above would accept, nothing they would refuse."""
+    token = manage_token_for(ns.second)
+    sam_away = ns.monday + dt.timedelta(days=9)  # a Wednesday: only Alex works
+    TimeOff.objects.create(
+        artist=ns.artist,
+        starts_at=at(sam_away, "00:00"),
+        ends_at=at(sam_away + dt.timedelta(days=1), "00:00"),
+    )
+    page = ns.browser.get(
+        reverse("booking:manage_reschedule", args=[token]),
+        {"from": (ns.monday + dt.timedelta(days=3)).isoformat()},  # seven days from Thursday
+    ).content.decode()
+
+    def offered(day: dt.date, hhmm: str) -> bool:
+        key = format_start(at(day, hhmm))
+        return reverse("booking:manage_reschedule_confirm", args=[token, key]) in page
+
+    # Session 1 is on ns.monday at 10:00: a week later at 10:00 is the earliest.
+    assert not offered(ns.monday + dt.timedelta(days=3), "10:00")
+    assert not offered(ns.monday + dt.timedelta(days=7), "09:00")
+    assert offered(ns.monday + dt.timedelta(days=8), "10:00")
+    # Alex is free on Sam's day off, but the session stays with Sam.
+    assert not offered(sam_away, "10:00")
+
+
 def test_a_client_cannot_book_a_plan_session_with_another_artist(ns):
     Appointment.objects.filter(pk=ns.second.pk).update(status=AppointmentStatus.CANCELLED)
     for channel in (Channel.PORTAL, Channel.API, Channel.MANAGE_LINK):
