@@ -14,11 +14,12 @@ PASSWORD = "a-long-test-passphrase"
 
 # Fixtures every app's tests share (a plan with sessions, a consultation, a private photo
 # store): available everywhere, never imported into a test module.
+# (In this order: each module is registered before another one imports it.)
 pytest_plugins = [
-    "consultations.tests.factories",
     "photos.tests.fixtures",
     "sessions_app.tests.fixtures",
     "sessions_app.tests.progress_fixtures",
+    "consultations.tests.factories",
 ]
 
 

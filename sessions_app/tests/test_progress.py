@@ -14,6 +14,7 @@ from sessions_app.models import ExtraReason
 from sessions_app.progress import DENSITY_FILLS, UNTREATED_FILL, plan_progress, scalp_map
 from sessions_app.tests.fixtures import logged_session
 from sessions_app.tests.progress_fixtures import add_photo
+from tests.clock import at
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,8 @@ def url(plan) -> str:
 
 
 def days_ago(days: int) -> dt.datetime:
-    return (timezone.now() - dt.timedelta(days=days)).replace(
-        hour=10, minute=0, second=0, microsecond=0
-    )
+    """10:00 in the clinic (London), that many days ago: summer or winter."""
+    return at(timezone.localdate() - dt.timedelta(days=days), "10:00")
 
 
 def region_fill(html: str, uid: str, region: str) -> str:
