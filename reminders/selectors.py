@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from clients.models import Client
-from scheduling.models import ACTIVE_STATUSES
-from sessions_app.models import PlanStatus, TreatmentSession
 
-from .models import Reminder, ReminderKind, ReminderStatus
+from .models import Reminder, ReminderStatus
 
 TABS = {
     "upcoming": ("Upcoming", (ReminderStatus.PENDING, ReminderStatus.SENDING)),
@@ -46,22 +44,3 @@ def tab_counts(*, kind: str = "") -> dict[str, int]:
 def client_reminders(client: Client, limit: int = 10) -> list[Reminder]:
     """A client's latest reminders (sent, due or not sent), newest first (one query)."""
     return list(client.reminders.order_by("-due_at", "-id")[:limit])
-
-
-def sessions_to_chase() -> QuerySet[TreatmentSession]:
-    """Sessions the client was invited to book (an invitation was sent) and has not booked,
-    oldest invitation first; only for active plans."""
-    invited = Q(
-        reminders__kind=ReminderKind.GAP_INVITE,
-        reminders__status=ReminderStatus.SENT,
-    )
-    return (
-        TreatmentSession.objects.filter(invited, plan__status=PlanStatus.ACTIVE)
-        .exclude(appointment__status__in=ACTIVE_STATUSES)
-        .select_related("plan__client", "plan__lead_artist")
-        .annotate(
-            invited_at=Min("reminders__sent_at", filter=invited),
-            invitations=Count("reminders", filter=invited, distinct=True),
-        )
-        .order_by("invited_at", "id")
-    )

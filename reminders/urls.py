@@ -6,7 +6,6 @@ app_name = "reminders"
 
 urlpatterns = [
     path("", views.reminder_list, name="list"),
-    path("to-chase/", views.to_chase, name="to_chase"),
     path("<int:pk>/retry/", views.reminder_retry, name="retry"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
 ]

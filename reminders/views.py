@@ -88,13 +88,6 @@ def reminder_retry(request, pk: int):
     return redirect(back)
 
 
-@require_safe
-@staff_required
-def to_chase(request):
-    page = Paginator(selectors.sessions_to_chase(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reminders/to_chase.html", {"page": page})
-
-
 # --- the client's confirm link --------------------------------------------------------------
 
 

@@ -7,7 +7,11 @@ so that every screen gives the same one.
 
 from __future__ import annotations
 
+from django.db.models import Count, Min, Q, QuerySet
+
 from clients.models import Client
+from reminders.models import ReminderKind, ReminderStatus
+from scheduling.models import ACTIVE_STATUSES
 
 from .models import PlanStatus, SessionKind, TreatmentPlan, TreatmentSession
 
@@ -59,3 +63,22 @@ def plan_latest_logged_session(*, plan: TreatmentPlan) -> TreatmentSession | Non
 def plan_has_sessions_to_log(*, plan: TreatmentPlan) -> bool:
     """Whether any session of the plan is still to be done (not logged yet)."""
     return TreatmentSession.objects.filter(plan=plan, log__isnull=True).exists()
+
+
+def sessions_to_chase() -> QuerySet[TreatmentSession]:
+    """Sessions the client was invited to book (an invitation was sent) and has not booked,
+    oldest invitation first; only for active plans."""
+    invited = Q(
+        reminders__kind=ReminderKind.GAP_INVITE,
+        reminders__status=ReminderStatus.SENT,
+    )
+    return (
+        TreatmentSession.objects.filter(invited, plan__status=PlanStatus.ACTIVE)
+        .exclude(appointment__status__in=ACTIVE_STATUSES)
+        .select_related("plan__client", "plan__lead_artist")
+        .annotate(
+            invited_at=Min("reminders__sent_at", filter=invited),
+            invitations=Count("reminders", filter=invited, distinct=True),
+        )
+        .order_by("invited_at", "id")
+    )

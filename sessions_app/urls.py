@@ -8,6 +8,7 @@ app_name = "sessions_app"
 
 urlpatterns = [
     path("clients/<int:client_pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("to-chase/", views.to_chase, name="to_chase"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/status/", views.plan_status, name="plan_status"),
     path("plans/<int:pk>/extra-session/", views.plan_add_extra, name="plan_add_extra"),

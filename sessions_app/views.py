@@ -6,6 +6,7 @@ show what it says.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from audit.services import record_view
 from clients.access import get_client_for_user
 from scheduling.booking import BookingRefused
 
-from . import plans
+from . import plans, selectors
 from .access import get_plan_for_user, get_session_for_user
 from .forms import (
     BookRemainingForm,
@@ -289,3 +290,15 @@ def book_from_form(request, session: TreatmentSession, form: SessionBookForm) ->
         f"with {appointment.artist}.",
     )
     return True
+
+
+TO_CHASE_PAGE_SIZE = 50
+
+
+@require_safe
+@health_staff_required
+def to_chase(request):
+    """Clients invited to book their next session who have not booked it."""
+    sessions = selectors.sessions_to_chase()
+    page = Paginator(sessions, TO_CHASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sessions_app/to_chase.html", {"page": page})

@@ -337,7 +337,8 @@ TABLE: dict[str, Rule] = {
     ),
     # --- reminders ---
     "reminders:list": rule(*STAFF),
-    "reminders:to_chase": rule(*STAFF),
+    # Whose treatment is waiting for its next session: a health page (accounts/access.py).
+    "sessions_app:to_chase": rule(*STAFF_HIDDEN),
     "reminders:retry": same(METHOD, kwargs=_pk("reminder")),
     "reminders:confirm": token(OK, kwargs=lambda c: {"token": c.tokens.confirm}),
     # --- the client's data and erasure requests ---

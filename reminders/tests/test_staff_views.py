@@ -14,7 +14,7 @@ from sessions_app.models import PlanStatus, TreatmentPlan
 from tests.clock import MONDAY, YEAR, at, utc
 
 LIST = reverse("reminders:list")
-TO_CHASE = reverse("reminders:to_chase")
+TO_CHASE = reverse("sessions_app:to_chase")
 
 
 def make(client, kind=ReminderKind.APPOINTMENT_REMINDER, status=ReminderStatus.PENDING, **fields):
@@ -53,7 +53,8 @@ def test_clients_cannot_open_the_staff_pages_or_retry(as_user, people):
     reminder = failed(people.record_a)
     page = as_user(people.client_a)
     assert page.get(LIST).status_code == 403
-    assert page.get(TO_CHASE).status_code == 403
+    # Who is waiting for their next session is treatment: hidden from clients (404).
+    assert page.get(TO_CHASE).status_code == 404
     assert page.post(reverse("reminders:retry", args=[reminder.pk])).status_code == 403
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.FAILED

@@ -45,8 +45,6 @@ KNOWN = frozenset(
         ("reminders/dispatch.py", "scheduling"),
         ("reminders/outbox.py", "clients"),
         ("reminders/selectors.py", "clients"),
-        ("reminders/selectors.py", "scheduling"),
-        ("reminders/selectors.py", "sessions_app"),
         ("reminders/tokens.py", "scheduling"),
         ("reminders/views.py", "scheduling"),
         ("reminders/wording.py", "aftercare"),

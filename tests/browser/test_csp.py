@@ -92,7 +92,7 @@ def test_staff_pages_run_under_the_policy(page, live_server, clinic, violations,
         reverse("aftercare:queue"),
         reverse("aftercare:review", kwargs={"pk": clinic.check_in.pk}),
         reverse("reminders:list"),
-        reverse("reminders:to_chase"),
+        reverse("sessions_app:to_chase"),
         reverse("api:docs"),
         reverse("api:appointments") + f"?start={clinic.day:%Y-%m-%d}",
     ]
