@@ -7,5 +7,4 @@ app_name = "reminders"
 urlpatterns = [
     path("", views.reminder_list, name="list"),
     path("<int:pk>/retry/", views.reminder_retry, name="retry"),
-    path("confirm/<str:token>/", views.confirm, name="confirm"),
 ]

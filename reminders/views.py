@@ -7,20 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import role_required, staff_required
 from accounts.models import Role
-from scheduling.booking import BookingRefused, appointment_set_status
-from scheduling.models import AppointmentStatus
-from scheduling.policy import Actor, Channel
-from scheduling.tokens import manage_token_for
-from smpclinic.clinic import clinic_context
 
 from . import selectors, staff
 from .models import Reminder, ReminderKind
-from .tokens import ConfirmLinkInvalid, appointment_from_confirm_token, has_passed
 
 PAGE_SIZE = 50
 RETRY_ROLES = (Role.MANAGER, Role.FRONT_DESK)
@@ -86,57 +79,3 @@ def reminder_retry(request, pk: int):
     if kind in ReminderKind.values:
         back += f"&kind={kind}"
     return redirect(back)
-
-
-# --- the client's confirm link --------------------------------------------------------------
-
-
-def _confirm_state(appointment) -> str:
-    if appointment.status == AppointmentStatus.CANCELLED:
-        return "cancelled"
-    if has_passed(appointment) or appointment.status not in (
-        AppointmentStatus.BOOKED,
-        AppointmentStatus.CONFIRMED,
-    ):
-        return "passed"
-    if appointment.status == AppointmentStatus.CONFIRMED:
-        return "confirmed"
-    return "open"
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def confirm(request, token: str):
-    try:
-        appointment = appointment_from_confirm_token(token)
-    except ConfirmLinkInvalid:
-        return render(request, "reminders/confirm_invalid.html", clinic_context(), status=404)
-    state = _confirm_state(appointment)
-    if request.method == "POST":
-        if state == "open":
-            try:
-                appointment_set_status(
-                    appointment=appointment,
-                    status=AppointmentStatus.CONFIRMED,
-                    actor=Actor.client(),
-                    channel=Channel.MANAGE_LINK,
-                )
-            except BookingRefused as refusal:
-                messages.error(request, refusal.problem.message)
-            else:
-                messages.success(request, "Thank you: your appointment is confirmed.")
-        return redirect("reminders:confirm", token)
-    manage_url = ""
-    if state in ("open", "confirmed"):
-        manage_url = reverse("booking:manage", args=[manage_token_for(appointment)])
-    return render(
-        request,
-        "reminders/confirm.html",
-        {
-            "appointment": appointment,
-            "state": state,
-            "token": token,
-            "manage_url": manage_url,
-            **clinic_context(),
-        },
-    )

@@ -440,10 +440,10 @@ def _values_for(reminder: Reminder, clinic: dict[str, str]) -> tuple[dict, tuple
             except (TypeError, ValueError):
                 values["previous_when"] = ""
         if kind == ReminderKind.APPOINTMENT_REMINDER:
-            from .tokens import confirm_token_for
+            from scheduling.confirm_tokens import confirm_token_for
 
             values["confirm_url"] = (
-                site_url(reverse("reminders:confirm", args=[confirm_token_for(appointment)]))
+                site_url(reverse("confirm:appointment", args=[confirm_token_for(appointment)]))
                 if appointment.status == AppointmentStatus.BOOKED
                 else ""
             )

@@ -340,7 +340,7 @@ TABLE: dict[str, Rule] = {
     # Whose treatment is waiting for its next session: a health page (accounts/access.py).
     "sessions_app:to_chase": rule(*STAFF_HIDDEN),
     "reminders:retry": same(METHOD, kwargs=_pk("reminder")),
-    "reminders:confirm": token(OK, kwargs=lambda c: {"token": c.tokens.confirm}),
+    "confirm:appointment": token(OK, kwargs=lambda c: {"token": c.tokens.confirm}),
     # --- the client's data and erasure requests ---
     "privacy:mine": rule(
         LOGIN,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("consultation-forms/", include("consultations.forms_urls")),
     path("ics/", include("scheduling.ics_urls")),
     path("api/", include("scheduling.api.urls")),
+    path("reminders/confirm/", include("scheduling.confirm_urls")),
     path("reminders/", include("reminders.urls")),
     path("portal/", include("portal.urls")),
     path("my-data/", include("privacy.urls")),

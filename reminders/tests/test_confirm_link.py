@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reminders.tokens import confirm_token_for
+from scheduling.confirm_tokens import confirm_token_for
 from scheduling.models import Appointment, AppointmentEvent, AppointmentStatus, AppointmentType
 from scheduling.tokens import manage_token_for
 from tests.clock import MONDAY, at
@@ -27,7 +27,7 @@ def appointment(treatment):
 
 
 def url_for(appointment):
-    return reverse("reminders:confirm", args=[confirm_token_for(appointment)])
+    return reverse("confirm:appointment", args=[confirm_token_for(appointment)])
 
 
 def test_it_shows_the_appointment_and_confirms_it(client, appointment):
@@ -102,8 +102,8 @@ def test_a_bad_link_gets_a_friendly_page(client, appointment, mangle):
     else:
         appointment.delete()
     for response in (
-        client.get(reverse("reminders:confirm", args=[token])),
-        client.post(reverse("reminders:confirm", args=[token])),
+        client.get(reverse("confirm:appointment", args=[token])),
+        client.post(reverse("confirm:appointment", args=[token])),
     ):
         assert response.status_code == 404
         assert "This link does not work" in response.content.decode()

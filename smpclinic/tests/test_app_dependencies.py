@@ -45,8 +45,6 @@ KNOWN = frozenset(
         ("reminders/dispatch.py", "scheduling"),
         ("reminders/outbox.py", "clients"),
         ("reminders/selectors.py", "clients"),
-        ("reminders/tokens.py", "scheduling"),
-        ("reminders/views.py", "scheduling"),
         ("reminders/wording.py", "aftercare"),
         ("reminders/wording.py", "consultations"),
         ("reminders/wording.py", "scheduling"),

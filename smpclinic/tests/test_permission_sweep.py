@@ -38,9 +38,9 @@ def build_clinic(people, settings) -> SimpleNamespace:
     from photos.models import PhotoAngle, PhotoStage
     from photos.services import photo_add
     from reminders.models import Reminder
-    from reminders.tokens import confirm_token_for
     from scheduling import public_views
     from scheduling.booking import booking_create
+    from scheduling.confirm_tokens import confirm_token_for
     from scheduling.models import AppointmentType, ArtistHours, CalendarFeed, OpeningHours, Room
     from scheduling.public_forms import format_start
     from scheduling.tokens import manage_token_for

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 
-from scheduling.models import Appointment
+from .models import Appointment
 
+# The salt keeps its first name so links already sent still work.
 CONFIRM_SALT = "reminders.confirm-appointment"
 
 
