@@ -95,6 +95,13 @@ def _fresh_content_types():
 
 
 @pytest.fixture(autouse=True)
+def _private_photo_store(photo_store):
+    """No test writes photos to the real private store: each gets a folder of its own
+    (photos/tests/fixtures.py)."""
+    return photo_store
+
+
+@pytest.fixture(autouse=True)
 def _email_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "reminders.sms.LocmemBackend"

@@ -53,7 +53,7 @@ def upload(content: bytes, name="photo.jpg", content_type="image/jpeg") -> Simpl
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def photo_store(settings, tmp_path, monkeypatch):
     """The private photo storage, in a folder of this test's own."""
     location = tmp_path / "private-photos"
