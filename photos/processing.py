@@ -85,7 +85,11 @@ def unsupported_format_name(head: bytes) -> str | None:
 def _to_srgb(img: Image.Image) -> Image.Image:
     """RGB pixels, converted from an embedded colour profile (phones shoot in Display P3)
     so that dropping the profile does not change how the photo looks."""
-    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+    if img.mode == "I" or img.mode.startswith("I;16"):
+        # 16-bit greys (medical and scanner PNGs): Pillow's 8-bit conversion clips every
+        # value above 255 to white, so scale the 0–65535 range down to 0–255 instead.
+        rgb = img.convert("I").point(lambda value: value / 257 + 0.5).convert("L").convert("RGB")
+    elif img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         # Transparent areas of a PNG become white, not black.
         rgba = img.convert("RGBA")
         background = Image.new("RGB", rgba.size, "white")

@@ -79,6 +79,24 @@ def test_it_accepts_webp_and_puts_transparent_png_areas_on_white():
     assert reopen(result.web).getpixel((5, 5)) == (255, 255, 255)
 
 
+def test_a_16_bit_grey_png_keeps_its_tones():
+    """50,000 of 65,535 is a light grey, not white; the darkest and lightest stay so."""
+    photo = Image.new("I;16", (120, 80), 50_000)
+    photo.paste(Image.new("I;16", (40, 80), 0), (0, 0))
+    photo.paste(Image.new("I;16", (40, 80), 65_535), (80, 0))
+    out = io.BytesIO()
+    photo.save(out, format="PNG")
+
+    result = reopen(process_upload(upload(out.getvalue(), "scan.png", "image/png")).web)
+
+    def near(pixel, grey):  # the web copy is a JPEG: allow its rounding
+        return all(abs(channel - grey) <= 1 for channel in pixel)
+
+    assert near(result.getpixel((60, 40)), 195)  # 50,000 / 257 = 194.6
+    assert near(result.getpixel((10, 40)), 0)
+    assert near(result.getpixel((110, 40)), 255)
+
+
 def test_it_refuses_a_text_file_named_jpg():
     assert rejection(b"Dear clinic, here is my photo.\n" * 20, "scalp.jpg") == NOT_A_PHOTO
 
