@@ -23,8 +23,8 @@ from consultations.selectors import client_latest_consultation
 from consultations.services import hairline_design_approve
 from scheduling.access import get_appointment_for_user
 from scheduling.booking import BookingRefused
-from scheduling.ics import client_calendar
-from scheduling.ics_views import calendar_host, ics_response
+from scheduling.ics import calendar_host, client_calendar
+from scheduling.ics_views import ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
 from scheduling.public_forms import format_start, parse_start
 from scheduling.rules import CLIENT_CHANGEABLE, notice_refusal
@@ -135,7 +135,7 @@ def appointment_ics(request, pk: int):
     appointment = get_appointment_for_user(request.user, pk, for_calendar=True)
     calendar = client_calendar(
         appointment,
-        host=calendar_host(request),
+        host=calendar_host(),
         manage_url=request.build_absolute_uri(reverse("portal:appointments")),
     )
     return ics_response(calendar, f"{appointment.type.slug}-{appointment.pk}.ics")

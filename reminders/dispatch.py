@@ -37,7 +37,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from scheduling.models import AppointmentEvent, AppointmentEventKind
+from scheduling.ics import SEQUENCE_EVENTS
+from scheduling.models import AppointmentEvent
 
 from . import channels
 from .models import MessageTemplate, Reminder, ReminderSettings, ReminderStatus, default_lease
@@ -142,9 +143,7 @@ def _with_calendar_sequences(batch: list[Reminder]) -> None:
     if not appointments:
         return
     moved = dict(
-        AppointmentEvent.objects.filter(
-            appointment_id__in=appointments, kind=AppointmentEventKind.MOVED
-        )
+        AppointmentEvent.objects.filter(appointment_id__in=appointments, kind__in=SEQUENCE_EVENTS)
         .values_list("appointment_id")
         .annotate(n=Count("pk"))
     )

@@ -13,6 +13,7 @@ artists' feeds only give first name and last initial.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -34,10 +35,21 @@ FEED_PAST = dt.timedelta(days=30)
 FEED_AHEAD = dt.timedelta(days=180)
 
 
+# What makes a calendar replace its copy of an event: each move and the cancellation.
+SEQUENCE_EVENTS = (AppointmentEventKind.MOVED, AppointmentEventKind.CANCELLED)
+
+
+def calendar_host() -> str:
+    """The host part of every UID: the clinic's own address (SITE_URL), so an appointment
+    has one UID in the emailed file, a download and a feed, whatever address a request
+    came in by."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def with_sequence(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
-    """Appointments with `ics_sequence` (how often each was moved), in the same query."""
+    """Appointments with `ics_sequence` (how often each changed), in the same query."""
     return appointments.select_related("type", "artist", "room", "client").annotate(
-        ics_sequence=Count("events", filter=Q(events__kind=AppointmentEventKind.MOVED))
+        ics_sequence=Count("events", filter=Q(events__kind__in=SEQUENCE_EVENTS))
     )
 
 
@@ -111,7 +123,7 @@ def _sequence(appointment: Appointment) -> int:
     annotated = getattr(appointment, "ics_sequence", None)
     if annotated is not None:
         return annotated
-    return appointment.events.filter(kind=AppointmentEventKind.MOVED).count()
+    return appointment.events.filter(kind__in=SEQUENCE_EVENTS).count()
 
 
 def _staff_location(appointment: Appointment) -> str:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,6 +13,7 @@ from accounts.models import Role, User
 from .access import get_appointment_for_user, get_feed_artist_for_user
 from .ics import (
     artist_feed_calendar,
+    calendar_host,
     client_calendar,
     feed_appointments,
     feed_renew,
@@ -22,11 +22,6 @@ from .ics import (
 )
 from .models import CalendarFeed
 from .tokens import ManageLinkInvalid, appointment_from_manage_token
-
-
-def calendar_host(request) -> str:
-    domain, _port = split_domain_port(request.get_host())
-    return domain or "localhost"
 
 
 def ics_response(calendar: Calendar, filename: str) -> HttpResponse:
@@ -43,7 +38,7 @@ def appointment_ics(request, pk: int):
     appointment = get_appointment_for_user(request.user, pk, for_calendar=True)
     calendar = staff_calendar(
         appointment,
-        host=calendar_host(request),
+        host=calendar_host(),
         url=request.build_absolute_uri(appointment.get_absolute_url()),
     )
     return ics_response(calendar, f"appointment-{appointment.pk}.ics")
@@ -57,7 +52,7 @@ def manage_appointment_ics(request, token: str):
         raise Http404(str(error)) from error
     calendar = client_calendar(
         appointment,
-        host=calendar_host(request),
+        host=calendar_host(),
         manage_url=request.build_absolute_uri(reverse("booking:manage", args=[token])),
     )
     return ics_response(calendar, f"{appointment.type.slug}.ics")
@@ -72,7 +67,7 @@ def artist_feed(request, token: str):
         artist__is_active=True,
     )
     calendar = artist_feed_calendar(
-        feed.artist, feed_appointments(feed.artist_id), host=calendar_host(request)
+        feed.artist, feed_appointments(feed.artist_id), host=calendar_host()
     )
     return ics_response(calendar, "appointments.ics")
 

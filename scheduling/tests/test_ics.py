@@ -50,6 +50,8 @@ def add_artist_hours(artist) -> None:
 @pytest.fixture
 def diary_files(people, settings):
     settings.TIME_ZONE = "Europe/London"
+    # UIDs name the clinic's own address, not whichever host a request used.
+    settings.SITE_URL = "https://clinic.example"
     add_artist_hours(people.artist)
     other_artist = user_create(
         email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
@@ -108,7 +110,7 @@ def test_staff_download_an_appointment(as_user, diary_files, role):
     calendar = parse(response)
     assert str(calendar["method"]) == "PUBLISH"
     event = only_event(calendar)
-    assert str(event["uid"]) == f"appointment-{appointment.pk}@testserver"
+    assert str(event["uid"]) == f"appointment-{appointment.pk}@clinic.example"
     assert event.decoded("dtstart") == at(diary_files.day, "10:00")
     assert event.decoded("dtstart").utcoffset() == dt.timedelta(0)
     assert event.decoded("dtend") == at(diary_files.day, "10:45")
@@ -187,6 +189,31 @@ def test_a_missing_appointment_is_not_found_and_only_get_is_allowed(as_user, dia
 # --- one appointment, for its client ------------------------------------------------------------
 
 
+def test_the_uid_is_the_same_whatever_address_the_file_was_asked_at(as_user, diary_files):
+    appointment = diary_files.appointment
+    url = reverse("ics:appointment", args=[appointment.pk])
+    staff = as_user(diary_files.people.front_desk)
+
+    by_name = only_event(parse(staff.get(url, HTTP_HOST="localhost")))
+    by_address = only_event(parse(staff.get(url, HTTP_HOST="127.0.0.1")))
+
+    assert str(by_name["uid"]) == str(by_address["uid"])
+    assert str(by_name["uid"]) == f"appointment-{appointment.pk}@clinic.example"
+
+
+def test_a_cancellation_raises_the_sequence_so_calendars_take_it(as_user, diary_files):
+    appointment = diary_files.appointment
+    url = reverse("ics:appointment", args=[appointment.pk])
+    staff = as_user(diary_files.people.front_desk)
+    booking_move(appointment=appointment, starts_at=at(diary_files.day, "12:00"))
+
+    booking_cancel(appointment=appointment, reason="Client is ill")
+    event = only_event(parse(staff.get(url)))
+
+    assert str(event["status"]) == "CANCELLED"
+    assert event.decoded("sequence") == 2  # one move, then the cancellation
+
+
 def test_a_client_downloads_their_own_appointment_through_their_link(client, diary_files):
     appointment = diary_files.appointment
     token = manage_token_for(appointment)
@@ -196,7 +223,7 @@ def test_a_client_downloads_their_own_appointment_through_their_link(client, dia
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="consultation.ics"'
     event = only_event(parse(response))
-    assert str(event["uid"]) == f"appointment-{appointment.pk}@testserver"
+    assert str(event["uid"]) == f"appointment-{appointment.pk}@clinic.example"
     assert event.decoded("dtstart") == appointment.starts_at
     assert str(event["summary"]) == "Free consultation at SMP Clinic"
     assert str(event["location"]) == "SMP Clinic"
@@ -268,14 +295,14 @@ def test_the_feed_lists_the_artists_active_appointments_privately(client, diary_
     assert "Sam" in str(calendar["x-wr-calname"])
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     expected = [diary_files.appointment, *kept]
-    assert set(events) == {f"appointment-{a.pk}@testserver" for a in expected}
+    assert set(events) == {f"appointment-{a.pk}@clinic.example" for a in expected}
     summaries = sorted(str(e["summary"]) for e in events.values())
     assert summaries == [
         "Free consultation – Anna A.",
         "Free consultation – Anna A.",
         "Free consultation – Ben B.",
     ]
-    mine = events[f"appointment-{diary_files.appointment.pk}@testserver"]
+    mine = events[f"appointment-{diary_files.appointment.pk}@clinic.example"]
     assert mine.decoded("dtstart") == diary_files.appointment.starts_at
     assert str(mine["location"]) == "Treatment room 1"
     body = response.content.decode()
