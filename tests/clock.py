@@ -101,3 +101,12 @@ def monday_in(months: frozenset[int], *, weeks_ahead: int = 2) -> dt.date:
     while candidate.month not in months:
         candidate += dt.timedelta(weeks=1)
     return candidate
+
+
+def weekday_ahead(days: int = 3) -> dt.date:
+    """The first Monday to Friday at least `days` days after today on the clinic's clock
+    (online booking wants notice, and has a horizon)."""
+    candidate = dt.datetime.now(LONDON).date() + dt.timedelta(days=days)
+    while candidate.weekday() >= 5:
+        candidate += dt.timedelta(days=1)
+    return candidate
