@@ -106,7 +106,23 @@ def monday_in(months: frozenset[int], *, weeks_ahead: int = 2) -> dt.date:
 def weekday_ahead(days: int = 3) -> dt.date:
     """The first Monday to Friday at least `days` days after today on the clinic's clock
     (online booking wants notice, and has a horizon)."""
-    candidate = dt.datetime.now(LONDON).date() + dt.timedelta(days=days)
+    candidate = today() + dt.timedelta(days=days)
     while candidate.weekday() >= 5:
         candidate += dt.timedelta(days=1)
     return candidate
+
+
+def today() -> dt.date:
+    """Today on the clinic's (London's) clock."""
+    return dt.datetime.now(LONDON).date()
+
+
+def monday_ahead(weeks: int = 2) -> dt.date:
+    """The first Monday at least `weeks` weeks from today."""
+    candidate = today() + dt.timedelta(weeks=weeks)
+    return candidate + dt.timedelta(days=-candidate.weekday() % 7)
+
+
+def days_ago(days: int, hhmm: str = "10:00") -> dt.datetime:
+    """That wall-clock time in the clinic, that many days ago (summer or winter)."""
+    return at(today() - dt.timedelta(days=days), hhmm)
