@@ -12,11 +12,12 @@ from clients.services import client_create
 
 PASSWORD = "a-long-test-passphrase"
 
-# Fixtures every app's tests share (a plan with sessions, a consultation, a private photo
-# store): available everywhere, never imported into a test module.
+# Fixtures every app's tests share (an open clinic, a plan with sessions, a consultation, a
+# private photo store): available everywhere, never imported into a test module.
 # (In this order: each module is registered before another one imports it.)
 pytest_plugins = [
     "photos.tests.fixtures",
+    "scheduling.tests.diary_fixtures",
     "sessions_app.tests.fixtures",
     "sessions_app.tests.progress_fixtures",
     "consultations.tests.factories",

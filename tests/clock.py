@@ -8,11 +8,11 @@ date is, or the suite starts failing on the day it passes them.
 So the tests' year is not written down: it is the first year after the current one
 whose 1 March is a Monday (2027, 2032, 2038, …), read from the process clock, so the
 suite passes whatever the date (try it with `make test-clock`). Every such year has
-the same calendar from March to December — 1 March a Monday, London's clocks going
-forward on Sunday 28 March and back on Sunday 31 October — so a test can say
-`day(3, 28)` and mean "the Sunday the clocks go forward". January and February differ
-in leap years: reach them from MONDAY (`MONDAY - dt.timedelta(days=3)`), never by
-their day of the month.
+the same calendar from March to December, so weekdays can be read off day(month, day).
+The days London's clocks change are read from the time zone database, not written
+down: CLOCKS_GO_FORWARD and CLOCKS_GO_BACK (today the last Sundays of March and
+October). January and February differ in leap years: reach them from MONDAY
+(`MONDAY - dt.timedelta(days=3)`), never by their day of the month.
 
 Tests that need "now" at a particular moment pass it to the code under test, or use
 the `freeze_now` fixture; shown text is built from these dates (`long_date`), never
@@ -45,11 +45,24 @@ def day(month: int, day_of_month: int) -> dt.date:
     return dt.date(YEAR, month, day_of_month)
 
 
+def clock_changes(year: int, zone: ZoneInfo = LONDON) -> tuple[dt.date, dt.date]:
+    """The days that zone's clocks go forward and back in that year, from its rules."""
+    changes = {}
+    previous = dt.datetime(year - 1, 12, 31, 12, tzinfo=zone).utcoffset()
+    on = dt.date(year, 1, 1)
+    while on.year == year:
+        offset = dt.datetime.combine(on, dt.time(12), tzinfo=zone).utcoffset()
+        if offset != previous:
+            changes.setdefault("forward" if offset > previous else "back", on)
+        previous = offset
+        on += dt.timedelta(days=1)
+    return changes["forward"], changes["back"]
+
+
 # Monday 1 March: the week most tests happen in.
 MONDAY = day(3, 1)
-# London's clocks go forward at 01:00 on this Sunday, and back at 02:00 on the other.
-CLOCKS_GO_FORWARD = day(3, 28)
-CLOCKS_GO_BACK = day(10, 31)
+# London's clocks go forward (at 01:00) on this day, and back (at 02:00) on the other.
+CLOCKS_GO_FORWARD, CLOCKS_GO_BACK = clock_changes(YEAR)
 # A Monday in British Summer Time.
 SUMMER_MONDAY = day(7, 5)
 
@@ -88,3 +101,28 @@ def monday_in(months: frozenset[int], *, weeks_ahead: int = 2) -> dt.date:
     while candidate.month not in months:
         candidate += dt.timedelta(weeks=1)
     return candidate
+
+
+def weekday_ahead(days: int = 3) -> dt.date:
+    """The first Monday to Friday at least `days` days after today on the clinic's clock
+    (online booking wants notice, and has a horizon)."""
+    candidate = today() + dt.timedelta(days=days)
+    while candidate.weekday() >= 5:
+        candidate += dt.timedelta(days=1)
+    return candidate
+
+
+def today() -> dt.date:
+    """Today on the clinic's (London's) clock."""
+    return dt.datetime.now(LONDON).date()
+
+
+def monday_ahead(weeks: int = 2) -> dt.date:
+    """The first Monday at least `weeks` weeks from today."""
+    candidate = today() + dt.timedelta(weeks=weeks)
+    return candidate + dt.timedelta(days=-candidate.weekday() % 7)
+
+
+def days_ago(days: int, hhmm: str = "10:00") -> dt.datetime:
+    """That wall-clock time in the clinic, that many days ago (summer or winter)."""
+    return at(today() - dt.timedelta(days=days), hhmm)

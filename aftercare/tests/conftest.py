@@ -1,8 +1,8 @@
 """Aftercare test fixtures: Anna's plan of three sessions, logged sessions, check-ins, photos.
 
-Sessions happen in fixed weeks in (after the tests were written) so due times
-do not depend on today's date; 27 March is the Saturday before the UK clocks
-go forward.
+Sessions happen in the tests' calendar (tests/clock.py), so due times do not
+depend on today's date; BEFORE_CLOCKS_CHANGE is the Saturday before London's
+clocks go forward.
 """
 
 import datetime as dt
@@ -14,9 +14,9 @@ from aftercare.links import check_in_token_for
 from aftercare.models import CheckIn, CheckInKind
 from photos.tests.fixtures import jpeg_bytes, upload
 from sessions_app.tests.fixtures import logged_session
-from tests.clock import MONDAY, at, day
+from tests.clock import CLOCKS_GO_FORWARD, MONDAY, at
 
-BEFORE_CLOCKS_CHANGE = day(3, 27)
+BEFORE_CLOCKS_CHANGE = CLOCKS_GO_FORWARD - dt.timedelta(days=1)
 
 
 def sign_consent(client) -> None:

@@ -15,7 +15,7 @@ from aftercare.models import (
 )
 from reminders.models import Reminder, ReminderKind
 from sessions_app import plans
-from tests.clock import MONDAY, at, day, utc
+from tests.clock import MONDAY, at, utc
 from tests.clock import MONDAY as BOOKING_MONDAY
 
 from .conftest import BEFORE_CLOCKS_CHANGE, log, sign_consent
@@ -58,11 +58,12 @@ def test_milestone_messages_go_at_nine_in_the_morning_clinic_time(treatment):
     sent = reminders_of(first)
     aftercare = {r.data["day"]: r for r in sent.values() if r.kind == ReminderKind.AFTERCARE}
     assert sorted(aftercare) == [0, 3, 7, 28]  # the instructions marked "send as a message"
-    # March 2027 before the 28th is GMT: 09:00 local is 09:00 UTC.
+    # March is GMT until the clocks go forward: 09:00 local is 09:00 UTC.
     assert aftercare[0].due_at == utc(3, 1, 9)
     assert aftercare[3].due_at == utc(3, 4, 9)
     assert aftercare[7].due_at == utc(3, 8, 9)
-    # 29 March is after the clocks went forward: 09:00 BST is 08:00 UTC.
+    # 29 March is after the clocks went forward (the last Sunday of March): 09:00 BST is
+    # 08:00 UTC.
     assert aftercare[28].due_at == utc(3, 29, 8)
     assert aftercare[3].key == f"session:{first.pk}:aftercare:day3"
     plan_id = AftercarePlan.objects.get(session=first).pk
@@ -78,10 +79,11 @@ def test_the_day_3_message_stays_at_nine_across_the_clock_change(treatment):
     aftercare = {
         r.data["day"]: r for r in reminders_of(first).values() if r.kind == ReminderKind.AFTERCARE
     }
-    assert aftercare[0].due_at == utc(3, 27, 9)  # GMT
-    assert aftercare[3].due_at == utc(3, 30, 8)  # 09:00 BST
+    day_3 = BEFORE_CLOCKS_CHANGE + dt.timedelta(days=3)
+    assert aftercare[0].due_at == at(BEFORE_CLOCKS_CHANGE, "09:00", UTC)  # GMT
+    assert aftercare[3].due_at == at(day_3, "08:00", UTC)  # 09:00 BST
     local = timezone.localtime(aftercare[3].due_at)
-    assert (local.date(), local.hour, local.minute) == (day(3, 30), 9, 0)
+    assert (local.date(), local.hour, local.minute) == (day_3, 9, 0)
     fade = reminders_of(first)[f"session:{first.pk}:fade-check-in"]
     assert timezone.localtime(fade.due_at).hour == 10
 

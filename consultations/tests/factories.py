@@ -1,9 +1,10 @@
 """Shared helpers for consultation tests (append new helpers; keep the existing ones).
 
-`consult` (fixture): a clinic open Mon–Sat with Sam (artist) working 09:00–18:00 and a
-consultation of Anna's booked for Monday 1 March 10:00. `flag_for_review` answers
-the health questionnaire with a contraindication; `patch_test_row` writes a patch test
-directly (with times a service would refuse, e.g. a reading time in the future week).
+`consult` (fixture): the open clinic (scheduling.tests.diary_fixtures.open_the_clinic)
+with one room, and a consultation of Anna's booked for Monday 1 March 10:00.
+`flag_for_review` answers the health questionnaire with a contraindication;
+`patch_test_row` writes a patch test directly (with times a service would refuse,
+e.g. a reading time in the future week).
 """
 
 import datetime as dt
@@ -12,12 +13,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.services import user_create
 from scheduling.booking import booking_create
-from scheduling.models import AppointmentType, ArtistHours, OpeningHours, Room
-from sessions_app import plans
-from sessions_app.tests.fixtures import clinic_defaults
+from scheduling.models import AppointmentType
+from scheduling.tests.diary_fixtures import open_the_clinic
 from tests.clock import MONDAY, at
 
 from ..models import (
@@ -38,18 +36,7 @@ def consult(people, settings):
     appointment, consultation_type.
     """
     settings.TIME_ZONE = "Europe/London"
-    if not AppointmentType.objects.filter(slug=plans.TREATMENT_TYPE).exists():
-        clinic_defaults()
-    alex = user_create(
-        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
-    )
-    for artist in (people.artist, alex):
-        ArtistHours.objects.bulk_create(
-            ArtistHours(artist=artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
-            for day in range(6)
-        )
-    OpeningHours.objects.filter(weekday=5).update(closes=dt.time(18))
-    room = Room.objects.create(name="Room 1")
+    clinic = open_the_clinic(people, rooms=("Room 1",), saturday_closes=dt.time(18))
     consultation_type = AppointmentType.objects.get(slug="consultation")
     appointment = booking_create(
         client=people.record_a,
@@ -61,8 +48,8 @@ def consult(people, settings):
     return SimpleNamespace(
         people=people,
         artist=people.artist,
-        artist2=alex,
-        room=room,
+        artist2=clinic.alex,
+        room=clinic.room1,
         client=people.record_a,
         other_client=people.record_b,
         consultation=Consultation.objects.get(appointment=appointment),

@@ -1,7 +1,6 @@
 """Portal test fixtures: Anna's plan (from sessions_app's fixtures) with times relative
 to today, so online notice and horizon apply as they do for a real client."""
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -9,7 +8,7 @@ from django.core.cache import cache
 
 from scheduling.models import BookingPolicy
 from sessions_app.tests.fixtures import logged_session
-from tests.clock import LONDON, at
+from tests.clock import days_ago, monday_ahead
 
 
 @pytest.fixture(autouse=True)
@@ -19,16 +18,6 @@ def _own_cache(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-def monday_ahead(weeks: int = 2) -> dt.date:
-    """A Monday at least `weeks` weeks from today (clinic zone)."""
-    today = dt.datetime.now(LONDON).date() + dt.timedelta(weeks=weeks)
-    return today + dt.timedelta(days=(7 - today.weekday()) % 7)
-
-
-def days_ago(days: int, hhmm: str = "10:00") -> dt.datetime:
-    return at(dt.datetime.now(LONDON).date() - dt.timedelta(days=days), hhmm)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.tests.conftest import LONDON, at, log
+from portal.tests.conftest import log
 from scheduling.booking import booking_create
 from scheduling.models import (
     Appointment,
@@ -15,6 +15,7 @@ from scheduling.models import (
 )
 from scheduling.public_forms import format_start
 from sessions_app.tests.fixtures import past_appointment
+from tests.clock import LONDON, at
 
 
 def working_day(after_days: int) -> dt.date:

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Consultation
-from portal.tests.conftest import at
 from scheduling.booking import BookingRefused, appointment_set_status, booking_create
 from scheduling.models import (
     Appointment,
@@ -37,6 +36,7 @@ from scheduling.policy import Actor, Channel
 from scheduling.public_forms import format_start
 from scheduling.tokens import manage_token_for
 from sessions_app import plans
+from tests.clock import at
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from reminders.models import Reminder, ReminderKind, ReminderStatus
 from reminders.tasks import dispatch_due
 from sessions_app import plans
 from sessions_app.models import TreatmentPlan
-from smpclinic.tests.test_worker import database_url_of_test_database
+from smpclinic.tests.workers import database_url_of_test_database
 
 pytestmark = [
     pytest.mark.needs_redis,

@@ -10,7 +10,14 @@ from django.utils import timezone
 from reminders import dispatch, outbox, sms
 from reminders.health import overdue_alert
 from reminders.models import Channel, Reminder, ReminderKind, ReminderSettings, ReminderStatus
-from tests.clock import LONDON
+from tests.clock import CLOCKS_GO_BACK, CLOCKS_GO_FORWARD, LONDON, at, day
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def wall(on: dt.date, hhmm: str) -> dt.datetime:
+    """That time as read off the clinic's clock, without its offset."""
+    return at(on, hhmm).replace(tzinfo=None)
 
 
 @pytest.fixture(autouse=True)
@@ -222,7 +229,7 @@ def test_a_client_who_prefers_text_messages_gets_an_sms(anna, completed_plan):
 def test_no_sms_in_quiet_hours_it_waits_until_morning(anna, completed_plan, monkeypatch):
     anna.preferred_channel = "sms"
     anna.save()
-    late_evening = dt.datetime(2026, 11, 20, 22, 30, tzinfo=LONDON)
+    late_evening = at(day(11, 20), "22:30")
     reminder = reminder_for(anna, plan=completed_plan)
     Reminder.objects.filter(pk=reminder.pk).update(due_at=late_evening - dt.timedelta(minutes=1))
     monkeypatch.setattr(dispatch.timezone, "now", lambda: late_evening)
@@ -232,7 +239,7 @@ def test_no_sms_in_quiet_hours_it_waits_until_morning(anna, completed_plan, monk
 
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.PENDING
-    assert reminder.due_at == dt.datetime(2026, 11, 21, 8, 0, tzinfo=LONDON)
+    assert reminder.due_at == at(day(11, 21), "08:00")
     assert reminder.attempts == 0  # waiting for morning is not a failed attempt
     assert sms.outbox == []
 
@@ -241,13 +248,13 @@ def test_no_sms_in_quiet_hours_it_waits_until_morning(anna, completed_plan, monk
     ("now_local", "expected_local"),
     [
         # Early morning before the end of quiet hours: the same morning.
-        (dt.datetime(2026, 11, 21, 6, 15), dt.datetime(2026, 11, 21, 8, 0)),
-        # The night the clocks go back (25 October 2026): still 08:00 on the clock.
-        (dt.datetime(2026, 10, 24, 23, 0), dt.datetime(2026, 10, 25, 8, 0)),
-        # The night they go forward (28 March 2027).
-        (dt.datetime(2027, 3, 27, 21, 30), dt.datetime(2027, 3, 28, 8, 0)),
+        (wall(day(11, 21), "06:15"), wall(day(11, 21), "08:00")),
+        # The night the clocks go back: still 08:00 on the clock.
+        (wall(CLOCKS_GO_BACK - ONE_DAY, "23:00"), wall(CLOCKS_GO_BACK, "08:00")),
+        # The night they go forward.
+        (wall(CLOCKS_GO_FORWARD - ONE_DAY, "21:30"), wall(CLOCKS_GO_FORWARD, "08:00")),
         # Daytime: not held.
-        (dt.datetime(2026, 11, 21, 12, 0), None),
+        (wall(day(11, 21), "12:00"), None),
     ],
 )
 def test_quiet_hours_follow_the_clinic_clock(db, now_local, expected_local):
@@ -262,7 +269,7 @@ def test_quiet_hours_follow_the_clinic_clock(db, now_local, expected_local):
 
 
 def test_email_is_not_held_by_quiet_hours(anna, completed_plan, monkeypatch):
-    late_evening = dt.datetime(2026, 11, 20, 22, 30, tzinfo=LONDON)
+    late_evening = at(day(11, 20), "22:30")
     reminder = reminder_for(anna, plan=completed_plan)
     Reminder.objects.filter(pk=reminder.pk).update(due_at=late_evening - dt.timedelta(minutes=1))
     token = dispatch.claim_one(reminder.pk, now=late_evening)

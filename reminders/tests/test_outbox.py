@@ -12,7 +12,7 @@ from scheduling.booking import BookingRefused, booking_cancel, booking_create, b
 from scheduling.tests.api_fixtures import make_clinic
 from sessions_app import plans
 from sessions_app.models import PlanStatus
-from tests.clock import LONDON, at
+from tests.clock import CLOCKS_GO_BACK, CLOCKS_GO_FORWARD, LONDON, at
 
 
 @pytest.fixture
@@ -228,19 +228,23 @@ def test_the_clinic_sets_when_appointment_reminders_go(clinic):
 
 
 @pytest.mark.parametrize(
-    ("appointment_local", "expected_local"),
+    "sunday",
     [
-        # The clocks go back at 02:00 on Sunday 25 October 2026.
-        (dt.datetime(2026, 10, 26, 10, 0), [(2026, 10, 24, 10, 0), (2026, 10, 25, 10, 0)]),
-        # They go forward at 01:00 on Sunday 28 March 2027.
-        (dt.datetime(2027, 3, 29, 10, 0), [(2027, 3, 27, 10, 0), (2027, 3, 28, 10, 0)]),
+        CLOCKS_GO_BACK,  # the clocks go back at 02:00 that Sunday
+        CLOCKS_GO_FORWARD,  # they go forward at 01:00 that Sunday
     ],
 )
-def test_reminders_keep_the_clinic_clock_across_a_clock_change(appointment_local, expected_local):
-    start = appointment_local.replace(tzinfo=LONDON)
+def test_reminders_keep_the_clinic_clock_across_a_clock_change(sunday):
+    # An appointment at 10:00 on the Monday after: reminded 48 and 24 hours before on the
+    # clinic's clock, 10:00 on the Saturday and the Sunday.
+    one_day = dt.timedelta(days=1)
+    start = at(sunday + one_day, "10:00")
     due = [outbox.wall_clock_before(start, hours) for hours in (48, 24)]
     local = [d.astimezone(LONDON) for d in due]
-    assert [(d.year, d.month, d.day, d.hour, d.minute) for d in local] == expected_local
+    assert [(d.date(), d.hour, d.minute) for d in local] == [
+        (sunday - one_day, 10, 0),
+        (sunday, 10, 0),
+    ]
 
 
 def test_a_completed_plan_gets_its_touch_up_recall_a_year_later(clinic):

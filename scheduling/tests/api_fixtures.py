@@ -9,22 +9,16 @@ import uuid
 from types import SimpleNamespace
 
 from django.conf import settings as django_settings
-from django.utils import timezone
 
-from accounts.models import Role
-from accounts.services import user_create
-from scheduling.models import AppointmentType, ArtistHours, Room
-from tests.clock import at
+from scheduling.tests.diary_fixtures import open_the_clinic
+from tests.clock import at, weekday_ahead
 
 GENEROUS_RATES = {"anon": "10000/min", "bookings": "10000/min", "user": "10000/min"}
 
 
 def booking_day(days_ahead: int = 3) -> dt.date:
     """A Monday to Friday at least `days_ahead` days from today (the clinic's date)."""
-    day = timezone.localdate() + dt.timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+    return weekday_ahead(days_ahead)
 
 
 def iso(day: dt.date, hhmm: str) -> str:
@@ -50,23 +44,7 @@ def use_throttle_rates(settings, **rates) -> None:
 
 
 def make_clinic(people) -> SimpleNamespace:
-    """Two artists working Monday to Saturday 09:00–18:00, two treatment rooms."""
-    second = user_create(
-        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
-    )
-    for artist in (people.artist, second):
-        ArtistHours.objects.bulk_create(
-            ArtistHours(artist=artist, weekday=weekday, starts=dt.time(9), ends=dt.time(18))
-            for weekday in range(6)
-        )
-    return SimpleNamespace(
-        people=people,
-        artist=people.artist,
-        artist2=second,
-        room1=Room.objects.create(name="Room 1"),
-        room2=Room.objects.create(name="Room 2"),
-        consultation=AppointmentType.objects.get(slug="consultation"),
-        video=AppointmentType.objects.get(slug="video-consultation"),
-        treatment=AppointmentType.objects.get(slug="treatment-session"),
-        day=booking_day(),
-    )
+    """The open clinic (diary_fixtures.open_the_clinic) and `day`, a weekday to book on."""
+    clinic = open_the_clinic(people)
+    clinic.day = booking_day()
+    return clinic

@@ -1,7 +1,12 @@
-"""A small clinic for the diary page tests: two artists working Mon–Sat, two rooms.
+"""The open clinic every app's tests start from, and helpers for the diary's pages.
 
-Everything happens in a fixed week well in the future (Monday 1 March), so
-no test depends on today's date; dates go into the URLs explicitly.
+`open_the_clinic(people)` opens a small clinic: the appointment types, opening hours
+and booking rules the migrations create, Sam and Alex working Monday to Saturday
+09:00–18:00, and two rooms. The fixtures here (`clinic`, `freeze_now`) are registered
+for every app's tests by the root conftest, never imported into a test module; the
+plain helpers (`book`, `appointment_blocks`, …) are imported by name.
+
+Dates come from the tests' calendar (tests/clock.py), so no test depends on today.
 """
 
 import datetime as dt
@@ -22,6 +27,7 @@ from scheduling.models import (
     AppointmentType,
     ArtistHours,
     BookingSource,
+    OpeningHours,
     Room,
 )
 from tests.clock import CLOCKS_GO_FORWARD
@@ -30,7 +36,7 @@ from tests.clock import CLOCKS_GO_FORWARD
 CLOCKS_CHANGE = CLOCKS_GO_FORWARD
 
 
-def _clinic_defaults() -> None:
+def clinic_defaults() -> None:
     """The appointment types, opening hours and booking rules the migrations create.
 
     Live-server tests empty the database after themselves, and restoring it
@@ -41,31 +47,64 @@ def _clinic_defaults() -> None:
     migration.add_defaults(django_apps, None)
 
 
-@pytest.fixture
-def clinic(people, settings):
-    settings.TIME_ZONE = "Europe/London"
-    _clinic_defaults()
-    second = user_create(
+def open_the_clinic(
+    people,
+    *,
+    rooms: tuple[str, ...] = ("Room 1", "Room 2"),
+    saturday_closes: dt.time | None = None,
+) -> SimpleNamespace:
+    """The clinic open for bookings: its defaults, two artists, rooms.
+
+    Sam (people.artist) and Alex work Monday to Saturday 09:00–18:00; the clinic keeps
+    its default opening hours (Saturdays until 14:00) unless `saturday_closes` says
+    otherwise. Attributes: people; artist and sam (Sam), artist2 and alex (Alex);
+    room1, room2 (as many as `rooms` names); the appointment types consultation, video,
+    treatment, check_in; client and anna (Anna's record), other_client and ben (Ben's).
+    """
+    clinic_defaults()
+    alex = user_create(
         email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
     )
-    for artist in (people.artist, second):
+    for artist in (people.artist, alex):
         ArtistHours.objects.bulk_create(
             ArtistHours(artist=artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
             for day in range(6)
         )
+    if saturday_closes is not None:
+        OpeningHours.objects.filter(weekday=5).update(closes=saturday_closes)
+    made_rooms = {
+        f"room{number}": Room.objects.create(name=name) for number, name in enumerate(rooms, 1)
+    }
     return SimpleNamespace(
         people=people,
+        artist=people.artist,
         sam=people.artist,
-        alex=second,
-        room1=Room.objects.create(name="Room 1"),
-        room2=Room.objects.create(name="Room 2"),
+        artist2=alex,
+        alex=alex,
+        **made_rooms,
         consultation=AppointmentType.objects.get(slug="consultation"),
         video=AppointmentType.objects.get(slug="video-consultation"),
         treatment=AppointmentType.objects.get(slug="treatment-session"),
         check_in=AppointmentType.objects.get(slug="fade-check-in"),
+        client=people.record_a,
         anna=people.record_a,
+        other_client=people.record_b,
         ben=people.record_b,
     )
+
+
+@pytest.fixture
+def clinic(people, settings):
+    """The open clinic, Saturdays closing at 14:00 as the clinic's defaults say."""
+    settings.TIME_ZONE = "Europe/London"
+    return open_the_clinic(people)
+
+
+@pytest.fixture
+def diary(people, settings):
+    """The open clinic with Saturdays open all day (until 18:00), for simpler tests."""
+    settings.TIME_ZONE = "Europe/London"
+    return open_the_clinic(people, saturday_closes=dt.time(18))
 
 
 def book(clinic, start, *, artist=None, type=None, client=None, **kwargs) -> Appointment:

@@ -18,14 +18,9 @@ from scheduling.models import (
 )
 from tests.clock import MONDAY, YEAR, at
 
-from . import diary_fixtures
 from .diary_fixtures import book, past_no_show
 
 pytestmark = pytest.mark.django_db
-
-# The diary's test clinic (see diary_fixtures).
-clinic = diary_fixtures.clinic
-freeze_now = diary_fixtures.freeze_now
 
 BOOK = reverse("scheduling:book")
 TUESDAY = MONDAY + dt.timedelta(days=1)

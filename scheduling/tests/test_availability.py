@@ -20,10 +20,11 @@ from scheduling.models import (
     OpeningHours,
     TimeOff,
 )
-from tests.clock import LONDON, MONDAY, at, day, utc
+from tests.clock import CLOCKS_GO_BACK, CLOCKS_GO_FORWARD, LONDON, MONDAY, at, day
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
+ONE_DAY = dt.timedelta(days=1)
 # "Now" for these tests: the Friday before MONDAY, so every time is bookable.
 NOW = dt.datetime.combine(MONDAY - dt.timedelta(days=3), dt.time(12), tzinfo=dt.UTC)  # a Friday
 
@@ -141,11 +142,11 @@ def test_online_bookings_need_notice_and_stay_within_the_horizon(diary):
 @pytest.mark.parametrize(
     ("day", "first_utc"),
     [
-        (day(3, 27), "09:00"),  # Saturday, still GMT
-        (day(3, 28), "08:00"),  # Sunday the clocks go forward: BST
-        (day(3, 29), "08:00"),
-        (day(10, 30), "08:00"),  # Saturday, still BST
-        (day(10, 31), "09:00"),  # Sunday the clocks go back: GMT
+        (CLOCKS_GO_FORWARD - ONE_DAY, "09:00"),  # Saturday, still GMT
+        (CLOCKS_GO_FORWARD, "08:00"),  # Sunday the clocks go forward: BST
+        (CLOCKS_GO_FORWARD + ONE_DAY, "08:00"),
+        (CLOCKS_GO_BACK - ONE_DAY, "08:00"),  # Saturday, still BST
+        (CLOCKS_GO_BACK, "09:00"),  # Sunday the clocks go back: GMT
     ],
 )
 def test_the_clock_change_keeps_opening_at_nine_local_time(diary, day, first_utc):
@@ -168,10 +169,10 @@ def test_a_booking_on_the_clock_change_day_is_kept_at_its_local_time(diary):
         client=diary.client,
         appointment_type=diary.consultation,
         artist=diary.artist,
-        starts_at=at(day(3, 28), "09:00"),
+        starts_at=at(CLOCKS_GO_FORWARD, "09:00"),
     )
     appointment.refresh_from_db()
-    assert appointment.starts_at == utc(3, 28, 8, 0)
+    assert appointment.starts_at == at(CLOCKS_GO_FORWARD, "08:00", UTC)
     assert timezone.localtime(appointment.starts_at, LONDON).strftime("%H:%M") == "09:00"
 
 

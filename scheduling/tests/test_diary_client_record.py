@@ -10,13 +10,9 @@ from django.urls import reverse
 from scheduling.booking import booking_cancel
 from tests.clock import MONDAY, YEAR, at
 
-from . import diary_fixtures
 from .diary_fixtures import book, past_no_show
 
 pytestmark = pytest.mark.django_db
-
-# The diary's test clinic (see diary_fixtures).
-clinic = diary_fixtures.clinic
 
 
 def test_the_record_shows_no_shows_and_upcoming_and_past_appointments(clinic, as_user):

@@ -12,13 +12,9 @@ from clients.models import Client
 from scheduling.models import Appointment, AppointmentType, ArtistHours, Room, TimeOff
 from tests.clock import MONDAY, at
 
-from . import diary_fixtures
 from .diary_fixtures import appointment_blocks
 
 pytestmark = pytest.mark.django_db
-
-# The diary's test clinic (see diary_fixtures).
-clinic = diary_fixtures.clinic
 
 ARTISTS = 28  # 28 artists × 36 quarter-hours a day holds 1,000 appointments
 SLOT = dt.timedelta(minutes=15)

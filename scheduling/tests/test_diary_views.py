@@ -11,14 +11,9 @@ from scheduling.models import ClosedDay, TimeOff
 from tests.clock import CLOCKS_GO_FORWARD as CLOCKS_CHANGE
 from tests.clock import MONDAY, YEAR, at, day, utc
 
-from . import diary_fixtures
 from .diary_fixtures import appointment_blocks, book
 
 pytestmark = pytest.mark.django_db
-
-# The diary's test clinic (see diary_fixtures).
-clinic = diary_fixtures.clinic
-freeze_now = diary_fixtures.freeze_now
 
 TUESDAY = MONDAY + dt.timedelta(days=1)
 WEDNESDAY = MONDAY + dt.timedelta(days=2)

@@ -1,66 +1,34 @@
 """Shared fixtures for treatment plan tests: a client with a plan of three sessions.
 
-Import what a test module needs: `from sessions_app.tests.fixtures import treatment,
-logged_session, at, MONDAY`. Bookings happen in a fixed week well in the future
-(Monday 1 March) so no test depends on today's date; logged sessions lie in
-the past, because a session is logged after it happened.
+The fixture (`treatment`) is registered for every app's tests by the root conftest;
+the helpers (`logged_session`, `past_appointment`) are imported by name. Bookings
+happen in the tests' calendar (tests/clock.py) so no test depends on today's date;
+logged sessions lie in the past, because a session is logged after it happened.
 """
 
 import datetime as dt
-import importlib
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.services import user_create
-from scheduling.models import (
-    Appointment,
-    AppointmentStatus,
-    AppointmentType,
-    ArtistHours,
-    OpeningHours,
-    Room,
-)
+from scheduling.models import Appointment, AppointmentStatus, AppointmentType
+from scheduling.tests.diary_fixtures import open_the_clinic
 from sessions_app import plans
 from sessions_app.models import SessionLog, TreatmentSession
-
-
-def clinic_defaults() -> None:
-    """Put back the appointment types and opening hours the migrations create.
-
-    Transactional (live server) tests empty every table when they end; restoring
-    it through serialized rollback does not work while a browser's event loop
-    runs, so a fixture calls this when the rows are missing.
-    """
-    migration = importlib.import_module("scheduling.migrations.0002_no_double_booking_and_defaults")
-    migration.add_defaults(django_apps, None)
 
 
 @pytest.fixture
 def treatment(people, settings):
     """Anna's plan of three sessions led by Sam; Sam and Alex work Mon–Sat 09:00–18:00.
 
-    Attributes: people, artist (Sam, the lead), artist2 (Alex), room, client
-    (Anna's record), other_client (Ben's), plan, sessions (1..3, none booked yet),
-    treatment_type.
+    The open clinic (scheduling.tests.diary_fixtures.open_the_clinic) with one room and
+    Saturdays open until 18:00. Attributes: people, artist (Sam, the lead), artist2
+    (Alex), room, client (Anna's record), other_client (Ben's), plan, sessions (1..3,
+    none booked yet), treatment_type.
     """
     settings.TIME_ZONE = "Europe/London"
-    if not AppointmentType.objects.filter(slug=plans.TREATMENT_TYPE).exists():
-        clinic_defaults()
-    alex = user_create(
-        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
-    )
-    for artist in (people.artist, alex):
-        ArtistHours.objects.bulk_create(
-            ArtistHours(artist=artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
-            for day in range(6)
-        )
-    # Saturdays close at 14:00 by default; open all day for simpler tests.
-    OpeningHours.objects.filter(weekday=5).update(closes=dt.time(18))
-    room = Room.objects.create(name="Room 1")
+    clinic = open_the_clinic(people, rooms=("Room 1",), saturday_closes=dt.time(18))
     plan = plans.plan_create(
         client=people.record_a,
         lead_artist=people.artist,
@@ -79,8 +47,8 @@ def treatment(people, settings):
     return SimpleNamespace(
         people=people,
         artist=people.artist,
-        artist2=alex,
-        room=room,
+        artist2=clinic.alex,
+        room=clinic.room1,
         client=people.record_a,
         other_client=people.record_b,
         plan=plan,

@@ -1,6 +1,5 @@
 """The progress page: timeline, photo comparison and scalp maps, and who may see it."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -14,18 +13,13 @@ from sessions_app.models import ExtraReason
 from sessions_app.progress import DENSITY_FILLS, UNTREATED_FILL, plan_progress, scalp_map
 from sessions_app.tests.fixtures import logged_session
 from sessions_app.tests.progress_fixtures import add_photo
-from tests.clock import at
+from tests.clock import days_ago
 
 pytestmark = pytest.mark.django_db
 
 
 def url(plan) -> str:
     return reverse("progress:plan", args=[plan.pk])
-
-
-def days_ago(days: int) -> dt.datetime:
-    """10:00 in the clinic (London), that many days ago: summer or winter."""
-    return at(timezone.localdate() - dt.timedelta(days=days), "10:00")
 
 
 def region_fill(html: str, uid: str, region: str) -> str:

@@ -14,20 +14,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
 from smpclinic.tasks import clear_expired_sessions
+from smpclinic.tests.workers import database_url_of_test_database
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url_of_test_database() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.mark.worker

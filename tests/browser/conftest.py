@@ -2,12 +2,12 @@
 
 import datetime as dt
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+
+from tests.clock import weekday_ahead
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make between page actions are still plain synchronous calls.
@@ -64,10 +64,7 @@ def page(browser, live_server):
 
 def bookable_weekday() -> dt.date:
     """A weekday far enough ahead for online booking's notice."""
-    day = timezone.localdate() + dt.timedelta(days=3)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+    return weekday_ahead(3)
 
 
 @pytest.fixture
@@ -77,13 +74,12 @@ def open_clinic(people):
     Transactional tests that ran before empty every table, including what the
     migrations wrote (appointment types, opening hours, booking rules).
     """
-    from django.apps import apps
     from django.core.cache import cache
 
     from scheduling.models import ArtistHours, Room
+    from scheduling.tests.diary_fixtures import clinic_defaults
 
-    defaults = import_module("scheduling.migrations.0002_no_double_booking_and_defaults")
-    defaults.add_defaults(apps, None)
+    clinic_defaults()
     ArtistHours.objects.bulk_create(
         ArtistHours(artist=people.artist, weekday=day, starts=dt.time(9), ends=dt.time(18))
         for day in range(6)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from smpclinic.tests.test_permission_sweep import build_clinic
+from smpclinic.tests.sweep_fixtures import build_clinic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

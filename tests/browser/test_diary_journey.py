@@ -7,15 +7,11 @@ from playwright.sync_api import expect
 
 from scheduling.booking import appointment_set_status, booking_cancel
 from scheduling.models import Appointment, AppointmentEventKind, AppointmentStatus, TimeOff
-from scheduling.tests import diary_fixtures
 from scheduling.tests.diary_fixtures import book
 from tests.browser.conftest import sign_in
 from tests.clock import MONDAY, YEAR, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The diary's test clinic (see diary_fixtures).
-clinic = diary_fixtures.clinic
 
 
 def _a_busy_week(clinic):

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from hypothesis import strategies as st
 
-from smpclinic.tests.test_permission_sweep import build_clinic
+from smpclinic.tests.sweep_fixtures import build_clinic
 
 
 @pytest.fixture
