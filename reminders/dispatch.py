@@ -34,11 +34,8 @@ import time
 import uuid
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
-
-from scheduling.ics import SEQUENCE_EVENTS
-from scheduling.models import AppointmentEvent
 
 from . import channels
 from .models import MessageTemplate, Reminder, ReminderSettings, ReminderStatus, default_lease
@@ -136,19 +133,20 @@ def send_claimed(reminder_id: int, token: str, *, rules: ReminderSettings | None
     return _send(reminder, token, rules or ReminderSettings.current())
 
 
-def _with_calendar_sequences(batch: list[Reminder]) -> None:
-    """Give the batch's appointments the .ics SEQUENCE (times moved) in one query, as
-    scheduling.ics.with_sequence would for a queryset of appointments."""
-    appointments = {r.appointment_id: r.appointment for r in batch if r.appointment_id}
-    if not appointments:
-        return
-    moved = dict(
-        AppointmentEvent.objects.filter(appointment_id__in=appointments, kind__in=SEQUENCE_EVENTS)
-        .values_list("appointment_id")
-        .annotate(n=Count("pk"))
-    )
-    for pk, appointment in appointments.items():
-        appointment.ics_sequence = moved.get(pk, 0)
+# Apps that attach something to a batch's messages prepare it here in one query per
+# batch (the diary numbers its calendar files), instead of one query per message.
+_batch_preparers: list = []
+
+
+def register_batch_preparer(fn) -> None:
+    """Register `fn(reminders)`, called with each claimed batch before it is sent."""
+    if fn not in _batch_preparers:
+        _batch_preparers.append(fn)
+
+
+def _prepare(batch: list[Reminder]) -> None:
+    for prepare in _batch_preparers:
+        prepare(batch)
 
 
 def _send(
@@ -248,7 +246,7 @@ def dispatch_due(*, max_seconds: float = 50.0, batch_size: int = BATCH_SIZE) -> 
         batch = list(
             Reminder.objects.select_related(*RELATED).filter(pk__in=ids).order_by("due_at", "pk")
         )
-        _with_calendar_sequences(batch)
+        _prepare(batch)
         for position, reminder in enumerate(batch):
             if position and time.monotonic() - claimed_at > lease * 0.8:
                 _release([r.pk for r in batch[position:]], token)

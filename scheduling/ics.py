@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 from .models import (
     ACTIVE_STATUSES,
     Appointment,
+    AppointmentEvent,
     AppointmentEventKind,
     AppointmentStatus,
     CalendarFeed,
@@ -204,3 +205,18 @@ def feed_renew(*, artist) -> CalendarFeed:
 def feed_revoke(*, artist) -> None:
     """Turn the artist's feed off: the URL stops working."""
     CalendarFeed.objects.filter(artist=artist).delete()
+
+
+def number_calendar_files(reminders) -> None:
+    """Give a batch of reminders' appointments their SEQUENCE in one query, as
+    `with_sequence` does for a queryset (registered with the reminder dispatcher)."""
+    appointments = {r.appointment_id: r.appointment for r in reminders if r.appointment_id}
+    if not appointments:
+        return
+    changes = dict(
+        AppointmentEvent.objects.filter(appointment_id__in=appointments, kind__in=SEQUENCE_EVENTS)
+        .values_list("appointment_id")
+        .annotate(n=Count("pk"))
+    )
+    for pk, appointment in appointments.items():
+        appointment.ics_sequence = changes.get(pk, 0)

@@ -42,7 +42,6 @@ KNOWN = frozenset(
         ("audit/views.py", "clients"),
         ("clients/views.py", "scheduling"),
         ("reminders/channels.py", "clients"),
-        ("reminders/dispatch.py", "scheduling"),
         ("reminders/outbox.py", "clients"),
         ("reminders/selectors.py", "clients"),
         ("reminders/wording.py", "aftercare"),
