@@ -7,5 +7,8 @@ class AftercareConfig(AppConfig):
     name = "aftercare"
 
     def ready(self):
-        # Registers with scheduling.policy: aftercare follows a logged session.
-        from . import booking_rules  # noqa: F401
+        # Registers with scheduling.policy (aftercare follows a logged session) and with the
+        # outbox (aftercare's message kinds).
+        from . import booking_rules, messages  # noqa: F401
+
+        messages.register()

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from clients.models import Client
 from photos.models import Photo, PhotoAngle, PhotoStage
+from reminders.kinds import due_times, send_time
 from reminders.models import ReminderKind
 from reminders.outbox import schedule
 from sessions_app import plans
@@ -47,12 +48,6 @@ from .models import (
     Level,
     Proposal,
 )
-
-MESSAGE_TIME = dt.time(9, 0)
-CHECK_IN_TIME = dt.time(10, 0)
-FADE_CHECK_IN_DAYS = 10
-FINAL_CHECK_IN_DAYS = 32
-GAP_INVITE_DAYS = 7
 
 # The photo fields of a check-in, in the order the client is asked for them.
 CHECK_IN_ANGLES = (PhotoAngle.FRONT, PhotoAngle.TOP, PhotoAngle.CROWN, PhotoAngle.HAIRLINE)
@@ -134,6 +129,9 @@ def after_session_logged(log: SessionLog) -> None:
         )
     starts_on = aftercare.starts_on
 
+    # When each message goes is the clinic's setting for its kind (reminders.kinds): the
+    # aftercare steps give the days and the aftercare template the time of day.
+    message_time = send_time(ReminderKind.AFTERCARE)
     for day in sorted({s.day_from for s in aftercare.steps.all() if s.send_message}):
         on = starts_on + dt.timedelta(days=day)
         if on < today:
@@ -142,45 +140,42 @@ def after_session_logged(log: SessionLog) -> None:
             key=f"session:{session.pk}:aftercare:day{day}",
             client=client,
             kind=ReminderKind.AFTERCARE,
-            due_at=max(local_moment(on, MESSAGE_TIME), now),
+            due_at=max(local_moment(on, message_time), now),
             plan=session.plan,
             session=session,
             data={"day": day, "aftercare_plan_id": aftercare.pk},
         )
 
-    check_ins = [(CheckInKind.FADE, FADE_CHECK_IN_DAYS, ReminderKind.FADE_CHECK_IN, "fade")]
+    check_ins = [(CheckInKind.FADE, ReminderKind.FADE_CHECK_IN, "fade")]
     if _is_final(session):
-        check_ins.append(
-            (CheckInKind.FINAL, FINAL_CHECK_IN_DAYS, ReminderKind.FINAL_CHECK_IN, "final")
-        )
-    for kind, days, reminder_kind, name in check_ins:
+        check_ins.append((CheckInKind.FINAL, ReminderKind.FINAL_CHECK_IN, "final"))
+    for kind, reminder_kind, name in check_ins:
         check_in, _ = CheckIn.objects.get_or_create(
             session=session, kind=kind, defaults={"client": client}
         )
-        schedule(
-            key=f"session:{session.pk}:{name}-check-in",
-            client=client,
-            kind=reminder_kind,
-            due_at=max(local_moment(starts_on + dt.timedelta(days=days), CHECK_IN_TIME), now),
-            plan=session.plan,
-            session=session,
-            data={"check_in_id": check_in.pk},
-        )
+        for _days, due_at in due_times(reminder_kind, starts_on):
+            schedule(
+                key=f"session:{session.pk}:{name}-check-in",
+                client=client,
+                kind=reminder_kind,
+                due_at=max(due_at, now),
+                plan=session.plan,
+                session=session,
+                data={"check_in_id": check_in.pk},
+            )
 
     following = session_following(session=session)
     if following is not None and not following.is_booked:
-        invite_at = max(
-            local_moment(starts_on + dt.timedelta(days=GAP_INVITE_DAYS), CHECK_IN_TIME), now
-        )
-        schedule(
-            key=f"session:{session.pk}:gap-invite",
-            client=client,
-            kind=ReminderKind.GAP_INVITE,
-            due_at=invite_at,
-            plan=session.plan,
-            session=following,
-            data={"after_session_id": session.pk},
-        )
+        for _days, due_at in due_times(ReminderKind.GAP_INVITE, starts_on):
+            schedule(
+                key=f"session:{session.pk}:gap-invite",
+                client=client,
+                kind=ReminderKind.GAP_INVITE,
+                due_at=max(due_at, now),
+                plan=session.plan,
+                session=following,
+                data={"after_session_id": session.pk},
+            )
 
 
 # --- what the client reads ------------------------------------------------------------------

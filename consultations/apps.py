@@ -7,5 +7,8 @@ class ConsultationsConfig(AppConfig):
     name = "consultations"
 
     def ready(self):
-        # Registers with scheduling.policy: treatment waits for the consultation's sign-offs.
-        from . import booking_rules  # noqa: F401
+        # Registers with scheduling.policy (treatment waits for the consultation's sign-offs)
+        # and with the outbox (the consultation's message kinds).
+        from . import booking_rules, messages  # noqa: F401
+
+        messages.register()

@@ -73,7 +73,6 @@ def forms_url(consultation: Consultation) -> str:
 
 def send_forms_link(consultation: Consultation, by=None):
     """Send the client the private forms link (again), now, through the reminder outbox."""
-    # Imported here: the reminder wording imports this module for forms_url.
     from reminders import outbox
     from reminders.models import ReminderKind
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from photos.models import PhotoAngle, PhotoStage
 from photos.services import photo_add, photos_add_many
-from reminders.models import ReminderKind, ReminderSettings
+from reminders.kinds import due_times
+from reminders.models import ReminderKind
 from reminders.outbox import cancel_pending, schedule
 from scheduling.models import Appointment, AppointmentKind
 from sessions_app.models import TreatmentPlan
@@ -631,13 +632,13 @@ def consultation_proceed(
     consultation.save(
         update_fields=["plan", "outcome", "outcome_reason", "outcome_at", "updated_at"]
     )
-    days = ReminderSettings.current().consultation_follow_up_days
-    schedule(
-        key=f"consultation:{consultation.pk}:follow-up",
-        client=consultation.client,
-        kind=ReminderKind.CONSULTATION_FOLLOW_UP,
-        due_at=now + dt.timedelta(days=days),
-        consultation=consultation,
-        plan=plan,
-    )
+    for _days, due_at in due_times(ReminderKind.CONSULTATION_FOLLOW_UP, now):
+        schedule(
+            key=f"consultation:{consultation.pk}:follow-up",
+            client=consultation.client,
+            kind=ReminderKind.CONSULTATION_FOLLOW_UP,
+            due_at=max(due_at, now),
+            consultation=consultation,
+            plan=plan,
+        )
     return plan

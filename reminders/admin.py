@@ -10,8 +10,8 @@ from django.utils.html import format_html, format_html_join
 from smpclinic.admin import SingleRowAdmin
 
 from .forms import MessageTemplateForm
+from .kinds import PLACEHOLDER_HELP, get_kind, placeholders_of
 from .models import MessageTemplate, Reminder, ReminderKind, ReminderSettings
-from .wording import ALLOWED_PLACEHOLDERS, PLACEHOLDER_HELP
 
 LINE_RULE = (
     "A line whose placeholders are all empty is left out (e.g. the forms link once the "
@@ -25,7 +25,7 @@ def _placeholder_list(kind: str):
         format_html_join(
             "",
             "<li><code>{{{}}}</code> – {}</li>",
-            ((name, PLACEHOLDER_HELP.get(name, "")) for name in sorted(ALLOWED_PLACEHOLDERS[kind])),
+            ((name, PLACEHOLDER_HELP.get(name, "")) for name in sorted(placeholders_of(kind))),
         ),
         LINE_RULE,
     )
@@ -37,21 +37,27 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ("__str__", "enabled", "subject", "timing", "updated_at")
     list_filter = ("enabled",)
     search_fields = ("subject", "email_text", "sms_text")
-    readonly_fields = ("placeholders",)
+    readonly_fields = ("placeholders", "timing")
     fieldsets = (
-        (None, {"fields": ("kind", "enabled", "offsets_hours")}),
+        (None, {"fields": ("kind", "enabled", "timing", "offsets", "send_at")}),
         ("Wording", {"fields": ("placeholders", "subject", "email_text", "sms_text")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
         # The kind of an existing template stays what it is; its placeholders depend on it.
-        return ("kind", "placeholders") if obj else ("placeholders",)
+        if not obj:
+            return ("placeholders", "timing")
+        fixed = ["kind", "placeholders", "timing"]
+        declared = get_kind(obj.kind)
+        if declared and not declared.timing.has_offsets:
+            fixed.append("offsets")
+        if declared and not declared.timing.has_time_of_day:
+            fixed.append("send_at")
+        return tuple(fixed)
 
-    @admin.display(description="timing")
+    @admin.display(description="when")
     def timing(self, obj):
-        if not obj.offsets_hours:
-            return "—"
-        return ", ".join(f"{hours} h" for hours in obj.offsets_hours)
+        return obj.timing_words
 
     @admin.display(description="placeholders you can use")
     def placeholders(self, obj):
@@ -71,7 +77,6 @@ class ReminderSettingsAdmin(SingleRowAdmin):
     fieldsets = (
         ("Text messages", {"fields": ("quiet_hours_start", "quiet_hours_end")}),
         ("Sending", {"fields": ("max_attempts",)}),
-        ("Follow-ups", {"fields": ("consultation_follow_up_days", "touch_up_recall_months")}),
     )
 
 

@@ -13,11 +13,11 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from clients.models import ContactChannel
 from smpclinic.clinic import clinic_zone, local_datetime
 
 from . import sms
-from .models import SERVICE_KINDS, Channel, Reminder, ReminderSettings
+from .kinds import is_service
+from .models import Channel, Reminder, ReminderSettings
 
 
 class NoRecipient(Exception):
@@ -39,10 +39,11 @@ def choose(reminder: Reminder) -> tuple[str, str]:
     address; reminders and follow-ups only to clients who agreed to be contacted.
     """
     client = reminder.client
-    if reminder.kind not in SERVICE_KINDS and not client.contact_consent:
+    if not is_service(reminder.kind) and not client.contact_consent:
         raise NoRecipient("The client has not agreed to reminders.")
     phone = client.phone.as_e164 if client.phone else ""
-    if client.preferred_channel == ContactChannel.SMS and phone:
+    # The client's preferred channel uses the same names as ours ("email", "sms").
+    if client.preferred_channel == Channel.SMS and phone:
         return Channel.SMS, phone
     if client.email:
         return Channel.EMAIL, client.email

@@ -5,39 +5,45 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .kinds import HOURS_BEFORE, UNIT_WORDS, describe_timing, get_kind, timing_problems
 from .models import MessageTemplate
 from .wording import SMS_MAX, validate_template
 
-MAX_OFFSET_HOURS = 24 * 400
-
 
 class MessageTemplateForm(forms.ModelForm):
-    """The wording of one kind of message; unknown placeholders are refused when saved."""
+    """The wording and timing of one kind of message; unknown placeholders and timings the
+    kind does not take are refused when saved."""
 
     class Meta:
         model = MessageTemplate
-        fields = ("kind", "enabled", "subject", "email_text", "sms_text", "offsets_hours")
+        fields = ("kind", "enabled", "subject", "email_text", "sms_text", "offsets", "send_at")
         widgets = {
             "email_text": forms.Textarea(attrs={"rows": 14, "cols": 80}),
             "sms_text": forms.Textarea(attrs={"rows": 4, "cols": 80, "maxlength": SMS_MAX}),
-            "offsets_hours": forms.TextInput(attrs={"size": 20}),
+            "offsets": forms.TextInput(attrs={"size": 20}),
         }
 
-    def clean_offsets_hours(self):
-        offsets = self.cleaned_data.get("offsets_hours")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        declared = get_kind(getattr(self.instance, "kind", "") or "")
+        if declared and declared.timing.has_offsets and "offsets" in self.fields:
+            unit = UNIT_WORDS[declared.timing.unit]
+            where = "before" if declared.timing.unit == HOURS_BEFORE else "after"
+            self.fields["offsets"].label = f"when ({unit} {where} {declared.timing.anchor})"
+            self.fields["offsets"].help_text = (
+                f"e.g. {list(declared.timing.default)}; empty for the default, "
+                f"{describe_timing(declared.slug).lower()}."
+            )
+
+    def clean_offsets(self):
+        offsets = self.cleaned_data.get("offsets")
         if offsets in (None, ""):
             return []
-        if not isinstance(offsets, list):
-            raise ValidationError("Write the hours as a list, e.g. [48, 24].")
-        cleaned = []
-        for hours in offsets:
-            if isinstance(hours, bool) or not isinstance(hours, int):
-                raise ValidationError(f"{hours!r} is not a whole number of hours.")
-            if not 1 <= hours <= MAX_OFFSET_HOURS:
-                raise ValidationError(f"{hours} hours: use between 1 and {MAX_OFFSET_HOURS}.")
-            if hours not in cleaned:
-                cleaned.append(hours)
-        return cleaned
+        kind = self.data.get("kind") or getattr(self.instance, "kind", "")
+        problems = timing_problems(kind, offsets)
+        if problems:
+            raise ValidationError(problems)
+        return list(dict.fromkeys(offsets))
 
     def clean(self):
         cleaned = super().clean()

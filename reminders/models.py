@@ -32,16 +32,6 @@ class ReminderSettings(SingleRowSettings):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
-    consultation_follow_up_days = models.PositiveSmallIntegerField(
-        "follow up a 'proceed' with no session booked after (days)",
-        default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(90)],
-    )
-    touch_up_recall_months = models.PositiveSmallIntegerField(
-        "touch-up recall after the plan completes (months)",
-        default=12,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-    )
 
     class Meta:
         verbose_name = "reminder settings"
@@ -52,14 +42,15 @@ class ReminderSettings(SingleRowSettings):
 
 
 class ReminderKind(models.TextChoices):
-    # Service messages: sent even to clients who have not agreed to reminders.
+    """The kinds' names, for the database and the lists. What each kind says, whether it is
+    a service message and when it goes are declared by its app (reminders.kinds)."""
+
     BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
     APPOINTMENT_MOVED = "appointment_moved", "Appointment moved"
     APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
     CONSULTATION_FORMS = "consultation_forms", "Forms to fill before the consultation"
     ESTIMATE = "estimate", "Cost estimate"
     CHECK_IN_REPLY = "check_in_reply", "Artist's reply to a check-in"
-    # Reminders and follow-ups: only with the client's agreement.
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     GAP_INVITE = "gap_invite", "Invitation to book the next session"
     FADE_CHECK_IN = "fade_check_in", "Fade check-in"
@@ -68,18 +59,6 @@ class ReminderKind(models.TextChoices):
     PATCH_TEST_READING = "patch_test_reading", "Patch test reading"
     CONSULTATION_FOLLOW_UP = "consultation_follow_up", "Consultation follow-up"
     TOUCH_UP_RECALL = "touch_up_recall", "Touch-up recall"
-
-
-SERVICE_KINDS = frozenset(
-    {
-        ReminderKind.BOOKING_CONFIRMATION,
-        ReminderKind.APPOINTMENT_MOVED,
-        ReminderKind.APPOINTMENT_CANCELLED,
-        ReminderKind.CONSULTATION_FORMS,
-        ReminderKind.ESTIMATE,
-        ReminderKind.CHECK_IN_REPLY,
-    }
-)
 
 
 class Channel(models.TextChoices):
@@ -172,8 +151,9 @@ class Reminder(models.Model):
 class MessageTemplate(models.Model):
     """The clinic's wording (and, where it applies, timing) of one kind of message.
 
-    Placeholders are written {first_name}; the ones each kind may use are listed
-    in reminders.wording and checked when the template is saved.
+    Placeholders are written {first_name}; the ones each kind may use are declared by
+    the kind's app (reminders.kinds) and checked when the template is saved, as is its
+    timing: this row is the one place the clinic sets when each kind goes.
     """
 
     kind = models.CharField(max_length=30, choices=ReminderKind.choices, unique=True)
@@ -181,13 +161,20 @@ class MessageTemplate(models.Model):
     subject = models.CharField("email subject", max_length=200)
     email_text = models.TextField("email")
     sms_text = models.CharField("SMS", max_length=480)
-    # Timing: hours relative to the event (before an appointment, after a session).
-    offsets_hours = models.JSONField(
-        "when (hours)",
+    # Timing, in the unit the kind declares (hours before an appointment, days after a
+    # session, months after a plan ends); empty means the kind's default.
+    offsets = models.JSONField(
+        "when",
         default=list,
         blank=True,
-        help_text="For appointment reminders: hours before, e.g. [48, 24]. For check-ins and "
-        "invitations: hours after the session, e.g. [240].",
+        help_text="A list of whole numbers in the unit shown beside it, e.g. [48, 24] for "
+        "reminders 48 and 24 hours before the appointment. Leave empty for the default.",
+    )
+    send_at = models.TimeField(
+        "at (clinic time)",
+        null=True,
+        blank=True,
+        help_text="For messages sent on a day after something: the time of day they go.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -199,9 +186,24 @@ class MessageTemplate(models.Model):
 
     def clean(self):
         # Refused when saved, not discovered when sending.
+        from django.core.exceptions import ValidationError
+
+        from .kinds import get_kind, timing_problems
         from .wording import validate_template
 
         validate_template(self.kind, self.subject, self.email_text, self.sms_text)
+        problems = timing_problems(self.kind, self.offsets)
+        if problems:
+            raise ValidationError({"offsets": problems})
+        kind = get_kind(self.kind)
+        if self.send_at and kind and not kind.timing.has_time_of_day:
+            raise ValidationError({"send_at": "This message does not go at a time of day."})
+
+    @property
+    def timing_words(self) -> str:
+        from .kinds import describe_timing
+
+        return describe_timing(self.kind, self.offsets, self.send_at)
 
 
 def default_lease() -> dt.timedelta:

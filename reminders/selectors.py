@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from clients.models import Client
-
 from .models import Reminder, ReminderStatus
 
 TABS = {
@@ -41,6 +39,6 @@ def tab_counts(*, kind: str = "") -> dict[str, int]:
     return {name: counts[name] or 0 for name in TABS}
 
 
-def client_reminders(client: Client, limit: int = 10) -> list[Reminder]:
+def client_reminders(client, limit: int = 10) -> list[Reminder]:
     """A client's latest reminders (sent, due or not sent), newest first (one query)."""
     return list(client.reminders.order_by("-due_at", "-id")[:limit])

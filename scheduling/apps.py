@@ -8,10 +8,11 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Diary and bookings"
 
     def ready(self):
-        # Registers with scheduling.policy: the diary's own rules and the booking's messages.
+        # Registers the diary's own rules (scheduling.policy) and its message kinds (reminders).
         from reminders.dispatch import register_batch_preparer
 
-        from . import rules  # noqa: F401
+        from . import messages, rules  # noqa: F401
         from .ics import number_calendar_files
 
+        messages.register()
         register_batch_preparer(number_calendar_files)

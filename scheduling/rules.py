@@ -136,20 +136,20 @@ def check_attendance_on_the_day(change: Change) -> Problem | None:
 
 @register_reaction("scheduling.messages_booked", events=[Event.BOOKED], order=90)
 def messages_booked(happened: Happened) -> None:
-    from reminders.outbox import appointment_booked
+    from .messages import appointment_booked
 
     appointment_booked(happened.appointment)
 
 
 @register_reaction("scheduling.messages_moved", events=[Event.MOVED], order=90)
 def messages_moved(happened: Happened) -> None:
-    from reminders.outbox import appointment_moved
+    from .messages import appointment_moved
 
     appointment_moved(happened.appointment, moved_from=happened.moved_from)
 
 
 @register_reaction("scheduling.messages_cancelled", events=[Event.CANCELLED], order=90)
 def messages_cancelled(happened: Happened) -> None:
-    from reminders.outbox import appointment_cancelled
+    from .messages import appointment_cancelled
 
     appointment_cancelled(happened.appointment)

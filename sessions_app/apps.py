@@ -8,5 +8,8 @@ class SessionsAppConfig(AppConfig):
     verbose_name = "Treatment sessions"
 
     def ready(self):
-        # Registers with scheduling.policy: the gap between sessions and the plan's lead artist.
-        from . import booking_rules  # noqa: F401
+        # Registers with scheduling.policy (the gap between sessions and the plan's lead
+        # artist) and with the outbox (the touch-up recall).
+        from . import booking_rules, messages  # noqa: F401
+
+        messages.register()

@@ -164,7 +164,7 @@ def plan_set_status(*, plan: TreatmentPlan, status: str, by: User | None = None)
     plan.status = status
     plan.save(update_fields=["status", "updated_at"])
     # The touch-up recall when a plan completes; nothing more about a cancelled one.
-    from reminders.outbox import plan_status_changed
+    from .messages import plan_status_changed
 
     plan_status_changed(plan)
     return plan

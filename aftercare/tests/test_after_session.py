@@ -251,3 +251,56 @@ def test_local_moment_is_nine_local_whatever_the_offset(day, settings):
     settings.TIME_ZONE = "Europe/London"
     moment = services.local_moment(BEFORE_CLOCKS_CHANGE + dt.timedelta(days=day), dt.time(9))
     assert timezone.localtime(moment).time() == dt.time(9)
+
+
+# --- the clinic's timing is what happens -----------------------------------------------------
+
+
+def set_timing(kind, offsets=None, send_at=None):
+    from reminders.models import MessageTemplate
+
+    changes = {"send_at": send_at} if send_at else {}
+    if offsets is not None:
+        changes["offsets"] = offsets
+    assert MessageTemplate.objects.filter(kind=kind).update(**changes) == 1
+
+
+def test_the_fade_check_in_goes_when_the_clinic_set_it(treatment):
+    set_timing(ReminderKind.FADE_CHECK_IN, [14], dt.time(11, 30))
+    first = treatment.sessions[0]
+    log(first)
+    fade = reminders_of(first)[f"session:{first.pk}:fade-check-in"]
+    assert fade.due_at == utc(3, 15, 11, 30)  # 14 days after Monday 1 March, 11:30 GMT
+
+
+def test_the_final_check_in_goes_when_the_clinic_set_it(treatment):
+    set_timing(ReminderKind.FINAL_CHECK_IN, [45], dt.time(8, 15))
+    third = treatment.sessions[2]
+    log(third)
+    final = Reminder.objects.get(key=f"session:{third.pk}:final-check-in")
+    local = timezone.localtime(final.due_at)
+    assert (local.date(), local.hour, local.minute) == (
+        MONDAY + dt.timedelta(days=45),
+        8,
+        15,
+    )
+
+
+def test_the_invitation_to_book_goes_when_the_clinic_set_it(treatment):
+    set_timing(ReminderKind.GAP_INVITE, [3], dt.time(17, 0))
+    first = treatment.sessions[0]
+    log(first)
+    invite = Reminder.objects.get(key=f"session:{first.pk}:gap-invite")
+    assert invite.due_at == utc(3, 4, 17)
+
+
+def test_aftercare_messages_go_at_the_time_of_day_the_clinic_set(treatment):
+    set_timing(ReminderKind.AFTERCARE, send_at=dt.time(7, 45))
+    first = treatment.sessions[0]
+    log(first)
+    aftercare = {
+        r.data["day"]: r for r in reminders_of(first).values() if r.kind == ReminderKind.AFTERCARE
+    }
+    assert aftercare[3].due_at == utc(3, 4, 7, 45)
+    # The days are the aftercare steps' own: a step no longer sent is not written.
+    assert sorted(aftercare) == [0, 3, 7, 28]

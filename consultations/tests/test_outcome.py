@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import FormChannel, Outcome
-from reminders.models import Reminder, ReminderKind, ReminderSettings
+from reminders.models import Reminder, ReminderKind
 from sessions_app.models import TreatmentPlan
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,10 @@ def test_proceed_makes_the_plan_with_the_record_carried_over(consult, recorded):
     assert plan.target_look == "Added density for thinning hair"
     follow_up = Reminder.objects.get(key=f"consultation:{recorded.pk}:follow-up")
     assert follow_up.kind == ReminderKind.CONSULTATION_FOLLOW_UP and follow_up.plan == plan
-    days = ReminderSettings.current().consultation_follow_up_days
-    expected = timezone.now() + dt.timedelta(days=days)
-    assert abs(follow_up.due_at - expected) < dt.timedelta(minutes=1)
+    # A week later, at 10:00 in the clinic (the template's default timing).
+    due = timezone.localtime(follow_up.due_at)
+    assert due.date() == timezone.localdate() + dt.timedelta(days=7)
+    assert (due.hour, due.minute) == (10, 0)
 
 
 def test_proceeding_twice_makes_one_plan(consult, recorded):
@@ -106,3 +107,16 @@ def test_the_first_session_may_start_once_the_patch_test_can_be_read(consult):
         c, by=consult.artist, pigment="P", applied_at=applied, site="ear"
     )
     assert services.first_session_earliest(c) == test.read_after
+
+
+def test_the_follow_up_goes_when_the_clinic_set_it(consult, recorded):
+    from reminders.models import MessageTemplate
+
+    MessageTemplate.objects.filter(kind=ReminderKind.CONSULTATION_FOLLOW_UP).update(
+        offsets=[3], send_at=dt.time(16, 30)
+    )
+    services.consultation_proceed(recorded, by=consult.artist)
+    follow_up = Reminder.objects.get(key=f"consultation:{recorded.pk}:follow-up")
+    due = timezone.localtime(follow_up.due_at)
+    assert due.date() == timezone.localdate() + dt.timedelta(days=3)
+    assert (due.hour, due.minute) == (16, 30)

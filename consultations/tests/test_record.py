@@ -231,3 +231,23 @@ def test_money_fields_are_checked(consult):
     )
     c.refresh_from_db()
     assert c.price_per_session == Decimal("450.50")
+
+
+def test_the_reading_reminder_follows_the_clinics_reading_time(consult):
+    """A patch-test reading's moment is set once, in the consultation settings: the
+    first session waits for it and the client's reminder goes at it."""
+    from consultations.models import ConsultationSettings
+
+    rules = ConsultationSettings.current()
+    rules.patch_test_read_hours = 72
+    rules.save()
+    applied = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
+    test = services.patch_test_add(
+        consult.consultation,
+        by=consult.artist,
+        pigment="Zen Charcoal 2",
+        applied_at=applied,
+        site="behind the left ear",
+    )
+    assert test.read_after == applied + dt.timedelta(hours=72)
+    assert Reminder.objects.get(key=f"patch:{test.pk}:reading").due_at == test.read_after

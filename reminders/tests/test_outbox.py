@@ -7,8 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reminders import outbox
+from reminders.kinds import wall_clock_before
 from reminders.models import MessageTemplate, Reminder, ReminderKind, ReminderStatus
 from scheduling.booking import BookingRefused, booking_cancel, booking_create, booking_move
+from scheduling.messages import appointment_booked
 from scheduling.tests.api_fixtures import make_clinic
 from sessions_app import plans
 from sessions_app.models import PlanStatus
@@ -93,7 +95,7 @@ def test_an_appointment_entered_after_the_fact_sends_nothing(clinic):
     past = timezone.now() - dt.timedelta(days=2)
     Appointment.objects.filter(pk=appointment.pk).update(starts_at=past)
     appointment.refresh_from_db()
-    outbox.appointment_booked(appointment)
+    appointment_booked(appointment)
     assert not Reminder.objects.exists()
 
 
@@ -209,7 +211,7 @@ def test_the_clinic_sets_when_appointment_reminders_go(clinic):
             "subject": "Reminder",
             "email_text": "See you soon, {first_name}.",
             "sms_text": "See you soon.",
-            "offsets_hours": [72],
+            "offsets": [72],
             "enabled": True,
         },
     )
@@ -239,7 +241,7 @@ def test_reminders_keep_the_clinic_clock_across_a_clock_change(sunday):
     # clinic's clock, 10:00 on the Saturday and the Sunday.
     one_day = dt.timedelta(days=1)
     start = at(sunday + one_day, "10:00")
-    due = [outbox.wall_clock_before(start, hours) for hours in (48, 24)]
+    due = [wall_clock_before(start, hours) for hours in (48, 24)]
     local = [d.astimezone(LONDON) for d in due]
     assert [(d.date(), d.hour, d.minute) for d in local] == [
         (sunday - one_day, 10, 0),
@@ -251,9 +253,10 @@ def test_a_completed_plan_gets_its_touch_up_recall_a_year_later(clinic):
     plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
     plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
     [recall] = Reminder.objects.filter(plan=plan, kind=ReminderKind.TOUCH_UP_RECALL)
-    local_due = timezone.localdate(recall.due_at)
+    local_due = timezone.localtime(recall.due_at)
     today = timezone.localdate()
     assert (local_due.year - today.year) * 12 + local_due.month - today.month == 12
+    assert (local_due.hour, local_due.minute) == (10, 0)
     assert recall.status == ReminderStatus.PENDING
 
 
@@ -310,3 +313,16 @@ def test_a_late_move_only_keeps_reminders_whose_moment_is_still_ahead(clinic):
     )
     assert [r.data["hours_before"] for r in pending] == [24]
     assert all(r.due_at > timezone.now() for r in pending)
+
+
+def test_the_touch_up_recall_goes_when_the_clinic_set_it(clinic):
+    MessageTemplate.objects.filter(kind=ReminderKind.TOUCH_UP_RECALL).update(
+        offsets=[18], send_at=dt.time(9, 15)
+    )
+    plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
+    plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
+    [recall] = Reminder.objects.filter(plan=plan, kind=ReminderKind.TOUCH_UP_RECALL)
+    local_due = timezone.localtime(recall.due_at)
+    today = timezone.localdate()
+    assert (local_due.year - today.year) * 12 + local_due.month - today.month == 18
+    assert (local_due.hour, local_due.minute) == (9, 15)

@@ -14,8 +14,9 @@ from aftercare.models import AftercarePlan, AftercareStep, CheckIn, CheckInKind,
 from consultations.models import Consultation, Outcome, PatchReading, PatchTest, PricingMode
 from reminders import wording
 from reminders.forms import MessageTemplateForm
+from reminders.kinds import all_kinds, describe_timing
 from reminders.models import MessageTemplate, Reminder, ReminderKind
-from reminders.wording import ALLOWED_PLACEHOLDERS, NotWanted, compose, validate_template
+from reminders.wording import NotWanted, compose, validate_template
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from sessions_app.models import PlanStatus, TreatmentPlan
 from tests.clock import MONDAY, YEAR, at, day
@@ -70,7 +71,7 @@ def links_in(text: str) -> list[str]:
 
 
 def test_every_kind_has_default_wording_and_placeholders(db):
-    assert set(ALLOWED_PLACEHOLDERS) == set(ReminderKind.values)
+    assert {kind.slug for kind in all_kinds()} == set(ReminderKind.values)
     templates = {t.kind: t for t in MessageTemplate.objects.all()}
     assert set(templates) == set(ReminderKind.values)
     for kind, template in templates.items():
@@ -78,11 +79,21 @@ def test_every_kind_has_default_wording_and_placeholders(db):
         validate_template(kind, template.subject, template.email_text, template.sms_text)
         assert len(template.sms_text) <= 480
         assert "{first_name}" in template.email_text
-    assert templates[ReminderKind.APPOINTMENT_REMINDER].offsets_hours == [48, 24]
-    assert templates[ReminderKind.GAP_INVITE].offsets_hours == [168]
-    assert templates[ReminderKind.FADE_CHECK_IN].offsets_hours == [240]
-    assert templates[ReminderKind.FINAL_CHECK_IN].offsets_hours == [768]
-    assert templates[ReminderKind.PATCH_TEST_READING].offsets_hours == [48]
+    # Each kind's timing, in words, as the clinic starts with it.
+    words = {kind: template.timing_words for kind, template in templates.items()}
+    assert words[ReminderKind.APPOINTMENT_REMINDER] == (
+        "48 hours and 24 hours before the appointment"
+    )
+    assert words[ReminderKind.GAP_INVITE] == (
+        "7 days after the session, if the next one is not booked, at 10:00"
+    )
+    assert words[ReminderKind.FADE_CHECK_IN] == "10 days after the session, at 10:00"
+    assert words[ReminderKind.FINAL_CHECK_IN] == "32 days after the session, at 10:00"
+    assert words[ReminderKind.TOUCH_UP_RECALL] == "12 months after the plan is completed, at 10:00"
+    assert words[ReminderKind.AFTERCARE].endswith("(aftercare instructions), at 09:00")
+    assert words[ReminderKind.PATCH_TEST_READING].startswith("When the patch test is due")
+    assert words[ReminderKind.BOOKING_CONFIRMATION] == "Straight away"
+    assert describe_timing(ReminderKind.FADE_CHECK_IN, [1]) == "1 day after the session, at 10:00"
 
 
 def test_unknown_placeholder_is_refused_by_the_model_naming_it(db):
@@ -144,7 +155,7 @@ def test_admin_form_refuses_an_unknown_placeholder_and_keeps_the_text(db):
             "subject": "Day {day}",
             "email_text": "Hello {first_name}, {appointment_time}",
             "sms_text": "Day {day}",
-            "offsets_hours": "[]",
+            "offsets": "[]",
         },
         instance=template,
     )
@@ -166,16 +177,47 @@ def test_admin_form_checks_the_timing(db):
         "subject": template.subject,
         "email_text": template.email_text,
         "sms_text": template.sms_text,
-        "offsets_hours": '["soon"]',
+        "offsets": '["soon"]',
     }
     form = MessageTemplateForm(data=data, instance=template)
     assert not form.is_valid()
-    assert "whole number" in form.errors["offsets_hours"][0]
-    form = MessageTemplateForm(data={**data, "offsets_hours": "[72, 24, 72]"}, instance=template)
+    assert "whole number of hours" in form.errors["offsets"][0]
+    assert "hours before the appointment" in form.fields["offsets"].label
+    form = MessageTemplateForm(data={**data, "offsets": "[72, 24, 72]"}, instance=template)
     assert form.is_valid(), form.errors
     form.save()
     template.refresh_from_db()
-    assert template.offsets_hours == [72, 24]
+    assert template.offsets == [72, 24]
+    assert template.timing_words == "72 hours and 24 hours before the appointment"
+
+
+def test_admin_form_refuses_a_timing_the_kind_does_not_take(db):
+    """A check-in goes once, in days; a confirmation goes straight away; a patch-test
+    reading's moment is the consultation's setting: each says so and nothing is saved."""
+    cases = [
+        (ReminderKind.FADE_CHECK_IN, "[10, 14]", "goes once"),
+        (ReminderKind.FADE_CHECK_IN, "[0]", "between 1 and 120"),
+        (ReminderKind.BOOKING_CONFIRMATION, "[24]", "straight away"),
+        (ReminderKind.PATCH_TEST_READING, "[48]", "consultation settings"),
+    ]
+    for kind, offsets, said in cases:
+        template = MessageTemplate.objects.get(kind=kind)
+        before = list(template.offsets)
+        form = MessageTemplateForm(
+            data={
+                "kind": kind,
+                "enabled": "on",
+                "subject": template.subject,
+                "email_text": template.email_text,
+                "sms_text": template.sms_text,
+                "offsets": offsets,
+            },
+            instance=template,
+        )
+        assert not form.is_valid(), kind
+        assert said in " ".join(form.errors["offsets"]), (kind, form.errors)
+        template.refresh_from_db()
+        assert template.offsets == before
 
 
 def test_admin_change_page_refuses_unknown_placeholder(as_user, people):
@@ -192,7 +234,7 @@ def test_admin_change_page_refuses_unknown_placeholder(as_user, people):
             "subject": "Touch-up for {frist_name}?",
             "email_text": template.email_text,
             "sms_text": template.sms_text,
-            "offsets_hours": "[]",
+            "offsets": "[]",
         },
     )
     assert response.status_code == 200

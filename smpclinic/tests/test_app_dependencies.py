@@ -33,21 +33,13 @@ RANK = {
     "privacy": 5,
 }
 
-# Still to go: the reminder outbox composes each kind's message itself (reminders/wording.py)
-# instead of each app declaring its message kinds; the audit trail's pages and the client
-# record's appointments read the apps above them.
+# Still to go: the audit trail's pages and the client record's appointments read the apps
+# above them.
 KNOWN = frozenset(
     {
         ("audit/selectors.py", "clients"),
         ("audit/views.py", "clients"),
         ("clients/views.py", "scheduling"),
-        ("reminders/channels.py", "clients"),
-        ("reminders/outbox.py", "clients"),
-        ("reminders/selectors.py", "clients"),
-        ("reminders/wording.py", "aftercare"),
-        ("reminders/wording.py", "consultations"),
-        ("reminders/wording.py", "scheduling"),
-        ("reminders/wording.py", "sessions_app"),
     }
 )
 

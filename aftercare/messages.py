@@ -1,0 +1,173 @@
+"""Aftercare's messages: each day's aftercare, the fade and final check-ins, the artist's
+reply to a check-in, and the invitation to book the next session.
+
+Registered with the outbox from AftercareConfig.ready(); written by
+aftercare.services after a session is logged and when a check-in is reviewed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reminders.kinds import DAYS_AFTER, SET_ELSEWHERE, NotWanted, Timing, register_kind
+from reminders.models import Reminder, ReminderKind
+from reminders.wording import number_in
+from scheduling.models import ACTIVE_STATUSES
+from sessions_app.models import PlanStatus, TreatmentPlan
+
+from .models import AftercarePlan, CheckIn, CheckInStatus
+
+ARTIST = {"artist": "the artist's first name"}
+SESSION_NUMBER = {"session_number": "the number of the session it is about"}
+CHECK_IN_URL = {"check_in_url": "private link to send the check-in photos"}
+
+
+def check_in_of(reminder: Reminder) -> CheckIn:
+    check_in_id = number_in(reminder.data, "check_in_id")
+    check_in = (
+        CheckIn.objects.select_related("session__plan__lead_artist", "reviewed_by")
+        .filter(pk=check_in_id, client_id=reminder.client_id)
+        .first()
+        if check_in_id is not None
+        else None
+    )
+    if check_in is None:
+        raise NotWanted("The check-in no longer exists.")
+    return check_in
+
+
+def check_in_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
+    from .links import check_in_url
+
+    check_in = check_in_of(reminder)
+    if check_in.status != CheckInStatus.INVITED:
+        raise NotWanted("The client has already sent this check-in.")
+    return {
+        "artist": check_in.session.plan.lead_artist.first_name,
+        "check_in_url": check_in_url(check_in),
+        "session_number": str(check_in.session.number),
+    }, ()
+
+
+def reply_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
+    from .links import check_in_url
+
+    check_in = check_in_of(reminder)
+    if not check_in.reply.strip():
+        raise NotWanted("The check-in has no reply to send.")
+    artist = check_in.reviewed_by or check_in.session.plan.lead_artist
+    return {
+        "artist": artist.first_name,
+        "reply": check_in.reply.strip(),
+        "check_in_url": check_in_url(check_in),
+        "session_number": str(check_in.session.number),
+    }, ()
+
+
+def aftercare_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
+    plan_id = number_in(reminder.data, "aftercare_plan_id")
+    day = number_in(reminder.data, "day")
+    if plan_id is None or day is None:
+        raise NotWanted("The aftercare step is not named.")
+    plan = (
+        AftercarePlan.objects.select_related("session")
+        .filter(pk=plan_id, client_id=reminder.client_id)
+        .first()
+    )
+    if plan is None:
+        raise NotWanted("The aftercare plan no longer exists.")
+    steps = list(plan.steps.filter(day_from=day).order_by("id"))
+    if not steps:
+        raise NotWanted(f"No aftercare step starts on day {day}.")
+    return {
+        "day": str(day),
+        "aftercare_title": " · ".join(step.title for step in steps),
+        "aftercare_text": "\n\n".join(step.body.strip() for step in steps),
+        "session_number": str(plan.session.number),
+    }, ()
+
+
+def gap_invite_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
+    plan = (
+        TreatmentPlan.objects.select_related("lead_artist").filter(pk=reminder.plan_id).first()
+        if reminder.plan_id
+        else None
+    )
+    if plan is None:
+        raise NotWanted("The treatment plan no longer exists.")
+    if plan.status != PlanStatus.ACTIVE:
+        raise NotWanted(f"The treatment plan is {plan.get_status_display().lower()}.")
+    session = plan.sessions.select_related("appointment").filter(pk=reminder.session_id).first()
+    if session is None:
+        raise NotWanted("The session to book no longer exists.")
+    if session.appointment_id and session.appointment.status in ACTIVE_STATUSES:
+        raise NotWanted(f"Session {session.number} is already booked.")
+    return {
+        "artist": plan.lead_artist.first_name,
+        "session_number": str(max(session.number - 1, 1)),
+        "next_session_number": str(session.number),
+    }, ()
+
+
+def register() -> None:
+    ten = dt.time(10, 0)
+    register_kind(
+        ReminderKind.AFTERCARE,
+        label="Aftercare",
+        owner="aftercare",
+        placeholders={
+            "day": "days since the session",
+            "aftercare_title": "the title of today's aftercare step",
+            "aftercare_text": "the text of today's aftercare step(s)",
+            **SESSION_NUMBER,
+        },
+        values=aftercare_values,
+        timing=Timing(
+            unit=SET_ELSEWHERE,
+            elsewhere="On the first day of each aftercare step marked to be sent "
+            "(aftercare instructions)",
+            at=dt.time(9, 0),
+        ),
+    )
+    for slug, label, days in (
+        (ReminderKind.FADE_CHECK_IN, "Fade check-in", 10),
+        (ReminderKind.FINAL_CHECK_IN, "Final check-in (pigment settled)", 32),
+    ):
+        register_kind(
+            slug,
+            label=label,
+            owner="aftercare",
+            placeholders={**ARTIST, **CHECK_IN_URL, **SESSION_NUMBER},
+            values=check_in_values,
+            timing=Timing(
+                unit=DAYS_AFTER, anchor="the session", default=(days,), at=ten, maximum=120
+            ),
+            button=("check_in_url", "Send my check-in"),
+        )
+    register_kind(
+        ReminderKind.CHECK_IN_REPLY,
+        label="Artist's reply to a check-in",
+        owner="aftercare",
+        service=True,
+        placeholders={**ARTIST, "reply": "the artist's reply", **CHECK_IN_URL, **SESSION_NUMBER},
+        values=reply_values,
+        button=("check_in_url", "See my check-in"),
+    )
+    register_kind(
+        ReminderKind.GAP_INVITE,
+        label="Invitation to book the next session",
+        owner="aftercare",
+        placeholders={
+            **ARTIST,
+            **SESSION_NUMBER,
+            "next_session_number": "the number of the session to book next",
+        },
+        values=gap_invite_values,
+        timing=Timing(
+            unit=DAYS_AFTER,
+            anchor="the session, if the next one is not booked",
+            default=(7,),
+            at=ten,
+            maximum=120,
+        ),
+    )

@@ -1,0 +1,274 @@
+"""The kinds of message the clinic sends, each declared by the app it is about.
+
+The outbox knows no domain: what a "booking confirmation" or a "fade check-in"
+says, which placeholders it offers, whether it is still wanted when its moment
+comes, what it attaches and when it goes are declared by the app that owns the
+thing it is about (scheduling, consultations, sessions_app, aftercare), in its
+own `messages.py`, registered from that app's `AppConfig.ready()`.
+
+Timing has one source per kind: the clinic's template for it (`MessageTemplate.offsets`
+and `send_at`, in the unit the kind declares), falling back to the kind's defaults.
+The writers in each app ask `due_times(kind, anchor)` and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from smpclinic.clinic import clinic_zone, local_datetime
+
+
+class NotWanted(Exception):
+    """The message should not go out any more; str(exc) is the reason shown to staff."""
+
+
+# --- timing ------------------------------------------------------------------------------------
+
+NOW = "now"  # sent straight away (confirmations, replies)
+HOURS_BEFORE = "hours_before"  # before a moment: appointment reminders
+DAYS_AFTER = "days_after"  # on a day after another, at a time of day: check-ins
+MONTHS_AFTER = "months_after"  # months after a day, at a time of day: recalls
+SET_ELSEWHERE = "set_elsewhere"  # the day is set by something else (aftercare steps, a reading)
+
+UNIT_WORDS = {HOURS_BEFORE: "hours", DAYS_AFTER: "days", MONTHS_AFTER: "months"}
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When a kind of message goes, and what of it the clinic may change."""
+
+    unit: str = NOW
+    anchor: str = ""  # in words: "the appointment", "the session"
+    default: tuple[int, ...] = ()
+    at: dt.time | None = None  # time of day in the clinic (days/months after, set elsewhere)
+    several: bool = False  # more than one send (reminders 48 h and 24 h before)
+    maximum: int = 400
+    elsewhere: str = ""  # in words: where the day is set, for SET_ELSEWHERE
+
+    @property
+    def has_offsets(self) -> bool:
+        return self.unit in UNIT_WORDS
+
+    @property
+    def has_time_of_day(self) -> bool:
+        return self.at is not None
+
+
+ValuesFn = Callable[..., tuple[dict, tuple]]
+
+
+@dataclass
+class MessageKind:
+    """One kind of message: registered once, by the app it is about."""
+
+    slug: str
+    label: str
+    owner: str  # the app that declared it
+    service: bool  # sent even to clients who did not agree to reminders
+    placeholders: frozenset[str]
+    values: ValuesFn  # fn(reminder, clinic) -> (values, attachments); raises NotWanted
+    timing: Timing = field(default_factory=Timing)
+    button: tuple[str, str] | None = None  # (placeholder of the link, label) in the HTML email
+    # Values other apps add (e.g. the forms link on a consultation's confirmation).
+    extras: list[ValuesFn] = field(default_factory=list)
+
+
+_kinds: dict[str, MessageKind] = {}
+PLACEHOLDER_HELP: dict[str, str] = {
+    "first_name": "the client's first name",
+    "clinic_name": "the clinic's name",
+    "clinic_phone": "the clinic's phone number",
+}
+COMMON = frozenset(PLACEHOLDER_HELP)
+
+
+def register_kind(
+    slug: str,
+    *,
+    label: str,
+    owner: str,
+    values: ValuesFn,
+    placeholders: dict[str, str],
+    service: bool = False,
+    timing: Timing | None = None,
+    button: tuple[str, str] | None = None,
+) -> MessageKind:
+    """Declare a kind of message. `placeholders` maps each name it offers to its help text
+    (the first name, clinic name and phone are offered by every kind)."""
+    existing = _kinds.get(slug)
+    if existing is not None and existing.owner != owner:
+        raise ValueError(f"Message kind {slug!r} is already declared by {existing.owner}.")
+    for name, help_text in placeholders.items():
+        PLACEHOLDER_HELP.setdefault(name, help_text)
+    kind = MessageKind(
+        slug=slug,
+        label=label,
+        owner=owner,
+        service=service,
+        placeholders=COMMON | frozenset(placeholders),
+        values=values,
+        timing=timing or Timing(),
+        button=button,
+        extras=existing.extras if existing else [],
+    )
+    _kinds[slug] = kind
+    return kind
+
+
+def extend_kind(slug: str, *, placeholders: dict[str, str], values: ValuesFn) -> None:
+    """Add placeholders to a kind another app declared: `values(reminder, values_so_far)`
+    returns the extra values (or raises NotWanted). Runs after the kind's own values."""
+    kind = _kinds[slug]
+    for name, help_text in placeholders.items():
+        PLACEHOLDER_HELP.setdefault(name, help_text)
+    kind.placeholders = kind.placeholders | frozenset(placeholders)
+    if values not in kind.extras:
+        kind.extras.append(values)
+
+
+def get_kind(slug: str) -> MessageKind | None:
+    return _kinds.get(slug)
+
+
+def all_kinds() -> list[MessageKind]:
+    return sorted(_kinds.values(), key=lambda kind: kind.slug)
+
+
+def is_service(slug: str) -> bool:
+    """Service messages go to every client with an address; the rest need their agreement."""
+    kind = _kinds.get(slug)
+    return bool(kind and kind.service)
+
+
+def placeholders_of(slug: str) -> frozenset[str]:
+    kind = _kinds.get(slug)
+    return kind.placeholders if kind else COMMON
+
+
+# --- the clinic's timing -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindTiming:
+    """A kind's timing as the clinic has set it (its template), else the kind's defaults."""
+
+    enabled: bool
+    offsets: tuple[int, ...]
+    at: dt.time | None
+
+
+def timing_of(slug: str) -> KindTiming:
+    """One query: the clinic's template for the kind, with the kind's defaults filling gaps."""
+    from .models import MessageTemplate
+
+    kind = _kinds[slug]
+    template = (
+        MessageTemplate.objects.filter(kind=slug).only("enabled", "offsets", "send_at").first()
+    )
+    offsets = tuple(int(n) for n in (template.offsets if template else None) or kind.timing.default)
+    at = (template.send_at if template else None) or kind.timing.at
+    return KindTiming(enabled=template.enabled if template else True, offsets=offsets, at=at)
+
+
+def wall_clock_before(moment: dt.datetime, hours: int) -> dt.datetime:
+    """`hours` before `moment` on the clinic's clock: 24 hours before Sunday 10:00 is
+    Saturday 10:00 even when the clocks change in between."""
+    zone = clinic_zone()
+    local = moment.astimezone(zone).replace(tzinfo=None) - dt.timedelta(hours=hours)
+    return local.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def _clinic_day(anchor: dt.date | dt.datetime) -> dt.date:
+    if isinstance(anchor, dt.datetime):
+        return timezone.localtime(anchor, clinic_zone()).date()
+    return anchor
+
+
+def due_times(slug: str, anchor: dt.date | dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(offset, moment) for each send of a kind counted from `anchor`, as the clinic set it.
+
+    Hours before a moment are counted on the clinic's clock; days and months after a
+    day land on that day at the kind's time of day, whatever the clocks did in between.
+    A reminder switched off before an appointment is not written at all; other kinds are
+    written and skipped when due, so staff see why they did not go.
+    """
+    kind = _kinds[slug]
+    timing = timing_of(slug)
+    zone = clinic_zone()
+    if kind.timing.unit == HOURS_BEFORE:
+        if not timing.enabled:
+            return []
+        return [(hours, wall_clock_before(anchor, hours)) for hours in timing.offsets]
+    if kind.timing.unit == DAYS_AFTER:
+        day = _clinic_day(anchor)
+        return [
+            (days, local_datetime(day + dt.timedelta(days=days), timing.at, zone))
+            for days in timing.offsets
+        ]
+    if kind.timing.unit == MONTHS_AFTER:
+        day = _clinic_day(anchor)
+        return [
+            (months, local_datetime(day + relativedelta(months=months), timing.at, zone))
+            for months in timing.offsets
+        ]
+    raise ValueError(f"Messages of kind {slug!r} have no offsets: see their timing.")
+
+
+def send_time(slug: str) -> dt.time:
+    """The time of day a kind whose day is set elsewhere goes at (e.g. aftercare steps)."""
+    return timing_of(slug).at or dt.time(9, 0)
+
+
+def _list_words(numbers: list[str]) -> str:
+    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit[:-1] if n == 1 else unit}"
+
+
+def describe_timing(slug: str, offsets=None, at: dt.time | None = None) -> str:
+    """The timing in words, e.g. "48 hours and 24 hours before the appointment" or
+    "10 days after the session, at 10:00"."""
+    kind = _kinds.get(slug)
+    if kind is None:
+        return ""
+    timing = kind.timing
+    offsets = [int(n) for n in (offsets or timing.default)]
+    at = at or timing.at
+    clock = f", at {at:%H:%M}" if at else ""
+    if timing.unit == NOW:
+        return "Straight away"
+    if timing.unit == SET_ELSEWHERE:
+        return f"{timing.elsewhere}{clock}"
+    unit = UNIT_WORDS[timing.unit]
+    amounts = _list_words([_count(n, unit) for n in offsets])
+    where = "before" if timing.unit == HOURS_BEFORE else "after"
+    return f"{amounts} {where} {timing.anchor}{clock}"
+
+
+def timing_problems(slug: str, offsets) -> list[str]:
+    """What is wrong with offsets the clinic typed for a kind (empty when nothing)."""
+    kind = _kinds.get(slug)
+    if kind is None or offsets in (None, [], ()):
+        return []
+    timing = kind.timing
+    if not timing.has_offsets:
+        return [f"This message's timing is not set here: {describe_timing(slug).lower()}."]
+    unit = UNIT_WORDS[timing.unit]
+    if not isinstance(offsets, list):
+        return [f"Write the {unit} as a list, e.g. {list(timing.default)}."]
+    problems = []
+    for n in offsets:
+        if isinstance(n, bool) or not isinstance(n, int):
+            problems.append(f"{n!r} is not a whole number of {unit}.")
+        elif not 1 <= n <= timing.maximum:
+            problems.append(f"{n} {unit}: use between 1 and {timing.maximum}.")
+    if not problems and not timing.several and len(set(offsets)) > 1:
+        problems.append(f"This message goes once: give one number of {unit}.")
+    return problems
