@@ -328,8 +328,9 @@ def patch_test_add(
 def patch_test_read(
     test: PatchTest, by: User, reading: str, read_at: dt.datetime, notes: str = ""
 ) -> PatchTest:
-    """Record how the skin reacted. The first session still waits until `read_after`
-    (consultations.rules), however early the skin was looked at."""
+    """Record how the skin reacted. "No reaction" only from `read_after` (the clinic's
+    reading time); a reaction may be recorded as soon as it is seen. The first session
+    waits until `read_after` either way (consultations.rules)."""
     _require_practitioner(by)
     test = PatchTest.objects.select_for_update().get(pk=test.pk)
     notes = (notes or "").strip()
@@ -343,6 +344,13 @@ def patch_test_read(
     elif read_at < test.applied_at:
         errors["read_at"] = (
             f"The reading cannot be before the test was applied ({_local(test.applied_at)})."
+        )
+    elif reading == PatchReading.NO_REACTION and read_at < test.read_after:
+        # A reaction may still appear until the clinic's reading time; one seen earlier is
+        # a reaction all the same and may be recorded at once.
+        errors["read_at"] = (
+            f"“No reaction” can be recorded from {_local(test.read_after)}, the clinic's "
+            "reading time: a reaction may still appear until then."
         )
     if reading == PatchReading.REACTION and not notes:
         errors["notes"] = "Describe the reaction (redness, swelling, itching; how much)."

@@ -389,6 +389,33 @@ def may_log_session(user: User, session: TreatmentSession) -> bool:
 
 
 @transaction.atomic
+def session_log_problem(session: TreatmentSession, *, now: dt.datetime | None = None) -> str:
+    """Why this session cannot be logged now ("" when it can).
+
+    A log records what was done, so it waits until the session's appointment has
+    started (an artist may fill it in during the session); aftercare, check-ins and
+    healing days then count from the real session. A session whose appointment was
+    cancelled is booked again first. A session with no appointment is logged as
+    happening now.
+    """
+    appointment = session.appointment
+    if appointment is None:
+        return ""
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return (
+            f"Session {session.number}'s appointment was cancelled: book the session again "
+            "before logging it."
+        )
+    now = now or timezone.now()
+    if now < appointment.starts_at:
+        start = timezone.localtime(appointment.starts_at)
+        return (
+            f"Session {session.number} starts at {start:%H:%M} on {start:%A} {start.day} "
+            f"{start:%B %Y}: it can be logged once it has started."
+        )
+    return ""
+
+
 def session_log_save(
     *,
     session: TreatmentSession,
@@ -410,6 +437,9 @@ def session_log_save(
     )
     if not may_log_session(by, session):
         raise ValidationError("Only the client's artist or a manager can log this session.")
+    now = now or timezone.now()
+    if problem := session_log_problem(session, now=now):
+        raise ValidationError(problem, code="not_yet")
     errors = {}
     if not regions:
         errors["regions"] = "Tick at least one region treated."

@@ -213,6 +213,7 @@ def session_log(request, pk: int):
     else:
         appointment = session.appointment
         initial = {"minutes_taken": appointment.minutes if appointment else session.planned_minutes}
+    not_yet = plans.session_log_problem(session)
     form = SessionLogForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -232,7 +233,13 @@ def session_log(request, pk: int):
     return render(
         request,
         "sessions_app/session_log.html",
-        {"form": form, "session": session, "plan": session.plan, "existing": existing},
+        {
+            "form": form,
+            "session": session,
+            "plan": session.plan,
+            "existing": existing,
+            "not_yet": not_yet,
+        },
     )
 
 

@@ -152,7 +152,11 @@ def test_calling_it_twice_changes_nothing(treatment):
     services.after_session_logged(entry)
     # Saving the log again (a correction) does not make a second plan either.
     plans.session_log_save(
-        session=first, by=treatment.artist, regions={"crown": 2}, minutes_taken=200
+        session=first,
+        by=treatment.artist,
+        regions={"crown": 2},
+        minutes_taken=200,
+        now=first.appointment.ends_at,
     )
 
     after = (

@@ -119,7 +119,7 @@ def test_review_sign_off_needs_a_practitioner_and_a_note(consult):
 
 
 def test_a_patch_test_is_read_after_the_clinic_hours_and_reminds_the_client(consult):
-    applied = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
+    applied = timezone.now().replace(microsecond=0) - dt.timedelta(hours=49)
     test = services.patch_test_add(
         consult.consultation,
         by=consult.artist,
@@ -153,6 +153,29 @@ def test_patch_test_bad_input(consult):
             site="",
         )
     assert set(errors_of(excinfo)) == {"pigment", "applied_at", "site"}
+
+
+def test_no_reaction_waits_for_the_reading_time_but_a_reaction_is_recorded_at_once(consult):
+    applied = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=1)
+    test = services.patch_test_add(
+        consult.consultation, by=consult.artist, pigment="P", applied_at=applied, site="ear"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.patch_test_read(
+            test, by=consult.artist, reading=PatchReading.NO_REACTION, read_at=timezone.now()
+        )
+    assert "the clinic's reading time" in errors_of(excinfo)["read_at"][0]
+    test.refresh_from_db()
+    assert test.reading == PatchReading.PENDING and test.read_at is None
+    services.patch_test_read(
+        test,
+        by=consult.artist,
+        reading=PatchReading.REACTION,
+        read_at=timezone.now(),
+        notes="Raised redness within the hour",
+    )
+    test.refresh_from_db()
+    assert test.reading == PatchReading.REACTION
 
 
 def test_a_reading_before_the_test_or_in_the_future_is_refused(consult):

@@ -101,6 +101,8 @@ def logged_session(
         )
     appointment = past_appointment(plan_session, when=when)
     fields.setdefault("minutes_taken", appointment.minutes)
+    # Logged as the session ends: a log waits for its appointment to start.
+    fields.setdefault("now", appointment.ends_at)
     return plans.session_log_save(
         session=plan_session,
         by=by or plan_session.plan.lead_artist,

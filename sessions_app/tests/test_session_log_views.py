@@ -139,3 +139,48 @@ def test_the_healing_record_shows_the_last_log_and_saves_judged_regions(treatmen
     response = client.post(_url("session_healing", second.pk), {"status_scar": "burnt"})
     assert response.status_code == 200
     assert second.healing.count() == 2
+
+
+def test_a_session_ahead_cannot_be_logged_and_nothing_follows(treatment, as_user):
+    """A log records what happened: three days ahead it is refused, with the reason, and no
+    aftercare, check-in or message is made."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftercare.models import AftercarePlan, CheckIn
+    from reminders.models import Reminder
+
+    first = treatment.sessions[0]
+    when = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    past_appointment(first, when=when)
+    client = as_user(treatment.artist)
+    page = client.get(_url("session_log", first.pk)).content.decode()
+    assert "it can be logged once it has started" in page
+    response = client.post(_url("session_log", first.pk), _log_data())
+    assert response.status_code == 200
+    assert "it can be logged once it has started" in response.content.decode()
+    assert response.context["form"]["pigment_lot"].value() == "L-2291"  # nothing typed is lost
+    assert not SessionLog.objects.filter(session=first).exists()
+    assert not AftercarePlan.objects.exists() and not CheckIn.objects.exists()
+    assert not Reminder.objects.filter(session=first).exists()
+    first.appointment.refresh_from_db()
+    assert first.appointment.status == AppointmentStatus.BOOKED
+
+
+def test_logging_a_confirmed_session_completes_its_appointment(treatment, due, as_user):
+    due.appointment.status = AppointmentStatus.CONFIRMED
+    due.appointment.save(update_fields=["status"])
+    response = as_user(treatment.artist).post(_url("session_log", due.pk), _log_data())
+    assert response.status_code == 302
+    due.appointment.refresh_from_db()
+    assert due.appointment.status == AppointmentStatus.COMPLETED
+
+
+def test_a_session_whose_appointment_was_cancelled_is_booked_again_first(treatment, due, as_user):
+    due.appointment.status = AppointmentStatus.CANCELLED
+    due.appointment.save(update_fields=["status"])
+    response = as_user(treatment.artist).post(_url("session_log", due.pk), _log_data())
+    assert response.status_code == 200
+    assert "was cancelled: book the session again" in response.content.decode()
+    assert not SessionLog.objects.filter(session=due).exists()
