@@ -483,6 +483,36 @@ class Consultation(models.Model):
     def get_absolute_url(self):
         return reverse("consultations:detail", args=[self.pk])
 
+    @property
+    def what_happened(self) -> str:
+        """ "Cancelled" or "Did not come" when the appointment did not take place, else ""
+        (read with the appointment loaded)."""
+        from scheduling.models import AppointmentStatus
+
+        appointment = self.appointment
+        if appointment is None:
+            return ""
+        if appointment.status == AppointmentStatus.CANCELLED:
+            return "Cancelled"
+        if appointment.status == AppointmentStatus.NO_SHOW:
+            return "Did not come"
+        return ""
+
+    @property
+    def what_happened_note(self) -> str:
+        """What the record says when the consultation did not take place."""
+        happened = self.what_happened
+        if not happened:
+            return ""
+        if happened == "Cancelled":
+            reason = self.appointment.cancellation_reason.strip()
+            said = (
+                f"This consultation's appointment was cancelled{f' ({reason})' if reason else ''}."
+            )
+        else:
+            said = "The client did not come to this consultation."
+        return f"{said} Book a new consultation from the diary; what was recorded here is kept."
+
 
 class PatchReading(models.TextChoices):
     PENDING = "pending", "Not read yet"

@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from sessions_app.models import PlanStatus, TreatmentSession
 from sessions_app.selectors import plan_next_session_to_book
 from sessions_app.views import book_from_form
 
-from . import services
+from . import selectors, services
 from .access import get_consultation_for_user
 from .forms import (
     HairlineForm,
@@ -77,18 +76,10 @@ def consultation_list(request):
     if show == "needs_review":
         rows = rows.filter(review_required=True, reviewed_at__isnull=True)
     elif show == "outcome_pending":
-        rows = rows.filter(outcome=Outcome.PENDING)
+        rows = selectors.consultation_awaiting_outcome(rows)
     now = timezone.now()
-    upcoming = list(
-        rows.filter(appointment__starts_at__gte=now).order_by("appointment__starts_at", "id")[
-            :LIST_LIMIT
-        ]
-    )
-    recent = list(
-        rows.filter(Q(appointment__starts_at__lt=now) | Q(appointment__isnull=True)).order_by(
-            "-appointment__starts_at", "-created_at", "-id"
-        )[:LIST_LIMIT]
-    )
+    upcoming = list(selectors.consultation_upcoming(rows, now)[:LIST_LIMIT])
+    recent = list(selectors.consultation_recent(rows, now)[:LIST_LIMIT])
     return render(
         request,
         "consultations/consultation_list.html",
@@ -129,6 +120,11 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
         "forms_status": _forms_status(consultation),
         "needs_review": needs_review,
         "flagged_answers": services.flagged_answers(consultation) if needs_review else [],
+        # The full questionnaire is for the practitioners; the desk sees the flagged answers.
+        "show_questionnaire": may_edit,
+        "questionnaire": selectors.client_current_questionnaire(consultation.client)
+        if may_edit
+        else None,
         "review_form": forms.get("review_form") or ReviewForm(),
         "record_form": forms.get("record_form")
         or RecordForm(initial=RecordForm.initial_from(consultation)),

@@ -20,6 +20,7 @@ from accounts.access import (
 from accounts.models import Role
 from audit.services import record_view
 from clients.access import get_client_for_user
+from consultations.selectors import client_current_questionnaire
 from scheduling.booking import BookingRefused
 
 from . import plans, selectors
@@ -239,6 +240,7 @@ def session_log(request, pk: int):
             "plan": session.plan,
             "existing": existing,
             "not_yet": not_yet,
+            "questionnaire": client_current_questionnaire(session.plan.client),
         },
     )
 

@@ -395,3 +395,134 @@ def test_the_admin_shows_consultations_read_only_and_one_settings_row(consult, a
     response = manager.get(url)
     assert response.status_code == 200
     assert manager.get(reverse("admin:consultations_consultation_add")).status_code == 403
+
+
+def test_cancelled_and_missed_consultations_leave_upcoming_and_say_what_happened(consult, as_user):
+    """A cancelled consultation is not 'upcoming' nor waiting for a decision; neither is a
+    no-show. Both sit under Recent with what happened, and their record says it."""
+    from scheduling.booking import appointment_set_status, booking_cancel
+    from scheduling.models import AppointmentStatus, AppointmentType
+
+    consult_type = AppointmentType.objects.get(slug="consultation")
+    cancelled = consult.appointment
+    booking_cancel(appointment=cancelled, by=consult.people.front_desk, reason="Client is unwell")
+    kept = booking_create(
+        client=consult.other_client,
+        appointment_type=consult_type,
+        artist=consult.artist,
+        starts_at=at(MONDAY, "14:00"),
+        by=consult.people.front_desk,
+    )
+    missed = booking_create(
+        client=consult.other_client,
+        appointment_type=consult_type,
+        artist=consult.artist,
+        starts_at=at(MONDAY, "16:00"),
+        by=consult.people.front_desk,
+    )
+    appointment_set_status(
+        appointment=missed,
+        status=AppointmentStatus.NO_SHOW,
+        by=consult.people.front_desk,
+        now=at(MONDAY, "16:30"),
+    )
+    artist = as_user(consult.artist)
+    page = artist.get(reverse("consultations:list"))
+    upcoming = [c.pk for c in page.context["upcoming"]]
+    recent = {c.pk: c.what_happened for c in page.context["recent"]}
+    kept_record = Consultation.objects.get(appointment=kept)
+    cancelled_record = Consultation.objects.get(appointment=cancelled)
+    missed_record = Consultation.objects.get(appointment=missed)
+    assert upcoming == [kept_record.pk]
+    assert recent == {cancelled_record.pk: "Cancelled", missed_record.pk: "Did not come"}
+    html = page.content.decode()
+    assert html.count('data-testid="what-happened"') == 2
+    pending = artist.get(reverse("consultations:list") + "?show=outcome_pending")
+    assert [c.pk for c in pending.context["upcoming"]] == [kept_record.pk]
+    assert list(pending.context["recent"]) == []
+
+    record = artist.get(detail_url(cancelled_record)).content.decode()
+    assert "appointment was cancelled (Client is unwell)" in record
+    assert "Not decided yet" not in record
+    record = artist.get(detail_url(missed_record)).content.decode()
+    assert "The client did not come to this consultation." in record
+
+
+def answered_questionnaire(consultation):
+    """Anna's questionnaire: one flagged answer, a 'yes' to minoxidil and a medication."""
+    from consultations.models import Question, QuestionKind, QuestionnaireVersion
+    from consultations.questionnaire import questionnaire_submit
+
+    last = QuestionnaireVersion.objects.order_by("-number").first()
+    version = QuestionnaireVersion.objects.create(
+        number=(last.number + 1) if last else 1, published_at=timezone.now()
+    )
+    minoxidil = Question.objects.create(
+        version=version, position=1, text="Do you use minoxidil?", kind=QuestionKind.YES_NO
+    )
+    medication = Question.objects.create(
+        version=version, position=2, text="Which medicines do you take?", kind=QuestionKind.TEXT
+    )
+    keloid = Question.objects.create(
+        version=version,
+        position=3,
+        text="Do you scar easily (keloids)?",
+        kind=QuestionKind.YES_NO,
+        contraindication=True,
+        ask_details=True,
+    )
+    questionnaire_submit(
+        client=consultation.client,
+        consultation=consultation,
+        answers={minoxidil.pk: "yes", medication.pk: "Finasteride 1 mg daily", keloid.pk: "yes"},
+        details={keloid.pk: "Raised scar after an ear piercing"},
+        channel="online",
+        ip=None,
+        user_agent="",
+        version=version,
+    )
+    return version
+
+
+def test_the_artist_reads_the_whole_questionnaire_flagged_answers_first(consult, as_user):
+    c = consult.consultation
+    version = answered_questionnaire(c)
+    page = as_user(consult.artist).get(detail_url(c))
+    shown = page.context["questionnaire"]
+    assert [a.question_text for a in shown.answers] == [
+        "Do you scar easily (keloids)?",
+        "Do you use minoxidil?",
+        "Which medicines do you take?",
+    ]
+    html = page.content.decode()
+    section = html[html.index('data-testid="questionnaire"') :]
+    assert f"Version {version.number}, answered" in section
+    assert "Do you use minoxidil?</dt>" in section and "Finasteride 1 mg daily" in section
+    assert section.index("keloids") < section.index("minoxidil")
+    assert section.count('data-flagged="true"') == 1
+    assert "Raised scar after an ear piercing" in section
+
+
+def test_the_session_log_shows_the_questionnaire_too(consult, as_user):
+    from sessions_app import plans as plan_services
+
+    c = consult.consultation
+    answered_questionnaire(c)
+    plan = plan_services.plan_create(client=c.client, lead_artist=consult.artist)
+    session = plan.sessions.order_by("number").first()
+    page = as_user(consult.artist).get(reverse("sessions_app:session_log", args=[session.pk]))
+    html = page.content.decode()
+    assert "Do you use minoxidil?" in html and "Finasteride 1 mg daily" in html
+    # A client who has not answered yet: the page says so.
+    other = plan_services.plan_create(client=consult.other_client, lead_artist=consult.artist)
+    page = as_user(consult.artist).get(
+        reverse("sessions_app:session_log", args=[other.sessions.order_by("number").first().pk])
+    )
+    assert "has not filled in the health questionnaire yet" in page.content.decode()
+
+
+def test_the_front_desk_does_not_see_the_whole_questionnaire(consult, as_user):
+    answered_questionnaire(consult.consultation)
+    html = as_user(consult.people.front_desk).get(detail_url(consult.consultation))
+    html = html.content.decode()
+    assert "Finasteride" not in html and "minoxidil" not in html
