@@ -12,7 +12,7 @@ from clients.access import get_client_for_user
 
 from .access import get_photo_for_user
 from .forms import PhotoUploadForm
-from .models import PhotoAngle
+from .models import PhotoAngle, PhotoStage
 from .services import latest_photo_per_angle, photos_add_many
 
 RECENT_PHOTOS_SHOWN = 12
@@ -60,12 +60,16 @@ def photo_image(request, pk: int, size: str):
 def photo_upload(request, client_pk: int):
     client = get_client_for_user(request.user, client_pk)
     angle = request.GET.get("angle")
-    form = PhotoUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        client=client,
-        initial={"angle": angle if angle in PhotoAngle.values else PhotoAngle.FRONT},
-    )
+    stage = request.GET.get("stage")
+    initial = {"angle": angle if angle in PhotoAngle.values else PhotoAngle.FRONT}
+    if stage in PhotoStage.values:
+        initial["stage"] = stage
+    form = PhotoUploadForm(request.POST or None, request.FILES or None, client=client)
+    # Opened from a session log: that session is chosen (if it is this client's).
+    session = request.GET.get("session", "")
+    if session.isdigit() and form.fields["session"].queryset.filter(pk=session).exists():
+        initial["session"] = int(session)
+    form.initial = initial
     if request.method == "POST" and form.is_valid():
         try:
             added = photos_add_many(client=client, by=request.user, **form.cleaned_data)

@@ -13,7 +13,7 @@ from clients.models import Client
 from reminders.models import ReminderKind, ReminderStatus
 from scheduling.models import ACTIVE_STATUSES
 
-from .models import PlanStatus, SessionKind, TreatmentPlan, TreatmentSession
+from .models import PlanStatus, SessionKind, SessionLog, TreatmentPlan, TreatmentSession
 
 
 def client_current_plan(*, client: Client) -> TreatmentPlan | None:
@@ -82,3 +82,35 @@ def sessions_to_chase() -> QuerySet[TreatmentSession]:
         )
         .order_by("invited_at", "id")
     )
+
+
+CARRIED_FORWARD = ("pigment_brand", "pigment_shade", "pigment_dilution", "needle_configuration")
+
+
+def session_log_starting_values(*, session: TreatmentSession) -> dict[str, str]:
+    """What a new log starts with: the pigment and needles of the plan's last logged session,
+    else the pigment chosen at the consultation, else the plan's pigment as written. The lot
+    number is left for the artist to read off the bottle."""
+    last = (
+        SessionLog.objects.filter(session__plan_id=session.plan_id)
+        .exclude(session_id=session.pk)
+        .order_by("-session__number")
+        .first()
+    )
+    if last is not None:
+        return {name: getattr(last, name) for name in CARRIED_FORWARD}
+    from consultations.models import Consultation
+
+    chosen = (
+        Consultation.objects.filter(plan_id=session.plan_id)
+        .only("pigment_brand", "pigment_shade", "pigment_dilution")
+        .order_by("-created_at")
+        .first()
+    )
+    if chosen is not None and (chosen.pigment_brand or chosen.pigment_shade):
+        return {
+            "pigment_brand": chosen.pigment_brand,
+            "pigment_shade": chosen.pigment_shade,
+            "pigment_dilution": chosen.pigment_dilution,
+        }
+    return {"pigment_shade": session.plan.pigment} if session.plan.pigment else {}

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import (
@@ -21,6 +23,7 @@ from accounts.models import Role
 from audit.services import record_view
 from clients.access import get_client_for_user
 from consultations.selectors import client_current_questionnaire
+from photos.models import PhotoStage
 from scheduling.booking import BookingRefused
 
 from . import plans, selectors
@@ -213,7 +216,10 @@ def session_log(request, pk: int):
         initial = SessionLogForm.initial_from(existing)
     else:
         appointment = session.appointment
-        initial = {"minutes_taken": appointment.minutes if appointment else session.planned_minutes}
+        initial = {
+            "minutes_taken": appointment.minutes if appointment else session.planned_minutes,
+            **selectors.session_log_starting_values(session=session),
+        }
     not_yet = plans.session_log_problem(session)
     form = SessionLogForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -241,6 +247,15 @@ def session_log(request, pk: int):
             "existing": existing,
             "not_yet": not_yet,
             "questionnaire": client_current_questionnaire(session.plan.client),
+            "photos_url": reverse("photos:upload", args=[session.plan.client_id])
+            + "?"
+            + urlencode(
+                {
+                    "session": session.pk,
+                    "stage": PhotoStage.AFTER_SESSION,
+                    "next": request.get_full_path(),
+                }
+            ),
         },
     )
 

@@ -423,14 +423,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Only the app's own scripts, styles, fonts and images (plus data: images for QR
-# codes); no inline script, style attribute or event handler runs, so injected
-# markup cannot act. Templates keep their CSS and JS in static files.
+# codes, and blob: images for the preview of a photo picked on the device before it
+# is uploaded, which never leave the browser); no inline script, style attribute or
+# event handler runs, so injected markup cannot act. Templates keep their CSS and JS in
+# static files.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

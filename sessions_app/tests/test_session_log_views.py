@@ -184,3 +184,65 @@ def test_a_session_whose_appointment_was_cancelled_is_booked_again_first(treatme
     assert response.status_code == 200
     assert "was cancelled: book the session again" in response.content.decode()
     assert not SessionLog.objects.filter(session=due).exists()
+
+
+def test_a_new_log_starts_with_the_pigment_and_needles_of_the_last_session(treatment, as_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    first, second, _ = treatment.sessions
+    logged_session(
+        first,
+        when=(timezone.now() - dt.timedelta(days=20)).replace(minute=0, second=0, microsecond=0),
+        pigment_brand="Inkredible",
+        pigment_shade="Charcoal 2",
+        pigment_dilution="1:3",
+        pigment_lot="L-1",
+        needle_configuration="1RL 0.18",
+    )
+    when = (timezone.now() - dt.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    past_appointment(second, when=when)
+    form = as_user(treatment.artist).get(_url("session_log", second.pk)).context["form"]
+    assert (
+        form.initial["pigment_brand"],
+        form.initial["pigment_shade"],
+        form.initial["pigment_dilution"],
+        form.initial["needle_configuration"],
+    ) == ("Inkredible", "Charcoal 2", "1:3", "1RL 0.18")
+    assert "pigment_lot" not in form.initial  # read off the bottle in use
+
+
+def test_the_first_log_starts_with_the_plans_pigment(treatment, due, as_user):
+    treatment.plan.pigment = "Zen Charcoal 2 (1:3)"
+    treatment.plan.save(update_fields=["pigment"])
+    form = as_user(treatment.artist).get(_url("session_log", due.pk)).context["form"]
+    assert form.initial["pigment_shade"] == "Zen Charcoal 2 (1:3)"
+
+
+def test_photos_of_the_session_are_added_from_its_log(treatment, due, as_user):
+    from photos.models import Photo
+    from photos.tests.fixtures import jpeg_bytes, upload
+
+    artist = as_user(treatment.artist)
+    page = artist.get(_url("session_log", due.pk))
+    link = page.context["photos_url"]
+    assert f'href="{link.replace("&", "&amp;")}"' in page.content.decode()
+    form = artist.get(link).context["form"]
+    assert form.initial["session"] == due.pk and form.initial["stage"] == "after_session"
+    response = artist.post(
+        link,
+        {
+            "uploads": upload(jpeg_bytes(), name="crown.jpg"),
+            "angle": "crown",
+            "stage": "after_session",
+            "session": due.pk,
+            "shared_with_client": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == _url("session_log", due.pk)  # back to the log
+    assert Photo.objects.get().session_id == due.pk
+    # Someone else's session in the address is not chosen.
+    other = artist.get(link.replace(f"session={due.pk}", "session=999999")).context["form"]
+    assert other.initial.get("session") is None

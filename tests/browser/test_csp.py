@@ -175,3 +175,23 @@ def test_a_blocked_inline_script_is_heard(page, live_server, clinic, violations)
     page.wait_for_timeout(200)
     assert page.title() != "hijacked"
     assert any("inline script" in text for text in violations), violations
+
+
+def test_the_photo_line_up_shows_the_picked_photo_under_the_policy(
+    page, live_server, clinic, violations, screenshots
+):
+    """The preview of a photo picked on the device is a blob: image; the policy lets it
+    show (it never leaves the browser)."""
+    from photos.tests.fixtures import jpeg_bytes
+
+    sign_in(page, live_server, clinic.people.manager)
+    visit(page, reverse("photos:upload", kwargs={"client_pk": clinic.client.pk}))
+    page.locator("[data-lineup-input]").set_input_files(
+        {"name": "crown.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
+    )
+    picked = page.locator("[data-lineup-picked]")
+    expect(picked).to_be_visible()
+    page.wait_for_function("() => document.querySelector('[data-lineup-picked]').naturalWidth > 0")
+    assert picked.get_attribute("src").startswith("blob:")
+    page.screenshot(path=screenshots / "csp-photo-lineup.png", full_page=True)
+    assert not violations, "\n".join(violations)
