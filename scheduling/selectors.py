@@ -17,12 +17,16 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+# What a day's list shows, and so what "appointments today" counts: all but the
+# cancelled (a no-show stays on the day it was for).
+ON_THE_DAY = ~Q(status=AppointmentStatus.CANCELLED)
+
+
 def appointments_on(*, day: dt.date, artist_id: int | None = None) -> QuerySet[Appointment]:
     """A local day's appointments (cancelled ones left out), in time order."""
     start, end = _day_bounds(day)
     qs = (
-        Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
-        .exclude(status=AppointmentStatus.CANCELLED)
+        Appointment.objects.filter(ON_THE_DAY, starts_at__gte=start, starts_at__lt=end)
         .select_related("client", "type", "artist", "room")
         .order_by("starts_at", "artist__first_name", "id")
     )
@@ -40,14 +44,11 @@ def diary_overview(*, today: dt.date | None = None) -> dict:
     figures = Appointment.objects.filter(
         starts_at__gte=month_start, starts_at__lt=week_end
     ).aggregate(
-        today=Count(
-            "id",
-            filter=Q(starts_at__gte=day_start, starts_at__lt=day_end)
-            & Q(status__in=ACTIVE_STATUSES),
-        ),
+        today=Count("id", filter=Q(starts_at__gte=day_start, starts_at__lt=day_end) & ON_THE_DAY),
         next_7_days=Count("id", filter=Q(starts_at__gte=day_start) & Q(status__in=ACTIVE_STATUSES)),
+        # The last 30 days up to the end of today: a no-show marked this morning counts.
         no_shows_30_days=Count(
-            "id", filter=Q(starts_at__lt=day_start, status=AppointmentStatus.NO_SHOW)
+            "id", filter=Q(starts_at__lt=day_end, status=AppointmentStatus.NO_SHOW)
         ),
         booked_online_7_days=Count(
             "id",

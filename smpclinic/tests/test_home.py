@@ -151,3 +151,18 @@ def test_the_front_desk_home_costs_the_same_queries_with_more_appointments(peopl
     for i, hhmm in enumerate(["10:00", "11:00", "12:00", "13:00", "14:00"]):
         _appointment_today(people, people.artist, (people.record_a, people.record_b)[i % 2], hhmm)
     assert count() == before
+
+
+def test_the_managers_tiles_count_what_todays_table_lists(people, as_user):
+    """A no-show stays on the day's list, so 'Appointments today' counts it, and so does
+    'No-shows, last 30 days' as soon as it is marked."""
+    _appointment_today(people, people.artist, people.record_a, "09:00", status="no_show")
+    _appointment_today(people, people.artist, people.record_b, "11:00")
+    _appointment_today(people, people.artist, people.record_b, "15:00", status="cancelled")
+    response = as_user(people.manager).get(reverse("home"))
+    html = response.content.decode()
+    table = html.split('data-testid="todays-appointments"')[1].split("</table>")[0]
+    listed = table.count("<tr") - 1  # less the heading row
+    assert listed == 2
+    assert f'<div class="stat" data-stat="appointments-today">{listed}</div>' in html
+    assert '<div class="stat" data-stat="no-shows">1</div>' in html
