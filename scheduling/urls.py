@@ -33,6 +33,7 @@ urlpatterns = [
     path("week/<diary_date:day>/", views.week_view, name="week"),
     path("book/", views.book, name="book"),
     path("book/clients/", views.client_picker, name="client_picker"),
+    path("book/free-times/", views.free_times, name="free_times"),
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment_detail"),
     path("appointments/<int:pk>/move/", views.appointment_move, name="move"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="cancel"),

@@ -305,6 +305,24 @@ def client_picker(request):
     )
 
 
+@require_safe
+@client_editor_required
+def free_times(request):
+    """The booking page's free times as the type, artist and day are chosen (htmx partial).
+
+    Only the day of the start counts, so a day without a time yet is enough.
+    """
+    data = request.GET.copy()
+    if data.get("starts_at_0") and not data.get("starts_at_1"):
+        data["starts_at_1"] = "12:00"
+    form = BookingForm(data, initial={}, user=request.user)
+    return render(
+        request,
+        "scheduling/_free_times.html",
+        {"free": _free_times(form), "form_id": "booking-form", "hint": True},
+    )
+
+
 # --- one appointment ---------------------------------------------------------------
 
 

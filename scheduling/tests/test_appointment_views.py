@@ -60,6 +60,27 @@ def field_errors(response, name: str) -> list[str]:
 # --- the booking form -------------------------------------------------------------
 
 
+def test_free_times_follow_the_choices_before_anything_is_sent(clinic, as_user):
+    """The page asks for the type, artist and day, and shows that day's free times as soon
+    as they are chosen, without booking (or failing to book) first."""
+    desk = as_user(clinic.people.front_desk)
+    page = desk.get(BOOK).content.decode()
+    assert "Choose the type, the artist and the day to see the free times." in page
+    assert f'hx-get="{reverse("scheduling:free_times")}"' in page
+    url = reverse("scheduling:free_times")
+    partial = desk.get(
+        url, {"type": "consultation", "artist": clinic.sam.pk, "starts_at_0": f"{YEAR}-03-01"}
+    ).content.decode()
+    assert "Free times on Mon 1 Mar with Sam Okafor" in partial
+    assert 'data-time="09:00"' in partial and 'data-form="booking-form"' in partial
+    # Not enough chosen yet, or nonsense: the hint, never an error.
+    for query in ({"type": "consultation"}, {"artist": "x", "starts_at_0": "9999-99-99"}):
+        response = desk.get(url, query)
+        assert response.status_code == 200
+        assert "to see the free times" in response.content.decode()
+    assert as_user(clinic.people.client_a).get(url).status_code in (403, 404)
+
+
 def test_it_prefills_the_form_from_a_diary_link(clinic, as_user):
     response = as_user(clinic.people.front_desk).get(
         BOOK,

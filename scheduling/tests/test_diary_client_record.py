@@ -64,3 +64,10 @@ def test_the_record_costs_the_same_for_one_appointment_or_many(clinic, as_user):
 
     assert 'data-testid="no-shows">26 no-shows</span>' in response.content.decode()
     assert len(many) == len(few)
+
+
+def test_upcoming_appointments_come_before_the_message_rows(people, as_user):
+    """On the client record the next appointment is read first, not under the messages."""
+    html = as_user(people.front_desk).get(f"/clients/{people.record_a.pk}/").content.decode()
+    assert html.index("Upcoming appointments") < html.index("Past appointments")
+    assert html.index("Past appointments") < html.index('id="messages-heading"')

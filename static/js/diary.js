@@ -27,24 +27,27 @@
     });
   }
 
-  // Free start times: put the chosen one into the booking or move form.
-  document.querySelectorAll("[data-fill-start]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      var form = document.getElementById(button.dataset.form);
-      if (!form) {
-        return;
-      }
-      var date = form.querySelector("input[name$=starts_at_0]");
-      var time = form.querySelector("input[name$=starts_at_1]");
-      if (date && time) {
-        date.value = button.dataset.date;
-        time.value = button.dataset.time;
-        time.focus();
-      }
-      var details = form.closest("details");
-      if (details) {
-        details.open = true;
-      }
-    });
+  // Free start times: put the chosen one into the booking or move form. Delegated, so
+  // the times the page loads as the type, artist and day change work too.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill-start]");
+    if (!button) {
+      return;
+    }
+    var form = document.getElementById(button.dataset.form);
+    if (!form) {
+      return;
+    }
+    var date = form.querySelector("input[name$=starts_at_0]");
+    var time = form.querySelector("input[name$=starts_at_1]");
+    if (date && time) {
+      date.value = button.dataset.date;
+      time.value = button.dataset.time;
+      time.focus();
+    }
+    var details = form.closest("details");
+    if (details) {
+      details.open = true;
+    }
   });
 })();
