@@ -398,6 +398,84 @@ def test_an_existing_client_is_found_by_email_and_their_record_is_not_changed(cl
     clinic.people.record_a.refresh_from_db()
     assert clinic.people.record_a.full_name == "Anna Ashby"
     assert clinic.people.record_a.phone.as_e164 == "+447911123001"
+    # The confirmation goes to the address on her record, which is the one typed.
+    assert dispatch_due() == 1
+    [email] = mail.outbox
+    assert email.to == ["anna@clinic.test"]
+
+
+def test_a_new_email_with_a_clients_phone_number_books_for_the_booker_not_the_client(
+    client, clinic, as_user
+):
+    """Anyone can type anyone's phone number: the booking and its email follow the email."""
+    anna = clinic.people.record_a
+    start = at(clinic.day, "10:00")
+
+    response = client.post(
+        details_url(start),
+        details(
+            start,
+            first_name="Dan",
+            last_name="Walker",
+            email="Dan.Walker@Example.com",
+            phone="07911 123001",  # Anna's number
+        ),
+    )
+
+    assert response.status_code == 302
+    thanks = page_text(client.get(response.url))
+    assert "Thank you, you are booked" in thanks
+    assert "We have emailed a confirmation to dan.walker@example.com" in thanks
+    assert "anna@clinic.test" not in thanks
+    # Anna has no new appointment and her record is as it was.
+    assert not Appointment.objects.filter(client=anna).exists()
+    anna.refresh_from_db()
+    assert (anna.full_name, anna.email, anna.phone.as_e164) == (
+        "Anna Ashby",
+        "anna@clinic.test",
+        "+447911123001",
+    )
+    # The booker has a record of their own, without the number that is Anna's.
+    appointment = Appointment.objects.get(starts_at=start)
+    booker = appointment.client
+    assert booker != anna
+    assert (booker.full_name, booker.email, booker.phone) == (
+        "Dan Walker",
+        "dan.walker@example.com",
+        "",
+    )
+    # Only the booker is written to.
+    assert dispatch_due() == 1
+    [email] = mail.outbox
+    assert email.to == ["dan.walker@example.com"]
+    assert "Hello Dan" in email.body
+    assert not [m for m in mail.outbox if "anna@clinic.test" in m.to]
+    assert not Reminder.objects.filter(client=anna).exists()
+    # The front desk sees on the new record that it may be Anna again.
+    desk_page = page_text(as_user(clinic.people.front_desk).get(booker.get_absolute_url()))
+    assert "Possible duplicate: booked online giving the phone number +44 7911 123001" in (
+        desk_page
+    )
+    assert "Possible duplicate" not in page_text(client.get(anna.get_absolute_url()))
+
+
+def test_an_email_of_one_client_and_the_phone_of_another_books_for_the_emails_owner(client, clinic):
+    anna, ben = clinic.people.record_a, clinic.people.record_b
+    start = at(clinic.day, "10:00")
+
+    client.post(
+        details_url(start),
+        details(start, email="anna@clinic.test", phone=str(ben.phone.as_e164)),
+    )
+
+    assert Appointment.objects.get(starts_at=start).client == anna
+    assert not Appointment.objects.filter(client=ben).exists()
+    assert dispatch_due() == 1
+    assert [m.to for m in mail.outbox] == [["anna@clinic.test"]]
+    anna.refresh_from_db()
+    ben.refresh_from_db()
+    assert anna.phone.as_e164 == "+447911123001"
+    assert ben.phone.as_e164 == "+447911123002"
 
 
 def test_the_answer_does_not_reveal_whether_the_email_is_a_clients(client, clinic):
