@@ -1,14 +1,18 @@
 """A member of the public books a free consultation online, without signing in."""
 
+import base64
 import datetime as dt
 import re
 import smtplib
+import time
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core import mail
+from django.core import mail, signing
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -737,7 +741,125 @@ def test_a_race_lost_at_the_last_moment_saves_nothing(client, clinic):
     assert Appointment.objects.count() == 1
 
 
-def test_a_confirmation_address_that_was_altered_does_not_work(client, clinic):
-    response = client.get(reverse("booking:confirmed", args=["not-a-real-token"]))
+def readable_parts(url: str) -> str:
+    """What a person could read from an address: as written, unquoted, and the token's
+    payload (the part before the first ":") decoded from base64 and inflated."""
+    token = unquote(url).rstrip("/").rsplit("/", 1)[-1]
+    payload = token.split(":", 1)[0]
+    compressed = payload.startswith(".")
+    payload = payload.lstrip(".")
+    parts = [url, unquote(url)]
+    padded = payload + "=" * (-len(payload) % 4)
+    for decode in (base64.urlsafe_b64decode, base64.b64decode):
+        try:
+            raw = decode(padded)
+        except ValueError:
+            continue
+        parts.append((_inflated(raw) if compressed else raw).decode("utf-8", "replace"))
+    return "\n".join(parts).lower()
+
+
+def _inflated(raw: bytes) -> bytes:
+    try:
+        return zlib.decompress(raw)
+    except zlib.error:
+        return b""
+
+
+@pytest.mark.parametrize("robot", [False, True], ids=["person", "robot"])
+def test_the_thank_you_address_does_not_carry_the_email(client, clinic, robot):
+    start = at(clinic.day, "10:00")
+    typed = "Dan.Whitaker@Example.com"
+    website = "http://cheap-pills.example" if robot else ""
+
+    response = client.post(details_url(start), details(start, email=typed, website=website))
+
+    assert response.status_code == 302
+    address = response.url
+    readable = readable_parts(address)
+    for leak in ("dan.whitaker", "example.com", "@"):
+        assert leak not in readable
+    for encoding in (base64.b64encode, base64.urlsafe_b64encode):
+        for email in (typed, typed.lower()):
+            for shift in range(3):  # base64 of the email wherever it sits in a payload
+                chunk = encoding(b"x" * shift + email.encode()).decode().rstrip("=")[4:-4]
+                assert chunk not in address
+    # The page itself still says where the confirmation went.
+    thanks = page_text(client.get(address))
+    assert "Thank you, you are booked" in thanks
+    assert f"{clinic.day:%A} {clinic.day.day} {clinic.day:%B} {clinic.day.year}, 10:00–10:45" in (
+        thanks
+    )
+    assert "We have emailed a confirmation to dan.whitaker@example.com" in thanks
+
+
+def test_the_thank_you_page_shows_the_booking_it_was_made_for(client, clinic):
+    """Two bookings, two addresses: each shows its own time and email."""
+    Room.objects.create(name="Treatment room 2")
+    second_artist = user_create(
+        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
+    )
+    add_artist_hours(second_artist)
+    first = client.post(
+        details_url(at(clinic.day, "10:00")),
+        details(at(clinic.day, "10:00"), email="first@example.com", phone="07911 100001"),
+    )
+    second = client.post(
+        details_url(at(clinic.day, "14:30")),
+        details(at(clinic.day, "14:30"), email="second@example.com", phone="07911 100002"),
+    )
+
+    first_page, second_page = page_text(client.get(first.url)), page_text(client.get(second.url))
+    assert "10:00–10:45" in first_page and "first@example.com" in first_page
+    assert "14:30–15:15" in second_page and "second@example.com" in second_page
+    assert "second@example.com" not in first_page
+
+
+def assert_thanks_link_dead(response) -> None:
     assert response.status_code == 404
-    assert "This link no longer works" in response.content.decode()
+    text = page_text(response)
+    assert "This link no longer works" in text
+    assert "the confirmation email has your appointment's details" in text
+    assert "Thank you, you are booked" not in text
+
+
+def test_a_confirmation_address_that_was_altered_does_not_work(client, clinic):
+    start = at(clinic.day, "10:00")
+    address = client.post(details_url(start), details(start)).url
+    token = address.rstrip("/").rsplit("/", 1)[-1]
+    payload, rest = token.split(":", 1)
+    other_payload = signing.dumps(Appointment.objects.get().pk + 1).split(":", 1)[0]
+    for altered in (
+        "not-a-real-token",
+        token[:-2] + ("aa" if not token.endswith("aa") else "bb"),
+        f"{other_payload}:{rest}",  # another appointment's number under this signature
+        token + "x",
+    ):
+        assert_thanks_link_dead(client.get(reverse("booking:confirmed", args=[altered])))
+    assert client.get(address).status_code == 200
+
+
+def test_a_thank_you_address_for_no_appointment_or_in_the_old_form_does_not_work(client, clinic):
+    salt = "scheduling.booking-confirmed"
+    start = at(clinic.day, "10:00")
+    for token in (
+        signing.dumps(999_999, salt=salt),  # no such appointment
+        # The old form, which carried the details (and the email) in the address itself.
+        signing.dumps(
+            {"type": clinic.consultation.pk, "start": format_start(start), "email": "a@b.example"},
+            salt=salt,
+        ),
+        signing.dumps("a-key-this-browser-was-never-given", salt=salt),
+    ):
+        assert_thanks_link_dead(client.get(reverse("booking:confirmed", args=[token])))
+
+
+def test_the_thank_you_address_stops_working_after_a_day(client, clinic, monkeypatch):
+    start = at(clinic.day, "10:00")
+    address = client.post(details_url(start), details(start)).url
+    made = time.time()
+
+    monkeypatch.setattr(signing.time, "time", lambda: made + 23 * 60 * 60)
+    assert client.get(address).status_code == 200
+    monkeypatch.setattr(signing.time, "time", lambda: made + 25 * 60 * 60)
+    assert_thanks_link_dead(client.get(address))
