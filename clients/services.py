@@ -89,6 +89,18 @@ def client_update(*, client: Client, **fields) -> Client:
     return _save_unique(client)
 
 
+# Left on a new record booked online with a phone number another record already has.
+POSSIBLE_DUPLICATE_NOTE = (
+    "Possible duplicate: booked online giving the phone number {phone}, which is already on "
+    "another client's record, so it was not saved here. Check whether they are the same "
+    "person before merging anything."
+)
+
+
+def _phone_text(phone) -> str:
+    return getattr(phone, "as_international", None) or str(phone)
+
+
 @transaction.atomic
 def client_for_online_booking(
     *,
@@ -100,20 +112,24 @@ def client_for_online_booking(
 ) -> Client:
     """The client a booking made by a member of the public belongs to.
 
-    Someone who is already a client (same email, else same phone) gets the
-    booking on their existing record, and their record's details are not
-    changed by what a web form said; a newcomer gets a new record. The caller
-    answers the same either way, so the form never reveals who is a client.
+    Only the email address, compared without regard to case, finds an existing
+    client: the booking's confirmation and its private links go to that address,
+    so a booking lands on a record only when the record's address is the one the
+    booker typed. A phone number alone never does (anyone can type anyone's
+    number): the booker gets a new record of their own, without that number,
+    which stays on the record that has it, and with a note telling the front desk
+    it may be a duplicate. An existing client's details are not changed by what a
+    web form said, beyond filling in a missing phone number nobody else uses. The
+    caller answers the same either way, so the form never reveals who is a client.
     """
     email = (email or "").strip().lower()
+    if not email:
+        raise ValueError("An online booking needs the booker's email address.")
     existing = client_duplicates(email=email, phone=phone)
-    client = existing.get("email") or existing.get("phone")
+    client = existing.get("email")
     if client is not None:
         changed = []
         # Fill in a missing way to reach them, if nobody else uses it.
-        if not client.email and email and "email" not in existing:
-            client.email = email
-            changed.append("email")
         if not client.phone and phone and "phone" not in existing:
             client.phone = phone
             changed.append("phone")
@@ -123,11 +139,16 @@ def client_for_online_booking(
         if changed:
             _save_unique(client)
         return client
+    notes = ""
+    if "phone" in existing:
+        notes = POSSIBLE_DUPLICATE_NOTE.format(phone=_phone_text(phone))
+        phone = ""
     return client_create(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         email=email,
         phone=phone or "",
         contact_consent=contact_consent,
-        preferred_channel="email" if email else "sms",
+        preferred_channel="email",
+        notes=notes,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from functools import wraps
 
 from django.conf import settings
@@ -42,6 +43,8 @@ DAYS_PER_PAGE = 7
 CONFIRMED_SALT = "scheduling.booking-confirmed"
 # The thank-you page is for right after booking; the email carries the lasting link.
 CONFIRMED_MAX_AGE = 60 * 60 * 24
+# What the thank-you page shows a robot, whose booking was never saved (see `details`).
+UNSAVED_THANKS_SESSION_KEY = "booking.unsaved_thanks"
 DEFAULT_CANCEL_REASON = "Cancelled by the client online"
 # Appointments a client may still change or cancel through their link.
 CHANGEABLE = CLIENT_CHANGEABLE
@@ -247,12 +250,61 @@ def _details_page(
     )
 
 
-def _confirmed_url(*, appointment_type: AppointmentType, start: dt.datetime, email: str) -> str:
-    token = signing.dumps(
-        {"type": appointment_type.pk, "start": format_start(start), "email": email},
-        salt=CONFIRMED_SALT,
+def _confirmed_url(appointment: Appointment) -> str:
+    """The thank-you page's address: a signed appointment number and nothing else.
+
+    Addresses end up in browser history and server logs, so nothing about the
+    person (not even signed, which is readable) goes into one.
+    """
+    return reverse("booking:confirmed", args=[signing.dumps(appointment.pk, salt=CONFIRMED_SALT)])
+
+
+def _unsaved_confirmed_url(
+    request, *, appointment_type: AppointmentType, start: dt.datetime, email: str
+) -> str:
+    """A thank-you address of the same kind for a booking that was not saved.
+
+    What the page shows stays in this browser's session, under a random key that
+    the signed token carries.
+    """
+    key = secrets.token_urlsafe(9)
+    request.session[UNSAVED_THANKS_SESSION_KEY] = {
+        "key": key,
+        "type": appointment_type.pk,
+        "start": format_start(start),
+        "email": email,
+    }
+    return reverse("booking:confirmed", args=[signing.dumps(key, salt=CONFIRMED_SALT)])
+
+
+def _thanks_for_appointment(appointment_pk: int) -> dict | None:
+    appointment = (
+        Appointment.objects.select_related("type", "client").filter(pk=appointment_pk).first()
     )
-    return reverse("booking:confirmed", args=[token])
+    if appointment is None:
+        return None
+    return {
+        "appointment_type": appointment.type,
+        "start": appointment.starts_at,
+        "ends": appointment.ends_at,
+        "email": appointment.client.email,
+    }
+
+
+def _thanks_unsaved(request, key: str) -> dict | None:
+    saved = request.session.get(UNSAVED_THANKS_SESSION_KEY) or {}
+    if not key or saved.get("key") != key:
+        return None
+    appointment_type = AppointmentType.objects.filter(pk=saved.get("type")).first()
+    start = parse_start(saved.get("start", ""))
+    if appointment_type is None or start is None:
+        return None
+    return {
+        "appointment_type": appointment_type,
+        "start": start,
+        "ends": start + dt.timedelta(minutes=appointment_type.default_minutes),
+        "email": saved.get("email", ""),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -279,11 +331,13 @@ def details(request, type_slug: str, start: str):
         # The same answer a person gets, so the robot learns nothing; nothing is saved.
         logger.info("Online booking form: hidden field filled in, nothing booked")
         return redirect(
-            _confirmed_url(appointment_type=appointment_type, start=chosen, email=data["email"])
+            _unsaved_confirmed_url(
+                request, appointment_type=appointment_type, start=chosen, email=data["email"]
+            )
         )
     try:
         with transaction.atomic():
-            booking_create_for_public(
+            appointment = booking_create_for_public(
                 appointment_type=appointment_type,
                 starts_at=chosen,
                 first_name=data["first_name"],
@@ -307,33 +361,24 @@ def details(request, type_slug: str, start: str):
             None, "We could not save your details just now. Please try again or call the clinic."
         )
         return _details_page(request, appointment_type, form, chosen)
-    return redirect(
-        _confirmed_url(appointment_type=appointment_type, start=chosen, email=data["email"])
-    )
+    return redirect(_confirmed_url(appointment))
 
 
 @require_safe
 def confirmed(request, token: str):
     try:
-        payload = signing.loads(token, salt=CONFIRMED_SALT, max_age=CONFIRMED_MAX_AGE)
-        appointment_type = AppointmentType.objects.get(pk=payload["type"])
-        start = parse_start(payload["start"])
-        email = payload["email"]
-    except (signing.BadSignature, AppointmentType.DoesNotExist, KeyError, TypeError):
-        return _link_invalid(request)
-    if start is None:
-        return _link_invalid(request)
-    return render(
-        request,
-        "booking/confirmed.html",
-        {
-            "appointment_type": appointment_type,
-            "start": start,
-            "ends": start + dt.timedelta(minutes=appointment_type.default_minutes),
-            "email": email,
-            **clinic_context(),
-        },
-    )
+        reference = signing.loads(token, salt=CONFIRMED_SALT, max_age=CONFIRMED_MAX_AGE)
+    except signing.BadSignature:
+        reference = None
+    if isinstance(reference, int) and not isinstance(reference, bool):
+        thanks = _thanks_for_appointment(reference)
+    elif isinstance(reference, str):
+        thanks = _thanks_unsaved(request, reference)
+    else:  # tampered, expired, or an older address that carried the details themselves
+        thanks = None
+    if thanks is None:
+        return render(request, "booking/confirmed_invalid.html", clinic_context(), status=404)
+    return render(request, "booking/confirmed.html", {**thanks, **clinic_context()})
 
 
 # --- the private manage link -------------------------------------------------------------

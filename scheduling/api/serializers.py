@@ -230,7 +230,7 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class BookingClientSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """Who the booking is for; an existing client is found by email, else phone."""
+    """Who the booking is for; an existing client is found by their email address only."""
 
     first_name = TextField(max_length=100)
     last_name = TextField(max_length=100)

@@ -128,7 +128,7 @@ def _refusal_response(refused: BookingRefused) -> Response:
     description=(
         "Books an online-bookable appointment at a start offered by the availability "
         "endpoint. Without `artist`, the first artist free at that time is taken. The "
-        "client is matched by email (else phone) or created. 409 means the time has just "
+        "client is matched by email only, else created. 409 means the time has just "
         "been taken: offer the caller other times."
     ),
     request=BookingRequestSerializer,

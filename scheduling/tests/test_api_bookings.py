@@ -140,6 +140,26 @@ def test_an_existing_client_is_found_by_email_and_their_record_is_not_rewritten(
     assert Client.objects.count() == counts.clients
 
 
+def test_a_new_email_with_a_clients_phone_number_is_booked_for_a_new_client(client, clinic, counts):
+    details = {
+        "first_name": "Dan",
+        "last_name": "Walker",
+        "email": "dan.walker@example.com",
+        "phone": "+447911123001",  # Anna's number
+    }
+
+    response = post(client, payload(clinic, client=details))
+
+    assert response.status_code == 201
+    appointment = Appointment.objects.get(pk=response.json()["id"])
+    assert appointment.client.email == "dan.walker@example.com"
+    assert not Appointment.objects.filter(client=clinic.people.record_a).exists()
+    assert Client.objects.count() == counts.clients + 1
+    # The manage link in the answer opens the booker's appointment, not Anna's.
+    token = response.json()["manage_url"].rstrip("/").rsplit("/", 1)[-1]
+    assert appointment_from_manage_token(token).client.email == "dan.walker@example.com"
+
+
 def test_the_chosen_artist_is_booked(client, clinic):
     response = post(client, payload(clinic, artist=clinic.artist2.pk))
 

@@ -1,14 +1,18 @@
 """A member of the public books a free consultation online, without signing in."""
 
+import base64
 import datetime as dt
 import re
 import smtplib
+import time
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core import mail
+from django.core import mail, signing
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -398,6 +402,84 @@ def test_an_existing_client_is_found_by_email_and_their_record_is_not_changed(cl
     clinic.people.record_a.refresh_from_db()
     assert clinic.people.record_a.full_name == "Anna Ashby"
     assert clinic.people.record_a.phone.as_e164 == "+447911123001"
+    # The confirmation goes to the address on her record, which is the one typed.
+    assert dispatch_due() == 1
+    [email] = mail.outbox
+    assert email.to == ["anna@clinic.test"]
+
+
+def test_a_new_email_with_a_clients_phone_number_books_for_the_booker_not_the_client(
+    client, clinic, as_user
+):
+    """Anyone can type anyone's phone number: the booking and its email follow the email."""
+    anna = clinic.people.record_a
+    start = at(clinic.day, "10:00")
+
+    response = client.post(
+        details_url(start),
+        details(
+            start,
+            first_name="Dan",
+            last_name="Walker",
+            email="Dan.Walker@Example.com",
+            phone="07911 123001",  # Anna's number
+        ),
+    )
+
+    assert response.status_code == 302
+    thanks = page_text(client.get(response.url))
+    assert "Thank you, you are booked" in thanks
+    assert "We have emailed a confirmation to dan.walker@example.com" in thanks
+    assert "anna@clinic.test" not in thanks
+    # Anna has no new appointment and her record is as it was.
+    assert not Appointment.objects.filter(client=anna).exists()
+    anna.refresh_from_db()
+    assert (anna.full_name, anna.email, anna.phone.as_e164) == (
+        "Anna Ashby",
+        "anna@clinic.test",
+        "+447911123001",
+    )
+    # The booker has a record of their own, without the number that is Anna's.
+    appointment = Appointment.objects.get(starts_at=start)
+    booker = appointment.client
+    assert booker != anna
+    assert (booker.full_name, booker.email, booker.phone) == (
+        "Dan Walker",
+        "dan.walker@example.com",
+        "",
+    )
+    # Only the booker is written to.
+    assert dispatch_due() == 1
+    [email] = mail.outbox
+    assert email.to == ["dan.walker@example.com"]
+    assert "Hello Dan" in email.body
+    assert not [m for m in mail.outbox if "anna@clinic.test" in m.to]
+    assert not Reminder.objects.filter(client=anna).exists()
+    # The front desk sees on the new record that it may be Anna again.
+    desk_page = page_text(as_user(clinic.people.front_desk).get(booker.get_absolute_url()))
+    assert "Possible duplicate: booked online giving the phone number +44 7911 123001" in (
+        desk_page
+    )
+    assert "Possible duplicate" not in page_text(client.get(anna.get_absolute_url()))
+
+
+def test_an_email_of_one_client_and_the_phone_of_another_books_for_the_emails_owner(client, clinic):
+    anna, ben = clinic.people.record_a, clinic.people.record_b
+    start = at(clinic.day, "10:00")
+
+    client.post(
+        details_url(start),
+        details(start, email="anna@clinic.test", phone=str(ben.phone.as_e164)),
+    )
+
+    assert Appointment.objects.get(starts_at=start).client == anna
+    assert not Appointment.objects.filter(client=ben).exists()
+    assert dispatch_due() == 1
+    assert [m.to for m in mail.outbox] == [["anna@clinic.test"]]
+    anna.refresh_from_db()
+    ben.refresh_from_db()
+    assert anna.phone.as_e164 == "+447911123001"
+    assert ben.phone.as_e164 == "+447911123002"
 
 
 def test_the_answer_does_not_reveal_whether_the_email_is_a_clients(client, clinic):
@@ -659,7 +741,125 @@ def test_a_race_lost_at_the_last_moment_saves_nothing(client, clinic):
     assert Appointment.objects.count() == 1
 
 
-def test_a_confirmation_address_that_was_altered_does_not_work(client, clinic):
-    response = client.get(reverse("booking:confirmed", args=["not-a-real-token"]))
+def readable_parts(url: str) -> str:
+    """What a person could read from an address: as written, unquoted, and the token's
+    payload (the part before the first ":") decoded from base64 and inflated."""
+    token = unquote(url).rstrip("/").rsplit("/", 1)[-1]
+    payload = token.split(":", 1)[0]
+    compressed = payload.startswith(".")
+    payload = payload.lstrip(".")
+    parts = [url, unquote(url)]
+    padded = payload + "=" * (-len(payload) % 4)
+    for decode in (base64.urlsafe_b64decode, base64.b64decode):
+        try:
+            raw = decode(padded)
+        except ValueError:
+            continue
+        parts.append((_inflated(raw) if compressed else raw).decode("utf-8", "replace"))
+    return "\n".join(parts).lower()
+
+
+def _inflated(raw: bytes) -> bytes:
+    try:
+        return zlib.decompress(raw)
+    except zlib.error:
+        return b""
+
+
+@pytest.mark.parametrize("robot", [False, True], ids=["person", "robot"])
+def test_the_thank_you_address_does_not_carry_the_email(client, clinic, robot):
+    start = at(clinic.day, "10:00")
+    typed = "Dan.Whitaker@Example.com"
+    website = "http://cheap-pills.example" if robot else ""
+
+    response = client.post(details_url(start), details(start, email=typed, website=website))
+
+    assert response.status_code == 302
+    address = response.url
+    readable = readable_parts(address)
+    for leak in ("dan.whitaker", "example.com", "@"):
+        assert leak not in readable
+    for encoding in (base64.b64encode, base64.urlsafe_b64encode):
+        for email in (typed, typed.lower()):
+            for shift in range(3):  # base64 of the email wherever it sits in a payload
+                chunk = encoding(b"x" * shift + email.encode()).decode().rstrip("=")[4:-4]
+                assert chunk not in address
+    # The page itself still says where the confirmation went.
+    thanks = page_text(client.get(address))
+    assert "Thank you, you are booked" in thanks
+    assert f"{clinic.day:%A} {clinic.day.day} {clinic.day:%B} {clinic.day.year}, 10:00–10:45" in (
+        thanks
+    )
+    assert "We have emailed a confirmation to dan.whitaker@example.com" in thanks
+
+
+def test_the_thank_you_page_shows_the_booking_it_was_made_for(client, clinic):
+    """Two bookings, two addresses: each shows its own time and email."""
+    Room.objects.create(name="Treatment room 2")
+    second_artist = user_create(
+        email="alex@clinic.test", first_name="Alex", last_name="Brennan", role=Role.ARTIST
+    )
+    add_artist_hours(second_artist)
+    first = client.post(
+        details_url(at(clinic.day, "10:00")),
+        details(at(clinic.day, "10:00"), email="first@example.com", phone="07911 100001"),
+    )
+    second = client.post(
+        details_url(at(clinic.day, "14:30")),
+        details(at(clinic.day, "14:30"), email="second@example.com", phone="07911 100002"),
+    )
+
+    first_page, second_page = page_text(client.get(first.url)), page_text(client.get(second.url))
+    assert "10:00–10:45" in first_page and "first@example.com" in first_page
+    assert "14:30–15:15" in second_page and "second@example.com" in second_page
+    assert "second@example.com" not in first_page
+
+
+def assert_thanks_link_dead(response) -> None:
     assert response.status_code == 404
-    assert "This link no longer works" in response.content.decode()
+    text = page_text(response)
+    assert "This link no longer works" in text
+    assert "the confirmation email has your appointment's details" in text
+    assert "Thank you, you are booked" not in text
+
+
+def test_a_confirmation_address_that_was_altered_does_not_work(client, clinic):
+    start = at(clinic.day, "10:00")
+    address = client.post(details_url(start), details(start)).url
+    token = address.rstrip("/").rsplit("/", 1)[-1]
+    payload, rest = token.split(":", 1)
+    other_payload = signing.dumps(Appointment.objects.get().pk + 1).split(":", 1)[0]
+    for altered in (
+        "not-a-real-token",
+        token[:-2] + ("aa" if not token.endswith("aa") else "bb"),
+        f"{other_payload}:{rest}",  # another appointment's number under this signature
+        token + "x",
+    ):
+        assert_thanks_link_dead(client.get(reverse("booking:confirmed", args=[altered])))
+    assert client.get(address).status_code == 200
+
+
+def test_a_thank_you_address_for_no_appointment_or_in_the_old_form_does_not_work(client, clinic):
+    salt = "scheduling.booking-confirmed"
+    start = at(clinic.day, "10:00")
+    for token in (
+        signing.dumps(999_999, salt=salt),  # no such appointment
+        # The old form, which carried the details (and the email) in the address itself.
+        signing.dumps(
+            {"type": clinic.consultation.pk, "start": format_start(start), "email": "a@b.example"},
+            salt=salt,
+        ),
+        signing.dumps("a-key-this-browser-was-never-given", salt=salt),
+    ):
+        assert_thanks_link_dead(client.get(reverse("booking:confirmed", args=[token])))
+
+
+def test_the_thank_you_address_stops_working_after_a_day(client, clinic, monkeypatch):
+    start = at(clinic.day, "10:00")
+    address = client.post(details_url(start), details(start)).url
+    made = time.time()
+
+    monkeypatch.setattr(signing.time, "time", lambda: made + 23 * 60 * 60)
+    assert client.get(address).status_code == 200
+    monkeypatch.setattr(signing.time, "time", lambda: made + 25 * 60 * 60)
+    assert_thanks_link_dead(client.get(address))

@@ -86,9 +86,7 @@ def build_clinic(people, settings) -> SimpleNamespace:
 
     # A free time for the online booking pages, a few working days ahead.
     free_start = at(weekday_ahead(3), "14:00")
-    confirmed_url = public_views._confirmed_url(
-        appointment_type=consultation_type, start=free_start, email=people.record_a.email
-    )
+    confirmed_url = public_views._confirmed_url(appointment)
 
     return SimpleNamespace(
         people=people,
