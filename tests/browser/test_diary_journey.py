@@ -117,3 +117,22 @@ def test_front_desk_books_from_the_diary_and_moves_the_appointment(page, clinic,
     appointment.refresh_from_db()
     assert appointment.starts_at == at(MONDAY, "12:00")
     assert appointment.events.filter(kind=AppointmentEventKind.MOVED).count() == 1
+
+
+def test_free_times_appear_as_the_desk_chooses_and_one_click_fills_the_time(
+    page, clinic, screenshots
+):
+    """No booking has to fail first: choosing the type, artist and day shows that day's free
+    times, and a click puts one in the form."""
+    sign_in(page, "desk@clinic.test")
+    page.goto("/diary/book/")
+    free = page.locator("#free-times")
+    expect(free).to_contain_text("Choose the type, the artist and the day")
+    page.get_by_label("Appointment type").select_option("consultation")
+    page.get_by_label("Artist").select_option(str(clinic.sam.pk))
+    page.locator("#booking-form [name=starts_at_0]").fill(f"{YEAR}-03-01")
+    page.locator("#booking-form [name=starts_at_0]").dispatch_event("change")
+    expect(free).to_contain_text("Free times on Mon 1 Mar with Sam Okafor")
+    page.screenshot(path=screenshots / "diary-book-free-times.png", full_page=True)
+    free.get_by_role("button", name="10:15").click()
+    expect(page.locator("#booking-form [name=starts_at_1]")).to_have_value("10:15")
