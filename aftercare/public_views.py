@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_required
+from smpclinic.clinic import clinic_context
 
 from . import services
 from .access import get_check_in_for_user
@@ -27,10 +27,8 @@ PHOTO_FIELDS = {f"photo_{angle}" for angle in services.CHECK_IN_ANGLES}
 
 
 def _clinic() -> dict:
-    return {
-        "clinic_phone": settings.CLINIC_PHONE,
-        "clinic_email": settings.CLINIC_EMAIL,
-    }
+    """How to reach the clinic (its email falls back to the address emails come from)."""
+    return clinic_context()
 
 
 def _by_token(view):
@@ -142,6 +140,7 @@ def _thanks_page(request, check_in: CheckIn, urls: dict):
         **_reply_context(check_in),
         "urls": urls,
         "just_sent": True,
+        **_clinic(),  # how to reach the clinic, at the foot of the page
     }
     return render(request, "aftercare/check_in_sent.html", context)
 

@@ -33,7 +33,7 @@ from scheduling.policy import Actor, Channel
 from scheduling.rules import client_may_move
 from sessions_app import plans
 from sessions_app.booking_rules import client_gap_problem
-from sessions_app.models import SessionKind, TreatmentSession
+from sessions_app.models import SessionKind, TreatmentSession, TreatmentSettings
 from smpclinic.clinic import clinic_zone
 
 # The client's notice period is the booking policy's (one definition, every client door).
@@ -87,6 +87,33 @@ def _is_offered(start: dt.datetime, **kwargs) -> bool:
 
 
 @transaction.atomic
+def move_limits(appointment: Appointment) -> str:
+    """Why a treatment session can only move within some days, in the client's words ("" when
+    it can go anywhere the diary is free)."""
+    session = plans.session_of(appointment)
+    if session is None:
+        return ""
+    earliest, latest = plans.gap_window(session)
+    if earliest is None and latest is None:
+        return ""
+    days = TreatmentSettings.current().minimum_gap_days
+
+    def day(moment: dt.datetime) -> str:
+        local = timezone.localtime(moment, clinic_zone())
+        return f"{local:%A} {local.day} {local:%B}"
+
+    if earliest is not None and latest is not None:
+        where = f"between {day(earliest)} and {day(latest)}"
+    elif earliest is not None:
+        where = f"from {day(earliest)}"
+    else:
+        where = f"until {day(latest)}"
+    return (
+        f"Session {session.number} needs at least {days} days between it and your other "
+        f"sessions, so it can move {where}. Only times in those days are shown."
+    )
+
+
 def portal_move(*, appointment: Appointment, starts_at: dt.datetime, by: User) -> Appointment:
     """Move the client's own appointment to an offered time with the same artist."""
     appointment = (

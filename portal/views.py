@@ -153,8 +153,16 @@ def _week_bounds(request, earliest_day: dt.date) -> tuple[dt.date, dt.date, dt.d
     return min(max(first, floor), max(last_day, floor)), floor, last_day
 
 
-def _week(request, *, url_for, earliest: dt.datetime | None = None, **slot_kwargs) -> dict:
-    """One week of offered times, grouped by day, like the public booking pages."""
+def _week(
+    request,
+    *,
+    url_for,
+    earliest: dt.datetime | None = None,
+    current: dt.datetime | None = None,
+    **slot_kwargs,
+) -> dict:
+    """One week of offered times, grouped by day, like the public booking pages; the
+    appointment's `current` time is shown as such, not offered as a new one."""
     earliest_day = timezone.localdate(earliest, clinic_zone()) if earliest else dt.date.min
     first, floor, last_day = _week_bounds(request, earliest_day)
     slots = rules.offered_slots(start_date=first, days=DAYS_PER_PAGE, **slot_kwargs)
@@ -165,7 +173,15 @@ def _week(request, *, url_for, earliest: dt.datetime | None = None, **slot_kwarg
         day = days.setdefault(local.date(), {"date": local.date(), "times": []})
         if not day["times"] or day["times"][-1]["start"] != slot.start:
             key = format_start(slot.start)
-            day["times"].append({"start": slot.start, "local": local, "url": url_for(key)})
+            is_current = slot.start == current
+            day["times"].append(
+                {
+                    "start": slot.start,
+                    "local": local,
+                    "url": "" if is_current else url_for(key),
+                    "current": is_current,
+                }
+            )
     following = first + dt.timedelta(days=DAYS_PER_PAGE)
     return {
         "days": list(days.values()),
@@ -215,10 +231,14 @@ def reschedule(request, pk: int):
         request,
         url_for=lambda key: reverse("portal:reschedule_confirm", args=[pk, key]),
         earliest=slot_kwargs["window"][0],
+        current=appointment.starts_at,
         **slot_kwargs,
     )
     return _page(
-        request, "portal/reschedule.html", "appointments", {"appointment": appointment, **week}
+        request,
+        "portal/reschedule.html",
+        "appointments",
+        {"appointment": appointment, "limits": rules.move_limits(appointment), **week},
     )
 
 

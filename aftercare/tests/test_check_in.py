@@ -312,3 +312,15 @@ def test_the_reply_shows_when_the_client_opens_the_link_again(fade, client):
     page = client.get(form_url(fade.token)).content.decode()
     assert "Your artist replied" in page
     assert "Healing nicely. See you next week!" in page
+
+
+def test_the_thank_you_page_says_how_to_reach_the_clinic(fade, client, settings):
+    settings.CLINIC_PHONE = "+44 20 7946 0000"
+    settings.CLINIC_EMAIL = ""
+    settings.DEFAULT_FROM_EMAIL = "Hairline Studio <hello@hairline.example>"
+    response = client.post(form_url(fade.token), answers(photo_front=photo("front.jpg")))
+    thanks = client.get(response["Location"]).content.decode()
+    assert 'href="tel:+44 20 7946 0000"' in thanks
+    # No separate clinic address: replies go to the address the emails come from.
+    assert 'href="mailto:hello@hairline.example"' in thanks
+    assert "Please contact the clinic." not in thanks

@@ -140,6 +140,27 @@ def test_a_move_that_breaks_the_gap_is_refused(portal, as_user):
     assert appointment.starts_at == at(portal.monday, "10:00")
 
 
+def test_the_move_page_says_why_a_session_can_only_move_within_some_days(portal, as_user):
+    """Session 2 between two sessions a week each side: the page says which days it can
+    move to and why, and the current time is shown as such, not offered as a new one."""
+    log(portal.sessions[0], days_before_today=2)
+    appointment = book_session(portal.sessions[1], at(portal.monday, "10:00"))
+    book_session(portal.sessions[2], at(portal.monday + dt.timedelta(days=8), "10:00"))
+    c = as_user(portal.people.client_a)
+    body = c.get(
+        reverse("portal:reschedule", args=[appointment.pk]) + f"?from={portal.monday}"
+    ).content.decode()
+    limits = body[body.index('data-testid="move-limits"') :]
+    assert "Session 2 needs at least 7 days between it and your other sessions" in limits
+    latest = portal.monday + dt.timedelta(days=1)  # a week before session 3
+    assert f"and {latest:%A} {latest.day} {latest:%B}." in limits.split("</p>")[0]
+    assert 'data-testid="current-time"' in body and "10:00 · your time now" in body
+    current = reverse(
+        "portal:reschedule_confirm", args=[appointment.pk, key(appointment.starts_at)]
+    )
+    assert current not in body
+
+
 def test_cancelling_needs_a_reason(portal, as_user):
     appointment = book_session(portal.sessions[0], at(portal.monday, "10:00"))
     c = as_user(portal.people.client_a)

@@ -154,3 +154,17 @@ def test_check_ins_to_send_and_sent_with_the_reply(portal, as_user):
     assert f'data-testid="sent-{reviewed.pk}"' in body
     assert "Healing nicely, the temples will get a second pass." in body
     assert "Ben&#x27;s reply" not in body and "Ben's reply" not in body
+
+
+@pytest.mark.parametrize("days", [0, 3])
+def test_home_and_aftercare_tab_count_the_same_day(portal, as_user, days):
+    """The home page's healing day and the aftercare tab's day are the same day, counted
+    from the real session (which cannot be logged before it happens)."""
+    log(portal.sessions[0], days_before_today=days)
+    c = as_user(portal.people.client_a)
+    home = c.get(reverse("portal:home")).content.decode()
+    assert f"Day {days} after session 1" in home
+    tab = c.get(reverse("portal:aftercare"))
+    steps = tab.context["today_steps"]
+    assert steps and {step.label for step in steps} == {f"Day {days} after session 1"}
+    assert "Nothing to do for your skin today" not in tab.content.decode()
