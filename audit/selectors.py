@@ -130,7 +130,10 @@ def _person(user: User | None, email: str | None) -> tuple[str, str, int | None]
         # No one signed in made it: a scheduled task or a command. An actor deleted
         # since is still named by the address auditlog kept.
         return (email or "system"), "", None
-    return (user.get_full_name() or user.email), user.get_role_display(), user.pk
+    # Only staff have a trail page of their own; a client's own actions are on their
+    # client's trail (the row's client link), so their name is not a link.
+    pk = user.pk if user.role in STAFF_ROLES else None
+    return (user.get_full_name() or user.email), user.get_role_display(), pk
 
 
 def _view_row(view: RecordView) -> TrailRow:

@@ -176,3 +176,21 @@ def test_a_page_costs_the_same_queries_with_5_or_50_entries(people, as_user, pag
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12
+
+
+def test_every_link_on_a_trail_opens_including_a_clients_own_action(people, as_user):
+    """A client's own action (here, viewing their record in the portal) names them without
+    a link to a staff page they do not have; every link the page does show opens."""
+    import re
+
+    _view(people.client_a, people.record_a, what="my plan")
+    _view(people.artist, people.record_a, what="photo")
+    manager = as_user(people.manager)
+    page = manager.get(reverse("audit:client", args=[people.record_a.pk])).content.decode()
+    rows = page[page.index("<tbody") :]
+    assert people.client_a.get_full_name() in rows
+    links = set(re.findall(r'href="(/audit/[^"]+)"', rows))
+    assert reverse("audit:staff", args=[people.artist.pk]) in links
+    assert reverse("audit:staff", args=[people.client_a.pk]) not in links
+    for link in links:
+        assert manager.get(link).status_code == 200, link
