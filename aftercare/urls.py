@@ -7,6 +7,7 @@ from . import views
 app_name = "aftercare"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("check-ins/", views.check_in_queue, name="queue"),
     path("check-ins/<int:pk>/", views.check_in_review, name="review"),
     path("proposals/", views.proposals, name="proposals"),

@@ -35,6 +35,13 @@ def _rows(check_ins) -> list[dict]:
     ]
 
 
+@require_safe
+@health_staff_required
+def index(request):
+    """/aftercare/ opens the check-in queue, the page staff come here for."""
+    return redirect("aftercare:queue")
+
+
 @never_cache
 @require_safe
 @health_staff_required

@@ -188,6 +188,7 @@ TABLE: dict[str, Rule] = {
     "scheduling:week": rule(*STAFF, kwargs=lambda c: {"day": c.day}),
     "scheduling:book": rule(*DESK_AND_MANAGER),
     "scheduling:client_picker": rule(*DESK_AND_MANAGER),
+    "scheduling:free_times": rule(*DESK_AND_MANAGER),
     "scheduling:appointment_detail": rule(*STAFF, kwargs=_pk("appointment")),
     "scheduling:move": same(METHOD, kwargs=_pk("appointment")),
     "scheduling:cancel": same(METHOD, kwargs=_pk("appointment")),
@@ -277,6 +278,9 @@ TABLE: dict[str, Rule] = {
         OK, kwargs=lambda c: {"token": c.tokens.forms, "signature_pk": c.signature.pk}
     ),
     # --- aftercare (staff) ---
+    "aftercare:index": rule(
+        LOGIN, NOT_FOUND, NOT_FOUND, *[redirect("/aftercare/check-ins/", "the queue")] * 3
+    ),
     "aftercare:queue": rule(*STAFF_HIDDEN),
     "aftercare:review": rule(*STAFF_HIDDEN, kwargs=_pk("check_in")),
     "aftercare:proposals": rule(LOGIN, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, OK),
@@ -319,6 +323,7 @@ TABLE: dict[str, Rule] = {
     "ics:my_feed": rule(*ARTIST_AND_MANAGER),
     # --- JSON API ---
     "api:schema": same(OK, note="the API's description: no data"),
+    "api:index": same(redirect("/api/docs/", "the API's front page is its documentation")),
     "api:docs": same(OK),
     "api:availability": same(
         OK,

@@ -5,6 +5,7 @@ Swagger UI and Redoc would load their scripts from a CDN.
 """
 
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -12,6 +13,8 @@ from . import views
 app_name = "api"
 
 urlpatterns = [
+    # /api/ itself opens the documentation.
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("v1/availability/", views.availability, name="availability"),

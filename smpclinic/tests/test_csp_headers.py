@@ -25,7 +25,8 @@ def assert_strict_policy(response):
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"] == ["'self'"]
     assert policy["style-src"] == ["'self'"]
-    assert policy["img-src"] == ["'self'", "data:"]
+    # blob: for the preview of a photo picked on the device (it never leaves the browser).
+    assert policy["img-src"] == ["'self'", "data:", "blob:"]
     assert policy["font-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]
