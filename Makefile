@@ -13,18 +13,24 @@ PYTEST_ARGS ?=
 .PHONY: install run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite browser-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@echo "Installing the Python packages into $(VENV)/ (a few minutes the first time)..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# `make run PORT=8123` serves on another port (links in emails follow unless SITE_URL is set).
+PORT ?= 8000
+OUTBOX := var/outbox
 
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "Starting the clinic on http://127.0.0.1:8000 (web, worker and beat). Ctrl-C stops all three."
-	$(VENV)/bin/honcho -f Procfile.dev start
+	@echo "Starting the clinic on http://127.0.0.1:$(PORT) (web, worker and beat). Ctrl-C stops all three."
+	@echo "Emails and text messages it sends are written to $(OUTBOX)/email/ and $(OUTBOX)/sms/."
+	WEB_PORT=$(PORT) LOCAL_OUTBOX_DIR=$(OUTBOX) $(VENV)/bin/honcho -f Procfile.dev start
 
 # Debian's Chromium drives the browser tests; Playwright's own browser download
 # cannot be used here.

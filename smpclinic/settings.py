@@ -7,6 +7,7 @@ default: an SQLite file and a file-based Celery broker under var/.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -255,7 +256,9 @@ CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="")
 # The address clients reach the app at: links in emails and text messages sent by
 # the worker (which has no request to take a host from) start with it.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# `make run PORT=8123` serves on that port; the links follow it unless SITE_URL is set.
+WEB_PORT = env.int("WEB_PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{WEB_PORT}").rstrip("/")
 LANGUAGE_CODE = "en-gb"
 # Times are stored in UTC and shown in the clinic's zone.
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="Europe/London")
@@ -316,7 +319,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ------------------------------------------------------------------------
 # EMAIL_URL examples: consolemail://, smtp+tls://user:password@smtp.example.com:587
+# `make run` sets LOCAL_OUTBOX_DIR (var/outbox/): unless EMAIL_URL or SMS_BACKEND say
+# otherwise, every email and text the demo clinic sends is written there, one file each,
+# instead of scrolling past in the console among the web and worker logs.
+LOCAL_OUTBOX_DIR = env.str("LOCAL_OUTBOX_DIR", default="")
+_outbox = Path(LOCAL_OUTBOX_DIR).resolve() if LOCAL_OUTBOX_DIR else None
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if _outbox and "EMAIL_URL" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = _outbox / "email"
 # A provider's own backend class (e.g. from django-anymail) can be named directly.
 if _email_backend := env.str("EMAIL_BACKEND", default=""):
     EMAIL_BACKEND = _email_backend
@@ -355,7 +366,12 @@ HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
 # --- Reminders ----------------------------------------------------------------------
 # Text messages: the default prints them; reminders.sms.FileBackend writes them under
 # var/sms/; a provider needs one small class (see reminders/sms.py).
-SMS_BACKEND = env.str("SMS_BACKEND", default="reminders.sms.ConsoleBackend")
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="reminders.sms.FileBackend" if _outbox else "reminders.sms.ConsoleBackend",
+)
+if _outbox:
+    SMS_FILE_PATH = _outbox / "sms"
 # How often beat runs the dispatcher, and how long a claimed reminder stays with the
 # worker that claimed it before another may take it over.
 REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
