@@ -56,6 +56,17 @@ def parse_start(value: str) -> dt.datetime | None:
     return start.astimezone(zone)
 
 
+class GoToDateForm(forms.Form):
+    """The diary's "go to date" box: ?date=YYYY-MM-DD, empty for today."""
+
+    date = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_within_diary],
+        error_messages={"invalid": "Enter a date like 2027-03-01."},
+    )
+
+
 class _DiaryTimeForm(forms.Form):
     """When, with whom, where and how long: shared by booking and moving."""
 

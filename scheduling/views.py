@@ -27,7 +27,7 @@ from clients.selectors import client_search
 from clients.services import client_create
 
 from .access import get_appointment_for_user
-from .availability import OUTSIDE_DIARY, free_slots, within_diary
+from .availability import OUTSIDE_DIARY, free_slots
 from .booking import (
     MOVABLE_STATUSES,
     TRANSITIONS,
@@ -41,7 +41,7 @@ from .booking import (
     status_changes_now,
 )
 from .calendar import day_plan, describe_event, week_plan, week_start
-from .forms import BookingForm, CancelForm, MoveForm, StatusForm, parse_start
+from .forms import BookingForm, CancelForm, GoToDateForm, MoveForm, StatusForm, parse_start
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
 from .policy import Actor, ActorRole, Channel
 from .rules import STATUSES_BY_ROLE, statuses_for_role
@@ -89,19 +89,13 @@ def diary_home(request):
 
 
 def _picked_day(request) -> dt.date:
-    typed = request.GET.get("date", "").strip()
-    if not typed:
+    form = GoToDateForm(request.GET)
+    if not form.is_valid():
+        typed = request.GET.get("date", "").strip()[:40]
+        problem = " ".join(form.errors["date"])
+        messages.error(request, f"The diary has no page for “{typed}”; showing today. {problem}")
         return timezone.localdate()
-    try:
-        day = dt.date.fromisoformat(typed)
-    except ValueError:
-        day = None
-    if day is None or not within_diary(day):
-        messages.error(
-            request, f"The diary has no page for “{typed[:40]}”; showing today. {OUTSIDE_DIARY}"
-        )
-        return timezone.localdate()
-    return day
+    return form.cleaned_data["date"] or timezone.localdate()
 
 
 @require_safe

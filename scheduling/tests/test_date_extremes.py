@@ -133,9 +133,17 @@ def test_a_booking_link_with_an_extreme_start_says_so_and_leaves_the_time_to_cho
 
 
 @pytest.mark.parametrize("view, page", [("day", "scheduling:day"), ("week", "scheduling:week")])
-@pytest.mark.parametrize("date", EXTREME_DATES)
+@pytest.mark.parametrize(
+    "date, error",
+    [
+        ("0001-01-01", OUTSIDE_DIARY),
+        ("9999-12-31", OUTSIDE_DIARY),
+        ("275760-09-13", NOT_A_DATE),
+        ("1 March", NOT_A_DATE),
+    ],
+)
 def test_going_to_an_extreme_date_opens_today_and_says_why(
-    clinic, as_user, saved, view, page, date
+    clinic, as_user, saved, view, page, date, error
 ):
     browser = as_user(clinic.people.front_desk)
 
@@ -144,9 +152,20 @@ def test_going_to_an_extreme_date_opens_today_and_says_why(
     assert response.status_code == 302
     assert response["Location"] == reverse(page, args=[timezone.localdate()])
     assert shown_messages(response) == [
-        f"The diary has no page for “{date}”; showing today. {OUTSIDE_DIARY}"
+        f"The diary has no page for “{date}”; showing today. {error}"
     ]
     assert saved.unchanged()
+
+
+@pytest.mark.parametrize("date", [dt.date(1900, 1, 1), dt.date(2999, 12, 31)])
+def test_the_first_and_last_days_of_the_diary_still_open(clinic, as_user, date):
+    browser = as_user(clinic.people.front_desk)
+
+    response = browser.get(reverse("scheduling:home"), {"date": date.isoformat()})
+
+    assert response["Location"] == reverse("scheduling:day", args=[date])
+    assert shown_messages(response) == []
+    assert browser.get(response["Location"]).status_code == 200
 
 
 @pytest.mark.parametrize("page", ["day", "week"])
