@@ -10,6 +10,8 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Role
 from smpclinic.admin import SingleRowAdmin
 
+from .availability import FIRST_DAY, LAST_DAY, OUTSIDE_DIARY
 from .models import (
     Appointment,
     AppointmentEvent,
@@ -248,8 +251,32 @@ class OpeningHoursAdmin(admin.ModelAdmin):
     list_per_page = 100
 
 
+class DiaryDatesChangeList(ChangeList):
+    """The date drill-down (date_hierarchy) only within the diary's years.
+
+    Django turns ?starts_at__year=9999 into "until year 10000" and fails with a
+    server error; a year the diary does not have is refused with a message instead.
+    """
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            years = self.filter_params.get(f"{self.date_hierarchy}__year") or []
+            for year in years:
+                if year.strip().isdigit() and not FIRST_DAY.year <= int(year) <= LAST_DAY.year:
+                    messages.error(
+                        request, f"The diary has no year {year.strip()}. {OUTSIDE_DIARY}"
+                    )
+                    raise IncorrectLookupParameters(year)
+        return super().get_filters(request)
+
+
+class DiaryDatesAdmin(admin.ModelAdmin):
+    def get_changelist(self, request, **kwargs):
+        return DiaryDatesChangeList
+
+
 @admin.register(ClosedDay)
-class ClosedDayAdmin(admin.ModelAdmin):
+class ClosedDayAdmin(DiaryDatesAdmin):
     list_display = ("date", "weekday", "reason")
     search_fields = ("reason",)
     date_hierarchy = "date"
@@ -282,7 +309,7 @@ class ArtistHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(DiaryDatesAdmin):
     form = TimeOffForm
     list_display = ("artist", "kind", "starts_at", "ends_at", "note")
     list_filter = (("artist", ArtistListFilter), "kind")
@@ -411,7 +438,7 @@ class AppointmentEventInline(admin.TabularInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(DiaryDatesAdmin):
     """What was booked, for looking up and reporting; changes go through the diary pages."""
 
     list_display = ("starts_at", "minutes", "client", "type", "artist", "room", "status", "source")

@@ -40,6 +40,20 @@ from .models import (
 UTC = dt.UTC
 Interval = tuple[dt.datetime, dt.datetime]
 
+# The diary's dates: far enough either way for any real booking, and clear of the
+# limits of date arithmetic. A browser's date box sends anything from 0001-01-01 to
+# 275760-09-13; at year 1 or 9999 adding a day, a length or a time zone overflows.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+OUTSIDE_DIARY = (
+    f"Choose a date between {FIRST_DAY.day} {FIRST_DAY:%B %Y} and {LAST_DAY.day} {LAST_DAY:%B %Y}."
+)
+
+
+def within_diary(day: dt.date) -> bool:
+    """Whether the diary has this date (see FIRST_DAY and LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -358,6 +372,8 @@ def free_slots(
     One artist or all of them. Each slot carries the artist and, for types that
     need one, the room that would be used.
     """
+    if not within_diary(start_date) or (LAST_DAY - start_date).days < days - 1:
+        return []  # nothing is bookable there, and the arithmetic below would overflow
     now = now or timezone.now()
     policy = BookingPolicy.current()
     zone = clinic_zone()

@@ -31,7 +31,14 @@ from clients.models import Client
 from clients.services import client_for_online_booking
 from smpclinic.clinic import clinic_zone
 
-from .availability import Diary, Problem, free_slots, notice_window
+from .availability import (
+    OUTSIDE_DIARY,
+    Diary,
+    Problem,
+    free_slots,
+    notice_window,
+    within_diary,
+)
 from .models import (
     Appointment,
     AppointmentEvent,
@@ -123,6 +130,12 @@ class BookingRefused(ValidationError):
 
 def _refuse(code: str, message: str, field: str = "starts_at"):
     raise BookingRefused(Problem(code, message, field))
+
+
+def _check_within_diary(starts_at: dt.datetime) -> None:
+    """Checked first, before any arithmetic: at year 1 or 9999 it would overflow."""
+    if not within_diary(starts_at.date()):
+        _refuse("outside_diary", OUTSIDE_DIARY)
 
 
 def _is_overlap_violation(error: IntegrityError) -> bool:
@@ -272,6 +285,7 @@ def booking_create(
     """
     actor, channel = _who(by, actor, source, channel)
     now = now or timezone.now()
+    _check_within_diary(starts_at)
     if not appointment_type.is_active:
         _refuse("type_inactive", "That kind of appointment is no longer offered.", "type")
     # A signed-in client booking a session of their own plan (the portal) is not a public
@@ -451,6 +465,7 @@ def booking_move(
     """Move an appointment to another time (and artist or room); see booking_create."""
     actor, channel = _who(by, actor, source, channel)
     now = now or timezone.now()
+    _check_within_diary(starts_at)
     current = _locked(appointment)
     if current.status not in MOVABLE_STATUSES and not actor.is_client:
         _refuse("not_movable", f"A {current.get_status_display().lower()} appointment cannot move.")

@@ -12,7 +12,7 @@ from clients.models import Client
 from clients.services import duplicate_contact_error
 from smpclinic.clinic import clinic_zone
 
-from .availability import Problem
+from .availability import OUTSIDE_DIARY, Problem, within_diary
 from .models import AppointmentStatus, AppointmentType, Room
 
 # Where a refusal from booking.py is shown: its Problem.field, or the whole form.
@@ -30,16 +30,41 @@ def active_artists():
     )
 
 
+def validate_within_diary(value: dt.datetime | dt.date | None) -> None:
+    """Dates the diary has; a browser's date box can send year 1 or 275760."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not within_diary(day):
+        raise ValidationError(OUTSIDE_DIARY, code="outside_diary")
+
+
 def parse_start(value: str) -> dt.datetime | None:
-    """A start from a diary link (`2027-03-01T10:00`, clinic time, or with an offset)."""
+    """A start from a diary link (`2027-03-01T10:00`, clinic time, or with an offset).
+
+    None if it is not one, or not a date the diary has.
+    """
     try:
         start = dt.datetime.fromisoformat(value.strip())
     except (AttributeError, ValueError):
+        return None
+    if not within_diary(start.date()):
         return None
     zone = clinic_zone()
     if start.tzinfo is None:
         return start.replace(tzinfo=zone)
     return start.astimezone(zone)
+
+
+class GoToDateForm(forms.Form):
+    """The diary's "go to date" box: ?date=YYYY-MM-DD, empty for today."""
+
+    date = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_within_diary],
+        error_messages={"invalid": "Enter a date like 2027-03-01."},
+    )
 
 
 class _DiaryTimeForm(forms.Form):
@@ -59,6 +84,7 @@ class _DiaryTimeForm(forms.Form):
             "invalid_time": "Enter a time like 10:30.",
         },
         help_text="Clinic time.",
+        validators=[validate_within_diary],
     )
     artist = ArtistChoiceField(
         queryset=User.objects.none(),

@@ -5,6 +5,7 @@ import datetime as dt
 from django.urls import path, register_converter
 
 from . import views
+from .availability import within_diary
 
 
 class DiaryDateConverter:
@@ -14,7 +15,7 @@ class DiaryDateConverter:
 
     def to_python(self, value: str) -> dt.date:
         day = dt.date.fromisoformat(value)  # ValueError means "no such page"
-        if not views.FIRST_YEAR <= day.year <= views.LAST_YEAR:
+        if not within_diary(day):
             raise ValueError(value)
         return day
 

@@ -27,7 +27,7 @@ from clients.selectors import client_search
 from clients.services import client_create
 
 from .access import get_appointment_for_user
-from .availability import free_slots
+from .availability import OUTSIDE_DIARY, free_slots
 from .booking import (
     MOVABLE_STATUSES,
     TRANSITIONS,
@@ -41,14 +41,12 @@ from .booking import (
     status_changes_now,
 )
 from .calendar import day_plan, describe_event, week_plan, week_start
-from .forms import BookingForm, CancelForm, MoveForm, StatusForm, parse_start
+from .forms import BookingForm, CancelForm, GoToDateForm, MoveForm, StatusForm, parse_start
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
 from .policy import Actor, ActorRole, Channel
 from .rules import STATUSES_BY_ROLE, statuses_for_role
 
 CLIENT_RESULTS = 8
-# The diary's dates: far enough either way, and clear of date arithmetic's limits.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 # What an artist may record about their own appointment (the booking policy's rule).
 ARTIST_STATUSES = STATUSES_BY_ROLE[ActorRole.ARTIST]
 # The order status buttons appear in.
@@ -78,17 +76,26 @@ def _artist_param(request) -> int | None:
 @require_safe
 @staff_required
 def diary_home(request):
-    """Today's day view, or the date picked in the diary's "go to date" box."""
-    try:
-        day = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = timezone.localdate()
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        day = timezone.localdate()
+    """Today's day view, or the date picked in the diary's "go to date" box.
+
+    A date the diary cannot show (mistyped, or year 1 or 275760 from the browser's
+    date box) opens today, saying why.
+    """
+    day = _picked_day(request)
     view = "scheduling:week" if request.GET.get("view") == "week" else "scheduling:day"
     url = reverse(view, args=[day])
     artist = _artist_param(request)
     return redirect(f"{url}?artist={artist}" if artist else url)
+
+
+def _picked_day(request) -> dt.date:
+    form = GoToDateForm(request.GET)
+    if not form.is_valid():
+        typed = request.GET.get("date", "").strip()[:40]
+        problem = " ".join(form.errors["date"])
+        messages.error(request, f"The diary has no page for “{typed}”; showing today. {problem}")
+        return timezone.localdate()
+    return form.cleaned_data["date"] or timezone.localdate()
 
 
 @require_safe
@@ -254,10 +261,16 @@ def _client_results(query: str) -> list[Client]:
 @require_http_methods(["GET", "POST"])
 @client_editor_required
 def book(request):
+    initial = _booking_initial(request.GET)
+    typed_start = request.GET.get("start", "").strip()
+    if request.method == "GET" and typed_start and "starts_at" not in initial:
+        messages.error(
+            request,
+            f"The link's start “{typed_start[:40]}” is not a date and time the diary has; "
+            f"choose them below. {OUTSIDE_DIARY}",
+        )
     form = BookingForm(
-        request.POST if request.method == "POST" else None,
-        initial=_booking_initial(request.GET),
-        user=request.user,
+        request.POST if request.method == "POST" else None, initial=initial, user=request.user
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -409,7 +409,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular, plus the 415 and 429 answers every endpoint can give.
+    "DEFAULT_SCHEMA_CLASS": "scheduling.api.schema.ClinicAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "anon": API_ANON_RATE_LIMIT,
         "bookings": API_BOOKING_RATE_LIMIT,

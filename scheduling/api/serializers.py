@@ -66,7 +66,11 @@ class PhoneField(_TextOnly, PhoneNumberField):
 
 
 class IdField(serializers.IntegerField):
-    """A database id: a whole number, never true/false, never beyond what the database holds."""
+    """A database id: a whole number, never true/false, never beyond what the database holds.
+
+    For query strings, where every value is text: "3" is the id 3. In a JSON body use
+    JsonIdField, which takes numbers only.
+    """
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
@@ -75,6 +79,25 @@ class IdField(serializers.IntegerField):
         if isinstance(data, bool | float):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class _NumberOnly:
+    """Text where a number belongs is an error, not quietly made a number.
+
+    JSON has numbers, so "3" in a body is a caller's mistake (a form value passed on
+    unconverted, a template quoting everything) that would otherwise go unnoticed.
+    """
+
+    default_error_messages = {"text": 'Give this as a number, e.g. 3 rather than "3".'}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            self.fail("text")
+        return super().to_internal_value(data)
+
+
+class JsonIdField(_NumberOnly, IdField):
+    """A database id in a JSON body: a JSON number, never text, true/false or a fraction."""
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -243,7 +266,7 @@ class BookingRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
 
     type = TextField(max_length=50, help_text="An online-bookable appointment type slug.")
     start = ClinicTimeField(help_text="A start from /api/v1/availability/, with its UTC offset.")
-    artist = IdField(
+    artist = JsonIdField(
         required=False,
         allow_null=True,
         default=None,

@@ -141,7 +141,7 @@ def _refusal_response(refused: BookingRefused) -> Response:
             'the same new contact details were being saved at once ("details_conflict").',
         ),
         413: OpenApiResponse(description="The body is larger than 16 KB."),
-        429: OpenApiResponse(description="Too many bookings from this address; see Retry-After."),
+        # 415 and 429 are added for every endpoint by scheduling.api.schema.
     },
 )
 @api_view(["POST"])

@@ -168,6 +168,27 @@ def test_the_chosen_artist_is_booked(client, clinic):
     assert Appointment.objects.get().artist == clinic.artist2
 
 
+@pytest.mark.parametrize("as_text", ["{pk}", " {pk} ", "{pk}.0", "+{pk}", ""])
+def test_an_artist_id_sent_as_text_is_refused_even_when_it_names_an_artist(
+    client, clinic, counts, as_text
+):
+    # JSON has numbers: "3" is a caller's mistake, not the artist 3.
+    response = post(client, payload(clinic, artist=as_text.format(pk=clinic.artist2.pk)))
+
+    assert response.status_code == 400
+    assert response.json() == {"artist": ['Give this as a number, e.g. 3 rather than "3".']}
+    assert counts.unchanged()
+
+
+@pytest.mark.parametrize("flag", [True, False, "true", "false"])
+def test_an_artist_id_sent_as_true_or_false_is_refused(client, clinic, counts, flag):
+    response = post(client, payload(clinic, artist=flag))
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["artist"]
+    assert counts.unchanged()
+
+
 def test_without_an_artist_the_first_one_free_at_that_time_is_booked(client, clinic):
     first, second = sorted((clinic.artist, clinic.artist2), key=lambda artist: artist.pk)
     staff_booking(clinic, "10:00", artist=first)
@@ -352,7 +373,7 @@ def test_a_time_without_utc_offset_is_refused(client, clinic, counts):
         ({"start": f"{YEAR}-03-01T10:00:00+25:00"}, {"start": ["Give the time in ISO 8601 form"]}),
         ({"start": "9999-12-31T23:30:00-05:00"}, {"start": ["That date is too far from today."]}),
         ({"start": 1767225600}, {"start": ["Give the time in ISO 8601 form"]}),
-        ({"artist": "sam"}, {"artist": ["A valid integer is required."]}),
+        ({"artist": "sam"}, {"artist": ['Give this as a number, e.g. 3 rather than "3".']}),
         ({"artist": True}, {"artist": ["A valid integer is required."]}),
         ({"artist": 1.5}, {"artist": ["A valid integer is required."]}),
         ({"artist": 10**30}, {"artist": ["Ensure this value is less than or equal to "]}),

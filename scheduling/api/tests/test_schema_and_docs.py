@@ -5,7 +5,12 @@ import re
 
 import pytest
 import yaml
+from django.test import Client as Browser
 from drf_spectacular.validation import validate_schema
+
+from clients.models import Client
+from scheduling.models import Appointment
+from scheduling.tests.api_fixtures import use_throttle_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +72,87 @@ def test_the_docs_index_answers_json_to_programs(client):
             "appointments": "http://testserver/api/v1/appointments/",
         },
     }
+
+
+# --- answers DRF gives before a view runs: 415 and 429 -----------------------------------
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def error_body_of(schema, response) -> set[str]:
+    ref = response["content"]["application/json"]["schema"]["$ref"]
+    return set(schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"])
+
+
+def test_every_endpoint_documents_the_rate_limit_answer_and_when_to_retry(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    for path, method, operation in operations(schema):
+        throttled = operation["responses"].get("429")
+        assert throttled, f"{method.upper()} {path} does not list 429"
+        assert "Retry-After" in throttled["headers"]
+        assert error_body_of(schema, throttled) == {"detail"}
+
+
+def test_the_booking_endpoint_documents_that_it_takes_json_only(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    booking = schema["paths"]["/api/v1/bookings/"]["post"]
+    assert set(booking["requestBody"]["content"]) == {"application/json"}
+    assert "application/json" in booking["responses"]["415"]["description"]
+    assert error_body_of(schema, booking["responses"]["415"]) == {"detail"}
+    # Reading endpoints take no body, so they never answer 415.
+    for path in ("/api/v1/availability/", "/api/v1/appointments/"):
+        assert "415" not in schema["paths"][path]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/x-www-form-urlencoded", "type=consultation&artist=3"),
+        ("multipart/form-data; boundary=xyz", '--xyz\r\nContent-Disposition: form-data; name="a"'),
+        ("text/plain", '{"type": "consultation"}'),
+        ("application/xml", "<booking><type>consultation</type></booking>"),
+    ],
+)
+def test_the_booking_endpoint_answers_415_to_a_body_that_is_not_json(
+    client, people, settings, content_type, body
+):
+    use_throttle_rates(settings)
+    before = Appointment.objects.count(), Client.objects.count()
+
+    response = client.post("/api/v1/bookings/", body, content_type=content_type)
+
+    assert response.status_code == 415
+    assert response.json() == {"detail": f'Unsupported media type "{content_type}" in request.'}
+    assert (Appointment.objects.count(), Client.objects.count()) == before
+
+
+def test_every_documented_429_is_answered_with_when_to_retry(client, as_user, people, settings):
+    use_throttle_rates(settings, anon="1/hour", bookings="1/hour", user="1/hour")
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    anyone = Browser()
+    staff = as_user(people.front_desk)
+    callers = {
+        # Anyone: limited per address (each from its own, so each has its allowance).
+        "/api/v1/availability/": lambda: anyone.get(
+            "/api/v1/availability/", REMOTE_ADDR="192.0.2.1"
+        ),
+        "/api/v1/bookings/": lambda: anyone.post(
+            "/api/v1/bookings/", "{}", content_type="application/json", REMOTE_ADDR="192.0.2.2"
+        ),
+        # Staff only: limited per person.
+        "/api/v1/appointments/": lambda: staff.get("/api/v1/appointments/"),
+    }
+    assert set(callers) == {path for path, _, _ in operations(schema)}
+
+    for path, call in callers.items():
+        assert call().status_code == 400  # counted, though refused
+        refused = call()
+        assert refused.status_code == 429, path
+        assert refused.json()["detail"].startswith("Request was throttled.")
+        assert int(refused["Retry-After"]) > 0
