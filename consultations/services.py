@@ -198,10 +198,18 @@ def _check_assessment(c: Consultation, errors: dict) -> None:
 
 
 def _check_estimate(c: Consultation, errors: dict) -> None:
-    if c.deposit is not None and not errors.keys() & MONEY_FIELDS.keys():
-        totals = estimate_totals(c)
-        if totals is not None and c.deposit > totals.total:
-            errors["deposit"] = "The deposit cannot be more than the total."
+    """A deposit is part of the total: it needs the total, and cannot be more than it."""
+    if not c.deposit or errors.keys() & MONEY_FIELDS.keys():
+        return
+    totals = estimate_totals(c)
+    if totals is None:
+        errors["deposit"] = (
+            "Give the number of sessions and the price first: the deposit is part of the total."
+        )
+    elif c.deposit > totals.total:
+        errors["deposit"] = (
+            f"The deposit cannot be more than the total ({totals.total:,.2f} {totals.currency})."
+        )
 
 
 @transaction.atomic

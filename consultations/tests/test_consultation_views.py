@@ -526,3 +526,14 @@ def test_the_front_desk_does_not_see_the_whole_questionnaire(consult, as_user):
     html = as_user(consult.people.front_desk).get(detail_url(consult.consultation))
     html = html.content.decode()
     assert "Finasteride" not in html and "minoxidil" not in html
+
+
+def test_a_deposit_without_a_total_is_refused_on_the_page_and_kept_in_the_form(consult, as_user):
+    response = as_user(consult.artist).post(
+        detail_url(consult.consultation), record_post(price_per_session="", deposit="5000")
+    )
+    assert response.status_code == 400
+    assert "the deposit is part of the total" in response.content.decode()
+    assert response.context["record_form"]["deposit"].value() == "5000"
+    consult.consultation.refresh_from_db()
+    assert consult.consultation.deposit is None

@@ -53,6 +53,9 @@ def test_an_incomplete_estimate_has_no_totals(consult):
         ({"price_per_session": "100000.01"}, "price_per_session"),
         ({"price_per_session": "10.001"}, "price_per_session"),
         ({"price_per_session": "100", "deposit": "400"}, "deposit"),
+        # No price yet: no total for the deposit to be part of.
+        ({"deposit": "5000"}, "deposit"),
+        ({"pricing_mode": "package", "deposit": "400"}, "deposit"),
         ({"estimated_sessions": 6}, "estimated_sessions"),
         ({"estimated_sessions": "two"}, "estimated_sessions"),
         ({"currency": "E1"}, "currency"),
