@@ -1,0 +1,101 @@
+"""WCAG 2.2 AA on the main pages, checked with axe-core in the browser.
+
+Each page is opened as the person who uses it, at a desktop and a phone width, and
+axe-core (the engine browsers' own accessibility tools use) checks it against the
+WCAG 2.0, 2.1 and 2.2 A and AA rules. No serious or critical violation may remain;
+each one found is listed with the elements it was found on.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from tests.browser.test_csp import clinic, sign_in  # noqa: F401 - the fixture and helper
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+# Checked whatever axe-core rates it: names that differ from what is shown.
+ALWAYS = {"label-content-name-mismatch"}
+WIDTHS = ({"width": 1280, "height": 860}, {"width": 390, "height": 844})
+
+
+def problems_on(page, path: str) -> list[str]:
+    """The serious and critical WCAG A/AA violations axe-core finds on one page."""
+    problems = []
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        response = page.goto(path)
+        assert response is not None and response.status < 400, f"{path}: {response.status}"
+        page.wait_for_load_state("load")
+        results = Axe().run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_AA},
+                # WCAG 2.5.3: a control's accessible name contains its visible words.
+                "rules": {"label-content-name-mismatch": {"enabled": True}},
+                "resultTypes": [],
+            },
+        )
+        for violation in results.response["violations"]:
+            if violation["impact"] not in BLOCKING and violation["id"] not in ALWAYS:
+                continue
+            where = "; ".join(
+                " ".join(node["target"]) + f" ({node.get('failureSummary', '').splitlines()[-1]})"
+                for node in violation["nodes"][:4]
+            )
+            problems.append(
+                f"{path} at {size['width']}px: {violation['id']} ({violation['impact']}): "
+                f"{violation['help']} — {where}"
+            )
+    return problems
+
+
+def test_staff_pages_meet_wcag_aa(page, live_server, clinic):  # noqa: F811
+    sign_in(page, live_server, clinic.people.manager)
+    pages = [
+        "/",
+        reverse("scheduling:day", kwargs={"day": clinic.day}),
+        reverse("scheduling:week", kwargs={"day": clinic.day}),
+        reverse("scheduling:book"),
+        reverse("scheduling:appointment_detail", kwargs={"pk": clinic.appointment.pk}),
+        reverse("clients:list"),
+        reverse("clients:detail", kwargs={"pk": clinic.client.pk}),
+        reverse("consultations:list"),
+        reverse("consultations:detail", kwargs={"pk": clinic.consultation.pk}),
+        reverse("sessions_app:plan_detail", kwargs={"pk": clinic.plan.pk}),
+        reverse("sessions_app:session_log", kwargs={"pk": clinic.sessions[1].pk}),
+        reverse("progress:plan", kwargs={"plan_pk": clinic.plan.pk}),
+        reverse("photos:upload", kwargs={"client_pk": clinic.client.pk}),
+        reverse("aftercare:queue"),
+        reverse("reminders:list"),
+    ]
+    problems = [problem for path in pages for problem in problems_on(page, path)]
+    assert not problems, "\n".join(problems)
+
+
+def test_public_and_client_pages_meet_wcag_aa(page, live_server, clinic):  # noqa: F811
+    pages = [
+        reverse("accounts:login"),
+        reverse("booking:start"),
+        reverse("booking:times", kwargs={"type_slug": "consultation"}),
+        reverse(
+            "booking:details", kwargs={"type_slug": "consultation", "start": clinic.free_start}
+        ),
+        reverse("booking:manage", kwargs={"token": clinic.tokens.manage}),
+        reverse("check_in:form", kwargs={"token": clinic.tokens.check_in}),
+        reverse("consultation_forms:overview", kwargs={"token": clinic.tokens.forms}),
+        reverse("consultation_forms:questionnaire", kwargs={"token": clinic.tokens.forms}),
+    ]
+    problems = [problem for path in pages for problem in problems_on(page, path)]
+    sign_in(page, live_server, clinic.people.client_a)
+    for path in (
+        reverse("portal:home"),
+        reverse("portal:appointments"),
+        reverse("portal:aftercare"),
+        reverse("portal:check_ins"),
+        reverse("portal:forms"),
+    ):
+        problems += problems_on(page, path)
+    assert not problems, "\n".join(problems)
