@@ -9,7 +9,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, QuerySet, Value
 
 from accounts.models import STAFF_ROLES, User
-from clients.models import Client
 
 from .models import ChangeEntry, RecordView
 
@@ -109,15 +108,7 @@ def _page(combined: QuerySet, page_number, *, with_clients: bool) -> Page:
         if pk in (views if kind == "view" else changes)
     ]
     if with_clients:
-        wanted = {row.client_pk for row in rows if row.client_pk}
-        names = (
-            {
-                client.pk: str(client)
-                for client in Client.objects.filter(pk__in=wanted).only("first_name", "last_name")
-            }
-            if wanted
-            else {}
-        )
+        names = client_names({row.client_pk for row in rows if row.client_pk})
         for row in rows:
             if row.client_pk:
                 row.client_name = names.get(row.client_pk, f"Client #{row.client_pk} (erased)")
@@ -217,3 +208,22 @@ def _value(model, name: str, value) -> str:
     if len(text) > VALUE_SHOWN:
         text = text[: VALUE_SHOWN - 1] + "…"
     return text
+
+
+def _client_model():
+    """The clients' model, through the relation every record view has: the audit trail is
+    about clients, and names them, without importing the app above it."""
+    return RecordView._meta.get_field("client").related_model
+
+
+def client_names(pks) -> dict[int, str]:
+    """{client pk: name} of the clients that still exist (one query)."""
+    if not pks:
+        return {}
+    clients = _client_model().objects.filter(pk__in=pks).only("first_name", "last_name")
+    return {client.pk: str(client) for client in clients}
+
+
+def client_for_trail(pk: int):
+    """The client a trail is about, or None once erased."""
+    return _client_model().objects.filter(pk=pk).only("first_name", "last_name").first()

@@ -7,7 +7,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.access import get_staff_member_for_user, health_manager_required
-from clients.models import Client
 
 from . import selectors
 
@@ -23,7 +22,7 @@ def staff_list(request):
 @health_manager_required
 @never_cache
 def client_trail(request, pk: int):
-    client = Client.objects.filter(pk=pk).only("first_name", "last_name").first()
+    client = selectors.client_for_trail(pk)
     if client is None and not selectors.client_has_trail(pk):
         raise Http404
     page = selectors.client_trail(pk, request.GET.get("page"))

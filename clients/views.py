@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -9,11 +8,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.access import client_editor_required, health_staff_required, staff_required
 from audit.services import record_view
 from reminders.selectors import client_reminders
-from scheduling.booking import no_show_count
-from scheduling.models import ACTIVE_STATUSES
 
 from .access import get_client_for_user
 from .forms import ClientForm
+from .record import record_context
 from .selectors import client_search
 from .services import client_create, client_update
 
@@ -49,35 +47,13 @@ def client_create_view(request):
 def client_detail(request, pk: int):
     client = get_client_for_user(request.user, pk)
     record_view(request, what="client record", obj=client, client=client)
-    # The nearest ones each way; the diary holds the rest.
-    shown = 20
-    appointments = client.appointments.select_related("type", "artist", "room")
-    now = timezone.now()
     return render(
         request,
         "clients/client_detail.html",
         {
             "client": client,
-            "no_show_count": no_show_count(client),
-            "upcoming_appointments": list(
-                appointments.filter(starts_at__gte=now).order_by("starts_at", "id")[:shown]
-            ),
-            "past_appointments": list(
-                appointments.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:shown]
-            ),
-            "treatment_plans": list(
-                client.treatment_plans.select_related("lead_artist").annotate(
-                    session_count=Count("sessions", distinct=True),
-                    booked_count=Count(
-                        "sessions",
-                        filter=Q(sessions__appointment__status__in=ACTIVE_STATUSES),
-                        distinct=True,
-                    ),
-                    logged_count=Count("sessions__log", distinct=True),
-                )
-            ),
-            "photos": list(client.photos.order_by("-uploaded_at", "-id")[:12]),
-            "consultations": list(client.consultations.order_by("-created_at", "-id")),
+            # Appointments, plans, consultations and photos, from the apps that hold them.
+            **record_context(client, now=timezone.now()),
             "reminders": client_reminders(client),
         },
     )

@@ -12,3 +12,9 @@ class ConsultationsConfig(AppConfig):
         from . import booking_rules, messages  # noqa: F401
 
         messages.register()
+        # The client record's consultations (clients.record).
+        from clients.record import register_record_part
+
+        from .selectors import client_record_consultations
+
+        register_record_part(client_record_consultations)

@@ -84,3 +84,8 @@ def client_current_questionnaire(client: Client | None) -> QuestionnaireAnswers 
         key=lambda a: (not a.flags_contraindication, a.question.position, a.id),
     )
     return QuestionnaireAnswers(response=response, answers=answers)
+
+
+def client_record_consultations(client, *, now) -> dict:
+    """The client record's part from consultations (1 query)."""
+    return {"consultations": list(client.consultations.order_by("-created_at", "-id"))}

@@ -16,3 +16,9 @@ class SchedulingConfig(AppConfig):
 
         messages.register()
         register_batch_preparer(number_calendar_files)
+        # The client record's appointments and no-shows (clients.record).
+        from clients.record import register_record_part
+
+        from .selectors import client_record_appointments
+
+        register_record_part(client_record_appointments)

@@ -56,3 +56,24 @@ def diary_overview(*, today: dt.date | None = None) -> dict:
         ),
     )
     return figures
+
+
+# The nearest appointments each way on the client record; the diary holds the rest.
+CLIENT_RECORD_APPOINTMENTS = 20
+
+
+def client_record_appointments(client, *, now: dt.datetime) -> dict:
+    """The client record's part from the diary: no-shows and nearest appointments (3 queries)."""
+    from .booking import no_show_count
+
+    appointments = client.appointments.select_related("type", "artist", "room")
+    shown = CLIENT_RECORD_APPOINTMENTS
+    return {
+        "no_show_count": no_show_count(client),
+        "upcoming_appointments": list(
+            appointments.filter(starts_at__gte=now).order_by("starts_at", "id")[:shown]
+        ),
+        "past_appointments": list(
+            appointments.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:shown]
+        ),
+    }

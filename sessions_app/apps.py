@@ -13,3 +13,9 @@ class SessionsAppConfig(AppConfig):
         from . import booking_rules, messages  # noqa: F401
 
         messages.register()
+        # The client record's treatment plans (clients.record).
+        from clients.record import register_record_part
+
+        from .selectors import client_record_plans
+
+        register_record_part(client_record_plans)

@@ -114,3 +114,21 @@ def session_log_starting_values(*, session: TreatmentSession) -> dict[str, str]:
             "pigment_dilution": chosen.pigment_dilution,
         }
     return {"pigment_shade": session.plan.pigment} if session.plan.pigment else {}
+
+
+def client_record_plans(client, *, now) -> dict:
+    """The client record's part from treatment: plans with their session counts (1 query)."""
+    plans = TreatmentPlan.objects.filter(client=client).select_related("lead_artist")
+    return {
+        "treatment_plans": list(
+            plans.annotate(
+                session_count=Count("sessions", distinct=True),
+                booked_count=Count(
+                    "sessions",
+                    filter=Q(sessions__appointment__status__in=ACTIVE_STATUSES),
+                    distinct=True,
+                ),
+                logged_count=Count("sessions__log", distinct=True),
+            )
+        )
+    }
