@@ -98,3 +98,35 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def whole_clinic(people, settings):
+    """A working clinic where Anna owns one of everything (the permission sweep's)."""
+    # Live-server tests before this one may have emptied the role groups' permissions,
+    # which the admin checks; put them back.
+    from django.apps import apps
+
+    from accounts.roles import ensure_groups_and_permissions
+    from smpclinic.tests.sweep_fixtures import build_clinic
+
+    ensure_groups_and_permissions(apps)
+    return build_clinic(people, settings)
+
+
+def take_session(page, live_server, user):
+    """The browser takes over a signed-in session (the sign-in form has its own tests)."""
+    from django.test import Client
+
+    browser_like = Client()
+    browser_like.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": browser_like.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from tests.browser.test_csp import clinic, sign_in  # noqa: F401 - the fixture and helper
+from tests.browser.conftest import take_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,8 +52,9 @@ def problems_on(page, path: str) -> list[str]:
     return problems
 
 
-def test_staff_pages_meet_wcag_aa(page, live_server, clinic):  # noqa: F811
-    sign_in(page, live_server, clinic.people.manager)
+def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
+    clinic = whole_clinic
+    take_session(page, live_server, clinic.people.manager)
     pages = [
         "/",
         reverse("scheduling:day", kwargs={"day": clinic.day}),
@@ -75,7 +76,8 @@ def test_staff_pages_meet_wcag_aa(page, live_server, clinic):  # noqa: F811
     assert not problems, "\n".join(problems)
 
 
-def test_public_and_client_pages_meet_wcag_aa(page, live_server, clinic):  # noqa: F811
+def test_public_and_client_pages_meet_wcag_aa(page, live_server, whole_clinic):
+    clinic = whole_clinic
     pages = [
         reverse("accounts:login"),
         reverse("booking:start"),
@@ -89,7 +91,7 @@ def test_public_and_client_pages_meet_wcag_aa(page, live_server, clinic):  # noq
         reverse("consultation_forms:questionnaire", kwargs={"token": clinic.tokens.forms}),
     ]
     problems = [problem for path in pages for problem in problems_on(page, path)]
-    sign_in(page, live_server, clinic.people.client_a)
+    take_session(page, live_server, clinic.people.client_a)
     for path in (
         reverse("portal:home"),
         reverse("portal:appointments"),

@@ -7,26 +7,17 @@ with the policy on, and no such report may appear.
 """
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from smpclinic.tests.sweep_fixtures import build_clinic
+from tests.browser.conftest import take_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def clinic(people, settings):
-    # Live-server tests before this one may have emptied the role groups' permissions,
-    # which the admin checks; put them back.
-    from django.apps import apps
-
-    from accounts.roles import ensure_groups_and_permissions
-
-    ensure_groups_and_permissions(apps)
-    return build_clinic(people, settings)
+def clinic(whole_clinic):
+    return whole_clinic
 
 
 @pytest.fixture
@@ -44,19 +35,7 @@ def violations(page):
 
 
 def sign_in(page, live_server, user):
-    """The browser takes over a signed-in session (the sign-in form has its own tests)."""
-    browser_like = Client()
-    browser_like.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": browser_like.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    take_session(page, live_server, user)
 
 
 def visit(page, path: str):
