@@ -9,12 +9,13 @@ module only lays the answers out, in the clinic's wall-clock time.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from accounts.models import User
-from smpclinic.clinic import clinic_zone, local_datetime
+from smpclinic.clinic import clinic_zone, clock_label, local_datetime, wall_instants
 
 from .availability import Diary, notice_window
 from .models import (
@@ -52,8 +53,9 @@ class Cell:
 
     @property
     def start_param(self) -> str:
-        """The start as the booking form reads it from the URL (clinic time)."""
-        return self.start.strftime("%Y-%m-%dT%H:%M")
+        """The start as the booking form reads it from the URL: clinic time with its UTC
+        offset, so the first and the second 01:15 of the night the clocks go back differ."""
+        return self.start.isoformat(timespec="minutes")
 
 
 @dataclass
@@ -65,7 +67,8 @@ class Row:
 
     @property
     def label(self) -> str:
-        return self.start.strftime("%H:%M")
+        """ "10:30"; "01:15 BST" and "01:15 GMT" for the hour the clocks repeat."""
+        return clock_label(self.start, self.start.tzinfo)
 
 
 @dataclass
@@ -174,14 +177,24 @@ def _opening(diary: Diary, day: dt.date) -> list[tuple[dt.time, dt.time]]:
     return sorted(diary.opening.get(day.weekday(), []))
 
 
-def _wall_minutes(moment: dt.datetime, day: dt.date, zone) -> int:
-    """Minutes since the day's local midnight on the wall clock (clamped to the day)."""
-    local = moment.astimezone(zone)
-    if local.date() < day:
-        return 0
-    if local.date() > day:
-        return 24 * 60
-    return local.hour * 60 + local.minute
+def _row_starts(
+    day: dt.date, first: dt.datetime, last: dt.datetime, step: int, zone
+) -> list[dt.datetime]:
+    """The day grid's row starts (UTC, in order) covering [first, last).
+
+    A row every `step` minutes of the wall clock, one per real moment: a time the
+    clocks skip has none, one they repeat has two (01:15 BST, then 01:15 GMT).
+    """
+    every = set()
+    for minute in range(0, 24 * 60, step):
+        wall = dt.time(minute // 60, minute % 60)
+        every.update(moment.astimezone(dt.UTC) for moment in wall_instants(day, wall, zone))
+    every = sorted(every)
+    if not every:
+        return []
+    first_row = max(bisect_right(every, first) - 1, 0)
+    last_row = max(bisect_left(every, last), first_row + 1)
+    return every[first_row:last_row]
 
 
 def _lanes(blocks: list[tuple[int, int, Appointment]]) -> tuple[list[int], int]:
@@ -236,36 +249,32 @@ def day_plan(*, day: dt.date, artist_id: int | None = None, now: dt.datetime | N
             known.add(appointment.artist_id)
 
     # The grid covers the opening hours, stretched to fit any appointment
-    # booked outside them.
-    spans = [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in opening]
-    spans += [
-        (_wall_minutes(a.starts_at, day, zone), _wall_minutes(a.ends_at, day, zone)) for a in shown
-    ]
+    # booked outside them: from the row the earliest starts in to the row the
+    # latest ends in, as real moments (UTC), so a day the clocks change is as long
+    # as it really is.
+    spans = [(local_datetime(day, s, zone), local_datetime(day, e, zone)) for s, e in opening]
+    spans += [(max(a.starts_at, start), min(a.ends_at, end)) for a in shown]
     now_local = now.astimezone(zone)
     is_today = now_local.date() == day
     rows: list[Row] = []
     columns: list[Column] = []
     if spans:
-        first_minute = min(s for s, _ in spans) // step * step
-        last_minute = -(-max(e for _, e in spans) // step) * step
-        row_count = max((last_minute - first_minute) // step, 1)
-        for index in range(row_count):
-            minute = first_minute + index * step
-            row_start = local_datetime(day, dt.time(minute // 60, minute % 60), zone).astimezone(
-                zone
-            )
+        row_starts = _row_starts(
+            day, min(s for s, _ in spans), max(e for _, e in spans), step, zone
+        )
+        length = dt.timedelta(minutes=step)
+        for row_start in row_starts:
             rows.append(
                 Row(
-                    start=row_start,
-                    is_hour=minute % 60 == 0,
-                    is_now=is_today
-                    and row_start <= now_local < row_start + dt.timedelta(minutes=step),
+                    start=row_start.astimezone(zone),
+                    is_hour=row_start.astimezone(zone).minute == 0,
+                    is_now=is_today and row_start <= now < row_start + length,
                 )
             )
         earliest, _ = notice_window(source=BookingSource.FRONT_DESK, now=now, policy=policy)
         for artist in artists:
             columns.append(
-                _fill_column(diary, artist, day, shown, rows, first_minute, step, now, earliest)
+                _fill_column(diary, artist, day, shown, rows, row_starts, step, now, earliest)
             )
     return DayPlan(
         day=day,
@@ -287,20 +296,20 @@ def _fill_column(
     day: dt.date,
     shown: list[Appointment],
     rows: list[Row],
-    first_minute: int,
+    row_starts: list[dt.datetime],
     step: int,
     now: dt.datetime,
     earliest: dt.datetime,
 ) -> Column:
     """Add this artist's cells to every row; returns the column's header data."""
-    zone = diary.zone
     row_count = len(rows)
     blocks = []
     for appointment in shown:
         if appointment.artist_id != artist.pk:
             continue
-        first = (_wall_minutes(appointment.starts_at, day, zone) - first_minute) // step
-        last = -(-(_wall_minutes(appointment.ends_at, day, zone) - first_minute) // step)
+        # Rows by the real moments they start at, so the clocks changing moves nothing.
+        first = bisect_right(row_starts, appointment.starts_at) - 1
+        last = bisect_left(row_starts, appointment.ends_at)
         first = min(max(first, 0), row_count - 1)
         blocks.append((first, min(max(last, first + 1), row_count), appointment))
     lanes, lane_count = _lanes(blocks)
@@ -324,7 +333,7 @@ def _fill_column(
     )
     length = dt.timedelta(minutes=step)
     for index, row in enumerate(rows):
-        slot_start = row.start.astimezone(dt.UTC)
+        slot_start = row_starts[index]
         kind = None
         for lane in range(lane_count):
             if (index, lane) in covered:

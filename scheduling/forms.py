@@ -5,12 +5,13 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.models import Role, User
 from clients.models import Client
 from clients.services import duplicate_contact_error
-from smpclinic.clinic import clinic_zone
+from smpclinic.clinic import clinic_zone, clock_label, is_repeated, wall_instants
 
 from .availability import OUTSIDE_DIARY, Problem, within_diary
 from .models import AppointmentStatus, AppointmentType, Room
@@ -56,6 +57,89 @@ def parse_start(value: str) -> dt.datetime | None:
     return start.astimezone(zone)
 
 
+def utc_offset(moment: dt.datetime) -> str:
+    """A moment's UTC offset as ISO 8601 writes it: "+01:00"."""
+    return moment.isoformat(timespec="minutes")[-6:]
+
+
+def wall_moment(day: dt.date, at: dt.time, offset: str = "") -> dt.datetime:
+    """The moment a wall-clock time on a day names, in the clinic's zone.
+
+    `offset` ("+01:00", as a diary link or free time carries it) picks between
+    the two moments a time names the night the clocks go back; it is ignored
+    for any other time, which names one moment whatever the offset says. A time
+    the clocks skip, or a repeated one without a matching offset, is refused.
+    """
+    zone = clinic_zone()
+    moments = wall_instants(day, at, zone)
+    when = f"{at:%H:%M} on {day:%A} {day.day} {day:%B %Y}"
+    if not moments:
+        raise ValidationError(
+            f"There is no {when} in {zone.key}: the clocks go forward then. Choose another time.",
+            code="skipped_time",
+        )
+    if len(moments) == 1:
+        return moments[0]
+    for moment in moments:
+        if utc_offset(moment) == offset.strip():
+            return moment
+    first, second = (clock_label(moment, zone) for moment in moments)
+    raise ValidationError(
+        f"{when} happens twice in {zone.key}, as the clocks go back: choose {first} "
+        f"(the first) or {second} (the second) from the free times.",
+        code="repeated_time",
+    )
+
+
+class ClinicDateTimeWidget(forms.MultiWidget):
+    """Date and time boxes in clinic time, and (hidden) the UTC offset of the moment
+    they were filled in with, which tells the first 01:15 of the night the clocks go
+    back from the second."""
+
+    supports_microseconds = False
+    template_name = "django/forms/widgets/splitdatetime.html"
+
+    def __init__(self, *, date_attrs=None, time_attrs=None, date_format=None, time_format=None):
+        widgets = (
+            forms.DateInput(attrs=date_attrs, format=date_format),
+            forms.TimeInput(attrs=time_attrs, format=time_format),
+            forms.HiddenInput(attrs={"data-start-offset": ""}),
+        )
+        super().__init__(widgets)
+
+    def decompress(self, value):
+        if value:
+            local = timezone.localtime(value, clinic_zone())
+            return [local.date(), local.time().replace(second=0, microsecond=0), utc_offset(local)]
+        return [None, None, None]
+
+
+class ClinicDateTimeField(forms.SplitDateTimeField):
+    """A date and a time in clinic time, as one moment (see `wall_moment`)."""
+
+    widget = ClinicDateTimeWidget
+
+    def clean(self, value):
+        offset = ""
+        if isinstance(value, (list, tuple)):
+            offset = str(value[2] or "") if len(value) > 2 else ""
+            value = list(value[:2])
+        naive = super().clean(value)
+        if naive is None:
+            return None
+        return wall_moment(naive.date(), naive.time(), offset)
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        if data_list[0] in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        if data_list[1] in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        # Naive on purpose: clean() turns it into a moment, with the offset.
+        return dt.datetime.combine(*data_list)
+
+
 class GoToDateForm(forms.Form):
     """The diary's "go to date" box: ?date=YYYY-MM-DD, empty for today."""
 
@@ -70,9 +154,9 @@ class GoToDateForm(forms.Form):
 class _DiaryTimeForm(forms.Form):
     """When, with whom, where and how long: shared by booking and moving."""
 
-    starts_at = forms.SplitDateTimeField(
+    starts_at = ClinicDateTimeField(
         label="Start (date and time)",
-        widget=forms.SplitDateTimeWidget(
+        widget=ClinicDateTimeWidget(
             date_attrs={"type": "date", "class": "diary-split-date", "aria-label": "Start date"},
             time_attrs={"type": "time", "class": "diary-split-time", "aria-label": "Start time"},
             date_format="%Y-%m-%d",
@@ -123,6 +207,28 @@ class _DiaryTimeForm(forms.Form):
             # The override is the manager's alone; for anyone else it is not offered.
             del self.fields["outside_hours"]
             del self.fields["outside_hours_note"]
+        start = self._start_shown()
+        if start is not None and is_repeated(start):
+            # The boxes say 01:15 whichever 01:15 it is: say which, under them.
+            local = timezone.localtime(start, clinic_zone())
+            self.fields["starts_at"].help_text = (
+                f"Clinic time. This is {clock_label(local)}: the "
+                f"{'second' if local.fold else 'first'} {local:%H:%M} that night, "
+                f"{'after' if local.fold else 'before'} the clocks go back."
+            )
+
+    def _start_shown(self) -> dt.datetime | None:
+        """The moment the start boxes hold (as sent, or as the link filled them in)."""
+        field = self.fields["starts_at"]
+        if self.is_bound:
+            try:
+                return field.clean(self["starts_at"].value())
+            except ValidationError:
+                return None
+        value = self.get_initial_for_field(field, "starts_at")
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return value
+        return None
 
     @property
     def offers_outside_hours(self) -> bool:

@@ -25,6 +25,7 @@ from accounts.models import CLIENT_EDITOR_ROLES, Role
 from clients.models import Client
 from clients.selectors import client_search
 from clients.services import client_create
+from smpclinic.clinic import clock_label, is_repeated
 
 from .access import get_appointment_for_user
 from .availability import OUTSIDE_DIARY, free_slots
@@ -41,7 +42,15 @@ from .booking import (
     status_changes_now,
 )
 from .calendar import day_plan, describe_event, week_plan, week_start
-from .forms import BookingForm, CancelForm, GoToDateForm, MoveForm, StatusForm, parse_start
+from .forms import (
+    BookingForm,
+    CancelForm,
+    ClinicDateTimeField,
+    GoToDateForm,
+    MoveForm,
+    StatusForm,
+    parse_start,
+)
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
 from .policy import Actor, ActorRole, Channel
 from .rules import STATUSES_BY_ROLE, statuses_for_role
@@ -245,9 +254,18 @@ def _book(form: BookingForm, user) -> Appointment:
 def _keep_params(params) -> str:
     """The booking details in a link, so choosing a client keeps them."""
     kept = {}
-    # The live search sends the booking form's own fields.
+    # The live search sends the booking form's own fields. A time the clocks repeat
+    # keeps its UTC offset, so the second 01:15 of the night they go back stays so.
     if params.get("starts_at_0") and params.get("starts_at_1"):
         kept["start"] = f"{params['starts_at_0']}T{params['starts_at_1']}"
+        try:
+            moment = ClinicDateTimeField().clean(
+                [params["starts_at_0"], params["starts_at_1"], params.get("starts_at_2", "")]
+            )
+        except ValidationError:
+            moment = None
+        if moment is not None and is_repeated(moment):
+            kept["start"] = moment.isoformat(timespec="minutes")
     for name in BOOKING_PARAMS:
         if params.get(name) and name not in kept:
             kept[name] = params[name]
@@ -285,7 +303,8 @@ def book(request):
             messages.success(
                 request,
                 f"Booked: {appointment.type} for {appointment.client.full_name}, "
-                f"{start:%a} {start.day} {start:%b %H:%M} with {appointment.artist}.",
+                f"{start:%a} {start.day} {start:%b} {clock_label(start)} "
+                f"with {appointment.artist}.",
             )
             url = reverse("scheduling:day", args=[start.date()])
             return redirect(f"{url}#appointment-{appointment.pk}")
@@ -426,7 +445,8 @@ def appointment_move(request, pk: int):
             start = timezone.localtime(appointment.starts_at)
             messages.success(
                 request,
-                f"Moved to {start:%a} {start.day} {start:%b %H:%M} with {appointment.artist}.",
+                f"Moved to {start:%a} {start.day} {start:%b} {clock_label(start)} "
+                f"with {appointment.artist}.",
             )
             return redirect(appointment)
     return _render_appointment(request, appointment, move_form=form)

@@ -144,6 +144,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # `clock`: times that stay unambiguous when the clocks change.
+            "builtins": ["smpclinic.templatetags.clinic_time"],
         },
     },
 ]

@@ -40,9 +40,14 @@
     }
     var date = form.querySelector("input[name$=starts_at_0]");
     var time = form.querySelector("input[name$=starts_at_1]");
+    // The UTC offset tells the two 01:15s of the night the clocks go back apart.
+    var offset = form.querySelector("input[name$=starts_at_2]");
     if (date && time) {
       date.value = button.dataset.date;
       time.value = button.dataset.time;
+      if (offset) {
+        offset.value = button.dataset.offset || "";
+      }
       time.focus();
     }
     var details = form.closest("details");
