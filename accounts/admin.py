@@ -117,4 +117,4 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(SecurityPolicy)
 class SecurityPolicyAdmin(SingleRowAdmin):
-    fields = ("require_staff_two_factor",)
+    fields = ("require_staff_two_factor", "allow_trusted_browsers")

@@ -108,6 +108,16 @@ class SecurityPolicy(SingleRowSettings):
             "each person's next sign-in. Clients are never asked."
         ),
     )
+    allow_trusted_browsers = models.BooleanField(
+        "let staff trust a browser for 30 days",
+        default=True,
+        help_text=(
+            'At the code step staff may tick "Trust this browser for 30 days": signing in '
+            "again on that browser then needs only the password. A changed password or a "
+            "reset of their two-factor sign-in ends the trust. Switch off to ask for a "
+            "code at every sign-in; browsers trusted earlier are then asked again too."
+        ),
+    )
 
     class Meta:
         verbose_name = "sign-in security"
