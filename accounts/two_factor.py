@@ -66,6 +66,28 @@ def backup_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def backup_codes_unused(user: User) -> list[str]:
+    """The person's backup codes not used yet, as shown on screen (abcd-2345)."""
+    tokens = StaticToken.objects.filter(device__user=user, device__confirmed=True).order_by("pk")
+    return [format_backup_code(token) for token in tokens.values_list("token", flat=True)]
+
+
+def backup_codes_text(user: User) -> str:
+    """The unused backup codes as a text file to keep (or print) away from the phone."""
+    codes = backup_codes_unused(user)
+    lines = [
+        f"{settings.CLINIC_NAME}: backup codes for {user.email}",
+        "",
+        "If you lose your phone, sign in with one of these instead of a code from the app.",
+        "Each works once. Keep them somewhere safe, away from your phone.",
+        "",
+        *codes,
+    ]
+    if not codes:
+        lines.append("(none left: make new backup codes on the two-factor sign-in page)")
+    return "\n".join(lines) + "\n"
+
+
 # --- Enrolment ----------------------------------------------------------------------
 
 

@@ -89,8 +89,25 @@ def two_factor_settings(request):
 
 @never_cache
 @staff_required
+@require_http_methods(["GET"])
+def two_factor_backup_codes_download(request):
+    """The signed-in person's own unused backup codes as a text file. Only for someone
+    with two-factor on (and, the middleware sees to it, past the code step)."""
+    user = request.user
+    if not two_factor.has_app(user):
+        return redirect(reverse("accounts:two_factor"))
+    response = HttpResponse(
+        two_factor.backup_codes_text(user), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="backup-codes.txt"'
+    security_log.record("backup_codes_downloaded", request=request, user=user)
+    return response
+
+
+@never_cache
+@staff_required
 def two_factor_backup_codes(request):
-    """The new backup codes, shown this once: they are not kept anywhere readable."""
+    """The new backup codes, shown in full this once (the download gives the unused ones)."""
     codes = request.session.pop(two_factor.NEW_BACKUP_CODES_KEY, None)
     if not codes:
         return redirect(reverse("accounts:two_factor"))

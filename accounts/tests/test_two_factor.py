@@ -270,3 +270,53 @@ def test_the_manager_resets_a_lost_phone_and_the_person_is_signed_out(people, cl
     # ...and the next sign-in asks for no code (the clinic does not require it).
     assert sign_in(client, people.artist.email)["Location"] == reverse("home")
     assert client.get(reverse("clients:list")).status_code == 200
+
+
+# --- Keeping the backup codes: download and print -----------------------------------------
+
+DOWNLOAD = reverse("accounts:two_factor_backup_codes_download")
+
+
+def test_the_backup_codes_download_is_a_text_file_of_ones_own_unused_codes(people, client):
+    give_two_factor(people.artist, backup_codes=("abcd2345", "efgh3456", "mnop2345"))
+    give_two_factor(people.front_desk, backup_codes=("wxyz4567",))
+    sign_in(client, people.artist.email)
+    client.post(VERIFY, {"code": "efgh-3456"})  # one used up signing in
+    assert b"Download your unused backup codes" in client.get(SETUP).content
+
+    response = client.get(DOWNLOAD)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="backup-codes.txt"'
+    assert "no-store" in response["Cache-Control"]
+    text = response.content.decode()
+    assert "artist@clinic.test" in text
+    assert re.findall(r"^[a-z2-7]{4}-[a-z2-7]{4}$", text, re.M) == ["abcd-2345", "mnop-2345"]
+    assert "wxyz" not in text  # never anyone else's
+
+
+def test_the_download_waits_for_the_code_step_and_needs_two_factor_on(people, client, as_user):
+    give_two_factor(people.artist)
+    sign_in(client, people.artist.email)
+    # Password only: no codes until the second step is done.
+    blocked = client.get(DOWNLOAD)
+    assert blocked.status_code == 302 and blocked["Location"].startswith(VERIFY)
+    # Without two-factor there is nothing to download: set it up first.
+    assert as_user(people.front_desk).get(DOWNLOAD)["Location"] == SETUP
+    assert as_user(people.client_a).get(DOWNLOAD).status_code == 403
+
+
+def test_the_new_codes_page_offers_download_and_print_without_inline_script(people, as_user):
+    browser = as_user(people.artist)
+    browser.get(SETUP)
+    device = TOTPDevice.objects.get(user=people.artist)
+    response = browser.post(SETUP, {"code": app_code(device)})
+    html = browser.get(response["Location"]).content.decode()
+    assert f'href="{DOWNLOAD}"' in html
+    assert re.search(r"<button[^>]*data-print[^>]*>Print</button>", html)
+    assert re.search(r'<script src="[^"]*/js/print\.[0-9a-f.]*js"', html) or "js/print.js" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    # The downloaded file holds the same ten codes the page shows.
+    shown = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", html)
+    text = browser.get(DOWNLOAD).content.decode()
+    assert re.findall(r"^[a-z2-7]{4}-[a-z2-7]{4}$", text, re.M) == shown
