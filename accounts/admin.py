@@ -1,7 +1,11 @@
+from urllib.parse import quote
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scheduling.admin import ARTIST_INLINES, warn_hours_outside_opening
@@ -10,7 +14,7 @@ from smpclinic.admin import SingleRowAdmin
 
 from .models import Role, SecurityPolicy, User
 from .services import user_deactivate, user_set_role
-from .two_factor import two_factor_reset
+from .two_factor import enrolment_owed_now, two_factor_reset
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -118,3 +122,16 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(SecurityPolicy)
 class SecurityPolicyAdmin(SingleRowAdmin):
     fields = ("require_staff_two_factor", "allow_trusted_browsers")
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if enrolment_owed_now(request):
+            # Required from now on, for the manager too: set it up at once.
+            messages.warning(
+                request,
+                "Two-factor sign-in is now required for all staff, you included. "
+                "Set up yours now; other staff are asked at their next sign-in.",
+            )
+            back = reverse("admin:accounts_securitypolicy_change", args=[obj.pk])
+            return redirect(f"{reverse('accounts:two_factor')}?next={quote(back, safe='/')}")
+        return response

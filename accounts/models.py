@@ -105,7 +105,8 @@ class SecurityPolicy(SingleRowSettings):
         help_text=(
             "Staff without an authenticator app are asked to set one up right after "
             "their password, and can open nothing else until they have. Applies from "
-            "each person's next sign-in. Clients are never asked."
+            "each person's next sign-in, and at once to the manager who switches it on "
+            "without an app of their own. Clients are never asked."
         ),
     )
     allow_trusted_browsers = models.BooleanField(

@@ -50,6 +50,16 @@ def step_for(user: User) -> Step:
     return Step.NONE
 
 
+def enrolment_owed_now(request) -> bool:
+    """After the clinic's sign-in rules are saved: when the person who saved them must
+    now set up an authenticator app (required, and they have none), their session owes
+    it from this moment rather than from their next sign-in. Returns whether it does."""
+    if step_for(request.user) != Step.ENROL:
+        return False
+    request.session[SESSION_STEP_KEY] = Step.ENROL.value
+    return True
+
+
 def normalise_code(raw: str) -> str:
     return re.sub(r"[\s-]", "", raw or "").lower()
 

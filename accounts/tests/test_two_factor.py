@@ -237,6 +237,39 @@ def test_the_manager_switches_the_requirement_on_in_settings(people, as_user):
     )  # not the admin for the front desk
 
 
+def test_a_manager_without_an_app_who_requires_it_sets_theirs_up_at_once(people, client):
+    sign_in(client, people.manager.email)
+    change_url = client.get(reverse("admin:accounts_securitypolicy_changelist"))["Location"]
+    response = client.post(
+        change_url, {"require_staff_two_factor": "on", "allow_trusted_browsers": "on"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{SETUP}?next={change_url}"
+    assert SecurityPolicy.current().require_staff_two_factor
+    page = client.get(response["Location"])
+    assert b"The clinic asks all staff to use two-factor sign-in" in page.content
+    assert b"Set up yours now" in page.content
+    # Not at the next sign-in: nothing else opens until it is done, now.
+    for url in [reverse("home"), reverse("clients:list"), change_url]:
+        assert client.get(url)["Location"].startswith(SETUP), url
+
+    device = TOTPDevice.objects.get(user=people.manager)
+    response = client.post(SETUP, {"code": app_code(device), "next": change_url})
+    codes_page = client.get(response["Location"])
+    assert f'href="{change_url}"'.encode() in codes_page.content
+    assert client.get(change_url).status_code == 200
+
+
+def test_a_manager_with_an_app_stays_on_the_settings_after_requiring_it(people, client):
+    device = give_two_factor(people.manager)
+    sign_in(client, people.manager.email)
+    client.post(VERIFY, {"code": app_code(device)})
+    change_url = client.get(reverse("admin:accounts_securitypolicy_changelist"))["Location"]
+    response = client.post(change_url, {"require_staff_two_factor": "on"})
+    assert not response["Location"].startswith(SETUP)
+    assert client.get(reverse("clients:list")).status_code == 200
+
+
 # --- The manager's reset --------------------------------------------------------------------
 
 
