@@ -60,6 +60,21 @@ def enrolment_owed_now(request) -> bool:
     return True
 
 
+def api_token_refusal(user: User) -> str | None:
+    """Why an API token of this person must not be accepted now, or None when it may.
+
+    A token skips the code, so while the clinic requires two-factor sign-in it only
+    works for staff who have set up their authenticator app: the same people who can
+    get past the code step in the browser. Clients are never asked for two-factor."""
+    if step_for(user) == Step.ENROL:
+        return (
+            "The clinic requires two-factor sign-in for all staff, and this account has "
+            "not set it up, so its API token is not accepted. Sign in on the website, set "
+            "up two-factor sign-in, then use the token again."
+        )
+    return None
+
+
 def normalise_code(raw: str) -> str:
     return re.sub(r"[\s-]", "", raw or "").lower()
 
