@@ -353,3 +353,28 @@ def test_the_new_codes_page_offers_download_and_print_without_inline_script(peop
     shown = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", html)
     text = browser.get(DOWNLOAD).content.decode()
     assert re.findall(r"^[a-z2-7]{4}-[a-z2-7]{4}$", text, re.M) == shown
+
+
+# --- API tokens follow the requirement ---------------------------------------------------------
+
+
+def test_no_api_token_is_made_for_staff_who_owe_two_factor(people, client):
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+
+    owner = User.objects.create_superuser(email="owner@clinic.test", password="x-long-passphrase-1")
+    device = give_two_factor(owner)
+    sign_in(client, owner.email, password="x-long-passphrase-1")
+    client.post(VERIFY, {"code": app_code(device)})
+    _require_two_factor()
+    add_url = reverse("admin:authtoken_tokenproxy_add")
+
+    refused = client.post(add_url, {"user": people.artist.pk})
+    assert refused.status_code == 200
+    assert b"this person has not set it up: a token would be refused" in refused.content
+    assert not Token.objects.filter(user=people.artist).exists()
+
+    give_two_factor(people.artist)
+    assert client.post(add_url, {"user": people.artist.pk}).status_code == 302
+    assert Token.objects.filter(user=people.artist).exists()
