@@ -1,8 +1,15 @@
+from urllib.parse import quote
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from scheduling.admin import ARTIST_INLINES, warn_hours_outside_opening
 from scheduling.models import ArtistHours
@@ -10,7 +17,7 @@ from smpclinic.admin import SingleRowAdmin
 
 from .models import Role, SecurityPolicy, User
 from .services import user_deactivate, user_set_role
-from .two_factor import two_factor_reset
+from .two_factor import api_token_refusal, enrolment_owed_now, two_factor_reset
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -117,4 +124,43 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(SecurityPolicy)
 class SecurityPolicyAdmin(SingleRowAdmin):
-    fields = ("require_staff_two_factor",)
+    fields = ("require_staff_two_factor", "allow_trusted_browsers")
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if enrolment_owed_now(request):
+            # Required from now on, for the manager too: set it up at once.
+            messages.warning(
+                request,
+                "Two-factor sign-in is now required for all staff, you included. "
+                "Set up yours now; other staff are asked at their next sign-in.",
+            )
+            back = reverse("admin:accounts_securitypolicy_change", args=[obj.pk])
+            return redirect(f"{reverse('accounts:two_factor')}?next={quote(back, safe='/')}")
+        return response
+
+
+class TokenForm(forms.ModelForm):
+    """No API token for someone it would be refused for (accounts.two_factor)."""
+
+    class Meta:
+        model = TokenProxy
+        fields = ("user",)
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        refusal = api_token_refusal(user)
+        if refusal:
+            raise forms.ValidationError(
+                "The clinic requires two-factor sign-in and this person has not set it up: "
+                "a token would be refused. Ask them to set it up first."
+            )
+        return user
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ClinicTokenAdmin(TokenAdmin):
+    form = TokenForm

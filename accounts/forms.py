@@ -32,8 +32,15 @@ class TwoFactorCodeForm(forms.Form):
         error_messages={"required": "Type the code to carry on."},
     )
 
-    def __init__(self, *args, purpose: str, **kwargs):
+    def __init__(self, *args, purpose: str, offer_trust: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if offer_trust:
+            self.fields["trust_browser"] = forms.BooleanField(
+                label="Trust this browser for 30 days",
+                required=False,
+                help_text="Signing in again here then needs only your password. "
+                "Leave it unticked on a shared or public computer.",
+            )
         field = self.fields["code"]
         if purpose == "enrol":
             field.label = "The 6-digit code your app shows now"

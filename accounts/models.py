@@ -105,7 +105,18 @@ class SecurityPolicy(SingleRowSettings):
         help_text=(
             "Staff without an authenticator app are asked to set one up right after "
             "their password, and can open nothing else until they have. Applies from "
-            "each person's next sign-in. Clients are never asked."
+            "each person's next sign-in, and at once to the manager who switches it on "
+            "without an app of their own. Clients are never asked."
+        ),
+    )
+    allow_trusted_browsers = models.BooleanField(
+        "let staff trust a browser for 30 days",
+        default=True,
+        help_text=(
+            'At the code step staff may tick "Trust this browser for 30 days": signing in '
+            "again on that browser then needs only the password. A changed password or a "
+            "reset of their two-factor sign-in ends the trust. Switch off to ask for a "
+            "code at every sign-in; browsers trusted earlier are then asked again too."
         ),
     )
 

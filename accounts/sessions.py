@@ -29,6 +29,7 @@ def limits_for(user) -> Limits:
 def on_signed_in(sender, request, user, **kwargs) -> None:
     """Start the clocks and decide the second step, once per sign-in."""
     from .lockout import lockout_clear
+    from .trusted_browsers import skip_code_if_trusted
     from .two_factor import SESSION_STEP_KEY, WRONG_CODES_KEY, Step, step_for
 
     now = int(time.time())
@@ -37,7 +38,8 @@ def on_signed_in(sender, request, user, **kwargs) -> None:
     request.session[LAST_SEEN_KEY] = now
     request.session[SESSION_STEP_KEY] = step.value
     request.session.pop(WRONG_CODES_KEY, None)
-    if step == Step.NONE:
+    # A browser the person trusted (and the clinic allows trusting) owes no code.
+    if step == Step.NONE or (step == Step.CODE and skip_code_if_trusted(request, user)):
         # Fully signed in: earlier failures from here no longer count. (With a
         # second step still owed they do, until the code is given.)
         lockout_clear(request, user.email)

@@ -50,6 +50,31 @@ def step_for(user: User) -> Step:
     return Step.NONE
 
 
+def enrolment_owed_now(request) -> bool:
+    """After the clinic's sign-in rules are saved: when the person who saved them must
+    now set up an authenticator app (required, and they have none), their session owes
+    it from this moment rather than from their next sign-in. Returns whether it does."""
+    if step_for(request.user) != Step.ENROL:
+        return False
+    request.session[SESSION_STEP_KEY] = Step.ENROL.value
+    return True
+
+
+def api_token_refusal(user: User) -> str | None:
+    """Why an API token of this person must not be accepted now, or None when it may.
+
+    A token skips the code, so while the clinic requires two-factor sign-in it only
+    works for staff who have set up their authenticator app: the same people who can
+    get past the code step in the browser. Clients are never asked for two-factor."""
+    if step_for(user) == Step.ENROL:
+        return (
+            "The clinic requires two-factor sign-in for all staff, and this account has "
+            "not set it up, so its API token is not accepted. Sign in on the website, set "
+            "up two-factor sign-in, then use the token again."
+        )
+    return None
+
+
 def normalise_code(raw: str) -> str:
     return re.sub(r"[\s-]", "", raw or "").lower()
 
@@ -64,6 +89,28 @@ def has_app(user: User) -> bool:
 
 def backup_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def backup_codes_unused(user: User) -> list[str]:
+    """The person's backup codes not used yet, as shown on screen (abcd-2345)."""
+    tokens = StaticToken.objects.filter(device__user=user, device__confirmed=True).order_by("pk")
+    return [format_backup_code(token) for token in tokens.values_list("token", flat=True)]
+
+
+def backup_codes_text(user: User) -> str:
+    """The unused backup codes as a text file to keep (or print) away from the phone."""
+    codes = backup_codes_unused(user)
+    lines = [
+        f"{settings.CLINIC_NAME}: backup codes for {user.email}",
+        "",
+        "If you lose your phone, sign in with one of these instead of a code from the app.",
+        "Each works once. Keep them somewhere safe, away from your phone.",
+        "",
+        *codes,
+    ]
+    if not codes:
+        lines.append("(none left: make new backup codes on the two-factor sign-in page)")
+    return "\n".join(lines) + "\n"
 
 
 # --- Enrolment ----------------------------------------------------------------------

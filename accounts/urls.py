@@ -22,6 +22,11 @@ urlpatterns = [
         views.two_factor_backup_codes,
         name="two_factor_backup_codes",
     ),
+    path(
+        "two-factor/backup-codes/download/",
+        views.two_factor_backup_codes_download,
+        name="two_factor_backup_codes_download",
+    ),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password/change/",

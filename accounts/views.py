@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import security_log, two_factor
+from . import security_log, trusted_browsers, two_factor
 from .access import staff_required
 from .forms import TwoFactorCodeForm
 from .lockout import locked_out_now, lockout_response
@@ -89,8 +89,25 @@ def two_factor_settings(request):
 
 @never_cache
 @staff_required
+@require_http_methods(["GET"])
+def two_factor_backup_codes_download(request):
+    """The signed-in person's own unused backup codes as a text file. Only for someone
+    with two-factor on (and, the middleware sees to it, past the code step)."""
+    user = request.user
+    if not two_factor.has_app(user):
+        return redirect(reverse("accounts:two_factor"))
+    response = HttpResponse(
+        two_factor.backup_codes_text(user), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="backup-codes.txt"'
+    security_log.record("backup_codes_downloaded", request=request, user=user)
+    return response
+
+
+@never_cache
+@staff_required
 def two_factor_backup_codes(request):
-    """The new backup codes, shown this once: they are not kept anywhere readable."""
+    """The new backup codes, shown in full this once (the download gives the unused ones)."""
     codes = request.session.pop(two_factor.NEW_BACKUP_CODES_KEY, None)
     if not codes:
         return redirect(reverse("accounts:two_factor"))
@@ -116,14 +133,19 @@ def two_factor_verify(request):
         request.session[two_factor.SESSION_STEP_KEY] = two_factor.step_for(user).value
         return redirect(next_url)
 
-    form = TwoFactorCodeForm(request.POST or None, purpose="sign_in")
+    form = TwoFactorCodeForm(
+        request.POST or None, purpose="sign_in", offer_trust=trusted_browsers.offered()
+    )
     if request.method == "POST":
         if locked_out_now(request, user.email):
             logout(request)
             return lockout_response(request)
         if form.is_valid():
             if two_factor.verify_code(request=request, code=form.cleaned_data["code"]):
-                return redirect(next_url)
+                response = redirect(next_url)
+                if form.cleaned_data.get("trust_browser"):
+                    trusted_browsers.trust(response, user)
+                return response
             return _wrong_code(request, form, next_url)
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 

@@ -161,6 +161,12 @@ TABLE: dict[str, Rule] = {
         FORBIDDEN,
         *[redirect("/accounts/two-factor/", "no new codes to show: the settings")] * 3,
     ),
+    "accounts:two_factor_backup_codes_download": rule(
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        *[redirect("/accounts/two-factor/", "two-factor is off: set it up first")] * 3,
+    ),
     "accounts:two_factor_verify": rule(LOGIN, *[redirect("/", "no code owed: home")] * 5),
     "accounts:password_change": rule(*SIGNED_IN),
     "accounts:password_change_done": rule(*SIGNED_IN),

@@ -408,7 +408,8 @@ RATELIMIT_IP_META_KEY = "smpclinic.net.client_ip"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token, refused for staff who owe the clinic's two-factor sign-in.
+        "accounts.authentication.TwoFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # drf-spectacular, plus the 415 and 429 answers every endpoint can give.

@@ -237,6 +237,39 @@ def test_the_manager_switches_the_requirement_on_in_settings(people, as_user):
     )  # not the admin for the front desk
 
 
+def test_a_manager_without_an_app_who_requires_it_sets_theirs_up_at_once(people, client):
+    sign_in(client, people.manager.email)
+    change_url = client.get(reverse("admin:accounts_securitypolicy_changelist"))["Location"]
+    response = client.post(
+        change_url, {"require_staff_two_factor": "on", "allow_trusted_browsers": "on"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{SETUP}?next={change_url}"
+    assert SecurityPolicy.current().require_staff_two_factor
+    page = client.get(response["Location"])
+    assert b"The clinic asks all staff to use two-factor sign-in" in page.content
+    assert b"Set up yours now" in page.content
+    # Not at the next sign-in: nothing else opens until it is done, now.
+    for url in [reverse("home"), reverse("clients:list"), change_url]:
+        assert client.get(url)["Location"].startswith(SETUP), url
+
+    device = TOTPDevice.objects.get(user=people.manager)
+    response = client.post(SETUP, {"code": app_code(device), "next": change_url})
+    codes_page = client.get(response["Location"])
+    assert f'href="{change_url}"'.encode() in codes_page.content
+    assert client.get(change_url).status_code == 200
+
+
+def test_a_manager_with_an_app_stays_on_the_settings_after_requiring_it(people, client):
+    device = give_two_factor(people.manager)
+    sign_in(client, people.manager.email)
+    client.post(VERIFY, {"code": app_code(device)})
+    change_url = client.get(reverse("admin:accounts_securitypolicy_changelist"))["Location"]
+    response = client.post(change_url, {"require_staff_two_factor": "on"})
+    assert not response["Location"].startswith(SETUP)
+    assert client.get(reverse("clients:list")).status_code == 200
+
+
 # --- The manager's reset --------------------------------------------------------------------
 
 
@@ -270,3 +303,78 @@ def test_the_manager_resets_a_lost_phone_and_the_person_is_signed_out(people, cl
     # ...and the next sign-in asks for no code (the clinic does not require it).
     assert sign_in(client, people.artist.email)["Location"] == reverse("home")
     assert client.get(reverse("clients:list")).status_code == 200
+
+
+# --- Keeping the backup codes: download and print -----------------------------------------
+
+DOWNLOAD = reverse("accounts:two_factor_backup_codes_download")
+
+
+def test_the_backup_codes_download_is_a_text_file_of_ones_own_unused_codes(people, client):
+    give_two_factor(people.artist, backup_codes=("abcd2345", "efgh3456", "mnop2345"))
+    give_two_factor(people.front_desk, backup_codes=("wxyz4567",))
+    sign_in(client, people.artist.email)
+    client.post(VERIFY, {"code": "efgh-3456"})  # one used up signing in
+    assert b"Download your unused backup codes" in client.get(SETUP).content
+
+    response = client.get(DOWNLOAD)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="backup-codes.txt"'
+    assert "no-store" in response["Cache-Control"]
+    text = response.content.decode()
+    assert "artist@clinic.test" in text
+    assert re.findall(r"^[a-z2-7]{4}-[a-z2-7]{4}$", text, re.M) == ["abcd-2345", "mnop-2345"]
+    assert "wxyz" not in text  # never anyone else's
+
+
+def test_the_download_waits_for_the_code_step_and_needs_two_factor_on(people, client, as_user):
+    give_two_factor(people.artist)
+    sign_in(client, people.artist.email)
+    # Password only: no codes until the second step is done.
+    blocked = client.get(DOWNLOAD)
+    assert blocked.status_code == 302 and blocked["Location"].startswith(VERIFY)
+    # Without two-factor there is nothing to download: set it up first.
+    assert as_user(people.front_desk).get(DOWNLOAD)["Location"] == SETUP
+    assert as_user(people.client_a).get(DOWNLOAD).status_code == 403
+
+
+def test_the_new_codes_page_offers_download_and_print_without_inline_script(people, as_user):
+    browser = as_user(people.artist)
+    browser.get(SETUP)
+    device = TOTPDevice.objects.get(user=people.artist)
+    response = browser.post(SETUP, {"code": app_code(device)})
+    html = browser.get(response["Location"]).content.decode()
+    assert f'href="{DOWNLOAD}"' in html
+    assert re.search(r"<button[^>]*data-print[^>]*>Print</button>", html)
+    assert re.search(r'<script src="[^"]*/js/print\.[0-9a-f.]*js"', html) or "js/print.js" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    # The downloaded file holds the same ten codes the page shows.
+    shown = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", html)
+    text = browser.get(DOWNLOAD).content.decode()
+    assert re.findall(r"^[a-z2-7]{4}-[a-z2-7]{4}$", text, re.M) == shown
+
+
+# --- API tokens follow the requirement ---------------------------------------------------------
+
+
+def test_no_api_token_is_made_for_staff_who_owe_two_factor(people, client):
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+
+    owner = User.objects.create_superuser(email="owner@clinic.test", password="x-long-passphrase-1")
+    device = give_two_factor(owner)
+    sign_in(client, owner.email, password="x-long-passphrase-1")
+    client.post(VERIFY, {"code": app_code(device)})
+    _require_two_factor()
+    add_url = reverse("admin:authtoken_tokenproxy_add")
+
+    refused = client.post(add_url, {"user": people.artist.pk})
+    assert refused.status_code == 200
+    assert b"this person has not set it up: a token would be refused" in refused.content
+    assert not Token.objects.filter(user=people.artist).exists()
+
+    give_two_factor(people.artist)
+    assert client.post(add_url, {"user": people.artist.pk}).status_code == 302
+    assert Token.objects.filter(user=people.artist).exists()

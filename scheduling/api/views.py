@@ -10,7 +10,7 @@ import logging
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
@@ -21,6 +21,8 @@ from rest_framework.decorators import (
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+
+from accounts.authentication import TwoFactorTokenAuthentication
 
 from ..availability import Problem, clinic_zone, free_slots, local_datetime
 from ..booking import CONFLICT_CODES, BookingRefused, booking_create_for_public
@@ -42,8 +44,9 @@ from .throttles import AnonymousThrottle, BookingThrottle, SignedInThrottle
 logger = logging.getLogger(__name__)
 
 # Token first, so a call without credentials is answered 401 with
-# "WWW-Authenticate: Token" rather than a bare 403.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+# "WWW-Authenticate: Token" rather than a bare 403. Tokens follow the clinic's
+# two-factor rule (accounts.authentication).
+AUTHENTICATION = [TwoFactorTokenAuthentication, SessionAuthentication]
 
 FIELD_ERRORS = OpenApiResponse(description="Field errors: {field: [message, ...]}.")
 

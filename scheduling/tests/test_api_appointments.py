@@ -249,3 +249,67 @@ def test_only_get_is_allowed(as_user, clinic, method):
 
     assert response.status_code == 405
     assert response.json() == {"detail": f'Method "{method.upper()}" not allowed.'}
+
+
+# --- Tokens and the clinic's two-factor rule ------------------------------------------------
+
+
+def _require_two_factor():
+    from accounts.models import SecurityPolicy
+
+    SecurityPolicy.objects.update_or_create(pk=1, defaults={"require_staff_two_factor": True})
+
+
+def test_while_two_factor_is_required_a_token_without_it_is_refused_with_the_reason(client, clinic):
+    book(clinic, MONDAY, "10:00")
+    token = Token.objects.create(user=clinic.people.artist)  # made before the rule
+    _require_two_factor()
+
+    response = client.get(URL, {"start": START}, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    detail = response.json()["detail"]
+    assert "requires two-factor sign-in" in detail
+    assert "set up two-factor sign-in, then use the token again" in detail
+    assert "Anna" not in response.content.decode()
+
+
+def test_while_two_factor_is_required_a_token_of_someone_who_set_it_up_works(client, clinic):
+    from accounts.tests.helpers import give_two_factor
+
+    shown = book(clinic, MONDAY, "10:00")
+    give_two_factor(clinic.people.artist)
+    token = Token.objects.create(user=clinic.people.artist)
+    _require_two_factor()
+
+    response = client.get(URL, {"start": START}, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["appointments"]] == [shown.pk]
+
+
+def test_while_two_factor_is_required_a_clients_token_is_still_only_refused_as_a_client(
+    client, clinic
+):
+    _require_two_factor()
+    token = Token.objects.create(user=clinic.people.client_a)
+
+    response = client.get(URL, {"start": START}, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only the clinic's staff can use this."}
+
+
+def test_a_session_that_has_not_given_its_code_reads_no_diary(client, clinic):
+    from accounts.tests.helpers import give_two_factor, sign_in
+
+    book(clinic, MONDAY, "10:00")
+    give_two_factor(clinic.people.artist)
+    sign_in(client, clinic.people.artist.email)  # the password, not yet the code
+
+    response = client.get(URL, {"start": START})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
+    assert "Anna" not in response.content.decode()

@@ -44,6 +44,16 @@ def test_staff_set_up_two_factor_then_sign_in_with_a_code(page, people, screensh
     expect(page.get_by_role("heading", name="Your backup codes")).to_be_visible()
     expect(page.get_by_role("list", name="Backup codes").get_by_role("listitem")).to_have_count(10)
     page.screenshot(path=screenshots / "two-factor-backup-codes.png", full_page=True)
+    # They can be kept: a download, and a print of just the codes.
+    expect(page.get_by_role("link", name="Download")).to_have_attribute(
+        "href", "/accounts/two-factor/backup-codes/download/"
+    )
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("list", name="Backup codes")).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
+    page.emulate_media(media="screen")
     # On to the page they asked for before setting it up.
     page.get_by_role("link", name="I have saved them, carry on").click()
     expect(page.get_by_role("heading", name="Clients")).to_be_visible()
@@ -58,5 +68,11 @@ def test_staff_set_up_two_factor_then_sign_in_with_a_code(page, people, screensh
 
     device.refresh_from_db()
     page.get_by_label("Code from your authenticator app").fill(app_code(device, offset_steps=1))
+    page.get_by_label("Trust this browser for 30 days").check()
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your day, Sam")).to_be_visible()
+
+    # A trusted browser: the next sign-in needs only the password.
+    page.get_by_role("button", name="Sign out").click()
+    _password_step(page, "artist@clinic.test")
     expect(page.get_by_role("heading", name="Your day, Sam")).to_be_visible()
