@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -336,19 +335,20 @@ def details(request, type_slug: str, start: str):
             )
         )
     try:
-        with transaction.atomic():
-            appointment = booking_create_for_public(
-                appointment_type=appointment_type,
-                starts_at=chosen,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone=data["phone"],
-                contact_consent=data["contact_consent"],
-                note=data["note"],
-                source=BookingSource.ONLINE,
-                channel=Channel.ONLINE_BOOKING,
-            )
+        # One transaction of its own, which reads first and takes the write lock only
+        # to decide and save: not wrapped in another here.
+        appointment = booking_create_for_public(
+            appointment_type=appointment_type,
+            starts_at=chosen,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            contact_consent=data["contact_consent"],
+            note=data["note"],
+            source=BookingSource.ONLINE,
+            channel=Channel.ONLINE_BOOKING,
+        )
     except BookingRefused as refusal:
         return _details_page(
             request, appointment_type, form, chosen, problem=_public_reason(refusal)
