@@ -14,8 +14,10 @@ record a visit that happened in the past through these same services.
 
 No double booking: on SQLite the transaction takes the write lock when it
 begins (IMMEDIATE mode), so the check and the insert cannot interleave with
-another booking. On PostgreSQL the check gives the friendly reason and the
-exclusion constraints catch the race the check cannot see.
+another booking; bookings queue for that lock (the connection's timeout), and one
+whose wait runs out raises OperationalError "database is locked", which the pages
+answer with "try again" (smpclinic.database). On PostgreSQL the check gives the
+friendly reason and the exclusion constraints catch the race the check cannot see.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_ove
 # Every other refusal means the time was never bookable.
 CONFLICT_CODES = frozenset({"overlap", "room_taken", "no_room"})
 DEADLOCK_DETECTED = "40P01"
+# What a booker is told when SQLite stayed busy past its timeout (smpclinic.database).
+BUSY_MESSAGE = (
+    "Many people are booking at this moment and we could not save yours in time. "
+    "Nothing was booked: please try again in a moment."
+)
 TREATMENT_KINDS = frozenset({AppointmentKind.TREATMENT, AppointmentKind.TOUCH_UP})
 
 # Which status may follow which. Anything else is refused.

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "smpclinic.middleware.NoStoreForPrivatePagesMiddleware",
     # A NUL in an address or query string is a 400, not a database error.
     "smpclinic.middleware.RefuseNulCharactersMiddleware",
+    # SQLite's lock wait ran out (a burst of writers): 503 "try again", not a 500.
+    "smpclinic.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
