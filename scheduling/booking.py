@@ -14,8 +14,10 @@ record a visit that happened in the past through these same services.
 
 No double booking: on SQLite the transaction takes the write lock when it
 begins (IMMEDIATE mode), so the check and the insert cannot interleave with
-another booking. On PostgreSQL the check gives the friendly reason and the
-exclusion constraints catch the race the check cannot see.
+another booking; bookings queue for that lock (the connection's timeout), and one
+whose wait runs out raises OperationalError "database is locked", which the pages
+answer with "try again" (smpclinic.database). On PostgreSQL the check gives the
+friendly reason and the exclusion constraints catch the race the check cannot see.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_ove
 # Every other refusal means the time was never bookable.
 CONFLICT_CODES = frozenset({"overlap", "room_taken", "no_room"})
 DEADLOCK_DETECTED = "40P01"
+# What a booker is told when SQLite stayed busy past its timeout (smpclinic.database).
+BUSY_MESSAGE = (
+    "Many people are booking at this moment and we could not save yours in time. "
+    "Nothing was booked: please try again in a moment."
+)
 TREATMENT_KINDS = frozenset({AppointmentKind.TREATMENT, AppointmentKind.TOUCH_UP})
 
 # Which status may follow which. Anything else is refused.
@@ -372,7 +379,6 @@ def _artists_to_try(
     return sorted(artists, key=lambda artist: rank.get(artist.pk, len(rank)))
 
 
-@transaction.atomic
 def booking_create_for_public(
     *,
     appointment_type: AppointmentType,
@@ -398,13 +404,52 @@ def booking_create_for_public(
     Raises BookingRefused, or ValidationError when the same new contact details
     are being saved by another booking at that very moment.
     """
-    client = client_for_online_booking(
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        phone=phone,
-        contact_consent=contact_consent,
+    starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    # The order to try artists in is only a preference, read before the transaction:
+    # on SQLite every booking queues for the write lock, so it is held only for the
+    # checks that decide (each candidate is judged again inside it).
+    candidates = (
+        [artist]
+        if artist is not None
+        else _artists_to_try(appointment_type=appointment_type, starts_at=starts_at, source=source)
     )
+    return _book_for_public(
+        candidates,
+        asked_for_artist=artist is not None,
+        appointment_type=appointment_type,
+        starts_at=starts_at,
+        client_details={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+            "contact_consent": contact_consent,
+        },
+        note=note,
+        source=source,
+        by=by,
+        actor=actor or Actor.client(by if by is not None and by.role == Role.CLIENT else None),
+        channel=channel,
+        now=now,
+    )
+
+
+@transaction.atomic
+def _book_for_public(
+    candidates: list[User],
+    *,
+    asked_for_artist: bool,
+    appointment_type: AppointmentType,
+    starts_at: dt.datetime,
+    client_details: dict,
+    note: str,
+    source: str,
+    by: User | None,
+    actor: Actor,
+    channel: str | None,
+    now: dt.datetime | None,
+) -> Appointment:
+    client = client_for_online_booking(**client_details)
 
     def book(with_artist: User) -> Appointment:
         return booking_create(
@@ -415,22 +460,22 @@ def booking_create_for_public(
             source=source,
             by=by,
             notes=note,
-            actor=actor or Actor.client(by if by is not None and by.role == Role.CLIENT else None),
+            actor=actor,
             channel=channel,
             now=now,
         )
 
-    if artist is not None:
-        return book(artist)
-    starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    if asked_for_artist:
+        return book(candidates[0])
     refusals: list[BookingRefused] = []
-    for candidate in _artists_to_try(
-        appointment_type=appointment_type, starts_at=starts_at, source=source
-    ):
+    for candidate in candidates:
         try:
             return book(candidate)
         except BookingRefused as refused:
             refusals.append(refused)
+            if refused.problem.code == "no_room":
+                # Every room is taken then: no other artist can have this time either.
+                break
     if not refusals:
         _refuse("no_artist", "The clinic has no artists taking bookings.", "artist")
     # Someone else holding the time is a more useful answer than "outside hours"

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,9 +28,16 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from smpclinic.clinic import clinic_context, clinic_zone
+from smpclinic.database import RETRY_AFTER_SECONDS, database_busy
 
 from .availability import Slot, free_slots
-from .booking import BookingRefused, booking_cancel, booking_create_for_public, booking_move
+from .booking import (
+    BUSY_MESSAGE,
+    BookingRefused,
+    booking_cancel,
+    booking_create_for_public,
+    booking_move,
+)
 from .models import Appointment, AppointmentType, BookingPolicy, BookingSource
 from .policy import Actor, Channel, OfferLimit, offer_limits
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
@@ -336,19 +343,20 @@ def details(request, type_slug: str, start: str):
             )
         )
     try:
-        with transaction.atomic():
-            appointment = booking_create_for_public(
-                appointment_type=appointment_type,
-                starts_at=chosen,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone=data["phone"],
-                contact_consent=data["contact_consent"],
-                note=data["note"],
-                source=BookingSource.ONLINE,
-                channel=Channel.ONLINE_BOOKING,
-            )
+        # One transaction of its own, which reads first and takes the write lock only
+        # to decide and save: not wrapped in another here.
+        appointment = booking_create_for_public(
+            appointment_type=appointment_type,
+            starts_at=chosen,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            contact_consent=data["contact_consent"],
+            note=data["note"],
+            source=BookingSource.ONLINE,
+            channel=Channel.ONLINE_BOOKING,
+        )
     except BookingRefused as refusal:
         return _details_page(
             request, appointment_type, form, chosen, problem=_public_reason(refusal)
@@ -361,6 +369,17 @@ def details(request, type_slug: str, start: str):
             None, "We could not save your details just now. Please try again or call the clinic."
         )
         return _details_page(request, appointment_type, form, chosen)
+    except OperationalError as error:
+        # SQLite's write lock stayed taken past its timeout (a burst of bookings):
+        # nothing was saved, so say so and keep what they typed, not a server error.
+        if not database_busy(error):
+            raise
+        logger.warning("Online booking: the database stayed busy, nothing booked")
+        form.add_error(None, BUSY_MESSAGE)
+        page = _details_page(request, appointment_type, form, chosen)
+        page.status_code = 503
+        page["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return page
     return redirect(_confirmed_url(appointment))
 
 

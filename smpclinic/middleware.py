@@ -5,13 +5,18 @@ check-in, managing a booking) shows one client's details to whoever holds it: no
 of it may be stored by a shared computer's browser cache or a proxy on the way.
 """
 
+import logging
 from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_cache_control
 
+from .database import BUSY_PAGE_MESSAGE, RETRY_AFTER_SECONDS, database_busy
 from .validators import has_nul
+
+logger = logging.getLogger(__name__)
 
 # Pages reached through a private link in a message, shown without signing in.
 TOKEN_LINK_PREFIXES = (
@@ -70,3 +75,32 @@ class RefuseNulCharactersMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """503 "try again in a moment" when SQLite stayed busy past its lock timeout.
+
+    A page that writes waits for the write lock (smpclinic.database); if a burst
+    of writers outlasts the wait, nothing was saved and the visitor is told to try
+    again, with Retry-After, instead of getting a server error. Pages with an answer
+    of their own (online booking, the booking API) catch it first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_busy(exception):
+            return None
+        logger.warning("%s %s: the database stayed busy", request.method, request.path_info)
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse({"error": "busy", "detail": BUSY_PAGE_MESSAGE}, status=503)
+        else:
+            response = SimpleTemplateResponse(
+                "503.html", {"message": BUSY_PAGE_MESSAGE}, status=503
+            ).render()
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
@@ -23,9 +24,15 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.authentication import TwoFactorTokenAuthentication
+from smpclinic.database import RETRY_AFTER_SECONDS, database_busy
 
 from ..availability import Problem, clinic_zone, free_slots, local_datetime
-from ..booking import CONFLICT_CODES, BookingRefused, booking_create_for_public
+from ..booking import (
+    BUSY_MESSAGE,
+    CONFLICT_CODES,
+    BookingRefused,
+    booking_create_for_public,
+)
 from ..models import Appointment, BookingSource
 from ..policy import Channel
 from .parsers import LimitedJSONParser
@@ -144,6 +151,10 @@ def _refusal_response(refused: BookingRefused) -> Response:
             'the same new contact details were being saved at once ("details_conflict").',
         ),
         413: OpenApiResponse(description="The body is larger than 16 KB."),
+        503: OpenApiResponse(
+            description='Too many bookings at once for the embedded database ("error": "busy"): '
+            "nothing was booked; try again after Retry-After seconds."
+        ),
         # 415 and 429 are added for every endpoint by scheduling.api.schema.
     },
 )
@@ -184,6 +195,16 @@ def bookings(request):
                 "Please try again or call the clinic.",
             },
             status=status.HTTP_409_CONFLICT,
+        )
+    except OperationalError as error:
+        # SQLite's write lock stayed taken past its timeout: nothing was saved.
+        if not database_busy(error):
+            raise
+        logger.warning("API booking: the database stayed busy, nothing booked")
+        return Response(
+            {"error": "busy", "detail": BUSY_MESSAGE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     return Response(
         BookingCreatedSerializer(appointment, context={"request": request}).data,
