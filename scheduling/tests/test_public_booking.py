@@ -37,6 +37,7 @@ from scheduling.models import (
     Room,
 )
 from scheduling.public_forms import format_start
+from scheduling.tests.public_booking_fixtures import details, details_url
 from scheduling.tokens import appointment_from_manage_token
 from tests.clock import LONDON
 
@@ -89,25 +90,6 @@ def clinic(people, settings):
         video=AppointmentType.objects.get(slug="video-consultation"),
         day=bookable_day(),
     )
-
-
-def details_url(start: dt.datetime, slug: str = "consultation") -> str:
-    return reverse("booking:details", args=[slug, format_start(start)])
-
-
-def details(when: dt.datetime, **overrides) -> dict:
-    data = {
-        "start": format_start(when),
-        "first_name": "Daniel",
-        "last_name": "Whitaker",
-        "email": "Dan.Whitaker@Example.com",
-        "phone": "07911 123456",
-        "note": "Thinning at the crown since 2019.",
-        "contact_consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def book_as_front_desk(clinic, start, client=None, artist=None):
