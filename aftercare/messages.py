@@ -13,7 +13,8 @@ from reminders.kinds import DAYS_AFTER, SET_ELSEWHERE, NotWanted, Timing, regist
 from reminders.models import Reminder, ReminderKind
 from reminders.wording import number_in
 from scheduling.models import ACTIVE_STATUSES
-from sessions_app.models import PlanStatus, TreatmentPlan
+from sessions_app.messages import plan_of
+from sessions_app.models import PlanStatus
 
 from .models import AftercarePlan, CheckIn, CheckInStatus
 
@@ -88,13 +89,7 @@ def aftercare_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 
 
 def gap_invite_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
-    plan = (
-        TreatmentPlan.objects.select_related("lead_artist").filter(pk=reminder.plan_id).first()
-        if reminder.plan_id
-        else None
-    )
-    if plan is None:
-        raise NotWanted("The treatment plan no longer exists.")
+    plan = plan_of(reminder)
     if plan.status != PlanStatus.ACTIVE:
         raise NotWanted(f"The treatment plan is {plan.get_status_display().lower()}.")
     session = plan.sessions.select_related("appointment").filter(pk=reminder.session_id).first()

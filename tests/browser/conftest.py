@@ -130,3 +130,21 @@ def take_session(page, live_server, user):
             }
         ]
     )
+
+
+def public_pages(clinic) -> list[str]:
+    """The pages a visitor or a client opens without signing in: online booking and the
+    private links of emails."""
+    from django.urls import reverse
+
+    return [
+        reverse("booking:start"),
+        reverse("booking:times", kwargs={"type_slug": "consultation"}),
+        reverse(
+            "booking:details", kwargs={"type_slug": "consultation", "start": clinic.free_start}
+        ),
+        reverse("booking:manage", kwargs={"token": clinic.tokens.manage}),
+        reverse("check_in:form", kwargs={"token": clinic.tokens.check_in}),
+        reverse("consultation_forms:overview", kwargs={"token": clinic.tokens.forms}),
+        reverse("consultation_forms:questionnaire", kwargs={"token": clinic.tokens.forms}),
+    ]

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from tests.browser.conftest import take_session
+from tests.browser.conftest import public_pages, take_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,18 +78,7 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
 
 def test_public_and_client_pages_meet_wcag_aa(page, live_server, whole_clinic):
     clinic = whole_clinic
-    pages = [
-        reverse("accounts:login"),
-        reverse("booking:start"),
-        reverse("booking:times", kwargs={"type_slug": "consultation"}),
-        reverse(
-            "booking:details", kwargs={"type_slug": "consultation", "start": clinic.free_start}
-        ),
-        reverse("booking:manage", kwargs={"token": clinic.tokens.manage}),
-        reverse("check_in:form", kwargs={"token": clinic.tokens.check_in}),
-        reverse("consultation_forms:overview", kwargs={"token": clinic.tokens.forms}),
-        reverse("consultation_forms:questionnaire", kwargs={"token": clinic.tokens.forms}),
-    ]
+    pages = [reverse("accounts:login"), *public_pages(clinic)]
     problems = [problem for path in pages for problem in problems_on(page, path)]
     take_session(page, live_server, clinic.people.client_a)
     for path in (

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import take_session
+from tests.browser.conftest import public_pages, take_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,17 +99,7 @@ def test_staff_pages_run_under_the_policy(page, live_server, clinic, violations,
 def test_online_booking_and_private_links_run_under_the_policy(
     page, live_server, clinic, violations, screenshots
 ):
-    pages = [
-        reverse("booking:start"),
-        reverse("booking:times", kwargs={"type_slug": "consultation"}),
-        reverse(
-            "booking:details", kwargs={"type_slug": "consultation", "start": clinic.free_start}
-        ),
-        reverse("booking:manage", kwargs={"token": clinic.tokens.manage}),
-        reverse("check_in:form", kwargs={"token": clinic.tokens.check_in}),
-        reverse("consultation_forms:overview", kwargs={"token": clinic.tokens.forms}),
-        reverse("consultation_forms:questionnaire", kwargs={"token": clinic.tokens.forms}),
-    ]
+    pages = public_pages(clinic)
     for path in pages:
         visit(page, path)
         assert_styled(page)
