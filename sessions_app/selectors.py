@@ -99,14 +99,8 @@ def session_log_starting_values(*, session: TreatmentSession) -> dict[str, str]:
     )
     if last is not None:
         return {name: getattr(last, name) for name in CARRIED_FORWARD}
-    from consultations.models import Consultation
-
-    chosen = (
-        Consultation.objects.filter(plan_id=session.plan_id)
-        .only("pigment_brand", "pigment_shade", "pigment_dilution")
-        .order_by("-created_at")
-        .first()
-    )
+    # The consultation the plan came from (its one-to-one "consultation"), if any.
+    chosen = getattr(session.plan, "consultation", None)
     if chosen is not None and (chosen.pigment_brand or chosen.pigment_shade):
         return {
             "pigment_brand": chosen.pigment_brand,

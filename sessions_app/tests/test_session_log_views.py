@@ -246,3 +246,25 @@ def test_photos_of_the_session_are_added_from_its_log(treatment, due, as_user):
     # Someone else's session in the address is not chosen.
     other = artist.get(link.replace(f"session={due.pk}", "session=999999")).context["form"]
     assert other.initial.get("session") is None
+
+
+def test_the_first_log_starts_with_the_consultations_pigment(consult, as_user):
+    from consultations import services as consultation_services
+
+    c = consult.consultation
+    consultation_services.consultation_update(
+        c,
+        by=consult.artist,
+        estimated_sessions=3,
+        pigment_brand="Zen",
+        pigment_shade="Charcoal 2",
+        pigment_dilution="1:3",
+    )
+    plan = consultation_services.consultation_proceed(c, by=consult.artist)
+    first = plan.sessions.order_by("number").first()
+    form = as_user(consult.artist).get(_url("session_log", first.pk)).context["form"]
+    assert (
+        form.initial["pigment_brand"],
+        form.initial["pigment_shade"],
+        form.initial["pigment_dilution"],
+    ) == ("Zen", "Charcoal 2", "1:3")
