@@ -388,7 +388,6 @@ def may_log_session(user: User, session: TreatmentSession) -> bool:
     return user.pk in (session.plan.lead_artist_id, appointment_artist)
 
 
-@transaction.atomic
 def session_log_problem(session: TreatmentSession, *, now: dt.datetime | None = None) -> str:
     """Why this session cannot be logged now ("" when it can).
 
@@ -416,6 +415,7 @@ def session_log_problem(session: TreatmentSession, *, now: dt.datetime | None = 
     return ""
 
 
+@transaction.atomic
 def session_log_save(
     *,
     session: TreatmentSession,
