@@ -170,9 +170,8 @@ def appointment_flags(appointments, *, now: dt.datetime) -> dict[int, list[Appoi
         rows = flags.setdefault(appointment.pk, [])
         review = to_review.get(client_id)
         if review is not None:
-            rows.append(
-                AppointmentFlag("review", "Contraindication review needed", review.get_absolute_url())
-            )
+            url = review.get_absolute_url()
+            rows.append(AppointmentFlag("review", "Contraindication review needed", url))
         test = latest_test.get(client_id)
         if test is not None and test.reading == PatchReading.PENDING:
             url = test.consultation.get_absolute_url()

@@ -62,7 +62,7 @@ def artist_home(user, today: dt.date, now: dt.datetime) -> dict:
         DayRow(
             appointment=appointment,
             # A consultation (or a session not tied to a plan) says what kind it is.
-            label=labels.get(appointment.pk) or appointment.type.name,
+            label=labels.get(appointment.pk) or appointment.type.get_kind_display(),
             flags=flags.get(appointment.pk, []),
         )
         for appointment in appointments
@@ -101,6 +101,7 @@ class Need:
     text: str
     count: int
     url: str
+    action: str
     rows: list = field(default_factory=list)
 
 
@@ -115,6 +116,7 @@ def manager_needs(today: dt.date, now: dt.datetime) -> list[Need]:
             text="Erasure requests waiting for your decision",
             count=erasures.count,
             url=reverse("privacy:requests"),
+            action="Confirm or decline",
             rows=[
                 {"text": r.client.full_name, "url": r.get_absolute_url(), "since": r.requested_at}
                 for r in erasures.rows
@@ -125,12 +127,14 @@ def manager_needs(today: dt.date, now: dt.datetime) -> list[Need]:
             text="Messages that failed to send",
             count=failed_reminders_count(),
             url=f"{reverse('reminders:list')}?tab=failed",
+            action="See the failed messages",
         ),
         Need(
             key="review",
             text=f"Contraindication reviews waiting more than {REVIEW_WAITING_DAYS} days",
             count=reviews.count,
             url=reverse("consultations:list"),
+            action="Open the consultations",
             rows=[
                 {"text": c.client.full_name, "url": c.get_absolute_url(), "since": c.flagged_at}
                 for c in reviews.rows
