@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from clients.models import Client
-from scheduling.models import ACTIVE_STATUSES, AppointmentStatus
+from scheduling.models import ACTIVE_STATUSES, AppointmentKind, AppointmentStatus
 
 from .models import Answer, Consultation, Outcome, QuestionnaireResponse
 
@@ -187,7 +187,8 @@ def appointment_flags(appointments, *, now: dt.datetime) -> dict[int, list[Appoi
                 )
         unsigned = [v for v in current if (client_id, v.pk) not in signed]
         consultation = by_appointment.get(appointment.pk)
-        is_consultation = appointment.type.kind in ("consultation", "video_consultation")
+        kind = appointment.type.kind
+        is_consultation = kind in (AppointmentKind.CONSULTATION, AppointmentKind.VIDEO_CONSULTATION)
         if is_consultation and consultation is not None:
             missing = []
             if not consultation.questionnaire_done:
@@ -202,7 +203,8 @@ def appointment_flags(appointments, *, now: dt.datetime) -> dict[int, list[Appoi
                         consultation.get_absolute_url(),
                     )
                 )
-        elif not is_consultation and unsigned:
+        elif kind in (AppointmentKind.TREATMENT, AppointmentKind.TOUCH_UP) and unsigned:
+            # A session cannot start until the current version of every form is signed.
             names = ", ".join(f"“{v.template.name}”" for v in unsigned)
             rows.append(AppointmentFlag("consent", f"Consent to sign before the session: {names}"))
     return flags

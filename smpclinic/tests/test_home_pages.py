@@ -104,6 +104,8 @@ def test_my_day_shows_the_plan_session_and_what_each_appointment_waits_for(treat
     assert 'data-flag="consent"' in anna_row and "Consent to sign" in anna_row
     assert "15:00" in ben_row and "Ben Barker" in ben_row and "Consultation" in ben_row
     assert 'data-flag="forms"' in ben_row and "health questionnaire" in ben_row
+    # At a consultation the new consent version is one of the forms to do, not a re-signing.
+    assert "1 consent form" in ben_row and 'data-flag="consent"' not in ben_row
     assert 'data-flag="patch_test_too_early"' in ben_row
     assert 'data-flag="review"' not in ben_row
     assert "12:00" not in day
