@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from clients.models import Client
-from scheduling.models import ACTIVE_STATUSES, AppointmentStatus
+from scheduling.models import ACTIVE_STATUSES, AppointmentKind, AppointmentStatus
 
 from .models import Answer, Consultation, Outcome, QuestionnaireResponse
 
@@ -89,3 +89,145 @@ def client_current_questionnaire(client: Client | None) -> QuestionnaireAnswers 
 def client_record_consultations(client, *, now) -> dict:
     """The client record's part from consultations (1 query)."""
     return {"consultations": list(client.consultations.order_by("-created_at", "-id"))}
+
+
+# --- the artist's day and the manager's to-do list ------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentFlag:
+    """Something to sort out before or during an appointment, and where to do it."""
+
+    kind: str  # review, patch_test_pending, patch_test_too_early, consent, forms
+    text: str
+    url: str = ""
+
+
+def _flag_time(moment: dt.datetime) -> str:
+    from smpclinic.clinic import clinic_zone
+
+    local = moment.astimezone(clinic_zone())
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+
+
+def appointment_flags(appointments, *, now: dt.datetime) -> dict[int, list[AppointmentFlag]]:
+    """What each appointment's consultation record still waits for, by appointment id:
+
+    - a contraindication review not signed off (any of the client's consultations);
+    - the latest patch test not read yet, or not readable until later;
+    - consent forms whose current version the client has not signed (treatment: to re-sign
+      before the session starts);
+    - a consultation's forms not done (questionnaire for it, or consent).
+
+    Five queries whatever the number of appointments (the appointments come with their type).
+    """
+    from django.db.models import Exists, OuterRef
+
+    from .consent import current_versions
+    from .models import ConsentSignature, PatchReading, PatchTest
+
+    appointments = list(appointments)
+    if not appointments:
+        return {}
+    client_ids = {a.client_id for a in appointments}
+    appointment_ids = [a.pk for a in appointments]
+    consultations = list(
+        Consultation.objects.filter(
+            Q(appointment_id__in=appointment_ids)
+            | Q(client_id__in=client_ids, review_required=True, reviewed_at__isnull=True)
+        )
+        .annotate(
+            questionnaire_done=Exists(
+                QuestionnaireResponse.objects.filter(consultation=OuterRef("pk"))
+            )
+        )
+        .only("id", "client_id", "appointment_id", "review_required", "reviewed_at")
+        .order_by("created_at", "id")
+    )
+    by_appointment = {c.appointment_id: c for c in consultations if c.appointment_id}
+    to_review = {}
+    for consultation in consultations:
+        if consultation.review_required and consultation.reviewed_at is None:
+            to_review.setdefault(consultation.client_id, consultation)
+    latest_test = {}
+    for test in (
+        PatchTest.objects.filter(consultation__client_id__in=client_ids)
+        .select_related("consultation")
+        .only("reading", "read_after", "pigment", "consultation__client_id")
+        .order_by("-applied_at", "-id")
+    ):
+        latest_test.setdefault(test.consultation.client_id, test)
+    current = current_versions()
+    signed = set(
+        ConsentSignature.objects.filter(
+            client_id__in=client_ids, version__in=[v.pk for v in current]
+        ).values_list("client_id", "version_id")
+    )
+
+    flags: dict[int, list[AppointmentFlag]] = {}
+    for appointment in appointments:
+        client_id = appointment.client_id
+        rows = flags.setdefault(appointment.pk, [])
+        review = to_review.get(client_id)
+        if review is not None:
+            url = review.get_absolute_url()
+            rows.append(AppointmentFlag("review", "Contraindication review needed", url))
+        test = latest_test.get(client_id)
+        if test is not None and test.reading == PatchReading.PENDING:
+            url = test.consultation.get_absolute_url()
+            if test.read_after <= now:
+                rows.append(AppointmentFlag("patch_test_pending", "Patch test not read yet", url))
+            else:
+                rows.append(
+                    AppointmentFlag(
+                        "patch_test_too_early",
+                        f"Patch test reading time not reached (from {_flag_time(test.read_after)})",
+                        url,
+                    )
+                )
+        unsigned = [v for v in current if (client_id, v.pk) not in signed]
+        consultation = by_appointment.get(appointment.pk)
+        kind = appointment.type.kind
+        is_consultation = kind in (AppointmentKind.CONSULTATION, AppointmentKind.VIDEO_CONSULTATION)
+        if is_consultation and consultation is not None:
+            missing = []
+            if not consultation.questionnaire_done:
+                missing.append("health questionnaire")
+            if unsigned:
+                missing.append(f"{len(unsigned)} consent form{'s' if len(unsigned) > 1 else ''}")
+            if missing:
+                rows.append(
+                    AppointmentFlag(
+                        "forms",
+                        f"Forms not done: {', '.join(missing)}",
+                        consultation.get_absolute_url(),
+                    )
+                )
+        elif kind in (AppointmentKind.TREATMENT, AppointmentKind.TOUCH_UP) and unsigned:
+            # A session cannot start until the current version of every form is signed.
+            names = ", ".join(f"“{v.template.name}”" for v in unsigned)
+            rows.append(AppointmentFlag("consent", f"Consent to sign before the session: {names}"))
+    return flags
+
+
+# A flagged questionnaire waits this long for an artist before the manager is told.
+REVIEW_WAITING_DAYS = 2
+
+
+def reviews_waiting_too_long(*, now: dt.datetime, days: int = REVIEW_WAITING_DAYS) -> QuerySet:
+    """Consultations whose contraindication review has waited more than `days` since the
+    flagged questionnaire came in, oldest first."""
+    from django.db.models import Min
+
+    return (
+        Consultation.objects.filter(review_required=True, reviewed_at__isnull=True)
+        .annotate(
+            flagged_at=Min(
+                "questionnaire_responses__submitted_at",
+                filter=Q(questionnaire_responses__flagged=True),
+            )
+        )
+        .filter(flagged_at__lt=now - dt.timedelta(days=days))
+        .select_related("client", "artist")
+        .order_by("flagged_at", "id")
+    )

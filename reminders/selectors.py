@@ -42,3 +42,8 @@ def tab_counts(*, kind: str = "") -> dict[str, int]:
 def client_reminders(client, limit: int = 10) -> list[Reminder]:
     """A client's latest reminders (sent, due or not sent), newest first (one query)."""
     return list(client.reminders.order_by("-due_at", "-id")[:limit])
+
+
+def failed_reminders_count() -> int:
+    """How many messages failed to send and wait for someone to retry or fix them (one query)."""
+    return Reminder.objects.filter(status=ReminderStatus.FAILED).count()

@@ -36,19 +36,35 @@ def appointments_on(*, day: dt.date, artist_id: int | None = None) -> QuerySet[A
 
 
 def diary_overview(*, today: dt.date | None = None) -> dict:
-    """The manager's diary figures for today and the coming week, in one query."""
+    """The manager's diary figures for today and the coming week, and the same figures for
+    the period before each (for the trends), in one query."""
     today = today or timezone.localdate()
     day_start, day_end = _day_bounds(today)
     week_end = _day_bounds(today + dt.timedelta(days=6))[1]
     month_start = day_start - dt.timedelta(days=30)
+    # The periods before, for the trends: the 7 days before today, the 30 days before those 30.
+    previous_week_start = _day_bounds(today - dt.timedelta(days=7))[0]
+    previous_month_start = month_start - dt.timedelta(days=30)
     figures = Appointment.objects.filter(
-        starts_at__gte=month_start, starts_at__lt=week_end
+        starts_at__gte=min(previous_month_start, previous_week_start), starts_at__lt=week_end
     ).aggregate(
         today=Count("id", filter=Q(starts_at__gte=day_start, starts_at__lt=day_end) & ON_THE_DAY),
         next_7_days=Count("id", filter=Q(starts_at__gte=day_start) & Q(status__in=ACTIVE_STATUSES)),
         # The last 30 days up to the end of today: a no-show marked this morning counts.
         no_shows_30_days=Count(
-            "id", filter=Q(starts_at__lt=day_end, status=AppointmentStatus.NO_SHOW)
+            "id",
+            filter=Q(starts_at__gte=month_start, starts_at__lt=day_end)
+            & Q(status=AppointmentStatus.NO_SHOW),
+        ),
+        previous_7_days=Count(
+            "id",
+            filter=Q(starts_at__gte=previous_week_start, starts_at__lt=day_start)
+            & Q(status__in=ACTIVE_STATUSES),
+        ),
+        no_shows_previous_30_days=Count(
+            "id",
+            filter=Q(starts_at__gte=previous_month_start, starts_at__lt=month_start)
+            & Q(status=AppointmentStatus.NO_SHOW),
         ),
         booked_online_7_days=Count(
             "id",

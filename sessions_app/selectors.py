@@ -126,3 +126,43 @@ def client_record_plans(client, *, now) -> dict:
             )
         )
     }
+
+
+def session_labels_for_appointments(appointment_ids) -> dict[int, str]:
+    """Where each appointment stands in its client's plan: "Session 2 of 4", "Extra session",
+    "Touch-up" (one query, whatever the number of appointments)."""
+    sessions = (
+        TreatmentSession.objects.filter(appointment_id__in=list(appointment_ids))
+        .select_related("plan")
+        .only("appointment_id", "number", "kind", "plan__planned_sessions")
+    )
+    labels = {}
+    for session in sessions:
+        if session.kind == SessionKind.TOUCH_UP:
+            labels[session.appointment_id] = "Touch-up"
+        elif session.kind == SessionKind.EXTRA:
+            labels[session.appointment_id] = "Extra session"
+        else:
+            labels[session.appointment_id] = (
+                f"Session {session.number} of {session.plan.planned_sessions}"
+            )
+    return labels
+
+
+# A session can be logged once its appointment has started; cancelled and missed ones never.
+LOGGABLE_STATUSES = tuple(ACTIVE_STATUSES)
+
+
+def sessions_to_log(*, artist, now) -> QuerySet[TreatmentSession]:
+    """This artist's treatment appointments that have started or passed and have no session
+    log yet, oldest first."""
+    return (
+        TreatmentSession.objects.filter(
+            appointment__artist=artist,
+            appointment__starts_at__lte=now,
+            appointment__status__in=LOGGABLE_STATUSES,
+            log__isnull=True,
+        )
+        .select_related("appointment", "plan__client")
+        .order_by("appointment__starts_at", "id")
+    )

@@ -11,6 +11,7 @@ from reminders.health import overdue_alert
 from scheduling.selectors import appointments_on, diary_overview
 
 from .health import broker_status, database_status
+from .home_pages import artist_home, diary_trends, manager_needs
 from .selectors import clinic_overview
 
 HOME_TEMPLATES = {
@@ -33,9 +34,13 @@ def home(request):
         context["todays_appointments"] = list(
             appointments_on(day=context["today"], artist_id=artist_id)
         )
+    if user.role == Role.ARTIST:
+        context.update(artist_home(user, context["today"], timezone.now()))
     if user.role == Role.MANAGER:
         context["overview"] = clinic_overview()
         context["diary"] = diary_overview(today=context["today"])
+        context["trends"] = diary_trends(context["diary"])
+        context["needs"] = manager_needs(context["today"], timezone.now())
     if user.role == Role.CLIENT:
         context["client"] = getattr(user, "client_record", None)
         if context["client"] is not None:

@@ -120,8 +120,8 @@ def test_an_artist_sees_only_their_own_day(people, as_user):
     _appointment_today(people, people.artist, people.record_a, "10:00")
     _appointment_today(people, other_artist, people.record_b, "11:30")
     html = as_user(people.artist).get(reverse("home")).content.decode()
-    assert "Your appointments today" in html
-    assert "Anna Ashby" in html.split("Your appointments today")[1].split("</table>")[0]
+    day = html.split('data-testid="my-day"')[1].split("</section>")[0]
+    assert "Anna Ashby" in day
     assert "11:30" not in html
 
 

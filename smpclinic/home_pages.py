@@ -1,0 +1,162 @@
+"""What the artist's and the manager's home pages show, put together from the apps' selectors.
+
+Each rule lives in the app that owns it (README, "one place per rule"); this module only
+composes them for a page, each part in a fixed number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from aftercare.selectors import check_ins_to_review
+from consultations.selectors import (
+    REVIEW_WAITING_DAYS,
+    AppointmentFlag,
+    appointment_flags,
+    reviews_waiting_too_long,
+)
+from privacy.selectors import erasure_requests_waiting
+from reminders.selectors import failed_reminders_count
+from scheduling.selectors import appointments_on
+from sessions_app.selectors import session_labels_for_appointments, sessions_to_log
+
+# Rows each list shows; the count says how many there are in all.
+LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One of the artist's appointments today, with where it stands and what it waits for."""
+
+    appointment: object
+    label: str
+    flags: list[AppointmentFlag] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CountedList:
+    """The first rows of a list and how many there are in all."""
+
+    rows: list
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def _counted(queryset, limit: int = LIST_LIMIT) -> CountedList:
+    # Always two queries (rows, count): the same number however long the list is.
+    return CountedList(rows=list(queryset[:limit]), count=queryset.count())
+
+
+def artist_home(user, today: dt.date, now: dt.datetime) -> dict:
+    """The artist's day, their check-ins to review and their sessions not yet logged."""
+    appointments = list(appointments_on(day=today, artist_id=user.pk))
+    labels = session_labels_for_appointments(a.pk for a in appointments)
+    flags = appointment_flags(appointments, now=now)
+    day = [
+        DayRow(
+            appointment=appointment,
+            # A consultation (or a session not tied to a plan) says what kind it is.
+            label=labels.get(appointment.pk) or appointment.type.get_kind_display(),
+            flags=flags.get(appointment.pk, []),
+        )
+        for appointment in appointments
+    ]
+    to_log = _counted(sessions_to_log(artist=user, now=now))
+    check_ins = _counted(check_ins_to_review(artist=user))
+    return {
+        "my_day": day,
+        "check_ins_to_review": CountedList(
+            rows=[
+                {
+                    "check_in": c,
+                    # "Fade check-in", "Final check-in": the choice's label without its note.
+                    "kind": c.get_kind_display().split(" (")[0],
+                    "review_url": reverse("aftercare:review", args=[c.pk]),
+                }
+                for c in check_ins.rows
+            ],
+            count=check_ins.count,
+        ),
+        "sessions_to_log": CountedList(
+            rows=[
+                {"session": s, "log_url": reverse("sessions_app:session_log", args=[s.pk])}
+                for s in to_log.rows
+            ],
+            count=to_log.count,
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something only a manager can settle, how many are waiting, and where to act."""
+
+    key: str
+    text: str
+    count: int
+    url: str
+    action: str
+    rows: list = field(default_factory=list)
+
+
+def manager_needs(today: dt.date, now: dt.datetime) -> list[Need]:
+    """What waits for a manager: erasure requests to confirm or decline, messages that
+    failed to send, and contraindication reviews left waiting for days."""
+    erasures = _counted(erasure_requests_waiting(), limit=5)
+    reviews = _counted(reviews_waiting_too_long(now=now), limit=5)
+    return [
+        Need(
+            key="erasure",
+            text="Erasure requests waiting for your decision",
+            count=erasures.count,
+            url=reverse("privacy:requests"),
+            action="Confirm or decline",
+            rows=[
+                {"text": r.client.full_name, "url": r.get_absolute_url(), "since": r.requested_at}
+                for r in erasures.rows
+            ],
+        ),
+        Need(
+            key="failed",
+            text="Messages that failed to send",
+            count=failed_reminders_count(),
+            url=f"{reverse('reminders:list')}?tab=failed",
+            action="See the failed messages",
+        ),
+        Need(
+            key="review",
+            text=f"Contraindication reviews waiting more than {REVIEW_WAITING_DAYS} days",
+            count=reviews.count,
+            url=reverse("consultations:list"),
+            action="Open the consultations",
+            rows=[
+                {"text": c.client.full_name, "url": c.get_absolute_url(), "since": c.flagged_at}
+                for c in reviews.rows
+            ],
+        ),
+    ]
+
+
+def trend(current: int, previous: int, period: str) -> str:
+    """ "↑ 3 on the previous 7 days", "↓ 2 on …", "Same as the previous 7 days"."""
+    difference = current - previous
+    if difference == 0:
+        return f"Same as the previous {period}"
+    arrow = "↑" if difference > 0 else "↓"
+    return f"{arrow} {abs(difference)} on the previous {period}"
+
+
+def diary_trends(diary: dict) -> dict[str, str]:
+    """The trend beside the 'Next 7 days' and 'No-shows, last 30 days' figures."""
+    return {
+        "next_7_days": trend(diary["next_7_days"], diary["previous_7_days"], "7 days"),
+        "no_shows_30_days": trend(
+            diary["no_shows_30_days"], diary["no_shows_previous_30_days"], "30 days"
+        ),
+    }
