@@ -231,3 +231,29 @@ def reviews_waiting_too_long(*, now: dt.datetime, days: int = REVIEW_WAITING_DAY
         .select_related("client", "artist")
         .order_by("flagged_at", "id")
     )
+
+
+def consultations_with_forms_to_do(*, now: dt.datetime, days: int = 7) -> list:
+    """Consultations in the diary in the next `days` days whose forms (questionnaire or
+    consent) are not done: [(appointment, consultation, what is missing)] in time order.
+    A fixed number of queries: the appointments, then appointment_flags' own."""
+    from scheduling.models import Appointment
+
+    appointments = list(
+        Appointment.objects.filter(
+            starts_at__gte=now,
+            starts_at__lt=now + dt.timedelta(days=days),
+            status__in=ACTIVE_STATUSES,
+            type__kind__in=(AppointmentKind.CONSULTATION, AppointmentKind.VIDEO_CONSULTATION),
+            consultation__isnull=False,
+        )
+        .select_related("client", "type", "artist", "consultation")
+        .order_by("starts_at", "id")
+    )
+    flags = appointment_flags(appointments, now=now)
+    to_do = []
+    for appointment in appointments:
+        missing = [flag for flag in flags.get(appointment.pk, []) if flag.kind == "forms"]
+        if missing:
+            to_do.append((appointment, appointment.consultation, missing[0].text))
+    return to_do

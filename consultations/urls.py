@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/references/", views.references_add, name="references_add"),
     path("<int:pk>/estimate/", views.estimate, name="estimate"),
     path("<int:pk>/estimate/send/", views.estimate_send, name="estimate_send"),
+    path("<int:pk>/forms-link/", views.forms_link_send, name="forms_link_send"),
     path("<int:pk>/outcome/", views.outcome, name="outcome"),
     path("<int:pk>/first-session/", views.book_first_session, name="book_first_session"),
 ]

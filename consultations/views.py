@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -36,6 +37,7 @@ from .forms import (
     ReferenceForm,
     ReviewForm,
 )
+from .links import send_forms_link
 from .models import (
     Consultation,
     FormChannel,
@@ -341,6 +343,22 @@ def estimate_send(request, pk: int):
     else:
         messages.success(request, f"The estimate is on its way to {consultation.client}.")
     return redirect(reverse("consultations:detail", args=[pk]) + "#estimate")
+
+
+@require_POST
+@health_staff_required
+@never_cache
+def forms_link_send(request, pk: int):
+    """Send the client the private forms link again (the front desk's to-do, the record)."""
+    consultation = get_consultation_for_user(request.user, pk)
+    send_forms_link(consultation, by=request.user)
+    messages.success(request, f"The forms link is on its way to {consultation.client}.")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect(consultation)
 
 
 # --- outcome and the first session ----------------------------------------------------------

@@ -47,3 +47,12 @@ def client_reminders(client, limit: int = 10) -> list[Reminder]:
 def failed_reminders_count() -> int:
     """How many messages failed to send and wait for someone to retry or fix them (one query)."""
     return Reminder.objects.filter(status=ReminderStatus.FAILED).count()
+
+
+def failed_reminders() -> QuerySet[Reminder]:
+    """Messages that failed to send, the latest failure first, with their client."""
+    return (
+        Reminder.objects.filter(status=ReminderStatus.FAILED)
+        .select_related("client")
+        .order_by("-updated_at", "-id")
+    )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import role_required, staff_required
@@ -74,6 +75,11 @@ def reminder_retry(request, pk: int):
             f"The {reminder.get_kind_display().lower()} for {reminder.client.full_name} "
             "will be sent again within a minute.",
         )
+    asked = request.POST.get("next", "")
+    if asked and url_has_allowed_host_and_scheme(
+        asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(asked)  # e.g. the front desk's home, where the retry was asked
     back = reverse("reminders:list") + "?tab=failed"
     kind = request.POST.get("kind", "")
     if kind in ReminderKind.values:

@@ -93,3 +93,8 @@ def client_record_appointments(client, *, now: dt.datetime) -> dict:
             appointments.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:shown]
         ),
     }
+
+
+def unconfirmed_on(*, day: dt.date) -> QuerySet[Appointment]:
+    """A day's appointments still only booked (not confirmed), in time order."""
+    return appointments_on(day=day).filter(status=AppointmentStatus.BOOKED)

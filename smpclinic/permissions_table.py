@@ -237,6 +237,7 @@ TABLE: dict[str, Rule] = {
     "consultations:references_add": same(METHOD, kwargs=_consultation),
     "consultations:estimate": rule(*STAFF_HIDDEN, kwargs=_consultation),
     "consultations:estimate_send": same(METHOD, kwargs=_consultation),
+    "consultations:forms_link_send": same(METHOD, kwargs=_consultation),
     "consultations:outcome": same(METHOD, kwargs=_consultation),
     "consultations:book_first_session": rule(
         LOGIN,

@@ -13,6 +13,7 @@ from scheduling.selectors import appointments_on, diary_overview
 from .health import broker_status, database_status
 from .home_pages import artist_home, diary_trends, manager_needs
 from .selectors import clinic_overview
+from .todo import front_desk_todo
 
 HOME_TEMPLATES = {
     Role.MANAGER: "home/manager.html",
@@ -30,12 +31,13 @@ def home(request):
     context = {"today": timezone.localdate()}
     if user.role in (Role.MANAGER, Role.FRONT_DESK, Role.ARTIST):
         context["recent_clients"] = clients_added_recently(limit=5)
-        artist_id = user.pk if user.role == Role.ARTIST else None
-        context["todays_appointments"] = list(
-            appointments_on(day=context["today"], artist_id=artist_id)
-        )
+    if user.role in (Role.MANAGER, Role.FRONT_DESK):
+        # The artist's own day comes with its flags (artist_home below).
+        context["todays_appointments"] = list(appointments_on(day=context["today"]))
     if user.role == Role.ARTIST:
         context.update(artist_home(user, context["today"], timezone.now()))
+    if user.role == Role.FRONT_DESK:
+        context.update(front_desk_todo(today=context["today"], now=timezone.now()))
     if user.role == Role.MANAGER:
         context["overview"] = clinic_overview()
         context["diary"] = diary_overview(today=context["today"])

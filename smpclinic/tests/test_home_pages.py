@@ -15,14 +15,21 @@ from django.utils import timezone
 
 from aftercare.models import CheckIn, CheckInKind, CheckInStatus
 from consultations.consent import consent_version_copy_as_draft, consent_version_publish
-from consultations.models import ConsentVersion, Consultation, PatchReading, QuestionnaireResponse
+from consultations.models import ConsentVersion, Consultation, PatchReading
 from consultations.tests.factories import flag_for_review, patch_test_row
 from privacy.models import ErasureRequest
-from reminders.models import Channel, Reminder, ReminderKind, ReminderStatus
-from scheduling.models import Appointment, AppointmentStatus, AppointmentType
+from scheduling.models import Appointment, AppointmentStatus
 from sessions_app import plans
 from sessions_app.tests.fixtures import logged_session, past_appointment
 from smpclinic.home_pages import trend
+from smpclinic.tests.home_fixtures import (
+    appointment,
+    ben_plan_with_alex,
+    consultation_today,
+    failed_message,
+    stale_review,
+    submitted_check_in,
+)
 from tests.clock import at, days_ago, today, weekday_ahead
 
 pytestmark = pytest.mark.django_db
@@ -35,40 +42,6 @@ def section(html: str, testid: str) -> str:
     if f'data-testid="{testid}"' not in html:
         return ""
     return html.split(f'data-testid="{testid}"')[1].split("</section>")[0]
-
-
-def consultation_today(client, artist, hhmm: str) -> Consultation:
-    """A consultation booked for today (written directly: the rules refuse past times)."""
-    start = at(today(), hhmm)
-    appointment = Appointment.objects.create(
-        client=client,
-        type=AppointmentType.objects.get(slug="consultation"),
-        artist=artist,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=45),
-        blocked_until=start + dt.timedelta(minutes=60),
-        status=AppointmentStatus.BOOKED,
-    )
-    return Consultation.objects.create(client=client, appointment=appointment, artist=artist)
-
-
-def ben_plan_with_alex(treatment, sessions=2):
-    return plans.plan_create(
-        client=treatment.other_client,
-        lead_artist=treatment.artist2,
-        planned_sessions=sessions,
-        by=treatment.people.front_desk,
-    )
-
-
-def submitted_check_in(session, *, days: int = 1) -> CheckIn:
-    return CheckIn.objects.create(
-        client=session.plan.client,
-        session=session,
-        kind=CheckInKind.FADE,
-        status=CheckInStatus.SUBMITTED,
-        submitted_at=days_ago(days),
-    )
 
 
 # --- My day ------------------------------------------------------------------------------------
@@ -242,28 +215,6 @@ def test_the_managers_home_costs_the_same_queries_with_one_need_or_many(people, 
 # --- Needs a manager --------------------------------------------------------------------------
 
 
-def failed_message(client) -> Reminder:
-    return Reminder.objects.create(
-        key=f"test:failed:{client.pk}",
-        client=client,
-        kind=ReminderKind.APPOINTMENT_REMINDER,
-        status=ReminderStatus.FAILED,
-        channel=Channel.EMAIL,
-        attempts=5,
-        due_at=timezone.now() - dt.timedelta(hours=2),
-        last_error="Email not sent: connection refused",
-    )
-
-
-def stale_review(client, artist, *, days: int = 3) -> Consultation:
-    consultation = Consultation.objects.create(client=client, artist=artist)
-    flag_for_review(consultation)
-    QuestionnaireResponse.objects.filter(consultation=consultation).update(
-        submitted_at=days_ago(days)
-    )
-    return consultation
-
-
 def test_the_manager_sees_what_waits_for_a_manager_with_links_to_act(people, as_user):
     erasure = ErasureRequest.objects.create(client=people.record_a)
     failed_message(people.record_b)
@@ -293,18 +244,6 @@ def test_nothing_waiting_shows_zero_and_no_links(people, as_user):
 
 
 # --- Trends -----------------------------------------------------------------------------------
-
-
-def appointment(people, start, status=AppointmentStatus.BOOKED):
-    return Appointment.objects.create(
-        client=people.record_a,
-        type=AppointmentType.objects.get(slug="consultation"),
-        artist=people.artist,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=45),
-        blocked_until=start + dt.timedelta(minutes=60),
-        status=status,
-    )
 
 
 def test_the_week_and_no_show_figures_compare_with_the_period_before(people, as_user):

@@ -73,6 +73,10 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("reminders:list"),
     ]
     problems = [problem for path in pages for problem in problems_on(page, path)]
+    # The front desk's and the artist's own home pages.
+    for person in (clinic.people.front_desk, clinic.people.artist):
+        take_session(page, live_server, person)
+        problems += problems_on(page, "/")
     assert not problems, "\n".join(problems)
 
 

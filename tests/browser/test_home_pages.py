@@ -1,6 +1,7 @@
 """The artist's day and the manager's home in a real browser, wide and phone-sized."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 from consultations.models import Consultation, PatchReading
 from privacy.models import ErasureRequest
 from sessions_app.tests.fixtures import past_appointment
-from smpclinic.tests.test_home_pages import (
+from smpclinic.tests.home_fixtures import (
     appointment,
     ben_plan_with_alex,
     consultation_today,
@@ -75,3 +76,31 @@ def test_the_managers_home_reads_well_wide_and_on_a_phone(page, live_server, peo
         expect(page.get_by_text("↑ 2 on the previous 7 days")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=screenshots / f"home-manager-{width}.png", full_page=True)
+
+
+def test_the_front_desks_to_do_reads_well_wide_and_on_a_phone(
+    page, live_server, treatment, screenshots
+):
+    """The to-do lists with a row each: tomorrow to confirm, forms not done, a failed
+    message; and a click on "Send again" comes back to the page with the list shorter."""
+    people = treatment.people
+    tomorrow = today() + dt.timedelta(days=1)
+    appointment(people, at(tomorrow, "10:00"))
+    consultation_today(people.record_b, people.artist, "09:00")  # forms not done, but today
+    bens = consultation_today(people.record_b, people.artist, "16:00")
+    bens.appointment.starts_at = at(tomorrow, "16:00")
+    bens.appointment.ends_at = at(tomorrow, "16:45")
+    bens.appointment.blocked_until = at(tomorrow, "17:00")
+    bens.appointment.save()
+    failed_message(people.record_b)
+    take_session(page, live_server, people.front_desk)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 860})
+        page.goto("/")
+        expect(page.get_by_role("heading", name="To confirm for tomorrow")).to_be_visible()
+        expect(page.get_by_test_id("todo-forms").get_by_test_id("todo-row")).to_have_count(1)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=screenshots / f"home-front-desk-{width}.png", full_page=True)
+    page.get_by_role("button", name=re.compile(r"^Send again.*reminder to Ben Barker$")).click()
+    expect(page.get_by_text("will be sent again within a minute")).to_be_visible()
+    expect(page.get_by_text("Every message went.")).to_be_visible()

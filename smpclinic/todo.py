@@ -1,0 +1,49 @@
+"""The front desk's to-do list, put together from the apps' selectors.
+
+Each rule lives in the app that owns it (README, "one place per rule"); this module
+only composes them for the home page, each part in a fixed number of queries whatever
+the size of the clinic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from aftercare.selectors import check_ins_unanswered
+from consultations.selectors import consultations_with_forms_to_do
+from reminders.selectors import failed_reminders
+from scheduling.selectors import unconfirmed_on
+from sessions_app.selectors import sessions_to_chase
+
+# Rows each list shows; its count says how many there are in all.
+LIST_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ToDo:
+    rows: list
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def _to_do(queryset) -> ToDo:
+    # Always two queries (rows, count), however long the list is.
+    return ToDo(rows=list(queryset[:LIST_LIMIT]), count=queryset.count())
+
+
+def front_desk_todo(*, today: dt.date, now: dt.datetime) -> dict:
+    """What the front desk has to do today, list by list."""
+    forms = consultations_with_forms_to_do(now=now)
+    tomorrow = today + dt.timedelta(days=1)
+    return {
+        "tomorrow": tomorrow,
+        "to_confirm": _to_do(unconfirmed_on(day=tomorrow)),
+        "forms_to_do": ToDo(rows=forms[:LIST_LIMIT], count=len(forms)),
+        "to_chase": _to_do(sessions_to_chase()),
+        "check_ins_unanswered": _to_do(check_ins_unanswered(now=now)),
+        "failed_messages": _to_do(failed_reminders()),
+    }
