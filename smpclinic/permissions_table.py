@@ -285,6 +285,8 @@ TABLE: dict[str, Rule] = {
         OK, kwargs=lambda c: {"token": c.tokens.forms, "signature_pk": c.signature.pk}
     ),
     # --- aftercare (staff) ---
+    # --- reports: the manager's figures, and an artist's own ---
+    "reports:report": rule(*ARTIST_AND_MANAGER),
     "aftercare:index": rule(
         LOGIN, NOT_FOUND, NOT_FOUND, *[redirect("/aftercare/check-ins/", "the queue")] * 3
     ),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "reminders",
     "portal",
     "privacy",
+    "reports",
     "auditlog",
     "audit",
 ]

@@ -28,5 +28,6 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("my-data/", include("privacy.urls")),
     path("audit/", include("audit.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

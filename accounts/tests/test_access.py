@@ -72,9 +72,17 @@ def test_it_lets_artists_read_but_not_edit_clients(people, as_user):
 @pytest.mark.parametrize(
     ("role", "visible", "hidden"),
     [
-        ("front_desk", ["Diary", "Clients", "New client"], ["Settings", "Calendar feed"]),
-        ("artist", ["Diary", "Clients", "Calendar feed"], ["New client", "Settings"]),
-        ("manager", ["Diary", "Clients", "New client", "Calendar feed", "Settings"], []),
+        (
+            "front_desk",
+            ["Diary", "Clients", "New client"],
+            ["Settings", "Calendar feed", "Reports"],
+        ),
+        ("artist", ["Diary", "Clients", "Calendar feed", "Reports"], ["New client", "Settings"]),
+        (
+            "manager",
+            ["Diary", "Clients", "New client", "Calendar feed", "Settings", "Audit", "Reports"],
+            [],
+        ),
         ("client_a", [], ["Diary", "Clients", "New client", "Calendar feed", "Settings"]),
     ],
 )

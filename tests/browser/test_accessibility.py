@@ -71,6 +71,7 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("photos:upload", kwargs={"client_pk": clinic.client.pk}),
         reverse("aftercare:queue"),
         reverse("reminders:list"),
+        reverse("reports:report"),
     ]
     problems = [problem for path in pages for problem in problems_on(page, path)]
     # The front desk's and the artist's own home pages.

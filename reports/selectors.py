@@ -1,0 +1,265 @@
+"""The report's figures, each counted by the database in a fixed number of queries.
+
+A period is whole days on the clinic's clock, both ends included. Every figure comes
+with the same figure for the period just before, of the same length, counted in the same
+query. `artist` narrows everything to one artist's own appointments and consultations
+(what an artist sees of the report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+
+from clients.models import Client, ReferralSource
+from consultations.models import Consultation, Outcome
+from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, BookingSource
+from sessions_app.models import PlanStatus, TreatmentSession
+from smpclinic.clinic import clinic_zone, local_datetime
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # included
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def before(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """From the first day's midnight to the day after the last, on the clinic's clock."""
+        zone = clinic_zone()
+        return (
+            local_datetime(self.start, dt.time(0), zone),
+            local_datetime(self.end + dt.timedelta(days=1), dt.time(0), zone),
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a table: its label, the figure now and in the period before."""
+
+    label: str
+    now: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+
+def _in(period: Period, field: str) -> Q:
+    start, end = period.bounds()
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _both(period: Period, field: str) -> Q:
+    return _in(period, field) | _in(period.before, field)
+
+
+def _rows(grouped, labels: dict[str, str], key: str) -> list[Row]:
+    rows = [
+        Row(labels.get(item[key], item[key] or "Not recorded"), item["now"], item["before"])
+        for item in grouped
+    ]
+    return sorted(rows, key=lambda row: (-row.now, -row.before, row.label))
+
+
+def _appointments(artist=None):
+    appointments = Appointment.objects.all()
+    return appointments.filter(artist=artist) if artist is not None else appointments
+
+
+def bookings_by_type(period: Period, *, artist=None) -> list[Row]:
+    """Appointments (not cancelled) starting in the period, by appointment type (1 query)."""
+    grouped = (
+        _appointments(artist)
+        .filter(_both(period, "starts_at"))
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values("type__name")
+        .annotate(
+            now=Count("id", filter=_in(period, "starts_at")),
+            before=Count("id", filter=_in(period.before, "starts_at")),
+        )
+    )
+    return _rows(grouped, {}, "type__name")
+
+
+def bookings_by_source(period: Period, *, artist=None) -> list[Row]:
+    """The same appointments by where they were booked: online, front desk, API (1 query)."""
+    grouped = (
+        _appointments(artist)
+        .filter(_both(period, "starts_at"))
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values("source")
+        .annotate(
+            now=Count("id", filter=_in(period, "starts_at")),
+            before=Count("id", filter=_in(period.before, "starts_at")),
+        )
+    )
+    return _rows(grouped, dict(BookingSource.choices), "source")
+
+
+def new_clients_by_referral(period: Period) -> list[Row]:
+    """Client records added in the period, by how they heard of the clinic (1 query)."""
+    grouped = (
+        Client.objects.filter(_both(period, "created_at"))
+        .values("referral_source")
+        .annotate(
+            now=Count("id", filter=_in(period, "created_at")),
+            before=Count("id", filter=_in(period.before, "created_at")),
+        )
+    )
+    return _rows(grouped, dict(ReferralSource.choices), "referral_source")
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Appointments due in a period, and those the client did not come to."""
+
+    due: int  # not cancelled in time: kept, missed or cancelled late
+    no_shows: int
+    late_cancellations: int
+    hours_lost: float  # booked hours of the no-shows and late cancellations
+
+    @property
+    def missed(self) -> int:
+        return self.no_shows + self.late_cancellations
+
+    @property
+    def rate(self) -> float:
+        """The share of due appointments missed, in per cent (0 when none were due)."""
+        return round(100 * self.missed / self.due, 1) if self.due else 0.0
+
+
+def attendance(period: Period, *, artist=None) -> tuple[Attendance, Attendance]:
+    """(this period, the one before): no-shows and late cancellations (1 query)."""
+    missed = Q(status=AppointmentStatus.NO_SHOW) | Q(
+        status=AppointmentStatus.CANCELLED, cancelled_late=True
+    )
+    due = ~Q(status=AppointmentStatus.CANCELLED) | Q(cancelled_late=True)
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    figures = {}
+    for name, part in (("now", period), ("before", period.before)):
+        when = _in(part, "starts_at")
+        figures.update(
+            {
+                f"{name}_due": Count("id", filter=when & due),
+                f"{name}_no_shows": Count("id", filter=when & Q(status=AppointmentStatus.NO_SHOW)),
+                f"{name}_late": Count(
+                    "id",
+                    filter=when & Q(status=AppointmentStatus.CANCELLED, cancelled_late=True),
+                ),
+                f"{name}_lost": Sum(length, filter=when & missed),
+            }
+        )
+    counted = _appointments(artist).filter(_both(period, "starts_at")).aggregate(**figures)
+
+    def attendance_of(name: str) -> Attendance:
+        lost = counted[f"{name}_lost"] or dt.timedelta(0)
+        return Attendance(
+            due=counted[f"{name}_due"],
+            no_shows=counted[f"{name}_no_shows"],
+            late_cancellations=counted[f"{name}_late"],
+            hours_lost=round(lost.total_seconds() / 3600, 1),
+        )
+
+    return attendance_of("now"), attendance_of("before")
+
+
+CONVERSION_STEPS = (
+    ("held", "Consultations held"),
+    ("proceeded", "Went ahead with a plan"),
+    ("booked", "First session booked"),
+    ("completed", "Plan completed"),
+)
+
+
+def conversion(period: Period, *, artist=None) -> list[tuple[str, Row, float]]:
+    """Consultations held in the period and how far each went: [(step, row, % of held)]
+    (1 query). Held: its appointment was kept (not cancelled, not a no-show)."""
+    consultations = Consultation.objects.filter(
+        _both(period, "appointment__starts_at"),
+        appointment__status__in=ACTIVE_STATUSES,
+    )
+    if artist is not None:
+        consultations = consultations.filter(artist=artist)
+    first_booked = TreatmentSession.objects.filter(
+        plan_id=OuterRef("plan_id"), appointment__status__in=ACTIVE_STATUSES
+    )
+    steps = {
+        "held": Q(),
+        "proceeded": Q(outcome=Outcome.PROCEED),
+        "booked": Q(outcome=Outcome.PROCEED, first_booked=True),
+        "completed": Q(outcome=Outcome.PROCEED, plan__status=PlanStatus.COMPLETED),
+    }
+    figures = {}
+    for name, where in steps.items():
+        figures[f"{name}_now"] = Count("id", filter=where & _in(period, "appointment__starts_at"))
+        figures[f"{name}_before"] = Count(
+            "id", filter=where & _in(period.before, "appointment__starts_at")
+        )
+    counted = consultations.annotate(first_booked=Exists(first_booked)).aggregate(**figures)
+    held = counted["held_now"]
+    return [
+        (
+            name,
+            Row(label, counted[f"{name}_now"], counted[f"{name}_before"]),
+            round(100 * counted[f"{name}_now"] / held, 1) if held else 0.0,
+        )
+        for name, label in CONVERSION_STEPS
+    ]
+
+
+def per_artist(period: Period) -> list[dict]:
+    """Each artist's bookings, no-shows and late cancellations in the period (1 query)."""
+    when = _in(period, "starts_at")
+    grouped = (
+        Appointment.objects.filter(when)
+        .values("artist_id", "artist__first_name", "artist__last_name")
+        .annotate(
+            bookings=Count("id", filter=~Q(status=AppointmentStatus.CANCELLED)),
+            no_shows=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+            late=Count("id", filter=Q(status=AppointmentStatus.CANCELLED, cancelled_late=True)),
+        )
+        .order_by("artist__first_name", "artist__last_name", "artist_id")
+    )
+    return [
+        {
+            "artist": f"{item['artist__first_name']} {item['artist__last_name']}".strip(),
+            "bookings": item["bookings"],
+            "no_shows": item["no_shows"],
+            "late_cancellations": item["late"],
+        }
+        for item in grouped
+    ]
+
+
+ROW_HEIGHT = 9  # SVG units per row (the chart is 100 wide): two bars and a gap
+
+
+def bars(rows: list[Row]) -> dict:
+    """Where each row's bars go in the SVG chart: widths in per cent of the largest figure,
+    this period's bar above the period before's."""
+    largest = max((max(row.now, row.before) for row in rows), default=0) or 1
+    return {
+        "height": ROW_HEIGHT * len(rows),
+        "rows": [
+            {
+                "row": row,
+                "y_now": ROW_HEIGHT * n,
+                "y_before": ROW_HEIGHT * n + 4.5,
+                "now_width": round(100 * row.now / largest, 1),
+                "before_width": round(100 * row.before / largest, 1),
+            }
+            for n, row in enumerate(rows)
+        ],
+    }

@@ -1,0 +1,9 @@
+"""The clinic's figures (namespace "reports"), under /reports/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [path("", views.report, name="report")]
