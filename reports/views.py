@@ -68,7 +68,8 @@ def _csv_rows(table: str, figures: dict) -> list[list]:
 def report(request):
     form = PeriodForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
-        return render(request, "reports/report.html", {"form": form}, status=400)
+        typed = {"start_value": form["start"].value() or "", "end_value": form["end"].value() or ""}
+        return render(request, "reports/report.html", {"form": form, **typed}, status=400)
     period = selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
     figures = _figures(period, request.user)
     table = request.GET.get("table", "")
@@ -86,6 +87,8 @@ def report(request):
             "form": form,
             "period": period,
             "query": query,
+            "start_value": f"{period.start:%Y-%m-%d}",
+            "end_value": f"{period.end:%Y-%m-%d}",
             "own_only": request.user.role == Role.ARTIST,
             "type_bars": selectors.bars(figures["by_type"]),
             "source_bars": selectors.bars(figures["by_source"]),

@@ -126,6 +126,8 @@ def test_this_month_by_default(clinic, as_user):
     page = as_user(clinic.people.manager).get(REPORT)
     period = page.context["period"]
     assert period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
+    html = page.content.decode()
+    assert f'value="{period.start:%Y-%m-%d}"' in html and f'value="{period.end:%Y-%m-%d}"' in html
 
 
 def _queries(browser) -> int:
