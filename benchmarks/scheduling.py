@@ -147,6 +147,16 @@ def parse_args(argv=None) -> argparse.Namespace:
 # --- The large clinic ---------------------------------------------------------------
 
 
+def ensure_manager_user():
+    from accounts.models import Role, User
+    from accounts.services import user_create
+
+    email = "bench.manager@example.com"
+    return User.objects.filter(email=email).first() or user_create(
+        email=email, role=Role.MANAGER, first_name="Bench", last_name="Manager"
+    )
+
+
 def ensure_clinic():
     """Ten artists working Monday to Saturday, four rooms; returns the artists."""
     from accounts.models import Role, User
@@ -584,6 +594,36 @@ def run(args: argparse.Namespace) -> None:
         )
     else:
         skipped.append("GET /diary/week/<date>/: not available yet")
+
+    # The home pages (the front desk's to-do list, the manager's figures) and a year's report.
+    manager = ensure_manager_user()
+    pages = (
+        ("GET / (front desk's to-do list)", desk, "/", 100),
+        ("GET / (manager's figures and needs)", manager, "/", 100),
+        (
+            "GET /reports/ a year (manager)",
+            manager,
+            f"/reports/?start={today - dt.timedelta(days=365)}&end={today}",
+            200,
+        ),
+    )
+    for label, person, url, target_ms in pages:
+        if not path_exists(url.split("?")[0]):
+            skipped.append(f"{label}: not available yet")
+            continue
+        browser = TestClient()
+        browser.force_login(person)
+        describe, check = status_of(200, lambda r: f"{len(r.content) // 1024} KB")
+        results.append(
+            measure(
+                label,
+                lambda b=browser, u=url, c=check: c(b.get(u)),
+                target_ms=target_ms,
+                repeat=repeat,
+                warmup=warmup,
+                describe=describe,
+            )
+        )
 
     # Bookings: every call takes its own free time; all are deleted afterwards.
     needed = repeat + warmup + 1
