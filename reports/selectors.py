@@ -183,9 +183,18 @@ CONVERSION_STEPS = (
 )
 
 
-def conversion(period: Period, *, artist=None) -> list[tuple[str, Row, float]]:
-    """Consultations held in the period and how far each went: [(step, row, % of held)]
-    (1 query). Held: its appointment was kept (not cancelled, not a no-show)."""
+# What each step of the conversion means, once: the counts and the lists behind them.
+CONVERSION_WHERE = {
+    "held": Q(),
+    "proceeded": Q(outcome=Outcome.PROCEED),
+    "booked": Q(outcome=Outcome.PROCEED, first_booked=True),
+    "completed": Q(outcome=Outcome.PROCEED, plan__status=PlanStatus.COMPLETED),
+}
+
+
+def _held_consultations(period: Period, *, artist=None):
+    """Consultations whose appointment in these periods was kept (not cancelled, not a
+    no-show), with whether their plan's first session is booked."""
     consultations = Consultation.objects.filter(
         _both(period, "appointment__starts_at"),
         appointment__status__in=ACTIVE_STATUSES,
@@ -195,19 +204,19 @@ def conversion(period: Period, *, artist=None) -> list[tuple[str, Row, float]]:
     first_booked = TreatmentSession.objects.filter(
         plan_id=OuterRef("plan_id"), appointment__status__in=ACTIVE_STATUSES
     )
-    steps = {
-        "held": Q(),
-        "proceeded": Q(outcome=Outcome.PROCEED),
-        "booked": Q(outcome=Outcome.PROCEED, first_booked=True),
-        "completed": Q(outcome=Outcome.PROCEED, plan__status=PlanStatus.COMPLETED),
-    }
+    return consultations.annotate(first_booked=Exists(first_booked))
+
+
+def conversion(period: Period, *, artist=None) -> list[tuple[str, Row, float]]:
+    """Consultations held in the period and how far each went: [(step, row, % of held)]
+    (1 query)."""
     figures = {}
-    for name, where in steps.items():
+    for name, where in CONVERSION_WHERE.items():
         figures[f"{name}_now"] = Count("id", filter=where & _in(period, "appointment__starts_at"))
         figures[f"{name}_before"] = Count(
             "id", filter=where & _in(period.before, "appointment__starts_at")
         )
-    counted = consultations.annotate(first_booked=Exists(first_booked)).aggregate(**figures)
+    counted = _held_consultations(period, artist=artist).aggregate(**figures)
     held = counted["held_now"]
     return [
         (
@@ -217,6 +226,16 @@ def conversion(period: Period, *, artist=None) -> list[tuple[str, Row, float]]:
         )
         for name, label in CONVERSION_STEPS
     ]
+
+
+def conversion_list(period: Period, step: str, *, artist=None):
+    """The consultations behind one step's number for the period, in date order (1 query)."""
+    return (
+        _held_consultations(period, artist=artist)
+        .filter(CONVERSION_WHERE[step], _in(period, "appointment__starts_at"))
+        .select_related("client", "artist", "appointment", "plan")
+        .order_by("appointment__starts_at", "id")
+    )
 
 
 def per_artist(period: Period) -> list[dict]:

@@ -6,4 +6,7 @@ from . import views
 
 app_name = "reports"
 
-urlpatterns = [path("", views.report, name="report")]
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("conversion/<slug:step>/", views.conversion_step, name="conversion_step"),
+]

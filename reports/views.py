@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.access import role_required
+from accounts.access import health_practitioner_required, role_required
 from accounts.models import Role
 
 from . import selectors
@@ -94,5 +94,30 @@ def report(request):
             "source_bars": selectors.bars(figures["by_source"]),
             "referral_bars": selectors.bars(figures.get("new_clients", [])),
             **figures,
+        },
+    )
+
+
+@require_safe
+@health_practitioner_required
+def conversion_step(request, step: str):
+    """The consultations behind one number of the conversion (they name clients: a health
+    page, for the artists and the manager; an artist sees their own)."""
+    steps = dict(selectors.CONVERSION_STEPS)
+    if step not in steps:
+        raise Http404("No such step.")
+    form = PeriodForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form}, status=400)
+    period = selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    artist = request.user if request.user.role == Role.ARTIST else None
+    return render(
+        request,
+        "reports/conversion_step.html",
+        {
+            "step": steps[step],
+            "period": period,
+            "query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
+            "consultations": list(selectors.conversion_list(period, step, artist=artist)),
         },
     )

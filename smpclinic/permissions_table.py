@@ -69,7 +69,9 @@ HEALTH_NAMESPACES = frozenset(
         "audit",
     }
 )
-HEALTH_URLS = frozenset({"clients:detail", "privacy:client_download", "portal:hairline"})
+HEALTH_URLS = frozenset(
+    {"clients:detail", "privacy:client_download", "portal:hairline", "reports:conversion_step"}
+)
 
 
 def is_health_page(name: str) -> bool:
@@ -287,6 +289,8 @@ TABLE: dict[str, Rule] = {
     # --- aftercare (staff) ---
     # --- reports: the manager's figures, and an artist's own ---
     "reports:report": rule(*ARTIST_AND_MANAGER),
+    # The consultations behind a conversion number name clients: a health page.
+    "reports:conversion_step": rule(*ARTIST_AND_MANAGER_HIDDEN, kwargs=lambda c: {"step": "held"}),
     "aftercare:index": rule(
         LOGIN, NOT_FOUND, NOT_FOUND, *[redirect("/aftercare/check-ins/", "the queue")] * 3
     ),

@@ -19,6 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consultations.models import Outcome
 from reports.tests.fixtures import APRIL, appointment, april_clinic
 from scheduling.models import AppointmentStatus, BookingSource
 from tests.clock import at, day
@@ -149,3 +150,33 @@ def test_the_report_costs_the_same_queries_however_much_happened(clinic, as_user
             source=BookingSource.API if n % 4 else BookingSource.FRONT_DESK,
         )
     assert _queries(manager) == few
+
+
+def test_each_conversion_number_opens_the_consultations_behind_it(hand_built, as_user):
+    manager = as_user(hand_built.people.manager)
+    report = manager.get(REPORT, APRIL).content.decode()
+    held_url = reverse("reports:conversion_step", args=["held"])
+    assert f'href="{held_url}?start={APRIL["start"]}&amp;end={APRIL["end"]}"' in report
+    held = manager.get(held_url, APRIL)
+    assert [c.appointment.starts_at.day for c in held.context["consultations"]] == [6, 20]
+    went_ahead = manager.get(reverse("reports:conversion_step", args=["booked"]), APRIL)
+    [consultation] = went_ahead.context["consultations"]
+    assert consultation.outcome == Outcome.PROCEED
+    assert consultation.get_absolute_url() in went_ahead.content.decode()
+    completed = manager.get(reverse("reports:conversion_step", args=["completed"]), APRIL)
+    assert "None in this period." in completed.content.decode()
+
+
+def test_the_lists_behind_the_numbers_are_for_practitioners_only(hand_built, as_user):
+    url = reverse("reports:conversion_step", args=["held"])
+    assert as_user(hand_built.people.front_desk).get(url, APRIL).status_code == 403
+    assert as_user(hand_built.people.client_a).get(url, APRIL).status_code == 404
+    assert (
+        as_user(hand_built.people.manager)
+        .get(reverse("reports:conversion_step", args=["nonsense"]), APRIL)
+        .status_code
+        == 404
+    )
+    # Alex held none of April's consultations: his list is empty, Sam's are not his.
+    alex = as_user(hand_built.alex).get(url, APRIL)
+    assert alex.status_code == 200 and alex.context["consultations"] == []
