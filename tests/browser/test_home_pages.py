@@ -86,7 +86,12 @@ def test_the_front_desks_to_do_reads_well_wide_and_on_a_phone(
     people = treatment.people
     tomorrow = today() + dt.timedelta(days=1)
     appointment(people, at(tomorrow, "10:00"))
-    consultation_today(people.record_b, people.artist, "09:00")  # forms not done, but today
+    later = consultation_today(people.record_b, people.artist, "09:00")
+    # Forms not done either, but nine days ahead: beyond the list's seven days.
+    later.appointment.starts_at = at(today() + dt.timedelta(days=9), "09:00")
+    later.appointment.ends_at = at(today() + dt.timedelta(days=9), "09:45")
+    later.appointment.blocked_until = at(today() + dt.timedelta(days=9), "10:00")
+    later.appointment.save()
     bens = consultation_today(people.record_b, people.artist, "16:00")
     bens.appointment.starts_at = at(tomorrow, "16:00")
     bens.appointment.ends_at = at(tomorrow, "16:45")
