@@ -78,34 +78,29 @@ def _appointments(artist=None):
     return appointments.filter(artist=artist) if artist is not None else appointments
 
 
-def bookings_by_type(period: Period, *, artist=None) -> list[Row]:
-    """Appointments (not cancelled) starting in the period, by appointment type (1 query)."""
+def _bookings_by(period: Period, field: str, labels: dict[str, str], artist=None) -> list[Row]:
+    """Appointments (not cancelled) starting in the period, grouped by one field (1 query)."""
     grouped = (
         _appointments(artist)
         .filter(_both(period, "starts_at"))
         .exclude(status=AppointmentStatus.CANCELLED)
-        .values("type__name")
+        .values(field)
         .annotate(
             now=Count("id", filter=_in(period, "starts_at")),
             before=Count("id", filter=_in(period.before, "starts_at")),
         )
     )
-    return _rows(grouped, {}, "type__name")
+    return _rows(grouped, labels, field)
+
+
+def bookings_by_type(period: Period, *, artist=None) -> list[Row]:
+    """By appointment type."""
+    return _bookings_by(period, "type__name", {}, artist)
 
 
 def bookings_by_source(period: Period, *, artist=None) -> list[Row]:
-    """The same appointments by where they were booked: online, front desk, API (1 query)."""
-    grouped = (
-        _appointments(artist)
-        .filter(_both(period, "starts_at"))
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .values("source")
-        .annotate(
-            now=Count("id", filter=_in(period, "starts_at")),
-            before=Count("id", filter=_in(period.before, "starts_at")),
-        )
-    )
-    return _rows(grouped, dict(BookingSource.choices), "source")
+    """By where they were booked: online, front desk, API."""
+    return _bookings_by(period, "source", dict(BookingSource.choices), artist)
 
 
 def new_clients_by_referral(period: Period) -> list[Row]:

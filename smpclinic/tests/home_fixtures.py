@@ -48,9 +48,10 @@ def submitted_check_in(session, *, days: int = 1) -> CheckIn:
     )
 
 
-def failed_message(client) -> Reminder:
+def failed_message(client, n: int = 0) -> Reminder:
+    """A message that failed to send (the `n`th for this client)."""
     return Reminder.objects.create(
-        key=f"test:failed:{client.pk}",
+        key=f"test:failed:{client.pk}:{n}",
         client=client,
         kind=ReminderKind.APPOINTMENT_REMINDER,
         status=ReminderStatus.FAILED,

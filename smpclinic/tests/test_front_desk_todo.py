@@ -18,6 +18,7 @@ from consultations.models import Consultation, QuestionnaireResponse
 from reminders.models import Channel, Reminder, ReminderKind, ReminderStatus
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from sessions_app.tests.fixtures import logged_session
+from smpclinic.tests.home_fixtures import failed_message
 from tests.clock import at, days_ago, today
 
 pytestmark = pytest.mark.django_db
@@ -141,22 +142,9 @@ def test_check_ins_unanswered_after_three_days(treatment, as_user):
     assert "Anna Ashby" in listed and "Fade check-in" in listed
 
 
-def failed(client, n=0) -> Reminder:
-    return Reminder.objects.create(
-        key=f"test:failed:{client.pk}:{n}",
-        client=client,
-        kind=ReminderKind.APPOINTMENT_REMINDER,
-        status=ReminderStatus.FAILED,
-        channel=Channel.EMAIL,
-        attempts=5,
-        due_at=timezone.now() - dt.timedelta(hours=2),
-        last_error="Email not sent: connection refused",
-    )
-
-
 def test_failed_messages_are_sent_again_from_the_home_page(treatment, as_user):
     people = treatment.people
-    reminder = failed(people.record_b)
+    reminder = failed_message(people.record_b)
     Reminder.objects.create(
         key="test:sent",
         client=people.record_a,
@@ -195,9 +183,9 @@ def test_the_to_do_page_costs_the_same_queries_with_one_row_or_many(treatment, a
     people = treatment.people
     desk = as_user(people.front_desk)
     booked(people.record_a, people.artist, tomorrow("08:00"))
-    failed(people.record_a)
+    failed_message(people.record_a)
     few = _queries(desk)
     for n, hhmm in enumerate(("09:00", "10:00", "11:00", "12:00", "13:00", "14:00")):
         booked(people.record_a if n % 2 else people.record_b, people.artist, tomorrow(hhmm))
-        failed(people.record_b, n + 1)
+        failed_message(people.record_b, n + 1)
     assert _queries(desk) == few

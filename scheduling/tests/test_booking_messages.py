@@ -12,8 +12,6 @@ from reminders.models import MessageTemplate, Reminder, ReminderKind, ReminderSt
 from scheduling.booking import BookingRefused, booking_cancel, booking_create, booking_move
 from scheduling.messages import appointment_booked
 from scheduling.tests.api_fixtures import make_clinic
-from sessions_app import plans
-from sessions_app.models import PlanStatus
 from tests.clock import CLOCKS_GO_BACK, CLOCKS_GO_FORWARD, LONDON, at
 
 
@@ -249,32 +247,6 @@ def test_reminders_keep_the_clinic_clock_across_a_clock_change(sunday):
     ]
 
 
-def test_a_completed_plan_gets_its_touch_up_recall_a_year_later(clinic):
-    plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
-    plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
-    [recall] = Reminder.objects.filter(plan=plan, kind=ReminderKind.TOUCH_UP_RECALL)
-    local_due = timezone.localtime(recall.due_at)
-    today = timezone.localdate()
-    assert (local_due.year - today.year) * 12 + local_due.month - today.month == 12
-    assert (local_due.hour, local_due.minute) == (10, 0)
-    assert recall.status == ReminderStatus.PENDING
-
-
-def test_a_cancelled_plan_withdraws_its_pending_reminders(clinic):
-    plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
-    invite = outbox.schedule(
-        key=f"plan:{plan.pk}:test-invite",
-        client=plan.client,
-        kind=ReminderKind.GAP_INVITE,
-        due_at=timezone.now() + dt.timedelta(days=3),
-        plan=plan,
-    )
-    plans.plan_set_status(plan=plan, status=PlanStatus.CANCELLED, by=clinic.people.manager)
-    invite.refresh_from_db()
-    assert invite.status == ReminderStatus.CANCELLED
-    assert invite.last_error == "The treatment plan was cancelled."
-
-
 def test_an_appointment_cannot_be_moved_into_the_past_and_keeps_its_reminders(clinic):
     start = at(clinic.day, "10:00")
     appointment = book(clinic, start)
@@ -313,16 +285,3 @@ def test_a_late_move_only_keeps_reminders_whose_moment_is_still_ahead(clinic):
     )
     assert [r.data["hours_before"] for r in pending] == [24]
     assert all(r.due_at > timezone.now() for r in pending)
-
-
-def test_the_touch_up_recall_goes_when_the_clinic_set_it(clinic):
-    MessageTemplate.objects.filter(kind=ReminderKind.TOUCH_UP_RECALL).update(
-        offsets=[18], send_at=dt.time(9, 15)
-    )
-    plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
-    plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
-    [recall] = Reminder.objects.filter(plan=plan, kind=ReminderKind.TOUCH_UP_RECALL)
-    local_due = timezone.localtime(recall.due_at)
-    today = timezone.localdate()
-    assert (local_due.year - today.year) * 12 + local_due.month - today.month == 18
-    assert (local_due.hour, local_due.minute) == (9, 15)
