@@ -21,6 +21,7 @@ pytest_plugins = [
     "sessions_app.tests.fixtures",
     "sessions_app.tests.progress_fixtures",
     "consultations.tests.factories",
+    "billing.tests.fixtures",
 ]
 
 

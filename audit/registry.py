@@ -47,6 +47,9 @@ HEALTH_RECORDS = (
     Audited("photos.Photo", "client_id"),
     Audited("aftercare.CheckIn", "client_id"),
     Audited("aftercare.AftercarePlan", "client_id"),
+    # Money: every ledger row and every change to a deposit.
+    Audited("billing.LedgerEntry", "client_id"),
+    Audited("billing.Deposit", "client_id"),
 )
 
 _client_paths: dict[type, tuple[str, ...]] = {}

@@ -40,7 +40,7 @@ from .availability import Problem
 if TYPE_CHECKING:
     from accounts.models import User
 
-    from .models import Appointment
+    from .models import Appointment, AppointmentType
 
 
 class ActorRole(models.TextChoices):
@@ -243,6 +243,40 @@ def offer_limits(appointment: Appointment, actor: Actor) -> list[OfferLimit]:
     """Every registered limit on the times this actor may move this appointment to."""
     limits = (entry.fn(appointment, actor) for entry in _offer_limiters)
     return [limit for limit in limits if limit is not None]
+
+
+# --- terms a client accepts when booking ------------------------------------------------
+# Another app may ask a client to accept terms when booking a type (the cancellation
+# policy of a type that needs a deposit). The booking pages show them and pass what the
+# client accepted in the change's context as "accepted_terms" (a list of Terms.key);
+# the app's own check refuses a booking without them.
+
+
+@dataclass(frozen=True)
+class Terms:
+    key: str  # names the exact version, e.g. "billing.cancellation:3"
+    title: str
+    text: str
+
+
+TermsFn = Callable[["AppointmentType"], "Terms | None"]
+_terms: list[_Registered] = []
+
+
+def register_booking_terms(name: str, *, order: int = 50) -> Callable[[TermsFn], TermsFn]:
+    """Register `fn(appointment_type) -> Terms | None` (decorator)."""
+
+    def decorator(fn: TermsFn) -> TermsFn:
+        _register(_terms, _Registered(name, order, fn, frozenset()))
+        return fn
+
+    return decorator
+
+
+def booking_terms(appointment_type) -> list[Terms]:
+    """The terms a client accepts to book this type (none for most)."""
+    found = (entry.fn(appointment_type) for entry in _terms)
+    return [terms for terms in found if terms is not None]
 
 
 # --- reactions -----------------------------------------------------------------------------

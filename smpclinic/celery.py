@@ -21,6 +21,13 @@ app.conf.beat_schedule = {
         "schedule": settings.REMINDER_DISPATCH_SECONDS,
         "options": {"expires": max(settings.REMINDER_DISPATCH_SECONDS - 5, 1)},
     },
+    # Online bookings held for a deposit that was not paid in time are released, so
+    # the time is free again; a run missed is caught up by the next.
+    "release-unpaid-deposits": {
+        "task": "billing.tasks.release_unpaid_deposits",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Signed-out and idle sessions pile up in the database; clear them at night
     # when nobody is booking.
     "clear-expired-sessions": {

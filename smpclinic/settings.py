@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "photos",
     "aftercare",
+    "billing",
     "reminders",
     "portal",
     "privacy",
@@ -270,6 +271,8 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="")
 WEB_PORT = env.int("WEB_PORT", default=8000)
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{WEB_PORT}").rstrip("/")
 LANGUAGE_CODE = "en-gb"
+# The clinic's one currency (ISO 4217): prices, deposits, the ledger and receipts.
+CLINIC_CURRENCY = env.str("CLINIC_CURRENCY", default="GBP").upper()
 # Times are stored in UTC and shown in the clinic's zone.
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="Europe/London")
 USE_I18N = True

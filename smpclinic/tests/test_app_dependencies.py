@@ -28,6 +28,7 @@ RANK = {
     "consultations": 3,
     "sessions_app": 3,
     "photos": 3,
+    "billing": 3,
     "aftercare": 4,
     "portal": 5,
     "privacy": 5,

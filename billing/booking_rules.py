@@ -1,0 +1,100 @@
+"""Money's part in the booking policy (scheduling.policy).
+
+- terms: a type that needs a deposit asks the client to accept the cancellation policy
+  (its current version) when booking online; the check refuses a client's booking
+  without it, and the booking records the version accepted.
+- reactions: a new booking gets its deposit; a cancellation or a no-show applies the
+  policy to it; a no-show who turns up after all gets a forfeited deposit back.
+- a completed visit is charged on the client's account (billing.charges).
+"""
+
+from __future__ import annotations
+
+from scheduling.availability import Problem
+from scheduling.models import AppointmentStatus
+from scheduling.policy import (
+    CLIENT_CHANNELS,
+    Action,
+    Change,
+    Event,
+    Happened,
+    Terms,
+    register_booking_terms,
+    register_check,
+    register_reaction,
+)
+
+from . import charges, deposits
+from .models import CancellationPolicy, DepositRule
+
+TERMS_PREFIX = "billing.cancellation:"
+
+
+def policy_terms(policy: CancellationPolicy) -> Terms:
+    return Terms(
+        key=f"{TERMS_PREFIX}{policy.version}", title="Cancellation policy", text=policy.text
+    )
+
+
+@register_booking_terms("billing.cancellation_policy")
+def cancellation_terms(appointment_type) -> Terms | None:
+    if not DepositRule.objects.filter(appointment_type=appointment_type).exists():
+        return None
+    policy = CancellationPolicy.current()
+    return policy_terms(policy) if policy is not None else None
+
+
+def _accepted_version(change: Change) -> int | None:
+    for key in change.context.get("accepted_terms") or ():
+        if isinstance(key, str) and key.startswith(TERMS_PREFIX):
+            try:
+                return int(key.removeprefix(TERMS_PREFIX))
+            except ValueError:
+                return None
+    return None
+
+
+@register_check("billing.policy_accepted", actions=[Action.CREATE], order=60)
+def check_policy_accepted(change: Change) -> Problem | None:
+    """A client booking a type that needs a deposit accepts the policy shown to them."""
+    if not (change.by_client and change.channel in CLIENT_CHANNELS):
+        return None
+    terms = cancellation_terms(change.appointment.type)
+    if terms is None:
+        return None
+    if _accepted_version(change) != int(terms.key.removeprefix(TERMS_PREFIX)):
+        return Problem(
+            "terms",
+            "Please read the cancellation policy and tick the box to accept it.",
+            "accept_terms",
+        )
+    return None
+
+
+@register_reaction("billing.deposit_for_booking", events=[Event.BOOKED], order=20)
+def deposit_for_booking(happened: Happened) -> None:
+    change = happened.change
+    deposits.create_for_booking(
+        happened.appointment,
+        now=change.now,
+        policy_version=_accepted_version(change),
+    )
+
+
+@register_reaction(
+    "billing.cancellation_policy", events=[Event.CANCELLED, Event.STATUS_CHANGED], order=20
+)
+def apply_cancellation_policy(happened: Happened) -> None:
+    appointment = happened.appointment
+    change = happened.change
+    by = change.actor.user if change is not None else None
+    if happened.event == Event.CANCELLED:
+        deposits.apply_policy(
+            appointment, late=bool(appointment.cancelled_late), now=change.now, by=by
+        )
+    elif appointment.status == AppointmentStatus.NO_SHOW:
+        deposits.apply_policy(appointment, late=True, now=change.now, by=by)
+    elif appointment.status == AppointmentStatus.ARRIVED:
+        deposits.turned_up_after_all(appointment, now=change.now, by=by)
+    elif appointment.status == AppointmentStatus.COMPLETED:
+        charges.charge_visit(appointment, now=change.now, by=by)

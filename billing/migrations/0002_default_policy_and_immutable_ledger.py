@@ -1,0 +1,72 @@
+"""The cancellation policy every clinic starts with (version 1, the clinic's to change),
+and a trigger that refuses any change to a ledger row: a correction is a new row."""
+
+from django.db import migrations
+
+POLICY = """We hold your appointment with a deposit, which is taken off the price of your treatment.
+
+- Need to move or cancel? Tell us at least 48 hours before your appointment and your deposit moves with your new time, or stays on your account as credit.
+- If you cancel with less notice, or miss your appointment without telling us, the deposit is kept: the time was held for you and cannot usually be offered to anyone else.
+- If you book online, please pay the deposit within 24 hours: an unpaid booking is released so that someone else can have the time.
+
+We understand that emergencies happen: call us and we will always listen."""
+
+
+def add_policy(apps, schema_editor):
+    CancellationPolicy = apps.get_model("billing", "CancellationPolicy")
+    if not CancellationPolicy.objects.exists():
+        CancellationPolicy.objects.create(version=1, text=POLICY)
+
+
+def remove_policy(apps, schema_editor):
+    CancellationPolicy = apps.get_model("billing", "CancellationPolicy")
+    CancellationPolicy.objects.filter(version=1, text=POLICY).delete()
+
+
+TRIGGERS = {
+    "postgresql": (
+        """
+        CREATE FUNCTION billing_ledger_immutable() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION 'ledger rows are never changed: record a correction instead';
+        END;
+        $$ LANGUAGE plpgsql;
+        CREATE TRIGGER billing_ledger_no_update BEFORE UPDATE ON billing_ledgerentry
+            FOR EACH ROW EXECUTE FUNCTION billing_ledger_immutable();
+        """,
+        """
+        DROP TRIGGER IF EXISTS billing_ledger_no_update ON billing_ledgerentry;
+        DROP FUNCTION IF EXISTS billing_ledger_immutable();
+        """,
+    ),
+    "sqlite": (
+        """
+        CREATE TRIGGER billing_ledger_no_update BEFORE UPDATE ON billing_ledgerentry
+        BEGIN
+            SELECT RAISE(ABORT, 'ledger rows are never changed: record a correction instead');
+        END;
+        """,
+        "DROP TRIGGER IF EXISTS billing_ledger_no_update;",
+    ),
+}
+
+
+def add_trigger(apps, schema_editor):
+    sql = TRIGGERS.get(schema_editor.connection.vendor)
+    if sql:
+        schema_editor.execute(sql[0])
+
+
+def remove_trigger(apps, schema_editor):
+    sql = TRIGGERS.get(schema_editor.connection.vendor)
+    if sql:
+        schema_editor.execute(sql[1])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("billing", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(add_policy, remove_policy),
+        migrations.RunPython(add_trigger, remove_trigger),
+    ]
