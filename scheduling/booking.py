@@ -394,6 +394,7 @@ def booking_create_for_public(
     by: User | None = None,
     actor: Actor | None = None,
     channel: str | None = None,
+    context: dict | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """A booking made by a member of the public, online or through the API.
@@ -430,6 +431,7 @@ def booking_create_for_public(
         by=by,
         actor=actor or Actor.client(by if by is not None and by.role == Role.CLIENT else None),
         channel=channel,
+        context=context,
         now=now,
     )
 
@@ -447,6 +449,7 @@ def _book_for_public(
     by: User | None,
     actor: Actor,
     channel: str | None,
+    context: dict | None,
     now: dt.datetime | None,
 ) -> Appointment:
     client = client_for_online_booking(**client_details)
@@ -462,6 +465,7 @@ def _book_for_public(
             notes=note,
             actor=actor,
             channel=channel,
+            context=context,
             now=now,
         )
 

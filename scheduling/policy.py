@@ -333,5 +333,6 @@ def registered() -> dict[str, list[str]]:
     return {
         "checks": [r.name for r in _checks],
         "offer_limits": [r.name for r in _offer_limiters],
+        "terms": [r.name for r in _terms],
         "reactions": [r.name for r in _reactions],
     }

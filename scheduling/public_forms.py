@@ -89,8 +89,22 @@ class BookingDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, terms=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Terms another app asks the client to accept for this type (scheduling.policy).
+        self.terms = list(terms)
+        if self.terms:
+            names = " and the ".join(t.title.lower() for t in self.terms)
+            self.fields["accept_terms"] = forms.BooleanField(
+                label=f"I have read and accept the {names}.",
+                error_messages={"required": f"Please tick the box to accept the {names}."},
+            )
+            # The versions shown on the page: accepting those, not whatever is current
+            # when the form comes back (the clinic may publish a new one meanwhile).
+            self.fields["terms_shown"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=500
+            )
+            self.initial["terms_shown"] = " ".join(t.key for t in self.terms)
         self.helper = FormHelper()
         # The template holds the <form> tag and renders the start time itself.
         self.helper.form_tag = False
@@ -102,6 +116,7 @@ class BookingDetailsForm(forms.Form):
             Row(Column("email", css_class="col-sm-6"), Column("phone", css_class="col-sm-6")),
             Field("note"),
             Field("contact_consent"),
+            *([Field("accept_terms"), Field("terms_shown")] if self.terms else []),
             Div("website", css_class="booking-hp", aria_hidden="true"),
         )
 
@@ -124,6 +139,13 @@ class BookingDetailsForm(forms.Form):
         return self.cleaned_data["note"].strip()
 
     @property
+    def accepted_terms(self) -> list[str]:
+        """The keys of the terms accepted (for the booking's context)."""
+        if self.terms and self.cleaned_data.get("accept_terms"):
+            return (self.cleaned_data.get("terms_shown") or "").split()
+        return []
+
+    @property
     def is_robot(self) -> bool:
         """Whether the hidden field was filled in, which only robots do."""
         return bool(self.data.get(self.add_prefix("website"), "").strip())
@@ -137,8 +159,22 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": CANCEL_REASON_MAX}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, terms=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Terms another app asks the client to accept for this type (scheduling.policy).
+        self.terms = list(terms)
+        if self.terms:
+            names = " and the ".join(t.title.lower() for t in self.terms)
+            self.fields["accept_terms"] = forms.BooleanField(
+                label=f"I have read and accept the {names}.",
+                error_messages={"required": f"Please tick the box to accept the {names}."},
+            )
+            # The versions shown on the page: accepting those, not whatever is current
+            # when the form comes back (the clinic may publish a new one meanwhile).
+            self.fields["terms_shown"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=500
+            )
+            self.initial["terms_shown"] = " ".join(t.key for t in self.terms)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -39,7 +39,7 @@ from .booking import (
     booking_move,
 )
 from .models import Appointment, AppointmentType, BookingPolicy, BookingSource
-from .policy import Actor, Channel, OfferLimit, offer_limits
+from .policy import Actor, Channel, OfferLimit, booking_terms, offer_limits
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
 from .rules import CLIENT_CHANGEABLE, client_may_move, notice_refusal
 from .tokens import ManageLinkInvalid, appointment_from_manage_token
@@ -326,6 +326,7 @@ def details(request, type_slug: str, start: str):
     form = BookingDetailsForm(
         request.POST if request.method == "POST" else None,
         initial={"start": format_start(url_start)},
+        terms=booking_terms(appointment_type),
     )
     if request.method == "GET":
         return _details_page(request, appointment_type, form, url_start)
@@ -356,8 +357,24 @@ def details(request, type_slug: str, start: str):
             note=data["note"],
             source=BookingSource.ONLINE,
             channel=Channel.ONLINE_BOOKING,
+            context={"accepted_terms": form.accepted_terms},
         )
     except BookingRefused as refusal:
+        if refusal.problem.field == "accept_terms":
+            # The terms changed since the page was shown: show the new ones to accept.
+            terms = booking_terms(appointment_type)
+            shown = " ".join(t.key for t in terms)
+            form = BookingDetailsForm(
+                {**request.POST.dict(), "accept_terms": "", "terms_shown": shown}, terms=terms
+            )
+            form.is_valid()
+            form.errors.pop("accept_terms", None)
+            form.add_error(
+                None,
+                "The clinic's terms changed while you were booking: please read them "
+                "and tick the box again. Nothing you typed has been lost.",
+            )
+            return _details_page(request, appointment_type, form, chosen)
         return _details_page(
             request, appointment_type, form, chosen, problem=_public_reason(refusal)
         )

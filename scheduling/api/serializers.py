@@ -230,8 +230,19 @@ class SlotSerializer(serializers.Serializer):
     artist = serializers.IntegerField(source="artist_id")
 
 
+class TermsSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Send it back in the booking's accepted_terms.")
+    title = serializers.CharField()
+    text = serializers.CharField()
+
+
 class AvailabilitySerializer(serializers.Serializer):
     slots = SlotSerializer(many=True)
+    terms = TermsSerializer(
+        many=True,
+        help_text="Terms the client must read and accept to book this type (e.g. the "
+        "cancellation policy of a type that needs a deposit); usually empty.",
+    )
 
     def to_representation(self, instance):
         # A month of free times is a thousand slots or more; writing them directly
@@ -245,7 +256,8 @@ class AvailabilitySerializer(serializers.Serializer):
                     "artist": slot.artist_id,
                 }
                 for slot in instance["slots"]
-            ]
+            ],
+            "terms": [{"key": t.key, "title": t.title, "text": t.text} for t in instance["terms"]],
         }
 
 
@@ -274,6 +286,14 @@ class BookingRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
     )
     client = BookingClientSerializer()
     note = TextField(max_length=2000, required=False, allow_blank=True, default="")
+    accepted_terms = serializers.ListField(
+        child=TextField(max_length=100),
+        required=False,
+        default=list,
+        max_length=5,
+        help_text="The keys of the terms the client read and accepted, as given with the "
+        "type's free times (availability's `terms`).",
+    )
 
     def validate_type(self, value: str) -> AppointmentType:
         return appointment_type_for(value, online_only=True)

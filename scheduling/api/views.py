@@ -34,7 +34,7 @@ from ..booking import (
     booking_create_for_public,
 )
 from ..models import Appointment, BookingSource
-from ..policy import Channel
+from ..policy import Channel, booking_terms
 from .parsers import LimitedJSONParser
 from .permissions import IsClinicStaff, is_clinic_staff
 from .serializers import (
@@ -112,7 +112,8 @@ def availability(request):
         artist_id=artist.pk if artist else None,
         source=BookingSource.FRONT_DESK if staff else BookingSource.API,
     )
-    return Response(AvailabilitySerializer({"slots": slots}).data)
+    terms = booking_terms(query.validated_data["type"])
+    return Response(AvailabilitySerializer({"slots": slots, "terms": terms}).data)
 
 
 def _refusal_response(refused: BookingRefused) -> Response:
@@ -125,6 +126,8 @@ def _refusal_response(refused: BookingRefused) -> Response:
         )
     if problem.field == "type":
         field = "type"
+    elif problem.field == "accept_terms":
+        field = "accepted_terms"
     elif problem.code in ("not_an_artist", "no_artist"):
         field = "artist"
     else:  # hours, closed day, time off, notice, horizon: the time itself is wrong
@@ -181,6 +184,7 @@ def bookings(request):
             source=BookingSource.API,
             by=request.user if request.user.is_authenticated else None,
             channel=Channel.API,
+            context={"accepted_terms": data["accepted_terms"]},
         )
     except BookingRefused as refused:
         return _refusal_response(refused)

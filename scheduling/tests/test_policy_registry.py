@@ -7,7 +7,15 @@ from pathlib import Path
 from scheduling import policy
 
 SCHEDULING = Path(__file__).resolve().parent.parent
-ABOVE_SCHEDULING = {"consultations", "sessions_app", "photos", "aftercare", "portal", "privacy"}
+ABOVE_SCHEDULING = {
+    "consultations",
+    "sessions_app",
+    "photos",
+    "billing",
+    "aftercare",
+    "portal",
+    "privacy",
+}
 
 
 def test_every_app_registers_its_own_rules_in_order():
@@ -19,10 +27,14 @@ def test_every_app_registers_its_own_rules_in_order():
         "sessions_app.lead_artist",
         "sessions_app.gap",
         "consultations.treatment_gates",
+        "billing.policy_accepted",
     ]
+    assert names["terms"] == ["billing.cancellation_policy"]
     # Records first, then what follows from them, then the client's messages.
     assert names["reactions"] == [
         "consultations.open_record",
+        "billing.deposit_for_booking",
+        "billing.cancellation_policy",
         "sessions_app.keep_gap_override",
         "aftercare.after_session_logged",
         "scheduling.messages_booked",
