@@ -276,6 +276,11 @@ class Balance:
     def in_credit(self) -> bool:
         return self.owed < 0
 
+    @property
+    def credit(self) -> Decimal:
+        """What the client has in credit (0 when they owe)."""
+        return max(-self.owed, Decimal("0.00"))
+
 
 def _balance(rows) -> Balance:
     totals = rows.aggregate(

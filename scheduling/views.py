@@ -52,6 +52,7 @@ from .forms import (
     parse_start,
 )
 from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
+from .page_parts import appointment_parts
 from .policy import Actor, ActorRole, Channel
 from .rules import STATUSES_BY_ROLE, statuses_for_role
 
@@ -407,6 +408,8 @@ def _render_appointment(request, appointment, *, move_form=None, cancel_form=Non
             else None,
             "cancel_form": cancel_form or CancelForm(),
             "cancel_open": cancel_form is not None,
+            # What other apps add (the deposit and its actions, from billing).
+            "appointment_parts": appointment_parts(appointment, user),
         },
     )
 

@@ -69,6 +69,14 @@ def plan_detail(request, pk: int):
     return _render_plan(request, plan)
 
 
+def plan_money(plan) -> dict:
+    """Two queries: the consultation's agreed price, and the plan's rows of the ledger."""
+    from billing.ledger import plan_balance
+    from billing.prices import agreed_price
+
+    return {"agreed_price": agreed_price(plan), "plan_balance": plan_balance(plan)}
+
+
 def _render_plan(request, plan, *, extra_form=None, touch_up_form=None, status_form=None, code=200):
     sessions = list(
         plan.sessions.select_related("appointment__artist", "appointment__room", "log").order_by(
@@ -89,6 +97,8 @@ def _render_plan(request, plan, *, extra_form=None, touch_up_form=None, status_f
             "extra_form": extra_form or ExtraSessionForm(),
             "touch_up_form": touch_up_form or TouchUpForm(),
             "status_form": status_form or PlanStatusForm(initial={"status": plan.status}),
+            # The agreed price and what is charged and paid against the plan (billing).
+            **plan_money(plan),
         },
         status=code,
     )

@@ -287,6 +287,11 @@ TABLE: dict[str, Rule] = {
         OK, kwargs=lambda c: {"token": c.tokens.forms, "signature_pk": c.signature.pk}
     ),
     # --- aftercare (staff) ---
+    # --- money: the desk's and the manager's ---
+    "billing:account": rule(*DESK_AND_MANAGER, kwargs=lambda c: {"client_pk": c.client.pk}),
+    "billing:record": same(METHOD, kwargs=lambda c: {"client_pk": c.client.pk, "what": "payment"}),
+    "billing:withdraw": same(METHOD, kwargs=lambda c: {"pk": 1}),
+    "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # --- reports: the manager's figures, and an artist's own ---
     "reports:report": rule(*ARTIST_AND_MANAGER),
     # The consultations behind a conversion number name clients: a health page.

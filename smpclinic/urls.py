@@ -29,5 +29,6 @@ urlpatterns = [
     path("my-data/", include("privacy.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
+    path("money/", include("billing.staff_urls")),
     path("admin/", admin.site.urls),
 ]

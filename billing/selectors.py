@@ -1,0 +1,53 @@
+"""What the money pages show, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sessions_app.models import TreatmentPlan
+
+from .ledger import Balance
+from .models import OWED_KINDS, Deposit, EntryKind, LedgerEntry
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    entry: LedgerEntry
+    owed_after: Decimal  # the balance once this row counts
+    withdrawn: bool
+
+
+def account_rows(client) -> tuple[list[AccountRow], Balance]:
+    """The client's ledger, oldest first, with the balance after each row (one query)."""
+    entries = list(
+        LedgerEntry.objects.filter(client=client)
+        .select_related("by", "approved_by", "reversed_by")
+        .order_by("at", "id")
+    )
+    rows, owed = [], Decimal("0.00")
+    totals = {kind: Decimal("0.00") for kind in EntryKind.values}
+    for entry in entries:
+        owed += entry.amount if entry.kind in OWED_KINDS else -entry.amount
+        totals[entry.kind] += entry.amount
+        withdrawn = hasattr(entry, "reversed_by")
+        rows.append(AccountRow(entry=entry, owed_after=owed, withdrawn=withdrawn))
+    balance = Balance(
+        charged=totals[EntryKind.CHARGE],
+        paid=totals[EntryKind.PAYMENT],
+        refunded=totals[EntryKind.REFUND],
+        credited=totals[EntryKind.CREDIT],
+    )
+    return rows, balance
+
+
+def client_deposits(client) -> list[Deposit]:
+    return list(
+        Deposit.objects.filter(client=client)
+        .select_related("appointment__type", "appointment__artist", "policy")
+        .order_by("-appointment__starts_at")
+    )
+
+
+def client_plans(client) -> list[TreatmentPlan]:
+    return list(TreatmentPlan.objects.filter(client=client).order_by("-created_at"))
