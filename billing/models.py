@@ -219,9 +219,10 @@ class LedgerEntry(models.Model):
     which way it counts. A correction is a new row that names the row it reverses."""
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    # A plan erased after the retention period leaves its money rows, unlinked.
     plan = models.ForeignKey(
         "sessions_app.TreatmentPlan",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -302,9 +303,10 @@ class OnlinePayment(models.Model):
     deposit = models.ForeignKey(
         Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="online_payments"
     )
+    # A plan erased after the retention period leaves its money rows, unlinked.
     plan = models.ForeignKey(
         "sessions_app.TreatmentPlan",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

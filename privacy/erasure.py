@@ -15,6 +15,9 @@ The rules, in one place:
   are kept; every other photo (consultation, reference, check-in photos of old
   plans, unlinked ones) is deleted, rows and files. Files are removed from
   storage only once the transaction has committed, so a failure loses nothing.
+- **Money** (the ledger of charges, payments, refunds and credits, and deposits) is
+  kept as the clinic's accounts must be; it holds no health data. A plan erased
+  after the retention period leaves its rows, unlinked from it.
 - **Deleted**: every reminder and message row, including the pending ones.
 - **Blanked**: the client's own words in check-ins (questions, how each region
   looks to them) and the clinic's replies to them; the health record's own
@@ -53,6 +56,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from aftercare.models import CheckIn
+from billing.models import LedgerEntry
 from clients.models import Client, ContactChannel
 from consultations.models import ConsentSignature, Consultation, QuestionnaireResponse
 from photos.models import Photo
@@ -77,6 +81,7 @@ LABELS = {
     "reminders": "Messages and reminders",
     "check_in_answers": "Answers and replies in check-ins",
     "future_appointments": "Future appointments (cancelled)",
+    "account_rows": "Charges, payments and refunds (the clinic's accounts)",
 }
 ANONYMISED = [
     "Name",
@@ -179,6 +184,7 @@ def erasure_plan(client: Client, *, now: dt.datetime | None = None) -> ErasurePl
     plan.kept["photos"] = kept_photos.count()
     plan.deleted["photos"] = len(plan.photo_ids)
     plan.deleted["reminders"] = Reminder.objects.filter(client=client).count()
+    plan.kept["account_rows"] = LedgerEntry.objects.filter(client=client).count()
     plan.deleted["check_in_answers"] = (
         CheckIn.objects.filter(client=client)
         .filter(~Q(client_questions="") | ~Q(region_views={}) | ~Q(reply=""))

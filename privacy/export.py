@@ -33,6 +33,7 @@ from django.db.models import Model, Prefetch
 from django.utils import timezone
 
 from aftercare.models import AftercarePlan, CheckIn
+from billing.models import Deposit, LedgerEntry
 from clients.models import Client
 from consultations.models import (
     Answer,
@@ -70,6 +71,9 @@ treatment.json       Your treatment plans, sessions and session logs, including
                      skin reaction) and how each region healed.
 aftercare.json       The aftercare instructions you were given after each session,
                      and your check-ins with your answers and the clinic's replies.
+account.json         Your account with the clinic: every charge, payment, refund
+                     and credit, with receipt numbers, and the deposits held for
+                     your appointments with the cancellation policy you accepted.
 reminders.json       The messages the clinic sent you: which kind, by email or
                      SMS, when, and to which address.
 photos.json          A list of your photos: when and why each was taken.
@@ -267,6 +271,30 @@ def _appointments(client: Client) -> dict[str, Any]:
     }
 
 
+def _account(client: Client) -> dict[str, Any]:
+    entries = LedgerEntry.objects.filter(client=client).order_by("at", "id")
+    deposits = (
+        Deposit.objects.filter(client=client).select_related("policy").order_by("created_at", "id")
+    )
+    return {
+        "ledger": [
+            {
+                **_row(e, skip=("key", "by", "approved_by", "artist")),
+                "kind_label": e.get_kind_display(),
+            }
+            for e in entries
+        ],
+        "deposits": [
+            {
+                **_row(d, skip=("policy",)),
+                "policy_version": d.policy.version if d.policy else None,
+                "policy_text": d.policy.text if d.policy else None,
+            }
+            for d in deposits
+        ],
+    }
+
+
 def _reminders(client: Client) -> dict[str, Any]:
     sent = Reminder.objects.filter(client=client, status=ReminderStatus.SENT).order_by(
         "sent_at", "id"
@@ -316,6 +344,7 @@ def export_client_into(out: IO[bytes], client: Client) -> None:
         _dump(archive, "consultations.json", _consultations(client))
         _dump(archive, "treatment.json", _treatment(client))
         _dump(archive, "aftercare.json", _aftercare(client))
+        _dump(archive, "account.json", _account(client))
         _dump(archive, "reminders.json", _reminders(client))
         listed = []
         for photo in photos:

@@ -1,5 +1,8 @@
 """The cancellation policy every clinic starts with (version 1, the clinic's to change),
-and a trigger that refuses any change to a ledger row: a correction is a new row."""
+and a trigger that refuses any change to a ledger row: a correction is a new row.
+
+The one change allowed is the database's own: a treatment plan erased after the
+retention period unlinks its money rows (plan set to NULL), which stay."""
 
 from django.db import migrations
 
@@ -28,6 +31,10 @@ TRIGGERS = {
         """
         CREATE FUNCTION billing_ledger_immutable() RETURNS trigger AS $$
         BEGIN
+            IF NEW.plan_id IS NULL AND OLD.plan_id IS NOT NULL
+               AND (to_jsonb(NEW) - 'plan_id') = (to_jsonb(OLD) - 'plan_id') THEN
+                RETURN NEW;
+            END IF;
             RAISE EXCEPTION 'ledger rows are never changed: record a correction instead';
         END;
         $$ LANGUAGE plpgsql;
@@ -42,6 +49,15 @@ TRIGGERS = {
     "sqlite": (
         """
         CREATE TRIGGER billing_ledger_no_update BEFORE UPDATE ON billing_ledgerentry
+        WHEN NOT (NEW.plan_id IS NULL AND OLD.plan_id IS NOT NULL
+                  AND NEW.id IS OLD.id AND NEW.client_id IS OLD.client_id
+                  AND NEW.appointment_id IS OLD.appointment_id AND NEW.kind IS OLD.kind
+                  AND NEW.amount IS OLD.amount AND NEW.currency IS OLD.currency
+                  AND NEW.method IS OLD.method AND NEW.description IS OLD.description
+                  AND NEW.at IS OLD.at AND NEW.by_id IS OLD.by_id
+                  AND NEW.artist_id IS OLD.artist_id AND NEW.approved_by_id IS OLD.approved_by_id
+                  AND NEW.reverses_id IS OLD.reverses_id AND NEW.key IS OLD.key
+                  AND NEW.receipt_number IS OLD.receipt_number)
         BEGIN
             SELECT RAISE(ABORT, 'ledger rows are never changed: record a correction instead');
         END;

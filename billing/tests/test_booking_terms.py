@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from billing.models import CancellationPolicy, Deposit, DepositStatus
@@ -17,6 +18,17 @@ pytestmark = pytest.mark.django_db
 START = at(MONDAY, "10:00")
 NOW = START - dt.timedelta(days=6)
 POLICY_LINE = "the deposit is kept"
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    # Rate-limit counters live in the default cache and would outlive a test.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "terms"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

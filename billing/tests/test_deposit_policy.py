@@ -196,3 +196,17 @@ def test_a_ledger_row_cannot_be_changed_even_bypassing_the_model(deposit_clinic)
         LedgerEntry.objects.filter(pk=entry.pk).update(amount=Decimal("1.00"))
     entry.refresh_from_db()
     assert entry.amount == Decimal("50.00")
+
+
+def test_the_embedded_databases_guard_names_every_column_but_the_plan():
+    """SQLite's trigger lists the columns that may never change: a new column must join it."""
+    from importlib import import_module
+
+    from billing.models import LedgerEntry
+
+    sql = import_module("billing.migrations.0002_default_policy_and_immutable_ledger").TRIGGERS[
+        "sqlite"
+    ][0]
+    columns = {f.column for f in LedgerEntry._meta.concrete_fields} - {"plan_id"}
+    missing = {c for c in columns if f"NEW.{c} IS OLD.{c}" not in sql}
+    assert missing == set()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from aftercare.models import CheckIn
+from billing import ledger
 from clients.models import Client
 from consultations.models import ConsentSignature, Consultation, QuestionnaireResponse
 from photos.models import Photo
@@ -145,6 +146,15 @@ def test_records_older_than_the_retention_period_are_deleted(
     Consultation.objects.filter(pk=anna.consultation.pk).update(updated_at=long_ago)
     TreatmentPlan.objects.filter(pk=anna.plan.pk).update(updated_at=long_ago)
     SessionLog.objects.filter(pk=anna.log.pk).update(logged_at=long_ago)
+    # The plan was paid for: the clinic's accounts keep the payment, unlinked from it.
+    payment = ledger.record_payment(
+        client=anna.client,
+        amount="400",
+        method="card_terminal",
+        description="Treatment session 1",
+        plan=anna.plan,
+        now=long_ago,
+    )
 
     done = _confirm(records, django_capture_on_commit_callbacks)
 
@@ -160,8 +170,17 @@ def test_records_older_than_the_retention_period_are_deleted(
         "questionnaire_responses": 0,
         "treatment_plans": 0,
         "photos": 0,
+        # The charge of the logged session and the payment.
+        "account_rows": 2,
     }
-    assert "Nothing was kept" in mail.outbox[-1].body
+    payment.refresh_from_db()
+    assert payment.plan is None
+    assert (payment.amount, payment.receipt_number) == (400, 1)
+    assert payment.client.first_name == "Erased client"
+    # Only the clinic's accounts are kept: no health record.
+    kept = mail.outbox[-1].body.split("Kept", 1)[1]
+    assert "Charges, payments and refunds (the clinic's accounts): 2" in kept
+    assert "Treatment plans" not in kept and "consent" not in kept
     # Ben's consent, dated today, is not affected by Anna's erasure.
     assert ConsentSignature.objects.filter(client=records.ben.client).exists()
 

@@ -26,6 +26,7 @@ def test_it_holds_every_area_of_the_record_and_a_readme(records):
         "treatment.json",
         "aftercare.json",
         "reminders.json",
+        "account.json",
         "photos.json",
     } <= names
     readme = archive.read("README.txt").decode()
@@ -124,7 +125,7 @@ def test_a_fixed_number_of_queries_whatever_the_amount_of_data(
     from photos.services import photo_add
     from photos.tests.fixtures import jpeg_bytes, upload
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         export_client(records.anna.client)
     for _ in range(4):
         photo_add(
@@ -134,7 +135,7 @@ def test_a_fixed_number_of_queries_whatever_the_amount_of_data(
             upload=upload(jpeg_bytes()),
             by=records.people.artist,
         )
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         data = export_client(records.anna.client)
     assert len([n for n in _open(data).namelist() if n.startswith("photos/")]) == 6
 
@@ -147,3 +148,26 @@ def test_a_client_with_nothing_but_a_name_exports_empty_lists(people):
     archive = _open(export_client(lone))
     assert _read_json(archive, "treatment.json") == {"treatment_plans": []}
     assert _read_json(archive, "photos.json") == {"photos": []}
+
+
+def test_the_account_lists_every_charge_payment_and_deposit_and_nothing_of_bens(records):
+    from billing import ledger
+
+    anna, ben = records.anna.client, records.ben.client
+    ledger.record_charge(client=anna, amount="400", description="Treatment session 1")
+    ledger.record_payment(
+        client=anna, amount="150", method="cash", description="Part payment", plan=records.anna.plan
+    )
+    ledger.record_payment(client=ben, amount="99", method="cash", description="Barker payment")
+
+    account = _read_json(_open(export_client(anna)), "account.json")
+
+    rows = {row["description"]: row for row in account["ledger"]}
+    assert (rows["Treatment session 1"]["kind"], rows["Treatment session 1"]["amount"]) == (
+        "charge",
+        "400.00",
+    )
+    assert rows["Part payment"]["receipt_number"] == 1
+    assert rows["Part payment"]["plan_id"] == records.anna.plan.pk
+    assert "Barker" not in json.dumps(account)
+    assert account["deposits"] == []
