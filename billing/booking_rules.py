@@ -78,6 +78,7 @@ def deposit_for_booking(happened: Happened) -> None:
         happened.appointment,
         now=change.now,
         policy_version=_accepted_version(change),
+        session=change.context.get("treatment_session"),
     )
 
 

@@ -11,11 +11,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from scheduling.models import Appointment
+from scheduling.models import Appointment, AppointmentKind
 
 from . import ledger
 from .models import LedgerEntry
-from .prices import agreed_price, visit_price
+from .prices import agreed_price, plan_session_of, visit_price
 
 
 @transaction.atomic
@@ -23,10 +23,10 @@ def charge_visit(
     appointment: Appointment, *, now: dt.datetime | None = None, by=None
 ) -> LedgerEntry | None:
     now = now or timezone.now()
-    session = getattr(appointment, "treatment_session", None)
+    session = plan_session_of(appointment)
     plan = session.plan if session is not None else None
     local = timezone.localtime(appointment.starts_at)
-    if plan is not None:
+    if plan is not None and appointment.type.kind != AppointmentKind.TOUCH_UP:
         agreed = agreed_price(plan)
         if agreed is not None and agreed.package is not None:
             if agreed.package <= 0:

@@ -37,7 +37,7 @@ from .models import (
     PaymentMethod,
 )
 from .money import CENT, money
-from .prices import visit_price
+from .prices import plan_session_of, visit_price
 
 # Booked by the client themselves: held until the deposit is paid.
 HELD_SOURCES = (BookingSource.ONLINE, BookingSource.API)
@@ -55,10 +55,15 @@ def deposit_needed(appointment_type: AppointmentType, price: Decimal | None = No
 
 
 def create_for_booking(
-    appointment: Appointment, *, now: dt.datetime, policy_version: int | None = None
+    appointment: Appointment,
+    *,
+    now: dt.datetime,
+    policy_version: int | None = None,
+    session=None,
 ) -> Deposit | None:
-    """The deposit a new booking needs, held when the client booked it online."""
-    amount = deposit_needed(appointment.type, visit_price(appointment, now=now))
+    """The deposit a new booking needs, held when the client booked it online.
+    `session`: the plan session booked (its agreed price sets a percentage deposit)."""
+    amount = deposit_needed(appointment.type, visit_price(appointment, now=now, session=session))
     if amount <= 0:
         return None
     settings_row = MoneySettings.current()
@@ -143,7 +148,7 @@ def waive_deposit(deposit: Deposit, *, reason: str, by) -> Deposit:
 
 
 def _plan_of(appointment: Appointment):
-    session = getattr(appointment, "treatment_session", None)
+    session = plan_session_of(appointment)
     return session.plan if session is not None else None
 
 

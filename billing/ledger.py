@@ -43,10 +43,16 @@ def _same_client(client, plan=None, appointment=None) -> None:
         raise ValidationError("That appointment belongs to another client.")
 
 
-def next_receipt_number() -> int:
+def _lock_receipts() -> MoneySettings:
+    """Take the clinic's receipt counter for the rest of the caller's transaction: every
+    payment and refund queues here, so numbers follow the order rows are written."""
+    MoneySettings.current()
+    return MoneySettings.objects.select_for_update().get(pk=1)
+
+
+def next_receipt_number(locked: MoneySettings | None = None) -> int:
     """The clinic's next receipt number, taken inside the caller's transaction."""
-    settings_row = MoneySettings.current()
-    locked = MoneySettings.objects.select_for_update().get(pk=settings_row.pk)
+    locked = locked or _lock_receipts()
     locked.last_receipt_number += 1
     MoneySettings.objects.filter(pk=locked.pk).update(
         last_receipt_number=locked.last_receipt_number
@@ -121,6 +127,9 @@ def record_payment(
     if method not in PaymentMethod.values:
         raise ValidationError({"method": "Choose how the client paid."})
     amount = _amount(amount)
+    counter = _lock_receipts()
+    # Asked once the counter is ours: a payment with this key written meanwhile by
+    # another process (a replayed webhook) has committed by now, and is the answer.
     if key and (existing := LedgerEntry.objects.filter(key=key).first()):
         return existing
     return _write(
@@ -137,7 +146,7 @@ def record_payment(
             by=by,
             key=key,
             at=now or timezone.now(),
-            receipt_number=next_receipt_number(),
+            receipt_number=next_receipt_number(counter),
         )
     )
 

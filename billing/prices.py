@@ -77,19 +77,32 @@ def agreed_price(plan) -> AgreedPrice | None:
     return None
 
 
-def visit_price(appointment: Appointment, *, now: dt.datetime | None = None) -> Decimal:
-    """What this visit costs on its own (for a package, its share of the package)."""
-    session = getattr(appointment, "treatment_session", None) if appointment.pk else None
+def plan_session_of(appointment: Appointment):
+    """The plan session an appointment is booked for, if any."""
+    if appointment.pk is None:
+        return None
+    return getattr(appointment, "treatment_session", None)
+
+
+def visit_price(
+    appointment: Appointment, *, now: dt.datetime | None = None, session=None
+) -> Decimal:
+    """What this visit costs on its own (for a package, its share of the package).
+
+    `session` is the plan session being booked, before the appointment is linked to it.
+    """
+    if appointment.type.kind == AppointmentKind.TOUCH_UP:
+        # A touch-up is priced by the time since the last session, plan or not.
+        last = last_session_before(appointment.client_id, appointment.starts_at)
+        months = months_between(last, appointment.starts_at) if last else None
+        return touch_up_price(appointment.type, months=months)
+    session = session or plan_session_of(appointment)
     if session is not None:
         agreed = agreed_price(session.plan)
         if agreed is not None:
             if agreed.package is not None:
                 return (agreed.package / agreed.sessions).quantize(Decimal("0.01"))
             return agreed.per_session
-    if appointment.type.kind == AppointmentKind.TOUCH_UP:
-        last = last_session_before(appointment.client_id, appointment.starts_at)
-        months = months_between(last, appointment.starts_at) if last else None
-        return touch_up_price(appointment.type, months=months)
     return appointment.type.price
 
 

@@ -97,11 +97,14 @@ def test_nothing_of_another_client_is_in_it(records):
         assert word not in text
     ids = {
         "client_id": ben.client.pk,
-        "plan_id": ben.plan.pk,
         "consultation_id": ben.consultation.pk,
     }
     for key, value in ids.items():
         assert f'"{key}": {value},' not in text
+    # "plan_id" also names aftercare plans (aftercare.json), whose ids may equal Ben's
+    # treatment plan's: look for his treatment plan where treatment plans are named.
+    for name in ("treatment.json", "account.json"):
+        assert f'"plan_id": {ben.plan.pk},' not in archive.read(name).decode()
     photo_bytes = [
         archive.read(n) for n in archive.namelist() if n.startswith("photos/") and n != "photos/"
     ]
