@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduling.page_parts import register_appointment_part
+from scheduling.page_parts import Flag, register_appointment_part, register_diary_flags
 
 from .access import may_approve, may_handle_money
 from .models import Deposit, DepositStatus
@@ -36,3 +36,19 @@ def deposit_part(appointment, user) -> dict | None:
         "reason_form": ReasonForm(),
         "account_client_id": deposit.client_id if handles else None,
     }
+
+
+DIARY_FLAGS = {
+    DepositStatus.DUE: Flag("Deposit due", "warning"),
+    DepositStatus.PAID: Flag("Deposit paid", "success"),
+    DepositStatus.FORFEITED: Flag("Deposit kept", "danger"),
+}
+
+
+@register_diary_flags
+def deposit_flags(appointment_ids: list[int]) -> dict[int, list[Flag]]:
+    """One query: the deposit of each appointment in the diary, where it matters."""
+    rows = Deposit.objects.filter(
+        appointment_id__in=appointment_ids, status__in=list(DIARY_FLAGS)
+    ).values_list("appointment_id", "status")
+    return {appointment_id: [DIARY_FLAGS[status]] for appointment_id, status in rows}

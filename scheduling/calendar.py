@@ -27,6 +27,7 @@ from .models import (
     BookingSource,
     ClosedDay,
 )
+from .page_parts import attach_flags
 
 # Distinct colours for artists in the week view (diary.css has one class each).
 ARTIST_COLOURS = 8
@@ -158,11 +159,14 @@ def _appointments(start: dt.datetime, end: dt.datetime, artist_id: int | None) -
     appointments = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
     if artist_id is not None:
         appointments = appointments.filter(artist_id=artist_id)
-    return list(
+    found = list(
         appointments.select_related("client", "type", "artist", "room").order_by(
             "starts_at", "artist_id", "id"
         )
     )
+    # What other apps flag (a deposit due): one query each, whatever the number.
+    attach_flags(found)
+    return found
 
 
 def _closed_reasons(diary: Diary, first: dt.date, last: dt.date) -> dict[dt.date, str]:

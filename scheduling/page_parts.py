@@ -1,4 +1,5 @@
-"""Parts other apps add to the appointment page (e.g. the deposit, from billing).
+"""Parts other apps add to the appointment page (e.g. the deposit, from billing), and
+flags they add to appointments in the diary (e.g. "Deposit due").
 
 The apps that build on the diary sit above scheduling, so it does not import them:
 each registers `fn(appointment, user) -> dict | None` from its `AppConfig.ready()`.
@@ -8,7 +9,8 @@ None leaves the part out. A part costs a fixed number of queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 AppointmentPart = Callable[..., "dict | None"]
 _parts: list[AppointmentPart] = []
@@ -23,3 +25,37 @@ def register_appointment_part(fn: AppointmentPart) -> AppointmentPart:
 def appointment_parts(appointment, user) -> list[dict]:
     found = (part(appointment, user) for part in _parts)
     return [part for part in found if part]
+
+
+# --- flags in the diary --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    label: str
+    tone: str = "secondary"  # a Bootstrap colour: warning, success, danger, secondary
+
+
+FlagsFn = Callable[[list[int]], "dict[int, list[Flag]]"]
+_flaggers: list[FlagsFn] = []
+
+
+def register_diary_flags(fn: FlagsFn) -> FlagsFn:
+    """Register `fn(appointment_ids) -> {id: [Flag, ...]}`: one query for all of them."""
+    if fn not in _flaggers:
+        _flaggers.append(fn)
+    return fn
+
+
+def attach_flags(appointments: Iterable) -> None:
+    """Set `.flags` on each appointment: what the registered apps say of it."""
+    appointments = list(appointments)
+    for appointment in appointments:
+        appointment.flags = []
+    if not appointments or not _flaggers:
+        return
+    by_id = {appointment.pk: appointment for appointment in appointments}
+    for flagger in _flaggers:
+        for pk, flags in flagger(list(by_id)).items():
+            if pk in by_id:
+                by_id[pk].flags.extend(flags)

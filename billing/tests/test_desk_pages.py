@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing import ledger
+from billing import deposits, ledger
 from billing.models import Deposit, DepositStatus, EntryKind, LedgerEntry
 from scheduling.booking import appointment_set_status
 from scheduling.models import AppointmentStatus
@@ -198,3 +198,24 @@ def test_the_account_page_costs_the_same_queries_with_one_row_or_forty(deposit_c
     with CaptureQueriesContext(connection) as many:
         assert browser.get(url).status_code == 200
     assert len(many) == len(one)
+
+
+def test_the_diary_flags_deposits_due_and_paid_in_one_query(deposit_clinic, as_user):
+    browser = as_user(deposit_clinic.people.front_desk)
+    day = reverse("scheduling:day", kwargs={"day": MONDAY})
+    first = book(deposit_clinic, at(MONDAY, "10:00"), now=BEFORE)
+    with CaptureQueriesContext(connection) as one:
+        page = browser.get(day).content.decode()
+    assert page.count('data-testid="diary-flag">Deposit due<') == 1
+
+    second = book(deposit_clinic, at(MONDAY, "12:00"), client=deposit_clinic.ben, now=BEFORE)
+    deposits.take_deposit(second.deposit, method="cash", by=deposit_clinic.people.front_desk)
+    with CaptureQueriesContext(connection) as two:
+        page = browser.get(day).content.decode()
+    assert page.count('data-testid="diary-flag">Deposit due<') == 1
+    assert page.count('data-testid="diary-flag">Deposit paid<') == 1
+    assert len(two) == len(one)
+    assert first.pk != second.pk
+
+    week = reverse("scheduling:week", kwargs={"day": MONDAY})
+    assert "Deposit paid" in browser.get(week).content.decode()
