@@ -8,7 +8,9 @@ from decimal import Decimal
 from sessions_app.models import TreatmentPlan
 
 from .ledger import Balance
-from .models import OWED_KINDS, Deposit, EntryKind, LedgerEntry
+from django.db.models import F
+
+from .models import OWED_KINDS, Deposit, DepositStatus, EntryKind, LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,15 @@ def client_deposits(client) -> list[Deposit]:
 
 def client_plans(client) -> list[TreatmentPlan]:
     return list(TreatmentPlan.objects.filter(client=client).order_by("-created_at"))
+
+
+def deposits_due(*, now):
+    """Deposits still due for appointments ahead, the soonest released first."""
+    return (
+        Deposit.objects.filter(
+            status=DepositStatus.DUE,
+            appointment__starts_at__gt=now,
+        )
+        .select_related("appointment__client", "appointment__type")
+        .order_by(F("pay_by").asc(nulls_last=True), "appointment__starts_at", "pk")
+    )

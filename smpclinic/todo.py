@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from aftercare.selectors import check_ins_unanswered
+from billing.selectors import deposits_due
 from consultations.selectors import consultations_with_forms_to_do
 from reminders.selectors import failed_reminders
 from scheduling.selectors import unconfirmed_on
@@ -46,4 +47,5 @@ def front_desk_todo(*, today: dt.date, now: dt.datetime) -> dict:
         "to_chase": _to_do(sessions_to_chase()),
         "check_ins_unanswered": _to_do(check_ins_unanswered(now=now)),
         "failed_messages": _to_do(failed_reminders()),
+        "deposits_due": _to_do(deposits_due(now=now)),
     }

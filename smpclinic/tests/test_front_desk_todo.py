@@ -189,3 +189,34 @@ def test_the_to_do_page_costs_the_same_queries_with_one_row_or_many(treatment, a
         booked(people.record_a if n % 2 else people.record_b, people.artist, tomorrow(hhmm))
         failed_message(people.record_b, n + 1)
     assert _queries(desk) == few
+
+
+def test_deposits_to_take_lists_what_is_due_ahead_the_soonest_released_first(
+    treatment, as_user
+):
+    from billing.models import Deposit, DepositStatus
+
+    people = treatment.people
+    desk_booked = booked(people.record_a, people.artist, tomorrow("10:00"))
+    online = booked(people.record_b, people.artist, tomorrow("12:00"))
+    paid = booked(people.record_b, people.artist, tomorrow("14:00"))
+    gone = booked(people.record_a, people.artist, at(days_ago(2), "10:00"))
+    Deposit.objects.create(appointment=desk_booked, client=people.record_a, amount=50)
+    Deposit.objects.create(
+        appointment=online,
+        client=people.record_b,
+        amount=80,
+        pay_by=timezone.now() + dt.timedelta(hours=5),
+    )
+    Deposit.objects.create(
+        appointment=paid, client=people.record_b, amount=50, status=DepositStatus.PAID
+    )
+    Deposit.objects.create(appointment=gone, client=people.record_a, amount=50)
+
+    listed = section(as_user(people.front_desk).get(HOME).content.decode(), "todo-deposits")
+
+    assert ">2</span>" in listed
+    assert listed.index("Ben Barker") < listed.index("Anna Ashby")  # held: released first
+    assert "£80.00" in listed and "Held until" in listed
+    assert f'href="{desk_booked.get_absolute_url()}">Take the deposit' in listed
+    assert "14:00" not in listed
