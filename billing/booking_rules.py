@@ -20,12 +20,22 @@ from scheduling.policy import (
     Happened,
     Terms,
     register_booking_terms,
+    register_cancel_notice,
     register_check,
     register_reaction,
 )
+from scheduling.rules import cancel_is_late
 
 from . import charges, deposits
-from .models import CancellationPolicy, DepositRule
+from .models import (
+    CancellationPolicy,
+    Deposit,
+    DepositRule,
+    DepositStatus,
+    LateAction,
+    MoneySettings,
+)
+from .money import money
 
 TERMS_PREFIX = "billing.cancellation:"
 
@@ -99,3 +109,24 @@ def apply_cancellation_policy(happened: Happened) -> None:
         deposits.turned_up_after_all(appointment, now=change.now, by=by)
     elif appointment.status == AppointmentStatus.COMPLETED:
         charges.charge_visit(appointment, now=change.now, by=by)
+
+
+@register_cancel_notice("billing.deposit")
+def deposit_on_cancel(appointment, now) -> str | None:
+    """What cancelling now does to the deposit, in the client's words."""
+    deposit = Deposit.objects.filter(appointment=appointment).select_related("policy").first()
+    if deposit is None or deposit.status != DepositStatus.PAID:
+        return None
+    amount = money(deposit.amount)
+    version = f" (version {deposit.policy.version})" if deposit.policy else ""
+    if not cancel_is_late(appointment, now=now):
+        return f"Your deposit of {amount} stays on your account as credit for your next booking."
+    if MoneySettings.current().late_action == LateAction.FORFEIT:
+        return (
+            f"Under the cancellation policy you accepted{version}, your deposit of {amount} "
+            "is kept when you cancel this late."
+        )
+    return (
+        f"Under the cancellation policy you accepted{version}, your deposit of {amount} "
+        "stays on your account as credit."
+    )

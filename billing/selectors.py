@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F
+
 from sessions_app.models import TreatmentPlan
 
 from .ledger import Balance
-from django.db.models import F
-
 from .models import OWED_KINDS, Deposit, DepositStatus, EntryKind, LedgerEntry
 
 

@@ -26,6 +26,7 @@ from scheduling.booking import BookingRefused
 from scheduling.ics import calendar_host, client_calendar
 from scheduling.ics_views import ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
+from scheduling.policy import cancel_notices
 from scheduling.public_forms import format_start, parse_start
 from scheduling.rules import CLIENT_CHANGEABLE, notice_refusal
 from sessions_app import plans
@@ -306,6 +307,7 @@ def cancel(request, pk: int):
             "form": form,
             "late": not rules.may_change(appointment),
             "notice_hours": BookingPolicy.current().change_notice_hours,
+            "cancel_notices": cancel_notices(appointment, timezone.now()),
         },
         status=400 if form.errors else 200,
     )

@@ -279,6 +279,29 @@ def booking_terms(appointment_type) -> list[Terms]:
     return [terms for terms in found if terms is not None]
 
 
+# --- what a client is told before cancelling ----------------------------------------------
+# A page where a client cancels asks the apps what cancelling now would mean for them
+# (a deposit kept under the policy they accepted), so they know before they confirm.
+
+CancelNotice = Callable[["Appointment", dt.datetime], "str | None"]
+_cancel_notices: list[_Registered] = []
+
+
+def register_cancel_notice(name: str, *, order: int = 50) -> Callable[[CancelNotice], CancelNotice]:
+    """Register `fn(appointment, now) -> str | None` (decorator)."""
+
+    def decorator(fn: CancelNotice) -> CancelNotice:
+        _register(_cancel_notices, _Registered(name, order, fn, frozenset()))
+        return fn
+
+    return decorator
+
+
+def cancel_notices(appointment, now: dt.datetime) -> list[str]:
+    found = (entry.fn(appointment, now) for entry in _cancel_notices)
+    return [notice for notice in found if notice]
+
+
 # --- reactions -----------------------------------------------------------------------------
 
 

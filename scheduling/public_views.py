@@ -39,7 +39,14 @@ from .booking import (
     booking_move,
 )
 from .models import Appointment, AppointmentType, BookingPolicy, BookingSource
-from .policy import Actor, Channel, OfferLimit, booking_terms, offer_limits
+from .policy import (
+    Actor,
+    Channel,
+    OfferLimit,
+    booking_terms,
+    cancel_notices,
+    offer_limits,
+)
 from .public_forms import BookingDetailsForm, CancelForm, format_start, parse_start
 from .rules import CLIENT_CHANGEABLE, client_may_move, notice_refusal
 from .tokens import ManageLinkInvalid, appointment_from_manage_token
@@ -431,6 +438,8 @@ def _manage_context(appointment: Appointment, token: str) -> dict:
         "can_move": client_may_move(appointment, policy=policy),
         "notice_hours": policy.change_notice_hours,
         "notice_message": notice_refusal(policy).message,
+        # What cancelling now would mean (a deposit kept): said before they confirm.
+        "cancel_notices": cancel_notices(appointment, timezone.now()),
         **clinic_context(),
     }
 

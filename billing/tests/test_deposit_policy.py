@@ -210,3 +210,18 @@ def test_the_embedded_databases_guard_names_every_column_but_the_plan():
     columns = {f.column for f in LedgerEntry._meta.concrete_fields} - {"plan_id"}
     missing = {c for c in columns if f"NEW.{c} IS OLD.{c}" not in sql}
     assert missing == set()
+
+
+def test_before_cancelling_the_client_is_told_what_becomes_of_a_paid_deposit(deposit_clinic):
+    from scheduling.policy import cancel_notices
+
+    appointment, deposit = paid_booking(deposit_clinic)
+    early = appointment.starts_at - dt.timedelta(days=5)
+    late = appointment.starts_at - dt.timedelta(hours=3)
+    assert cancel_notices(appointment, early) == [
+        "Your deposit of £50.00 stays on your account as credit for your next booking."
+    ]
+    assert cancel_notices(appointment, late) == [
+        "Under the cancellation policy you accepted, your deposit of £50.00 is kept when you "
+        "cancel this late."
+    ]

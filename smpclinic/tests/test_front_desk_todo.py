@@ -191,9 +191,7 @@ def test_the_to_do_page_costs_the_same_queries_with_one_row_or_many(treatment, a
     assert _queries(desk) == few
 
 
-def test_deposits_to_take_lists_what_is_due_ahead_the_soonest_released_first(
-    treatment, as_user
-):
+def test_deposits_to_take_lists_what_is_due_ahead_the_soonest_released_first(treatment, as_user):
     from billing.models import Deposit, DepositStatus
 
     people = treatment.people
