@@ -108,6 +108,7 @@ def apply_cancellation_policy(happened: Happened) -> None:
     elif appointment.status == AppointmentStatus.ARRIVED:
         deposits.turned_up_after_all(appointment, now=change.now, by=by)
     elif appointment.status == AppointmentStatus.COMPLETED:
+        deposits.settle_on_visit(appointment)
         charges.charge_visit(appointment, now=change.now, by=by)
 
 

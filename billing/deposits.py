@@ -331,3 +331,13 @@ def turned_up_after_all(appointment: Appointment, *, now: dt.datetime, by=None) 
     deposit.status = DepositStatus.PAID
     deposit.note = "The client arrived after all"
     deposit.save(update_fields=["status", "note", "updated_at"])
+
+
+@transaction.atomic
+def settle_on_visit(appointment: Appointment) -> int:
+    """The visit took place with its deposit never paid: it is no longer due (the visit's
+    charge stands on the account, to be paid like any other)."""
+    updated = Deposit.objects.filter(appointment=appointment, status=DepositStatus.DUE).update(
+        status=DepositStatus.WAIVED, pay_by=None, note="The visit took place: paid with the visit"
+    )
+    return updated

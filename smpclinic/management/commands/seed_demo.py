@@ -7,6 +7,7 @@ while there are none yet, so a second run finds them all and changes nothing.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,6 +15,18 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from billing import deposits, ledger
+from billing.models import (
+    Deposit,
+    DepositKind,
+    DepositRule,
+    DepositStatus,
+    EntryKind,
+    LedgerEntry,
+    PackagePrice,
+    PaymentMethod,
+    TouchUpBand,
+)
 from clients.models import Client, ContactChannel, ReferralSource
 from clients.services import client_create
 from scheduling.availability import free_slots
@@ -272,7 +285,9 @@ class Command(BaseCommand):
             f"({Client.objects.count()} clients in all)."
         )
         self.seed_settings()
+        self.stdout.write(self.seed_prices())
         self.stdout.write(self.seed_diary(desk))
+        self.stdout.write(self.seed_payments(desk))
         self.stdout.write(self.seed_daniels_consultation())
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
@@ -314,6 +329,59 @@ class Command(BaseCommand):
                 ends_at=local_datetime(monday + datetime.timedelta(days=7), datetime.time(0), zone),
                 note="Family holiday",
             )
+
+    # --- prices, deposits and payments -----------------------------------------------
+
+    def seed_prices(self) -> str:
+        """A price list like a London clinic's: treatment sessions with a £100 deposit,
+        packages, and touch-ups priced by the months since the last session."""
+        treatment = AppointmentType.objects.get(slug="treatment-session")
+        touch_up = AppointmentType.objects.get(slug="touch-up")
+        DepositRule.objects.get_or_create(
+            appointment_type=treatment,
+            defaults={"kind": DepositKind.FIXED, "value": Decimal("100.00")},
+        )
+        DepositRule.objects.get_or_create(
+            appointment_type=touch_up,
+            defaults={"kind": DepositKind.PERCENT, "value": Decimal("25")},
+        )
+        for sessions, price in ((2, "850"), (3, "1200"), (4, "1550")):
+            PackagePrice.objects.get_or_create(
+                sessions=sessions, defaults={"price": Decimal(price)}
+            )
+        for months, price in ((6, "120"), (12, "160"), (24, "200")):
+            TouchUpBand.objects.get_or_create(
+                up_to_months=months, defaults={"price": Decimal(price)}
+            )
+        return (
+            f"Prices: {PackagePrice.objects.count()} packages, "
+            f"{TouchUpBand.objects.count()} touch-up bands, "
+            f"{DepositRule.objects.count()} deposit rules"
+        )
+
+    def seed_payments(self, desk: User) -> str:
+        """Past visits paid at the desk, and the first upcoming deposits taken."""
+        if LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).exists():
+            return f"Accounts: {LedgerEntry.objects.count()} rows"
+        charges = LedgerEntry.objects.filter(kind=EntryKind.CHARGE).select_related(
+            "client", "appointment"
+        )
+        methods = [PaymentMethod.CARD_TERMINAL, PaymentMethod.CASH, PaymentMethod.CARD_TERMINAL]
+        for number, charge in enumerate(charges):
+            ledger.record_payment(
+                client=charge.client,
+                amount=charge.amount,
+                method=methods[number % len(methods)],
+                description=f"Paid: {charge.description}",
+                appointment=charge.appointment,
+                plan=charge.plan,
+                by=desk,
+                now=charge.at,
+            )
+        due = Deposit.objects.filter(status=DepositStatus.DUE).order_by("appointment__starts_at")
+        for deposit in due[:2]:
+            deposits.take_deposit(deposit, method=PaymentMethod.CARD_TERMINAL, by=desk)
+        return f"Accounts: {LedgerEntry.objects.count()} rows"
 
     # --- the diary --------------------------------------------------------------------
 
