@@ -50,7 +50,7 @@ def charge_visit(
     return ledger.record_charge(
         client=appointment.client,
         amount=price,
-        description=f"{label}, {local:%d %b %Y}",
+        description=f"{label}, {local:%a} {local.day} {local:%b %Y}",
         by=by,
         plan=plan,
         appointment=appointment,

@@ -93,7 +93,7 @@ def _locked(deposit: Deposit) -> Deposit:
 def _payment_description(deposit: Deposit) -> str:
     appointment = deposit.appointment
     local = timezone.localtime(appointment.starts_at)
-    return f"Deposit for {appointment.type.name}, {local:%d %b %Y %H:%M}"
+    return f"Deposit for {appointment.type.name}, {local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
 @transaction.atomic

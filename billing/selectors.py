@@ -19,6 +19,11 @@ class AccountRow:
     owed_after: Decimal  # the balance once this row counts
     withdrawn: bool
 
+    @property
+    def in_credit_after(self) -> Decimal | None:
+        """What the client has in credit once this row counts (None when they owe)."""
+        return -self.owed_after if self.owed_after < 0 else None
+
 
 def account_rows(client) -> tuple[list[AccountRow], Balance]:
     """The client's ledger, oldest first, with the balance after each row (one query)."""
