@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from scheduling.page_parts import Flag, register_appointment_part, register_diary_flags
+from django.utils import timezone
+
+from scheduling.page_parts import (
+    ClientNote,
+    Flag,
+    register_appointment_part,
+    register_client_notes,
+    register_diary_flags,
+)
 
 from .access import may_approve, may_handle_money
 from .models import Deposit, DepositStatus
+from .money import money
 from .staff_forms import ReasonForm, TakeDepositForm
 
 BADGES = {
@@ -52,3 +61,48 @@ def deposit_flags(appointment_ids: list[int]) -> dict[int, list[Flag]]:
         appointment_id__in=appointment_ids, status__in=list(DIARY_FLAGS)
     ).values_list("appointment_id", "status")
     return {appointment_id: [DIARY_FLAGS[status]] for appointment_id, status in rows}
+
+
+@register_client_notes
+def deposit_notes(appointments) -> dict[int, ClientNote]:
+    """What the client should know of each deposit, in their words (one query)."""
+    by_id = {a.pk: a for a in appointments}
+    deposits = Deposit.objects.filter(appointment_id__in=list(by_id)).select_related("policy")
+    notes = {}
+    for deposit in deposits:
+        note = deposit_note(deposit, by_id[deposit.appointment_id])
+        if note is not None:
+            notes[deposit.appointment_id] = note
+    return notes
+
+
+def deposit_note(deposit: Deposit, appointment) -> ClientNote | None:
+    amount = money(deposit.amount)
+    version = f" (version {deposit.policy.version})" if deposit.policy else ""
+    if deposit.status == DepositStatus.DUE:
+        if deposit.pay_by:
+            local = timezone.localtime(deposit.pay_by)
+            return ClientNote(
+                f"Please pay your deposit of {amount} by {local:%a} {local.day} {local:%b}, "
+                f"{local:%H:%M}: an unpaid booking is then released for someone else.",
+                tone="warning",
+            )
+        return ClientNote(f"A deposit of {amount} is due before your appointment.")
+    if deposit.status == DepositStatus.PAID:
+        return ClientNote(f"Deposit of {amount} paid. Thank you.", tone="success")
+    if deposit.status == DepositStatus.FORFEITED:
+        return ClientNote(
+            f"Your deposit of {amount} was kept under the cancellation policy you "
+            f"accepted{version}.",
+            tone="secondary",
+        )
+    if deposit.status == DepositStatus.CREDITED:
+        return ClientNote(
+            f"Your deposit of {amount} is on your account as credit for your next booking.",
+            tone="secondary",
+        )
+    if deposit.status == DepositStatus.RELEASED and appointment.status == "cancelled":
+        return ClientNote(
+            "The time was released because the deposit was not paid in time.", tone="secondary"
+        )
+    return None

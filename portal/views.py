@@ -26,6 +26,7 @@ from scheduling.booking import BookingRefused
 from scheduling.ics import calendar_host, client_calendar
 from scheduling.ics_views import ics_response
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, BookingPolicy
+from scheduling.page_parts import client_notes_for
 from scheduling.policy import cancel_notices
 from scheduling.public_forms import format_start, parse_start
 from scheduling.rules import CLIENT_CHANGEABLE, notice_refusal
@@ -111,13 +112,22 @@ def appointments(request):
         .select_related("type", "artist")
         .order_by("starts_at")
     )
-    upcoming = [
-        {"appointment": a, "may_change": rules.may_change(a, now=now, policy=settings_row)}
-        for a in rows.filter(starts_at__gte=now, status__in=ACTIVE_STATUSES)
-    ]
+    ahead = list(rows.filter(starts_at__gte=now, status__in=ACTIVE_STATUSES))
     past = list(
         rows.exclude(starts_at__gte=now, status__in=ACTIVE_STATUSES).order_by("-starts_at")[:30]
     )
+    # What other apps tell the client of each (their deposit): a query each, not a row.
+    notes = client_notes_for([*ahead, *past])
+    upcoming = [
+        {
+            "appointment": a,
+            "may_change": rules.may_change(a, now=now, policy=settings_row),
+            "notes": notes[a.pk],
+        }
+        for a in ahead
+    ]
+    for appointment in past:
+        appointment.client_notes = notes[appointment.pk]
     return _page(
         request,
         "portal/appointments.html",

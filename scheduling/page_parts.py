@@ -59,3 +59,44 @@ def attach_flags(appointments: Iterable) -> None:
         for pk, flags in flagger(list(by_id)).items():
             if pk in by_id:
                 by_id[pk].flags.extend(flags)
+
+
+# --- what a client is told about an appointment -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientNote:
+    """A line on the client's own view of an appointment (the emailed link, the portal),
+    with an optional link, e.g. "Please pay your deposit of £50.00 by …  [Pay now]"."""
+
+    text: str
+    url: str = ""
+    link: str = ""
+    tone: str = "info"  # a Bootstrap alert colour
+
+
+ClientNotesFn = Callable[[list], "dict[int, ClientNote]"]
+_client_notes: list[ClientNotesFn] = []
+
+
+def register_client_notes(fn: ClientNotesFn) -> ClientNotesFn:
+    """Register `fn(appointments) -> {appointment id: ClientNote}`: one query for all."""
+    if fn not in _client_notes:
+        _client_notes.append(fn)
+    return fn
+
+
+def client_notes_for(appointments) -> dict[int, list[ClientNote]]:
+    """Each appointment's notes, a fixed number of queries however many there are."""
+    appointments = list(appointments)
+    notes: dict[int, list[ClientNote]] = {a.pk: [] for a in appointments}
+    if not appointments:
+        return notes
+    for fn in _client_notes:
+        for pk, note in fn(appointments).items():
+            notes.setdefault(pk, []).append(note)
+    return notes
+
+
+def client_notes(appointment) -> list[ClientNote]:
+    return client_notes_for([appointment])[appointment.pk]

@@ -39,6 +39,7 @@ from .booking import (
     booking_move,
 )
 from .models import Appointment, AppointmentType, BookingPolicy, BookingSource
+from .page_parts import client_notes
 from .policy import (
     Actor,
     Channel,
@@ -440,6 +441,8 @@ def _manage_context(appointment: Appointment, token: str) -> dict:
         "notice_message": notice_refusal(policy).message,
         # What cancelling now would mean (a deposit kept): said before they confirm.
         "cancel_notices": cancel_notices(appointment, timezone.now()),
+        # What other apps tell the client of this appointment (their deposit).
+        "client_notes": client_notes(appointment),
         **clinic_context(),
     }
 

@@ -219,3 +219,22 @@ def test_the_diary_flags_deposits_due_and_paid_in_one_query(deposit_clinic, as_u
 
     week = reverse("scheduling:week", kwargs={"day": MONDAY})
     assert "Deposit paid" in browser.get(week).content.decode()
+
+
+def test_the_emailed_link_warns_before_a_late_cancel_and_then_says_the_deposit_was_kept(
+    deposit_clinic, booked, client, freeze_now
+):
+    from scheduling.tokens import manage_token_for
+
+    deposits.take_deposit(booked.deposit, method="cash", by=deposit_clinic.people.front_desk)
+    freeze_now(booked.starts_at - dt.timedelta(hours=5))
+    token = manage_token_for(booked)
+    page = client.get(reverse("booking:manage", args=[token])).content.decode()
+    assert "Deposit of £50.00 paid." in page
+    assert "your deposit of £50.00 is kept when you cancel this late" in page
+
+    client.post(reverse("booking:manage_cancel", args=[token]), {"reason": "Car broke down"})
+    page = client.get(reverse("booking:manage", args=[token])).content.decode()
+    assert "This appointment is cancelled" in page
+    assert "Your deposit of £50.00 was kept under the cancellation policy" in page
+    assert Deposit.objects.get().status == DepositStatus.FORFEITED

@@ -252,3 +252,35 @@ def test_book_next_when_everything_is_booked(portal, as_user):
 def test_a_garbled_time_is_404(portal, as_user, start):
     c = as_user(portal.people.client_a)
     assert c.get(reverse("portal:book_next_confirm", args=[start])).status_code == 404
+
+
+# --- deposits -------------------------------------------------------------------------------
+
+
+def test_each_appointment_says_what_became_of_its_deposit_in_a_fixed_number_of_queries(
+    portal, as_user, django_assert_max_num_queries
+):
+    from billing.models import CancellationPolicy, Deposit, DepositStatus
+
+    c = as_user(portal.people.client_a)
+    anna = portal.people.record_a
+    held = book_session(portal.sessions[1], at(portal.monday, "10:00"))
+    kept = book_session(portal.sessions[2], at(portal.monday + dt.timedelta(days=7), "10:00"))
+    Appointment.objects.filter(pk=kept.pk).update(status=AppointmentStatus.CANCELLED)
+    pay_by = at(portal.monday, "09:00") - dt.timedelta(days=2)
+    Deposit.objects.create(appointment=held, client=anna, amount=100, pay_by=pay_by)
+    Deposit.objects.create(
+        appointment=kept,
+        client=anna,
+        amount=100,
+        status=DepositStatus.FORFEITED,
+        policy=CancellationPolicy.current(),
+    )
+    with django_assert_max_num_queries(13):
+        body = c.get(reverse("portal:appointments")).content.decode()
+
+    upcoming = body.split(f'data-testid="upcoming-{held.pk}"')[1].split("</article>")[0]
+    assert "Please pay your deposit of £100.00 by" in upcoming
+    assert "released for someone else" in upcoming
+    past = body.split('id="past-heading"')[1]
+    assert "kept under the cancellation policy you accepted (version 1)" in past
