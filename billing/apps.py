@@ -10,6 +10,6 @@ class BillingConfig(AppConfig):
         # Registers with scheduling.policy (a deposit follows a booking; the policy reacts
         # to late cancellations and no-shows), the outbox (billing's message kinds) and
         # the client record (the client's balance).
-        from . import booking_rules, messages, parts, record  # noqa: F401
+        from . import booking_rules, checks, messages, parts, record  # noqa: F401
 
         messages.register()
