@@ -22,6 +22,7 @@ pytest_plugins = [
     "sessions_app.tests.progress_fixtures",
     "consultations.tests.factories",
     "billing.tests.fixtures",
+    "billing.tests.stripe_standin",
 ]
 
 

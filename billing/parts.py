@@ -15,6 +15,7 @@ from scheduling.page_parts import (
 from .access import may_approve, may_handle_money
 from .models import Deposit, DepositStatus
 from .money import money
+from .online import pay_link_for
 from .staff_forms import ReasonForm, TakeDepositForm
 
 BADGES = {
@@ -80,14 +81,16 @@ def deposit_note(deposit: Deposit, appointment) -> ClientNote | None:
     amount = money(deposit.amount)
     version = f" (version {deposit.policy.version})" if deposit.policy else ""
     if deposit.status == DepositStatus.DUE:
+        pay = {"url": pay_link_for(deposit), "link": "Pay the deposit"}
         if deposit.pay_by:
             local = timezone.localtime(deposit.pay_by)
             return ClientNote(
                 f"Please pay your deposit of {amount} by {local:%a} {local.day} {local:%b}, "
                 f"{local:%H:%M}: an unpaid booking is then released for someone else.",
                 tone="warning",
+                **pay,
             )
-        return ClientNote(f"A deposit of {amount} is due before your appointment.")
+        return ClientNote(f"A deposit of {amount} is due before your appointment.", **pay)
     if deposit.status == DepositStatus.PAID:
         return ClientNote(f"Deposit of {amount} paid. Thank you.", tone="success")
     if deposit.status == DepositStatus.FORFEITED:

@@ -303,6 +303,8 @@ def _thanks_for_appointment(appointment_pk: int) -> dict | None:
         "start": appointment.starts_at,
         "ends": appointment.ends_at,
         "email": appointment.client.email,
+        # A deposit to pay now, and its link (billing).
+        "client_notes": client_notes(appointment),
     }
 
 

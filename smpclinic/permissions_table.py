@@ -292,6 +292,10 @@ TABLE: dict[str, Rule] = {
     "billing:record": same(METHOD, kwargs=lambda c: {"client_pk": c.client.pk, "what": "payment"}),
     "billing:withdraw": same(METHOD, kwargs=lambda c: {"pk": 1}),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
+    # The client's private link to pay a deposit, and Stripe's webhook (POST only).
+    "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),
+    "billing_online:paid": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),
+    "billing_online:webhook": same(METHOD, note="POST only, signed by the provider"),
     # --- reports: the manager's figures, and an artist's own ---
     "reports:report": rule(*ARTIST_AND_MANAGER),
     # The consultations behind a conversion number name clients: a health page.

@@ -376,6 +376,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How long /healthz waits for the broker before calling it down.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
 
+# --- Online card payments -----------------------------------------------------------
+# Empty: payments are recorded at the desk (card terminal, cash, bank transfer) and
+# clients are asked to call. With a Stripe secret key, clients pay deposits online on
+# Stripe's Checkout page; its webhook (/pay/webhook/) confirms each payment.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Where the Stripe library sends its requests (a stand-in server in the tests).
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+
 # --- Reminders ----------------------------------------------------------------------
 # Text messages: the default prints them; reminders.sms.FileBackend writes them under
 # var/sms/; a provider needs one small class (see reminders/sms.py).

@@ -30,5 +30,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
     path("money/", include("billing.staff_urls")),
+    path("pay/", include("billing.online_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -64,6 +64,10 @@ def test_an_accepted_policy_is_recorded_and_the_booking_held_for_its_deposit(cli
     assert deposit.policy.version == 1
     assert deposit.policy_accepted_at == NOW
     assert deposit.pay_by == NOW + dt.timedelta(hours=24)
+    # The thank-you page says so, with the link to pay.
+    thanks = client.get(response.url).content.decode()
+    assert "Please pay your deposit of £50.00 by" in thanks
+    assert "/pay/deposit/" in thanks and ">Pay the deposit</a>" in thanks
 
 
 def test_a_policy_published_while_the_client_was_booking_must_be_read_again(client, booking_now):

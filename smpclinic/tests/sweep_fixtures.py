@@ -83,6 +83,10 @@ def build_clinic(people, settings) -> SimpleNamespace:
     reminder = Reminder.objects.filter(client=people.record_a).order_by("pk").first()
     feed = CalendarFeed.objects.create(artist=people.artist)
     erasure = _erasure_request(people.record_a)
+    from billing.models import Deposit
+    from billing.online import pay_token
+
+    deposit = Deposit.objects.create(appointment=appointment, client=people.record_a, amount=50)
 
     # A free time for the online booking pages, a few working days ahead.
     free_start = at(weekday_ahead(3), "14:00")
@@ -118,6 +122,7 @@ def build_clinic(people, settings) -> SimpleNamespace:
             confirm=confirm_token_for(appointment),
             feed=feed.token,
             portal_signin=_portal_signin_token(people.record_a),
+            pay=pay_token(deposit),
         ),
     )
 
