@@ -84,7 +84,7 @@ def create_for_booking(
 
 def _locked(deposit: Deposit) -> Deposit:
     return (
-        Deposit.objects.select_for_update()
+        Deposit.objects.select_for_update(of=("self",))
         .select_related("appointment", "client", "appointment__artist")
         .get(pk=deposit.pk)
     )

@@ -76,6 +76,17 @@ def _write(entry: LedgerEntry) -> LedgerEntry:
     return entry
 
 
+def _with_receipt(entry: LedgerEntry) -> LedgerEntry:
+    """Write a payment or refund and send the client its receipt (once: a row already
+    written under the same key is returned as it is)."""
+    from .messages import receipt_sent_for
+
+    written = _write(entry)
+    if written is entry:
+        receipt_sent_for(written)
+    return written
+
+
 @transaction.atomic
 def record_charge(
     *,
@@ -132,7 +143,7 @@ def record_payment(
     # another process (a replayed webhook) has committed by now, and is the answer.
     if key and (existing := LedgerEntry.objects.filter(key=key).first()):
         return existing
-    return _write(
+    return _with_receipt(
         LedgerEntry(
             client=client,
             plan=plan,
@@ -189,7 +200,7 @@ def record_refund(
             {"amount": f"The client has {money(available)} paid that can be refunded, no more."}
         )
     approver = approved_by or by
-    return _write(
+    return _with_receipt(
         LedgerEntry(
             client=client,
             plan=plan,

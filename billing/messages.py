@@ -1,4 +1,5 @@
-"""Money's messages: declared here and registered with the outbox from BillingConfig.ready().
+"""Money's messages, declared here and registered with the outbox from BillingConfig.ready():
+the receipt of a payment or refund, with its PDF.
 
 (The release of an unpaid booking is told by the diary's own cancellation message, with
 its reason.)
@@ -6,6 +7,63 @@ its reason.)
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils import timezone
+
+from reminders.kinds import NotWanted, register_kind
+from reminders.models import Reminder, ReminderKind
+from reminders.outbox import schedule
+from reminders.wording import site_url
+
+from .models import LedgerEntry
+from .money import money
+
+
+def receipt_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
+    from .receipts import RECEIPT_KINDS, receipt_filename, receipt_label, receipt_pdf
+
+    entry = (
+        LedgerEntry.objects.select_related("client", "appointment__type")
+        .filter(pk=(reminder.data or {}).get("entry_id"), kind__in=RECEIPT_KINDS)
+        .first()
+    )
+    if entry is None or entry.client_id != reminder.client_id:
+        raise NotWanted("The payment no longer exists.")
+    return (
+        {
+            "amount": money(entry.amount),
+            "receipt_number": receipt_label(entry),
+            "paid_for": entry.description,
+            "payments_url": site_url(reverse("portal:payments")),
+        },
+        ((receipt_filename(entry), receipt_pdf(entry), "application/pdf"),),
+    )
+
 
 def register() -> None:
-    """No kinds of its own yet."""
+    register_kind(
+        ReminderKind.RECEIPT,
+        label="Receipt for a payment",
+        owner="billing",
+        service=True,
+        placeholders={
+            "amount": "the amount paid or refunded, e.g. £100.00",
+            "receipt_number": 'e.g. "Receipt 000042" or "Refund receipt 000043"',
+            "paid_for": "what the payment was for",
+            "payments_url": "link to the client's payments and receipts in the portal",
+        },
+        values=receipt_values,
+        button=("payments_url", "My payments and receipts"),
+    )
+
+
+def receipt_sent_for(entry: LedgerEntry) -> None:
+    """Send the client the receipt of this payment or refund (through the outbox)."""
+    schedule(
+        key=f"receipt:{entry.pk}",
+        client=entry.client,
+        kind=ReminderKind.RECEIPT,
+        due_at=timezone.now(),
+        appointment=entry.appointment,
+        data={"entry_id": entry.pk},
+    )

@@ -183,7 +183,7 @@ def handle_event(event: dict, *, now: dt.datetime | None = None) -> str:
 
 def _completed(session: dict, *, now: dt.datetime) -> str:
     payment = (
-        OnlinePayment.objects.select_for_update()
+        OnlinePayment.objects.select_for_update(of=("self",))
         .select_related("deposit", "client")
         .filter(provider_id=str(session.get("id", "")))
         .first()

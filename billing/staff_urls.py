@@ -12,6 +12,7 @@ urlpatterns = [
         name="record",
     ),
     path("entries/<int:pk>/withdraw/", staff_views.withdraw, name="withdraw"),
+    path("entries/<int:pk>/receipt.pdf", staff_views.receipt, name="receipt"),
     re_path(
         r"^deposits/(?P<pk>[0-9]+)/(?P<action>take|waive|return|keep)/$",
         staff_views.deposit_action,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +16,9 @@ from clients.access import get_client_for_user
 
 from . import deposits, ledger
 from .access import get_deposit_for_user, get_entry_for_user, may_approve, require_manager
+from .models import LedgerEntry
 from .money import money
+from .receipts import RECEIPT_KINDS, receipt_filename, receipt_pdf
 from .selectors import account_rows, client_deposits, client_plans
 from .staff_forms import (
     ChargeForm,
@@ -212,3 +215,16 @@ def deposit_action(request, pk, action: str):
 
 def account_url(client) -> str:
     return reverse("billing:account", kwargs={"client_pk": client.pk})
+
+
+@require_http_methods(["GET"])
+@client_editor_required
+def receipt(request, pk: int):
+    entry = get_object_or_404(
+        LedgerEntry.objects.select_related("client", "appointment__type"),
+        pk=pk,
+        kind__in=RECEIPT_KINDS,
+    )
+    response = HttpResponse(receipt_pdf(entry), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(entry)}"'
+    return response

@@ -32,6 +32,8 @@ urlpatterns = [
     path("check-ins/", views.check_ins, name="check_ins"),
     path("forms/", views.forms_page, name="forms"),
     path("forms/hairline/<int:pk>/", views.hairline, name="hairline"),
+    path("payments/", views.payments, name="payments"),
+    path("payments/<int:pk>/receipt.pdf", views.receipt, name="receipt"),
     path("my-data/", include("portal.data_urls")),
 ]
 
@@ -43,6 +45,7 @@ PORTAL_OBJECT_URLS = {
     "reschedule_confirm": lambda objs: {"pk": objs.appointment.pk, "start": objs.start},
     "cancel": lambda objs: {"pk": objs.appointment.pk},
     "hairline": lambda objs: {"pk": objs.hairline_design.pk},
+    "receipt": lambda objs: {"pk": objs.payment.pk},
 }
 
 # Addresses whose argument is not an object id, and why they need no isolation walk.

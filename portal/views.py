@@ -8,14 +8,18 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from aftercare.models import AftercarePlan, CheckIn, CheckInStatus
 from aftercare.services import aftercare_for_session, today_aftercare
+from billing.models import DepositStatus, LedgerEntry
+from billing.online import pay_link_for
+from billing.receipts import RECEIPT_KINDS, receipt_filename, receipt_pdf
+from billing.selectors import account_rows, client_deposits
 from consultations.access import get_hairline_design_for_user
 from consultations.links import forms_status
 from consultations.models import Consultation, HairlineDesign
@@ -530,3 +534,41 @@ def set_password(request):
         messages.success(request, "Your password is set: you can also sign in with it.")
         return redirect("portal:home")
     return _page(request, "portal/set_password.html", "plan", {"form": form})
+
+
+# --- payments -------------------------------------------------------------------------------
+
+
+@require_safe
+@client_portal_required
+def payments(request):
+    """What the client owes or has in credit, deposits to pay, and every receipt."""
+    client = request.client
+    rows, balance = account_rows(client)
+    due = [d for d in client_deposits(client) if d.status == DepositStatus.DUE]
+    return _page(
+        request,
+        "portal/payments.html",
+        "payments",
+        {
+            "balance": balance,
+            "receipts": [row.entry for row in reversed(rows) if row.entry.receipt_number],
+            "charges": [row.entry for row in reversed(rows) if not row.entry.receipt_number],
+            "deposits_due": [(d, pay_link_for(d)) for d in due],
+        },
+    )
+
+
+@require_safe
+@client_portal_required
+def receipt(request, pk: int):
+    """The client's own receipt; anyone else's is not found."""
+    entry = get_object_or_404(
+        LedgerEntry.objects.select_related("client", "appointment__type"),
+        pk=pk,
+        client=request.client,
+        kind__in=RECEIPT_KINDS,
+    )
+    response = HttpResponse(receipt_pdf(entry), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(entry)}"'
+    return response

@@ -59,6 +59,7 @@ class ReminderKind(models.TextChoices):
     PATCH_TEST_READING = "patch_test_reading", "Patch test reading"
     CONSULTATION_FOLLOW_UP = "consultation_follow_up", "Consultation follow-up"
     TOUCH_UP_RECALL = "touch_up_recall", "Touch-up recall"
+    RECEIPT = "receipt", "Receipt for a payment"
 
 
 class Channel(models.TextChoices):

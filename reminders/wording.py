@@ -222,9 +222,12 @@ def html_paragraphs(text: str) -> str:
 
 
 def shipped_template(kind: str) -> MessageTemplate | None:
-    """The wording the product ships for a kind (migration 0003), unsaved: used when the
+    """The wording the product ships for a kind (migrations 0003 and 0005), unsaved: used when the
     clinic's row is missing, so a deleted template never silently stops a message."""
-    defaults = import_module("reminders.migrations.0003_default_message_templates").DEFAULTS
+    defaults = {
+        **import_module("reminders.migrations.0003_default_message_templates").DEFAULTS,
+        **import_module("reminders.migrations.0005_receipt_message").DEFAULTS,
+    }
     wording = dict(defaults.get(kind) or {})
     wording.pop("offsets_hours", None)  # timing defaults are the kind's own (reminders.kinds)
     return MessageTemplate(kind=kind, enabled=True, **wording) if wording else None

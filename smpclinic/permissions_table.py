@@ -291,6 +291,7 @@ TABLE: dict[str, Rule] = {
     "billing:account": rule(*DESK_AND_MANAGER, kwargs=lambda c: {"client_pk": c.client.pk}),
     "billing:record": same(METHOD, kwargs=lambda c: {"client_pk": c.client.pk, "what": "payment"}),
     "billing:withdraw": same(METHOD, kwargs=lambda c: {"pk": 1}),
+    "billing:receipt": rule(*DESK_AND_MANAGER, kwargs=_pk("payment")),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # The client's private link to pay a deposit, and Stripe's webhook (POST only).
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),
@@ -417,6 +418,8 @@ TABLE: dict[str, Rule] = {
     "portal:check_ins": rule(*PORTAL),
     "portal:forms": rule(*PORTAL),
     "portal:hairline": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("hairline")),
+    "portal:payments": rule(*PORTAL),
+    "portal:receipt": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("payment")),
     # --- who viewed or changed health records ---
     "audit:staff_list": rule(*MANAGER_HIDDEN),
     "audit:staff": rule(*MANAGER_HIDDEN, kwargs=lambda c: {"user_pk": c.people.artist.pk}),

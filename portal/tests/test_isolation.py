@@ -51,9 +51,15 @@ def bens_objects(consult):
     )
     # Anna has a design of her own, so her forms page has a consultation to look in.
     HairlineDesign.objects.create(consultation=consult.consultation, version=1, style="soft")
+    from billing import ledger
+
+    payment = ledger.record_payment(
+        client=consult.other_client, amount="75", method="cash", description="Ben's deposit"
+    )
     return SimpleNamespace(
         appointment=appointment,
         hairline_design=design,
+        payment=payment,
         start=format_start(at(MONDAY + dt.timedelta(days=2), "11:00")),
     )
 

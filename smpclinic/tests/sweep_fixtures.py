@@ -87,6 +87,11 @@ def build_clinic(people, settings) -> SimpleNamespace:
     from billing.online import pay_token
 
     deposit = Deposit.objects.create(appointment=appointment, client=people.record_a, amount=50)
+    from billing import ledger
+
+    payment = ledger.record_payment(
+        client=people.record_a, amount="50", method="cash", description="Deposit"
+    )
 
     # A free time for the online booking pages, a few working days ahead.
     free_start = at(weekday_ahead(3), "14:00")
@@ -113,6 +118,7 @@ def build_clinic(people, settings) -> SimpleNamespace:
         day=MONDAY,
         today=timezone.localdate(),
         erasure=erasure,
+        payment=payment,
         free_start=format_start(free_start),
         tokens=SimpleNamespace(
             confirmed=confirmed_url.rstrip("/").rsplit("/", 1)[-1],
