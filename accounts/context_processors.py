@@ -46,6 +46,8 @@ def _account_items_for(user) -> list[dict]:
         items.append({"label": "Two-factor sign-in", "url": reverse("accounts:two_factor")})
     if user.role in (Role.ARTIST, Role.MANAGER):
         items.append({"label": "Calendar feed", "url": reverse("ics:my_feed")})
+    if user.can_edit_clients:
+        items.append({"label": "Takings", "url": reverse("billing_takings:takings")})
     if user.is_manager:
         # The manager's tools, in their menu: the main bar stays on one line at 1280 px.
         items.append({"label": "Audit", "url": reverse("audit:staff_list")})

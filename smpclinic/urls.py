@@ -29,6 +29,7 @@ urlpatterns = [
     path("my-data/", include("privacy.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
+    path("money/takings/", include("billing.takings_urls")),
     path("money/", include("billing.staff_urls")),
     path("pay/", include("billing.online_urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,127 @@
+"""Takings: what came in and went out, per payment method and per artist, for a day or a
+period of clinic days (what the front desk counts at closing). Each table is one query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from smpclinic.clinic import clinic_zone, local_datetime
+
+from .models import EntryKind, LedgerEntry, PaymentMethod
+
+ZERO = Decimal("0.00")
+LONGEST_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    payments: Decimal
+    refunds: Decimal
+    count: int
+
+    @property
+    def net(self) -> Decimal:
+        return self.payments - self.refunds
+
+
+@dataclass
+class Takings:
+    first: dt.date
+    last: dt.date
+    by_method: list[Line] = field(default_factory=list)
+    by_artist: list[Line] = field(default_factory=list)
+    refunds: list[LedgerEntry] = field(default_factory=list)
+
+    @property
+    def total(self) -> Line:
+        return Line(
+            "Total",
+            sum((line.payments for line in self.by_method), ZERO),
+            sum((line.refunds for line in self.by_method), ZERO),
+            sum(line.count for line in self.by_method),
+        )
+
+    @property
+    def is_one_day(self) -> bool:
+        return self.first == self.last
+
+
+def _money_moved(first: dt.date, last: dt.date):
+    zone = clinic_zone()
+    start = local_datetime(first, dt.time(0), zone)
+    end = local_datetime(last + dt.timedelta(days=1), dt.time(0), zone)
+    return LedgerEntry.objects.filter(
+        kind__in=(EntryKind.PAYMENT, EntryKind.REFUND), at__gte=start, at__lt=end
+    )
+
+
+SUMS = {
+    "payments": Sum("amount", filter=Q(kind=EntryKind.PAYMENT), default=ZERO),
+    "refunds": Sum("amount", filter=Q(kind=EntryKind.REFUND), default=ZERO),
+    "count": Count("id"),
+}
+
+
+def takings(first: dt.date, last: dt.date) -> Takings:
+    """The takings of the clinic days first..last (both included), three queries."""
+    rows = _money_moved(first, last)
+    labels = dict(PaymentMethod.choices)
+    by_method = {
+        row["method"]: row for row in rows.values("method").annotate(**SUMS).order_by("method")
+    }
+    result = Takings(first=first, last=last)
+    # Every method, in the order the desk counts them, even at zero.
+    for method, label in labels.items():
+        row = by_method.get(method, {"payments": ZERO, "refunds": ZERO, "count": 0})
+        result.by_method.append(Line(label, row["payments"], row["refunds"], row["count"]))
+    for row in (
+        rows.values("artist__first_name", "artist__last_name", "artist_id")
+        .annotate(**SUMS)
+        .order_by("artist__first_name", "artist__last_name", "artist_id")
+    ):
+        name = " ".join(filter(None, (row["artist__first_name"], row["artist__last_name"])))
+        result.by_artist.append(
+            Line(name or "Not for an artist's work", row["payments"], row["refunds"], row["count"])
+        )
+    result.refunds = list(
+        rows.filter(kind=EntryKind.REFUND)
+        .select_related("client", "by", "approved_by")
+        .order_by("at", "id")
+    )
+    return result
+
+
+def _cents(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def csv_rows(result: Takings) -> list[list]:
+    rows = [["Section", "Line", "Payments", "Refunds", "Net", "Count"]]
+    for section, lines in (("Method", result.by_method), ("Artist", result.by_artist)):
+        rows += [
+            [section, line.label, *map(_cents, (line.payments, line.refunds, line.net)), line.count]
+            for line in lines
+        ]
+    total = result.total
+    rows.append(
+        ["Total", "", *map(_cents, (total.payments, total.refunds, total.net)), total.count]
+    )
+    rows.append([])
+    rows.append(["Refund", "Client", "Amount", "Reason", "Approved by", "Receipt"])
+    rows += [
+        [
+            f"{refund.at:%Y-%m-%d %H:%M} UTC",
+            refund.client.full_name,
+            _cents(refund.amount),
+            refund.description,
+            str(refund.approved_by or ""),
+            refund.receipt_number,
+        ]
+        for refund in result.refunds
+    ]
+    return rows
