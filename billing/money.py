@@ -1,35 +1,6 @@
-"""Amounts in the clinic's currency, and how they are written (Babel's CLDR formats)."""
+"""Amounts in the clinic's currency: the clinic-wide helpers (smpclinic.money), here for
+money's own modules."""
 
-from __future__ import annotations
+from smpclinic.money import CENT, currency, money, to_amount
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-from babel.numbers import format_currency
-from django.conf import settings
-from django.utils.translation import get_language, to_locale
-
-CENT = Decimal("0.01")
-
-
-def currency() -> str:
-    """The clinic's one currency (ISO 4217 code, from CLINIC_CURRENCY)."""
-    return settings.CLINIC_CURRENCY
-
-
-def to_amount(value) -> Decimal:
-    """An exact amount to the cent; ValueError for anything that is not a finite number."""
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, TypeError) as error:
-        raise ValueError(f"{value!r} is not an amount.") from error
-    if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount.")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def money(amount, code: str | None = None) -> str:
-    """e.g. "£1,250.00" in the clinic's locale; empty for no amount."""
-    if amount is None or amount == "":
-        return ""
-    locale = to_locale(get_language() or settings.LANGUAGE_CODE)
-    return format_currency(Decimal(amount), code or currency(), locale=locale)
+__all__ = ["CENT", "currency", "money", "to_amount"]

@@ -35,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from smpclinic.clinic import clinic_context, clinic_zone
+from smpclinic.money import money
 
 from .kinds import NotWanted, get_kind, placeholders_of
 from .models import MessageTemplate, Reminder
@@ -159,15 +160,14 @@ def site_host() -> str:
 
 
 def money_text(amount, currency: str) -> str:
-    """e.g. "£1,200.00"; "" for no amount."""
+    """e.g. "£1,200.00" in the clinic's locale; "" for no amount."""
     if amount in (None, ""):
         return ""
     try:
         value = Decimal(str(amount))
     except InvalidOperation:
         return str(amount)
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$"}.get(currency)
-    return f"{symbol}{value:,.2f}" if symbol else f"{value:,.2f} {currency}"
+    return money(value, currency or None)
 
 
 def number_in(data: dict | None, key: str) -> int | None:

@@ -149,7 +149,7 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
             ],
             # `clock`: times that stay unambiguous when the clocks change.
-            "builtins": ["smpclinic.templatetags.clinic_time"],
+            "builtins": ["smpclinic.templatetags.clinic_time", "smpclinic.templatetags.money_tags"],
         },
     },
 ]

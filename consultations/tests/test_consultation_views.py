@@ -109,7 +109,7 @@ def test_the_artist_saves_the_record(consult, as_user):
     assert (c.norwood_stage, c.fitzpatrick, c.pigment_shade) == (5, 3, "Charcoal 2")
     assert c.process_explained and c.estimated_sessions == 3
     text = as_user(consult.artist).get(detail_url(c)).content.decode()
-    assert "Scalp assessment saved." in text and "GBP 1350.00" in text
+    assert "Scalp assessment saved." in text and "£1,350.00" in text
 
 
 def test_a_stage_of_the_other_scale_is_shown_next_to_the_field_and_nothing_is_lost(

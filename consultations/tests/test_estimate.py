@@ -98,7 +98,7 @@ def test_the_printable_estimate(consult, as_user):
     )
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Anna Ashby" in text and "GBP 1200.00" in text and "GBP 1100.00" in text
+    assert "Anna Ashby" in text and "£1,200.00" in text and "£1,100.00" in text
     assert "no-store" in response["Cache-Control"]
     for user in (consult.people.client_a, consult.people.client_b):
         response = as_user(user).get(reverse("consultations:estimate", args=[c.pk]))
