@@ -112,14 +112,19 @@ class EstimateDefaults:
     package_price: Decimal | None
 
 
-def estimate_defaults(sessions: int | None) -> EstimateDefaults:
-    """Where a consultation's estimate starts: the treatment session's price, and the
-    package for that many sessions when the price list has one."""
-    treatment = (
+def treatment_type() -> AppointmentType | None:
+    """The clinic's (first) treatment session type."""
+    return (
         AppointmentType.objects.filter(kind=AppointmentKind.TREATMENT, is_active=True)
         .order_by("position", "pk")
         .first()
     )
+
+
+def estimate_defaults(sessions: int | None) -> EstimateDefaults:
+    """Where a consultation's estimate starts: the treatment session's price, and the
+    package for that many sessions when the price list has one."""
+    treatment = treatment_type()
     package = PackagePrice.objects.filter(sessions=sessions).first() if sessions else None
     return EstimateDefaults(
         price_per_session=treatment.price if treatment is not None else None,

@@ -136,7 +136,6 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
                 "price_per_session",
                 "package_price",
                 "deposit",
-                "currency",
             ],
         ),
     ]
@@ -189,22 +188,11 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     pigment_dilution = _text("Dilution", max_length=50, help_text="e.g. 1:3 with diluent.")
     estimated_sessions = _number_choice("Estimated sessions", ESTIMATED_SESSIONS)
     pricing_mode = _choice("Pricing", PricingMode.choices, blank=None, widget=forms.RadioSelect)
-    price_per_session = _money("Price per session")
+    price_per_session = _money(
+        "Price per session", help_text="Starts from the price list; change it for this client."
+    )
     package_price = _money("Package price", help_text="For all the estimated sessions.")
     deposit = _money("Deposit")
-    currency = forms.CharField(
-        label="Currency",
-        max_length=3,
-        min_length=3,
-        error_messages={
-            "required": "Give the currency, e.g. GBP.",
-            "min_length": "Give the three-letter code, e.g. GBP, EUR, USD.",
-            "max_length": "Give the three-letter code, e.g. GBP, EUR, USD.",
-        },
-    )
-
-    def clean_currency(self):
-        return self.cleaned_data["currency"].strip().upper()
 
     @classmethod
     def initial_from(cls, consultation) -> dict:

@@ -329,6 +329,11 @@ class HairLossScale(models.TextChoices):
     LUDWIG = "ludwig", f"Ludwig ({roman(LUDWIG_STAGES.low)}–{roman(LUDWIG_STAGES.high)})"
 
 
+def clinic_currency() -> str:
+    """New estimates are in the clinic's one currency."""
+    return settings.CLINIC_CURRENCY
+
+
 class Oiliness(models.TextChoices):
     DRY = "dry", "Dry"
     NORMAL = "normal", "Normal"
@@ -431,7 +436,7 @@ class Consultation(models.Model):
     price_per_session = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     package_price = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     deposit = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, default="GBP")
+    currency = models.CharField(max_length=3, default=clinic_currency)
     estimate_sent_at = models.DateTimeField(null=True, blank=True)
 
     # Outcome

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -227,6 +228,9 @@ def consultation_update(consultation: Consultation, by: User, **fields) -> Consu
     errors: dict[str, str] = {}
     for name, value in fields.items():
         setattr(consultation, name, _clean_value(name, value, errors))
+    if fields.keys() & MONEY_FIELDS.keys() and "currency" not in fields:
+        # An estimate is in the clinic's one currency (CLINIC_CURRENCY).
+        consultation.currency = settings.CLINIC_CURRENCY
     _check_assessment(consultation, errors)
     _check_estimate(consultation, errors)
     if not errors:
@@ -520,6 +524,26 @@ def estimate_totals(consultation: Consultation) -> EstimateTotals | None:
         currency=c.currency,
         package=package,
     )
+
+
+def estimate_starting_point(consultation: Consultation) -> dict:
+    """Where an estimate not yet started begins: the clinic's price list (the treatment
+    session's price, the package for that many sessions, the treatment's deposit).
+    An estimate already started is the artist's own: nothing is suggested."""
+    from billing.deposits import deposit_needed
+    from billing.prices import estimate_defaults, treatment_type
+
+    c = consultation
+    if any(v is not None for v in (c.price_per_session, c.package_price, c.deposit)):
+        return {}
+    defaults = estimate_defaults(c.estimated_sessions or 3)
+    treatment = treatment_type()
+    suggested = {
+        "price_per_session": defaults.price_per_session,
+        "package_price": defaults.package_price,
+        "deposit": deposit_needed(treatment, defaults.price_per_session) if treatment else None,
+    }
+    return {name: value for name, value in suggested.items() if value}
 
 
 @transaction.atomic

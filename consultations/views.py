@@ -129,7 +129,13 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
         else None,
         "review_form": forms.get("review_form") or ReviewForm(),
         "record_form": forms.get("record_form")
-        or RecordForm(initial=RecordForm.initial_from(consultation)),
+        or RecordForm(
+            initial={
+                **RecordForm.initial_from(consultation),
+                # An estimate not started yet begins from the clinic's price list.
+                **services.estimate_starting_point(consultation),
+            }
+        ),
         "patch_tests": patch_tests,
         "latest_test": latest_test,
         "patch_form": forms.get("patch_form")

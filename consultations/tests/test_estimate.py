@@ -116,3 +116,30 @@ def test_sending_from_the_page(consult, as_user):
     assert Reminder.objects.filter(kind=ReminderKind.ESTIMATE).count() == 1
     assert as_user(consult.people.client_a).post(url).status_code == 404
     assert as_user(consult.people.front_desk).get(url).status_code == 405
+
+
+def test_an_estimate_not_started_begins_from_the_price_list(consult, as_user):
+    from billing.models import DepositKind, DepositRule, PackagePrice
+    from scheduling.models import AppointmentType
+
+    treatment = AppointmentType.objects.get(slug="treatment-session")
+    AppointmentType.objects.filter(pk=treatment.pk).update(price=Decimal("420.00"))
+    PackagePrice.objects.create(sessions=3, price=Decimal("1100.00"))
+    DepositRule.objects.create(
+        appointment_type=treatment, kind=DepositKind.FIXED, value=Decimal("120.00")
+    )
+    assert services.estimate_starting_point(consult.consultation) == {
+        "price_per_session": Decimal("420.00"),
+        "package_price": Decimal("1100.00"),
+        "deposit": Decimal("120.00"),
+    }
+    page = as_user(consult.artist).get(consult.consultation.get_absolute_url()).content.decode()
+    assert 'name="price_per_session" value="420.00"' in page
+
+    # Once the artist has priced it, the estimate is theirs: nothing is suggested.
+    services.consultation_update(
+        consult.consultation, by=consult.artist, estimated_sessions=3, price_per_session="380"
+    )
+    consult.consultation.refresh_from_db()
+    assert services.estimate_starting_point(consult.consultation) == {}
+    assert consult.consultation.currency == "GBP"
