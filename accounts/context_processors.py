@@ -51,6 +51,7 @@ def _account_items_for(user) -> list[dict]:
     if user.is_manager:
         # The manager's tools, in their menu: the main bar stays on one line at 1280 px.
         items.append({"label": "Audit", "url": reverse("audit:staff_list")})
+        items.append({"label": "Prices and deposits", "url": reverse("billing_settings:prices")})
         items.append({"label": "Settings", "url": reverse("admin:index")})
     return items
 

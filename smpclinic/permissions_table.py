@@ -293,6 +293,8 @@ TABLE: dict[str, Rule] = {
     "billing:withdraw": same(METHOD, kwargs=lambda c: {"pk": 1}),
     "billing:receipt": rule(*DESK_AND_MANAGER, kwargs=_pk("payment")),
     "billing_takings:takings": rule(*DESK_AND_MANAGER),
+    "billing_settings:prices": rule(*MANAGER_ONLY),
+    "billing_settings:policy": rule(*MANAGER_ONLY),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # The client's private link to pay a deposit, and Stripe's webhook (POST only).
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),

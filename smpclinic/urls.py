@@ -30,6 +30,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
     path("money/takings/", include("billing.takings_urls")),
+    path("money/prices/", include("billing.settings_urls")),
     path("money/", include("billing.staff_urls")),
     path("pay/", include("billing.online_urls")),
     path("admin/", admin.site.urls),
