@@ -29,7 +29,7 @@ def _deposit_or_404(token: str):
 
 
 def _page(request, template, deposit, token, *, error="", status=200):
-    return render(
+    response = render(
         request,
         template,
         {
@@ -44,6 +44,11 @@ def _page(request, template, deposit, token, *, error="", status=200):
         },
         status=status,
     )
+    if online.online_payments_enabled():
+        # The pay button posts here and is sent on to the provider's checkout page: the
+        # browser follows that only where the page's policy allows a form to lead.
+        response._csp_update = {"form-action": [settings.STRIPE_CHECKOUT_ORIGIN]}
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -384,6 +384,8 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Where the Stripe library sends its requests (a stand-in server in the tests).
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+# The pay button's form leads there (the page's Content-Security-Policy allows it).
+STRIPE_CHECKOUT_ORIGIN = env.str("STRIPE_CHECKOUT_ORIGIN", default="https://checkout.stripe.com")
 
 # --- Reminders ----------------------------------------------------------------------
 # Text messages: the default prints them; reminders.sms.FileBackend writes them under

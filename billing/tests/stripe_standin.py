@@ -219,4 +219,5 @@ def stripe_standin(settings):
         settings.STRIPE_SECRET_KEY = SECRET_KEY
         settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
         settings.STRIPE_API_BASE = standin.url
+        settings.STRIPE_CHECKOUT_ORIGIN = standin.url
         yield standin

@@ -213,3 +213,13 @@ def test_the_event_is_json_the_library_parses(due, stripe_standin):
     payload, _ = signed_event("checkout.session.expired", {"id": "cs_x"})
     assert json.loads(payload)["type"] == "checkout.session.expired"
     assert Deposit.objects.get(pk=due.pk).status == DepositStatus.DUE
+
+
+def test_the_pay_page_lets_its_form_lead_to_the_providers_checkout_only(
+    client, due, stripe_standin, settings
+):
+    settings.STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+    policy = client.get(pay_url(due))["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com" in policy
+    settings.STRIPE_SECRET_KEY = ""
+    assert "checkout.stripe.com" not in client.get(pay_url(due))["Content-Security-Policy"]

@@ -72,6 +72,10 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("aftercare:queue"),
         reverse("reminders:list"),
         reverse("reports:report"),
+        reverse("billing:account", kwargs={"client_pk": clinic.client.pk}),
+        reverse("billing_takings:takings"),
+        reverse("billing_settings:prices"),
+        reverse("billing_settings:policy"),
     ]
     problems = [problem for path in pages for problem in problems_on(page, path)]
     # The front desk's and the artist's own home pages.
@@ -92,6 +96,8 @@ def test_public_and_client_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("portal:aftercare"),
         reverse("portal:check_ins"),
         reverse("portal:forms"),
+        reverse("portal:payments"),
+        reverse("billing_online:pay_deposit", kwargs={"token": clinic.tokens.pay}),
     ):
         problems += problems_on(page, path)
     assert not problems, "\n".join(problems)
