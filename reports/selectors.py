@@ -10,9 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+)
 
+from billing.models import EntryKind, LedgerEntry, PaymentMethod
 from clients.models import Client, ReferralSource
 from consultations.models import Consultation, Outcome
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, BookingSource
@@ -255,6 +269,55 @@ def per_artist(period: Period) -> list[dict]:
         }
         for item in grouped
     ]
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    """Money taken (less refunds) in the period and the one before."""
+
+    label: str
+    now: Decimal
+    before: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.now - self.before
+
+
+def revenue(period: Period, *, artist=None) -> list[MoneyRow]:
+    """Takings less refunds by payment method, with the total last (one query); an
+    artist's own are the payments for their work."""
+    signed = Case(
+        When(kind=EntryKind.REFUND, then=-F("amount")),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+    zero = Decimal("0.00")
+    rows = LedgerEntry.objects.filter(
+        _both(period, "at"), kind__in=(EntryKind.PAYMENT, EntryKind.REFUND)
+    )
+    if artist is not None:
+        rows = rows.filter(artist=artist)
+    grouped = {
+        item["method"]: item
+        for item in rows.values("method").annotate(
+            now=Sum(signed, filter=_in(period, "at"), default=zero),
+            before=Sum(signed, filter=_in(period.before, "at"), default=zero),
+        )
+    }
+    result = [
+        MoneyRow(label, grouped[method]["now"], grouped[method]["before"])
+        for method, label in PaymentMethod.choices
+        if method in grouped
+    ]
+    result.append(
+        MoneyRow(
+            "Total",
+            sum((row.now for row in result), zero),
+            sum((row.before for row in result), zero),
+        )
+    )
+    return result
 
 
 ROW_HEIGHT = 9  # SVG units per row (the chart is 100 wide): two bars and a gap

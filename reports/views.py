@@ -15,7 +15,15 @@ from accounts.models import Role
 from . import selectors
 from .forms import PeriodForm
 
-TABLES = ("by_type", "by_source", "new_clients", "attendance", "conversion", "per_artist")
+TABLES = (
+    "by_type",
+    "by_source",
+    "new_clients",
+    "attendance",
+    "conversion",
+    "per_artist",
+    "revenue",
+)
 
 
 def _figures(period: selectors.Period, user) -> dict:
@@ -30,12 +38,18 @@ def _figures(period: selectors.Period, user) -> dict:
         "conversion": selectors.conversion(period, artist=artist),
     }
     if artist is None:
+        figures["revenue"] = selectors.revenue(period)
         figures["new_clients"] = selectors.new_clients_by_referral(period)
         figures["per_artist"] = selectors.per_artist(period)
     return figures
 
 
 def _csv_rows(table: str, figures: dict) -> list[list]:
+    if table == "revenue":
+        rows = [
+            [r.label, f"{r.now:.2f}", f"{r.before:.2f}", f"{r.change:.2f}"] for r in figures[table]
+        ]
+        return [["taken less refunds", "this period", "period before", "change"], *rows]
     if table in ("by_type", "by_source", "new_clients"):
         rows = [[row.label, row.now, row.before, row.change] for row in figures[table]]
         return [["", "this period", "period before", "change"], *rows]
