@@ -64,8 +64,9 @@ def takings_page(request):
     if not form.is_valid():
         return render(request, "billing/takings.html", {"form": form, "today": today}, status=400)
     first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-    result = takings(first, last)
-    if request.GET.get("format") == "csv":
+    wants_csv = request.GET.get("format") == "csv"
+    result = takings(first, last, all_refunds=wants_csv)
+    if wants_csv:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="takings-{first:%Y%m%d}-{last:%Y%m%d}.csv"'
