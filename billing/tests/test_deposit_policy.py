@@ -225,3 +225,18 @@ def test_before_cancelling_the_client_is_told_what_becomes_of_a_paid_deposit(dep
         "Under the cancellation policy you accepted, your deposit of £50.00 is kept when you "
         "cancel this late."
     ]
+
+
+def test_the_release_runs_on_the_schedule_as_a_real_task(deposit_clinic, freeze_now):
+    from billing.tasks import release_unpaid_deposits
+    from smpclinic.celery import app
+
+    entry = app.conf.beat_schedule["release-unpaid-deposits"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+
+    appointment = book(deposit_clinic, at(MONDAY, "10:00"), now=BEFORE)
+    Deposit.objects.filter(appointment=appointment).update(pay_by=BEFORE + dt.timedelta(hours=1))
+    freeze_now(BEFORE + dt.timedelta(hours=2))
+    assert release_unpaid_deposits.apply().get() == 1
+    assert Deposit.objects.get().status == DepositStatus.RELEASED
