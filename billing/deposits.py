@@ -43,9 +43,11 @@ from .prices import plan_session_of, visit_price
 HELD_SOURCES = (BookingSource.ONLINE, BookingSource.API)
 
 
-def deposit_needed(appointment_type: AppointmentType, price: Decimal | None = None) -> Decimal:
+def deposit_needed(
+    appointment_type: AppointmentType, price: Decimal | None = None, *, rule=None
+) -> Decimal:
     """The deposit a booking of this type needs (0: none), from the price list."""
-    rule = DepositRule.objects.filter(appointment_type=appointment_type).first()
+    rule = rule or DepositRule.objects.filter(appointment_type=appointment_type).first()
     if rule is None:
         return Decimal("0.00")
     if rule.kind == DepositKind.FIXED:
@@ -63,7 +65,15 @@ def create_for_booking(
 ) -> Deposit | None:
     """The deposit a new booking needs, held when the client booked it online.
     `session`: the plan session booked (its agreed price sets a percentage deposit)."""
-    amount = deposit_needed(appointment.type, visit_price(appointment, now=now, session=session))
+    rule = DepositRule.objects.filter(appointment_type=appointment.type).first()
+    if rule is None:
+        return None  # most bookings: one query and done
+    price = (
+        visit_price(appointment, now=now, session=session)
+        if rule.kind == DepositKind.PERCENT
+        else None
+    )
+    amount = deposit_needed(appointment.type, price, rule=rule)
     if amount <= 0:
         return None
     settings_row = MoneySettings.current()
