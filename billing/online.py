@@ -156,6 +156,62 @@ def start_deposit_payment(deposit: Deposit, *, now: dt.datetime | None = None) -
     )
 
 
+def start_balance_payment(client, *, now: dt.datetime | None = None) -> OnlinePayment:
+    """A Checkout Session for what the client owes (the portal's "Pay now")."""
+    if not online_payments_enabled():
+        raise ValidationError("Online payments are not available: please call the clinic.")
+    now = now or timezone.now()
+    owed = ledger.client_balance(client).owed
+    if owed <= 0:
+        raise ValidationError("There is nothing to pay: thank you.")
+    open_one = (
+        OnlinePayment.objects.filter(
+            client=client,
+            deposit=None,
+            status=OnlinePaymentStatus.OPEN,
+            amount=owed,
+            created_at__gt=now - REUSE_FOR,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if open_one is not None:
+        return open_one
+    code = currency()
+    attempt = OnlinePayment.objects.filter(client=client, deposit=None).count() + 1
+    payments_url = site_url(reverse("portal:payments"))
+    params = {
+        "mode": "payment",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": code.lower(),
+                    "unit_amount": minor_units(owed, code),
+                    "product_data": {"name": f"Payment to {settings.CLINIC_NAME}"},
+                },
+            }
+        ],
+        "client_reference_id": f"client-{client.pk}",
+        "metadata": {"client_id": str(client.pk)},
+        "success_url": f"{payments_url}?paid=1",
+        "cancel_url": payments_url,
+    }
+    if client.email and not client.email.endswith("@invalid"):
+        params["customer_email"] = client.email
+    session = _stripe().v1.checkout.sessions.create(
+        params=params, options={"idempotency_key": f"balance-{client.pk}-{attempt}"}
+    )
+    return OnlinePayment.objects.create(
+        client=client,
+        amount=owed,
+        currency=code,
+        provider_id=session.id,
+        url=session.url,
+        created_at=now,
+    )
+
+
 # --- what Stripe tells us -------------------------------------------------------------------
 
 
@@ -210,7 +266,17 @@ def _completed(session: dict, *, now: dt.datetime) -> str:
         return "Already recorded."
     key = f"stripe:{payment.provider_id}"
     deposit = payment.deposit
-    if deposit is not None and deposit.status == DepositStatus.DUE:
+    if deposit is None:
+        ledger.record_payment(
+            client=payment.client,
+            amount=payment.amount,
+            method=PaymentMethod.ONLINE_CARD,
+            description="Online payment towards the account",
+            key=key,
+            now=now,
+        )
+        outcome = "Payment recorded."
+    elif deposit.status == DepositStatus.DUE:
         deposits.take_deposit(deposit, method=PaymentMethod.ONLINE_CARD, by=None, key=key, now=now)
         outcome = "Deposit paid."
     else:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("forms/", views.forms_page, name="forms"),
     path("forms/hairline/<int:pk>/", views.hairline, name="hairline"),
     path("payments/", views.payments, name="payments"),
+    path("payments/pay/", views.pay_balance, name="pay_balance"),
     path("payments/<int:pk>/receipt.pdf", views.receipt, name="receipt"),
     path("my-data/", include("portal.data_urls")),
 ]

@@ -4,20 +4,24 @@ fetched through their client record, and another client's id gives 404."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+import stripe
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from aftercare.models import AftercarePlan, CheckIn, CheckInStatus
 from aftercare.services import aftercare_for_session, today_aftercare
 from billing.models import DepositStatus, LedgerEntry
-from billing.online import pay_link_for
+from billing.online import online_payments_enabled, pay_link_for, start_balance_payment
 from billing.receipts import RECEIPT_KINDS, receipt_filename, receipt_pdf
 from billing.selectors import account_rows, client_deposits
 from consultations.access import get_hairline_design_for_user
@@ -46,6 +50,7 @@ from .forms import CancelForm
 from .healing import healing_stage
 from .presenters import duration_words, plain_sessions, shared_photos
 
+logger = logging.getLogger(__name__)
 DAYS_PER_PAGE = 7
 
 
@@ -546,17 +551,43 @@ def payments(request):
     client = request.client
     rows, balance = account_rows(client)
     due = [d for d in client_deposits(client) if d.status == DepositStatus.DUE]
-    return _page(
+    response = _page(
         request,
         "portal/payments.html",
         "payments",
         {
             "balance": balance,
+            "online": online_payments_enabled(),
+            "just_paid": request.GET.get("paid") == "1",
             "receipts": [row.entry for row in reversed(rows) if row.entry.receipt_number],
             "charges": [row.entry for row in reversed(rows) if not row.entry.receipt_number],
             "deposits_due": [(d, pay_link_for(d)) for d in due],
         },
     )
+    if online_payments_enabled():
+        # "Pay now" posts here and is sent on to the provider's checkout page.
+        response._csp_update = {"form-action": [settings.STRIPE_CHECKOUT_ORIGIN]}
+    return response
+
+
+@require_POST
+@client_portal_required
+def pay_balance(request):
+    """Pay what the client owes, on the provider's checkout page."""
+    try:
+        payment = start_balance_payment(request.client)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("portal:payments")
+    except stripe.StripeError:
+        logger.exception("Could not open a checkout session for client %s", request.client.pk)
+        messages.error(
+            request,
+            "The card payment page is not answering just now. Nothing was charged: please "
+            "try again in a few minutes, or call the clinic.",
+        )
+        return redirect("portal:payments")
+    return redirect(payment.url)
 
 
 @require_safe

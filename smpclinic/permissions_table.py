@@ -422,6 +422,7 @@ TABLE: dict[str, Rule] = {
     "portal:forms": rule(*PORTAL),
     "portal:hairline": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("hairline")),
     "portal:payments": rule(*PORTAL),
+    "portal:pay_balance": same(METHOD, note="POST only"),
     "portal:receipt": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("payment")),
     # --- who viewed or changed health records ---
     "audit:staff_list": rule(*MANAGER_HIDDEN),

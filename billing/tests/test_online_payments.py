@@ -223,3 +223,33 @@ def test_the_pay_page_lets_its_form_lead_to_the_providers_checkout_only(
     assert "form-action 'self' https://checkout.stripe.com" in policy
     settings.STRIPE_SECRET_KEY = ""
     assert "checkout.stripe.com" not in client.get(pay_url(due))["Content-Security-Policy"]
+
+
+def test_a_client_pays_what_they_owe_from_the_portal(
+    client, deposit_clinic, stripe_standin, as_user
+):
+    from billing import ledger
+
+    ledger.record_charge(client=deposit_clinic.anna, amount="120", description="Touch-up")
+    portal = as_user(deposit_clinic.people.client_a)
+    page = portal.get(reverse("portal:payments")).content.decode()
+    assert "Pay £120.00 by card" in page
+
+    response = portal.post(reverse("portal:pay_balance"))
+    payment = OnlinePayment.objects.get()
+    assert response.url == payment.url
+    assert (
+        stripe_standin.requests[0]["params"]["line_items"]["0"]["price_data"]["unit_amount"]
+        == "12000"
+    )
+
+    post_event(
+        client,
+        *signed_event("checkout.session.completed", stripe_standin.completed(payment.provider_id)),
+    )
+    assert ledger.client_balance(deposit_clinic.anna).owed == Decimal("0.00")
+    page = portal.get(reverse("portal:payments")).content.decode()
+    assert "Nothing to pay." in page and "by card</button>" not in page
+    # Nothing owed: nothing to pay online.
+    portal.post(reverse("portal:pay_balance"))
+    assert len(stripe_standin.requests) == 1
