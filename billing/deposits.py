@@ -81,7 +81,7 @@ def create_for_booking(
     policy = None
     if policy_version is not None:
         policy = CancellationPolicy.objects.filter(version=policy_version).first()
-    return Deposit.objects.create(
+    deposit = Deposit.objects.create(
         appointment=appointment,
         client=appointment.client,
         amount=amount,
@@ -90,6 +90,11 @@ def create_for_booking(
         policy_accepted_at=now if policy is not None else None,
         created_at=now,
     )
+    if held:
+        from .messages import deposit_due_sent_for
+
+        deposit_due_sent_for(deposit)
+    return deposit
 
 
 def _locked(deposit: Deposit) -> Deposit:

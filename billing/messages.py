@@ -13,7 +13,7 @@ from django.utils import timezone
 from reminders.kinds import NotWanted, register_kind
 from reminders.models import Reminder, ReminderKind
 from reminders.outbox import schedule
-from reminders.wording import site_url
+from reminders.wording import site_url, when_text
 
 from .models import LedgerEntry
 from .money import money
@@ -40,6 +40,31 @@ def receipt_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     )
 
 
+def deposit_due_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
+    from .models import Deposit, DepositStatus
+    from .online import pay_link_for
+
+    deposit = (
+        Deposit.objects.select_related("appointment__type")
+        .filter(pk=(reminder.data or {}).get("deposit_id"))
+        .first()
+    )
+    if deposit is None or deposit.status != DepositStatus.DUE or deposit.pay_by is None:
+        raise NotWanted("The deposit is no longer due.")
+    if deposit.pay_by <= timezone.now():
+        raise NotWanted("The time to pay has passed.")
+    return (
+        {
+            "amount": money(deposit.amount),
+            "pay_by": when_text(deposit.pay_by),
+            "when": when_text(deposit.appointment.starts_at),
+            "appointment_type": deposit.appointment.type.name,
+            "pay_url": pay_link_for(deposit),
+        },
+        (),
+    )
+
+
 def register() -> None:
     register_kind(
         ReminderKind.RECEIPT,
@@ -55,6 +80,21 @@ def register() -> None:
         values=receipt_values,
         button=("payments_url", "My payments and receipts"),
     )
+    register_kind(
+        ReminderKind.DEPOSIT_DUE,
+        label="Deposit to pay for an online booking",
+        owner="billing",
+        service=True,
+        placeholders={
+            "amount": "the deposit, e.g. £50.00",
+            "pay_by": 'when the booking is released if unpaid, e.g. "Tuesday 3 March at 10:15"',
+            "when": "the appointment time",
+            "appointment_type": "e.g. Treatment session",
+            "pay_url": "the client's private link to pay the deposit",
+        },
+        values=deposit_due_values,
+        button=("pay_url", "Pay my deposit"),
+    )
 
 
 def receipt_sent_for(entry: LedgerEntry) -> None:
@@ -66,4 +106,16 @@ def receipt_sent_for(entry: LedgerEntry) -> None:
         due_at=timezone.now(),
         appointment=entry.appointment,
         data={"entry_id": entry.pk},
+    )
+
+
+def deposit_due_sent_for(deposit) -> None:
+    """Ask the client to pay the deposit of a booking held for it (through the outbox)."""
+    schedule(
+        key=f"deposit-due:{deposit.pk}",
+        client=deposit.client,
+        kind=ReminderKind.DEPOSIT_DUE,
+        due_at=timezone.now(),
+        appointment=deposit.appointment,
+        data={"deposit_id": deposit.pk},
     )

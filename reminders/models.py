@@ -60,6 +60,7 @@ class ReminderKind(models.TextChoices):
     CONSULTATION_FOLLOW_UP = "consultation_follow_up", "Consultation follow-up"
     TOUCH_UP_RECALL = "touch_up_recall", "Touch-up recall"
     RECEIPT = "receipt", "Receipt for a payment"
+    DEPOSIT_DUE = "deposit_due", "Deposit to pay for an online booking"
 
 
 class Channel(models.TextChoices):

@@ -137,6 +137,9 @@ def test_every_health_record_model_is_audited():
         "photos.Photo",
         "aftercare.CheckIn",
         "aftercare.AftercarePlan",
+        # Money: each ledger row written, each change to a deposit.
+        "billing.LedgerEntry",
+        "billing.Deposit",
     }
     assert all(auditlog.contains(model) for model in audited_models())
 

@@ -125,3 +125,23 @@ def test_the_api_gives_the_terms_with_the_free_times_and_requires_them(client, b
     booked = client.post(url, json.dumps(body), content_type="application/json")
     assert booked.status_code == 201
     assert Deposit.objects.get().policy.version == 1
+
+
+def test_the_client_is_asked_by_email_to_pay_the_deposit_of_a_held_booking(
+    client, booking_now, settings
+):
+    from django.core import mail
+
+    from reminders.dispatch import dispatch_due
+
+    client.post(
+        details_url(START),
+        details(START, accept_terms="on", terms_shown="billing.cancellation:1"),
+    )
+    dispatch_due()
+    [email] = [m for m in mail.outbox if "deposit" in m.subject]
+    assert email.subject == "Please pay your deposit to keep your Free consultation"
+    assert "£50.00" in email.body
+    assert "/pay/deposit/" in email.body
+    pay_by = NOW + dt.timedelta(hours=24)
+    assert f"{pay_by:%A} {pay_by.day} {pay_by:%B} at" in email.body

@@ -238,3 +238,18 @@ def test_the_emailed_link_warns_before_a_late_cancel_and_then_says_the_deposit_w
     assert "This appointment is cancelled" in page
     assert "Your deposit of £50.00 was kept under the cancellation policy" in page
     assert Deposit.objects.get().status == DepositStatus.FORFEITED
+
+
+def test_taking_a_deposit_is_in_the_clients_audit_trail(deposit_clinic, booked, as_user):
+    from audit.models import ChangeEntry
+
+    as_user(deposit_clinic.people.front_desk).post(
+        reverse("billing:deposit_action", kwargs={"pk": booked.deposit.pk, "action": "take"}),
+        {"method": "cash"},
+    )
+    models = set(
+        ChangeEntry.objects.filter(
+            content_type__app_label="billing", actor=deposit_clinic.people.front_desk
+        ).values_list("content_type__model", flat=True)
+    )
+    assert models == {"ledgerentry", "deposit"}
