@@ -69,11 +69,11 @@ def test_the_artist_records_a_consultation_and_books_the_first_session(page, con
     record.get_by_role("spinbutton", name="Price per session").fill("450")
     record.get_by_label("Deposit").fill("100")
     record.locator("#estimate").get_by_role("button", name="Save").click()
-    expect(page.locator("[data-testid=estimate-totals]")).to_contain_text("GBP 1350.00")
+    expect(page.locator("[data-testid=estimate-totals]")).to_contain_text("£1,350.00")
     page.screenshot(path=screenshots / "consultation-record.png", full_page=True)
 
     page.get_by_role("link", name="Printable estimate").click()
-    expect(page.locator("[data-testid=estimate-table]")).to_contain_text("GBP 1250.00")
+    expect(page.locator("[data-testid=estimate-table]")).to_contain_text("£1,250.00")
     page.emulate_media(media="print")
     page.screenshot(path=screenshots / "consultation-estimate-print.png", full_page=True)
     page.emulate_media(media="screen")

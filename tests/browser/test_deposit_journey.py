@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from billing import deposits, ledger
 from billing.models import Deposit, DepositKind, DepositRule, DepositStatus, EntryKind, LedgerEntry
+from billing.tests.fixtures import money_defaults
 from reminders.dispatch import dispatch_due
 from scheduling.models import Appointment, AppointmentType
 from scheduling.tokens import manage_token_for
@@ -25,6 +26,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def paid_consultation(open_clinic):
+    money_defaults()
     consultation = AppointmentType.objects.get(slug="consultation")
     consultation.price = Decimal("50.00")
     consultation.save(update_fields=["price"])

@@ -156,7 +156,7 @@ def test_check_in_form_by_private_link(clinic, client, data):
         )
 
 
-RECORD_FIELDS_START, RECORD_FIELDS_END = "mode", "currency"
+RECORD_FIELDS_START, RECORD_FIELDS_END = "mode", "deposit"
 
 
 @FUZZ
