@@ -136,6 +136,7 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
                 "price_per_session",
                 "package_price",
                 "deposit",
+                "price_change_reason",
             ],
         ),
     ]
@@ -151,6 +152,7 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
             "client_questions",
             "process_explained",
             "pricing_mode",
+            "price_change_reason",
         }
     )
 
@@ -193,6 +195,11 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     )
     package_price = _money("Package price", help_text="For all the estimated sessions.")
     deposit = _money("Deposit")
+    price_change_reason = _text(
+        "Why the price differs from the price list",
+        max_length=300,
+        help_text="Needed only when it does, e.g. a returning client's rate.",
+    )
 
     @classmethod
     def initial_from(cls, consultation) -> dict:

@@ -436,6 +436,8 @@ class Consultation(models.Model):
     price_per_session = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     package_price = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     deposit = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    # Why the price differs from the clinic's price list, when it does.
+    price_change_reason = models.CharField(max_length=300, blank=True)
     currency = models.CharField(max_length=3, default=clinic_currency)
     estimate_sent_at = models.DateTimeField(null=True, blank=True)
 

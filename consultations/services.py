@@ -68,6 +68,7 @@ TEXT_FIELDS = {
     "pigment_brand": 100,
     "pigment_shade": 100,
     "pigment_dilution": 50,
+    "price_change_reason": 300,
 }
 CHOICE_FIELDS = {
     "mode": ConsultationMode,
@@ -213,6 +214,27 @@ def _check_estimate(c: Consultation, errors: dict) -> None:
         )
 
 
+def _check_price_reason(c: Consultation, errors: dict) -> None:
+    """A price that differs from the clinic's price list says why (the list is where an
+    estimate starts; the client's own price is the artist's to agree, with a reason)."""
+    from billing.prices import estimate_defaults
+    from smpclinic.money import money
+
+    if errors.keys() & MONEY_FIELDS.keys() or c.price_change_reason.strip():
+        return
+    listed = estimate_defaults(c.estimated_sessions)
+    if c.pricing_mode == PricingMode.PACKAGE:
+        given, usual = c.package_price, listed.package_price
+        what = f"{money(usual)} for {c.estimated_sessions} sessions" if usual else ""
+    else:
+        given, usual = c.price_per_session, listed.price_per_session
+        what = f"{money(usual)} a session" if usual else ""
+    if given is not None and usual is not None and Decimal(given) != usual:
+        errors["price_change_reason"] = (
+            f"The price list says {what}: say why this client's price differs."
+        )
+
+
 @transaction.atomic
 def consultation_update(consultation: Consultation, by: User, **fields) -> Consultation:
     """Change any part of the record (mode, expectations, assessment, pigment, estimate).
@@ -233,6 +255,8 @@ def consultation_update(consultation: Consultation, by: User, **fields) -> Consu
         consultation.currency = settings.CLINIC_CURRENCY
     _check_assessment(consultation, errors)
     _check_estimate(consultation, errors)
+    if fields.keys() & {"price_per_session", "package_price", "estimated_sessions", "pricing_mode"}:
+        _check_price_reason(consultation, errors)
     if not errors:
         try:
             consultation.full_clean(exclude=["client", "appointment", "artist", "plan"])

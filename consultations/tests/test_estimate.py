@@ -75,7 +75,12 @@ def test_the_estimate_is_sent_through_the_outbox(consult):
     with pytest.raises(ValidationError):
         services.estimate_send(c, by=consult.people.front_desk)
     services.consultation_update(
-        c, by=consult.artist, estimated_sessions=2, price_per_session="500", deposit="50"
+        c,
+        by=consult.artist,
+        estimated_sessions=2,
+        price_per_session="500",
+        deposit="50",
+        price_change_reason="Two sessions only",
     )
     services.estimate_send(c, by=consult.people.front_desk)
     c.refresh_from_db()
@@ -91,7 +96,12 @@ def test_the_estimate_is_sent_through_the_outbox(consult):
 def test_the_printable_estimate(consult, as_user):
     c = consult.consultation
     services.consultation_update(
-        c, by=consult.artist, estimated_sessions=3, price_per_session="400", deposit="100"
+        c,
+        by=consult.artist,
+        estimated_sessions=3,
+        price_per_session="400",
+        deposit="100",
+        price_change_reason="Returning client",
     )
     response = as_user(consult.people.front_desk).get(
         reverse("consultations:estimate", args=[c.pk])
@@ -110,7 +120,9 @@ def test_sending_from_the_page(consult, as_user):
     url = reverse("consultations:estimate_send", args=[c.pk])
     response = as_user(consult.people.front_desk).post(url, follow=True)
     assert "Complete the estimate first" in response.content.decode()
-    services.consultation_update(c, by=consult.artist, estimated_sessions=3, price_per_session=1)
+    services.consultation_update(
+        c, by=consult.artist, estimated_sessions=3, price_per_session=1, price_change_reason="Model"
+    )
     response = as_user(consult.people.front_desk).post(url, follow=True)
     assert "The estimate is on its way" in response.content.decode()
     assert Reminder.objects.filter(kind=ReminderKind.ESTIMATE).count() == 1
@@ -138,8 +150,29 @@ def test_an_estimate_not_started_begins_from_the_price_list(consult, as_user):
 
     # Once the artist has priced it, the estimate is theirs: nothing is suggested.
     services.consultation_update(
-        consult.consultation, by=consult.artist, estimated_sessions=3, price_per_session="380"
+        consult.consultation,
+        by=consult.artist,
+        estimated_sessions=3,
+        price_per_session="380",
+        price_change_reason="Returning client",
     )
     consult.consultation.refresh_from_db()
     assert services.estimate_starting_point(consult.consultation) == {}
     assert consult.consultation.currency == "GBP"
+
+
+def test_a_price_off_the_list_says_why_and_nothing_is_saved_without_it(consult):
+    with pytest.raises(ValidationError) as refused:
+        services.consultation_update(
+            consult.consultation, by=consult.artist, estimated_sessions=3, price_per_session="390"
+        )
+    assert (
+        "The price list says £450.00 a session"
+        in refused.value.message_dict["price_change_reason"][0]
+    )
+    consult.consultation.refresh_from_db()
+    assert consult.consultation.price_per_session is None
+    # The list's own price needs no reason.
+    services.consultation_update(
+        consult.consultation, by=consult.artist, estimated_sessions=3, price_per_session="450"
+    )

@@ -250,7 +250,12 @@ def test_reference_pictures_go_through_the_photo_pipeline(consult):
 def test_money_fields_are_checked(consult):
     c = consult.consultation
     services.consultation_update(
-        c, by=consult.artist, estimated_sessions=3, price_per_session="450.50", deposit=100
+        c,
+        by=consult.artist,
+        estimated_sessions=3,
+        price_per_session="450.50",
+        deposit=100,
+        price_change_reason="Rounded for a friend",
     )
     c.refresh_from_db()
     assert c.price_per_session == Decimal("450.50")
