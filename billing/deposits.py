@@ -222,6 +222,13 @@ def apply_policy(appointment: Appointment, *, late: bool, now: dt.datetime, by=N
         deposit.save(update_fields=["status", "note", "updated_at"])
 
 
+def _give_back(deposit: Deposit, *, reason: str, by, now: dt.datetime) -> None:
+    """Withdraw the charge that kept this deposit (the latest one still standing)."""
+    charge = forfeit_charges(deposit).filter(reversed_by__isnull=True).order_by("-id").first()
+    if charge is not None:
+        ledger.reverse_charge(charge, reason=reason, by=by, now=now)
+
+
 @transaction.atomic
 def undo_forfeit(deposit: Deposit, *, reason: str, by, now: dt.datetime | None = None) -> Deposit:
     """The manager returns a forfeited deposit to the client's account as credit."""
@@ -231,15 +238,7 @@ def undo_forfeit(deposit: Deposit, *, reason: str, by, now: dt.datetime | None =
     deposit = _locked(deposit)
     if deposit.status != DepositStatus.FORFEITED:
         raise ValidationError("Only a forfeited deposit can be returned.")
-    charge = (
-        LedgerEntry.objects.filter(
-            key__startswith=f"forfeit:{deposit.pk}:", reversed_by__isnull=True
-        )
-        .order_by("-id")
-        .first()
-    )
-    if charge is not None:
-        ledger.reverse_charge(charge, reason=reason, by=by, now=now)
+    _give_back(deposit, reason=reason, by=by, now=now)
     deposit.status = DepositStatus.CREDITED
     deposit.note = f"Returned as credit by {by.get_full_name() or by}: {reason.strip()}"[:300]
     deposit.save(update_fields=["status", "note", "updated_at"])
@@ -334,15 +333,7 @@ def turned_up_after_all(appointment: Appointment, *, now: dt.datetime, by=None) 
         return
     if deposit.status != DepositStatus.FORFEITED:
         return
-    charge = (
-        LedgerEntry.objects.filter(
-            key__startswith=f"forfeit:{deposit.pk}:", reversed_by__isnull=True
-        )
-        .order_by("-id")
-        .first()
-    )
-    if charge is not None:
-        ledger.reverse_charge(charge, reason="the client arrived after all", by=by, now=now)
+    _give_back(deposit, reason="the client arrived after all", by=by, now=now)
     deposit.status = DepositStatus.PAID
     deposit.note = "The client arrived after all"
     deposit.save(update_fields=["status", "note", "updated_at"])

@@ -91,124 +91,103 @@ def pay_link_for(deposit: Deposit) -> str:
 # --- starting a payment ---------------------------------------------------------------------
 
 
-def start_deposit_payment(deposit: Deposit, *, now: dt.datetime | None = None) -> OnlinePayment:
-    """The Checkout Session for this deposit: the open one, or a new one."""
+def _checkout(
+    *,
+    client,
+    amount: Decimal,
+    name: str,
+    reference: str,
+    success_url: str,
+    cancel_url: str,
+    now: dt.datetime,
+    deposit: Deposit | None = None,
+) -> OnlinePayment:
+    """The open Checkout Session for this (deposit or balance) and amount, or a new one."""
     if not online_payments_enabled():
         raise ValidationError("Online payments are not available: please call the clinic.")
-    now = now or timezone.now()
+    payments = OnlinePayment.objects.filter(client=client, deposit=deposit)
+    open_one = (
+        payments.filter(
+            status=OnlinePaymentStatus.OPEN, amount=amount, created_at__gt=now - REUSE_FOR
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if open_one is not None:
+        return open_one
+    code = currency()
+    params = {
+        "mode": "payment",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": code.lower(),
+                    "unit_amount": minor_units(amount, code),
+                    "product_data": {"name": name},
+                },
+            }
+        ],
+        "client_reference_id": reference,
+        "metadata": {"client_id": str(client.pk)}
+        | ({"deposit_id": str(deposit.pk)} if deposit else {}),
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    if client.email and not client.email.endswith("@invalid"):
+        params["customer_email"] = client.email
+    session = _stripe().v1.checkout.sessions.create(
+        params=params,
+        # A retried request after a dropped connection opens no second session.
+        options={"idempotency_key": f"{reference}-{payments.count() + 1}"},
+    )
+    return OnlinePayment.objects.create(
+        client=client,
+        deposit=deposit,
+        amount=amount,
+        currency=code,
+        provider_id=session.id,
+        url=session.url,
+        created_at=now,
+    )
+
+
+def start_deposit_payment(deposit: Deposit, *, now: dt.datetime | None = None) -> OnlinePayment:
+    """The Checkout Session for this deposit: the open one, or a new one."""
     deposit = Deposit.objects.select_related("appointment__type", "client").get(pk=deposit.pk)
     if deposit.status != DepositStatus.DUE:
         raise ValidationError(
             f"This deposit is {deposit.get_status_display().lower()}: there is nothing to pay."
         )
-    open_one = (
-        OnlinePayment.objects.filter(
-            deposit=deposit,
-            status=OnlinePaymentStatus.OPEN,
-            amount=deposit.amount,
-            created_at__gt=now - REUSE_FOR,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if open_one is not None:
-        return open_one
-    code = currency()
-    appointment = deposit.appointment
-    local = timezone.localtime(appointment.starts_at)
+    local = timezone.localtime(deposit.appointment.starts_at)
     token = pay_token(deposit)
-    attempt = OnlinePayment.objects.filter(deposit=deposit).count() + 1
-    params = {
-        "mode": "payment",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": code.lower(),
-                    "unit_amount": minor_units(deposit.amount, code),
-                    "product_data": {
-                        "name": f"Deposit: {appointment.type.name}, "
-                        f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
-                    },
-                },
-            }
-        ],
-        "client_reference_id": str(deposit.pk),
-        "metadata": {"deposit_id": str(deposit.pk), "client_id": str(deposit.client_id)},
-        "success_url": site_url(reverse("billing_online:paid", args=[token])),
-        "cancel_url": site_url(reverse("billing_online:pay_deposit", args=[token])),
-    }
-    if deposit.client.email and not deposit.client.email.endswith("@invalid"):
-        params["customer_email"] = deposit.client.email
-    session = _stripe().v1.checkout.sessions.create(
-        params=params,
-        # A retried request after a dropped connection opens no second session.
-        options={"idempotency_key": f"deposit-{deposit.pk}-{attempt}"},
-    )
-    return OnlinePayment.objects.create(
+    return _checkout(
         client=deposit.client,
         deposit=deposit,
         amount=deposit.amount,
-        currency=code,
-        provider_id=session.id,
-        url=session.url,
-        created_at=now,
+        name=f"Deposit: {deposit.appointment.type.name}, "
+        f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
+        reference=f"deposit-{deposit.pk}",
+        success_url=site_url(reverse("billing_online:paid", args=[token])),
+        cancel_url=site_url(reverse("billing_online:pay_deposit", args=[token])),
+        now=now or timezone.now(),
     )
 
 
 def start_balance_payment(client, *, now: dt.datetime | None = None) -> OnlinePayment:
     """A Checkout Session for what the client owes (the portal's "Pay now")."""
-    if not online_payments_enabled():
-        raise ValidationError("Online payments are not available: please call the clinic.")
-    now = now or timezone.now()
     owed = ledger.client_balance(client).owed
     if owed <= 0:
         raise ValidationError("There is nothing to pay: thank you.")
-    open_one = (
-        OnlinePayment.objects.filter(
-            client=client,
-            deposit=None,
-            status=OnlinePaymentStatus.OPEN,
-            amount=owed,
-            created_at__gt=now - REUSE_FOR,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if open_one is not None:
-        return open_one
-    code = currency()
-    attempt = OnlinePayment.objects.filter(client=client, deposit=None).count() + 1
     payments_url = site_url(reverse("portal:payments"))
-    params = {
-        "mode": "payment",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": code.lower(),
-                    "unit_amount": minor_units(owed, code),
-                    "product_data": {"name": f"Payment to {settings.CLINIC_NAME}"},
-                },
-            }
-        ],
-        "client_reference_id": f"client-{client.pk}",
-        "metadata": {"client_id": str(client.pk)},
-        "success_url": f"{payments_url}?paid=1",
-        "cancel_url": payments_url,
-    }
-    if client.email and not client.email.endswith("@invalid"):
-        params["customer_email"] = client.email
-    session = _stripe().v1.checkout.sessions.create(
-        params=params, options={"idempotency_key": f"balance-{client.pk}-{attempt}"}
-    )
-    return OnlinePayment.objects.create(
+    return _checkout(
         client=client,
         amount=owed,
-        currency=code,
-        provider_id=session.id,
-        url=session.url,
-        created_at=now,
+        name=f"Payment to {settings.CLINIC_NAME}",
+        reference=f"balance-{client.pk}",
+        success_url=f"{payments_url}?paid=1",
+        cancel_url=payments_url,
+        now=now or timezone.now(),
     )
 
 

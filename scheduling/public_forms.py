@@ -159,22 +159,8 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": CANCEL_REASON_MAX}),
     )
 
-    def __init__(self, *args, terms=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Terms another app asks the client to accept for this type (scheduling.policy).
-        self.terms = list(terms)
-        if self.terms:
-            names = " and the ".join(t.title.lower() for t in self.terms)
-            self.fields["accept_terms"] = forms.BooleanField(
-                label=f"I have read and accept the {names}.",
-                error_messages={"required": f"Please tick the box to accept the {names}."},
-            )
-            # The versions shown on the page: accepting those, not whatever is current
-            # when the form comes back (the clinic may publish a new one meanwhile).
-            self.fields["terms_shown"] = forms.CharField(
-                widget=forms.HiddenInput, required=False, max_length=500
-            )
-            self.initial["terms_shown"] = " ".join(t.key for t in self.terms)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
