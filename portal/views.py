@@ -550,7 +550,8 @@ def payments(request):
     """What the client owes or has in credit, deposits to pay, and every receipt."""
     client = request.client
     rows, balance = account_rows(client)
-    due = [d for d in client_deposits(client) if d.status == DepositStatus.DUE]
+    # The soonest appointment's deposit first.
+    due = [d for d in reversed(client_deposits(client)) if d.status == DepositStatus.DUE]
     response = _page(
         request,
         "portal/payments.html",
