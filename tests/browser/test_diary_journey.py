@@ -70,6 +70,9 @@ def test_front_desk_books_from_the_diary_and_moves_the_appointment(page, clinic,
     page.set_viewport_size({"width": 1280, "height": 860})
 
     page.get_by_role("link", name="Book 11:00 with Sam Okafor").click()
+    # The type's usual length is filled in by the page's script, once it has loaded (on a
+    # busy machine the form can be on screen a moment before).
+    page.wait_for_load_state("load")
     expect(page.get_by_label("Start date", exact=True)).to_have_value(f"{YEAR}-03-01")
     expect(page.get_by_label("Start time", exact=True)).to_have_value("11:00")
     expect(page.get_by_label("Artist")).to_have_value(str(clinic.sam.pk))
