@@ -671,6 +671,12 @@ def run(args: argparse.Namespace) -> None:
             200,
         ),
         (
+            "GET /reports/utilisation/ a year (manager)",
+            manager,
+            f"/reports/utilisation/?start={today - dt.timedelta(days=365)}&end={today}",
+            200,
+        ),
+        (
             "GET /money/takings/ a year (manager)",
             manager,
             f"/money/takings/?start={today - dt.timedelta(days=365)}&end={today}",

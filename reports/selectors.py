@@ -25,11 +25,17 @@ from django.db.models import (
     Sum,
     When,
 )
+from django.db.models.functions import TruncWeek
 
 from billing.models import EntryKind, LedgerEntry, PaymentMethod
 from clients.models import Client, ReferralSource
 from consultations.models import Consultation, Outcome
-from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, BookingSource
+from scheduling.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    BookingSource,
+)
 from sessions_app.models import PlanStatus, TreatmentSession
 from smpclinic.clinic import clinic_zone, local_datetime
 
@@ -338,5 +344,101 @@ def bars(rows: list[Row]) -> dict:
                 "before_width": round(100 * row.before / largest, 1),
             }
             for n, row in enumerate(rows)
+        ],
+    }
+
+
+# --- utilisation ---------------------------------------------------------------------------
+
+# Time that was booked, kept or not: a no-show's hours were held for the client.
+BOOKED_STATUSES = (*ACTIVE_STATUSES, AppointmentStatus.NO_SHOW)
+
+
+@dataclass(frozen=True)
+class Use:
+    label: str
+    booked_minutes: int
+    available_minutes: int
+
+    @property
+    def booked_hours(self) -> float:
+        return round(self.booked_minutes / 60, 1)
+
+    @property
+    def available_hours(self) -> float:
+        return round(self.available_minutes / 60, 1)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.available_minutes:
+            return None
+        return round(100 * self.booked_minutes / self.available_minutes)
+
+
+def _minutes(duration) -> int:
+    return int(duration.total_seconds() // 60) if duration else 0
+
+
+def utilisation(period: Period, *, artist=None) -> dict:
+    """Booked hours over working hours per artist, over opening hours per room, and the
+    clinic's by week (Monday to Sunday). Eight queries whatever the period or the data:
+    the diary's hours and rooms (six) and two sums of booked time."""
+    from scheduling.availability import Diary
+
+    start, end = period.bounds()
+    diary = Diary.load(
+        start=start,
+        end=end,
+        artist_ids=[artist.pk] if artist is not None else None,
+        with_rooms=artist is None,
+        with_appointments=False,
+    )
+    days = [period.start + dt.timedelta(days=n) for n in range(period.days)]
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    booked = Appointment.objects.filter(_in(period, "starts_at"), status__in=BOOKED_STATUSES)
+    if artist is not None:
+        booked = booked.filter(artist=artist)
+    zone = clinic_zone()
+    by_artist_week: dict[tuple[int, dt.date], int] = {}
+    for row in (
+        booked.annotate(week=TruncWeek("starts_at", tzinfo=zone))
+        .values("artist_id", "week")
+        .annotate(minutes=Sum(length))
+        .order_by()
+    ):
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        by_artist_week[(row["artist_id"], week)] = _minutes(row["minutes"])
+    by_room = {
+        row["room_id"]: _minutes(row["minutes"])
+        for row in booked.exclude(room=None)
+        .values("room_id")
+        .annotate(minutes=Sum(length))
+        .order_by()
+    }
+
+    def monday(day: dt.date) -> dt.date:
+        return day - dt.timedelta(days=day.weekday())
+
+    artists = []
+    weeks: dict[dt.date, list[int]] = {}
+    for person in diary.artists:
+        working = 0
+        for day in days:
+            minutes = diary.working_minutes(person.pk, day)
+            working += minutes
+            weeks.setdefault(monday(day), [0, 0])[1] += minutes
+        booked_minutes = sum(m for (a, _), m in by_artist_week.items() if a == person.pk)
+        artists.append(Use(person.get_full_name(), booked_minutes, working))
+    for (_, week), minutes in by_artist_week.items():
+        weeks.setdefault(week, [0, 0])[0] += minutes
+    open_minutes = sum(diary.open_minutes(day) for day in days)
+    rooms = [Use(room.name, by_room.get(room.pk, 0), open_minutes) for room in diary.rooms]
+    return {
+        "artists": artists,
+        "rooms": rooms,
+        "weeks": [
+            Use(f"Week of {week:%-d %b}", booked_minutes, working)
+            for week, (booked_minutes, working) in sorted(weeks.items())
+            if monday(period.start) <= week <= period.end
         ],
     }

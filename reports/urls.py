@@ -8,5 +8,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("utilisation/", views.utilisation, name="utilisation"),
     path("conversion/<slug:step>/", views.conversion_step, name="conversion_step"),
 ]

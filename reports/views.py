@@ -135,3 +135,45 @@ def conversion_step(request, step: str):
             "consultations": list(selectors.conversion_list(period, step, artist=artist)),
         },
     )
+
+
+@require_safe
+@role_required(Role.MANAGER, Role.ARTIST)
+def utilisation(request):
+    """Booked hours over working hours: a report of its own (it reads the diary's hours)."""
+    form = PeriodForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        typed = {"start_value": form["start"].value() or "", "end_value": form["end"].value() or ""}
+        return render(request, "reports/utilisation.html", {"form": form, **typed}, status=400)
+    period = selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    artist = request.user if request.user.role == Role.ARTIST else None
+    use = selectors.utilisation(period, artist=artist)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = f"utilisation-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        csv.writer(response).writerows(_utilisation_rows(use))
+        return response
+    parts = [(use["artists"], "By artist", "use-artists", "Artist")]
+    if artist is None:
+        parts.append((use["rooms"], "By room", "use-rooms", "Room"))
+    parts.append((use["weeks"], "By week", "use-weeks", "Week"))
+    return render(
+        request,
+        "reports/utilisation.html",
+        {
+            "form": form,
+            "period": period,
+            "query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
+            "start_value": f"{period.start:%Y-%m-%d}",
+            "end_value": f"{period.end:%Y-%m-%d}",
+            "utilisation_parts": parts,
+        },
+    )
+
+
+def _utilisation_rows(use: dict) -> list[list]:
+    rows = [["", "name", "booked hours", "available hours", "booked (%)"]]
+    for part, label in (("artists", "artist"), ("rooms", "room"), ("weeks", "clinic")):
+        rows += [[label, u.label, u.booked_hours, u.available_hours, u.percent] for u in use[part]]
+    return rows

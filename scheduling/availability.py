@@ -135,8 +135,10 @@ class Diary:
         artist_ids: list[int] | None = None,
         with_rooms: bool = True,
         exclude_appointment_id: int | None = None,
+        with_appointments: bool = True,
     ) -> Diary:
-        """Read the diary for [start, end) in six queries at most."""
+        """Read the diary for [start, end) in six queries at most (five without the
+        appointments, for what needs only the hours, e.g. a report's working hours)."""
         zone = clinic_zone()
         artists_qs = User.objects.filter(role=Role.ARTIST, is_active=True).order_by(
             "first_name", "last_name", "id"
@@ -188,9 +190,12 @@ class Diary:
             appointments = appointments.exclude(pk=exclude_appointment_id)
         busy: dict[int, list[Interval]] = defaultdict(list)
         room_busy: dict[int, list[Interval]] = defaultdict(list)
-        for artist_id, room_id, s, b in appointments.values_list(
-            "artist_id", "room_id", "starts_at", "blocked_until"
-        ):
+        rows = (
+            appointments.values_list("artist_id", "room_id", "starts_at", "blocked_until")
+            if with_appointments
+            else []
+        )
+        for artist_id, room_id, s, b in rows:
             busy[artist_id].append((s, b))
             if room_id is not None and room_id in room_ids:
                 room_busy[room_id].append((s, b))
@@ -210,6 +215,34 @@ class Diary:
         )
 
     # --- working windows -------------------------------------------------------
+
+    def working_minutes(self, artist_id: int, day: dt.date) -> int:
+        """How long this artist works on a local date: their hours within the clinic's,
+        less time off."""
+        off = self.time_off.get(artist_id)
+        total = 0
+        for start, end in self.windows(artist_id, day):
+            minutes = (end - start).total_seconds() / 60
+            if off is not None:
+                for off_start, off_end in zip(off.starts, off.ends, strict=True):
+                    overlap = (min(end, off_end) - max(start, off_start)).total_seconds() / 60
+                    minutes -= max(0, overlap)
+            total += max(0, minutes)
+        return int(total)
+
+    def open_minutes(self, day: dt.date) -> int:
+        """How long the clinic is open on a local date (a room's available time)."""
+        if day in self.closed_days:
+            return 0
+        return int(
+            sum(
+                (
+                    local_datetime(day, e, self.zone) - local_datetime(day, s, self.zone)
+                ).total_seconds()
+                / 60
+                for s, e in self.opening.get(day.weekday(), [])
+            )
+        )
 
     def windows(self, artist_id: int, day: dt.date) -> list[Interval]:
         """When the clinic is open and this artist works on a local date, in UTC."""
