@@ -34,9 +34,8 @@ from .models import (
     LateAction,
     LedgerEntry,
     MoneySettings,
-    PaymentMethod,
 )
-from .money import CENT, money
+from .money import CENT
 from .prices import plan_session_of, visit_price
 
 # Booked by the client themselves: held until the deposit is paid.
@@ -296,26 +295,6 @@ def release_unpaid(*, now: dt.datetime | None = None) -> int:
             )
             released += 1
     return released
-
-
-def status_label(deposit: Deposit | None) -> str:
-    """What the diary and the appointment page say of a deposit."""
-    if deposit is None:
-        return ""
-    return f"Deposit {money(deposit.amount)}: {deposit.get_status_display().lower()}"
-
-
-__all__ = [
-    "PaymentMethod",
-    "apply_policy",
-    "create_for_booking",
-    "deposit_needed",
-    "forfeit_by_hand",
-    "release_unpaid",
-    "take_deposit",
-    "undo_forfeit",
-    "waive_deposit",
-]
 
 
 @transaction.atomic

@@ -325,11 +325,3 @@ def client_balance(client) -> Balance:
 def plan_balance(plan) -> Balance:
     """One query."""
     return _balance(LedgerEntry.objects.filter(plan=plan))
-
-
-def client_entries(client):
-    return (
-        LedgerEntry.objects.filter(client=client)
-        .select_related("by", "approved_by", "appointment__type")
-        .order_by("at", "id")
-    )

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -211,10 +210,6 @@ def deposit_action(request, pk, action: str):
     else:
         messages.success(request, done)
     return _back(request, deposit)
-
-
-def account_url(client) -> str:
-    return reverse("billing:account", kwargs={"client_pk": client.pk})
 
 
 @require_http_methods(["GET"])
