@@ -91,6 +91,8 @@ class TreatmentPlan(models.Model):
         choices=Density.choices, null=True, blank=True
     )
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
+    # When the plan was marked completed (the outcome figures count plans by it).
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -161,8 +161,12 @@ def plan_set_status(*, plan: TreatmentPlan, status: str, by: User | None = None)
     """Pause, resume, complete or cancel a plan."""
     if status not in PlanStatus.values:
         raise ValidationError({"status": "Choose a plan status."})
+    if status == PlanStatus.COMPLETED and plan.status != PlanStatus.COMPLETED:
+        plan.completed_at = timezone.now()
+    elif status != PlanStatus.COMPLETED:
+        plan.completed_at = None
     plan.status = status
-    plan.save(update_fields=["status", "updated_at"])
+    plan.save(update_fields=["status", "completed_at", "updated_at"])
     # The touch-up recall when a plan completes; nothing more about a cancelled one.
     from .messages import plan_status_changed
 

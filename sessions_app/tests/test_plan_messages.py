@@ -55,3 +55,17 @@ def test_the_touch_up_recall_goes_when_the_clinic_set_it(clinic):
     today = timezone.localdate()
     assert (local_due.year - today.year) * 12 + local_due.month - today.month == 18
     assert (local_due.hour, local_due.minute) == (9, 15)
+
+
+def test_the_day_a_plan_is_completed_is_kept_and_reopening_clears_it(clinic, freeze_now):
+    plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
+    done = dt.datetime(2031, 6, 3, 16, 30, tzinfo=dt.UTC)
+    freeze_now(done)
+    plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
+    freeze_now(done + dt.timedelta(days=9))
+    plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
+    plan.refresh_from_db()
+    assert plan.completed_at == done  # marked again: still the first day
+    plans.plan_set_status(plan=plan, status=PlanStatus.ACTIVE, by=clinic.people.manager)
+    plan.refresh_from_db()
+    assert plan.completed_at is None
