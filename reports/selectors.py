@@ -22,21 +22,34 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     When,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 
-from billing.models import EntryKind, LedgerEntry, PaymentMethod
+from aftercare.models import CheckIn, CheckInKind
+from billing.models import OWED_KINDS, Deposit, DepositStatus, EntryKind, LedgerEntry, PaymentMethod
 from clients.models import Client, ReferralSource
 from consultations.models import Consultation, Outcome
+from reminders.models import Reminder, ReminderKind, ReminderStatus
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     BookingSource,
 )
-from sessions_app.models import PlanStatus, TreatmentSession
+from sessions_app.models import (
+    ExtraReason,
+    HealingStatus,
+    PlanStatus,
+    Region,
+    RegionHealing,
+    SessionKind,
+    TreatmentPlan,
+    TreatmentSession,
+)
 from smpclinic.clinic import clinic_zone, local_datetime
 
 
@@ -442,3 +455,323 @@ def utilisation(period: Period, *, artist=None) -> dict:
             if monday(period.start) <= week <= period.end
         ],
     }
+
+
+# --- treatment outcomes --------------------------------------------------------------------
+# Each is counted for the plans an artist leads when `artist` is given.
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """Plans completed in a period: sessions planned against sessions held."""
+
+    completed: int
+    planned: int  # sessions planned, all plans together
+    held: int  # planned and extra sessions held (touch-ups months later are apart)
+    with_extra: int  # plans that needed an extra session
+
+    @property
+    def planned_each(self) -> float:
+        return round(self.planned / self.completed, 1) if self.completed else 0.0
+
+    @property
+    def held_each(self) -> float:
+        return round(self.held / self.completed, 1) if self.completed else 0.0
+
+
+def _held_sessions(kind: str | None = None):
+    """Sessions of a plan held (their appointment kept), counted per plan as a subquery."""
+    sessions = TreatmentSession.objects.filter(
+        plan=OuterRef("pk"), appointment__status=AppointmentStatus.COMPLETED
+    ).exclude(kind=SessionKind.TOUCH_UP)
+    if kind is not None:
+        sessions = sessions.filter(kind=kind)
+    return Coalesce(
+        Subquery(sessions.values("plan").annotate(n=Count("id")).values("n")),
+        0,
+    )
+
+
+def completed_plans(period: Period, *, artist=None) -> tuple[PlanFigures, PlanFigures]:
+    """(this period, the one before): plans completed, sessions planned and held (1 query)."""
+    plans = TreatmentPlan.objects.filter(_both(period, "completed_at"), status=PlanStatus.COMPLETED)
+    if artist is not None:
+        plans = plans.filter(lead_artist=artist)
+    plans = plans.annotate(held=_held_sessions(), extra=_held_sessions(SessionKind.EXTRA))
+    figures = {}
+    for name, part in (("now", period), ("before", period.before)):
+        when = _in(part, "completed_at")
+        figures.update(
+            {
+                f"{name}_completed": Count("id", filter=when),
+                f"{name}_planned": Sum("planned_sessions", filter=when, default=0),
+                f"{name}_held": Sum("held", filter=when, default=0),
+                f"{name}_with_extra": Count("id", filter=when & Q(extra__gt=0)),
+            }
+        )
+    counted = plans.aggregate(**figures)
+    return tuple(
+        PlanFigures(
+            completed=counted[f"{name}_completed"],
+            planned=counted[f"{name}_planned"],
+            held=counted[f"{name}_held"],
+            with_extra=counted[f"{name}_with_extra"],
+        )
+        for name in ("now", "before")
+    )
+
+
+def extra_sessions_by_reason(period: Period, *, artist=None) -> list[Row]:
+    """The extra sessions held in the plans completed in the period, by why they were
+    needed (1 query)."""
+    sessions = TreatmentSession.objects.filter(
+        _both(period, "plan__completed_at"),
+        plan__status=PlanStatus.COMPLETED,
+        kind=SessionKind.EXTRA,
+        appointment__status=AppointmentStatus.COMPLETED,
+    )
+    if artist is not None:
+        sessions = sessions.filter(plan__lead_artist=artist)
+    grouped = sessions.values("extra_reason").annotate(
+        now=Count("id", filter=_in(period, "plan__completed_at")),
+        before=Count("id", filter=_in(period.before, "plan__completed_at")),
+    )
+    return _rows(grouped, dict(ExtraReason.choices), "extra_reason")
+
+
+@dataclass(frozen=True)
+class Healing:
+    """How one region (or all) healed after one session: regions judged by status."""
+
+    label: str
+    after_session: int
+    counts: dict[str, int]  # HealingStatus value -> regions judged so
+
+    @property
+    def judged(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, status: str) -> int:
+        return round(100 * self.counts.get(status, 0) / self.judged) if self.judged else 0
+
+    @property
+    def cells(self) -> list[tuple[str, int, int]]:
+        """(status label, regions, per cent) in the statuses' order."""
+        return [
+            (label, self.counts.get(value, 0), self.share(value))
+            for value, label in HealingStatus.choices
+        ]
+
+
+def healing_by_session(period: Period, *, artist=None) -> dict:
+    """Healing judged in the period (at the next session, or from a check-in's photos),
+    per scalp region and per session it followed, and for all regions by session (1 query).
+
+    A judgement recorded at session N is about the healing of session N - 1."""
+    judged = RegionHealing.objects.filter(_in(period, "assessed_at"))
+    if artist is not None:
+        judged = judged.filter(session__plan__lead_artist=artist)
+    counts: dict[tuple[str, int], dict[str, int]] = {}
+    for row in (
+        judged.values("region", "session__number", "status").annotate(n=Count("id")).order_by()
+    ):
+        key = (row["region"], row["session__number"] - 1)
+        counts.setdefault(key, {})[row["status"]] = row["n"]
+    regions = [
+        Healing(label, after, counts[(value, after)])
+        for value, label in Region.choices
+        for after in sorted(a for (r, a) in counts if r == value)
+    ]
+    by_session: dict[int, dict[str, int]] = {}
+    for (_, after), statuses in counts.items():
+        total = by_session.setdefault(after, {})
+        for status, n in statuses.items():
+            total[status] = total.get(status, 0) + n
+    return {
+        "regions": regions,
+        "sessions": [
+            Healing(f"After session {after}", after, by_session[after])
+            for after in sorted(by_session)
+        ],
+    }
+
+
+def healing_bars(rows: list[Healing]) -> dict:
+    """Where each status's part of each row's stacked bar goes (per cent of the row)."""
+    drawn = []
+    for row in rows:
+        x = 0
+        parts = []
+        for value, label in HealingStatus.choices:
+            width = round(100 * row.counts.get(value, 0) / row.judged, 1) if row.judged else 0
+            if width:
+                parts.append({"status": value, "label": label, "x": x, "width": width})
+            x = round(x + width, 1)
+        drawn.append({"row": row, "parts": parts})
+    return {"rows": drawn}
+
+
+def check_in_response(period: Period, *, artist=None) -> list[tuple[Row, Row]]:
+    """Check-in invitations sent in the period and those the client answered, by kind
+    and in all: [(invited, answered)] (1 query)."""
+    invitations = CheckIn.objects.filter(_both(period, "created_at"))
+    if artist is not None:
+        invitations = invitations.filter(session__plan__lead_artist=artist)
+    answered = Q(submitted_at__isnull=False)
+    grouped = {
+        item["kind"]: item
+        for item in invitations.values("kind").annotate(
+            now=Count("id", filter=_in(period, "created_at")),
+            before=Count("id", filter=_in(period.before, "created_at")),
+            now_answered=Count("id", filter=_in(period, "created_at") & answered),
+            before_answered=Count("id", filter=_in(period.before, "created_at") & answered),
+        )
+    }
+    result = []
+    for value, label in (*CheckInKind.choices, ("", "All check-ins")):
+        if value and value not in grouped:
+            continue
+        items = [grouped[value]] if value else list(grouped.values())
+        result.append(
+            (
+                Row(label.split(" (")[0], *(sum(i[k] for i in items) for k in ("now", "before"))),
+                Row(
+                    label.split(" (")[0],
+                    *(sum(i[k] for i in items) for k in ("now_answered", "before_answered")),
+                ),
+            )
+        )
+    return result
+
+
+def recall_uptake(period: Period, *, artist=None) -> tuple[Row, Row]:
+    """Touch-up recalls sent in the period, and how many of those clients have booked a
+    touch-up since (kept or still to come): (sent, booked) (1 query)."""
+    recalls = Reminder.objects.filter(
+        _both(period, "sent_at"),
+        kind=ReminderKind.TOUCH_UP_RECALL,
+        status=ReminderStatus.SENT,
+    )
+    if artist is not None:
+        recalls = recalls.filter(plan__lead_artist=artist)
+    booked_since = Appointment.objects.filter(
+        client_id=OuterRef("client_id"),
+        type__kind=AppointmentKind.TOUCH_UP,
+        created_at__gte=OuterRef("sent_at"),
+        status__in=BOOKED_STATUSES,
+    )
+    counted = recalls.annotate(booked=Exists(booked_since)).aggregate(
+        now=Count("id", filter=_in(period, "sent_at")),
+        before=Count("id", filter=_in(period.before, "sent_at")),
+        now_booked=Count("id", filter=_in(period, "sent_at") & Q(booked=True)),
+        before_booked=Count("id", filter=_in(period.before, "sent_at") & Q(booked=True)),
+    )
+    return (
+        Row("Touch-up recalls sent", counted["now"], counted["before"]),
+        Row("Booked a touch-up since", counted["now_booked"], counted["before_booked"]),
+    )
+
+
+def percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+# --- deposits and balances -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepositRow:
+    label: str
+    count_now: int
+    amount_now: Decimal
+    count_before: int
+    amount_before: Decimal
+
+
+def deposits(period: Period) -> list[DepositRow]:
+    """Deposits of the appointments in the period by what became of them (taken, kept
+    under the policy, kept as credit, waived, released unpaid, still due) (1 query)."""
+    zero = Decimal("0.00")
+    grouped = {
+        item["status"]: item
+        for item in Deposit.objects.filter(_both(period, "appointment__starts_at"))
+        .values("status")
+        .annotate(
+            count_now=Count("id", filter=_in(period, "appointment__starts_at")),
+            amount_now=Sum("amount", filter=_in(period, "appointment__starts_at"), default=zero),
+            count_before=Count("id", filter=_in(period.before, "appointment__starts_at")),
+            amount_before=Sum(
+                "amount", filter=_in(period.before, "appointment__starts_at"), default=zero
+            ),
+        )
+        .order_by()
+    }
+    labels = {
+        DepositStatus.PAID: "Paid",
+        DepositStatus.FORFEITED: "Kept under the cancellation policy",
+        DepositStatus.CREDITED: "Kept as the client's credit",
+        DepositStatus.WAIVED: "Waived",
+        DepositStatus.RELEASED: "Not paid: booking released",
+        DepositStatus.DUE: "Still due",
+    }
+    return [
+        DepositRow(
+            label,
+            grouped[status]["count_now"],
+            grouped[status]["amount_now"],
+            grouped[status]["count_before"],
+            grouped[status]["amount_before"],
+        )
+        for status, label in labels.items()
+        if status in grouped
+    ]
+
+
+@dataclass(frozen=True)
+class Balances:
+    """Clients' accounts as they stood at a moment."""
+
+    owing: int  # clients who owe the clinic
+    owed: Decimal  # what they owe together
+    in_credit: int  # clients the clinic owes (credit to use)
+    credit: Decimal
+
+
+def balances(period: Period) -> tuple[Balances, Balances]:
+    """Outstanding balances and credit at the end of the period and at the end of the one
+    before (1 query: each client's balance summed by the database)."""
+    end, before_end = period.bounds()[1], period.before.bounds()[1]
+    signed = Case(
+        When(kind__in=OWED_KINDS, then=F("amount")),
+        default=-F("amount"),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+    zero = Decimal("0.00")
+    per_client = (
+        LedgerEntry.objects.filter(at__lt=end)
+        .values("client_id")
+        .annotate(
+            now=Sum(signed, default=zero),
+            before=Sum(signed, filter=Q(at__lt=before_end), default=zero),
+        )
+        .order_by()
+    )
+    counted = per_client.aggregate(
+        now_owing=Count("client_id", filter=Q(now__gt=0)),
+        now_owed=Sum("now", filter=Q(now__gt=0), default=zero),
+        now_in_credit=Count("client_id", filter=Q(now__lt=0)),
+        now_credit=Sum("now", filter=Q(now__lt=0), default=zero),
+        before_owing=Count("client_id", filter=Q(before__gt=0)),
+        before_owed=Sum("before", filter=Q(before__gt=0), default=zero),
+        before_in_credit=Count("client_id", filter=Q(before__lt=0)),
+        before_credit=Sum("before", filter=Q(before__lt=0), default=zero),
+    )
+    return tuple(
+        Balances(
+            owing=counted[f"{name}_owing"],
+            owed=counted[f"{name}_owed"],
+            in_credit=counted[f"{name}_in_credit"],
+            credit=-counted[f"{name}_credit"],
+        )
+        for name in ("now", "before")
+    )

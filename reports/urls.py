@@ -9,5 +9,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report, name="report"),
     path("utilisation/", views.utilisation, name="utilisation"),
+    path("outcomes/", views.outcomes, name="outcomes"),
     path("conversion/<slug:step>/", views.conversion_step, name="conversion_step"),
 ]

@@ -11,19 +11,10 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import health_practitioner_required, role_required
 from accounts.models import Role
+from sessions_app.models import HealingStatus
 
 from . import selectors
 from .forms import PeriodForm
-
-TABLES = (
-    "by_type",
-    "by_source",
-    "new_clients",
-    "attendance",
-    "conversion",
-    "per_artist",
-    "revenue",
-)
 
 
 def _figures(period: selectors.Period, user) -> dict:
@@ -39,12 +30,32 @@ def _figures(period: selectors.Period, user) -> dict:
     }
     if artist is None:
         figures["revenue"] = selectors.revenue(period)
+        figures["deposits"] = selectors.deposits(period)
+        figures["balances"] = selectors.balances(period)
         figures["new_clients"] = selectors.new_clients_by_referral(period)
         figures["per_artist"] = selectors.per_artist(period)
     return figures
 
 
 def _csv_rows(table: str, figures: dict) -> list[list]:
+    if table == "deposits":
+        return [
+            ["deposits", "this period", "amount", "period before", "amount before"],
+            *[
+                [r.label, r.count_now, f"{r.amount_now:.2f}"]
+                + [r.count_before, f"{r.amount_before:.2f}"]
+                for r in figures[table]
+            ],
+        ]
+    if table == "balances":
+        now, before = figures[table]
+        return [
+            ["at the end of", "this period", "period before"],
+            ["clients who owe", now.owing, before.owing],
+            ["owed to the clinic", f"{now.owed:.2f}", f"{before.owed:.2f}"],
+            ["clients in credit", now.in_credit, before.in_credit],
+            ["credit held for clients", f"{now.credit:.2f}", f"{before.credit:.2f}"],
+        ]
     if table == "revenue":
         rows = [
             [r.label, f"{r.now:.2f}", f"{r.before:.2f}", f"{r.change:.2f}"] for r in figures[table]
@@ -177,3 +188,108 @@ def _utilisation_rows(use: dict) -> list[list]:
     for part, label in (("artists", "artist"), ("rooms", "room"), ("weeks", "clinic")):
         rows += [[label, u.label, u.booked_hours, u.available_hours, u.percent] for u in use[part]]
     return rows
+
+
+def _period_or_error(request, template: str):
+    """The period asked for, or the page again with the form's errors (status 400)."""
+    form = PeriodForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        typed = {"start_value": form["start"].value() or "", "end_value": form["end"].value() or ""}
+        return form, render(request, template, {"form": form, **typed}, status=400)
+    return form, selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+
+
+def _outcome_figures(period: selectors.Period, artist) -> dict:
+    plans_now, plans_before = selectors.completed_plans(period, artist=artist)
+    sent, booked = selectors.recall_uptake(period, artist=artist)
+    return {
+        "plans": (plans_now, plans_before),
+        "extra": selectors.extra_sessions_by_reason(period, artist=artist),
+        "healing": selectors.healing_by_session(period, artist=artist),
+        "check_ins": [
+            (invited, answered, selectors.percent(answered.now, invited.now))
+            for invited, answered in selectors.check_in_response(period, artist=artist)
+        ],
+        "recalls": (sent, booked, selectors.percent(booked.now, sent.now)),
+    }
+
+
+def _outcome_csv(table: str, figures: dict) -> list[list]:
+    if table == "plans":
+        now, before = figures["plans"]
+        return [
+            ["plans completed", "this period", "period before"],
+            ["plans completed", now.completed, before.completed],
+            ["sessions planned (average)", now.planned_each, before.planned_each],
+            ["sessions held (average)", now.held_each, before.held_each],
+            ["plans that needed extra sessions", now.with_extra, before.with_extra],
+        ]
+    if table == "extra":
+        rows = [[row.label, row.now, row.before] for row in figures["extra"]]
+        return [["extra sessions: why", "this period", "period before"], *rows]
+    if table == "healing":
+        statuses = [label for _, label in HealingStatus.choices]
+        rows = [["region", "after session", *statuses, "judged"]]
+        healing = figures["healing"]
+        for part, name in ((healing["sessions"], "all regions"), (healing["regions"], None)):
+            rows += [
+                [name or row.label, row.after_session, *[n for _, n, _ in row.cells], row.judged]
+                for row in part
+            ]
+        return rows
+    if table == "check_ins":
+        return [
+            ["check-ins", "invited", "answered", "answered (%)"]
+            + ["invited before", "answered before"],
+            *[
+                [i.label, i.now, a.now, share, i.before, a.before]
+                for i, a, share in figures["check_ins"]
+            ],
+        ]
+    sent, booked, share = figures["recalls"]
+    return [
+        ["touch-up recalls", "this period", "period before"],
+        [sent.label, sent.now, sent.before],
+        [booked.label, booked.now, booked.before],
+        ["uptake (%)", share, selectors.percent(booked.before, sent.before)],
+    ]
+
+
+OUTCOME_TABLES = ("plans", "extra", "healing", "check_ins", "recalls")
+
+
+@require_safe
+@role_required(Role.MANAGER, Role.ARTIST)
+def outcomes(request):
+    """How treatment went: sessions per completed plan, healing by region and session,
+    check-ins answered, touch-up recalls taken up. An artist sees the plans they lead."""
+    form, period = _period_or_error(request, "reports/outcomes.html")
+    if not isinstance(period, selectors.Period):
+        return period
+    artist = request.user if request.user.role == Role.ARTIST else None
+    figures = _outcome_figures(period, artist)
+    table = request.GET.get("table", "")
+    if request.GET.get("format") == "csv" and table in OUTCOME_TABLES:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = f"outcomes-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        csv.writer(response).writerows(_outcome_csv(table, figures))
+        return response
+    return render(
+        request,
+        "reports/outcomes.html",
+        {
+            "form": form,
+            "period": period,
+            "query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
+            "start_value": f"{period.start:%Y-%m-%d}",
+            "end_value": f"{period.end:%Y-%m-%d}",
+            "own_only": artist is not None,
+            "healing_chart": selectors.healing_bars(figures["healing"]["sessions"]),
+            "healing_legend": HealingStatus.choices,
+            "recall_before_share": selectors.percent(
+                figures["recalls"][1].before, figures["recalls"][0].before
+            ),
+            **figures,
+        },
+    )

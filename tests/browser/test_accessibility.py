@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from sessions_app.models import RegionHealing
 from tests.browser.conftest import public_pages, take_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,6 +55,10 @@ def problems_on(page, path: str) -> list[str]:
 
 def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
     clinic = whole_clinic
+    # Healing judged this month, so the outcomes page draws its chart.
+    RegionHealing.objects.create(
+        session=clinic.sessions[1], region="crown", status="faded", assessed_by=clinic.people.artist
+    )
     take_session(page, live_server, clinic.people.manager)
     pages = [
         "/",
@@ -73,6 +78,7 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("reminders:list"),
         reverse("reports:report"),
         reverse("reports:utilisation"),
+        reverse("reports:outcomes"),
         reverse("billing:account", kwargs={"client_pk": clinic.client.pk}),
         reverse("billing_takings:takings"),
         reverse("billing_settings:prices"),
