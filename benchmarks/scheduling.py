@@ -480,6 +480,188 @@ def ensure_takings(desk) -> None:
     print(f"Built {number:,} ledger rows in {time.perf_counter() - started:.1f} s.")
 
 
+def ensure_treatment_history() -> None:
+    """Plans, sessions, healing, check-ins, recalls and deposits in proportion to the diary.
+
+    Every treatment-session appointment (kept or to come) is a session of a plan of 2 to 5;
+    one plan in ten needs an extra session. A plan whose sessions all lie more than five
+    weeks back is completed five weeks after its last. At each session after the first
+    three regions are judged; every kept session invites a fade check-in ten days later
+    (seven in ten answered), a completed plan a final one; a completed plan's touch-up
+    recall went out a year later. Each treatment session has its deposit. Written once.
+    """
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from aftercare.models import CheckIn, CheckInKind, CheckInStatus
+    from billing.models import Deposit, DepositStatus
+    from reminders.models import Reminder, ReminderKind, ReminderStatus
+    from scheduling.models import Appointment, AppointmentStatus
+    from sessions_app.models import (
+        ExtraReason,
+        HealingStatus,
+        PlanStatus,
+        Region,
+        RegionHealing,
+        SessionKind,
+        TreatmentPlan,
+        TreatmentSession,
+    )
+
+    if TreatmentPlan.objects.exists():
+        print(f"{TreatmentPlan.objects.count():,} treatment plans already; not building.")
+        return
+    started = time.perf_counter()
+    rng = random.Random(SEED)
+    now = timezone.now()
+    visits = list(
+        Appointment.objects.filter(type__slug="treatment-session")
+        .order_by("artist_id", "starts_at")
+        .values_list("pk", "client_id", "artist_id", "starts_at", "ends_at", "status")
+    )
+    # Group each artist's treatment sessions, in order, into plans.
+    groups, current, current_size = [], [], 0
+    for visit in visits:
+        if current and (visit[2] != current[0][2] or len(current) == current_size):
+            groups.append(current)
+            current = []
+        if not current:
+            current_size = rng.choice((2, 3, 3, 4, 4, 5))
+        current.append(visit)
+    if current:
+        groups.append(current)
+
+    regions = [value for value, _ in Region.choices]
+    statuses = [value for value, _ in HealingStatus.choices]
+    weights = (0.7, 0.15, 0.1, 0.05)
+    five_weeks = dt.timedelta(weeks=5)
+    kept = AppointmentStatus.COMPLETED
+    counts = dict.fromkeys(("plans", "sessions", "healing", "check_ins", "recalls"), 0)
+    for first in range(0, len(groups), 1_000):
+        chunk = groups[first : first + 1_000]
+        with transaction.atomic():
+            plan_rows = []
+            for group in chunk:
+                last_end = group[-1][4]
+                done = last_end + five_weeks < now
+                extra = rng.random() < 0.1 and len(group) > 2
+                plan_rows.append(
+                    TreatmentPlan(
+                        client_id=group[0][1],
+                        lead_artist_id=group[0][2],
+                        planned_sessions=max(2, len(group) - 1 if extra else len(group)),
+                        status=PlanStatus.COMPLETED if done else PlanStatus.ACTIVE,
+                        completed_at=last_end + five_weeks if done else None,
+                    )
+                )
+            plans = TreatmentPlan.objects.bulk_create(plan_rows)
+            session_rows = []
+            for plan, group in zip(plans, chunk, strict=True):
+                for number, visit in enumerate(group, 1):
+                    extra = number > plan.planned_sessions
+                    session_rows.append(
+                        TreatmentSession(
+                            plan=plan,
+                            number=number,
+                            kind=SessionKind.EXTRA if extra else SessionKind.PLANNED,
+                            extra_reason=rng.choice(ExtraReason.values) if extra else "",
+                            planned_minutes=max(120, 240 - 30 * (number - 1)),
+                            appointment_id=visit[0],
+                        )
+                    )
+            sessions = TreatmentSession.objects.bulk_create(session_rows)
+            by_visit = {session.appointment_id: session for session in sessions}
+            healing, check_ins, recalls, deposits = [], [], [], []
+            for plan, group in zip(plans, chunk, strict=True):
+                for number, visit in enumerate(group, 1):
+                    pk, client_id, artist_id, starts_at, ends_at, status = visit
+                    session = by_visit[pk]
+                    deposits.append(
+                        Deposit(
+                            appointment_id=pk,
+                            client_id=client_id,
+                            amount=100,
+                            status=DepositStatus.PAID
+                            if status != AppointmentStatus.CANCELLED
+                            else rng.choice((DepositStatus.CREDITED, DepositStatus.FORFEITED)),
+                            created_at=starts_at - dt.timedelta(days=14),
+                        )
+                    )
+                    if status != kept:
+                        continue
+                    if number > 1:
+                        healing += [
+                            RegionHealing(
+                                session=session,
+                                region=region,
+                                status=rng.choices(statuses, weights)[0],
+                                assessed_by_id=artist_id,
+                                assessed_at=starts_at,
+                            )
+                            for region in rng.sample(regions, 3)
+                        ]
+                    invited = ends_at + dt.timedelta(days=10)
+                    kinds = [CheckInKind.FADE]
+                    if plan.status == PlanStatus.COMPLETED and number == len(group):
+                        kinds.append(CheckInKind.FINAL)
+                    for kind in kinds:
+                        if invited >= now:
+                            continue
+                        answered = rng.random() < 0.7
+                        check_ins.append(
+                            CheckIn(
+                                client_id=client_id,
+                                session=session,
+                                kind=kind,
+                                status=CheckInStatus.REVIEWED
+                                if answered
+                                else CheckInStatus.INVITED,
+                                submitted_at=invited + dt.timedelta(days=1) if answered else None,
+                                created_at=invited,
+                            )
+                        )
+                if plan.completed_at and plan.completed_at + dt.timedelta(days=365) < now:
+                    sent = plan.completed_at + dt.timedelta(days=365)
+                    recalls.append(
+                        Reminder(
+                            key=f"plan:{plan.pk}:touch-up-recall",
+                            client_id=plan.client_id,
+                            kind=ReminderKind.TOUCH_UP_RECALL,
+                            plan=plan,
+                            due_at=sent,
+                            status=ReminderStatus.SENT,
+                            sent_at=sent,
+                        )
+                    )
+            RegionHealing.objects.bulk_create(healing, batch_size=BATCH_SIZE)
+            CheckIn.objects.bulk_create(check_ins, batch_size=BATCH_SIZE)
+            Reminder.objects.bulk_create(recalls, batch_size=BATCH_SIZE)
+            Deposit.objects.bulk_create(deposits, batch_size=BATCH_SIZE)
+            for name, rows in (
+                ("plans", plans),
+                ("sessions", sessions),
+                ("healing", healing),
+                ("check_ins", check_ins),
+                ("recalls", recalls),
+            ):
+                counts[name] += len(rows)
+    with connection.cursor() as cursor:
+        for table in (
+            "sessions_app_treatmentplan",
+            "sessions_app_treatmentsession",
+            "sessions_app_regionhealing",
+            "aftercare_checkin",
+            "reminders_reminder",
+            "billing_deposit",
+        ):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    print(
+        f"Built {counts['plans']:,} plans, {counts['sessions']:,} sessions, "
+        f"{counts['healing']:,} healing judgements, {counts['check_ins']:,} check-ins and "
+        f"{counts['recalls']:,} recalls in {time.perf_counter() - started:.1f} s."
+    )
+
+
 # --- Measuring ----------------------------------------------------------------------
 
 
@@ -578,6 +760,7 @@ def run(args: argparse.Namespace) -> None:
     artists = ensure_clinic()
     ensure_appointments(args.appointments, artists, desk)
     ensure_takings(desk)
+    ensure_treatment_history()
 
     today = timezone.localdate()
     treatment = AppointmentType.objects.get(slug="treatment-session")
@@ -674,6 +857,18 @@ def run(args: argparse.Namespace) -> None:
             "GET /reports/utilisation/ a year (manager)",
             manager,
             f"/reports/utilisation/?start={today - dt.timedelta(days=365)}&end={today}",
+            200,
+        ),
+        (
+            "GET /reports/money/ a year (manager)",
+            manager,
+            f"/reports/money/?start={today - dt.timedelta(days=365)}&end={today}",
+            200,
+        ),
+        (
+            "GET /reports/outcomes/ a year (manager)",
+            manager,
+            f"/reports/outcomes/?start={today - dt.timedelta(days=365)}&end={today}",
             200,
         ),
         (

@@ -260,7 +260,12 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "ledger entries"
-        indexes = [models.Index(fields=["client", "at"], name="ledger_client_at")]
+        # Covering: balances per client (the money report) are read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["client", "at"], include=["kind", "amount"], name="ledger_client_at_cover"
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
             models.CheckConstraint(

@@ -111,29 +111,103 @@ def _appointments(artist=None):
     return appointments.filter(artist=artist) if artist is not None else appointments
 
 
-def _bookings_by(period: Period, field: str, labels: dict[str, str], artist=None) -> list[Row]:
-    """Appointments (not cancelled) starting in the period, grouped by one field (1 query)."""
+def _artist_name(item: dict) -> str:
+    return f"{item['artist__first_name']} {item['artist__last_name']}".strip()
+
+
+def diary_figures(period: Period, *, artist=None) -> dict:
+    """The appointments starting in the period and the one before, counted once by the
+    database (1 query, grouped by type, source, artist and what became of them) and folded
+    here into the report's tables:
+
+    - "by_type", "by_source": bookings (not cancelled) as [Row];
+    - "attendance": (this period, the one before) as Attendance — due (not cancelled in
+      time), no-shows, late cancellations and the booked hours they lost;
+    - "per_artist": each artist's bookings, no-shows and late cancellations this period
+      (the clinic's, when `artist` is not given).
+    """
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), DurationField())
+    now, before = _in(period, "starts_at"), _in(period.before, "starts_at")
     grouped = (
         _appointments(artist)
         .filter(_both(period, "starts_at"))
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .values(field)
-        .annotate(
-            now=Count("id", filter=_in(period, "starts_at")),
-            before=Count("id", filter=_in(period.before, "starts_at")),
+        .values(
+            "type__name",
+            "source",
+            "artist_id",
+            "artist__first_name",
+            "artist__last_name",
+            "status",
+            "cancelled_late",
         )
+        .annotate(
+            now=Count("id", filter=now),
+            before=Count("id", filter=before),
+            now_length=Sum(length, filter=now),
+            before_length=Sum(length, filter=before),
+        )
+        .order_by()
     )
-    return _rows(grouped, labels, field)
+    by_type: dict[str, list[int]] = {}
+    by_source: dict[str, list[int]] = {}
+    artists: dict[int, dict] = {}
+    attendance = {
+        name: {"due": 0, "no_shows": 0, "late": 0, "lost": dt.timedelta(0)}
+        for name in ("now", "before")
+    }
+    for item in grouped:
+        cancelled = item["status"] == AppointmentStatus.CANCELLED
+        no_show = item["status"] == AppointmentStatus.NO_SHOW
+        late = cancelled and item["cancelled_late"]
+        if not cancelled:
+            for table, key in ((by_type, item["type__name"]), (by_source, item["source"])):
+                counts = table.setdefault(key, [0, 0])
+                counts[0] += item["now"]
+                counts[1] += item["before"]
+        for name in ("now", "before"):
+            figures = attendance[name]
+            if not cancelled or late:
+                figures["due"] += item[name]
+            figures["no_shows"] += item[name] if no_show else 0
+            figures["late"] += item[name] if late else 0
+            if no_show or late:
+                figures["lost"] += item[f"{name}_length"] or dt.timedelta(0)
+        if item["now"]:
+            person = artists.setdefault(
+                item["artist_id"],
+                {
+                    "artist": _artist_name(item),
+                    "bookings": 0,
+                    "no_shows": 0,
+                    "late_cancellations": 0,
+                },
+            )
+            person["bookings"] += 0 if cancelled else item["now"]
+            person["no_shows"] += item["now"] if no_show else 0
+            person["late_cancellations"] += item["now"] if late else 0
 
+    def rows(table: dict[str, list[int]], labels: dict[str, str]) -> list[Row]:
+        found = [
+            Row(labels.get(key, key) or "Not recorded", now_count, before_count)
+            for key, (now_count, before_count) in table.items()
+        ]
+        return sorted(found, key=lambda row: (-row.now, -row.before, row.label))
 
-def bookings_by_type(period: Period, *, artist=None) -> list[Row]:
-    """By appointment type."""
-    return _bookings_by(period, "type__name", {}, artist)
+    def attended(name: str) -> Attendance:
+        figures = attendance[name]
+        return Attendance(
+            due=figures["due"],
+            no_shows=figures["no_shows"],
+            late_cancellations=figures["late"],
+            hours_lost=round(figures["lost"].total_seconds() / 3600, 1),
+        )
 
-
-def bookings_by_source(period: Period, *, artist=None) -> list[Row]:
-    """By where they were booked: online, front desk, API."""
-    return _bookings_by(period, "source", dict(BookingSource.choices), artist)
+    return {
+        "by_type": rows(by_type, {}),
+        "by_source": rows(by_source, dict(BookingSource.choices)),
+        "attendance": (attended("now"), attended("before")),
+        "per_artist": sorted(artists.values(), key=lambda person: person["artist"]),
+    }
 
 
 def new_clients_by_referral(period: Period) -> list[Row]:
@@ -166,41 +240,6 @@ class Attendance:
     def rate(self) -> float:
         """The share of due appointments missed, in per cent (0 when none were due)."""
         return round(100 * self.missed / self.due, 1) if self.due else 0.0
-
-
-def attendance(period: Period, *, artist=None) -> tuple[Attendance, Attendance]:
-    """(this period, the one before): no-shows and late cancellations (1 query)."""
-    missed = Q(status=AppointmentStatus.NO_SHOW) | Q(
-        status=AppointmentStatus.CANCELLED, cancelled_late=True
-    )
-    due = ~Q(status=AppointmentStatus.CANCELLED) | Q(cancelled_late=True)
-    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
-    figures = {}
-    for name, part in (("now", period), ("before", period.before)):
-        when = _in(part, "starts_at")
-        figures.update(
-            {
-                f"{name}_due": Count("id", filter=when & due),
-                f"{name}_no_shows": Count("id", filter=when & Q(status=AppointmentStatus.NO_SHOW)),
-                f"{name}_late": Count(
-                    "id",
-                    filter=when & Q(status=AppointmentStatus.CANCELLED, cancelled_late=True),
-                ),
-                f"{name}_lost": Sum(length, filter=when & missed),
-            }
-        )
-    counted = _appointments(artist).filter(_both(period, "starts_at")).aggregate(**figures)
-
-    def attendance_of(name: str) -> Attendance:
-        lost = counted[f"{name}_lost"] or dt.timedelta(0)
-        return Attendance(
-            due=counted[f"{name}_due"],
-            no_shows=counted[f"{name}_no_shows"],
-            late_cancellations=counted[f"{name}_late"],
-            hours_lost=round(lost.total_seconds() / 3600, 1),
-        )
-
-    return attendance_of("now"), attendance_of("before")
 
 
 CONVERSION_STEPS = (
@@ -264,30 +303,6 @@ def conversion_list(period: Period, step: str, *, artist=None):
         .select_related("client", "artist", "appointment", "plan")
         .order_by("appointment__starts_at", "id")
     )
-
-
-def per_artist(period: Period) -> list[dict]:
-    """Each artist's bookings, no-shows and late cancellations in the period (1 query)."""
-    when = _in(period, "starts_at")
-    grouped = (
-        Appointment.objects.filter(when)
-        .values("artist_id", "artist__first_name", "artist__last_name")
-        .annotate(
-            bookings=Count("id", filter=~Q(status=AppointmentStatus.CANCELLED)),
-            no_shows=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
-            late=Count("id", filter=Q(status=AppointmentStatus.CANCELLED, cancelled_late=True)),
-        )
-        .order_by("artist__first_name", "artist__last_name", "artist_id")
-    )
-    return [
-        {
-            "artist": f"{item['artist__first_name']} {item['artist__last_name']}".strip(),
-            "bookings": item["bookings"],
-            "no_shows": item["no_shows"],
-            "late_cancellations": item["late"],
-        }
-        for item in grouped
-    ]
 
 
 @dataclass(frozen=True)
@@ -681,11 +696,22 @@ def percent(part: int, whole: int) -> float:
 
 @dataclass(frozen=True)
 class DepositRow:
+    status: str
     label: str
     count_now: int
     amount_now: Decimal
     count_before: int
     amount_before: Decimal
+
+
+DEPOSIT_LABELS = {
+    DepositStatus.PAID: "Paid",
+    DepositStatus.FORFEITED: "Kept under the cancellation policy",
+    DepositStatus.CREDITED: "Kept as the client's credit",
+    DepositStatus.WAIVED: "Waived",
+    DepositStatus.RELEASED: "Not paid: booking released",
+    DepositStatus.DUE: "Still due",
+}
 
 
 def deposits(period: Period) -> list[DepositRow]:
@@ -706,25 +732,29 @@ def deposits(period: Period) -> list[DepositRow]:
         )
         .order_by()
     }
-    labels = {
-        DepositStatus.PAID: "Paid",
-        DepositStatus.FORFEITED: "Kept under the cancellation policy",
-        DepositStatus.CREDITED: "Kept as the client's credit",
-        DepositStatus.WAIVED: "Waived",
-        DepositStatus.RELEASED: "Not paid: booking released",
-        DepositStatus.DUE: "Still due",
-    }
     return [
         DepositRow(
+            status,
             label,
             grouped[status]["count_now"],
             grouped[status]["amount_now"],
             grouped[status]["count_before"],
             grouped[status]["amount_before"],
         )
-        for status, label in labels.items()
+        for status, label in DEPOSIT_LABELS.items()
         if status in grouped
     ]
+
+
+def deposits_kept(period: Period) -> DepositRow:
+    """Deposits kept under the cancellation policy (or by a manager) for the appointments
+    in the period: what no-shows and late cancellations brought in (1 query)."""
+    for row in deposits(period):
+        if row.status == DepositStatus.FORFEITED:
+            return row
+    zero = Decimal("0.00")
+    forfeited = DepositStatus.FORFEITED
+    return DepositRow(forfeited, DEPOSIT_LABELS[forfeited], 0, zero, 0, zero)
 
 
 @dataclass(frozen=True)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.report, name="report"),
     path("utilisation/", views.utilisation, name="utilisation"),
     path("outcomes/", views.outcomes, name="outcomes"),
+    path("money/", views.money, name="money"),
     path("conversion/<slug:step>/", views.conversion_step, name="conversion_step"),
 ]

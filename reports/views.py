@@ -6,6 +6,7 @@ import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -21,20 +22,47 @@ def _figures(period: selectors.Period, user) -> dict:
     """Everything the page shows: an artist sees only their own appointments and
     consultations; the clinic-wide tables (new clients, per artist) are the manager's."""
     artist = user if user.role == Role.ARTIST else None
-    now, before = selectors.attendance(period, artist=artist)
-    figures = {
-        "by_type": selectors.bookings_by_type(period, artist=artist),
-        "by_source": selectors.bookings_by_source(period, artist=artist),
-        "attendance": (now, before),
-        "conversion": selectors.conversion(period, artist=artist),
-    }
+    figures = selectors.diary_figures(period, artist=artist)
+    figures["conversion"] = selectors.conversion(period, artist=artist)
     if artist is None:
-        figures["revenue"] = selectors.revenue(period)
-        figures["deposits"] = selectors.deposits(period)
-        figures["balances"] = selectors.balances(period)
         figures["new_clients"] = selectors.new_clients_by_referral(period)
-        figures["per_artist"] = selectors.per_artist(period)
+    else:
+        del figures["per_artist"]
     return figures
+
+
+def _csv_response(name: str, period: selectors.Period, rows: list[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    csv.writer(response).writerows(rows)
+    return response
+
+
+REPORT_TABS = (
+    ("report", "reports:report", "Bookings", (Role.MANAGER, Role.ARTIST)),
+    ("money", "reports:money", "Money", (Role.MANAGER,)),
+    ("utilisation", "reports:utilisation", "Utilisation", (Role.MANAGER, Role.ARTIST)),
+    ("outcomes", "reports:outcomes", "Treatment outcomes", (Role.MANAGER, Role.ARTIST)),
+)
+
+
+def _tabs(user) -> list[tuple[str, str, str]]:
+    """The report pages this person may open: (key, address, label)."""
+    return [
+        (key, reverse(name), label) for key, name, label, roles in REPORT_TABS if user.role in roles
+    ]
+
+
+def _period_context(form, period: selectors.Period, user) -> dict:
+    return {
+        "report_tabs": _tabs(user),
+        "form": form,
+        "period": period,
+        "query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
+        "start_value": f"{period.start:%Y-%m-%d}",
+        "end_value": f"{period.end:%Y-%m-%d}",
+    }
 
 
 def _csv_rows(table: str, figures: dict) -> list[list]:
@@ -91,35 +119,49 @@ def _csv_rows(table: str, figures: dict) -> list[list]:
 @require_safe
 @role_required(Role.MANAGER, Role.ARTIST)
 def report(request):
-    form = PeriodForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        typed = {"start_value": form["start"].value() or "", "end_value": form["end"].value() or ""}
-        return render(request, "reports/report.html", {"form": form, **typed}, status=400)
-    period = selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    """Bookings, conversion, attendance and new clients for a period."""
+    form, period = _period_or_error(request, "reports/report.html")
+    if not isinstance(period, selectors.Period):
+        return period
     figures = _figures(period, request.user)
     table = request.GET.get("table", "")
     if request.GET.get("format") == "csv" and table in figures:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        name = f"{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        csv.writer(response).writerows(_csv_rows(table, figures))
-        return response
-    query = f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
+        return _csv_response(table, period, _csv_rows(table, figures))
     return render(
         request,
         "reports/report.html",
         {
-            "form": form,
-            "period": period,
-            "query": query,
-            "start_value": f"{period.start:%Y-%m-%d}",
-            "end_value": f"{period.end:%Y-%m-%d}",
+            **_period_context(form, period, request.user),
             "own_only": request.user.role == Role.ARTIST,
             "type_bars": selectors.bars(figures["by_type"]),
             "source_bars": selectors.bars(figures["by_source"]),
             "referral_bars": selectors.bars(figures.get("new_clients", [])),
             **figures,
         },
+    )
+
+
+MONEY_TABLES = ("revenue", "deposits", "balances")
+
+
+@require_safe
+@role_required(Role.MANAGER)
+def money(request):
+    """Money taken by method, deposits by what became of them, and what clients owe and
+    hold in credit (the manager's)."""
+    form, period = _period_or_error(request, "reports/money.html")
+    if not isinstance(period, selectors.Period):
+        return period
+    figures = {
+        "revenue": selectors.revenue(period),
+        "deposits": selectors.deposits(period),
+        "balances": selectors.balances(period),
+    }
+    table = request.GET.get("table", "")
+    if request.GET.get("format") == "csv" and table in MONEY_TABLES:
+        return _csv_response(table, period, _csv_rows(table, figures))
+    return render(
+        request, "reports/money.html", {**_period_context(form, period, request.user), **figures}
     )
 
 
@@ -152,19 +194,13 @@ def conversion_step(request, step: str):
 @role_required(Role.MANAGER, Role.ARTIST)
 def utilisation(request):
     """Booked hours over working hours: a report of its own (it reads the diary's hours)."""
-    form = PeriodForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        typed = {"start_value": form["start"].value() or "", "end_value": form["end"].value() or ""}
-        return render(request, "reports/utilisation.html", {"form": form, **typed}, status=400)
-    period = selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    form, period = _period_or_error(request, "reports/utilisation.html")
+    if not isinstance(period, selectors.Period):
+        return period
     artist = request.user if request.user.role == Role.ARTIST else None
     use = selectors.utilisation(period, artist=artist)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        name = f"utilisation-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        csv.writer(response).writerows(_utilisation_rows(use))
-        return response
+        return _csv_response("utilisation", period, _utilisation_rows(use))
     parts = [(use["artists"], "By artist", "use-artists", "Artist")]
     if artist is None:
         parts.append((use["rooms"], "By room", "use-rooms", "Room"))
@@ -172,14 +208,7 @@ def utilisation(request):
     return render(
         request,
         "reports/utilisation.html",
-        {
-            "form": form,
-            "period": period,
-            "query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
-            "start_value": f"{period.start:%Y-%m-%d}",
-            "end_value": f"{period.end:%Y-%m-%d}",
-            "utilisation_parts": parts,
-        },
+        {**_period_context(form, period, request.user), "utilisation_parts": parts},
     )
 
 
@@ -194,7 +223,11 @@ def _period_or_error(request, template: str):
     """The period asked for, or the page again with the form's errors (status 400)."""
     form = PeriodForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
-        typed = {"start_value": form["start"].value() or "", "end_value": form["end"].value() or ""}
+        typed = {
+            "report_tabs": _tabs(request.user),
+            "start_value": form["start"].value() or "",
+            "end_value": form["end"].value() or "",
+        }
         return form, render(request, template, {"form": form, **typed}, status=400)
     return form, selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
 
@@ -270,20 +303,12 @@ def outcomes(request):
     figures = _outcome_figures(period, artist)
     table = request.GET.get("table", "")
     if request.GET.get("format") == "csv" and table in OUTCOME_TABLES:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        name = f"outcomes-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        csv.writer(response).writerows(_outcome_csv(table, figures))
-        return response
+        return _csv_response(f"outcomes-{table}", period, _outcome_csv(table, figures))
     return render(
         request,
         "reports/outcomes.html",
         {
-            "form": form,
-            "period": period,
-            "query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
-            "start_value": f"{period.start:%Y-%m-%d}",
-            "end_value": f"{period.end:%Y-%m-%d}",
+            **_period_context(form, period, request.user),
             "own_only": artist is not None,
             "healing_chart": selectors.healing_bars(figures["healing"]["sessions"]),
             "healing_legend": HealingStatus.choices,

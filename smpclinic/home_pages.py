@@ -20,8 +20,11 @@ from consultations.selectors import (
 )
 from privacy.selectors import erasure_requests_waiting
 from reminders.selectors import failed_reminders_count
+from reports import selectors as figures
 from scheduling.selectors import appointments_on
 from sessions_app.selectors import session_labels_for_appointments, sessions_to_log
+
+from .money import money
 
 # Rows each list shows; the count says how many there are in all.
 LIST_LIMIT = 20
@@ -160,3 +163,74 @@ def diary_trends(diary: dict) -> dict[str, str]:
             diary["no_shows_30_days"], diary["no_shows_previous_30_days"], "30 days"
         ),
     }
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One of the manager's figures in brief, with its trend and where the detail is."""
+
+    key: str
+    label: str
+    value: str
+    trend: str
+    url: str
+
+
+def money_trend(current, previous, period: str) -> str:
+    """ "↑ £120.00 on the previous 30 days", "↓ …", "Same as the previous 30 days"."""
+    difference = current - previous
+    if not difference:
+        return f"Same as the previous {period}"
+    arrow = "↑" if difference > 0 else "↓"
+    return f"{arrow} {money(abs(difference))} on the previous {period}"
+
+
+def manager_brief(today: dt.date) -> list[Brief]:
+    """The reports in brief for the last 30 days against the 30 before: money taken,
+    deposits kept under the cancellation policy, plans completed, check-ins answered (four
+    queries)."""
+    period = figures.Period(today - dt.timedelta(days=29), today)
+    query = f"?start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
+    money_page, outcomes = reverse("reports:money") + query, reverse("reports:outcomes") + query
+    taken = figures.revenue(period)[-1]
+    kept = figures.deposits_kept(period)
+    plans, plans_before = figures.completed_plans(period)
+    invited, answered = figures.check_in_response(period)[-1]
+    return [
+        Brief(
+            "money-taken",
+            "Money taken, last 30 days",
+            money(taken.now),
+            money_trend(taken.now, taken.before, "30 days"),
+            money_page,
+        ),
+        Brief(
+            "deposits-kept",
+            "Deposits kept, last 30 days",
+            money(kept.amount_now),
+            f"{kept.count_now} no-show{'s' if kept.count_now != 1 else ''} or late "
+            f"cancellation{'s' if kept.count_now != 1 else ''} · "
+            + money_trend(kept.amount_now, kept.amount_before, "30 days"),
+            money_page,
+        ),
+        Brief(
+            "plans-completed",
+            "Plans completed, last 30 days",
+            str(plans.completed),
+            trend(plans.completed, plans_before.completed, "30 days"),
+            outcomes,
+        ),
+        Brief(
+            "check-ins-answered",
+            "Check-ins answered, last 30 days",
+            f"{figures.percent(answered.now, invited.now)}%" if invited.now else "—",
+            (f"{answered.now} of {invited.now}" if invited.now else "None sent")
+            + " · previous 30 days: "
+            + (
+                f"{figures.percent(answered.before, invited.before)}%"
+                if invited.before
+                else "none sent"
+            ),
+            outcomes,
+        ),
+    ]

@@ -304,6 +304,7 @@ TABLE: dict[str, Rule] = {
     "reports:report": rule(*ARTIST_AND_MANAGER),
     "reports:utilisation": rule(*ARTIST_AND_MANAGER),
     "reports:outcomes": rule(*ARTIST_AND_MANAGER),
+    "reports:money": rule(*MANAGER_ONLY),
     # The consultations behind a conversion number name clients: a health page.
     "reports:conversion_step": rule(*ARTIST_AND_MANAGER_HIDDEN, kwargs=lambda c: {"step": "held"}),
     "aftercare:index": rule(

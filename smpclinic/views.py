@@ -11,7 +11,7 @@ from reminders.health import overdue_alert
 from scheduling.selectors import appointments_on, diary_overview
 
 from .health import broker_status, database_status
-from .home_pages import artist_home, diary_trends, manager_needs
+from .home_pages import artist_home, diary_trends, manager_brief, manager_needs
 from .selectors import clinic_overview
 from .todo import front_desk_todo
 
@@ -43,6 +43,7 @@ def home(request):
         context["diary"] = diary_overview(today=context["today"])
         context["trends"] = diary_trends(context["diary"])
         context["needs"] = manager_needs(context["today"], timezone.now())
+        context["brief"] = manager_brief(context["today"])
     if user.role == Role.CLIENT:
         context["client"] = getattr(user, "client_record", None)
         if context["client"] is not None:

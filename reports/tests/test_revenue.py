@@ -1,4 +1,4 @@
-"""Money taken in the report: payments less refunds by method, this period against the one
+"""Money taken in the money report: payments less refunds by method, this period against the one
 before, one query, and its CSV."""
 
 import csv
@@ -14,7 +14,7 @@ from reports.tests.fixtures import APRIL
 from tests.clock import at, day
 
 pytestmark = pytest.mark.django_db
-REPORT = reverse("reports:report")
+MONEY = reverse("reports:money")
 
 
 def pay(clinic, amount, method, when):
@@ -52,13 +52,13 @@ def test_money_taken_by_method_against_the_period_before(takings, django_assert_
 
 
 def test_the_manager_sees_it_and_downloads_it_artists_do_not(takings, as_user):
-    page = as_user(takings.people.manager).get(REPORT, APRIL).content.decode()
+    page = as_user(takings.people.manager).get(MONEY, APRIL).content.decode()
     assert 'data-testid="revenue"' in page and "£500.00" in page
     data = as_user(takings.people.manager).get(
-        REPORT, {**APRIL, "table": "revenue", "format": "csv"}
+        MONEY, {**APRIL, "table": "revenue", "format": "csv"}
     )
     rows = list(csv.reader(io.StringIO(data.content.decode())))
     assert ["Total", "500.00", "300.00", "200.00"] in rows
-    assert (
-        'data-testid="revenue"' not in as_user(takings.artist).get(REPORT, APRIL).content.decode()
-    )
+    assert as_user(takings.artist).get(MONEY, APRIL).status_code == 403
+    report = as_user(takings.artist).get(reverse("reports:report"), APRIL).content.decode()
+    assert 'data-testid="revenue"' not in report and reverse("reports:money") not in report

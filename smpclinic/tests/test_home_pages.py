@@ -18,6 +18,7 @@ from consultations.consent import consent_version_copy_as_draft, consent_version
 from consultations.models import ConsentVersion, Consultation, PatchReading
 from consultations.tests.factories import flag_for_review, patch_test_row
 from privacy.models import ErasureRequest
+from reports.tests.fixtures import money_clinic, outcomes_clinic
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app import plans
 from sessions_app.tests.fixtures import logged_session, past_appointment
@@ -30,7 +31,7 @@ from smpclinic.tests.home_fixtures import (
     stale_review,
     submitted_check_in,
 )
-from tests.clock import at, days_ago, today, weekday_ahead
+from tests.clock import at, day, days_ago, today, weekday_ahead
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +270,37 @@ def test_trend_wording():
     assert trend(5, 2, "7 days") == "↑ 3 on the previous 7 days"
     assert trend(1, 4, "30 days") == "↓ 3 on the previous 30 days"
     assert trend(2, 2, "7 days") == "Same as the previous 7 days"
+
+
+# --- Money and treatment in brief ---------------------------------------------------------
+
+
+def test_the_manager_sees_money_and_treatment_in_brief_against_the_30_days_before(
+    clinic, as_user, freeze_now
+):
+    """The reports' hand-built April (reports/tests/test_outcomes.py), seen on 30 April:
+    the last 30 days are all of April, the 30 before are 2 to 31 March."""
+    outcomes_clinic(clinic)
+    money_clinic(clinic)
+    freeze_now(at(day(4, 30), "12:00"))
+    html = as_user(clinic.people.manager).get(HOME).content.decode()
+    for key, value, trend_text in (
+        ("money-taken", "£100.00", "↓ £200.00 on the previous 30 days"),
+        (
+            "deposits-kept",
+            "£50.00",
+            "1 no-show or late cancellation · ↑ £50.00 on the previous 30 days",
+        ),
+        ("plans-completed", "2", "↑ 1 on the previous 30 days"),
+        ("check-ins-answered", "75.0%", "3 of 4 · previous 30 days: 50.0%"),
+    ):
+        assert f'data-stat="{key}">{value}<' in html, key
+        assert f'data-trend="{key}">{trend_text}<' in html, key
+    assert reverse("reports:outcomes") + "?start=" in html
+
+
+def test_with_no_check_ins_sent_the_brief_says_so_rather_than_zero_per_cent(people, as_user):
+    html = as_user(people.manager).get(HOME).content.decode()
+    assert 'data-stat="check-ins-answered">—<' in html
+    assert 'data-trend="check-ins-answered">None sent · previous 30 days: none sent<' in html
+    assert 'data-stat="money-taken">£0.00<' in html

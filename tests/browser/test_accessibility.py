@@ -79,6 +79,7 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("reports:report"),
         reverse("reports:utilisation"),
         reverse("reports:outcomes"),
+        reverse("reports:money"),
         reverse("billing:account", kwargs={"client_pk": clinic.client.pk}),
         reverse("billing_takings:takings"),
         reverse("billing_settings:prices"),

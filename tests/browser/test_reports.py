@@ -42,9 +42,9 @@ def test_treatment_outcomes_read_well_wide_on_a_tablet_and_a_phone(
         assert chart.bounding_box()["height"] > 10
         page.screenshot(path=screenshots / f"outcomes-{width}.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-    # The tabs keep the period: from the outcomes to the bookings and money.
+    # The tabs keep the period: from the outcomes to the money.
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.get_by_role("link", name="Bookings and money").click()
+    page.get_by_role("link", name="Money", exact=True).click()
     expect(page.get_by_role("heading", name="Deposits")).to_be_visible()
     assert page.url.endswith(period)
     page.screenshot(path=screenshots / "reports-money-1280.png", full_page=True)
