@@ -21,6 +21,7 @@ def _nav_for(user) -> list[dict]:
         consultations = reverse("consultations:list")
         items.append({"label": "Consultations", "url": consultations, "name": "consultations"})
         items.append({"label": "Check-ins", "url": reverse("aftercare:queue"), "name": "aftercare"})
+        items.append({"label": "Waitlist", "url": reverse("waitlist:list"), "name": "waitlist"})
         items.append({"label": "Reminders", "url": reverse("reminders:list"), "name": "reminders"})
     if user.can_edit_clients:
         items.append(

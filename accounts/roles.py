@@ -30,6 +30,8 @@ ROLE_PERMISSIONS = {
     "aftercare": {Role.MANAGER: ("view", "add", "change", "delete")},
     "reminders": {Role.MANAGER: ("view", "change", "retry")},
     "portal": {Role.MANAGER: ("view", "change")},
+    # How long an offer stands, how many are offered at once, in what order.
+    "waitlist": {Role.MANAGER: ("view", "change")},
 }
 
 

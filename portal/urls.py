@@ -33,6 +33,8 @@ urlpatterns = [
     path("forms/", views.forms_page, name="forms"),
     path("forms/hairline/<int:pk>/", views.hairline, name="hairline"),
     path("payments/", views.payments, name="payments"),
+    path("waitlist/", views.waitlist, name="waitlist"),
+    path("waitlist/<int:pk>/leave/", views.waitlist_leave, name="waitlist_leave"),
     path("payments/pay/", views.pay_balance, name="pay_balance"),
     path("payments/<int:pk>/receipt.pdf", views.receipt, name="receipt"),
     path("my-data/", include("portal.data_urls")),

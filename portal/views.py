@@ -43,6 +43,10 @@ from sessions_app.models import PlanStatus
 from sessions_app.progress import photo_image_url, plan_progress
 from sessions_app.selectors import client_current_plan, plan_next_session_to_book
 from smpclinic.clinic import clinic_context, clinic_zone
+from waitlist import selectors as waitlist_selectors
+from waitlist import services as waitlist_services
+from waitlist.forms import EntryForm, add_error
+from waitlist.models import WaitlistEntry
 
 from . import rules
 from .access import client_portal_required
@@ -604,3 +608,66 @@ def receipt(request, pk: int):
     response = HttpResponse(receipt_pdf(entry), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(entry)}"'
     return response
+
+
+# --- waitlist -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@client_portal_required
+def waitlist(request):
+    """The client's place on the waitlist: what they wait for, and a form to ask for a
+    sooner time (a freed time that suits is offered by their usual message)."""
+    client = request.client
+    form = EntryForm(request.POST or None, client=client, for_client=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            waitlist_services.entry_add(
+                client=client,
+                by=request.user,
+                note=form.cleaned_data.get("note", ""),
+                **{
+                    name: form.cleaned_data.get(name)
+                    for name in (
+                        "appointment_type",
+                        "plan_session",
+                        "artist",
+                        "weekdays",
+                        "earliest_time",
+                        "latest_time",
+                        "earliest_date",
+                        "latest_date",
+                    )
+                },
+            )
+        except ValidationError as error:
+            add_error(form, error)
+        else:
+            messages.success(
+                request,
+                "You are on our waitlist. When a time that suits you comes free, we will "
+                "send you a link to take it.",
+            )
+            return redirect("portal:waitlist")
+    entries = [
+        (entry, waitlist_services.entry_wants(entry))
+        for entry in waitlist_selectors.entries_of(client)
+    ]
+    status = 400 if request.method == "POST" else 200
+    return _page(
+        request, "portal/waitlist.html", "waitlist", {"form": form, "entries": entries}, status
+    )
+
+
+@require_POST
+@client_portal_required
+def waitlist_leave(request, pk: int):
+    """The client takes themselves off the waitlist; anyone else's entry is not found."""
+    entry = get_object_or_404(WaitlistEntry, pk=pk, client=request.client)
+    try:
+        waitlist_services.entry_remove(entry)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "You are off the waitlist.")
+    return redirect("portal:waitlist")

@@ -61,6 +61,7 @@ class ReminderKind(models.TextChoices):
     TOUCH_UP_RECALL = "touch_up_recall", "Touch-up recall"
     RECEIPT = "receipt", "Receipt for a payment"
     DEPOSIT_DUE = "deposit_due", "Deposit to pay for an online booking"
+    WAITLIST_OFFER = "waitlist_offer", "A sooner time offered from the waitlist"
 
 
 class Channel(models.TextChoices):

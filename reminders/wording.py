@@ -222,13 +222,14 @@ def html_paragraphs(text: str) -> str:
 
 
 def shipped_template(kind: str) -> MessageTemplate | None:
-    """The wording the product ships for a kind (migrations 0003, 0005 and 0006), unsaved:
+    """The wording the product ships for a kind (migrations 0003, 0005, 0006, 0007), unsaved:
     used when the clinic's row is missing, so a deleted template never silently stops a
     message."""
     defaults = {
         **import_module("reminders.migrations.0003_default_message_templates").DEFAULTS,
         **import_module("reminders.migrations.0005_receipt_message").DEFAULTS,
         **import_module("reminders.migrations.0006_deposit_due_message").DEFAULTS,
+        **import_module("reminders.migrations.0007_waitlist_offer_message").DEFAULTS,
     }
     wording = dict(defaults.get(kind) or {})
     wording.pop("offsets_hours", None)  # timing defaults are the kind's own (reminders.kinds)

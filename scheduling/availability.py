@@ -26,6 +26,7 @@ from smpclinic.clinic import clinic_zone, local_datetime
 
 from .models import (
     ACTIVE_STATUSES,
+    CLINIC_CHOSEN_SOURCES,
     Appointment,
     AppointmentType,
     ArtistHours,
@@ -370,7 +371,7 @@ def notice_window(
     *, source: str, now: dt.datetime, policy: BookingPolicy
 ) -> tuple[dt.datetime, dt.datetime | None]:
     """The earliest and latest start a booking from this source may have."""
-    if source == BookingSource.FRONT_DESK:
+    if source in CLINIC_CHOSEN_SOURCES:
         return now + dt.timedelta(minutes=policy.staff_notice_minutes), None
     return (
         now + dt.timedelta(hours=policy.online_notice_hours),

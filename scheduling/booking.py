@@ -42,6 +42,7 @@ from .availability import (
     within_diary,
 )
 from .models import (
+    CLINIC_CHOSEN_SOURCES,
     Appointment,
     AppointmentEvent,
     AppointmentEventKind,
@@ -97,6 +98,7 @@ CHANNEL_OF_SOURCE = {
     BookingSource.FRONT_DESK: Channel.DIARY,
     BookingSource.ONLINE: Channel.ONLINE_BOOKING,
     BookingSource.API: Channel.API,
+    BookingSource.WAITLIST: Channel.MANAGE_LINK,
 }
 
 
@@ -226,7 +228,7 @@ def _judge(
     if problem is not None:
         raise BookingRefused(problem)
     # Clients choose among offered times, which fall on the clinic's marks.
-    if source != BookingSource.FRONT_DESK:
+    if source not in CLINIC_CHOSEN_SOURCES:
         local = starts_at.astimezone(clinic_zone())
         if (local.hour * 60 + local.minute) % policy.slot_minutes:
             _refuse(
@@ -299,7 +301,7 @@ def booking_create(
     # booking: treatment types are not offered to the public, but are to them.
     own_booking = by is not None and by.role == Role.CLIENT and client.user_id == by.pk
     if (
-        source != BookingSource.FRONT_DESK
+        source not in CLINIC_CHOSEN_SOURCES
         and not appointment_type.online_bookable
         and not own_booking
     ):
@@ -544,7 +546,7 @@ def booking_move(
         now=now,
         exclude_appointment_id=current.pk,
     )
-    before = (current.starts_at, current.artist, current.room)
+    before = (current.starts_at, current.artist, current.room, current.ends_at)
     current.starts_at, current.ends_at, current.blocked_until = starts_at, ends_at, blocked_until
     current.artist, current.room = artist, room
     if outside_hours_note:
@@ -564,7 +566,16 @@ def booking_move(
         to_starts_at=starts_at,
         detail="; ".join(changes),
     )
-    react(Happened(Event.MOVED, appointment=current, change=change, moved_from=before[0]))
+    react(
+        Happened(
+            Event.MOVED,
+            appointment=current,
+            change=change,
+            moved_from=before[0],
+            moved_from_ends=before[3],
+            moved_from_artist=before[1],
+        )
+    )
     appointment.refresh_from_db()
     return current
 

@@ -249,6 +249,12 @@ class BookingSource(models.TextChoices):
     FRONT_DESK = "front_desk", "Front desk"
     ONLINE = "online", "Online"
     API = "api", "API"
+    WAITLIST = "waitlist", "Waitlist offer"
+
+
+# Times the clinic chose: the staff notice period, any start, any type. A waitlist offer is
+# a time the clinic offered the client (the client's own rules still hold: their channel).
+CLINIC_CHOSEN_SOURCES = frozenset({BookingSource.FRONT_DESK, BookingSource.WAITLIST})
 
 
 class Appointment(models.Model):

@@ -321,6 +321,8 @@ class Happened:
     appointment: Appointment | None = None
     change: Change | None = None
     moved_from: dt.datetime | None = None
+    moved_from_ends: dt.datetime | None = None
+    moved_from_artist: User | None = None
     subject: Any = None  # e.g. the SessionLog of SESSION_LOGGED
 
 

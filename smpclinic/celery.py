@@ -28,6 +28,12 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Waitlist offers nobody took in time expire, and the time goes to the next clients.
+    "offer-freed-times": {
+        "task": "waitlist.tasks.offer_freed_times",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Signed-out and idle sessions pile up in the database; clear them at night
     # when nobody is booking.
     "clear-expired-sessions": {

@@ -300,6 +300,13 @@ TABLE: dict[str, Rule] = {
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),
     "billing_online:paid": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),
     "billing_online:webhook": same(METHOD, note="POST only, signed by the provider"),
+    # --- the waitlist: staff manage it; a client takes an offered time by their link ---
+    "waitlist:list": rule(*STAFF),
+    "waitlist:add": rule(*STAFF, kwargs=lambda c: {"client_pk": c.client.pk}),
+    "waitlist:remove": same(METHOD, note="POST only", kwargs=_pk("waitlist_entry")),
+    "waitlist:freed": rule(*STAFF, kwargs=_pk("freed")),
+    "waitlist:offer": same(METHOD, note="POST only", kwargs=_pk("freed")),
+    "waitlist_offer:claim": token(OK, kwargs=lambda c: {"token": c.tokens.offer}),
     # --- reports: the manager's figures, and an artist's own ---
     "reports:report": rule(*ARTIST_AND_MANAGER),
     "reports:utilisation": rule(*ARTIST_AND_MANAGER),
@@ -425,6 +432,8 @@ TABLE: dict[str, Rule] = {
     "portal:forms": rule(*PORTAL),
     "portal:hairline": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("hairline")),
     "portal:payments": rule(*PORTAL),
+    "portal:waitlist": rule(*PORTAL),
+    "portal:waitlist_leave": same(METHOD, note="POST only", kwargs=_pk("waitlist_entry")),
     "portal:pay_balance": same(METHOD, note="POST only"),
     "portal:receipt": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("payment")),
     # --- who viewed or changed health records ---

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "photos",
     "aftercare",
     "billing",
+    "waitlist",
     "reminders",
     "portal",
     "privacy",

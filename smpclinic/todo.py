@@ -16,6 +16,7 @@ from consultations.selectors import consultations_with_forms_to_do
 from reminders.selectors import failed_reminders
 from scheduling.selectors import unconfirmed_on
 from sessions_app.selectors import sessions_to_chase
+from waitlist.selectors import open_times_on
 
 # Rows each list shows; its count says how many there are in all.
 LIST_LIMIT = 10
@@ -48,4 +49,5 @@ def front_desk_todo(*, today: dt.date, now: dt.datetime) -> dict:
         "check_ins_unanswered": _to_do(check_ins_unanswered(now=now)),
         "failed_messages": _to_do(failed_reminders()),
         "deposits_due": _to_do(deposits_due(now=now)),
+        "freed_times": _to_do(open_times_on(today, tomorrow)),
     }

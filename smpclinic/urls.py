@@ -33,5 +33,7 @@ urlpatterns = [
     path("money/prices/", include("billing.settings_urls")),
     path("money/", include("billing.staff_urls")),
     path("pay/", include("billing.online_urls")),
+    path("waitlist/offer/", include("waitlist.offer_urls")),
+    path("waitlist/", include("waitlist.urls")),
     path("admin/", admin.site.urls),
 ]

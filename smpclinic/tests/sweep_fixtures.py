@@ -93,6 +93,22 @@ def build_clinic(people, settings) -> SimpleNamespace:
         client=people.record_a, amount="50", method="cash", description="Deposit"
     )
 
+    # Anna waits for a sooner consultation; a time freed with Alex was offered to her.
+    from waitlist import services as waitlist_services
+    from waitlist.models import FreedTime
+    from waitlist.tokens import claim_token
+
+    waiting = waitlist_services.entry_add(
+        client=people.record_a, appointment_type=consultation_type, by=people.front_desk
+    )
+    freed = FreedTime.objects.create(
+        artist=alex,
+        starts_at=at(weekday_ahead(4), "11:00"),
+        ends_at=at(weekday_ahead(4), "12:00"),
+        why="Cancelled",
+    )
+    offer = waitlist_services.offer_by_hand(freed, waiting, by=people.front_desk)
+
     # A free time for the online booking pages, a few working days ahead.
     free_start = at(weekday_ahead(3), "14:00")
     confirmed_url = public_views._confirmed_url(appointment)
@@ -129,7 +145,10 @@ def build_clinic(people, settings) -> SimpleNamespace:
             feed=feed.token,
             portal_signin=_portal_signin_token(people.record_a),
             pay=pay_token(deposit),
+            offer=claim_token(offer),
         ),
+        waitlist_entry=waiting,
+        freed=freed,
     )
 
 

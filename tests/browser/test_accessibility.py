@@ -80,6 +80,9 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("reports:utilisation"),
         reverse("reports:outcomes"),
         reverse("reports:money"),
+        reverse("waitlist:list"),
+        reverse("waitlist:freed", kwargs={"pk": clinic.freed.pk}),
+        reverse("waitlist:add", kwargs={"client_pk": clinic.client.pk}),
         reverse("billing:account", kwargs={"client_pk": clinic.client.pk}),
         reverse("billing_takings:takings"),
         reverse("billing_settings:prices"),
@@ -105,7 +108,9 @@ def test_public_and_client_pages_meet_wcag_aa(page, live_server, whole_clinic):
         reverse("portal:check_ins"),
         reverse("portal:forms"),
         reverse("portal:payments"),
+        reverse("portal:waitlist"),
         reverse("billing_online:pay_deposit", kwargs={"token": clinic.tokens.pay}),
+        reverse("waitlist_offer:claim", kwargs={"token": clinic.tokens.offer}),
     ):
         problems += problems_on(page, path)
     assert not problems, "\n".join(problems)

@@ -1,0 +1,69 @@
+"""The waitlist's message, declared here and registered with the outbox from
+WaitlistConfig.ready(): a sooner time offered to a client waiting, with their private link
+to take it."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from reminders.kinds import NotWanted, register_kind
+from reminders.models import Reminder, ReminderKind
+from reminders.outbox import schedule
+from reminders.wording import when_text
+
+from .models import FreedTime, Offer, OfferStatus
+
+
+def offer_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
+    from .tokens import claim_url
+
+    offer = (
+        Offer.objects.select_related("freed__artist", "entry__appointment_type")
+        .filter(pk=(reminder.data or {}).get("offer_id"))
+        .first()
+    )
+    if offer is None or offer.entry.client_id != reminder.client_id:
+        raise NotWanted("The offer no longer exists.")
+    if offer.status != OfferStatus.OFFERED or offer.freed.status != FreedTime.Status.OPEN:
+        raise NotWanted("The time has been taken or the offer withdrawn.")
+    if offer.expires_at <= timezone.now():
+        raise NotWanted("The offer has expired.")
+    return (
+        {
+            "when": when_text(offer.freed.starts_at),
+            "appointment_type": offer.entry.appointment_type.name,
+            "artist": offer.freed.artist.first_name,
+            "claim_by": when_text(offer.expires_at),
+            "claim_url": claim_url(offer),
+        },
+        (),
+    )
+
+
+def register() -> None:
+    register_kind(
+        ReminderKind.WAITLIST_OFFER,
+        label="A sooner time offered from the waitlist",
+        owner="waitlist",
+        service=True,
+        placeholders={
+            "when": 'the time offered, e.g. "Tuesday 3 March at 10:15"',
+            "appointment_type": "e.g. Treatment session",
+            "artist": "the artist's first name",
+            "claim_by": "until when the offer stands",
+            "claim_url": "the client's private link to take the time",
+        },
+        values=offer_values,
+        button=("claim_url", "Book this time"),
+    )
+
+
+def offer_sent_for(offer: Offer) -> None:
+    """Tell the client about the time offered (through the outbox, by their channel)."""
+    schedule(
+        key=f"waitlist-offer:{offer.pk}",
+        client=offer.entry.client,
+        kind=ReminderKind.WAITLIST_OFFER,
+        due_at=timezone.now(),
+        data={"offer_id": offer.pk},
+    )
