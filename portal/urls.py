@@ -49,6 +49,7 @@ PORTAL_OBJECT_URLS = {
     "cancel": lambda objs: {"pk": objs.appointment.pk},
     "hairline": lambda objs: {"pk": objs.hairline_design.pk},
     "receipt": lambda objs: {"pk": objs.payment.pk},
+    "waitlist_leave": lambda objs: {"pk": objs.waitlist_entry.pk},
 }
 
 # Addresses whose argument is not an object id, and why they need no isolation walk.

@@ -659,11 +659,14 @@ def waitlist(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @client_portal_required
 def waitlist_leave(request, pk: int):
-    """The client takes themselves off the waitlist; anyone else's entry is not found."""
+    """The client takes themselves off the waitlist (the button posts here; opened, it
+    leads back to the waitlist page); anyone else's entry is not found."""
     entry = get_object_or_404(WaitlistEntry, pk=pk, client=request.client)
+    if request.method == "GET":
+        return redirect("portal:waitlist")
     try:
         waitlist_services.entry_remove(entry)
     except ValidationError as error:

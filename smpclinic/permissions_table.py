@@ -199,6 +199,7 @@ TABLE: dict[str, Rule] = {
     "scheduling:free_times": rule(*DESK_AND_MANAGER),
     "scheduling:appointment_detail": rule(*STAFF, kwargs=_pk("appointment")),
     "scheduling:move": same(METHOD, kwargs=_pk("appointment")),
+    "scheduling:drop": same(METHOD, kwargs=_pk("appointment")),
     "scheduling:cancel": same(METHOD, kwargs=_pk("appointment")),
     "scheduling:set_status": same(METHOD, kwargs=_pk("appointment")),
     # --- treatment plans and sessions ---
@@ -433,7 +434,13 @@ TABLE: dict[str, Rule] = {
     "portal:hairline": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("hairline")),
     "portal:payments": rule(*PORTAL),
     "portal:waitlist": rule(*PORTAL),
-    "portal:waitlist_leave": same(METHOD, note="POST only", kwargs=_pk("waitlist_entry")),
+    "portal:waitlist_leave": rule(
+        PORTAL_LOGIN,
+        redirect("/portal/waitlist/", "opened, it leads to the waitlist page; the button posts"),
+        NOT_FOUND,
+        *[STAFF_HOME] * 3,
+        kwargs=_pk("waitlist_entry"),
+    ),
     "portal:pay_balance": same(METHOD, note="POST only"),
     "portal:receipt": rule(*PORTAL_OWNER_ONLY, kwargs=_pk("payment")),
     # --- who viewed or changed health records ---

@@ -14,7 +14,7 @@ from scheduling.models import AppointmentType
 from scheduling.public_forms import format_start
 from tests.clock import MONDAY, at
 
-POSTABLE = {"reschedule_confirm", "cancel", "hairline"}
+POSTABLE = {"reschedule_confirm", "cancel", "hairline", "waitlist_leave"}
 
 
 def _patterns(patterns, prefix=""):
@@ -56,10 +56,17 @@ def bens_objects(consult):
     payment = ledger.record_payment(
         client=consult.other_client, amount="75", method="cash", description="Ben's deposit"
     )
+    from waitlist.services import entry_add
+
+    waiting = entry_add(
+        client=consult.other_client,
+        appointment_type=AppointmentType.objects.get(slug="consultation"),
+    )
     return SimpleNamespace(
         appointment=appointment,
         hairline_design=design,
         payment=payment,
+        waitlist_entry=waiting,
         start=format_start(at(MONDAY + dt.timedelta(days=2), "11:00")),
     )
 

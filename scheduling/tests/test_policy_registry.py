@@ -13,6 +13,7 @@ ABOVE_SCHEDULING = {
     "photos",
     "billing",
     "aftercare",
+    "waitlist",
     "portal",
     "privacy",
 }
@@ -40,6 +41,7 @@ def test_every_app_registers_its_own_rules_in_order():
         "scheduling.messages_booked",
         "scheduling.messages_moved",
         "scheduling.messages_cancelled",
+        "waitlist.offer_freed_time",
     ]
 
 
