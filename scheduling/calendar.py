@@ -1,4 +1,4 @@
-"""What the diary pages show: a day as a time grid per artist, a week as lists per day.
+"""What the day page shows: a time grid per artist (the week's grid is scheduling.week_grid).
 
 Nothing here decides whether a time can be booked: the grid asks
 `availability.Diary` (working windows, time off, overlaps, notice) for each
@@ -29,7 +29,7 @@ from .models import (
 )
 from .page_parts import attach_flags
 
-# Distinct colours for artists in the week view (diary.css has one class each).
+# Distinct colours for artists in the week grid (diary.css has one class each).
 ARTIST_COLOURS = 8
 
 # How a problem from Diary.problem() looks in an empty cell of the day grid.
@@ -100,54 +100,6 @@ class DayPlan:
     @property
     def next(self) -> dt.date:
         return self.day + dt.timedelta(days=1)
-
-
-@dataclass
-class WeekEntry:
-    appointment: Appointment
-    colour: int
-
-
-@dataclass
-class WeekDay:
-    day: dt.date
-    is_today: bool
-    is_closed: bool
-    closed_reason: str
-    opening: list[tuple[dt.time, dt.time]]
-    entries: list[WeekEntry] = field(default_factory=list)
-    cancelled: int = 0
-    away: list[User] = field(default_factory=list)
-
-
-@dataclass
-class ArtistKey:
-    artist: User
-    colour: int
-
-
-@dataclass
-class WeekPlan:
-    monday: dt.date
-    days: list[WeekDay]
-    artists: list[ArtistKey]
-    selected_artist: User | None
-
-    @property
-    def sunday(self) -> dt.date:
-        return self.monday + dt.timedelta(days=6)
-
-    @property
-    def previous(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
-
-    @property
-    def next(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
-
-    @property
-    def appointment_count(self) -> int:
-        return sum(len(day.entries) for day in self.days)
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -370,57 +322,6 @@ def _empty_kind(diary, artist_id, windows, start, length, now, earliest) -> str:
     if problem is None:
         return "free"
     return _CELL_KIND_FOR_PROBLEM.get(problem.code, "busy")
-
-
-def week_plan(*, day: dt.date, artist_id: int | None = None, now: dt.datetime | None = None):
-    """Monday to Sunday around `day`: each day's appointments, colour-coded by artist."""
-    now = now or timezone.now()
-    zone = clinic_zone()
-    monday = week_start(day)
-    start = local_datetime(monday, dt.time(0), zone)
-    end = local_datetime(monday + dt.timedelta(days=7), dt.time(0), zone)
-    # All artists, even when one is picked, so each keeps the same colour.
-    diary = Diary.load(start=start, end=end, with_rooms=False)
-    everything = _appointments(start, end, artist_id)
-    reasons = _closed_reasons(diary, monday, monday + dt.timedelta(days=6))
-    colours = {artist.pk: i % ARTIST_COLOURS for i, artist in enumerate(diary.artists)}
-    keys = [ArtistKey(artist, colours[artist.pk]) for artist in diary.artists]
-    selected = next((a for a in diary.artists if a.pk == artist_id), None)
-
-    today = now.astimezone(zone).date()
-    days = []
-    by_date: dict[dt.date, WeekDay] = {}
-    for offset in range(7):
-        date = monday + dt.timedelta(days=offset)
-        opening = _opening(diary, date)
-        week_day = WeekDay(
-            day=date,
-            is_today=date == today,
-            is_closed=not opening,
-            closed_reason=reasons.get(date, ""),
-            opening=opening,
-        )
-        for artist in diary.artists:
-            if artist_id is not None and artist.pk != artist_id:
-                continue
-            off = diary.time_off.get(artist.pk)
-            if off and any(off.overlaps(s, e) for s, e in diary.windows(artist.pk, date)):
-                week_day.away.append(artist)
-        days.append(week_day)
-        by_date[date] = week_day
-
-    for appointment in everything:
-        week_day = by_date[appointment.starts_at.astimezone(zone).date()]
-        if appointment.status == AppointmentStatus.CANCELLED:
-            week_day.cancelled += 1
-            continue
-        if appointment.artist_id not in colours:
-            # Someone who has left the clinic: a colour of their own.
-            colours[appointment.artist_id] = len(colours) % ARTIST_COLOURS
-            if artist_id is None:
-                keys.append(ArtistKey(appointment.artist, colours[appointment.artist_id]))
-        week_day.entries.append(WeekEntry(appointment, colours[appointment.artist_id]))
-    return WeekPlan(monday=monday, days=days, artists=keys, selected_artist=selected)
 
 
 # --- history ----------------------------------------------------------------------

@@ -37,6 +37,7 @@ urlpatterns = [
     path("book/free-times/", views.free_times, name="free_times"),
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment_detail"),
     path("appointments/<int:pk>/move/", views.appointment_move, name="move"),
+    path("appointments/<int:pk>/drop/", views.appointment_drop, name="drop"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="cancel"),
     path("appointments/<int:pk>/status/", views.appointment_status, name="set_status"),
 ]

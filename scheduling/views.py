@@ -15,20 +15,21 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, staff_required
-from accounts.models import CLIENT_EDITOR_ROLES, Role
+from accounts.models import CLIENT_EDITOR_ROLES, Role, User
 from clients.models import Client
 from clients.selectors import client_search
 from clients.services import client_create
-from smpclinic.clinic import clock_label, is_repeated
+from smpclinic.clinic import clinic_zone, clock_label, is_repeated, wall_instants
 
 from .access import get_appointment_for_user
-from .availability import OUTSIDE_DIARY, free_slots
+from .availability import OUTSIDE_DIARY, free_slots, within_diary
 from .booking import (
     MOVABLE_STATUSES,
     TRANSITIONS,
@@ -41,7 +42,7 @@ from .booking import (
     no_show_count,
     status_changes_now,
 )
-from .calendar import day_plan, describe_event, week_plan, week_start
+from .calendar import day_plan, describe_event, week_start
 from .forms import (
     BookingForm,
     CancelForm,
@@ -51,10 +52,11 @@ from .forms import (
     StatusForm,
     parse_start,
 )
-from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource
+from .models import Appointment, AppointmentStatus, AppointmentType, BookingSource, Room
 from .page_parts import appointment_parts
 from .policy import Actor, ActorRole, Channel
 from .rules import STATUSES_BY_ROLE, statuses_for_role
+from .week_grid import BY_ARTIST, BY_ROOM, week_grid
 
 CLIENT_RESULTS = 8
 # What an artist may record about their own appointment (the booking policy's rule).
@@ -74,10 +76,14 @@ def _can_edit_diary(user) -> bool:
     return user.role in CLIENT_EDITOR_ROLES
 
 
-def _artist_param(request) -> int | None:
-    value = request.GET.get("artist", "")
+def _id_param(params, name: str) -> int | None:
+    value = params.get(name, "")
     # Longer numbers are no one's id, and overflow the database's integers.
     return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _artist_param(request) -> int | None:
+    return _id_param(request.GET, "artist")
 
 
 # --- the diary pages ---------------------------------------------------------------
@@ -135,7 +141,23 @@ def day_view(request, day: dt.date):
 @require_safe
 @staff_required
 def week_view(request, day: dt.date):
-    plan = week_plan(day=day, artist_id=_artist_param(request))
+    """The week as a time grid: a lane per artist (or per room) each day; filters by
+    artist, room and appointment type; blocks the front desk drags to move."""
+    by = BY_ROOM if request.GET.get("by") == BY_ROOM else BY_ARTIST
+    plan = week_grid(
+        day=day,
+        by=by,
+        artist_id=_artist_param(request),
+        room_id=_id_param(request.GET, "room"),
+        type_id=_id_param(request.GET, "type"),
+    )
+    chosen = {
+        "artist": plan.selected_artist.pk if plan.selected_artist else None,
+        "room": plan.selected_room.pk if plan.selected_room else None,
+        "type": plan.selected_type.pk if plan.selected_type else None,
+        "by": by if by == BY_ROOM else None,
+    }
+    filters = {name: value for name, value in chosen.items() if value}
     return render(
         request,
         "scheduling/week.html",
@@ -144,8 +166,16 @@ def week_view(request, day: dt.date):
             "view": "week",
             "day": plan.monday,
             "today": timezone.localdate(),
-            "artist_filter": plan.selected_artist.pk if plan.selected_artist else None,
+            "artist_filter": chosen["artist"],
+            "filter_query": f"?{urlencode(filters)}" if filters else "",
+            "by_room_query": "?" + urlencode({**filters, "by": BY_ROOM}),
+            "by_artist_query": "?" + urlencode({k: v for k, v in filters.items() if k != "by"})
+            if any(k != "by" for k in filters)
+            else "",
+            "filters": filters,
             "can_book": _can_edit_diary(request.user),
+            "can_move": _can_edit_diary(request.user),
+            "appointment_path": reverse("scheduling:appointment_detail", args=[0])[:-2],
         },
     )
 
@@ -507,3 +537,69 @@ def appointment_status(request, pk: int):
     else:
         messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
     return redirect(appointment)
+
+
+# --- dragging in the week grid -------------------------------------------------------
+
+
+def _drop_answer(ok: bool, message: str, status: int = 200, **extra) -> JsonResponse:
+    return JsonResponse({"ok": ok, "message": message, **extra}, status=status)
+
+
+@require_http_methods(["POST"])
+@client_editor_required
+def appointment_drop(request, pk: int):
+    """A block dropped in the week grid (or moved there by keyboard): the same move as the
+    appointment page's, through the same service and rules, answered in JSON for the page
+    to show in place. `version` is the appointment's last change as the page saw it: if
+    someone changed it since, nothing moves and the page is told to refresh."""
+    appointment = get_appointment_for_user(request.user, pk)
+    data = request.POST
+    try:
+        day = dt.date.fromisoformat(data.get("day", ""))
+        hour, minute = (int(part) for part in data.get("time", "").split(":"))
+        wall = dt.time(hour, minute)
+    except ValueError:
+        return _drop_answer(False, "Drop the appointment on a day and a time.", 400)
+    if not within_diary(day):
+        return _drop_answer(False, OUTSIDE_DIARY, 400)
+    artist_id, room_id = _id_param(data, "artist"), _id_param(data, "room")
+    minutes = _id_param(data, "minutes")
+    artist = User.objects.filter(pk=artist_id).first() if artist_id else appointment.artist
+    room = Room.objects.filter(pk=room_id).first() if room_id else appointment.room
+    if artist is None or (room_id and room is None):
+        return _drop_answer(False, "That artist or room is not in the diary.", 400)
+    instants = wall_instants(day, wall, clinic_zone())
+    if not instants:
+        return _drop_answer(False, "That time does not exist on this day (the clocks change).", 400)
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if data.get("version") != current.updated_at.isoformat():
+            return _drop_answer(
+                False,
+                "Someone changed this appointment since the page was shown: the week has "
+                "been refreshed, try again.",
+                409,
+                stale=True,
+            )
+        try:
+            booking_move(
+                appointment=current,
+                starts_at=instants[0],
+                artist=artist,
+                room=room if room_id else None,
+                minutes=minutes or None,
+                by=request.user,
+                actor=Actor.of(request.user),
+                channel=Channel.DIARY,
+            )
+        except BookingRefused as refused:
+            return _drop_answer(False, refused.text, 409, code=refused.reason)
+    current.refresh_from_db()
+    start = timezone.localtime(current.starts_at)
+    return _drop_answer(
+        True,
+        f"Moved to {start:%a} {start.day} {start:%b} {clock_label(start)} with {current.artist}"
+        + (f", {current.minutes} minutes." if minutes else "."),
+        version=current.updated_at.isoformat(),
+    )

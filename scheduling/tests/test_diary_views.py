@@ -201,9 +201,12 @@ def test_it_highlights_today(clinic, as_user, freeze_now):
     assert "diary-row-now" not in page
 
     page = browser.get(week_url(MONDAY)).content.decode()
-    assert page.count("diary-week-today") == 1
-    today_column = page.split(f'data-day="{YEAR}-03-03"')[1].split("</section>")[0]
+    assert page.count("wg-today") == 1
+    today_column = page.split(f'data-day="{YEAR}-03-03"', 1)[1].split("</section>")[0]
     assert "Today</span>" in today_column
+    # The current time is marked in today's lanes only (09:10: row 3, rows being 5 minutes).
+    assert today_column.count('class="wg-now wg-r3"') == 2
+    assert "wg-now" not in page.split(f'data-day="{YEAR}-03-03"')[0]
 
 
 def test_diary_home_opens_today_or_the_date_picked(clinic, as_user):

@@ -1,0 +1,383 @@
+"""The week as a time grid: days across, time down, a lane per artist (or per room) in
+each day, appointments drawn at their real time and length, with closed hours, time off and
+clean-up buffers shaded, and today's current time marked.
+
+Like the day grid (scheduling.calendar), nothing here decides whether a time can be booked
+or an appointment moved there: the booking services do, when the front desk drops a block.
+This module only lays the week out, in a fixed number of queries whatever it holds. The grid
+is laid in rows of GRID_MINUTES of the wall clock; the stylesheet (diary.css) places a block
+by the classes `wg-r<first row>` and `wg-s<rows spanned>`, so the page needs no inline style
+(the Content-Security-Policy allows none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.models import User
+from smpclinic.clinic import clinic_zone, local_datetime
+
+from .availability import Diary
+from .booking import MOVABLE_STATUSES
+from .calendar import ARTIST_COLOURS, _closed_reasons, _opening, week_start
+from .models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    BookingPolicy,
+    Room,
+)
+from .page_parts import attach_flags
+
+GRID_MINUTES = 5
+# The stylesheet has classes for this many rows (24 hours of 5 minutes).
+MAX_ROWS = 24 * 60 // GRID_MINUTES
+BY_ARTIST, BY_ROOM = "artist", "room"
+
+
+@dataclass
+class Block:
+    """An appointment in its lane, with what the page prints precomputed."""
+
+    appointment: Appointment
+    row: int
+    span: int
+    buffer_span: int
+    colour: int
+    when: str  # "10:00–10:45"
+    title: str  # the client, the type, the room or the artist
+    movable: bool
+    column: int = 1  # side by side when two share a time (a no-show and a walk-in)
+
+    @property
+    def buffer_row(self) -> int:
+        return self.row + self.span
+
+
+@dataclass
+class Shade:
+    row: int
+    span: int
+    kind: str  # "closed" (outside hours), "away" (time off)
+
+
+@dataclass
+class Lane:
+    key: str  # "a3", "r2"
+    label: str
+    short: str
+    artist_id: int | None
+    room_id: int | None
+    colour: int | None
+    blocks: list[Block] = field(default_factory=list)
+    shades: list[Shade] = field(default_factory=list)
+    columns: int = 1
+
+
+@dataclass
+class GridDay:
+    day: dt.date
+    is_today: bool
+    is_closed: bool
+    closed_reason: str
+    opening: list[tuple[dt.time, dt.time]]
+    lanes: list[Lane]
+    away: list[User] = field(default_factory=list)
+    cancelled: int = 0
+    now_row: int | None = None
+
+    @property
+    def appointment_count(self) -> int:
+        return sum(len(lane.blocks) for lane in self.lanes)
+
+
+@dataclass
+class ArtistKey:
+    artist: User
+    colour: int
+
+
+@dataclass
+class WeekGrid:
+    monday: dt.date
+    days: list[GridDay]
+    by: str
+    rows: int
+    first_minute: int  # of the wall clock, where row 1 starts
+    hours: list[tuple[int, str]]  # (row, "09:00") for each hour line
+    slot_minutes: int
+    artists: list[ArtistKey]
+    rooms: list[Room]
+    types: list[AppointmentType]
+    selected_artist: User | None
+    selected_room: Room | None
+    selected_type: AppointmentType | None
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+    @property
+    def previous(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)
+
+    @property
+    def appointment_count(self) -> int:
+        return sum(day.appointment_count for day in self.days)
+
+    @property
+    def grid_minutes(self) -> int:
+        return GRID_MINUTES
+
+
+def _minute_of(moment: dt.datetime, zone) -> int:
+    local = moment.astimezone(zone)
+    return local.hour * 60 + local.minute
+
+
+def _initials(name: str) -> str:
+    return "".join(part[0] for part in name.split()[:2]).upper() or "?"
+
+
+def _columns(blocks: list[Block]) -> int:
+    """Side-by-side columns so blocks that share rows (a no-show and a walk-in) both show."""
+    ends: list[int] = []
+    for block in sorted(blocks, key=lambda b: (b.row, b.appointment.pk)):
+        for n, end in enumerate(ends):
+            if end <= block.row:
+                ends[n] = block.row + block.span
+                block.column = n + 1
+                break
+        else:
+            ends.append(block.row + block.span)
+            block.column = len(ends)
+    return max(len(ends), 1)
+
+
+def week_grid(
+    *,
+    day: dt.date,
+    by: str = BY_ARTIST,
+    artist_id: int | None = None,
+    room_id: int | None = None,
+    type_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> WeekGrid:
+    """Monday to Sunday around `day` as a time grid: the diary read once (Diary.load), the
+    week's appointments once, the rooms and types once."""
+    now = now or timezone.now()
+    zone = clinic_zone()
+    monday = week_start(day)
+    start = local_datetime(monday, dt.time(0), zone)
+    end = local_datetime(monday + dt.timedelta(days=7), dt.time(0), zone)
+    diary = Diary.load(start=start, end=end, with_rooms=True, with_appointments=False)
+    types = list(AppointmentType.objects.filter(is_active=True).order_by("position", "name"))
+    selected_type = next((t for t in types if t.pk == type_id), None)
+    selected_artist = next((a for a in diary.artists if a.pk == artist_id), None)
+    selected_room = next((r for r in diary.rooms if r.pk == room_id), None)
+
+    appointments = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if selected_artist is not None:
+        appointments = appointments.filter(artist_id=selected_artist.pk)
+    if selected_room is not None:
+        appointments = appointments.filter(room_id=selected_room.pk)
+    if selected_type is not None:
+        appointments = appointments.filter(type_id=selected_type.pk)
+    everything = list(
+        appointments.select_related("client", "type", "artist", "room").order_by(
+            "starts_at", "artist_id", "id"
+        )
+    )
+    shown = [a for a in everything if a.status != AppointmentStatus.CANCELLED]
+    attach_flags(shown)
+
+    colours = {artist.pk: n % ARTIST_COLOURS for n, artist in enumerate(diary.artists)}
+    keys = [ArtistKey(artist, colours[artist.pk]) for artist in diary.artists]
+    for appointment in shown:
+        if appointment.artist_id not in colours:  # someone who has left: a colour of their own
+            colours[appointment.artist_id] = len(colours) % ARTIST_COLOURS
+            keys.append(ArtistKey(appointment.artist, colours[appointment.artist_id]))
+
+    # The grid covers the week's opening hours, stretched to fit any appointment outside them.
+    dates = [monday + dt.timedelta(days=n) for n in range(7)]
+    openings = {date: _opening(diary, date) for date in dates}
+    minutes = [s.hour * 60 + s.minute for date in dates for s, _ in openings[date]]
+    minutes += [e.hour * 60 + e.minute for date in dates for _, e in openings[date]]
+    for appointment in shown:
+        first = _minute_of(appointment.starts_at, zone)
+        minutes += [first, min(first + appointment.minutes, 24 * 60)]
+    first_minute = (min(minutes, default=9 * 60) // 60) * 60
+    last_minute = min(-(-max(minutes, default=18 * 60) // 60) * 60, 24 * 60)
+    rows = max((last_minute - first_minute) // GRID_MINUTES, 1)
+
+    def row_of(minute: int) -> int:
+        return min(max((minute - first_minute) // GRID_MINUTES + 1, 1), rows)
+
+    def span_of(first: int, length: int) -> int:
+        return max(min(-(-length // GRID_MINUTES), rows - first + 1), 1)
+
+    # The lanes of each day: an artist each (or the one chosen), or a room each.
+    if by == BY_ROOM:
+        lane_rooms = [selected_room] if selected_room else list(diary.rooms)
+    else:
+        lane_artists = [selected_artist] if selected_artist else [key.artist for key in keys]
+    reasons = _closed_reasons(diary, dates[0], dates[-1])
+    now_local = now.astimezone(zone)
+    days: list[GridDay] = []
+    by_day_lane: dict[tuple[dt.date, str], Lane] = {}
+    for date in dates:
+        opening = openings[date]
+        if by == BY_ROOM:
+            lanes = [
+                Lane(f"r{room.pk}", room.name, room.name, None, room.pk, None)
+                for room in lane_rooms
+            ]
+        else:
+            lanes = [
+                Lane(
+                    f"a{artist.pk}",
+                    artist.get_full_name(),
+                    _initials(artist.get_full_name()),
+                    artist.pk,
+                    None,
+                    colours[artist.pk],
+                )
+                for artist in lane_artists
+            ]
+        grid_day = GridDay(
+            day=date,
+            is_today=date == now_local.date(),
+            is_closed=not opening,
+            closed_reason=reasons.get(date, ""),
+            opening=opening,
+            lanes=lanes,
+        )
+        for lane in lanes:
+            _shade(lane, diary, date, first_minute, last_minute, row_of, span_of, zone)
+            by_day_lane[(date, lane.key)] = lane
+        for artist in diary.artists:
+            if selected_artist is not None and artist.pk != selected_artist.pk:
+                continue
+            off = diary.time_off.get(artist.pk)
+            if off and any(off.overlaps(s, e) for s, e in diary.windows(artist.pk, date)):
+                grid_day.away.append(artist)
+        if grid_day.is_today:
+            minute = now_local.hour * 60 + now_local.minute
+            if first_minute <= minute < last_minute:
+                grid_day.now_row = row_of(minute)
+        days.append(grid_day)
+    day_of = {grid_day.day: grid_day for grid_day in days}
+
+    for appointment in everything:
+        local_start = appointment.starts_at.astimezone(zone)
+        grid_day = day_of[local_start.date()]
+        if appointment.status == AppointmentStatus.CANCELLED:
+            grid_day.cancelled += 1
+            continue
+        key = f"r{appointment.room_id}" if by == BY_ROOM else f"a{appointment.artist_id}"
+        lane = by_day_lane.get((grid_day.day, key))
+        if lane is None:
+            if by == BY_ROOM:
+                continue  # a video consultation has no room: the artist lanes show it
+            # An artist who has left the clinic still has this appointment: a lane for it.
+            lane = Lane(
+                key,
+                appointment.artist.get_full_name(),
+                _initials(appointment.artist.get_full_name()),
+                appointment.artist_id,
+                None,
+                colours[appointment.artist_id],
+            )
+            grid_day.lanes.append(lane)
+            by_day_lane[(grid_day.day, key)] = lane
+        first = row_of(_minute_of(appointment.starts_at, zone))
+        length = appointment.minutes
+        buffer = int((appointment.blocked_until - appointment.ends_at).total_seconds() // 60)
+        span = span_of(first, length)
+        lane.blocks.append(
+            Block(
+                appointment=appointment,
+                row=first,
+                span=span,
+                buffer_span=span_of(first + span, buffer) if buffer > 0 else 0,
+                colour=colours[appointment.artist_id],
+                when=f"{local_start:%H:%M}–{appointment.ends_at.astimezone(zone):%H:%M}",
+                title=" · ".join(
+                    part
+                    for part in (
+                        appointment.client.full_name,
+                        appointment.type.name,
+                        appointment.artist.get_full_name()
+                        if by == BY_ROOM
+                        else (appointment.room.name if appointment.room else ""),
+                    )
+                    if part
+                ),
+                movable=appointment.status in MOVABLE_STATUSES,
+            )
+        )
+    for grid_day in days:
+        for lane in grid_day.lanes:
+            lane.columns = _columns(lane.blocks)
+
+    hours = [
+        (row_of(minute), f"{minute // 60:02}:00") for minute in range(first_minute, last_minute, 60)
+    ]
+    return WeekGrid(
+        monday=monday,
+        days=days,
+        by=by,
+        rows=rows,
+        first_minute=first_minute,
+        hours=hours,
+        slot_minutes=BookingPolicy.current().slot_minutes,
+        artists=keys,
+        rooms=list(diary.rooms),
+        types=types,
+        selected_artist=selected_artist,
+        selected_room=selected_room,
+        selected_type=selected_type,
+    )
+
+
+def _shade(lane: Lane, diary: Diary, date, first_minute, last_minute, row_of, span_of, zone):
+    """Closed hours (the lane's artist not working, or the clinic closed) and time off."""
+    if lane.artist_id is not None and lane.artist_id in {a.pk for a in diary.artists}:
+        windows = diary.windows(lane.artist_id, date)
+    elif lane.room_id is not None and date not in diary.closed_days:
+        windows = [
+            (local_datetime(date, s, zone), local_datetime(date, e, zone))
+            for s, e in diary.opening.get(date.weekday(), [])
+        ]
+    else:
+        windows = []
+    open_spans = sorted(
+        (max(_minute_of(s, zone), first_minute), min(_minute_of(e, zone), last_minute))
+        for s, e in windows
+    )
+    at = first_minute
+    for s, e in open_spans + [(last_minute, last_minute)]:
+        if s > at:
+            lane.shades.append(Shade(row_of(at), span_of(row_of(at), s - at), "closed"))
+        at = max(at, e)
+    off = diary.time_off.get(lane.artist_id) if lane.artist_id is not None else None
+    if off is not None:
+        day_start = local_datetime(date, dt.time(0), zone)
+        day_end = local_datetime(date + dt.timedelta(days=1), dt.time(0), zone)
+        for s, e in zip(off.starts, off.ends, strict=True):
+            s, e = max(s, day_start), min(e, day_end)
+            if s >= e:
+                continue
+            first = max(_minute_of(s, zone), first_minute)
+            last = min(_minute_of(e, zone) if e < day_end else 24 * 60, last_minute)
+            if last > first:
+                lane.shades.append(
+                    Shade(row_of(first), span_of(row_of(first), last - first), "away")
+                )

@@ -1,0 +1,100 @@
+"""The week grid in a real browser: the front desk drags a treatment session to another day
+and artist (accepted), drags one onto a taken time (refused in place, back where it was), and
+moves one with the keyboard alone; the grid read at 1280 px and at tablet width."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from scheduling.models import Appointment
+from scheduling.tests.diary_fixtures import book
+from tests.browser.conftest import take_session
+from tests.clock import MONDAY, at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TUESDAY = MONDAY + dt.timedelta(days=1)
+FIRST_MINUTE = 9 * 60  # the grid starts at the earliest opening, 09:00
+GRID = 5  # minutes a row
+
+
+def _block(page, appointment):
+    return page.locator(f'.wg-block[data-id="{appointment.pk}"]')
+
+
+def _lane(page, day, artist):
+    return page.locator(f'.wg-lane[data-day="{day.isoformat()}"][data-artist="{artist.pk}"]')
+
+
+def _drag(page, block, lane, hhmm: str):
+    """Press the block near its top, move in steps to the lane at that time, release."""
+    box = block.bounding_box()
+    lane_box = lane.bounding_box()
+    rows = int(page.locator(".wg").get_attribute("data-rows"))
+    row_height = lane_box["height"] / rows
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    row = (hour * 60 + minute - FIRST_MINUTE) // GRID
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + row_height / 2)
+    page.mouse.down()
+    target_x = lane_box["x"] + lane_box["width"] / 2
+    target_y = lane_box["y"] + (row + 0.5) * row_height
+    page.mouse.move(target_x, target_y, steps=12)
+    page.mouse.up()
+
+
+@pytest.fixture
+def week(clinic):
+    clinic.session = book(clinic, at(MONDAY, "10:00"), type=clinic.treatment, minutes=180)
+    clinic.bens = book(clinic, at(TUESDAY, "10:00"), client=clinic.ben)
+    clinic.check = book(clinic, at(MONDAY, "15:00"), artist=clinic.alex, client=clinic.ben)
+    return clinic
+
+
+def test_the_desk_drags_keys_and_is_refused_in_place(page, live_server, week, screenshots):
+    take_session(page, live_server, week.people.front_desk)
+    page.goto(f"/diary/week/{MONDAY.isoformat()}/")
+    expect(page.get_by_test_id("appointment")).to_have_count(3)
+    page.screenshot(path=screenshots / "week-grid-1280.png", full_page=True)
+    page.set_viewport_size({"width": 820, "height": 1100})
+    page.screenshot(path=screenshots / "week-grid-tablet.png", full_page=True)
+    # Tall enough that the whole day shows without scrolling the grid.
+    page.set_viewport_size({"width": 1280, "height": 1300})
+
+    # A treatment session to Tuesday afternoon with Alex: accepted, and the page says so.
+    _drag(page, _block(page, week.session), _lane(page, TUESDAY, week.alex), "13:00")
+    expect(page.locator("#week-message")).to_contain_text(
+        "Moved to Tue 2 Mar 13:00 with Alex Brennan."
+    )
+    week.session.refresh_from_db()
+    assert (week.session.starts_at, week.session.artist) == (at(TUESDAY, "13:00"), week.alex)
+    expect(_block(page, week.session)).to_have_attribute("data-day", TUESDAY.isoformat())
+
+    # Alex's consultation onto Ben's, Tuesday 10:00 with Sam: refused, back where it was.
+    _drag(page, _block(page, week.check), _lane(page, TUESDAY, week.sam), "10:00")
+    expect(page.locator("#week-message")).to_contain_text("already has an appointment")
+    expect(page.locator("#week-message")).to_contain_text("The appointment is where it was.")
+    check = _block(page, week.check)
+    expect(check).to_have_attribute("data-day", MONDAY.isoformat())
+    expect(check).to_have_attribute("data-artist", str(week.alex.pk))
+    assert Appointment.objects.get(pk=week.check.pk).starts_at == at(MONDAY, "15:00")
+
+    # With the keyboard alone: Space, an hour later (four 15-minute steps), Enter.
+    check.focus()
+    page.keyboard.press("Space")
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#week-announce")).to_contain_text("16:00")
+    page.keyboard.press("Enter")
+    expect(page.locator("#week-message")).to_contain_text(
+        "Moved to Mon 1 Mar 16:00 with Alex Brennan."
+    )
+    assert Appointment.objects.get(pk=week.check.pk).starts_at == at(MONDAY, "16:00")
+    # Escape leaves it where it was.
+    _block(page, week.check).focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    expect(page.locator("#week-announce")).to_contain_text("Left where it was.")
+    assert Appointment.objects.get(pk=week.check.pk).starts_at == at(MONDAY, "16:00")
+    page.screenshot(path=screenshots / "week-grid-after-moves-1280.png", full_page=True)
