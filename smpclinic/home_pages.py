@@ -21,6 +21,7 @@ from consultations.selectors import (
 from privacy.selectors import erasure_requests_waiting
 from reminders.selectors import failed_reminders_count
 from reports import selectors as figures
+from scheduling.page_parts import attach_flags
 from scheduling.selectors import appointments_on
 from sessions_app.selectors import session_labels_for_appointments, sessions_to_log
 
@@ -56,12 +57,15 @@ def _counted(queryset, limit: int = LIST_LIMIT) -> CountedList:
     return CountedList(rows=list(queryset[:limit]), count=queryset.count())
 
 
-def artist_home(user, today: dt.date, now: dt.datetime) -> dict:
-    """The artist's day, their check-ins to review and their sessions not yet logged."""
-    appointments = list(appointments_on(day=today, artist_id=user.pk))
+def day_rows(artist_id: int, day: dt.date, now: dt.datetime) -> list[DayRow]:
+    """An artist's appointments on a day, each with its plan session and what its record
+    waits for; `.flags` on each appointment says what other apps flag (a deposit due).
+    Eight queries whatever the number of appointments."""
+    appointments = list(appointments_on(day=day, artist_id=artist_id))
+    attach_flags(appointments)
     labels = session_labels_for_appointments(a.pk for a in appointments)
     flags = appointment_flags(appointments, now=now)
-    day = [
+    return [
         DayRow(
             appointment=appointment,
             # A consultation (or a session not tied to a plan) says what kind it is.
@@ -70,6 +74,11 @@ def artist_home(user, today: dt.date, now: dt.datetime) -> dict:
         )
         for appointment in appointments
     ]
+
+
+def artist_home(user, today: dt.date, now: dt.datetime) -> dict:
+    """The artist's day, their check-ins to review and their sessions not yet logged."""
+    day = day_rows(user.pk, today, now)
     to_log = _counted(sessions_to_log(artist=user, now=now))
     check_ins = _counted(check_ins_to_review(artist=user))
     return {

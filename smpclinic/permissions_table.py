@@ -200,6 +200,8 @@ TABLE: dict[str, Rule] = {
     "scheduling:appointment_detail": rule(*STAFF, kwargs=_pk("appointment")),
     "scheduling:move": same(METHOD, kwargs=_pk("appointment")),
     "scheduling:drop": same(METHOD, kwargs=_pk("appointment")),
+    # An artist's day on paper (what each client comes for and waits for): a health page.
+    "day_sheet": rule(*STAFF_HIDDEN, kwargs=lambda c: {"day": c.day}),
     "scheduling:cancel": same(METHOD, kwargs=_pk("appointment")),
     "scheduling:set_status": same(METHOD, kwargs=_pk("appointment")),
     # --- treatment plans and sessions ---

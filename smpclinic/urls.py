@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import scheduling.urls  # noqa: F401 - registers the diary's date converter used below
+
 from . import views
 
 admin.site.site_header = "SMP Clinic settings"
@@ -12,6 +14,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    # An artist's day on paper: what the diary shows, with what other apps know of it.
+    path("diary/sheet/<diary_date:day>/", views.day_sheet, name="day_sheet"),
     path("diary/", include("scheduling.urls")),
     path("treatment/", include("sessions_app.urls")),
     path("progress/", include("sessions_app.progress_urls")),

@@ -5,13 +5,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.access import health_staff_required
 from accounts.models import Role
 from clients.selectors import clients_added_recently
 from reminders.health import overdue_alert
 from scheduling.selectors import appointments_on, diary_overview
 
 from .health import broker_status, database_status
-from .home_pages import artist_home, diary_trends, manager_brief, manager_needs
+from .home_pages import artist_home, day_rows, diary_trends, manager_brief, manager_needs
 from .selectors import clinic_overview
 from .todo import front_desk_todo
 
@@ -73,3 +74,31 @@ def healthz(request):
         if alert and healthy:
             body["status"] = "degraded"
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_safe
+@health_staff_required
+def day_sheet(request, day):
+    """A printable sheet of one artist's day: clients, times, what each comes for (the
+    plan session), and what each waits for (review, patch test, consent, deposit)."""
+    from django.http import Http404
+
+    from accounts.models import User
+
+    artists = list(User.objects.filter(role=Role.ARTIST, is_active=True).order_by("first_name"))
+    if not artists:
+        raise Http404("No artists in the diary.")
+    chosen = request.GET.get("artist", "")
+    artist = next((a for a in artists if str(a.pk) == chosen), None)
+    if artist is None:
+        artist = request.user if request.user.role == Role.ARTIST else artists[0]
+    return render(
+        request,
+        "home/day_sheet.html",
+        {
+            "day": day,
+            "artist": artist,
+            "artists": artists,
+            "rows": day_rows(artist.pk, day, timezone.now()),
+        },
+    )

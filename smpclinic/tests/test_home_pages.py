@@ -304,3 +304,36 @@ def test_with_no_check_ins_sent_the_brief_says_so_rather_than_zero_per_cent(peop
     assert 'data-stat="check-ins-answered">—<' in html
     assert 'data-trend="check-ins-answered">None sent · previous 30 days: none sent<' in html
     assert 'data-stat="money-taken">£0.00<' in html
+
+
+# --- The day sheet ------------------------------------------------------------------------------
+
+
+def test_the_day_sheet_lists_an_artists_day_with_what_each_visit_waits_for(treatment, as_user):
+    sam, alex = treatment.artist, treatment.artist2
+    past_appointment(treatment.sessions[1], when=at(today(), "10:00"))
+    flag_for_review(Consultation.objects.create(client=treatment.client, artist=sam))
+    consultation_today(treatment.other_client, alex, "12:00")
+    desk = as_user(treatment.people.front_desk)
+    url = reverse("day_sheet", args=[today()])
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = desk.get(url, {"artist": sam.pk}).content.decode()
+    few = len(ctx.captured_queries)
+    sheet = page.split('data-testid="day-sheet"')[1].split("</table>")[0]
+    assert sheet.count("<tr data-appointment") == 1
+    assert "10:00" in sheet and "Anna Ashby" in sheet and "Session 2 of 3" in sheet
+    assert 'data-flag="review"' in sheet and "12:00" not in sheet
+    alexs = desk.get(url, {"artist": alex.pk}).content.decode()
+    assert "Ben Barker" in alexs and "Anna Ashby" not in alexs.split("<h1")[1]
+
+    for hhmm in ("14:00", "15:30", "17:00"):
+        consultation_today(treatment.other_client, sam, hhmm)
+    with CaptureQueriesContext(connection) as ctx:
+        more = desk.get(url, {"artist": sam.pk}).content.decode()
+    assert more.split('data-testid="day-sheet"')[1].count("<tr data-appointment") == 4
+    assert len(ctx.captured_queries) == few
+    # An unknown artist shows the first; the day view links to the sheet.
+    assert desk.get(url, {"artist": "x"}).status_code == 200
+    day_page = desk.get(reverse("scheduling:day", args=[today()])).content.decode()
+    assert url in day_page

@@ -64,6 +64,8 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
         "/",
         reverse("scheduling:day", kwargs={"day": clinic.day}),
         reverse("scheduling:week", kwargs={"day": clinic.day}),
+        reverse("scheduling:week", kwargs={"day": clinic.day}) + "?by=room",
+        reverse("day_sheet", kwargs={"day": clinic.day}),
         reverse("scheduling:book"),
         reverse("scheduling:appointment_detail", kwargs={"pk": clinic.appointment.pk}),
         reverse("clients:list"),
