@@ -56,7 +56,7 @@ from .models import Appointment, AppointmentStatus, AppointmentType, BookingSour
 from .page_parts import appointment_parts
 from .policy import Actor, ActorRole, Channel
 from .rules import STATUSES_BY_ROLE, statuses_for_role
-from .week_grid import BY_ARTIST, BY_ROOM, week_grid
+from .week_grid import BY_ARTIST, BY_ROOM, render_blocks, week_grid
 
 CLIENT_RESULTS = 8
 # What an artist may record about their own appointment (the booking policy's rule).
@@ -158,6 +158,8 @@ def week_view(request, day: dt.date):
         "by": by if by == BY_ROOM else None,
     }
     filters = {name: value for name, value in chosen.items() if value}
+    appointment_path = reverse("scheduling:appointment_detail", args=[0])[:-2]
+    render_blocks(plan, can_move=_can_edit_diary(request.user), appointment_path=appointment_path)
     return render(
         request,
         "scheduling/week.html",
@@ -175,7 +177,7 @@ def week_view(request, day: dt.date):
             "filters": filters,
             "can_book": _can_edit_diary(request.user),
             "can_move": _can_edit_diary(request.user),
-            "appointment_path": reverse("scheduling:appointment_detail", args=[0])[:-2],
+            "appointment_path": appointment_path,
         },
     )
 
