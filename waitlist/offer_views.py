@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Role
 from smpclinic.clinic import clinic_context
 
 from . import services
@@ -53,6 +54,19 @@ def claim(request, token: str):
             request,
             "waitlist/offer_invalid.html",
             {"reason": str(error), **clinic_context()},
+            status=404,
+        )
+    user = request.user
+    if (
+        user.is_authenticated
+        and user.role == Role.CLIENT
+        and offer.entry.client.user_id not in (None, user.pk)
+    ):
+        # Signed in as another client: the link was forwarded, or opened on a shared device.
+        return render(
+            request,
+            "waitlist/offer_invalid.html",
+            {"reason": "This offer was made to someone else.", **clinic_context()},
             status=404,
         )
     if request.method == "POST":

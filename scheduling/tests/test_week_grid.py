@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from scheduling.models import Appointment, AppointmentEvent, AppointmentStatus, TimeOff
 from scheduling.tests.diary_fixtures import appointment_blocks, book
@@ -117,11 +118,16 @@ def test_a_drop_moves_it_through_the_same_rules_and_keeps_its_history(clinic, as
         ({"day": "TUESDAY", "time": "20:00"}, "working hours"),
         ({"day": "SUNDAY", "time": "10:00"}, "outside the clinic's opening hours"),
         ({"day": "TUESDAY", "time": "10:00", "artist": "999999"}, "not in the diary"),
+        ({"day": "PAST", "time": "10:00"}, "past"),
     ],
 )
 def test_a_drop_the_rules_refuse_changes_nothing_and_says_why(clinic, as_user, where, says):
     appointment = book(clinic, at(MONDAY, "10:00"))
-    named = {"TUESDAY": TUESDAY.isoformat(), "SUNDAY": (MONDAY + dt.timedelta(days=6)).isoformat()}
+    named = {
+        "TUESDAY": TUESDAY.isoformat(),
+        "SUNDAY": (MONDAY + dt.timedelta(days=6)).isoformat(),
+        "PAST": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+    }
     where = {k: named.get(v, v) for k, v in where.items()}
     answer = drop(as_user(clinic.people.front_desk), appointment, **where)
     assert answer.status_code in (400, 409) and not answer.json()["ok"]

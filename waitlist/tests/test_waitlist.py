@@ -388,3 +388,16 @@ def test_a_client_joins_and_leaves_from_the_portal_and_only_their_own(people, di
     portal.post(reverse("portal:waitlist_leave", args=[entry.pk]))
     entry.refresh_from_db()
     assert entry.status == EntryStatus.REMOVED
+
+
+def test_another_signed_in_client_cannot_take_someone_elses_offer(dan, client, people):
+    annas = wait(dan, people.record_a)
+    cancel(dan, dan.dans)
+    url = claim_url(Offer.objects.get(entry=annas))
+    client.force_login(people.client_b)
+    response = client.post(url)
+    assert response.status_code == 404 and "made to someone else" in response.content.decode()
+    assert FreedTime.objects.get().status == FreedTime.Status.OPEN
+    client.force_login(people.client_a)
+    assert client.post(url).status_code == 200
+    assert Appointment.objects.filter(client=people.record_a).count() == 1
