@@ -123,19 +123,25 @@ def week_current(request):
 @require_safe
 @staff_required
 def day_view(request, day: dt.date):
+    """The day as a grid of free times per artist; by room (`?by=room`), the rooms' lanes of
+    the week grid for this one day."""
     plan = day_plan(day=day, artist_id=_artist_param(request))
-    return render(
-        request,
-        "scheduling/day.html",
-        {
-            "plan": plan,
-            "view": "day",
-            "day": day,
-            "today": timezone.localdate(),
-            "artist_filter": _artist_param(request),
-            "can_book": _can_edit_diary(request.user),
-        },
-    )
+    context = {
+        "plan": plan,
+        "view": "day",
+        "day": day,
+        "today": timezone.localdate(),
+        "artist_filter": _artist_param(request),
+        "can_book": _can_edit_diary(request.user),
+        "by_room": request.GET.get("by") == BY_ROOM,
+    }
+    if context["by_room"]:
+        rooms = week_grid(day=day, by=BY_ROOM, artist_id=_artist_param(request), only_day=True)
+        appointment_path = reverse("scheduling:appointment_detail", args=[0])[:-2]
+        can_move = _can_edit_diary(request.user)
+        render_blocks(rooms, can_move=can_move, appointment_path=appointment_path)
+        context.update(rooms=rooms, can_move=can_move, appointment_path=appointment_path)
+    return render(request, "scheduling/day.html", context)
 
 
 @require_safe

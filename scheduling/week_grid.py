@@ -138,6 +138,10 @@ class WeekGrid:
     def grid_minutes(self) -> int:
         return GRID_MINUTES
 
+    @property
+    def one_day(self) -> bool:
+        return len(self.days) == 1
+
 
 def _minute_of(moment: dt.datetime, zone) -> int:
     local = moment.astimezone(zone)
@@ -170,15 +174,17 @@ def week_grid(
     artist_id: int | None = None,
     room_id: int | None = None,
     type_id: int | None = None,
+    only_day: bool = False,
     now: dt.datetime | None = None,
 ) -> WeekGrid:
-    """Monday to Sunday around `day` as a time grid: the diary read once (Diary.load), the
-    week's appointments once, the rooms and types once."""
+    """Monday to Sunday around `day` (or `day` alone) as a time grid: the diary read once
+    (Diary.load), the appointments once, the rooms and types once."""
     now = now or timezone.now()
     zone = clinic_zone()
     monday = week_start(day)
-    start = local_datetime(monday, dt.time(0), zone)
-    end = local_datetime(monday + dt.timedelta(days=7), dt.time(0), zone)
+    first_day, length = (day, 1) if only_day else (monday, 7)
+    start = local_datetime(first_day, dt.time(0), zone)
+    end = local_datetime(first_day + dt.timedelta(days=length), dt.time(0), zone)
     diary = Diary.load(start=start, end=end, with_rooms=True, with_appointments=False)
     types = list(AppointmentType.objects.filter(is_active=True).order_by("position", "name"))
     selected_type = next((t for t in types if t.pk == type_id), None)
@@ -214,7 +220,7 @@ def week_grid(
             keys.append(ArtistKey(appointment.artist, colours[appointment.artist_id]))
 
     # The grid covers the week's opening hours, stretched to fit any appointment outside them.
-    dates = [monday + dt.timedelta(days=n) for n in range(7)]
+    dates = [first_day + dt.timedelta(days=n) for n in range(length)]
     openings = {date: _opening(diary, date) for date in dates}
     minutes = [s.hour * 60 + s.minute for date in dates for s, _ in openings[date]]
     minutes += [e.hour * 60 + e.minute for date in dates for _, e in openings[date]]

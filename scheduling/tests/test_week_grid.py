@@ -167,3 +167,23 @@ def test_only_staff_who_change_the_diary_may_drop_and_only_what_can_move(clinic,
     assert done.status_code == 409 and "cannot move" in done.json()["message"]
     page = as_user(clinic.people.front_desk).get(WEEK).content.decode()
     assert "data-movable" not in page  # a completed appointment is not draggable
+
+
+def test_the_day_shows_rooms_as_well_as_artists(clinic, as_user):
+    book(clinic, at(MONDAY, "10:00"))  # a consultation with Sam, in a room
+    book(clinic, at(MONDAY, "11:00"), artist=clinic.alex, client=clinic.ben)
+    book(clinic, at(TUESDAY, "10:00"), client=clinic.ben)  # another day: not shown
+    browser = as_user(clinic.people.front_desk)
+    day = reverse("scheduling:day", args=[MONDAY])
+    response = browser.get(day, {"by": "room"})
+    page = response.content.decode()
+    blocks = appointment_blocks(response)
+    assert [(b["data-day"], b["data-room"]) for b in blocks] == [
+        (f"{YEAR}-03-01", str(clinic.room1.pk)),
+        (f"{YEAR}-03-01", str(clinic.room1.pk)),
+    ]
+    assert blocks[0]["text"].startswith("10:00–10:45 Anna Ashby Free consultation · Sam Okafor")
+    assert f'data-lane="r{clinic.room2.pk}"' in page and "wg-one-day" in page
+    assert f'href="{day}?by=room"' in page and 'aria-current="true">By room' in page
+    # By artist (the default) is the grid of free times.
+    assert 'data-testid="diary-day"' in browser.get(day).content.decode()

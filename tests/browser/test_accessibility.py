@@ -63,6 +63,7 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
     pages = [
         "/",
         reverse("scheduling:day", kwargs={"day": clinic.day}),
+        reverse("scheduling:day", kwargs={"day": clinic.day}) + "?by=room",
         reverse("scheduling:week", kwargs={"day": clinic.day}),
         reverse("scheduling:week", kwargs={"day": clinic.day}) + "?by=room",
         reverse("day_sheet", kwargs={"day": clinic.day}),

@@ -98,3 +98,11 @@ def test_the_desk_drags_keys_and_is_refused_in_place(page, live_server, week, sc
     expect(page.locator("#week-announce")).to_contain_text("Left where it was.")
     assert Appointment.objects.get(pk=week.check.pk).starts_at == at(MONDAY, "16:00")
     page.screenshot(path=screenshots / "week-grid-after-moves-1280.png", full_page=True)
+
+
+def test_the_day_by_room_draws_each_rooms_lane(page, live_server, week, screenshots):
+    take_session(page, live_server, week.people.front_desk)
+    page.goto(f"/diary/day/{MONDAY.isoformat()}/?by=room")
+    expect(page.get_by_test_id("appointment")).to_have_count(2)
+    expect(page.locator(".wg-lane")).to_have_count(2)  # Room 1 and Room 2
+    page.screenshot(path=screenshots / "day-by-room-1280.png", full_page=True)
