@@ -309,7 +309,15 @@ TABLE: dict[str, Rule] = {
     "waitlist:remove": same(METHOD, note="POST only", kwargs=_pk("waitlist_entry")),
     "waitlist:freed": rule(*STAFF, kwargs=_pk("freed")),
     "waitlist:offer": same(METHOD, note="POST only", kwargs=_pk("freed")),
-    "waitlist_offer:claim": token(OK, kwargs=lambda c: {"token": c.tokens.offer}),
+    # The link works for whoever holds it, except another client signed in (not theirs).
+    "waitlist_offer:claim": Rule(
+        (OK, OK, NOT_FOUND, OK, OK, OK),
+        kwargs=lambda c: {"token": c.tokens.offer},
+        token=True,
+        tampered=404,
+    ),
+    # Joining from the public booking pages: anyone, like booking online.
+    "waitlist_join:join": same(OK, kwargs=lambda c: {"type_slug": "consultation"}),
     # --- reports: the manager's figures, and an artist's own ---
     "reports:report": rule(*ARTIST_AND_MANAGER),
     "reports:utilisation": rule(*ARTIST_AND_MANAGER),

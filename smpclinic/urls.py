@@ -38,6 +38,7 @@ urlpatterns = [
     path("money/", include("billing.staff_urls")),
     path("pay/", include("billing.online_urls")),
     path("waitlist/offer/", include("waitlist.offer_urls")),
+    path("waitlist/join/", include("waitlist.join_urls")),
     path("waitlist/", include("waitlist.urls")),
     path("admin/", admin.site.urls),
 ]

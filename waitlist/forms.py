@@ -1,9 +1,11 @@
-"""The waitlist entry form, for the front desk and (without priority) for a client."""
+"""The waitlist entry form, for the front desk and (without priority) for a client; and the
+form a member of the public joins with from the booking pages."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.models import Role, User
 from scheduling.models import AppointmentType
@@ -93,6 +95,51 @@ class EntryForm(forms.Form):
                     "A treatment session needs a plan with a session to book.",
                 )
         return cleaned
+
+
+class JoinForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter your first name."}
+    )
+    last_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter your last name."}
+    )
+    email = forms.EmailField(
+        max_length=254,
+        help_text="The offer of a time comes here, with a link to take it.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter a valid email address, like name@example.com.",
+        },
+    )
+    phone = PhoneNumberField(
+        label="Mobile phone",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": "Enter a phone number we can reach you on."},
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=[(str(n), name) for n, name in enumerate(WEEKDAYS)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Days that suit",
+        help_text="None ticked: any day.",
+    )
+    earliest_time = forms.TimeField(
+        label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    latest_time = forms.TimeField(
+        label="Until", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    contact_consent = forms.BooleanField(
+        label="The clinic may contact me about my consultation and treatment "
+        "(reminders and follow-ups).",
+        required=False,
+    )
+    # A trap for robots: people never see it.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
 
 
 def add_error(form, error: ValidationError) -> None:

@@ -101,7 +101,11 @@ def test_staff_pages_meet_wcag_aa(page, live_server, whole_clinic):
 
 def test_public_and_client_pages_meet_wcag_aa(page, live_server, whole_clinic):
     clinic = whole_clinic
-    pages = [reverse("accounts:login"), *public_pages(clinic)]
+    pages = [
+        reverse("accounts:login"),
+        *public_pages(clinic),
+        reverse("waitlist_join:join", args=["consultation"]),
+    ]
     problems = [problem for path in pages for problem in problems_on(page, path)]
     take_session(page, live_server, clinic.people.client_a)
     for path in (

@@ -401,3 +401,64 @@ def test_another_signed_in_client_cannot_take_someone_elses_offer(dan, client, p
     client.force_login(people.client_a)
     assert client.post(url).status_code == 200
     assert Appointment.objects.filter(client=people.record_a).count() == 1
+
+
+# --- joining from the public booking pages ------------------------------------------------------
+
+
+def test_the_public_joins_from_the_booking_pages_without_revealing_who_is_a_client(
+    diary, client, people
+):
+    times = client.get(reverse("booking:times", args=["consultation"])).content.decode()
+    url = reverse("waitlist_join:join", args=["consultation"])
+    assert url in times
+    details = {
+        "first_name": "Lee",
+        "last_name": "Moss",
+        "email": "Lee.Moss@Example.com",
+        "phone": "07911 123456",
+        "weekdays": ["1", "3"],
+    }
+    joined = client.post(url, details)
+    assert joined.status_code == 200 and 'data-testid="joined"' in joined.content.decode()
+    entry = WaitlistEntry.objects.get()
+    assert (entry.client.email, entry.weekdays, entry.created_by) == (
+        "lee.moss@example.com",
+        [1, 3],
+        None,
+    )
+    # The same again, or an existing client's address: the same answer, nothing doubled.
+    assert 'data-testid="joined"' in client.post(url, details).content.decode()
+    existing = client.post(url, {**details, "email": "anna@clinic.test", "phone": "07911 000111"})
+    assert 'data-testid="joined"' in existing.content.decode()
+    assert WaitlistEntry.objects.count() == 2
+    assert WaitlistEntry.objects.filter(client=people.record_a).exists()
+
+
+def test_a_bad_public_join_keeps_what_was_typed_and_a_robot_saves_nothing(diary, client):
+    url = reverse("waitlist_join:join", args=["consultation"])
+    bad = client.post(
+        url,
+        {
+            "first_name": "Lee",
+            "email": "not-an-email",
+            "earliest_time": "15:00",
+            "latest_time": "09:00",
+        },
+    )
+    page = bad.content.decode()
+    assert (
+        bad.status_code == 400 and "Enter a valid email address" in page and 'value="Lee"' in page
+    )
+    robot = client.post(
+        url,
+        {
+            "first_name": "Bot",
+            "last_name": "X",
+            "email": "bot@example.com",
+            "phone": "07911 222333",
+            "website": "http://spam",
+        },
+    )
+    assert robot.status_code == 200 and not WaitlistEntry.objects.exists()
+    assert client.get(reverse("waitlist_join:join", args=["treatment-session"])).status_code == 404
