@@ -550,6 +550,10 @@ def appointment_status(request, pk: int):
 # --- dragging in the week grid -------------------------------------------------------
 
 
+# Refusals a manager may override with a reason (scheduling.booking, sessions_app's gap).
+REASON_OVERRIDES = frozenset({"outside_hours", "gap"})
+
+
 def _drop_answer(ok: bool, message: str, status: int = 200, **extra) -> JsonResponse:
     return JsonResponse({"ok": ok, "message": message, **extra}, status=status)
 
@@ -590,6 +594,7 @@ def appointment_drop(request, pk: int):
                 409,
                 stale=True,
             )
+        reason = data.get("reason", "").strip()[:300]
         try:
             booking_move(
                 appointment=current,
@@ -600,9 +605,21 @@ def appointment_drop(request, pk: int):
                 by=request.user,
                 actor=Actor.of(request.user),
                 channel=Channel.DIARY,
+                # A manager's reason to book outside the hours or closer than the plan's gap.
+                outside_hours_note=reason,
+                context={"gap_override_reason": reason},
             )
         except BookingRefused as refused:
-            return _drop_answer(False, refused.text, 409, code=refused.reason)
+            # Where the policy lets a manager go ahead with a reason, the page asks for one.
+            needs_reason = (
+                request.user.role == Role.MANAGER
+                and not reason
+                and refused.reason in REASON_OVERRIDES
+            )
+            message = refused.text
+            if needs_reason:
+                message += " Give your reason to move it there anyway."
+            return _drop_answer(False, message, 409, code=refused.reason, needs_reason=needs_reason)
     current.refresh_from_db()
     start = timezone.localtime(current.starts_at)
     return _drop_answer(

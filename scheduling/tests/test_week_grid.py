@@ -187,3 +187,19 @@ def test_the_day_shows_rooms_as_well_as_artists(clinic, as_user):
     assert f'href="{day}?by=room"' in page and 'aria-current="true">By room' in page
     # By artist (the default) is the grid of free times.
     assert 'data-testid="diary-day"' in browser.get(day).content.decode()
+
+
+def test_a_manager_gives_a_reason_where_the_policy_asks_for_one(clinic, as_user):
+    appointment = book(clinic, at(MONDAY, "10:00"))
+    late = {"day": TUESDAY.isoformat(), "time": "18:30"}  # after hours
+    desk = drop(as_user(clinic.people.front_desk), appointment, **late)
+    assert desk.status_code == 409 and not desk.json()["needs_reason"]
+    manager = as_user(clinic.people.manager)
+    asked = drop(manager, appointment, **late)
+    assert asked.status_code == 409 and asked.json()["needs_reason"]
+    assert asked.json()["message"].endswith("Give your reason to move it there anyway.")
+    done = drop(manager, appointment, **late, reason="Only evening the client can come")
+    assert done.json()["ok"]
+    appointment.refresh_from_db()
+    assert appointment.starts_at == at(TUESDAY, "18:30")
+    assert appointment.outside_hours_note == "Only evening the client can come"

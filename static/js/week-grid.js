@@ -177,6 +177,56 @@
     }
     var moving = move;
     finish();
+    send(block, body, moving);
+  }
+
+  function askReason(block, body, text) {
+    // The policy lets a manager go ahead with a reason: ask for it here, then send again.
+    banner.textContent = "";
+    banner.classList.remove("d-none", "alert-success");
+    banner.classList.add("alert-danger");
+    var form = document.createElement("form");
+    form.className = "d-flex flex-wrap align-items-end gap-2";
+    var label = document.createElement("label");
+    label.className = "w-100";
+    label.htmlFor = "week-reason";
+    label.textContent = text;
+    var input = document.createElement("input");
+    input.id = "week-reason";
+    input.className = "form-control form-control-sm w-auto flex-grow-1";
+    input.maxLength = 300;
+    input.required = true;
+    var go = document.createElement("button");
+    go.type = "submit";
+    go.className = "btn btn-sm btn-primary";
+    go.textContent = "Move it with this reason";
+    var leave = document.createElement("button");
+    leave.type = "button";
+    leave.className = "btn btn-sm btn-outline-secondary";
+    leave.textContent = "Leave it where it was";
+    form.append(label, input, go, leave);
+    banner.appendChild(form);
+    say(text);
+    input.focus();
+    leave.addEventListener("click", function () {
+      banner.classList.add("d-none");
+      banner.textContent = "";
+      block.focus();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!input.value.trim()) {
+        input.focus();
+        return;
+      }
+      body.set("reason", input.value.trim());
+      var current = document.querySelector('.wg-block[data-id="' + block.dataset.id + '"]') || block;
+      send(current, body, null);
+    });
+  }
+
+  function send(block, body, moving) {
+    var s = settings();
     block.classList.add("wg-saving");
     fetch(s.url + block.dataset.id + "/drop/", {
       method: "POST",
@@ -195,9 +245,11 @@
           refresh(function () { show(answer.message, true); });
           return;
         }
-        move = moving;
-        putBack();
-        move = null;
+        if (moving) {
+          move = moving;
+          putBack();
+          move = null;
+        }
         var back = document.querySelector('.wg-block[data-id="' + block.dataset.id + '"]');
         if (back) {
           back.classList.add("wg-refused");
@@ -205,15 +257,19 @@
         }
         if (answer.stale) {
           refresh(function () { show(answer.message, false); });
+        } else if (answer.needs_reason) {
+          askReason(back || block, body, answer.message);
         } else {
           show(answer.message + " The appointment is where it was.", false);
         }
       })
       .catch(function () {
         block.classList.remove("wg-saving");
-        move = moving;
-        putBack();
-        move = null;
+        if (moving) {
+          move = moving;
+          putBack();
+          move = null;
+        }
         show("The diary could not be reached: nothing was moved. Please try again.", false);
       });
   }

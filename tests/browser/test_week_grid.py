@@ -3,6 +3,7 @@ and artist (accepted), drags one onto a taken time (refused in place, back where
 moves one with the keyboard alone; the grid read at 1280 px and at tablet width."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -106,3 +107,25 @@ def test_the_day_by_room_draws_each_rooms_lane(page, live_server, week, screensh
     expect(page.get_by_test_id("appointment")).to_have_count(2)
     expect(page.locator(".wg-lane")).to_have_count(2)  # Room 1 and Room 2
     page.screenshot(path=screenshots / "day-by-room-1280.png", full_page=True)
+
+
+def test_a_manager_is_asked_for_a_reason_only_where_the_policy_wants_one(
+    page, live_server, week, screenshots
+):
+    saturday = MONDAY + dt.timedelta(days=5)  # the clinic closes at 14:00
+    take_session(page, live_server, week.people.manager)
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    page.goto(f"/diary/week/{MONDAY.isoformat()}/")
+    _drag(page, _block(page, week.check), _lane(page, saturday, week.alex), "15:00")
+    reason = page.get_by_label(re.compile("Give your reason to move it there anyway"))
+    expect(reason).to_be_visible()
+    page.screenshot(path=screenshots / "week-grid-reason-1280.png", full_page=True)
+    assert Appointment.objects.get(pk=week.check.pk).starts_at == at(MONDAY, "15:00")
+    reason.fill("Only Saturday afternoon suits the client")
+    page.get_by_role("button", name="Move it with this reason").click()
+    expect(page.locator("#week-message")).to_contain_text(
+        "Moved to Sat 6 Mar 15:00 with Alex Brennan."
+    )
+    moved = Appointment.objects.get(pk=week.check.pk)
+    assert moved.starts_at == at(saturday, "15:00")
+    assert moved.outside_hours_note == "Only Saturday afternoon suits the client"
