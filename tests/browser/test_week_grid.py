@@ -129,3 +129,44 @@ def test_a_manager_is_asked_for_a_reason_only_where_the_policy_wants_one(
     moved = Appointment.objects.get(pk=week.check.pk)
     assert moved.starts_at == at(saturday, "15:00")
     assert moved.outside_hours_note == "Only Saturday afternoon suits the client"
+
+
+def test_on_a_tablet_a_touch_and_hold_picks_a_block_up_and_a_swipe_scrolls(page, live_server, week):
+    """Touch as a tablet sends it (pointer events of type touch): a quick swipe over a block
+    moves nothing; touch and hold, then drag, moves it."""
+    take_session(page, live_server, week.people.front_desk)
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    page.goto(f"/diary/week/{MONDAY.isoformat()}/")
+    block = _block(page, week.check)
+    box = block.bounding_box()
+    lane = _lane(page, TUESDAY, week.alex).bounding_box()
+    rows = int(page.locator(".wg").get_attribute("data-rows"))
+    target_y = lane["y"] + ((17 * 60 - FIRST_MINUTE) // GRID + 0.5) * lane["height"] / rows
+    start = (box["x"] + box["width"] / 2, box["y"] + 2)
+    touch = """([type, x, y]) => {
+        const target = document.elementFromPoint(x, y) || document.body;
+        target.dispatchEvent(new PointerEvent(type, {bubbles: true, cancelable: true,
+            pointerId: 7, pointerType: "touch", isPrimary: true, clientX: x, clientY: y}));
+    }"""
+
+    # A swipe: down, moved at once, up. Nothing is picked up.
+    page.evaluate(touch, ["pointerdown", *start])
+    page.evaluate(touch, ["pointermove", start[0], start[1] + 40])
+    page.evaluate(touch, ["pointerup", start[0], start[1] + 40])
+    page.wait_for_timeout(500)
+    expect(page.locator(".wg-moving")).to_have_count(0)
+
+    # Touch and hold, then drag to Tuesday 17:00 with Alex.
+    page.evaluate(touch, ["pointerdown", *start])
+    page.wait_for_timeout(600)
+    expect(page.locator(".wg-moving")).to_have_count(1)
+    target_x = lane["x"] + lane["width"] / 2
+    for step in range(1, 6):
+        x = start[0] + (target_x - start[0]) * step / 5
+        y = start[1] + (target_y - start[1]) * step / 5
+        page.evaluate(touch, ["pointermove", x, y])
+    page.evaluate(touch, ["pointerup", target_x, target_y])
+    expect(page.locator("#week-message")).to_contain_text(
+        "Moved to Tue 2 Mar 17:00 with Alex Brennan."
+    )
+    assert Appointment.objects.get(pk=week.check.pk).starts_at == at(TUESDAY, "17:00")
