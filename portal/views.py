@@ -45,7 +45,7 @@ from sessions_app.selectors import client_current_plan, plan_next_session_to_boo
 from smpclinic.clinic import clinic_context, clinic_zone
 from waitlist import selectors as waitlist_selectors
 from waitlist import services as waitlist_services
-from waitlist.forms import EntryForm, add_error
+from waitlist.forms import EntryForm, add_error, entry_wishes
 from waitlist.models import WaitlistEntry
 
 from . import rules
@@ -626,19 +626,7 @@ def waitlist(request):
                 client=client,
                 by=request.user,
                 note=form.cleaned_data.get("note", ""),
-                **{
-                    name: form.cleaned_data.get(name)
-                    for name in (
-                        "appointment_type",
-                        "plan_session",
-                        "artist",
-                        "weekdays",
-                        "earliest_time",
-                        "latest_time",
-                        "earliest_date",
-                        "latest_date",
-                    )
-                },
+                **entry_wishes(form.cleaned_data),
             )
         except ValidationError as error:
             add_error(form, error)

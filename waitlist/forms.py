@@ -14,19 +14,9 @@ from sessions_app.models import PlanStatus, SessionKind, TreatmentSession
 from .services import WEEKDAYS
 
 
-class EntryForm(forms.Form):
-    appointment_type = forms.ModelChoiceField(
-        AppointmentType.objects.none(), label="Waiting for", empty_label=None
-    )
-    plan_session = forms.ModelChoiceField(
-        TreatmentSession.objects.none(),
-        label="A session of the plan",
-        required=False,
-        empty_label="Not a plan session",
-    )
-    artist = forms.ModelChoiceField(
-        User.objects.none(), label="Artist", required=False, empty_label="Any artist"
-    )
+class WhenForm(forms.Form):
+    """The days and hours that suit someone waiting (every waitlist form asks them)."""
+
     weekdays = forms.TypedMultipleChoiceField(
         choices=[(str(n), name) for n, name in enumerate(WEEKDAYS)],
         coerce=int,
@@ -40,6 +30,21 @@ class EntryForm(forms.Form):
     )
     latest_time = forms.TimeField(
         label="Until", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
+class EntryForm(WhenForm):
+    appointment_type = forms.ModelChoiceField(
+        AppointmentType.objects.none(), label="Waiting for", empty_label=None
+    )
+    plan_session = forms.ModelChoiceField(
+        TreatmentSession.objects.none(),
+        label="A session of the plan",
+        required=False,
+        empty_label="Not a plan session",
+    )
+    artist = forms.ModelChoiceField(
+        User.objects.none(), label="Artist", required=False, empty_label="Any artist"
     )
     earliest_date = forms.DateField(
         label="Not before", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -97,7 +102,7 @@ class EntryForm(forms.Form):
         return cleaned
 
 
-class JoinForm(forms.Form):
+class JoinForm(WhenForm):
     first_name = forms.CharField(
         max_length=100, error_messages={"required": "Enter your first name."}
     )
@@ -117,20 +122,6 @@ class JoinForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         error_messages={"required": "Enter a phone number we can reach you on."},
     )
-    weekdays = forms.TypedMultipleChoiceField(
-        choices=[(str(n), name) for n, name in enumerate(WEEKDAYS)],
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Days that suit",
-        help_text="None ticked: any day.",
-    )
-    earliest_time = forms.TimeField(
-        label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    latest_time = forms.TimeField(
-        label="Until", required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
     contact_consent = forms.BooleanField(
         label="The clinic may contact me about my consultation and treatment "
         "(reminders and follow-ups).",
@@ -149,3 +140,20 @@ def add_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+ENTRY_FIELDS = (
+    "appointment_type",
+    "plan_session",
+    "artist",
+    "weekdays",
+    "earliest_time",
+    "latest_time",
+    "earliest_date",
+    "latest_date",
+)
+
+
+def entry_wishes(cleaned: dict) -> dict:
+    """What an EntryForm says the client waits for, as waitlist.services.entry_add takes it."""
+    return {name: cleaned.get(name) for name in ENTRY_FIELDS}

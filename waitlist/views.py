@@ -14,7 +14,7 @@ from accounts.models import Role
 from clients.access import get_client_for_user
 
 from . import selectors, services
-from .forms import EntryForm, add_error
+from .forms import EntryForm, add_error, entry_wishes
 from .models import EntryStatus, FreedTime, WaitlistEntry
 
 STAFF = (Role.FRONT_DESK, Role.MANAGER, Role.ARTIST)
@@ -37,22 +37,6 @@ def waitlist(request):
     )
 
 
-def _entry_fields(cleaned: dict) -> dict:
-    return {
-        name: cleaned.get(name)
-        for name in (
-            "appointment_type",
-            "plan_session",
-            "artist",
-            "weekdays",
-            "earliest_time",
-            "latest_time",
-            "earliest_date",
-            "latest_date",
-        )
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def add(request, client_pk: int):
@@ -65,7 +49,7 @@ def add(request, client_pk: int):
                 by=request.user,
                 priority=form.cleaned_data.get("priority", False),
                 note=form.cleaned_data.get("note", ""),
-                **_entry_fields(form.cleaned_data),
+                **entry_wishes(form.cleaned_data),
             )
         except ValidationError as error:
             add_error(form, error)
