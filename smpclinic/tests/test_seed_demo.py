@@ -215,3 +215,17 @@ def test_daniel_has_been_through_his_consultation_and_sees_his_plan(client):
     client.login(username="daniel.whitaker@example.com", password="smp-demo-2026")
     page = client.get("/", follow=True).content.decode()
     assert "Your sessions" in page and "Session 3" in page
+
+
+def test_two_clients_wait_for_a_sooner_consultation(capsys):
+    from waitlist.models import WaitlistEntry
+
+    call_command("seed_demo")
+    waiting = WaitlistEntry.objects.order_by("client__first_name")
+    assert [(e.client.first_name, e.priority) for e in waiting] == [
+        ("Marcus", False),
+        ("Priya", True),
+    ]
+    call_command("seed_demo")
+    assert WaitlistEntry.objects.count() == 2
+    assert "Waitlist: 2 waiting already." in capsys.readouterr().out

@@ -289,6 +289,7 @@ class Command(BaseCommand):
         self.stdout.write(self.seed_diary(desk))
         self.stdout.write(self.seed_payments(desk))
         self.stdout.write(self.seed_daniels_consultation())
+        self.stdout.write(self.seed_waitlist(desk))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, _first, _last, role in STAFF:
@@ -655,3 +656,30 @@ class Command(BaseCommand):
                 session.planned_minutes = appointment.minutes
                 session.save(update_fields=["appointment", "planned_minutes"])
         return f"Consultation: Daniel's recorded; his plan has {plan.planned_sessions} sessions."
+
+    # --- the waitlist -----------------------------------------------------------------------
+
+    def seed_waitlist(self, desk: User) -> str:
+        """Two clients waiting for a sooner consultation: Marcus any weekday morning, Priya on
+        Saturdays with Sam (a priority). Added once."""
+        from waitlist.models import WaitlistEntry
+        from waitlist.services import entry_add
+
+        if WaitlistEntry.objects.exists():
+            return f"Waitlist: {WaitlistEntry.objects.count()} waiting already."
+        clients = self.demo_clients()
+        consultation = AppointmentType.objects.get(slug="consultation")
+        sam = User.objects.get(email=SAM)
+        wishes = (
+            (
+                "marcus.reid@example.com",
+                {"weekdays": [0, 1, 2, 3, 4], "latest_time": datetime.time(13)},
+            ),
+            ("priya.shah@example.com", {"weekdays": [5], "artist": sam, "priority": True}),
+        )
+        added = 0
+        for email, wish in wishes:
+            if email in clients:
+                entry_add(client=clients[email], appointment_type=consultation, by=desk, **wish)
+                added += 1
+        return f"Waitlist: {added} clients waiting for a sooner consultation."
