@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smpclinic
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite browser-deps clean
+.PHONY: install run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite browser-deps bench bench-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "Installing the Python packages into $(VENV)/ (a few minutes the first time)..."
@@ -34,6 +34,22 @@ run: install
 
 # Debian's Chromium drives the browser tests; Playwright's own browser download
 # cannot be used here.
+# The benchmarks (benchmarks/README.md): the large clinic is built in PostgreSQL on the
+# first run (a few minutes), then every benchmark measures; the pages' load run needs wrk.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "The load run needs wrk: sudo apt-get install wrk"; exit 1; \
+	  fi; \
+	fi
+
+bench: install bench-deps
+	$(PY) benchmarks/clients_search.py
+	$(PY) benchmarks/scheduling.py
+	$(PY) benchmarks/pages.py --wrk
+
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \

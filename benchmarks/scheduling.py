@@ -537,9 +537,10 @@ def ensure_treatment_history() -> None:
     five_weeks = dt.timedelta(weeks=5)
     kept = AppointmentStatus.COMPLETED
     counts = dict.fromkeys(("plans", "sessions", "healing", "check_ins", "recalls"), 0)
-    for first in range(0, len(groups), 1_000):
-        chunk = groups[first : first + 1_000]
-        with transaction.atomic():
+    # All or nothing: a run stopped half-way leaves no plans, and the next builds them all.
+    with transaction.atomic():
+        for first in range(0, len(groups), 1_000):
+            chunk = groups[first : first + 1_000]
             plan_rows = []
             for group in chunk:
                 last_end = group[-1][4]
