@@ -63,6 +63,7 @@ from photos.models import Photo
 from reminders.models import Reminder
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app.models import TreatmentPlan
+from waitlist.models import WaitlistEntry
 
 from .models import ErasureRequest, ErasureStatus, PrivacySettings
 
@@ -81,6 +82,7 @@ LABELS = {
     "reminders": "Messages and reminders",
     "check_in_answers": "Answers and replies in check-ins",
     "future_appointments": "Future appointments (cancelled)",
+    "waitlist_entries": "Places on the waitlist",
     "account_rows": "Charges, payments and refunds (the clinic's accounts)",
 }
 ANONYMISED = [
@@ -198,6 +200,7 @@ def erasure_plan(client: Client, *, now: dt.datetime | None = None) -> ErasurePl
         ).values_list("pk", flat=True)
     )
     plan.deleted["future_appointments"] = len(plan.future_appointment_ids)
+    plan.deleted["waitlist_entries"] = WaitlistEntry.objects.filter(client=client).count()
     if latest_kept:
         last = max(latest_kept).astimezone(timezone.get_current_timezone())
         plan.kept_until = _years_before(last, -years).date()
@@ -372,7 +375,9 @@ def erase_client(client: Client, *, by: User | None, now: dt.datetime | None = N
     first_name = client.first_name
     plan = erasure_plan(client, now=now)
 
-    # Future appointments first: cancelling writes its own messages, deleted below.
+    # Off the waitlist first: the times their cancellations free are not offered to them.
+    WaitlistEntry.objects.filter(client=client).delete()
+    # Future appointments next: cancelling writes its own messages, deleted below.
     for appointment in Appointment.objects.filter(pk__in=plan.future_appointment_ids):
         try:
             booking_cancel(appointment=appointment, reason=CANCELLATION_REASON, by=by)

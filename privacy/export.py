@@ -45,6 +45,7 @@ from photos.models import Photo
 from reminders.models import Reminder, ReminderStatus
 from scheduling.models import Appointment
 from sessions_app.models import SessionLog, TreatmentPlan, TreatmentSession
+from waitlist.models import Offer, WaitlistEntry
 
 # Kept in memory up to this size, then on disk.
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
@@ -74,6 +75,9 @@ aftercare.json       The aftercare instructions you were given after each sessio
 account.json         Your account with the clinic: every charge, payment, refund
                      and credit, with receipt numbers, and the deposits held for
                      your appointments with the cancellation policy you accepted.
+waitlist.json        When you asked for a sooner time: what for, the days and hours
+                     that suit you, and each time offered to you and what became
+                     of it.
 reminders.json       The messages the clinic sent you: which kind, by email or
                      SMS, when, and to which address.
 photos.json          A list of your photos: when and why each was taken.
@@ -295,6 +299,35 @@ def _account(client: Client) -> dict[str, Any]:
     }
 
 
+def _waitlist(client: Client) -> dict[str, Any]:
+    entries = (
+        WaitlistEntry.objects.filter(client=client)
+        .select_related("appointment_type")
+        .prefetch_related(Prefetch("offers", queryset=Offer.objects.select_related("freed")))
+        .order_by("created_at", "id")
+    )
+    return {
+        "waitlist": [
+            {
+                **_row(e, skip=("created_by", "artist")),
+                "appointment_type": e.appointment_type.name,
+                "offers": [
+                    {
+                        "time_offered": o.freed.starts_at,
+                        "until": o.freed.ends_at,
+                        "offered_at": o.offered_at,
+                        "expires_at": o.expires_at,
+                        "status": o.status,
+                        "status_label": o.get_status_display(),
+                    }
+                    for o in e.offers.all()
+                ],
+            }
+            for e in entries
+        ]
+    }
+
+
 def _reminders(client: Client) -> dict[str, Any]:
     sent = Reminder.objects.filter(client=client, status=ReminderStatus.SENT).order_by(
         "sent_at", "id"
@@ -345,6 +378,7 @@ def export_client_into(out: IO[bytes], client: Client) -> None:
         _dump(archive, "treatment.json", _treatment(client))
         _dump(archive, "aftercare.json", _aftercare(client))
         _dump(archive, "account.json", _account(client))
+        _dump(archive, "waitlist.json", _waitlist(client))
         _dump(archive, "reminders.json", _reminders(client))
         listed = []
         for photo in photos:

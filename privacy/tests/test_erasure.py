@@ -215,3 +215,20 @@ def test_declining_needs_a_reason_and_changes_nothing(records):
     assert declined.status == ErasureStatus.DECLINED
     assert erasure_confirm(request=declined, by=records.people.manager).status == "declined"
     assert Client.objects.get(pk=records.anna.client.pk).first_name == "Anna"
+
+
+def test_an_erased_client_leaves_the_waitlist_and_is_offered_nothing_more(
+    records, django_capture_on_commit_callbacks
+):
+    from scheduling.models import AppointmentType
+    from waitlist.models import Offer, WaitlistEntry
+    from waitlist.services import entry_add
+
+    consultation = AppointmentType.objects.get(slug="consultation")
+    entry_add(client=records.anna.client, appointment_type=consultation)
+    bens = entry_add(client=records.ben.client, appointment_type=consultation)
+    done = _confirm(records, django_capture_on_commit_callbacks)
+    assert not WaitlistEntry.objects.filter(client=records.anna.client).exists()
+    assert done.summary["deleted"]["waitlist_entries"] == 1
+    assert WaitlistEntry.objects.filter(pk=bens.pk).exists()  # Ben still waits
+    assert not Offer.objects.filter(entry__client=records.anna.client).exists()

@@ -27,6 +27,7 @@ def test_it_holds_every_area_of_the_record_and_a_readme(records):
         "aftercare.json",
         "reminders.json",
         "account.json",
+        "waitlist.json",
         "photos.json",
     } <= names
     readme = archive.read("README.txt").decode()
@@ -174,3 +175,19 @@ def test_the_account_lists_every_charge_payment_and_deposit_and_nothing_of_bens(
     assert rows["Part payment"]["plan_id"] == records.anna.plan.pk
     assert "Barker" not in json.dumps(account)
     assert account["deposits"] == []
+
+
+def test_the_waitlist_lists_what_the_client_waits_for_and_nothing_of_bens(records):
+    from scheduling.models import AppointmentType
+    from waitlist.services import entry_add
+
+    anna, ben = records.anna.client, records.ben.client
+    consultation = AppointmentType.objects.get(slug="consultation")
+    entry_add(client=anna, appointment_type=consultation, weekdays=[0, 2])
+    entry_add(client=ben, appointment_type=consultation, note="Barker prefers mornings")
+    waitlist = _read_json(_open(export_client(anna)), "waitlist.json")["waitlist"]
+    assert [(w["appointment_type"], w["weekdays"], w["status"]) for w in waitlist] == [
+        ("Free consultation", [0, 2], "waiting")
+    ]
+    assert waitlist[0]["offers"] == []
+    assert "Barker" not in json.dumps(waitlist)
