@@ -317,10 +317,26 @@ def offer_by_hand(
     return _make_offer(freed, entry, now=now, by=by)
 
 
+def tidy_entries(*, today: dt.date) -> int:
+    """Entries that can no longer be met leave the waitlist: their last date has passed, or
+    the plan session they wait for has been booked another way. Returns how many."""
+    stale = WaitlistEntry.objects.filter(status=EntryStatus.WAITING).filter(
+        Q(latest_date__lt=today) | Q(plan_session__appointment__status__in=ACTIVE_STATUSES)
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    WaitlistEntry.objects.filter(pk__in=ids).update(status=EntryStatus.REMOVED)
+    Offer.objects.filter(entry_id__in=ids, status=OfferStatus.OFFERED).update(
+        status=OfferStatus.WITHDRAWN
+    )
+    return len(ids)
+
+
 def expire_and_offer_next(*, now: dt.datetime | None = None) -> int:
     """Offers past their time expire, and each open time nobody holds goes to the next
-    clients waiting; times too close to offer close. Returns the offers made."""
+    clients waiting; times too close to offer close; entries that can no longer be met
+    leave the waitlist. Returns the offers made."""
     now = now or timezone.now()
+    tidy_entries(today=now.astimezone(clinic_zone()).date())
     Offer.objects.filter(status=OfferStatus.OFFERED, expires_at__lte=now).update(
         status=OfferStatus.EXPIRED
     )

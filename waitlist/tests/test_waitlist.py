@@ -462,3 +462,26 @@ def test_a_bad_public_join_keeps_what_was_typed_and_a_robot_saves_nothing(diary,
     )
     assert robot.status_code == 200 and not WaitlistEntry.objects.exists()
     assert client.get(reverse("waitlist_join:join", args=["treatment-session"])).status_code == 404
+
+
+def test_entries_that_can_no_longer_be_met_leave_the_waitlist(dan, freeze_now):
+    from sessions_app import plans
+
+    gone_by = wait(dan, client_("Amy"), latest_date=MONDAY)
+    still = wait(dan, client_("Bea"), latest_date=TUESDAY)
+    eve = client("Eve", "Stone")
+    plan = plans.plan_create(client=eve, lead_artist=dan.sam, planned_sessions=2)
+    first = plan.sessions.get(number=1)
+    for_first = wait(dan, eve, appointment_type=dan.treatment, plan_session=first)
+    plans.session_book(session=first, starts_at=at(TUESDAY, "09:00"), by=dan.people.front_desk)
+    freeze_now(at(TUESDAY, "08:00"))
+    services.expire_and_offer_next()
+    statuses = {
+        e.pk: e.status
+        for e in WaitlistEntry.objects.filter(pk__in=[gone_by.pk, still.pk, for_first.pk])
+    }
+    assert statuses == {
+        gone_by.pk: EntryStatus.REMOVED,  # Monday has passed
+        still.pk: EntryStatus.WAITING,
+        for_first.pk: EntryStatus.REMOVED,  # the session was booked at the desk
+    }
