@@ -406,9 +406,15 @@ REMINDERS_SEND_ON_COMMIT = env.bool("REMINDERS_SEND_ON_COMMIT", default=True)
 
 # --- Cache (rate limits, throttling) -------------------------------------------
 # Shared by every process: Redis when there is one, else files under var/.
+# A Redis that cannot be reached reads as an empty cache (smpclinic.cache): the rate limits
+# fail open, with a warning in the log, rather than online booking failing.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {
+            "BACKEND": "smpclinic.cache.FailOpenRedisCache",
+            "LOCATION": _redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if (_redis_url := env.str("REDIS_URL", default=""))
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -426,6 +432,8 @@ API_USER_RATE_LIMIT = env.str("API_USER_RATE_LIMIT", default="2000/h")
 
 # Per-address limits of the booking pages read the address here (see smpclinic.net).
 RATELIMIT_IP_META_KEY = "smpclinic.net.client_ip"
+# A count the cache cannot take lets the request through (see CACHES above).
+RATELIMIT_FAIL_OPEN = True
 
 # --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {

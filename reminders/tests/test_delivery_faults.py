@@ -10,9 +10,7 @@ import collections
 import datetime as dt
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,12 +34,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = re.compile(r"^X-Reminder-Reference: (reminder-\d+)$", re.MULTILINE)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Fleet:
@@ -206,60 +198,6 @@ def test_a_thousand_due_at_once_two_workers_each_sent_exactly_once(plan, fleet_f
     assert logs.count("reminders.tasks.dispatch_due") >= 2
     for name in ("one.log", "two.log"):
         assert "succeeded" in (fleet.tmp_path / name).read_text(), logs
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A Redis server of this test's own, so stopping it disturbs nobody else."""
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is needed for this test (it is installed with Redis)"
-    port = free_port()
-    data = tmp_path / "redis"
-    data.mkdir()
-
-    def start():
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(data),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return process
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the test's Redis did not start")
-
-    server = {"process": start()}
-
-    class Control:
-        url = f"redis://127.0.0.1:{port}/0"
-
-        def stop(self):
-            server["process"].send_signal(signal.SIGTERM)
-            server["process"].wait(timeout=10)
-
-        def start(self):
-            server["process"] = start()
-
-    yield Control()
-    if server["process"].poll() is None:
-        server["process"].terminate()
-        server["process"].wait(timeout=10)
 
 
 def test_reminders_falling_due_while_redis_is_down_are_sent_once_it_is_back(
