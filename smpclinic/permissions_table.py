@@ -152,7 +152,9 @@ TABLE: dict[str, Rule] = {
         OK,
         OK,
     ),
-    "healthz": same(OK, note="the load balancer's probe: no data"),
+    "healthz": same(OK, note="the monitor's probe: no data"),
+    "readyz": same(OK, note="the load balancer's probe: no data"),
+    "livez": same(OK, note="the process supervisor's probe: no data"),
     # --- accounts ---
     "accounts:login": rule(OK, *[redirect("/", "already signed in: home")] * 5),
     "accounts:logout": same(METHOD, note="POST only"),

@@ -5,13 +5,19 @@ import scheduling.urls  # noqa: F401 - registers the diary's date converter used
 
 from . import views
 
+handler500 = "smpclinic.views.server_error"
+
 admin.site.site_header = "SMP Clinic settings"
 admin.site.site_title = "SMP Clinic settings"
 admin.site.index_title = "Clinic settings"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # For a monitor: database, broker, reminders on time.
     path("healthz", views.healthz, name="healthz"),
+    # For a load balancer (database only) and a process supervisor (the process answers).
+    path("readyz", views.readyz, name="readyz"),
+    path("livez", views.livez, name="livez"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     # An artist's day on paper: what the diary shows, with what other apps know of it.

@@ -1,7 +1,11 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, InterfaceError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -102,3 +106,47 @@ def day_sheet(request, day):
             "rows": day_rows(artist.pk, day, timezone.now()),
         },
     )
+
+
+@require_safe
+@never_cache
+def livez(request):
+    """The process answers (nothing else is asked): for a supervisor that restarts a web
+    process that has hung."""
+    return JsonResponse({"status": "alive"})
+
+
+@require_safe
+@never_cache
+def readyz(request):
+    """200 when the database answers, 503 otherwise: for a load balancer deciding whether to
+    send this node requests. The broker being down does not take a node out (bookings are
+    kept and their messages wait in the outbox); /healthz, for a monitor, says so."""
+    database = database_status()
+    body = {"status": "ready" if database.ok else "unavailable", "database": database.detail}
+    return JsonResponse(body, status=200 if database.ok else 503)
+
+
+DATABASE_DOWN = (
+    "The clinic's system cannot reach its database just now: nothing was saved. "
+    "Please try again in a few minutes."
+)
+
+
+def server_error(request):
+    """The 500 handler: the API answers in JSON (503 when the database is down, so a caller
+    knows to retry); every other page shows the plain error page."""
+    if request.path.startswith("/api/"):
+        error = sys.exc_info()[1]
+        if isinstance(error, DatabaseError | InterfaceError):
+            response = JsonResponse({"error": "unavailable", "detail": DATABASE_DOWN}, status=503)
+            response["Retry-After"] = "60"
+            return response
+        return JsonResponse(
+            {
+                "error": "server_error",
+                "detail": "Something went wrong on our side; nothing you sent was saved.",
+            },
+            status=500,
+        )
+    return defaults.server_error(request)

@@ -4,6 +4,8 @@ import pytest
 from django.test.utils import override_settings
 from django.urls import include, path
 
+from smpclinic import urls as smpclinic_urls
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,6 +14,8 @@ def _broken_view(request):
 
 
 urlpatterns = [path("broken/", _broken_view), path("", include("smpclinic.urls"))]
+# The project's own 500 handler, as its URLconf names it.
+handler500 = smpclinic_urls.handler500
 
 
 @override_settings(DEBUG=False, ROOT_URLCONF=__name__)
@@ -32,3 +36,27 @@ def test_an_unknown_page_is_a_plain_404(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert "Using the URLconf" not in html and "broken/" not in html
+
+
+def _database_gone(request):
+    from django.db import OperationalError
+
+    raise OperationalError("could not connect to server: Connection refused")
+
+
+urlpatterns += [
+    path("api/v1/broken-database/", _database_gone),
+    path("api/v1/broken/", _broken_view),
+]
+
+
+@override_settings(DEBUG=False, ROOT_URLCONF=__name__)
+def test_the_api_answers_json_when_the_database_is_down_or_something_breaks(client):
+    client.raise_request_exception = False
+    down = client.get("/api/v1/broken-database/")
+    assert down.status_code == 503 and down["Retry-After"] == "60"
+    assert down.json()["error"] == "unavailable"
+    assert "nothing was saved" in down.json()["detail"]
+    broken = client.get("/api/v1/broken/")
+    assert broken.status_code == 500 and broken.json()["error"] == "server_error"
+    assert "secret-detail" not in broken.content.decode()

@@ -76,3 +76,24 @@ def test_the_real_redis_broker_answers(settings):
 
 def test_it_only_answers_reads(client):
     assert client.post(URL).status_code == 405
+
+
+def test_ready_asks_only_the_database_and_live_asks_nothing(client, settings, monkeypatch):
+    # The broker down: the monitor's check says so, the load balancer's keeps the node in.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    assert client.get(URL).status_code == 503
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    # The database down: not ready, but alive.
+    default = connections["default"].settings_dict
+    if default["ENGINE"].endswith("sqlite3"):
+        broken = {**default, "NAME": "/nonexistent-folder/nowhere.sqlite3"}
+    else:
+        broken = {**default, "HOST": "127.0.0.1", "PORT": "1"}
+    broken_connections = ConnectionHandler({"default": broken})
+    monkeypatch.setattr(health, "connections", broken_connections)
+    try:
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/livez").json() == {"status": "alive"}
+    finally:
+        broken_connections.close_all()

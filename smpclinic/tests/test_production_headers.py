@@ -22,6 +22,7 @@ YEAR = 60 * 60 * 24 * 365
 # The settings that shape response headers and cookies, as production sets them.
 SECURITY_SETTINGS = [
     "SECURE_SSL_REDIRECT",
+    "SECURE_REDIRECT_EXEMPT",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
@@ -106,3 +107,7 @@ def test_a_production_response_carries_the_security_headers_and_safe_cookies(
         insecure = client.get(reverse("accounts:login"), HTTP_HOST="clinic.example.com")
         assert insecure.status_code == 301
         assert insecure["Location"].startswith("https://clinic.example.com/")
+        # Except the health probes, which come over plain HTTP from inside the network.
+        for probe in ("/livez", "/readyz"):
+            answer = client.get(probe, HTTP_HOST="clinic.example.com")
+            assert answer.status_code == 200, probe
