@@ -404,6 +404,17 @@ REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
 # Hand a reminder that is due now (a confirmation) to a worker as soon as it is saved.
 REMINDERS_SEND_ON_COMMIT = env.bool("REMINDERS_SEND_ON_COMMIT", default=True)
 
+# --- Error reporting ------------------------------------------------------------
+# Set to a Sentry DSN to send server errors there, scrubbed of anything about a client
+# (smpclinic/errors.py). Empty: errors go to the server's log only, and the error page
+# says so.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+if SENTRY_DSN:
+    from smpclinic.errors import start_error_reporting
+
+    start_error_reporting(SENTRY_DSN, environment=DJANGO_ENV, release=SENTRY_RELEASE)
+
 # --- Cache (rate limits, throttling) -------------------------------------------
 # Shared by every process: Redis when there is one, else files under var/.
 # A Redis that cannot be reached reads as an empty cache (smpclinic.cache): the rate limits

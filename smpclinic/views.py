@@ -1,9 +1,11 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -149,4 +151,6 @@ def server_error(request):
             },
             status=500,
         )
-    return defaults.server_error(request)
+    # As Django's own: no request context (its processors may need the database).
+    page = loader.get_template(defaults.ERROR_500_TEMPLATE_NAME)
+    return HttpResponseServerError(page.render({"reported": bool(settings.SENTRY_DSN)}))
