@@ -39,3 +39,28 @@ def overdue_alert(now: dt.datetime | None = None) -> str | None:
         f"{count} {noun} overdue; the oldest was due {minutes} minutes ago. "
         "Check that the worker and the scheduler (beat) are running."
     )
+
+
+def outbox_figures(now: dt.datetime | None = None) -> dict:
+    """The outbox at a glance, for /metrics (one query): reminders due now, overdue (more
+    than 10 minutes), failed, and how long the oldest due one has waited, in seconds."""
+    now = now or timezone.now()
+    limit = now - OVERDUE_AFTER
+    due = Q(status=ReminderStatus.PENDING, due_at__lte=now)
+    row = Reminder.objects.aggregate(
+        due=Count("pk", filter=due),
+        overdue=Count(
+            "pk",
+            filter=Q(status=ReminderStatus.PENDING, due_at__lt=limit)
+            | Q(status=ReminderStatus.SENDING, lease_expires_at__lt=limit),
+        ),
+        failed=Count("pk", filter=Q(status=ReminderStatus.FAILED)),
+        oldest=Min("due_at", filter=due),
+    )
+    oldest = row["oldest"]
+    return {
+        "due": row["due"],
+        "overdue": row["overdue"],
+        "failed": row["failed"],
+        "oldest_due_seconds": max((now - oldest).total_seconds(), 0.0) if oldest else 0.0,
+    }

@@ -155,6 +155,7 @@ TABLE: dict[str, Rule] = {
     "healthz": same(OK, note="the monitor's probe: no data"),
     "readyz": same(OK, note="the load balancer's probe: no data"),
     "livez": same(OK, note="the process supervisor's probe: no data"),
+    "metrics": same(OK, note="from this machine (or with the token) only: counts, no data"),
     # --- accounts ---
     "accounts:login": rule(OK, *[redirect("/", "already signed in: home")] * 5),
     "accounts:logout": same(METHOD, note="POST only"),

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Time and queries of every request, by view, for /metrics (smpclinic.metrics).
+    "smpclinic.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -414,6 +416,11 @@ if SENTRY_DSN:
     from smpclinic.errors import start_error_reporting
 
     start_error_reporting(SENTRY_DSN, environment=DJANGO_ENV, release=SENTRY_RELEASE)
+
+# --- Metrics ---------------------------------------------------------------------
+# /metrics answers these addresses, or a request with "Authorization: Bearer <token>".
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Cache (rate limits, throttling) -------------------------------------------
 # Shared by every process: Redis when there is one, else files under var/.

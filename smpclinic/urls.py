@@ -3,7 +3,7 @@ from django.urls import include, path
 
 import scheduling.urls  # noqa: F401 - registers the diary's date converter used below
 
-from . import views
+from . import metrics, views
 
 handler500 = "smpclinic.views.server_error"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     # For a load balancer (database only) and a process supervisor (the process answers).
     path("readyz", views.readyz, name="readyz"),
     path("livez", views.livez, name="livez"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     # An artist's day on paper: what the diary shows, with what other apps know of it.
