@@ -6,6 +6,8 @@ from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smpclinic.settings")
 
+import smpclinic.request_id  # noqa: E402,F401 - carries the request id into tasks
+
 app = Celery("smpclinic")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id on every log line, into the Celery tasks the request starts.
+    "smpclinic.request_id.RequestIdMiddleware",
     # Time and queries of every request, by view, for /metrics (smpclinic.metrics).
     "smpclinic.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -374,6 +376,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below, as the web does: the same format, the request id.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How long /healthz waits for the broker before calling it down.
@@ -534,15 +538,24 @@ LOGGING = {
         # A typed email or a URL cannot start a forged log line: \r, \n and other
         # control characters are written escaped, on every handler.
         "escape_controls": {"()": "accounts.security_log.EscapeControlCharacters"},
+        # The request (or the task a request started) each line belongs to.
+        "request_id": {"()": "smpclinic.request_id.RequestIdFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # One JSON object a line, for a log collector.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["escape_controls"],
+            # JSON in production, readable lines in development (LOG_FORMAT overrides).
+            "formatter": env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain"),
+            "filters": ["request_id", "escape_controls"],
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
