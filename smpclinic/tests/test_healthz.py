@@ -46,14 +46,19 @@ def test_it_is_unavailable_when_the_file_broker_folder_is_gone(client, settings,
     }
 
 
-def test_it_is_unavailable_when_the_database_is_down(client, monkeypatch):
-    # A real connection to a database that cannot be reached.
+def unreachable_database() -> ConnectionHandler:
+    """Real connections to a database that cannot be reached (close them afterwards)."""
     default = connections["default"].settings_dict
     if default["ENGINE"].endswith("sqlite3"):
         broken = {**default, "NAME": "/nonexistent-folder/nowhere.sqlite3"}
     else:
         broken = {**default, "HOST": "127.0.0.1", "PORT": "1"}
-    broken_connections = ConnectionHandler({"default": broken})
+    return ConnectionHandler({"default": broken})
+
+
+def test_it_is_unavailable_when_the_database_is_down(client, monkeypatch):
+    # A real connection to a database that cannot be reached.
+    broken_connections = unreachable_database()
     monkeypatch.setattr(health, "connections", broken_connections)
     try:
         response = client.get(URL)
@@ -85,12 +90,7 @@ def test_ready_asks_only_the_database_and_live_asks_nothing(client, settings, mo
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
     # The database down: not ready, but alive.
-    default = connections["default"].settings_dict
-    if default["ENGINE"].endswith("sqlite3"):
-        broken = {**default, "NAME": "/nonexistent-folder/nowhere.sqlite3"}
-    else:
-        broken = {**default, "HOST": "127.0.0.1", "PORT": "1"}
-    broken_connections = ConnectionHandler({"default": broken})
+    broken_connections = unreachable_database()
     monkeypatch.setattr(health, "connections", broken_connections)
     try:
         assert client.get("/readyz").status_code == 503

@@ -5,12 +5,8 @@ writes it on the task's lines)."""
 import io
 import json
 import logging
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -22,9 +18,7 @@ from django.utils.module_loading import import_string
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from reminders.tasks import send_reminder
 from smpclinic.request_id import REQUEST_ID, RequestIdFilter
-from smpclinic.tests.workers import database_url_of_test_database
-
-ROOT = Path(__file__).resolve().parents[2]
+from smpclinic.tests.workers import start_worker
 
 
 def _echo(request):
@@ -78,31 +72,7 @@ def test_the_id_follows_a_booking_into_the_task_that_sends_its_confirmation(peop
         status=ReminderStatus.PENDING,
     )
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "LOG_FORMAT": "plain"}
-    worker = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "smpclinic",
-            "worker",
-            "--queues",
-            queue,
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(queue, LOG_FORMAT="plain")
     token = REQUEST_ID.set("booking-5e1f2a3b")  # as the booking's request would have
     try:
         send_reminder.apply_async((reminder.pk,), queue=queue)

@@ -4,22 +4,16 @@ This is the same wiring `make run` starts: in the PostgreSQL run the broker is
 Redis, in the SQLite run it is the file broker under var/.
 """
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from smpclinic.tasks import clear_expired_sessions
-from smpclinic.tests.workers import database_url_of_test_database
-
-ROOT = Path(__file__).resolve().parents[2]
+from smpclinic.tests.workers import start_worker
 
 
 @pytest.mark.worker
@@ -31,31 +25,7 @@ def test_a_worker_runs_the_nightly_session_clean_up():
 
     # A queue of its own, so a development worker running alongside never takes it.
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_database()}
-    worker = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "smpclinic",
-            "worker",
-            "--queues",
-            queue,
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(queue)
     try:
         clear_expired_sessions.apply_async(queue=queue)
         deadline = time.monotonic() + 60
