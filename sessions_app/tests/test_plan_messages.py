@@ -11,6 +11,7 @@ from reminders.models import MessageTemplate, Reminder, ReminderKind, ReminderSt
 from scheduling.tests.api_fixtures import make_clinic
 from sessions_app import plans
 from sessions_app.models import PlanStatus
+from tests.clock import at, day
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_the_touch_up_recall_goes_when_the_clinic_set_it(clinic):
 
 def test_the_day_a_plan_is_completed_is_kept_and_reopening_clears_it(clinic, freeze_now):
     plan = plans.plan_create(client=clinic.people.record_a, lead_artist=clinic.artist)
-    done = dt.datetime(2031, 6, 3, 16, 30, tzinfo=dt.UTC)
+    done = at(day(6, 3), "16:30")
     freeze_now(done)
     plans.plan_set_status(plan=plan, status=PlanStatus.COMPLETED, by=clinic.people.manager)
     freeze_now(done + dt.timedelta(days=9))
