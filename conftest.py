@@ -88,6 +88,19 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _clinic_details_as_installed(settings):
+    """Each test starts with the clinic's details as a fresh install has them (no row
+    yet: the installation's settings), read again only when a test saves them."""
+    from smpclinic.clinic import remember_clinic_profile
+    from smpclinic.models import ClinicProfile
+
+    settings.CLINIC_DETAILS_REFRESH_SECONDS = 0
+    remember_clinic_profile(ClinicProfile(pk=1))
+    yield
+    remember_clinic_profile(ClinicProfile(pk=1))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_content_types():
     """Transactional tests empty every table, content types included, and they come back
     with new ids; the in-process cache would hand the audit trail ids that are gone."""

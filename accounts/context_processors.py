@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+
+from smpclinic.clinic import clinic_logo_url, clinic_name
 
 from .models import Role
 
@@ -53,7 +54,7 @@ def _account_items_for(user) -> list[dict]:
         # The manager's tools, in their menu: the main bar stays on one line at 1280 px.
         items.append({"label": "Audit", "url": reverse("audit:staff_list")})
         items.append({"label": "Prices and deposits", "url": reverse("billing_settings:prices")})
-        items.append({"label": "Settings", "url": reverse("admin:index")})
+        items.append({"label": "Settings", "url": reverse("clinic_settings:index")})
     return items
 
 
@@ -70,7 +71,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     show = user is not None and not (user.is_authenticated and _second_step_owed(request))
     return {
-        "clinic_name": settings.CLINIC_NAME,
+        "clinic_name": clinic_name(),
+        "clinic_logo_url": clinic_logo_url(),
         "nav_items": _nav_for(user) if show else [],
         "account_items": _account_items_for(user) if show else [],
     }

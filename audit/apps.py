@@ -11,3 +11,4 @@ class AuditConfig(AppConfig):
         from . import registry
 
         registry.register_health_records()
+        registry.register_settings_records()

@@ -52,6 +52,33 @@ HEALTH_RECORDS = (
     Audited("billing.Deposit", "client_id"),
 )
 
+# The clinic's settings: who changed a rule, the hours or a message, when, and from what to
+# what, for the settings pages' "recent changes". Not about a client: client_pk stays empty.
+SETTINGS_RECORDS = (
+    Audited("smpclinic.ClinicProfile", "", exclude=("logo_png",)),
+    Audited("scheduling.BookingPolicy", ""),
+    Audited("scheduling.OpeningHours", ""),
+    Audited("scheduling.ClosedDay", ""),
+    Audited("scheduling.Room", ""),
+    Audited("scheduling.AppointmentType", ""),
+    Audited("scheduling.ArtistHours", ""),
+    Audited("scheduling.TimeOff", ""),
+    Audited("sessions_app.TreatmentSettings", ""),
+    Audited("consultations.ConsultationSettings", ""),
+    Audited("consultations.QuestionnaireVersion", ""),
+    Audited("consultations.ConsentVersion", ""),
+    Audited("aftercare.AftercareInstruction", ""),
+    Audited("reminders.ReminderSettings", ""),
+    Audited("reminders.MessageTemplate", ""),
+    Audited("accounts.SecurityPolicy", ""),
+    Audited("waitlist.WaitlistSettings", ""),
+    Audited("billing.MoneySettings", ""),
+    Audited("billing.DepositRule", ""),
+    Audited("billing.PackagePrice", ""),
+    Audited("billing.TouchUpBand", ""),
+    Audited("privacy.PrivacySettings", ""),
+)
+
 _client_paths: dict[type, tuple[str, ...]] = {}
 
 
@@ -68,6 +95,22 @@ def register_health_records() -> None:
             mask_fields=encrypted_field_names(model),
             mask_callable="audit.registry.hide_encrypted",
         )
+
+
+def register_settings_records() -> None:
+    """Called once from AuditConfig.ready(), after the health records."""
+    for audited in SETTINGS_RECORDS:
+        model = apps.get_model(audited.model)
+        if auditlog.contains(model):
+            continue
+        auditlog.register(
+            model,
+            exclude_fields=[*NOISY_FIELDS, *audited.exclude, *_reverse_relations(model)],
+        )
+
+
+def settings_models() -> list[type]:
+    return [apps.get_model(audited.model) for audited in SETTINGS_RECORDS]
 
 
 def _reverse_relations(model) -> list[str]:

@@ -227,3 +227,31 @@ def client_names(pks) -> dict[int, str]:
 def client_for_trail(pk: int):
     """The client a trail is about, or None once erased."""
     return _client_model().objects.filter(pk=pk).only("first_name", "last_name").first()
+
+
+def settings_changes(page_number, per_page: int = PAGE_SIZE) -> Page:
+    """Changes to the clinic's settings (audit.registry.SETTINGS_RECORDS), newest first:
+    who, when, which setting, each field before and after. Three queries a page."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .registry import settings_models
+
+    types = ContentType.objects.get_for_models(*settings_models()).values()
+    entries = (
+        ChangeEntry.objects.filter(content_type__in=list(types))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+    page = Paginator(entries, per_page).get_page(page_number)
+    page.object_list = [_settings_row(entry) for entry in page.object_list]
+    return page
+
+
+def _settings_row(entry: ChangeEntry) -> TrailRow:
+    row = _change_row(entry)
+    # "Opening hours Monday 09:00–17:00": which row of a list it was.
+    if entry.object_repr and entry.object_repr.lower() != row.what.lower():
+        row.what = f"{row.what[:1].upper()}{row.what[1:]}: {entry.object_repr}"
+    else:
+        row.what = f"{row.what[:1].upper()}{row.what[1:]}"
+    return row

@@ -5,17 +5,13 @@ scheduling.booking, so the rules (hours, notice, no double booking) hold for
 every booking whoever makes it.
 """
 
-import copy
 import datetime as dt
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.forms.models import construct_instance
 from django.utils import timezone
 
 from accounts.models import Role
@@ -35,137 +31,13 @@ from .models import (
     TimeOff,
     new_feed_token,
 )
-
-# --- Forms: a constraint's message next to the field it is about ----------------------
-
-
-class FieldConstraintForm(forms.ModelForm):
-    """Shows the message of a model's CheckConstraint on a field, not at the top.
-
-    ModelForm already validates constraints, but reports them as errors of the
-    whole form. `constraint_fields` maps a constraint's name to the field the
-    person should correct; the rule itself stays in the model.
-    """
-
-    constraint_fields: dict[str, str] = {}
-
-    def clean(self):
-        cleaned_data = super().clean()
-        model = self._meta.model
-        candidate = construct_instance(self, copy.copy(self.instance))
-        # A field that already failed has no value to judge; a constraint that
-        # needs it is skipped (Django's own form validation does the same).
-        exclude = set(self.errors)
-        for constraint in model._meta.constraints:
-            field = self.constraint_fields.get(constraint.name)
-            if field is None or field in exclude:
-                continue
-            try:
-                constraint.validate(model, candidate, exclude=exclude)
-            except ValidationError as error:
-                self.add_error(field, error)
-        return cleaned_data
-
-
-class OpeningHoursForm(FieldConstraintForm):
-    constraint_fields = {"opening_hours_close_after_open": "closes"}
-
-    class Meta:
-        model = OpeningHours
-        fields = ("weekday", "opens", "closes")
-        help_texts = {
-            "opens": "Clinic time, 24-hour clock, e.g. 09:00.",
-            "closes": "For a lunch break, add two rows for the day: 09:00–13:00 and 14:00–18:00.",
-        }
-
-
-class ArtistHoursForm(FieldConstraintForm):
-    constraint_fields = {"artist_hours_end_after_start": "ends"}
-
-    class Meta:
-        model = ArtistHours
-        fields = ("artist", "weekday", "starts", "ends")
-        help_texts = {
-            "starts": "Clinic time, 24-hour clock. Clients are only offered times that are "
-            "within both these hours and the clinic's opening hours.",
-        }
-
-
-class TimeOffForm(FieldConstraintForm):
-    constraint_fields = {"time_off_end_after_start": "ends_at"}
-
-    class Meta:
-        model = TimeOff
-        fields = ("artist", "kind", "starts_at", "ends_at", "note")
-        help_texts = {
-            "starts_at": "Clinic time. Nothing can be booked with the artist while they are away.",
-            "ends_at": "The first moment they are back, e.g. 09:00 on the day they return.",
-        }
-
-
-class AppointmentTypeForm(FieldConstraintForm):
-    constraint_fields = {"appointment_type_lengths_ordered": "default_minutes"}
-
-    class Meta:
-        model = AppointmentType
-        fields = (
-            "name",
-            "slug",
-            "kind",
-            "description",
-            "price",
-            "default_minutes",
-            "min_minutes",
-            "max_minutes",
-            "buffer_after_minutes",
-            "needs_room",
-            "is_video",
-            "online_bookable",
-            "is_active",
-            "position",
-        )
-        help_texts = {
-            "slug": "Used in links and the API; keep it once clients have booked.",
-            "default_minutes": "The length offered when booking (between the shortest and "
-            "the longest).",
-            "max_minutes": "Longest length staff may book.",
-            "buffer_after_minutes": "Kept free after each appointment to clean and prepare "
-            "the room; the artist and room cannot be booked during it.",
-            "needs_room": "Takes one of the treatment rooms.",
-            "online_bookable": "Offered on the public booking page and to the API.",
-            "price": "Shown to clients; 0 for a free appointment.",
-            "is_active": "Untick to stop offering it; existing appointments are kept.",
-            "position": "Order in lists: lower numbers first.",
-        }
-
-
-def _https_links(db_field, **kwargs):
-    # A link typed without a scheme is a https one (Django 6 does this by default).
-    if isinstance(db_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return db_field.formfield(**kwargs)
-
-
-class BookingPolicyForm(forms.ModelForm):
-    class Meta:
-        model = BookingPolicy
-        formfield_callback = _https_links
-        fields = (
-            "slot_minutes",
-            "staff_notice_minutes",
-            "online_notice_hours",
-            "online_horizon_days",
-            "change_notice_hours",
-            "video_meeting_url",
-        )
-        help_texts = {
-            "slot_minutes": "Free times are offered on this step from the start of working "
-            "hours, e.g. every 15 minutes: 09:00, 09:15, 09:30…",
-            "staff_notice_minutes": "0 lets the front desk book anything still ahead today.",
-            "online_horizon_days": "Clients booking online or through the API cannot book "
-            "further ahead than this.",
-        }
-
+from .setup_forms import (
+    AppointmentTypeForm,
+    ArtistHoursForm,
+    BookingPolicyForm,
+    OpeningHoursForm,
+    TimeOffForm,
+)
 
 # --- Hours that say more than the clinic's ---------------------------------------------
 

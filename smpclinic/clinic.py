@@ -7,6 +7,7 @@ contact details does not import the diary (or anything else) to get them.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -58,13 +59,114 @@ def clock_label(moment: dt.datetime, zone: ZoneInfo | None = None) -> str:
     return f"{local:%H:%M}"
 
 
+# The clinic's details are read on every page (the name in the header) and in every
+# message: each process keeps the row it read, and reads it again after
+# CLINIC_DETAILS_REFRESH_SECONDS, so a change made in one process shows in the others
+# (other web workers, the Celery worker) within that time, and at once in its own.
+_details: tuple[float, object] | None = None
+
+
+def clinic_profile():
+    """The clinic's details row (smpclinic.models.ClinicProfile), as this process last read it."""
+    global _details
+    from .models import ClinicProfile
+
+    now = time.monotonic()
+    refresh = getattr(settings, "CLINIC_DETAILS_REFRESH_SECONDS", 30)
+    if _details is None or (refresh and now - _details[0] > refresh):
+        _details = (now, ClinicProfile.objects.filter(pk=1).first() or ClinicProfile(pk=1))
+    return _details[1]
+
+
+def remember_clinic_profile(profile) -> None:
+    """After the row is saved, or to start a process (or a test) with a known row."""
+    global _details
+    _details = (time.monotonic(), profile)
+
+
+def clinic_name() -> str:
+    return clinic_profile().name or settings.CLINIC_NAME
+
+
+def clinic_logo_url() -> str:
+    """The logo's address, changing with each new logo so no cache keeps an old one."""
+    profile = clinic_profile()
+    if not profile.logo_png:
+        return ""
+    from django.urls import reverse
+
+    return reverse("clinic_logo", args=[int(profile.updated_at.timestamp())])
+
+
 def clinic_context() -> dict:
     """Who and where the clinic is, and how to reach it when a visitor cannot go on alone."""
+    profile = clinic_profile()
     return {
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": getattr(settings, "CLINIC_PHONE", ""),
+        "clinic_name": profile.name or settings.CLINIC_NAME,
+        "clinic_phone": profile.phone or getattr(settings, "CLINIC_PHONE", ""),
         # Replies to the clinic's emails go to the sender address, so it reaches the clinic.
-        "clinic_email": getattr(settings, "CLINIC_EMAIL", "")
+        "clinic_email": profile.email
+        or getattr(settings, "CLINIC_EMAIL", "")
         or parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
-        "clinic_address": getattr(settings, "CLINIC_ADDRESS", ""),
+        "clinic_address": profile.address or getattr(settings, "CLINIC_ADDRESS", ""),
+        "clinic_website": profile.website,
+        "clinic_privacy_url": profile.privacy_notice_url,
+        "clinic_logo_url": clinic_logo_url(),
     }
+
+
+# --- Changing the clinic's details ---------------------------------------------------------
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_BOX = (600, 200)
+
+
+def logo_png(upload) -> bytes:
+    """An uploaded logo (PNG, JPEG or WebP, at most 2 MB) as a PNG of at most 600 × 200
+    pixels, with nothing of the original's metadata. ValidationError for anything else."""
+    import io
+
+    from django.core.exceptions import ValidationError
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError("The logo is larger than 2 MB: save it smaller and try again.")
+    try:
+        with Image.open(upload, formats=["PNG", "JPEG", "WEBP"]) as img:
+            if img.width * img.height > 40_000_000:
+                raise ValidationError("The logo has too many pixels.")
+            img.load()
+            picture = img.convert("RGBA")
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
+        raise ValidationError("The logo must be a PNG, JPEG or WebP image.") from error
+    picture.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)
+    clean = Image.new("RGBA", picture.size)
+    clean.paste(picture)
+    out = io.BytesIO()
+    clean.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def clinic_profile_save(*, logo=None, remove_logo: bool = False, **fields):
+    """Save the clinic's details (name, address, phone, email, website, privacy link) and,
+    when given, a new logo (an upload) or its removal; every process sees them within
+    CLINIC_DETAILS_REFRESH_SECONDS, this one at once."""
+    from .models import ClinicProfile
+
+    profile = ClinicProfile.current()
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if logo is not None:
+        profile.logo_png = logo_png(logo)
+    elif remove_logo:
+        profile.logo_png = b""
+    profile.full_clean()
+    profile.save()
+    remember_clinic_profile(profile)
+    return profile

@@ -14,3 +14,35 @@ class SingleRowSettings(models.Model):
     def current(cls):
         row, _ = cls.objects.get_or_create(pk=1)
         return row
+
+
+class ClinicProfile(SingleRowSettings):
+    """Who the clinic is, as its clients see it: one row, edited by the manager on the
+    clinic settings page. A blank field falls back to the installation's setting
+    (CLINIC_NAME, CLINIC_PHONE…), so a fresh install shows what its environment says."""
+
+    name = models.CharField("clinic name", max_length=100, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="How clients reach the clinic by phone."
+    )
+    email = models.EmailField(
+        blank=True, help_text="Where clients' replies go; shown on booking pages and emails."
+    )
+    website = models.URLField("website", blank=True)
+    privacy_notice_url = models.URLField(
+        "privacy notice link",
+        blank=True,
+        help_text="Shown on the online booking form, next to the consent to be contacted.",
+    )
+    # The logo as a small PNG (at most 600 × 200 pixels, made so when uploaded): it is
+    # public, shown on booking pages, emails and PDFs, and small enough to keep in the row.
+    logo_png = models.BinaryField(blank=True, default=b"", editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "clinic details"
+        verbose_name_plural = "clinic details"
+
+    def __str__(self):
+        return "Clinic details"

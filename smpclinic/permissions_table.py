@@ -301,6 +301,20 @@ TABLE: dict[str, Rule] = {
     "billing_takings:takings": rule(*DESK_AND_MANAGER),
     "billing_settings:prices": rule(*MANAGER_ONLY),
     "billing_settings:policy": rule(*MANAGER_ONLY),
+    # --- the manager's settings area ---
+    "clinic_settings:index": rule(*MANAGER_ONLY),
+    "clinic_settings:clinic": rule(*MANAGER_ONLY),
+    "clinic_settings:hours": rule(*MANAGER_ONLY),
+    "clinic_settings:closed_day_remove": same(METHOD, kwargs=lambda c: {"pk": 1}),
+    "clinic_settings:rooms": rule(*MANAGER_ONLY),
+    "clinic_settings:room": rule(*MANAGER_ONLY, kwargs=lambda c: {"pk": c.room.pk}),
+    "clinic_settings:services": rule(*MANAGER_ONLY),
+    "clinic_settings:service_new": rule(*MANAGER_ONLY),
+    "clinic_settings:service": rule(*MANAGER_ONLY, kwargs=lambda c: {"pk": c.appointment.type_id}),
+    "clinic_settings:rules": rule(*MANAGER_ONLY),
+    "clinic_settings:changes": rule(*MANAGER_ONLY),
+    # The clinic's logo is public (booking pages, emails); none is set in the sweep.
+    "clinic_logo": same(NOT_FOUND, kwargs=lambda c: {"version": 1}, note="no logo set"),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # The client's private link to pay a deposit, and Stripe's webhook (POST only).
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),

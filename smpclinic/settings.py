@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "portal",
     "privacy",
     "reports",
+    "clinic_settings",
     "auditlog",
     "audit",
 ]
@@ -570,3 +571,7 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# The clinic's details (name, address, logo…) are edited on the settings page; each
+# process reads them again after this many seconds (0: only when it saves them).
+CLINIC_DETAILS_REFRESH_SECONDS = env.int("CLINIC_DETAILS_REFRESH_SECONDS", default=30)

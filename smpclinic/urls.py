@@ -19,6 +19,8 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("livez", views.livez, name="livez"),
     path("metrics", metrics.metrics, name="metrics"),
+    path("clinic/logo/<int:version>.png", views.clinic_logo, name="clinic_logo"),
+    path("settings/", include("clinic_settings.urls")),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     # An artist's day on paper: what the diary shows, with what other apps know of it.

@@ -3,7 +3,7 @@ import sys
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -154,3 +154,19 @@ def server_error(request):
     # As Django's own: no request context (its processors may need the database).
     page = loader.get_template(defaults.ERROR_500_TEMPLATE_NAME)
     return HttpResponseServerError(page.render({"reported": bool(settings.SENTRY_DSN)}))
+
+
+@require_safe
+def clinic_logo(request, version: int):
+    """The clinic's logo, public (booking pages and emails show it). The address changes
+    with each new logo, so browsers may keep it for a year."""
+    from django.http import Http404
+
+    from .clinic import clinic_profile
+
+    profile = clinic_profile()
+    if not profile.logo_png:
+        raise Http404("No logo")
+    response = HttpResponse(bytes(profile.logo_png), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
