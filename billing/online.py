@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reminders.wording import site_url
+from smpclinic.clinic import clinic_name
 
 from . import deposits, ledger
 from .models import (
@@ -183,7 +184,7 @@ def start_balance_payment(client, *, now: dt.datetime | None = None) -> OnlinePa
     return _checkout(
         client=client,
         amount=owed,
-        name=f"Payment to {settings.CLINIC_NAME}",
+        name=f"Payment to {clinic_name()}",
         reference=f"balance-{client.pk}",
         success_url=f"{payments_url}?paid=1",
         cancel_url=payments_url,

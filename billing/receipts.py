@@ -16,6 +16,7 @@ from fpdf import FPDF
 
 from consultations.pdf import FONT
 from smpclinic.clinic import clinic_context
+from smpclinic.pdf import draw_logo
 
 from .ledger import SIGNED
 from .models import EntryKind, LedgerEntry, MoneySettings
@@ -59,6 +60,7 @@ def receipt_pdf(entry: LedgerEntry) -> bytes:
     pdf.add_font("DejaVu", fname=str(FONT))
     pdf.add_page()
     width = pdf.epw
+    draw_logo(pdf)
 
     pdf.set_font("DejaVu", size=16)
     pdf.multi_cell(width, 8, clinic["clinic_name"], new_x="LMARGIN", new_y="NEXT")

@@ -14,7 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from fpdf import FPDF
 
-from smpclinic.clinic import clinic_zone
+from smpclinic.clinic import clinic_name, clinic_zone
+from smpclinic.pdf import draw_logo
 
 from .models import ConsentSignature
 
@@ -37,17 +38,18 @@ def consent_pdf(signature: ConsentSignature) -> bytes:
     version = signature.version
     pdf = FPDF(format="A4")
     pdf.set_title(f"{version.template.name}, signed by {signature.typed_name}")
-    pdf.set_author(settings.CLINIC_NAME)
-    pdf.set_creator(settings.CLINIC_NAME)
+    pdf.set_author(clinic_name())
+    pdf.set_creator(clinic_name())
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(18, 18, 18)
     pdf.add_font("DejaVu", fname=str(FONT))
     pdf.add_page()
     width = pdf.epw
+    draw_logo(pdf)
 
     pdf.set_font("DejaVu", size=10)
     pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(width, 5, settings.CLINIC_NAME, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5, clinic_name(), new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(
         width,
         5,

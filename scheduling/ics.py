@@ -20,6 +20,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from smpclinic.clinic import clinic_context, clinic_name
+
 from .models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -69,8 +71,9 @@ def feed_appointments(artist_id: int, *, now: dt.datetime | None = None):
 
 def clinic_place() -> str:
     """Where clinic appointments happen, as a calendar LOCATION."""
-    address = getattr(settings, "CLINIC_ADDRESS", "")
-    return f"{settings.CLINIC_NAME}, {address}" if address else settings.CLINIC_NAME
+    clinic = clinic_context()
+    address = clinic["clinic_address"]
+    return f"{clinic['clinic_name']}, {address}" if address else clinic["clinic_name"]
 
 
 def client_label(appointment: Appointment) -> str:
@@ -156,7 +159,7 @@ def client_calendar(appointment: Appointment, *, host: str, manage_url: str = ""
         location = appointment.meeting_link or "Video call (the clinic sends the link)"
     else:
         location = clinic_place()
-    lines = [f"With {appointment.artist.first_name} at {settings.CLINIC_NAME}."]
+    lines = [f"With {appointment.artist.first_name} at {clinic_name()}."]
     if appointment.type.is_video and appointment.meeting_link:
         lines.append(f"Join the call: {appointment.meeting_link}")
     if manage_url:
@@ -166,7 +169,7 @@ def client_calendar(appointment: Appointment, *, host: str, manage_url: str = ""
         _event(
             appointment,
             host=host,
-            summary=f"{appointment.type} at {settings.CLINIC_NAME}",
+            summary=f"{appointment.type} at {clinic_name()}",
             location=location,
             description="\n".join(lines),
             url=manage_url,
@@ -177,7 +180,7 @@ def client_calendar(appointment: Appointment, *, host: str, manage_url: str = ""
 
 def artist_feed_calendar(artist, appointments, *, host: str) -> Calendar:
     """An artist's diary for their own calendar app; clients as first name + initial."""
-    calendar = _calendar(f"{settings.CLINIC_NAME} – {artist.first_name}'s appointments")
+    calendar = _calendar(f"{clinic_name()} – {artist.first_name}'s appointments")
     # Ask calendar apps to look for changes hourly (many still choose their own pace).
     calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")

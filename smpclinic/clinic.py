@@ -111,7 +111,9 @@ def clinic_context() -> dict:
         "clinic_address": profile.address or getattr(settings, "CLINIC_ADDRESS", ""),
         "clinic_website": profile.website,
         "clinic_privacy_url": profile.privacy_notice_url,
-        "clinic_logo_url": clinic_logo_url(),
+        "clinic_logo_url": (logo := clinic_logo_url()),
+        # Emails need the whole address.
+        "clinic_logo_link": f"{settings.SITE_URL}{logo}" if logo else "",
     }
 
 
