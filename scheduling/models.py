@@ -184,6 +184,21 @@ class AppointmentKind(models.TextChoices):
     TOUCH_UP = "touch_up", "Touch-up"
 
 
+class ServiceColour(models.TextChoices):
+    """A stripe on each appointment of a service in the diary; the block itself keeps its
+    artist's colour. Names of a fixed palette (static/css/diary.css), readable on white."""
+
+    NONE = "", "No stripe"
+    TEAL = "teal", "Teal"
+    PLUM = "plum", "Plum"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    INDIGO = "indigo", "Indigo"
+    RED = "red", "Red"
+    OLIVE = "olive", "Olive"
+    GREY = "grey", "Grey"
+
+
 class AppointmentType(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
@@ -208,6 +223,14 @@ class AppointmentType(models.Model):
     online_bookable = models.BooleanField("clients may book online", default=False)
     price = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     description = models.TextField(blank=True)
+    colour = models.CharField(
+        "colour in the diary",
+        max_length=10,
+        choices=ServiceColour.choices,
+        blank=True,
+        default=ServiceColour.NONE,
+        help_text="A stripe on this service's appointments in the week diary.",
+    )
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -96,6 +96,7 @@ class AppointmentTypeForm(FieldConstraintForm):
             "needs_room",
             "is_video",
             "online_bookable",
+            "colour",
             "is_active",
             "position",
         )

@@ -119,6 +119,11 @@ class WeekGrid:
     selected_type: AppointmentType | None
 
     @property
+    def service_keys(self) -> list[AppointmentType]:
+        """The services with a stripe of their own, for the diary's key."""
+        return [t for t in self.types if t.colour]
+
+    @property
     def sunday(self) -> dt.date:
         return self.monday + dt.timedelta(days=6)
 
@@ -412,6 +417,8 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                     f"wg-block wg-r{block.row} wg-s{block.span} wg-c{block.column} "
                     f"artist-colour-{block.colour} diary-week-{a.status}"
                 )
+                if a.type.colour:
+                    classes += f" service-colour-{a.type.colour}"
                 detail = a.type.name
                 if zone_note:
                     detail += f" · {a.artist.get_full_name()}"

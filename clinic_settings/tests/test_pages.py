@@ -408,3 +408,35 @@ def test_the_pages_cost_the_same_whatever_they_hold(people, as_user, django_asse
             counts.setdefault(name, []).append(len(captured))
     for name, (first, second) in counts.items():
         assert first == second, f"{name}: {first} then {second} queries"
+
+
+@pytest.mark.django_db
+def test_a_services_colour_stripes_its_appointments_in_the_week(
+    people, as_user, clinic, freeze_now
+):
+    from scheduling.tests.diary_fixtures import book
+    from tests.clock import at
+
+    freeze_now(at(MONDAY, "08:00"))
+    manager = as_user(people.manager)
+    service = clinic.consultation
+    form = manager.get(reverse("clinic_settings:service", args=[service.pk])).context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and value is not False
+    }
+    data.update(colour="plum")
+    assert (
+        manager.post(reverse("clinic_settings:service", args=[service.pk]), data).status_code == 302
+    )
+    book(clinic, at(MONDAY + dt.timedelta(days=1), "10:00"), type=service)
+    week = manager.get(reverse("scheduling:week", args=[MONDAY])).content.decode()
+    assert "service-colour-plum" in week
+    assert 'aria-label="Services\' stripes"' in week
+    wrong = manager.post(
+        reverse("clinic_settings:service", args=[service.pk]), {**data, "colour": "gold"}
+    )
+    assert wrong.status_code == 400
+    service.refresh_from_db()
+    assert service.colour == "plum"
