@@ -212,7 +212,9 @@ def rooms(request):
         {
             "rooms": Room.objects.order_by("-is_active", "name"),
             "form": form,
-            "room_types": AppointmentType.objects.filter(is_active=True, needs_room=True),
+            "room_types": AppointmentType.objects.filter(
+                is_active=True, needs_room=True
+            ).prefetch_related("rooms"),
         },
         status=status,
     )

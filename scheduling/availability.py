@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -137,9 +138,11 @@ class Diary:
         with_rooms: bool = True,
         exclude_appointment_id: int | None = None,
         with_appointments: bool = True,
+        for_type: AppointmentType | None = None,
     ) -> Diary:
         """Read the diary for [start, end) in six queries at most (five without the
-        appointments, for what needs only the hours, e.g. a report's working hours)."""
+        appointments, for what needs only the hours, e.g. a report's working hours).
+        `for_type` keeps only the rooms that type may use (all when it names none)."""
         zone = clinic_zone()
         artists_qs = User.objects.filter(role=Role.ARTIST, is_active=True).order_by(
             "first_name", "last_name", "id"
@@ -174,9 +177,7 @@ class Diary:
         ).values_list("artist_id", "starts_at", "ends_at"):
             off[artist_id].append((s, e))
 
-        rooms = (
-            list(Room.objects.filter(is_active=True).order_by("name", "id")) if with_rooms else []
-        )
+        rooms = list(_rooms_for(for_type).order_by("name", "id")) if with_rooms else []
         room_ids = {r.pk for r in rooms}
 
         # Appointments that started before `start` may still block it: no
@@ -355,6 +356,9 @@ class Diary:
             ), None
         if needs_room:
             if room is not None:
+                if all(room.pk != usable.pk for usable in self.rooms):
+                    refused = f"{room.name} is not used for this appointment."
+                    return Problem("room_not_for_type", refused, "room"), None
                 room_busy = self.room_busy.get(room.pk)
                 if room_busy is not None and room_busy.overlaps(start, block_end):
                     taken = Problem("room_taken", f"{room.name} is already booked then.", "room")
@@ -365,6 +369,15 @@ class Diary:
                 return Problem("no_room", "No treatment room is free then.", "room"), None
             return None, found
         return None, None
+
+
+def _rooms_for(appointment_type: AppointmentType | None):
+    """The rooms in use an appointment type may take: those it names, or all of them."""
+    rooms = Room.objects.filter(is_active=True)
+    if appointment_type is None or appointment_type.pk is None:
+        return rooms
+    named = AppointmentType.rooms.through.objects.filter(appointmenttype_id=appointment_type.pk)
+    return rooms.filter(Q(services=appointment_type) | ~Exists(named)).distinct()
 
 
 def notice_window(
@@ -425,6 +438,7 @@ def free_slots(
         artist_ids=[artist_id] if artist_id is not None else None,
         with_rooms=appointment_type.needs_room,
         exclude_appointment_id=exclude_appointment_id,
+        for_type=appointment_type,
     )
     slots: list[Slot] = []
     for offset in range(days):

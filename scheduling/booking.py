@@ -212,6 +212,7 @@ def _judge(
         artist_ids=[artist.pk],
         with_rooms=appointment_type.needs_room,
         exclude_appointment_id=exclude_appointment_id,
+        for_type=appointment_type,
     )
     problem = diary.problem(
         artist_id=artist.pk,

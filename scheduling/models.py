@@ -217,6 +217,13 @@ class AppointmentType(models.Model):
         "clean-up after (minutes)", default=0, validators=[MaxValueValidator(240)]
     )
     needs_room = models.BooleanField(default=True)
+    rooms = models.ManyToManyField(
+        Room,
+        blank=True,
+        related_name="services",
+        verbose_name="only in these rooms",
+        help_text="Leave all unticked to use any room that is free.",
+    )
     is_video = models.BooleanField(
         "video call", default=False, help_text="Held by video; the booking carries a meeting link."
     )

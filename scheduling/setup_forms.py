@@ -83,6 +83,7 @@ class AppointmentTypeForm(FieldConstraintForm):
 
     class Meta:
         model = AppointmentType
+        widgets = {"rooms": forms.CheckboxSelectMultiple}
         fields = (
             "name",
             "slug",
@@ -94,6 +95,7 @@ class AppointmentTypeForm(FieldConstraintForm):
             "max_minutes",
             "buffer_after_minutes",
             "needs_room",
+            "rooms",
             "is_video",
             "online_bookable",
             "colour",
@@ -108,6 +110,7 @@ class AppointmentTypeForm(FieldConstraintForm):
             "buffer_after_minutes": "Kept free after each appointment to clean and prepare "
             "the room; the artist and room cannot be booked during it.",
             "needs_room": "Takes one of the treatment rooms.",
+            "rooms": "Only when it needs a room: leave all unticked for any free room.",
             "online_bookable": "Offered on the public booking page and to the API.",
             "price": "Shown to clients; 0 for a free appointment.",
             "is_active": "Untick to stop offering it; existing appointments are kept.",

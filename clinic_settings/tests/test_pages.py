@@ -440,3 +440,39 @@ def test_a_services_colour_stripes_its_appointments_in_the_week(
     assert wrong.status_code == 400
     service.refresh_from_db()
     assert service.colour == "plum"
+
+
+@pytest.mark.django_db
+def test_a_service_kept_to_one_room_is_only_offered_and_booked_there(
+    people, as_user, clinic, freeze_now
+):
+    from scheduling.booking import BookingRefused, booking_create
+    from scheduling.models import BookingSource
+    from scheduling.tests.diary_fixtures import book
+    from tests.clock import at
+
+    freeze_now(at(MONDAY, "08:00"))
+    treatment = clinic.treatment
+    treatment.rooms.set([clinic.room2])
+    tuesday = MONDAY + dt.timedelta(days=1)
+    # Room 2 taken all morning by Sam: Alex's treatment has no room then, though Room 1 is free.
+    book(clinic, at(tuesday, "09:00"), type=treatment, room=clinic.room2, minutes=180)
+    slots = free_slots(
+        appointment_type=treatment, start_date=tuesday, days=1, source=BookingSource.FRONT_DESK
+    )
+    assert slots and all(s.start >= at(tuesday, "12:00") for s in slots)
+    with pytest.raises(BookingRefused) as refused:
+        booking_create(
+            client=clinic.anna,
+            artist=clinic.alex,
+            appointment_type=treatment,
+            starts_at=at(tuesday, "14:00"),
+            room=clinic.room1,
+            source=BookingSource.FRONT_DESK,
+            by=people.front_desk,
+        )
+    assert refused.value.problem.code == "room_not_for_type"
+    placed = book(clinic, at(tuesday, "14:00"), type=treatment, artist=clinic.alex)
+    assert placed.room == clinic.room2
+    page = as_user(people.manager).get(reverse("clinic_settings:rooms")).content.decode()
+    assert "Room 2" in page[page.index('data-testid="room-services"') :]
