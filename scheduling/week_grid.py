@@ -209,7 +209,7 @@ def week_grid(
         .only(
             *("id", "client_id", "type_id", "artist_id", "room_id", "starts_at", "ends_at"),
             *("blocked_until", "status", "updated_at"),
-            *("client__first_name", "client__last_name", "type__name"),
+            *("client__first_name", "client__last_name", "type__name", "type__colour"),
             *("artist__first_name", "artist__last_name", "room__name"),
         )
         .order_by("starts_at", "artist_id", "id")
