@@ -3,11 +3,8 @@
 import io
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-
-from photos.models import Photo
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -54,8 +51,9 @@ def upload(content: bytes, name="photo.jpg", content_type="image/jpeg") -> Simpl
 
 
 @pytest.fixture
-def photo_store(settings, tmp_path, monkeypatch):
-    """The private photo storage, in a folder of this test's own."""
+def photo_store(settings, tmp_path):
+    """The private photo storage, in a folder of this test's own (the model's fields
+    follow STORAGES["photos"]: photos/storage.py)."""
     location = tmp_path / "private-photos"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -64,10 +62,6 @@ def photo_store(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": str(location), "base_url": None},
         },
     }
-    # The model's fields took their storage when the model was loaded.
-    storage = storages["photos"]
-    for name in ("image", "thumbnail"):
-        monkeypatch.setattr(Photo._meta.get_field(name), "storage", storage)
     return location
 
 
