@@ -11,6 +11,8 @@ images from that one origin (photo_storage_origin, added by smpclinic.csp).
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
@@ -18,7 +20,9 @@ from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
-from storages.backends.s3 import S3Storage
+
+if TYPE_CHECKING:
+    from storages.backends.s3 import S3Storage
 
 
 class PhotoStorage(LazyObject):
@@ -45,7 +49,10 @@ def photo_storage_origin() -> str | None:
     """The origin (scheme://host[:port]) browsers load photos from, or None when the app
     serves them itself."""
     storage = storages["photos"]
-    if not isinstance(storage, S3Storage):
+    # Not imported here: boto3 stays out of a process that keeps photos on disk. An S3
+    # storage in use has imported its module already.
+    s3 = sys.modules.get("storages.backends.s3")
+    if s3 is None or not isinstance(storage, s3.S3Storage):
         return None
     origin = _origins.get(storage)
     if origin is None:
