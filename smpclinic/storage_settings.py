@@ -56,7 +56,10 @@ def photo_storage_setting(env: environ.Env, *, private_folder: Path) -> dict:
     if endpoint and not endpoint.startswith(("https://", "http://")):
         _refuse("AWS_S3_ENDPOINT_URL must be a full URL, e.g. https://s3.eu-west-2.amazonaws.com")
 
-    style = env.str("AWS_S3_ADDRESSING_STYLE", default="auto")
+    # On AWS, virtual-hosted links name the bucket's own region (boto3's "auto" would use the
+    # global host, which can answer a new bucket with a redirect elsewhere); other stores
+    # mostly expect the bucket in the path.
+    style = env.str("AWS_S3_ADDRESSING_STYLE", default="path" if endpoint else "virtual")
     if style not in ADDRESSING_STYLES:
         _refuse("AWS_S3_ADDRESSING_STYLE must be 'auto', 'virtual' or 'path'")
 

@@ -202,9 +202,24 @@ def use_s3_settings(monkeypatch, settings, tmp_path, **variables):
             id="aws-path",
         ),
         pytest.param(
+            {"AWS_S3_REGION_NAME": "eu-west-2"},
+            "https://clinic-photos.s3.eu-west-2.amazonaws.com",
+            id="aws-default-is-virtual-hosted-in-the-region",
+        ),
+        pytest.param(
             {"AWS_S3_REGION_NAME": "us-east-1"},
             "https://clinic-photos.s3.amazonaws.com",
-            id="aws-auto",
+            id="aws-us-east-1",
+        ),
+        pytest.param(
+            {"AWS_S3_REGION_NAME": "eu-west-2", "AWS_S3_ADDRESSING_STYLE": "auto"},
+            "https://clinic-photos.s3.amazonaws.com",
+            id="aws-auto-is-boto3s-choice",
+        ),
+        pytest.param(
+            {"AWS_S3_ENDPOINT_URL": "https://acc.r2.cloudflarestorage.com"},
+            "https://acc.r2.cloudflarestorage.com",
+            id="endpoint-default-is-path",
         ),
         pytest.param(
             {
