@@ -24,6 +24,7 @@ pytest_plugins = [
     "billing.tests.fixtures",
     "billing.tests.stripe_standin",
     "tests.redis_server",
+    "photos.tests.s3_server",
 ]
 
 

@@ -41,8 +41,8 @@ class SessionChoiceField(forms.ModelChoiceField):
 class PhotoUploadForm(forms.Form):
     uploads = MultiplePhotoField(
         label="Photos",
-        help_text=f"JPEG, PNG or WebP, up to 25 MB each; up to {MAX_FILES_AT_ONCE} at a time. "
-        "On a phone or tablet this opens the camera.",
+        help_text="JPEG, PNG, WebP or HEIC (iPhone), up to 25 MB each; "
+        f"up to {MAX_FILES_AT_ONCE} at a time. On a phone or tablet this opens the camera.",
         error_messages={"required": "Choose at least one photo."},
     )
     angle = forms.ChoiceField(choices=PhotoAngle.choices)

@@ -1,13 +1,15 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
+
+from .storage import private_photo_storage
 
 
 def photo_storage():
-    # Private: local disk outside any public URL, or an S3 bucket, by setting alone.
-    return storages["photos"]
+    # Private: local disk outside any public URL, or an S3 bucket, by setting alone
+    # (STORAGES["photos"], followed when it changes: photos/storage.py).
+    return private_photo_storage
 
 
 def photo_path(instance: "Photo", filename: str) -> str:

@@ -1,9 +1,10 @@
 """Turn an uploaded file into the two copies the clinic keeps: web-sized and thumbnail.
 
 Every photo goes through `process_upload`, whoever sends it (staff upload, client
-check-in, a command). Only JPEG, PNG and WebP are decoded, fully, within size and pixel
-limits; what is stored is a fresh sRGB JPEG with no metadata at all (no EXIF, GPS,
-ICC profile, XMP or comment), turned upright from the EXIF orientation.
+check-in, a command). Only JPEG, PNG, WebP and HEIC/HEIF (what iPhones save) are decoded,
+fully, within size and pixel limits; what is stored is a fresh sRGB JPEG with no metadata
+at all (no EXIF, GPS, ICC profile, XMP or comment), turned upright from the EXIF
+orientation (HEIC: from its own rotation, which libheif applies as it decodes).
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+# The one place HEIC/HEIF is taught to Pillow (libheif comes inside pillow-heif's wheels).
+# Only the photo itself is decoded: no embedded thumbnails, depth maps or other auxiliary
+# images, which would cost memory and are never kept.
+register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 MAX_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -22,19 +29,21 @@ WEB_LONGEST_SIDE = 1600
 THUMB_LONGEST_SIDE = 320
 JPEG_QUALITY = 85
 THUMB_QUALITY = 80
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
-ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp"
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+# The file types too: some systems give HEIC files no media type at all.
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
 
-NOT_A_PHOTO = "This file is not a photo we can read (JPEG, PNG or WebP)."
-UNSUPPORTED = "This format is not supported: {name}. Please send JPEG, PNG or WebP."
+NOT_A_PHOTO = "This file is not a photo we can read (JPEG, PNG, WebP or HEIC)."
+UNSUPPORTED = "This format is not supported: {name}. Please send JPEG, PNG, WebP or HEIC."
 TOO_LARGE = "The photo is larger than 25 MB."
 TOO_MANY_PIXELS = "The photo is larger than 40 megapixels."
 DAMAGED = "The photo file is damaged or incomplete."
 
-# ISO base media "ftyp" brands of HEIF images (iPhones send "heic"), and AVIF.
+# ISO base media "ftyp" brands of HEVC-coded HEIF images (iPhones write "heic"), which
+# are read, and of AVIF (AV1-coded, the same container), which is not.
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
-_HEIF_GENERIC_BRANDS = {b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
+HEAD_BYTES = 64
 
 
 class PhotoRejected(ValidationError):
@@ -63,16 +72,19 @@ def _file_size(fileobj) -> int:
     return size
 
 
+def _ftyp_brands(head: bytes) -> set[bytes]:
+    """The major and compatible brands of an ISO base media file's "ftyp" box."""
+    if head[4:8] != b"ftyp":
+        return set()
+    end = min(int.from_bytes(head[:4], "big"), len(head))
+    return {head[8:12]} | {head[i : i + 4] for i in range(16, end - 3, 4)}
+
+
 def unsupported_format_name(head: bytes) -> str | None:
     """The name of a well-known image format we refuse, from its first bytes."""
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in _AVIF_BRANDS:
-            return "AVIF"
-        if brand in _HEIF_BRANDS:
-            return "HEIC"
-        if brand in _HEIF_GENERIC_BRANDS:
-            return "HEIF"
+    brands = _ftyp_brands(head)
+    if brands & _AVIF_BRANDS and not brands & _HEIF_BRANDS:
+        return "AVIF"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "GIF"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
@@ -141,7 +153,7 @@ def process_upload(fileobj) -> ProcessedPhoto:
     if _file_size(fileobj) > MAX_BYTES:
         raise PhotoRejected(TOO_LARGE, code="too_large")
     fileobj.seek(0)
-    head = fileobj.read(32)
+    head = fileobj.read(HEAD_BYTES)
     fileobj.seek(0)
     if not head:
         raise PhotoRejected(NOT_A_PHOTO, code="not_a_photo")
@@ -169,8 +181,17 @@ def process_upload(fileobj) -> ProcessedPhoto:
         raise PhotoRejected(NOT_A_PHOTO, code="not_a_photo") from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoRejected(TOO_MANY_PIXELS, code="too_many_pixels") from error
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as error:
-        # Pillow's decoders report truncated or corrupt data with any of these.
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        IndexError,
+        TypeError,
+        RuntimeError,
+    ) as error:
+        # Pillow's decoders report truncated or corrupt data with any of these (libheif's
+        # "some other error" is a RuntimeError).
         raise PhotoRejected(DAMAGED, code="damaged") from error
 
     web = _fitted(rgb, WEB_LONGEST_SIDE)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import environ
 
+from smpclinic.storage_settings import photo_storage_kind, photo_storage_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -115,8 +117,9 @@ MIDDLEWARE = [
     # Time and queries of every request, by view, for /metrics (smpclinic.metrics).
     "smpclinic.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
-    "csp.middleware.CSPMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below, plus the photo
+    # bucket's origin when photos are in object storage).
+    "smpclinic.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise, so static files keep their own caching headers.
     "smpclinic.middleware.NoStoreForPrivatePagesMiddleware",
@@ -297,33 +300,12 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Client photos are health data: never under a public URL. PHOTO_STORAGE=s3 keeps
-# them in a private S3-compatible bucket (AWS_* settings below) instead of on disk.
-PHOTO_STORAGE = env.str("PHOTO_STORAGE", default="local")
-if PHOTO_STORAGE not in {"local", "s3"}:
-    raise environ.ImproperlyConfigured("PHOTO_STORAGE must be 'local' or 's3'")
+# them in a private S3-compatible bucket (the AWS_* variables in .env.example), handed to
+# the browser by links that are signed and expire within minutes (smpclinic/storage_settings.py).
+PHOTO_STORAGE = photo_storage_kind(env)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "photos": (
-        {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
-                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-                "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-                "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
-                "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
-                "default_acl": "private",
-                "querystring_auth": True,
-                "querystring_expire": 300,
-                "file_overwrite": False,
-            },
-        }
-        if PHOTO_STORAGE == "s3"
-        else {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(VAR_DIR / "private" / "photos"), "base_url": None},
-        }
-    ),
+    "photos": photo_storage_setting(env, private_folder=VAR_DIR / "private" / "photos"),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -498,7 +480,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Only the app's own scripts, styles, fonts and images (plus data: images for QR
 # codes, and blob: images for the preview of a photo picked on the device before it
-# is uploaded, which never leave the browser); no inline script, style attribute or
+# is uploaded, which never leave the browser; with PHOTO_STORAGE=s3, the bucket's origin
+# for its signed photo links, added by smpclinic.csp); no inline script, style attribute or
 # event handler runs, so injected markup cannot act. Templates keep their CSS and JS in
 # static files.
 CONTENT_SECURITY_POLICY = {

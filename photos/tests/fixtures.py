@@ -3,11 +3,8 @@
 import io
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-
-from photos.models import Photo
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -37,6 +34,31 @@ def jpeg_bytes(width=400, height=300, *, orientation=None, gps=False, quality=90
     return out.getvalue()
 
 
+def heic_bytes(width=400, height=300, *, orientation=None, gps=False) -> bytes:
+    """A real HEIC, as an iPhone writes it (HEVC-coded, "heic" brand), encoded here by
+    pillow-heif: the same picture as jpeg_bytes, optionally with EXIF orientation, GPS, an
+    ICC profile and XMP naming a place."""
+    import pillow_heif
+
+    picture = Image.open(io.BytesIO(jpeg_bytes(width, height, quality=95)))
+    picture.load()
+    picture.info.clear()
+    exif = Image.Exif()
+    if orientation:
+        exif[ORIENTATION] = orientation
+    if gps:
+        exif[GPS_IFD] = {1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)}
+        picture.info["icc_profile"] = _srgb_profile()
+    out = io.BytesIO()
+    pillow_heif.from_pillow(picture).save(
+        out,
+        quality=90,
+        exif=exif.tobytes() if len(exif) else None,
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">Taken at 12 Clinic Street</x:xmpmeta>',
+    )
+    return out.getvalue()
+
+
 def _srgb_profile() -> bytes:
     from PIL import ImageCms
 
@@ -54,8 +76,9 @@ def upload(content: bytes, name="photo.jpg", content_type="image/jpeg") -> Simpl
 
 
 @pytest.fixture
-def photo_store(settings, tmp_path, monkeypatch):
-    """The private photo storage, in a folder of this test's own."""
+def photo_store(settings, tmp_path):
+    """The private photo storage, in a folder of this test's own (the model's fields
+    follow STORAGES["photos"]: photos/storage.py)."""
     location = tmp_path / "private-photos"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -64,10 +87,6 @@ def photo_store(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": str(location), "base_url": None},
         },
     }
-    # The model's fields took their storage when the model was loaded.
-    storage = storages["photos"]
-    for name in ("image", "thumbnail"):
-        monkeypatch.setattr(Photo._meta.get_field(name), "storage", storage)
     return location
 
 

@@ -13,7 +13,7 @@ from photos.processing import (
     process_upload,
 )
 
-from .fixtures import jpeg_bytes, png_bytes, upload
+from .fixtures import heic_bytes, jpeg_bytes, png_bytes, upload
 
 
 def reopen(data: bytes) -> Image.Image:
@@ -169,9 +169,9 @@ def test_it_measures_size_of_files_without_a_size_attribute():
 @pytest.mark.parametrize(
     ("head", "name"),
     [
-        (b"\x00\x00\x00\x18ftypheic", "HEIC"),
-        (b"\x00\x00\x00\x18ftypmif1", "HEIF"),
         (b"\x00\x00\x00\x1cftypavif", "AVIF"),
+        # The HEIF container's generic brand first, AV1 among the compatible ones.
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf", "AVIF"),
         (b"II*\x00", "TIFF"),
         (b"MM\x00*", "TIFF"),
         (b"BM", "BMP"),
@@ -180,7 +180,7 @@ def test_it_measures_size_of_files_without_a_size_attribute():
 def test_it_names_formats_it_does_not_take(head, name):
     message = rejection(head + b"\0" * 2000, "IMG_0001.jpg")
 
-    assert message == f"This format is not supported: {name}. Please send JPEG, PNG or WebP."
+    assert message == f"This format is not supported: {name}. Please send JPEG, PNG, WebP or HEIC."
 
 
 def test_it_refuses_a_real_gif():
@@ -188,5 +188,61 @@ def test_it_refuses_a_real_gif():
     Image.new("P", (20, 20)).save(out, format="GIF")
 
     assert rejection(out.getvalue(), "scalp.gif") == (
-        "This format is not supported: GIF. Please send JPEG, PNG or WebP."
+        "This format is not supported: GIF. Please send JPEG, PNG, WebP or HEIC."
     )
+
+
+# --- HEIC, as iPhones save photos ----------------------------------------------------------
+
+
+def test_it_reads_an_iphone_heic_strips_its_metadata_and_turns_it_upright():
+    # Stored 400 x 300 with "rotate 90° clockwise to display", GPS, an ICC profile and
+    # XMP naming a place.
+    source = heic_bytes(400, 300, orientation=6, gps=True)
+    assert source[4:12] == b"ftypheic"
+    original = reopen(source)
+    assert original.format == "HEIF"
+    assert original.getexif().get_ifd(0x8825)  # the test photo really has GPS
+    assert {"exif", "xmp", "icc_profile"} <= set(original.info)
+    assert b"Clinic Street" in source
+
+    result = process_upload(upload(source, "IMG_4032.HEIC", "image/heic"))
+
+    for data in (result.web, result.thumbnail):
+        stored = reopen(data)
+        assert stored.format == "JPEG" and stored.mode == "RGB"
+        assert len(stored.getexif()) == 0
+        assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(stored.info)
+        assert b"Clinic Street" not in data
+    web = reopen(result.web)
+    assert (web.width, web.height) == (300, 400) == (result.width, result.height)
+    red, green, blue = web.getpixel((web.width - 10, 10))
+    assert red > 200 and green < 80 and blue < 80
+    assert reopen(result.thumbnail).size == (240, 320)
+
+
+def test_a_large_heic_is_kept_at_web_size():
+    result = process_upload(upload(heic_bytes(2000, 1500), "IMG_4032.HEIC"))
+
+    assert reopen(result.web).size == (1600, 1200)
+    assert reopen(result.thumbnail).size == (320, 240)
+
+
+def test_it_refuses_a_text_file_named_heic():
+    assert rejection(b"Dear clinic, here is my photo.\n" * 20, "IMG_4032.heic") == NOT_A_PHOTO
+    assert "HEIC" in NOT_A_PHOTO
+
+
+def test_it_refuses_a_truncated_heic():
+    good = heic_bytes(800, 600)
+
+    assert rejection(good[: len(good) // 2], "IMG_4032.HEIC") == DAMAGED
+
+
+def test_it_refuses_a_heic_over_pillows_pixel_limits(monkeypatch):
+    over, far_over = heic_bytes(150, 100), heic_bytes(400, 300)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100 * 100)
+
+    # Over the limit: Pillow warns, which is a refusal; over twice the limit it fails.
+    assert rejection(over, "IMG_4032.HEIC") == TOO_MANY_PIXELS
+    assert rejection(far_over, "IMG_4033.HEIC") == TOO_MANY_PIXELS

@@ -1,3 +1,4 @@
+import io
 from urllib.parse import quote
 
 import pytest
@@ -5,12 +6,13 @@ from django.contrib.messages import get_messages
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from photos.models import Photo
 from photos.services import photos_add_many, previous_photo
 from sessions_app.plans import plan_create
 
-from .fixtures import jpeg_bytes, png_bytes, upload
+from .fixtures import heic_bytes, jpeg_bytes, png_bytes, upload
 
 
 def url(client_record, query=""):
@@ -114,13 +116,54 @@ def test_one_bad_file_saves_nothing_and_names_the_file(people, as_user, photo_st
     assert not Photo.objects.exists()
     assert stored_files(photo_store) == []
     assert response.context["form"].errors["uploads"] == [
-        "notes.jpg: This file is not a photo we can read (JPEG, PNG or WebP)."
+        "notes.jpg: This file is not a photo we can read (JPEG, PNG, WebP or HEIC)."
     ]
     page = response.content.decode()
     assert "notes.jpg: This file is not a photo we can read" in page
     assert "Nothing was saved." in page
     # What was typed is still there.
     assert "Healed well at the crown" in page
+
+
+def test_an_iphone_heic_is_stored_as_a_clean_upright_jpeg(people, as_user, photo_store):
+    response = as_user(people.artist).post(
+        url(people.record_a),
+        form_data(
+            upload(heic_bytes(800, 600, orientation=6, gps=True), "IMG_4032.HEIC", "image/heic")
+        ),
+    )
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.image.name.endswith(".jpg") and photo.thumbnail.name.endswith(".jpg")
+    assert (photo.width, photo.height) == (600, 800)  # turned upright
+    for stored in (photo.image, photo.thumbnail):
+        with stored.open("rb") as handle:
+            data = handle.read()
+        image = Image.open(io.BytesIO(data))
+        assert image.format == "JPEG"
+        assert len(image.getexif()) == 0  # no GPS, no EXIF at all
+        assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(image.info)
+        assert b"Clinic Street" not in data
+    assert len(stored_files(photo_store)) == 2
+
+
+def test_a_file_named_heic_that_is_not_a_photo_saves_nothing(people, as_user, photo_store):
+    response = as_user(people.artist).post(
+        url(people.record_a),
+        form_data(
+            upload(heic_bytes(), "IMG_4032.HEIC", "image/heic"),
+            upload(b"Dear clinic, my photo is attached.\n" * 30, "IMG_4033.heic", "image/heic"),
+        ),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["uploads"] == [
+        "IMG_4033.heic: This file is not a photo we can read (JPEG, PNG, WebP or HEIC)."
+    ]
+    assert "Nothing was saved." in response.content.decode()
+    assert not Photo.objects.exists()
+    assert stored_files(photo_store) == []
 
 
 def test_it_asks_for_a_photo_when_none_is_chosen(people, as_user):
@@ -140,7 +183,7 @@ def test_the_page_offers_the_camera_and_the_last_photo_of_each_angle(people, as_
 
     page = response.content.decode()
     assert 'capture="environment"' in page
-    assert 'accept="image/jpeg,image/png,image/webp"' in page
+    assert 'accept="image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"' in page
     assert "multiple" in page
     assert f'data-src="/photos/{latest.pk}/web/"' in page
     assert f'data-src="/photos/{front.pk}/web/"' in page
