@@ -301,6 +301,15 @@ TABLE: dict[str, Rule] = {
     "billing_takings:takings": rule(*DESK_AND_MANAGER),
     "billing_settings:prices": rule(*MANAGER_ONLY),
     "billing_settings:policy": rule(*MANAGER_ONLY),
+    # --- settings: the clinic's messages (the manager's) ---
+    "message_settings:list": rule(*MANAGER_ONLY),
+    "message_settings:edit": rule(*MANAGER_ONLY, kwargs=lambda c: {"kind": "appointment_reminder"}),
+    "message_settings:preview": same(
+        METHOD, kwargs=lambda c: {"kind": "appointment_reminder"}, note="POST only"
+    ),
+    "message_settings:restore": rule(
+        *MANAGER_ONLY, kwargs=lambda c: {"kind": "appointment_reminder"}
+    ),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # The client's private link to pay a deposit, and Stripe's webhook (POST only).
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),

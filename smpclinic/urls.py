@@ -43,6 +43,7 @@ urlpatterns = [
     path("money/takings/", include("billing.takings_urls")),
     path("money/prices/", include("billing.settings_urls")),
     path("money/", include("billing.staff_urls")),
+    path("settings/messages/", include("reminders.settings_urls")),
     path("pay/", include("billing.online_urls")),
     path("waitlist/offer/", include("waitlist.offer_urls")),
     path("waitlist/join/", include("waitlist.join_urls")),
