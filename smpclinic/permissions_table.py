@@ -310,6 +310,18 @@ TABLE: dict[str, Rule] = {
     "message_settings:restore": rule(
         *MANAGER_ONLY, kwargs=lambda c: {"kind": "appointment_reminder"}
     ),
+    # --- settings: the client's forms in versions (the manager's) ---
+    "form_settings:index": rule(*MANAGER_ONLY),
+    "form_settings:questionnaire": rule(*MANAGER_ONLY),
+    "form_settings:questionnaire_draft": same(METHOD, note="POST only"),
+    "form_settings:questionnaire_publish": same(METHOD, note="POST only"),
+    "form_settings:consent": rule(*MANAGER_ONLY, kwargs=lambda c: {"slug": "smp-treatment"}),
+    "form_settings:consent_draft": same(
+        METHOD, kwargs=lambda c: {"slug": "smp-treatment"}, note="POST only"
+    ),
+    "form_settings:consent_publish": same(
+        METHOD, kwargs=lambda c: {"slug": "smp-treatment"}, note="POST only"
+    ),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # The client's private link to pay a deposit, and Stripe's webhook (POST only).
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),
