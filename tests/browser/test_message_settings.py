@@ -46,3 +46,22 @@ def test_the_preview_follows_the_wording_as_it_is_typed(page, live_server, peopl
 
     problems = problems_on(page, edit)
     assert not problems, "\n".join(problems)
+
+
+def test_the_forms_settings_meet_wcag_aa_with_a_draft_open(page, live_server, people):
+    from consultations.consent import consent_draft_start
+    from consultations.models import ConsentTemplate
+    from consultations.questionnaire import questionnaire_draft_start
+
+    consent_draft_start(template=ConsentTemplate.objects.get(slug="smp-treatment"))
+    questionnaire_draft_start()
+    take_session(page, live_server, people.manager)
+    pages = [
+        reverse("message_settings:list"),
+        reverse("message_settings:restore", kwargs={"kind": "appointment_reminder"}),
+        reverse("form_settings:index"),
+        reverse("form_settings:questionnaire"),
+        reverse("form_settings:consent", kwargs={"slug": "smp-treatment"}),
+    ]
+    problems = [problem for path in pages for problem in problems_on(page, path)]
+    assert not problems, "\n".join(problems)
