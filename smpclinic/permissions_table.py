@@ -322,6 +322,7 @@ TABLE: dict[str, Rule] = {
     "form_settings:consent_publish": same(
         METHOD, kwargs=lambda c: {"slug": "smp-treatment"}, note="POST only"
     ),
+    "aftercare_settings:instructions": rule(*MANAGER_ONLY),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # The client's private link to pay a deposit, and Stripe's webhook (POST only).
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),

@@ -45,6 +45,7 @@ urlpatterns = [
     path("money/", include("billing.staff_urls")),
     path("settings/messages/", include("reminders.settings_urls")),
     path("settings/forms/", include("consultations.settings_urls")),
+    path("settings/aftercare/", include("aftercare.settings_urls")),
     path("pay/", include("billing.online_urls")),
     path("waitlist/offer/", include("waitlist.offer_urls")),
     path("waitlist/join/", include("waitlist.join_urls")),

@@ -48,7 +48,7 @@ def test_the_preview_follows_the_wording_as_it_is_typed(page, live_server, peopl
     assert not problems, "\n".join(problems)
 
 
-def test_the_forms_settings_meet_wcag_aa_with_a_draft_open(page, live_server, people):
+def test_the_other_settings_pages_meet_wcag_aa(page, live_server, people):
     from consultations.consent import consent_draft_start
     from consultations.models import ConsentTemplate
     from consultations.questionnaire import questionnaire_draft_start
@@ -62,6 +62,7 @@ def test_the_forms_settings_meet_wcag_aa_with_a_draft_open(page, live_server, pe
         reverse("form_settings:index"),
         reverse("form_settings:questionnaire"),
         reverse("form_settings:consent", kwargs={"slug": "smp-treatment"}),
+        reverse("aftercare_settings:instructions"),
     ]
     problems = [problem for path in pages for problem in problems_on(page, path)]
     assert not problems, "\n".join(problems)
