@@ -37,14 +37,22 @@ def _kind_or_404(slug: str) -> MessageKind:
     return kind
 
 
+# Far beyond any message; a preview of more would only cost the server.
+PREVIEW_MAX = 20_000
+
+
 def _typed(kind: MessageKind, data, saved: MessageTemplate) -> MessageTemplate:
     """The wording as typed on the page (not saved), for the preview."""
+
+    def typed(name: str) -> str:
+        return data.get(name, getattr(saved, name))[:PREVIEW_MAX].replace("\r\n", "\n")
+
     return MessageTemplate(
         kind=kind.slug,
         enabled=True,
-        subject=data.get("subject", saved.subject),
-        email_text=data.get("email_text", saved.email_text).replace("\r\n", "\n"),
-        sms_text=data.get("sms_text", saved.sms_text).replace("\r\n", "\n"),
+        subject=typed("subject"),
+        email_text=typed("email_text"),
+        sms_text=typed("sms_text"),
     )
 
 

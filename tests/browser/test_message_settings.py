@@ -2,6 +2,7 @@
 in with its button, and the preview follows; the page meets WCAG 2.2 AA."""
 
 import re
+from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -49,10 +50,15 @@ def test_the_preview_follows_the_wording_as_it_is_typed(page, live_server, peopl
 
 
 def test_the_other_settings_pages_meet_wcag_aa(page, live_server, people):
+    from django.apps import apps
+
     from consultations.consent import consent_draft_start
     from consultations.models import ConsentTemplate
     from consultations.questionnaire import questionnaire_draft_start
 
+    # The default questionnaire and consent forms (earlier transactional tests emptied them).
+    defaults = import_module("consultations.migrations.0003_default_questionnaire_and_consent")
+    defaults.add_defaults(apps, None)
     consent_draft_start(template=ConsentTemplate.objects.get(slug="smp-treatment"))
     questionnaire_draft_start()
     take_session(page, live_server, people.manager)
