@@ -1,39 +1,10 @@
 """The manager edits the aftercare wording here; plans and check-ins are shown for reference."""
 
-from django import forms
 from django.contrib import admin
 
+from .forms import AftercareInstructionForm
 from .models import AftercareInstruction, AftercarePlan, AftercareStep, CheckIn
-
-
-class AftercareInstructionForm(forms.ModelForm):
-    class Meta:
-        model = AftercareInstruction
-        fields = ["day_from", "day_to", "title", "body", "send_message", "position"]
-        labels = {
-            "day_from": "From day",
-            "day_to": "To day",
-            "position": "Order within the same first day",
-        }
-        help_texts = {
-            "day_from": "Day 0 is the session day.",
-            "day_to": "The same as the first day for one day only.",
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        day_from, day_to = cleaned.get("day_from"), cleaned.get("day_to")
-        if day_from is not None and day_to is not None and day_to < day_from:
-            self.add_error(
-                "day_to",
-                f"The last day ({day_to}) cannot be before the first day ({day_from}).",
-            )
-        return cleaned
-
-    def validate_constraints(self):
-        # The day order is checked in clean() with a message on the field itself.
-        if "day_to" not in self.errors:
-            super().validate_constraints()
+from .services import aftercare_instruction_save
 
 
 @admin.register(AftercareInstruction)
@@ -52,10 +23,7 @@ class AftercareInstructionAdmin(admin.ModelAdmin):
         return f"Days {obj.day_from}–{obj.day_to}"
 
     def save_model(self, request, obj, form, change):
-        # Once the clinic has edited the wording it is theirs, no longer the shipped default.
-        if change and form.has_changed():
-            obj.is_shipped_default = False
-        super().save_model(request, obj, form, change)
+        aftercare_instruction_save(instruction=obj, edited=change and form.has_changed())
 
 
 class AftercareStepInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from photos.models import PhotoAngle
 from sessions_app.forms import collect_healing
 from sessions_app.models import HealingStatus
 
-from .models import Level, Proposal
+from .models import AftercareInstruction, Level, Proposal
 from .services import CHECK_IN_ANGLES, NOTE_MAX_LENGTH, QUESTIONS_MAX_LENGTH, RegionLook
 
 PHOTO_HELP = {
@@ -178,3 +178,35 @@ class ReviewForm(forms.Form):
         if cleaned.get("proposal") and not (cleaned.get("proposal_note") or "").strip():
             self.add_error("proposal_note", "Tell the front desk what to book.")
         return cleaned
+
+
+class AftercareInstructionForm(forms.ModelForm):
+    """One instruction by days after the session: the admin's form and the settings page's."""
+
+    class Meta:
+        model = AftercareInstruction
+        fields = ["day_from", "day_to", "title", "body", "send_message", "position"]
+        labels = {
+            "day_from": "From day",
+            "day_to": "To day",
+            "position": "Order within the same first day",
+        }
+        help_texts = {
+            "day_from": "Day 0 is the session day.",
+            "day_to": "The same as the first day for one day only.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        day_from, day_to = cleaned.get("day_from"), cleaned.get("day_to")
+        if day_from is not None and day_to is not None and day_to < day_from:
+            self.add_error(
+                "day_to",
+                f"The last day ({day_to}) cannot be before the first day ({day_from}).",
+            )
+        return cleaned
+
+    def validate_constraints(self):
+        # The day order is checked in clean() with a message on the field itself.
+        if "day_to" not in self.errors:
+            super().validate_constraints()

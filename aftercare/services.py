@@ -78,6 +78,30 @@ class CheckInAlreadySent(Exception):
 # --- times ------------------------------------------------------------------------------------
 
 
+def aftercare_instruction_save(
+    *, instruction: AftercareInstruction, edited: bool
+) -> AftercareInstruction:
+    """Save an instruction of the clinic's aftercare. Once the clinic has edited the wording
+    it is theirs, no longer the shipped default. Plans already given keep their own copy."""
+    if edited:
+        instruction.is_shipped_default = False
+    instruction.save()
+    return instruction
+
+
+@transaction.atomic
+def aftercare_instructions_update(
+    *, changed: list[AftercareInstruction], removed: list[AftercareInstruction]
+) -> None:
+    """Save the instructions the clinic changed or added and delete the ones it removed, all
+    or nothing. Plans already given keep their own copy of the wording."""
+    for instruction in removed:
+        if instruction.pk is not None:
+            instruction.delete()
+    for instruction in changed:
+        aftercare_instruction_save(instruction=instruction, edited=instruction.pk is not None)
+
+
 def local_moment(day: dt.date, at: dt.time) -> dt.datetime:
     """A wall-clock time in the clinic on `day`, in UTC.
 

@@ -15,6 +15,7 @@ from django.db.models import Count
 from .consent import (
     consent_version_copy_as_draft,
     consent_version_publish,
+    statements_from_text,
 )
 from .models import (
     Answer,
@@ -213,8 +214,7 @@ class StatementsField(forms.CharField):
     def to_python(self, value):
         if isinstance(value, list):
             return value
-        text = super().to_python(value) or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        return statements_from_text(super().to_python(value) or "")
 
     def validate(self, value):
         if self.required and not value:

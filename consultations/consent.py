@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from clients.models import Client
@@ -249,3 +249,127 @@ def signatures_of(client: Client):
         .select_related("version__template")
         .order_by("-signed_at", "-id")
     )
+
+
+# --- drafts, for the clinic's settings -------------------------------------------------------
+
+
+def statements_from_text(text: str) -> list[str]:
+    """The statements a client ticks, typed one a line (blank lines left out)."""
+    return [line.strip() for line in _normalise_newlines(text or "").split("\n") if line.strip()]
+
+
+def _live_of(versions: list[ConsentVersion]) -> ConsentVersion | None:
+    published = [v for v in versions if v.published_at is not None]
+    return max(published, key=lambda v: (v.published_at, v.number), default=None)
+
+
+def _draft_of(versions: list[ConsentVersion], live: ConsentVersion | None) -> ConsentVersion | None:
+    drafts = [
+        v for v in versions if v.published_at is None and (live is None or v.number > live.number)
+    ]
+    return max(drafts, key=lambda v: v.number, default=None)
+
+
+def live_version(template: ConsentTemplate) -> ConsentVersion | None:
+    """The version of this form clients sign now (the newest published), or None."""
+    return _live_of(list(template.versions.all()))
+
+
+def draft_version(template: ConsentTemplate) -> ConsentVersion | None:
+    """The draft being prepared for this form: an unpublished version newer than the live one."""
+    versions = list(template.versions.all())
+    return _draft_of(versions, _live_of(versions))
+
+
+@dataclass(frozen=True)
+class ConsentFormVersions:
+    template: ConsentTemplate
+    live: ConsentVersion | None
+    draft: ConsentVersion | None
+    history: list[ConsentVersion]  # every version, newest first, with `n_signatures`
+
+
+def consent_forms_versions(templates=None) -> list[ConsentFormVersions]:
+    """Each consent form with its live version, its draft and its history (two queries)."""
+    templates = ConsentTemplate.objects.all() if templates is None else templates
+    templates = templates.prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=ConsentVersion.objects.annotate(n_signatures=Count("signatures")).order_by(
+                "-number"
+            ),
+            to_attr="history",
+        )
+    )
+    rows = []
+    for template in templates:
+        live = _live_of(template.history)
+        rows.append(
+            ConsentFormVersions(
+                template=template,
+                live=live,
+                draft=_draft_of(template.history, live),
+                history=template.history,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def consent_draft_start(*, template: ConsentTemplate, by=None) -> ConsentVersion:
+    """The form's draft: the one in progress, else a copy of the live version (or a blank
+    first version for a form that has none)."""
+    ConsentTemplate.objects.select_for_update().get(pk=template.pk)
+    draft = draft_version(template)
+    if draft is not None:
+        return draft
+    live = live_version(template)
+    if live is not None:
+        return consent_version_copy_as_draft(version=live, by=by)
+    highest = template.versions.aggregate(n=Max("number"))["n"] or 0
+    return ConsentVersion.objects.create(
+        template=template, number=highest + 1, title=template.name, body="", created_by=by
+    )
+
+
+def consent_draft_update(
+    *, version: ConsentVersion, title: str, body: str, statements: list[str]
+) -> ConsentVersion:
+    """Change the text of a draft: a title, an explanation and at least one statement.
+    A published version is not a draft: its change is a new draft (ValidationError)."""
+    if version.published_at is not None:
+        raise ValidationError(
+            f"Version {version.number} is published: start a new draft to change the form."
+        )
+    title = " ".join((title or "").split())
+    body = _normalise_newlines(body or "").strip()
+    statements = [" ".join(str(s).split()) for s in statements or [] if str(s).strip()]
+    errors = {}
+    if not title:
+        errors["title"] = "Give the form a title."
+    elif len(title) > ConsentVersion._meta.get_field("title").max_length:
+        errors["title"] = "Keep the title to 200 characters."
+    if not body:
+        errors["body"] = "Write what the client reads before the statements."
+    if not statements:
+        errors["statements"] = "Give at least one statement for the client to tick."
+    if errors:
+        raise ValidationError(errors)
+    version.title, version.body, version.statements = title, body, statements
+    return consent_version_save(version=version)
+
+
+def consent_draft_publish(*, version: ConsentVersion) -> ConsentVersion:
+    """Publish a draft: from now on clients sign it, and a client who signed an earlier
+    version signs it before their next session (consent_outstanding). A draft that says
+    exactly what the live version says is refused: nobody should sign the same text twice."""
+    version = ConsentVersion.objects.select_related("template").get(pk=version.pk)
+    if version.published_at is not None:
+        raise ValidationError(f"Version {version.number} is already published.")
+    live = live_version(version.template)
+    if live is not None and consent_document(live).text == consent_document(version).text:
+        raise ValidationError(
+            "The draft says exactly what the live version says: there is nothing to publish."
+        )
+    return consent_version_publish(version=version)

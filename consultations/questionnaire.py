@@ -12,9 +12,11 @@ artist signs it off (consultations.rules asks `review_required`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from clients.models import Client
@@ -194,3 +196,175 @@ def questionnaire_submit(
         consultation.reviewed_by = None
         consultation.reviewed_at = None
     return response
+
+
+# --- drafts, for the clinic's settings -------------------------------------------------------
+
+QUESTION_TEXT_MAX = 300
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    """One question of a draft as the manager wrote it; `pk` is None for a new one."""
+
+    pk: int | None
+    text: str
+    help_text: str = ""
+    kind: str = QuestionKind.YES_NO
+    required: bool = True
+    contraindication: bool = False
+    ask_details: bool = False
+
+
+class QuestionsRefused(ValidationError):
+    """Problems with questions of a draft: `problems` maps each question's place in the list
+    given to {field: message}."""
+
+    def __init__(self, problems: dict[int, dict[str, str]]):
+        self.problems = problems
+        super().__init__(
+            [
+                f"Question {index + 1}: {message}"
+                for index, fields in sorted(problems.items())
+                for message in fields.values()
+            ]
+        )
+
+
+def questionnaire_draft() -> QuestionnaireVersion | None:
+    """The draft being prepared: an unpublished version newer than the live one."""
+    live = current_questionnaire()
+    drafts = QuestionnaireVersion.objects.filter(published_at__isnull=True)
+    if live is not None:
+        drafts = drafts.filter(number__gt=live.number)
+    return (
+        drafts.order_by("-number")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position")))
+        .first()
+    )
+
+
+@transaction.atomic
+def questionnaire_draft_start(*, by=None) -> QuestionnaireVersion:
+    """The draft in progress, else a copy of the live version (or an empty first version)."""
+    QuestionnaireVersion.objects.select_for_update().aggregate(n=Max("number"))
+    draft = questionnaire_draft()
+    if draft is not None:
+        return draft
+    live = current_questionnaire()
+    if live is not None:
+        return questionnaire_copy_as_draft(version=live, by=by)
+    highest = QuestionnaireVersion.objects.aggregate(n=Max("number"))["n"] or 0
+    return QuestionnaireVersion.objects.create(number=highest + 1, created_by=by)
+
+
+def question_problems(question: QuestionDraft) -> dict[str, str]:
+    """What is wrong with one question as written (empty when nothing)."""
+    problems = {}
+    text = " ".join((question.text or "").split())
+    if not text:
+        problems["text"] = "Write the question."
+    elif len(text) > QUESTION_TEXT_MAX:
+        problems["text"] = f"Keep the question to {QUESTION_TEXT_MAX} characters."
+    if len(question.help_text or "") > QUESTION_TEXT_MAX:
+        problems["help_text"] = f"Keep the help to {QUESTION_TEXT_MAX} characters."
+    if question.kind not in QuestionKind.values:
+        problems["kind"] = "Choose yes / no or free text."
+    elif question.kind == QuestionKind.TEXT and (question.contraindication or question.ask_details):
+        problems["kind"] = (
+            "Only a yes / no question can need a review or ask for details after a yes."
+        )
+    return problems
+
+
+@transaction.atomic
+def questionnaire_draft_update(
+    *, version: QuestionnaireVersion, questions: list[QuestionDraft]
+) -> QuestionnaireVersion:
+    """Make the draft's questions these, in this order: questions left out are removed, new
+    ones added. Refuses a published or answered version (ValidationError), and questions
+    written wrong or belonging to another version (QuestionsRefused): nothing is saved."""
+    version = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+    if version.published_at is not None:
+        raise ValidationError(
+            f"Version {version.number} is published: start a new draft to change the questions."
+        )
+    version.check_editable()
+    existing = {question.pk: question for question in version.questions.all()}
+    errors: dict[int, dict[str, str]] = {}
+    for index, question in enumerate(questions):
+        problems = question_problems(question)
+        if question.pk is not None and question.pk not in existing:
+            problems["text"] = "This question is not part of the draft."
+        if problems:
+            errors[index] = problems
+    if errors:
+        raise QuestionsRefused(errors)
+    kept = {question.pk for question in questions if question.pk is not None}
+    for pk, question in existing.items():
+        if pk not in kept:
+            question.delete()
+    # Out of the way first, so that no two questions ever hold one position.
+    moved = [
+        existing[question.pk]
+        for position, question in enumerate(questions, start=1)
+        if question.pk is not None and existing[question.pk].position != position
+    ]
+    for offset, row in enumerate(moved, start=1):
+        row.position = 10_000 + offset
+        row.save(update_fields=["position"])
+    for position, question in enumerate(questions, start=1):
+        row = existing.get(question.pk) if question.pk is not None else None
+        row = row or Question(version=version)
+        row.position = position
+        row.text = " ".join(question.text.split())
+        row.help_text = (question.help_text or "").strip()
+        row.kind = question.kind
+        row.required = question.required
+        row.contraindication = question.contraindication
+        row.ask_details = question.ask_details
+        question_save(question=row)
+    return version
+
+
+def questionnaire_as_text(version: QuestionnaireVersion | None) -> str:
+    """The questions as a person reads them, one a line with how they are asked: what the
+    settings compare between the draft and the live version."""
+    if version is None:
+        return ""
+    lines = []
+    # Not numbered: a question added or removed would renumber, and so "change", every other.
+    for question in version.questions.all():
+        how = [QuestionKind(question.kind).label]
+        how.append("must be answered" if question.required else "may be left out")
+        if question.contraindication:
+            how.append("a yes needs practitioner review")
+        if question.ask_details:
+            how.append("asks for details after a yes")
+        lines.append(f"{question.text} ({'; '.join(how)})")
+        if question.help_text:
+            lines.append(f"    {question.help_text}")
+    return "\n".join(lines)
+
+
+def questionnaire_draft_publish(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """Publish the draft: clients answer it from now on; earlier answers keep their version.
+    A draft with the same questions as the live version is refused."""
+    live = current_questionnaire()
+    if version.published_at is not None:
+        raise ValidationError(f"Version {version.number} is already published.")
+    if live is not None and questionnaire_as_text(live) == questionnaire_as_text(version):
+        raise ValidationError(
+            "The draft asks exactly what the live version asks: there is nothing to publish."
+        )
+    return questionnaire_publish(version=version)
+
+
+def questionnaire_history() -> list[QuestionnaireVersion]:
+    """Every version, newest first, with `n_questions` and `n_responses` (one query)."""
+    return list(
+        QuestionnaireVersion.objects.annotate(
+            n_questions=Count("questions", distinct=True),
+            n_responses=Count("responses", distinct=True),
+        ).order_by("-number")
+    )

@@ -82,7 +82,12 @@ def quiet_until(
 
 def deliver(channel: str, address: str, composed, reminder: Reminder) -> None:
     """Send one composed message. Raises DeliveryFailed."""
-    reference = f"reminder-{reminder.pk}"
+    deliver_to(channel, address, composed, reference=f"reminder-{reminder.pk}")
+
+
+def deliver_to(channel: str, address: str, composed, *, reference: str) -> None:
+    """Hand a composed message to the email or SMS backend, with a reference the provider
+    can use to drop repeats. Raises DeliveryFailed."""
     if channel == Channel.SMS:
         try:
             sms.get_backend().send(to=address, body=composed.sms, reference=reference)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -69,3 +71,91 @@ class MessageTemplateForm(forms.ModelForm):
             unique = list(dict.fromkeys(errors))
             if len(unique) != len(errors):
                 self._errors[field] = self.error_class(unique, renderer=self.renderer)
+
+
+class OffsetsField(forms.CharField):
+    """Whole numbers typed as "48, 24" (or "48 and 24"), kept as a list; empty is the default."""
+
+    unit = "hours"
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(n) for n in value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        text = (super().to_python(value) or "").strip().strip("[]")
+        numbers = []
+        for part in re.split(r"\s*(?:,|;|\band\b)\s*|\s+", text):
+            if not part:
+                continue
+            if not part.isdigit():
+                raise ValidationError(
+                    f"“{part}” is not a whole number of {self.unit}: write numbers such as 48, 24."
+                )
+            numbers.append(int(part))
+        return numbers
+
+
+class MessageSettingsForm(MessageTemplateForm):
+    """The message editor of the clinic's settings: the admin form's checks (placeholders,
+    SMS length, timing) with the timing typed as plain numbers in the kind's own unit."""
+
+    TEXT_FIELDS = ("subject", "email_text", "sms_text")
+
+    offsets = OffsetsField(required=False)
+
+    class Meta(MessageTemplateForm.Meta):
+        fields = ("enabled", "subject", "email_text", "sms_text", "offsets", "send_at")
+        labels = {"enabled": "Send this message", "email_text": "Email", "sms_text": "SMS"}
+        widgets = {
+            "email_text": forms.Textarea(attrs={"rows": 14}),
+            "sms_text": forms.Textarea(attrs={"rows": 4, "maxlength": SMS_MAX}),
+            "send_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        declared = get_kind(self.instance.kind)
+        timing = declared.timing if declared else None
+        if timing and timing.has_offsets:
+            unit = UNIT_WORDS[timing.unit]
+            where = "before" if timing.unit == HOURS_BEFORE else "after"
+            field = self.fields["offsets"]
+            field.unit = unit
+            field.label = f"{unit.capitalize()} {where} {timing.anchor}"
+            many = "separated by commas, " if timing.several else ""
+            field.help_text = (
+                f"Whole numbers of {unit}, {many}from 1 to {timing.maximum}. Empty: the "
+                f"default, {describe_timing(declared.slug).lower()}."
+            )
+        else:
+            del self.fields["offsets"]
+        if timing and timing.has_time_of_day:
+            self.fields["send_at"].label = "At (the clinic's time)"
+            self.fields["send_at"].help_text = f"Empty: {timing.at:%H:%M}."
+        else:
+            del self.fields["send_at"]
+        self.fields["subject"].label = "Email subject"
+        self.fields[
+            "sms_text"
+        ].help_text = (
+            f"At most {SMS_MAX} characters as written; a longer text once filled in is cut."
+        )
+        for name in self.TEXT_FIELDS:
+            self.fields[name].widget.attrs["data-placeholder-target"] = ""
+
+    def _clean_text(self, name: str) -> str:
+        # Browsers send a textarea's lines ending in CRLF; the wording is kept with plain LF.
+        return (self.cleaned_data.get(name) or "").replace("\r\n", "\n").replace("\r", "\n")
+
+    def clean_subject(self):
+        return self._clean_text("subject")
+
+    def clean_email_text(self):
+        return self._clean_text("email_text")
+
+    def clean_sms_text(self):
+        return self._clean_text("sms_text")

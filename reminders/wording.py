@@ -32,12 +32,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from smpclinic.clinic import clinic_context, clinic_zone
+from smpclinic.clinic import clinic_context, clinic_zone, local_datetime
 from smpclinic.money import money
 
-from .kinds import NotWanted, get_kind, placeholders_of
+from .kinds import PLACEHOLDER_HELP, NotWanted, get_kind, placeholders_of
 from .models import MessageTemplate, Reminder
 
 SMS_MAX = 480
@@ -256,8 +257,21 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
         raise NotWanted("The client no longer exists.")
     clinic = _clinic()
     values, attachments = values_for(reminder, clinic)
+    values = {"first_name": client.first_name, **values}
+    return compose_from(template, values, attachments=attachments, clinic=clinic)
+
+
+def compose_from(
+    template: MessageTemplate,
+    values: dict,
+    *,
+    attachments: tuple = (),
+    clinic: dict[str, str] | None = None,
+) -> Composed:
+    """A template's wording with these values filled in: the email (text and HTML) and the
+    SMS. Every message is put together here, a real client's and the settings' sample alike."""
+    clinic = clinic if clinic is not None else _clinic()
     values = {
-        "first_name": client.first_name,
         "clinic_name": clinic["clinic_name"],
         "clinic_phone": clinic["clinic_phone"],
         **{key: str(value) for key, value in values.items()},
@@ -268,7 +282,7 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
     if len(sms) > SMS_MAX:
         sms = sms[: SMS_MAX - 1].rstrip() + "…"
     button = None
-    declared = get_kind(reminder.kind)
+    declared = get_kind(template.kind)
     if declared and declared.button:
         key, label = declared.button
         if values.get(key):
@@ -295,3 +309,99 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
         sms=sms,
         attachments=tuple(attachments),
     )
+
+
+# --- the clinic's sample, for the message settings ------------------------------------------
+
+SAMPLE_CLIENT = "Sam Taylor"
+# Example values of the placeholders, for the settings' preview and test message. The
+# appointment time and the links are made from the clinic's clock and address instead.
+SAMPLE_TEXT = {
+    "appointment_type": "Treatment session",
+    "artist": "Alex",
+    "reason": "Your artist is unwell",
+    "sessions": "3",
+    "pigment": "Charcoal 2",
+    "test_site": "behind the left ear",
+    "day": "3",
+    "aftercare_title": "Keep it dry",
+    "aftercare_text": "No washing, sweating or swimming today; pat the area dry if it gets wet.",
+    "session_number": "1",
+    "next_session_number": "2",
+    "reply": "Your scalp has healed evenly. Next time we will build a little more density "
+    "at the crown.",
+    "receipt_number": "Receipt 000042",
+    "paid_for": "Deposit for your treatment session",
+}
+SAMPLE_AMOUNTS = {
+    "estimate_total": "1200",
+    "price_per_session": "400",
+    "deposit": "100",
+    "amount": "100",
+}
+SAMPLE_LINK_PATH = "/sample-link/"
+
+
+def sample_appointment_time(now: dt.datetime | None = None) -> dt.datetime:
+    """The sample client's appointment: 10:15 on the clinic's clock, three days from now."""
+    zone = clinic_zone()
+    today = (now or timezone.now()).astimezone(zone).date()
+    return local_datetime(today + dt.timedelta(days=3), dt.time(10, 15), zone)
+
+
+def sample_values(kind: str, *, now: dt.datetime | None = None) -> dict[str, str]:
+    """Values for every placeholder a kind offers, for a sample client (Sam Taylor) with an
+    appointment at a sample time in the clinic's zone and sample links to the clinic's site."""
+    now = now or timezone.now()
+    appointment = sample_appointment_time(now)
+    currency = getattr(settings, "CLINIC_CURRENCY", "")
+    known = {
+        "first_name": SAMPLE_CLIENT.split()[0],
+        "when": when_text(appointment),
+        "previous_when": when_text(appointment - dt.timedelta(days=1)),
+        "pay_by": when_text(now + dt.timedelta(hours=24)),
+        "claim_by": when_text(now + dt.timedelta(hours=12)),
+        "place": (clinic_context().get("clinic_address") or "") or "Treatment room 1",
+        "currency": currency,
+        "book_url": site_url("/book/"),
+        **SAMPLE_TEXT,
+        **{name: money_text(amount, currency) for name, amount in SAMPLE_AMOUNTS.items()},
+    }
+    values = {}
+    for name in sorted(placeholders_of(kind)):
+        if name in ("clinic_name", "clinic_phone"):
+            continue  # the clinic's own, filled in by compose_from
+        if name in known:
+            values[name] = known[name]
+        elif name.endswith("_url"):
+            values[name] = site_url(f"{SAMPLE_LINK_PATH}{name.removesuffix('_url')}/")
+        else:
+            values[name] = f"[{PLACEHOLDER_HELP.get(name, name)}]"
+    return values
+
+
+def compose_sample(template: MessageTemplate, *, now: dt.datetime | None = None) -> Composed:
+    """The template as the sample client would receive it, put together as real messages are."""
+    return compose_from(template, sample_values(template.kind, now=now))
+
+
+# Characters a text message carries in its 7-bit alphabet; anything else (curly quotes,
+# accents outside it, emoji) sends the whole message as UCS-2, with fewer per part.
+_GSM = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENDED = set("^{}\\[~]|€")
+
+
+def sms_parts(text: str) -> int:
+    """How many text messages the SMS is sent as (phones join them back into one)."""
+    if not text:
+        return 0
+    if all(ch in _GSM or ch in _GSM_EXTENDED for ch in text):
+        units = sum(2 if ch in _GSM_EXTENDED else 1 for ch in text)
+        single, part = 160, 153
+    else:
+        units = sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+        single, part = 70, 67
+    return 1 if units <= single else -(-units // part)

@@ -315,6 +315,28 @@ TABLE: dict[str, Rule] = {
     "clinic_settings:changes": rule(*MANAGER_ONLY),
     # The clinic's logo is public (booking pages, emails); none is set in the sweep.
     "clinic_logo": same(NOT_FOUND, kwargs=lambda c: {"version": 1}, note="no logo set"),
+    # --- settings: the clinic's messages (the manager's) ---
+    "message_settings:list": rule(*MANAGER_ONLY),
+    "message_settings:edit": rule(*MANAGER_ONLY, kwargs=lambda c: {"kind": "appointment_reminder"}),
+    "message_settings:preview": same(
+        METHOD, kwargs=lambda c: {"kind": "appointment_reminder"}, note="POST only"
+    ),
+    "message_settings:restore": rule(
+        *MANAGER_ONLY, kwargs=lambda c: {"kind": "appointment_reminder"}
+    ),
+    # --- settings: the client's forms in versions (the manager's) ---
+    "form_settings:index": rule(*MANAGER_ONLY),
+    "form_settings:questionnaire": rule(*MANAGER_ONLY),
+    "form_settings:questionnaire_draft": same(METHOD, note="POST only"),
+    "form_settings:questionnaire_publish": same(METHOD, note="POST only"),
+    "form_settings:consent": rule(*MANAGER_ONLY, kwargs=lambda c: {"slug": "smp-treatment"}),
+    "form_settings:consent_draft": same(
+        METHOD, kwargs=lambda c: {"slug": "smp-treatment"}, note="POST only"
+    ),
+    "form_settings:consent_publish": same(
+        METHOD, kwargs=lambda c: {"slug": "smp-treatment"}, note="POST only"
+    ),
+    "aftercare_settings:instructions": rule(*MANAGER_ONLY),
     "billing:deposit_action": same(METHOD, kwargs=lambda c: {"pk": 1, "action": "take"}),
     # The client's private link to pay a deposit, and Stripe's webhook (POST only).
     "billing_online:pay_deposit": token(OK, kwargs=lambda c: {"token": c.tokens.pay}),
