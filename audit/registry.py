@@ -66,6 +66,7 @@ SETTINGS_RECORDS = (
     Audited("sessions_app.TreatmentSettings", ""),
     Audited("consultations.ConsultationSettings", ""),
     Audited("consultations.QuestionnaireVersion", ""),
+    Audited("consultations.Question", ""),
     Audited("consultations.ConsentVersion", ""),
     Audited("aftercare.AftercareInstruction", ""),
     Audited("reminders.ReminderSettings", ""),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from scheduling.models import AppointmentType, ClosedDay, OpeningHours, Room
@@ -24,11 +24,8 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
+def _url(name: str) -> str:
+    return reverse(name)
 
 
 def sections() -> list[Section]:
@@ -69,8 +66,11 @@ def sections() -> list[Section]:
             _url("message_settings:list"),
             "Wording and timing of reminders and follow-ups",
         ),
+        Section("Forms", _url("form_settings:index"), "Health questionnaire and consent forms"),
         Section(
-            "Forms", _url("form_settings:index"), "Health questionnaire, consent forms, aftercare"
+            "Aftercare",
+            _url("aftercare_settings:instructions"),
+            "Instructions for each day after a session",
         ),
         Section(
             "Booking rules and security",
@@ -81,4 +81,4 @@ def sections() -> list[Section]:
             "Recent changes", reverse("clinic_settings:changes"), "Who changed which setting, when"
         ),
     ]
-    return [section for section in found if section.url]
+    return found
