@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, health_staff_required, staff_required
 from audit.services import record_view
-from reminders.selectors import client_reminders
+from reminders.selectors import client_reminders, email_suppression_for
 
 from .access import get_client_for_user
 from .forms import ClientForm
@@ -55,6 +55,8 @@ def client_detail(request, pk: int):
             # Appointments, plans, consultations and photos, from the apps that hold them.
             **record_context(client, now=timezone.now()),
             "reminders": client_reminders(client),
+            # The client's address bounces or complained: no email goes to it.
+            "email_block": email_suppression_for(client.email),
         },
     )
 

@@ -18,7 +18,8 @@ The rules, in one place:
 - **Money** (the ledger of charges, payments, refunds and credits, and deposits) is
   kept as the clinic's accounts must be; it holds no health data. A plan erased
   after the retention period leaves its rows, unlinked from it.
-- **Deleted**: every reminder and message row, including the pending ones.
+- **Deleted**: every reminder and message row, including the pending ones, and the
+  blocks on the client's email addresses (bounces, spam complaints).
 - **Blanked**: the client's own words in check-ins (questions, how each region
   looks to them) and the clinic's replies to them; the health record's own
   judgements (healing per region, redness levels) stay with the kept session.
@@ -61,6 +62,7 @@ from clients.models import Client, ContactChannel
 from consultations.models import ConsentSignature, Consultation, QuestionnaireResponse
 from photos.models import Photo
 from reminders.models import Reminder
+from reminders.selectors import client_email_suppressions
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app.models import TreatmentPlan
 from waitlist.models import WaitlistEntry
@@ -80,6 +82,7 @@ LABELS = {
     "treatment_plans": "Treatment plans (with their sessions, notes and healing)",
     "photos": "Photos",
     "reminders": "Messages and reminders",
+    "email_blocks": "Email addresses blocked after a bounce or a spam complaint",
     "check_in_answers": "Answers and replies in check-ins",
     "future_appointments": "Future appointments (cancelled)",
     "waitlist_entries": "Places on the waitlist",
@@ -186,6 +189,7 @@ def erasure_plan(client: Client, *, now: dt.datetime | None = None) -> ErasurePl
     plan.kept["photos"] = kept_photos.count()
     plan.deleted["photos"] = len(plan.photo_ids)
     plan.deleted["reminders"] = Reminder.objects.filter(client=client).count()
+    plan.deleted["email_blocks"] = client_email_suppressions(client).count()
     plan.kept["account_rows"] = LedgerEntry.objects.filter(client=client).count()
     plan.deleted["check_in_answers"] = (
         CheckIn.objects.filter(client=client)
@@ -390,6 +394,8 @@ def erase_client(client: Client, *, by: User | None, now: dt.datetime | None = N
     _delete_files_after_commit(files)
 
     Reminder.objects.filter(client=client).delete()
+    # Before the address is anonymised: the blocks are found by it too.
+    client_email_suppressions(client).delete()
     CheckIn.objects.filter(client=client).update(client_questions="", region_views={}, reply="")
 
     # Records past the retention period: the treatment tree goes with its plan.

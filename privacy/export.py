@@ -9,7 +9,8 @@ goes in, and why:
   health record, not only the parts shown in the portal.
 - Every photo of the client, shared or not, as the web-size copy the clinic
   stores (stripped of metadata when it was uploaded).
-- Messages actually sent to the client (kind, channel, when, to which address).
+- Messages actually sent to the client (kind, channel, when, to which address, what
+  the email provider reported), and any block on an address of theirs that bounced.
 - Staff appear by name only (who treated, who reviewed); nothing about any
   other client is read: every query is filtered on this client.
 
@@ -43,6 +44,7 @@ from consultations.models import (
 )
 from photos.models import Photo
 from reminders.models import Reminder, ReminderStatus
+from reminders.selectors import client_email_suppressions
 from scheduling.models import Appointment
 from sessions_app.models import SessionLog, TreatmentPlan, TreatmentSession
 from waitlist.models import Offer, WaitlistEntry
@@ -79,7 +81,9 @@ waitlist.json        When you asked for a sooner time: what for, the days and ho
                      that suit you, and each time offered to you and what became
                      of it.
 reminders.json       The messages the clinic sent you: which kind, by email or
-                     SMS, when, and to which address.
+                     SMS, when, to which address and whether it was delivered;
+                     and any address of yours the clinic stopped emailing because
+                     mail to it bounced or was marked as spam.
 photos.json          A list of your photos: when and why each was taken.
 photos/              The photos themselves (web-size copies; the clinic does not
                      keep the original files or their location data).
@@ -342,9 +346,22 @@ def _reminders(client: Client) -> dict[str, Any]:
                 "sent_to": r.sent_to,
                 "sent_at": r.sent_at,
                 "appointment_id": r.appointment_id,
+                "delivery_status": r.delivery_status,
+                "delivery_status_label": r.get_delivery_status_display(),
             }
             for r in sent
-        ]
+        ],
+        "email_blocks": [
+            {
+                "address": block.address,
+                "reason": block.reason,
+                "reason_label": block.get_reason_display(),
+                "since": block.since,
+                "description": block.description,
+                "cleared_at": block.cleared_at,
+            }
+            for block in client_email_suppressions(client)
+        ],
     }
 
 

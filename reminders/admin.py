@@ -11,7 +11,7 @@ from smpclinic.admin import SingleRowAdmin
 
 from .forms import MessageTemplateForm
 from .kinds import PLACEHOLDER_HELP, get_kind, placeholders_of
-from .models import MessageTemplate, Reminder, ReminderKind, ReminderSettings
+from .models import EmailSuppression, MessageTemplate, Reminder, ReminderKind, ReminderSettings
 
 LINE_RULE = (
     "A line whose placeholders are all empty is left out (e.g. the forms link once the "
@@ -82,12 +82,45 @@ class ReminderSettingsAdmin(SingleRowAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("client", "kind", "status", "channel", "due_at", "sent_at", "attempts")
-    list_filter = ("status", "kind", "channel")
+    list_display = (
+        "client",
+        "kind",
+        "status",
+        "channel",
+        "due_at",
+        "sent_at",
+        "delivery_status",
+        "attempts",
+    )
+    list_filter = ("status", "kind", "channel", "delivery_status")
     search_fields = ("client__first_name", "client__last_name", "client__email", "key")
     list_select_related = ("client",)
     date_hierarchy = "due_at"
     readonly_fields = [field.name for field in Reminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailSuppression)
+class EmailSuppressionAdmin(admin.ModelAdmin):
+    """Addresses the provider reported as bouncing or complaining, for the manager to see.
+
+    They come only from the provider's reports and are cleared from the client's record
+    (reminders.deliverability), so the admin shows them without editing.
+    """
+
+    list_display = ("address", "reason", "since", "client", "cleared_at", "provider")
+    list_filter = ("reason", ("cleared_at", admin.EmptyFieldListFilter))
+    search_fields = ("address", "client__first_name", "client__last_name")
+    list_select_related = ("client",)
+    readonly_fields = [field.name for field in EmailSuppression._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -11,4 +11,10 @@ class RemindersConfig(AppConfig):
     name = "reminders"
 
     def ready(self):
+        from anymail.signals import tracking
+
         from . import checks  # noqa: F401
+        from .email_tracking import tracking_received
+
+        # The one receiver of the email provider's delivery reports (reminders.email_tracking).
+        tracking.connect(tracking_received, dispatch_uid="reminders.email_tracking")

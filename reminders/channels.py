@@ -1,8 +1,9 @@
 """Who gets a reminder, how, and when it may go: email or SMS, opt-out, quiet hours.
 
 `choose` picks the channel and address from the client's record as it is at
-sending time (so a changed preference or a withdrawn agreement counts), and
-`deliver` hands the composed message to the email or SMS backend.
+sending time (so a changed preference, a withdrawn agreement or an address that
+bounces counts), and `deliver` hands the composed message to the email or SMS
+backend, returning the provider's id of the message where it gives one.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from smpclinic.clinic import clinic_zone, local_datetime
 
-from . import sms
+from . import deliverability, selectors, sms
 from .kinds import is_service
-from .models import Channel, Reminder, ReminderSettings
+from .models import Channel, EmailSuppression, Reminder, ReminderSettings
 
 
 class NoRecipient(Exception):
@@ -32,11 +36,24 @@ class DeliveryFailed(Exception):
         self.retry = retry
 
 
-def choose(reminder: Reminder) -> tuple[str, str]:
+def blocked_email_words(block: EmailSuppression) -> str:
+    """Why email does not go to a blocked address, for staff: reason and since when."""
+    since = format_date(timezone.localtime(block.since, clinic_zone()), "j F Y")
+    return f"Email to {block.address} bounces ({block.get_reason_display()} since {since})"
+
+
+def choose(
+    reminder: Reminder, blocked: dict[str, EmailSuppression] | None = None
+) -> tuple[str, str]:
     """(channel, address) for this reminder, honouring the client's preference and agreement.
 
     Service messages (confirmations, the forms link, replies) go to every client with an
-    address; reminders and follow-ups only to clients who agreed to be contacted.
+    address; reminders and follow-ups only to clients who agreed to be contacted. An email
+    address that bounces for good or marked the clinic's mail as spam
+    (reminders.deliverability) is not used: a client with a mobile number gets a text
+    instead, one without gets nothing, and the reminder says why. `blocked` is the batch's
+    standing blocks by address, read in one query (reminders.dispatch); without it the
+    client's address is looked up.
     """
     client = reminder.client
     if not is_service(reminder.kind) and not client.contact_consent:
@@ -45,10 +62,21 @@ def choose(reminder: Reminder) -> tuple[str, str]:
     # The client's preferred channel uses the same names as ours ("email", "sms").
     if client.preferred_channel == Channel.SMS and phone:
         return Channel.SMS, phone
+    block = None
     if client.email:
-        return Channel.EMAIL, client.email
+        if blocked is None:
+            block = selectors.email_suppression_for(client.email)
+        else:
+            block = blocked.get(deliverability.normalise_address(client.email))
+        if block is None:
+            return Channel.EMAIL, client.email
     if phone:
         return Channel.SMS, phone
+    if block is not None:
+        raise NoRecipient(
+            f"Not sent: {blocked_email_words(block)}. Once the client's mailbox works again, "
+            "clear the block on their record, or give them a new address."
+        )
     raise NoRecipient("No email address or mobile number on the client's record.")
 
 
@@ -80,14 +108,18 @@ def quiet_until(
     return local_datetime(end_day, end, zone)
 
 
-def deliver(channel: str, address: str, composed, reminder: Reminder) -> None:
-    """Send one composed message. Raises DeliveryFailed."""
-    deliver_to(channel, address, composed, reference=f"reminder-{reminder.pk}")
+def deliver(channel: str, address: str, composed, reminder: Reminder) -> str:
+    """Send one reminder's composed message; the provider's id of it, or "" if it gives
+    none. Raises DeliveryFailed."""
+    return deliver_to(channel, address, composed, reference=reminder.reference, reminder=reminder)
 
 
-def deliver_to(channel: str, address: str, composed, *, reference: str) -> None:
+def deliver_to(
+    channel: str, address: str, composed, *, reference: str, reminder: Reminder | None = None
+) -> str:
     """Hand a composed message to the email or SMS backend, with a reference the provider
-    can use to drop repeats. Raises DeliveryFailed."""
+    can use to drop repeats (and that comes back in its reports); the provider's id of it,
+    or "". Raises DeliveryFailed."""
     if channel == Channel.SMS:
         try:
             sms.get_backend().send(to=address, body=composed.sms, reference=reference)
@@ -95,7 +127,7 @@ def deliver_to(channel: str, address: str, composed, *, reference: str) -> None:
             raise DeliveryFailed(f"SMS refused: {error}", retry=False) from error
         except (sms.SmsDeliveryError, OSError) as error:
             raise DeliveryFailed(f"SMS not sent: {error}") from error
-        return
+        return ""
     message = EmailMultiAlternatives(
         subject=composed.subject,
         body=composed.text,
@@ -103,6 +135,11 @@ def deliver_to(channel: str, address: str, composed, *, reference: str) -> None:
         to=[address],
         headers={"X-Reminder-Reference": reference},
     )
+    # For a provider reached through django-anymail (EMAIL_PROVIDER): the reference comes
+    # back in its delivery reports (reminders.email_tracking), and the kind files the
+    # message in the provider's statistics. Other backends ignore both.
+    message.metadata = {"reminder": reference}
+    message.tags = [reminder.kind if reminder is not None else "test"]
     if composed.html:
         message.attach_alternative(composed.html, "text/html")
     for filename, content, mimetype in composed.attachments:
@@ -111,5 +148,48 @@ def deliver_to(channel: str, address: str, composed, *, reference: str) -> None:
         message.send()
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryFailed(f"Email address refused: {error}", retry=False) from error
+    except AnymailRecipientsRefused as error:
+        if reminder is not None:
+            _record_refusal(message, address, reminder, error)
+        raise DeliveryFailed(
+            f"The email provider refused the address: {_provider_words(error)}", retry=False
+        ) from error
+    except AnymailError as error:
+        raise DeliveryFailed(f"Email not sent: {error}") from error
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryFailed(f"Email not sent: {error}") from error
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    return message_id if isinstance(message_id, str) else ""
+
+
+def _provider_words(error: AnymailError) -> str:
+    """The provider's own message from its answer, else anymail's description."""
+    try:
+        words = error.response.json().get("Message")
+    except (AttributeError, ValueError):
+        words = None
+    if words:
+        return str(words)[:500]
+    return (str(error.args[0]) if error.args else str(error))[:500]
+
+
+def _record_refusal(message, address: str, reminder: Reminder, error: AnymailError) -> None:
+    """The provider refuses an address it knows is dead ("inactive", "suppressed"): block
+    it here too. One it finds malformed is not blocked: the record needs fixing first."""
+    status = getattr(message, "anymail_status", None)
+    recipients = getattr(status, "recipients", {}) or {}
+    refused = {
+        email.lower()
+        for email, recipient in recipients.items()
+        if getattr(recipient, "status", None) == "rejected"
+    }
+    if deliverability.normalise_address(address) not in refused:
+        return
+    deliverability.email_event_record(
+        event=deliverability.EmailEvent.REFUSED,
+        recipient=address,
+        reference=reminder.reference,
+        description=_provider_words(error),
+        provider=getattr(error, "esp_name", "") or "",
+    )

@@ -24,6 +24,9 @@ marking each row the moment its send returns (never at the end of a batch),
 and the reminder's id goes to the provider as its reference
 (`X-Reminder-Reference` / the SMS reference) so a provider with idempotency
 keys can drop the repeat.
+
+A sent email records the provider's id of the message; what the provider later
+reports of it (delivered, bounced, marked as spam) is reminders.deliverability's.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import channels
+from . import channels, selectors
 from .models import MessageTemplate, Reminder, ReminderSettings, ReminderStatus, default_lease
 
 logger = logging.getLogger(__name__)
@@ -154,13 +157,14 @@ def _send(
     token: str,
     rules: ReminderSettings,
     templates: dict | None = None,
+    blocked: dict | None = None,
 ) -> str:
     from . import wording
 
     reminder_id = reminder.pk
     now = timezone.now()
     try:
-        channel, address = channels.choose(reminder)
+        channel, address = channels.choose(reminder, blocked)
         held_until = channels.quiet_until(channel, now, rules)
         if held_until is not None:
             # Quiet hours: back in the queue until morning; not a failed attempt.
@@ -173,7 +177,7 @@ def _send(
             )
             return ReminderStatus.PENDING
         composed = wording.compose(reminder, templates)
-        channels.deliver(channel, address, composed, reminder)
+        message_id = channels.deliver(channel, address, composed, reminder)
     except (channels.NoRecipient, wording.NotWanted) as reason:
         _finish(reminder_id, token, status=ReminderStatus.SKIPPED, last_error=str(reason)[:1000])
         return ReminderStatus.SKIPPED
@@ -202,6 +206,8 @@ def _send(
         sent_to=address[:254],
         sent_at=timezone.now(),
         last_error="",
+        # The email provider's id of the message: its delivery reports name it.
+        provider_message_id=message_id[:200],
     )
     return ReminderStatus.SENT
 
@@ -247,10 +253,12 @@ def dispatch_due(*, max_seconds: float = 50.0, batch_size: int = BATCH_SIZE) -> 
             Reminder.objects.select_related(*RELATED).filter(pk__in=ids).order_by("due_at", "pk")
         )
         _prepare(batch)
+        # Addresses that bounce, for the whole batch in one query (reminders.channels).
+        blocked = selectors.email_suppressions_for(r.client.email for r in batch)
         for position, reminder in enumerate(batch):
             if position and time.monotonic() - claimed_at > lease * 0.8:
                 _release([r.pk for r in batch[position:]], token)
                 break
-            if _send(reminder, token, rules, templates) == ReminderStatus.SENT:
+            if _send(reminder, token, rules, templates, blocked) == ReminderStatus.SENT:
                 sent += 1
     return sent

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from smpclinic.models import SingleRowSettings
 
@@ -78,6 +79,28 @@ class ReminderStatus(models.TextChoices):
     SKIPPED = "skipped", "Not sent"
 
 
+class DeliveryStatus(models.TextChoices):
+    """What the email provider reported about a sent message (its tracking webhook).
+
+    From the least to the most final: a report never replaces a more final one (a late
+    "delayed" does not undo "delivered"; a complaint outranks everything). "Not delivered"
+    is this message turned away (a virus or spam filter), the address still good.
+    """
+
+    UNKNOWN = "", "No report"
+    DELAYED = "delayed", "Delayed"
+    DELIVERED = "delivered", "Delivered"
+    NOT_DELIVERED = "not_delivered", "Not delivered"
+    BOUNCED = "bounced", "Bounced"
+    COMPLAINED = "complained", "Marked as spam"
+
+
+class SuppressionReason(models.TextChoices):
+    BOUNCED = "bounced", "hard bounce"
+    COMPLAINED = "complained", "spam complaint"
+    REFUSED = "refused", "refused by the email provider"
+
+
 class Reminder(models.Model):
     key = models.CharField(max_length=200, unique=True)
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="reminders")
@@ -126,6 +149,14 @@ class Reminder(models.Model):
     last_error = models.TextField(blank=True)
     sent_to = models.CharField(max_length=254, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The email provider's id of the message (anymail's message_id), and what the
+    # provider's delivery reports said of it since (reminders.deliverability).
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    delivery_status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.UNKNOWN
+    )
+    delivery_detail = models.TextField(blank=True)
+    delivery_reported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,11 +175,79 @@ class Reminder(models.Model):
             ),
             models.Index(fields=["client", "-due_at"], name="reminder_client_due"),
             models.Index(fields=["status", "-due_at"], name="reminder_status_due"),
+            models.Index(
+                fields=["provider_message_id"],
+                name="reminder_provider_message",
+                condition=~Q(provider_message_id=""),
+            ),
         ]
         permissions = [("retry_reminder", "Can retry a failed reminder")]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.client} due {self.due_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def reference(self) -> str:
+        """Goes to the provider with each message (a header, the email provider's metadata,
+        the SMS reference): a provider drops a repeat by it, and its reports find the
+        reminder again (reminders.deliverability)."""
+        return f"reminder-{self.pk}"
+
+
+class EmailSuppression(models.Model):
+    """An email address that must not be sent to: it bounced for good, or its owner
+    marked the clinic's email as spam (reported by the provider's tracking webhook).
+
+    One row per lower-cased address, whoever's it is. While `cleared_at` is empty the
+    outbox sends nothing to the address (reminders.channels); staff clear it from the
+    client's record once the client has fixed their mailbox. The row stays after that,
+    so a report older than the clearing (a provider replaying it) cannot block the
+    address again. A client who gives a new address is not blocked by the old one.
+    """
+
+    address = models.EmailField(max_length=254, unique=True)
+    reason = models.CharField(max_length=20, choices=SuppressionReason.choices)
+    # When the provider says it happened (or when the report came, if it does not say).
+    since = models.DateTimeField()
+    # The provider's own words (e.g. "mailbox not found") and its id for the message.
+    description = models.TextField(blank=True)
+    provider = models.CharField(max_length=50, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    # The client the bounced message was for, when the report names one of the outbox's
+    # messages: their export and erasure include the row even after they change address.
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_suppressions",
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-since", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(address=Lower("address")),
+                name="email_suppression_address_lower_case",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address}: {self.get_reason_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None
 
 
 class MessageTemplate(models.Model):

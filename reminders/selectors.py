@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 
-from .models import Reminder, ReminderStatus
+from .deliverability import normalise_address
+from .models import EmailSuppression, Reminder, ReminderStatus
 
 TABS = {
     "upcoming": ("Upcoming", (ReminderStatus.PENDING, ReminderStatus.SENDING)),
@@ -56,3 +59,30 @@ def failed_reminders() -> QuerySet[Reminder]:
         .select_related("client")
         .order_by("-updated_at", "-id")
     )
+
+
+def email_suppression_for(address: str) -> EmailSuppression | None:
+    """The block on this address while it stands (one query; none for no address)."""
+    address = normalise_address(address)
+    if not address:
+        return None
+    return EmailSuppression.objects.filter(address=address, cleared_at__isnull=True).first()
+
+
+def email_suppressions_for(addresses: Iterable[str]) -> dict[str, EmailSuppression]:
+    """The standing blocks among these addresses, by lower-cased address (one query)."""
+    wanted = {normalise_address(a) for a in addresses} - {""}
+    if not wanted:
+        return {}
+    blocks = EmailSuppression.objects.filter(address__in=wanted, cleared_at__isnull=True)
+    return {block.address: block for block in blocks}
+
+
+def client_email_suppressions(client) -> QuerySet[EmailSuppression]:
+    """Every block that concerns a client, standing or cleared: on their address now, or
+    started by a message to them (an address they had before). For their export and
+    erasure."""
+    concerns = Q(client=client)
+    if address := normalise_address(client.email):
+        concerns |= Q(address=address)
+    return EmailSuppression.objects.filter(concerns).order_by("since", "id")

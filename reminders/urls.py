@@ -7,4 +7,5 @@ app_name = "reminders"
 urlpatterns = [
     path("", views.reminder_list, name="list"),
     path("<int:pk>/retry/", views.reminder_retry, name="retry"),
+    path("email-blocks/<int:pk>/clear/", views.email_block_clear, name="email_block_clear"),
 ]

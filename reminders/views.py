@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
+from anymail.utils import get_anymail_setting
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.access import role_required, staff_required
+from accounts.access import client_editor_required, role_required, staff_required
 from accounts.models import Role
 
-from . import selectors, staff
-from .models import Reminder, ReminderKind
+from . import deliverability, selectors, staff
+from .models import EmailSuppression, Reminder, ReminderKind
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 RETRY_ROLES = (Role.MANAGER, Role.FRONT_DESK)
@@ -85,3 +93,54 @@ def reminder_retry(request, pk: int):
     if kind in ReminderKind.values:
         back += f"&kind={kind}"
     return redirect(back)
+
+
+def _back_to(request, default: str):
+    asked = request.POST.get("next", "")
+    if asked and url_has_allowed_host_and_scheme(
+        asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(asked)
+    return redirect(default)
+
+
+@require_POST
+@client_editor_required
+def email_block_clear(request, pk: int):
+    """Email goes to a blocked address again: the client says their mailbox works now.
+    Those who may change a client's address may clear it."""
+    block = get_object_or_404(EmailSuppression.objects.select_related("client"), pk=pk)
+    was_standing = block.is_active
+    deliverability.email_suppression_clear(suppression=block, by=request.user)
+    if was_standing:
+        messages.success(request, f"Email will be sent to {block.address} again.")
+    else:
+        messages.info(request, f"Email to {block.address} was not blocked any more.")
+    default = block.client.get_absolute_url() if block.client else reverse("reminders:list")
+    return _back_to(request, default)
+
+
+@csrf_exempt
+def email_tracking_webhook(request, provider: str):
+    """The email provider's delivery reports: anymail's tracking webhook for EMAIL_PROVIDER.
+
+    Open only while EMAIL_PROVIDER names this provider and ANYMAIL_WEBHOOK_SECRET is set
+    (anymail would otherwise take reports from anyone): anything else is 404. anymail
+    checks the basic auth (a request without it, or with another, is 400 and changes
+    nothing), reads the provider's report and sends it through its `tracking` signal to
+    reminders.email_tracking. A report it cannot read is 400 too.
+    """
+    if provider != getattr(settings, "EMAIL_PROVIDER", "") or not get_anymail_setting(
+        "webhook_secret", default=None
+    ):
+        raise Http404("No delivery reports are taken from this provider.")
+    try:
+        webhook = resolve(f"/{provider}/tracking/", urlconf="anymail.urls")
+    except Resolver404 as missing:
+        raise Http404("This provider has no delivery reports.") from missing
+    try:
+        return webhook.func(request)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        # Raised while reading the report (not JSON, not the provider's shape).
+        logger.warning("Unreadable %s delivery report: %s", provider, error.__class__.__name__)
+        return HttpResponseBadRequest("The delivery report could not be read.")

@@ -431,6 +431,16 @@ TABLE: dict[str, Rule] = {
     # Whose treatment is waiting for its next session: a health page (accounts/access.py).
     "sessions_app:to_chase": rule(*STAFF_HIDDEN),
     "reminders:retry": same(METHOD, kwargs=_pk("reminder")),
+    "reminders:email_block_clear": same(
+        METHOD, kwargs=lambda c: {"pk": 1}, note="POST only (the desk and the manager)"
+    ),
+    # The email provider's delivery reports: open only with EMAIL_PROVIDER and
+    # ANYMAIL_WEBHOOK_SECRET set, then POST only with the provider's basic auth.
+    "email_webhooks:tracking": same(
+        NOT_FOUND,
+        kwargs=lambda c: {"provider": "postmark"},
+        note="no email provider set: the webhook is closed",
+    ),
     "confirm:appointment": token(OK, kwargs=lambda c: {"token": c.tokens.confirm}),
     # --- the client's data and erasure requests ---
     "privacy:mine": rule(

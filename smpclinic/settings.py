@@ -7,7 +7,10 @@ default: an SQLite file and a file-based Celery broker under var/.
 """
 
 import datetime
+import importlib.util
+import json
 import os
+import re
 from pathlib import Path
 
 import environ
@@ -92,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Email providers' APIs and their delivery webhooks (EMAIL_PROVIDER below).
+    "anymail",
     "smpclinic",
     "accounts",
     "clients",
@@ -332,6 +337,50 @@ if _outbox and "EMAIL_URL" not in os.environ:
 # A provider's own backend class (e.g. from django-anymail) can be named directly.
 if _email_backend := env.str("EMAIL_BACKEND", default=""):
     EMAIL_BACKEND = _email_backend
+
+
+def _anymail_value(name: str, raw: str):
+    """An ANYMAIL_* variable as anymail takes it: true/false as booleans, JSON objects
+    (e.g. ANYMAIL_SEND_DEFAULTS) parsed, and WEBHOOK_SECRET as a list ("user:pass" each,
+    comma-separated) so an old secret keeps working while the provider moves to a new one."""
+    if name == "WEBHOOK_SECRET":
+        return [secret.strip() for secret in raw.split(",") if secret.strip()]
+    if raw.lower() in {"true", "false"}:
+        return raw.lower() == "true"
+    if raw.lstrip().startswith("{"):
+        try:
+            return json.loads(raw)
+        except ValueError as error:
+            raise environ.ImproperlyConfigured(
+                f"ANYMAIL_{name} is not valid JSON: {error}"
+            ) from error
+    return raw
+
+
+# EMAIL_PROVIDER sends email through a provider's own API with django-anymail instead of
+# EMAIL_URL: postmark, mailgun, sendgrid, amazon_ses, brevo, … (the name of any
+# anymail.backends.<name> module). Its settings are ANYMAIL_* variables, named as
+# anymail documents them without the dict: ANYMAIL_POSTMARK_SERVER_TOKEN,
+# ANYMAIL_MAILGUN_API_KEY, ANYMAIL_POSTMARK_API_URL (another API address), …
+# ANYMAIL_WEBHOOK_SECRET ("user:password") guards the provider's delivery reports at
+# <SITE_URL>/anymail/<provider>/tracking/; without it that address answers 404.
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="").strip().lower()
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): _anymail_value(name.removeprefix("ANYMAIL_"), value)
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value.strip()
+}
+if EMAIL_PROVIDER:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", EMAIL_PROVIDER) or (
+        importlib.util.find_spec(f"anymail.backends.{EMAIL_PROVIDER}") is None
+    ):
+        raise environ.ImproperlyConfigured(
+            f"EMAIL_PROVIDER {EMAIL_PROVIDER!r} is not a provider django-anymail knows "
+            "(e.g. postmark, mailgun, sendgrid, amazon_ses, brevo)"
+        )
+    if _email_backend:
+        raise environ.ImproperlyConfigured("Set EMAIL_PROVIDER or EMAIL_BACKEND, not both")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SMP Clinic <clinic@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -38,6 +38,8 @@ urlpatterns = [
     path("api/", include("scheduling.api.urls")),
     path("reminders/confirm/", include("scheduling.confirm_urls")),
     path("reminders/", include("reminders.urls")),
+    # The email provider's delivery reports (bounces, complaints, deliveries).
+    path("anymail/", include("reminders.webhook_urls")),
     path("portal/", include("portal.urls")),
     path("my-data/", include("privacy.urls")),
     path("audit/", include("audit.urls")),

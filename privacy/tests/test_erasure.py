@@ -14,7 +14,8 @@ from consultations.models import ConsentSignature, Consultation, QuestionnaireRe
 from photos.models import Photo
 from privacy.erasure import erasure_confirm, erasure_decline, erasure_request
 from privacy.models import ErasureRequest, ErasureStatus, PrivacySettings
-from reminders.models import Reminder
+from reminders.deliverability import EmailEvent, email_event_record
+from reminders.models import EmailSuppression, Reminder
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app.models import SessionLog, TreatmentPlan
 
@@ -232,3 +233,24 @@ def test_an_erased_client_leaves_the_waitlist_and_is_offered_nothing_more(
     assert done.summary["deleted"]["waitlist_entries"] == 1
     assert WaitlistEntry.objects.filter(pk=bens.pk).exists()  # Ben still waits
     assert not Offer.objects.filter(entry__client=records.anna.client).exists()
+
+
+def test_the_blocks_on_the_clients_email_addresses_are_erased(
+    records, django_capture_on_commit_callbacks
+):
+    sent = records.anna.sent_reminder
+    # One on an address Anna had when a message to her bounced, one on her address now,
+    # and one on Ben's.
+    Reminder.objects.filter(pk=sent.pk).update(sent_to="anna.before@clinic.test")
+    email_event_record(
+        event=EmailEvent.BOUNCED,
+        recipient="anna.before@clinic.test",
+        reference=f"reminder-{sent.pk}",
+    )
+    email_event_record(event=EmailEvent.BOUNCED, recipient="anna@clinic.test", message_id="x")
+    email_event_record(event=EmailEvent.COMPLAINED, recipient="ben@clinic.test", message_id="y")
+
+    done = _confirm(records, django_capture_on_commit_callbacks)
+
+    assert list(EmailSuppression.objects.values_list("address", flat=True)) == ["ben@clinic.test"]
+    assert done.summary["deleted"]["email_blocks"] == 2

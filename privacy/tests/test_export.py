@@ -5,6 +5,8 @@ import zipfile
 import pytest
 
 from privacy.export import export_client
+from reminders.deliverability import EmailEvent, email_event_record
+from reminders.models import Reminder
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
@@ -129,7 +131,8 @@ def test_a_fixed_number_of_queries_whatever_the_amount_of_data(
     from photos.services import photo_add
     from photos.tests.fixtures import jpeg_bytes, upload
 
-    with django_assert_max_num_queries(22):
+    # 23: the blocks on the client's email addresses (reminders.json) are one query.
+    with django_assert_max_num_queries(23):
         export_client(records.anna.client)
     for _ in range(4):
         photo_add(
@@ -139,7 +142,7 @@ def test_a_fixed_number_of_queries_whatever_the_amount_of_data(
             upload=upload(jpeg_bytes()),
             by=records.people.artist,
         )
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         data = export_client(records.anna.client)
     assert len([n for n in _open(data).namelist() if n.startswith("photos/")]) == 6
 
@@ -191,3 +194,31 @@ def test_the_waitlist_lists_what_the_client_waits_for_and_nothing_of_bens(record
     ]
     assert waitlist[0]["offers"] == []
     assert "Barker" not in json.dumps(waitlist)
+
+
+def _blocks(records):
+    """Blocks on Anna's addresses (one she had before, found through the message that
+    bounced; her address now, found by the address) and on Ben's address."""
+    sent = records.anna.sent_reminder
+    Reminder.objects.filter(pk=sent.pk).update(sent_to="anna.before@clinic.test")
+    email_event_record(
+        event=EmailEvent.BOUNCED,
+        recipient="anna.before@clinic.test",
+        reference=f"reminder-{sent.pk}",
+        description="mailbox not found",
+        provider="Postmark",
+    )
+    email_event_record(event=EmailEvent.COMPLAINED, recipient="Anna@clinic.test", message_id="x")
+    email_event_record(event=EmailEvent.BOUNCED, recipient="ben@clinic.test", message_id="y")
+
+
+def test_the_blocks_on_the_clients_email_addresses_are_in_it(records):
+    _blocks(records)
+    data = _read_json(_open(export_client(records.anna.client)), "reminders.json")
+    blocks = {b["address"]: b for b in data["email_blocks"]}
+    assert set(blocks) == {"anna.before@clinic.test", "anna@clinic.test"}
+    assert blocks["anna.before@clinic.test"]["reason_label"] == "hard bounce"
+    assert blocks["anna.before@clinic.test"]["description"] == "mailbox not found"
+    assert blocks["anna@clinic.test"]["reason"] == "complained"
+    [message] = data["messages_sent"]
+    assert message["delivery_status_label"] == "Bounced"
