@@ -42,7 +42,7 @@ class WeekHoursForm(forms.Form):
         if self.is_bound:
             # As many as the page that was sent had, so no typed range is dropped.
             posted = str(self.data.get("ranges", "")).strip()
-            if posted.isdigit() and 1 <= int(posted) <= MAX_RANGES_PER_DAY:
+            if posted.isdecimal() and 1 <= int(posted) <= MAX_RANGES_PER_DAY:
                 count = int(posted)
         self.count = count
         self.fields["ranges"].initial = count
