@@ -46,12 +46,14 @@ def _account_items_for(user) -> list[dict]:
     items = [{"label": "Change password", "url": reverse("accounts:password_change")}]
     if user.is_clinic_staff:
         items.append({"label": "Two-factor sign-in", "url": reverse("accounts:two_factor")})
+        items.append({"label": "My hours", "url": reverse("staff_hours:my_hours")})
     if user.role in (Role.ARTIST, Role.MANAGER):
         items.append({"label": "Calendar feed", "url": reverse("ics:my_feed")})
     if user.can_edit_clients:
         items.append({"label": "Takings", "url": reverse("billing_takings:takings")})
     if user.is_manager:
         # The manager's tools, in their menu: the main bar stays on one line at 1280 px.
+        items.append({"label": "Team", "url": reverse("team:list")})
         items.append({"label": "Audit", "url": reverse("audit:staff_list")})
         items.append({"label": "Prices and deposits", "url": reverse("billing_settings:prices")})
         items.append({"label": "Settings", "url": reverse("clinic_settings:index")})

@@ -19,6 +19,14 @@ STAFF_ROLES = frozenset({Role.MANAGER, Role.ARTIST, Role.FRONT_DESK})
 CLIENT_EDITOR_ROLES = frozenset({Role.MANAGER, Role.FRONT_DESK})
 
 
+class MemberStatus(models.TextChoices):
+    """Where a member of staff stands, as the team page shows it."""
+
+    ACTIVE = "active", "Active"
+    INVITED = "invited", "Invited"
+    DEACTIVATED = "deactivated", "Deactivated"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -61,6 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Can open the settings admin. Only managers have it.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    invited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the latest invitation to join was sent. Empty once they have "
+        "chosen their password (and for everyone added another way).",
+    )
 
     objects = UserManager()
 
@@ -94,6 +108,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
+
+    @property
+    def member_status(self) -> MemberStatus:
+        """Invited (switched off until they choose a password), active or deactivated."""
+        if self.is_active:
+            return MemberStatus.ACTIVE
+        if self.invited_at is not None:
+            return MemberStatus.INVITED
+        return MemberStatus.DEACTIVATED
 
 
 class SecurityPolicy(SingleRowSettings):

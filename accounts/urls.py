@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import team_views, views
 from .forms import SignInForm
 from .views import ClinicPasswordResetView
 
@@ -62,4 +62,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The link in an invitation to join the team (accounts/team_views.py).
+    # (Before the link itself, which would take "ask" for a token.)
+    path("welcome/<uidb64>/ask/", team_views.welcome_ask, name="welcome_ask"),
+    path("welcome/<uidb64>/<token>/", team_views.WelcomeView.as_view(), name="welcome"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Role, User
 
 from .ics import with_sequence
-from .models import Appointment
+from .models import Appointment, TimeOff
 
 
 def get_appointment_for_user(user: User, pk: int, *, for_calendar: bool = False) -> Appointment:
@@ -41,3 +41,14 @@ def get_feed_artist_for_user(user: User, artist_id: str | None) -> User | None:
     if not artist_id.isdigit():
         raise Http404("No such artist.")
     return get_object_or_404(artists, pk=int(artist_id))
+
+
+def get_time_off_for_user(user: User, pk: int, *, own_only: bool = False) -> TimeOff:
+    """Time off (or a request for it): the manager's to see any of, a member of staff's
+    only their own; anything else is 404 whether it exists or not."""
+    if not user.is_authenticated or not user.is_clinic_staff:
+        raise Http404
+    time_off = TimeOff.objects.select_related("artist")
+    if user.role == Role.MANAGER and not own_only:
+        return get_object_or_404(time_off, pk=pk)
+    return get_object_or_404(time_off, pk=pk, artist=user)

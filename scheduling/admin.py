@@ -5,7 +5,6 @@ scheduling.booking, so the rules (hours, notice, no double booking) hold for
 every booking whoever makes it.
 """
 
-import datetime as dt
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -38,24 +37,9 @@ from .setup_forms import (
     OpeningHoursForm,
     TimeOffForm,
 )
+from .staff_hours import opening_spans, spans_in_words, within_opening
 
 # --- Hours that say more than the clinic's ---------------------------------------------
-
-
-def _opening_spans() -> dict[int, list[tuple[dt.time, dt.time]]]:
-    """The clinic's opening hours per weekday, touching rows merged."""
-    spans: dict[int, list[tuple[dt.time, dt.time]]] = {}
-    for weekday, opens, closes in OpeningHours.objects.values_list("weekday", "opens", "closes"):
-        spans.setdefault(weekday, []).append((opens, closes))
-    for weekday, rows in spans.items():
-        merged: list[tuple[dt.time, dt.time]] = []
-        for opens, closes in sorted(rows):
-            if merged and opens <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
-            else:
-                merged.append((opens, closes))
-        spans[weekday] = merged
-    return spans
 
 
 def warn_hours_outside_opening(request, rows: list[ArtistHours]) -> None:
@@ -66,17 +50,11 @@ def warn_hours_outside_opening(request, rows: list[ArtistHours]) -> None:
     """
     if not rows:
         return
-    spans = _opening_spans()
+    spans = opening_spans()
     for row in rows:
-        inside = any(
-            opens <= row.starts and row.ends <= closes
-            for opens, closes in spans.get(row.weekday, [])
-        )
-        if inside:
+        if within_opening(row.weekday, row.starts, row.ends, spans):
             continue
-        opening = ", ".join(
-            f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in spans.get(row.weekday, [])
-        )
+        opening = spans_in_words(spans.get(row.weekday, []))
         messages.warning(
             request,
             f"{row.artist} works {row.get_weekday_display()} {row.starts:%H:%M}–{row.ends:%H:%M}, "
@@ -183,8 +161,8 @@ class ArtistHoursAdmin(admin.ModelAdmin):
 @admin.register(TimeOff)
 class TimeOffAdmin(DiaryDatesAdmin):
     form = TimeOffForm
-    list_display = ("artist", "kind", "starts_at", "ends_at", "note")
-    list_filter = (("artist", ArtistListFilter), "kind")
+    list_display = ("artist", "kind", "status", "starts_at", "ends_at", "note")
+    list_filter = (("artist", ArtistListFilter), "kind", "status")
     list_select_related = ("artist",)
     search_fields = ("note", "artist__first_name", "artist__last_name")
     date_hierarchy = "starts_at"

@@ -22,3 +22,5 @@ class SchedulingConfig(AppConfig):
         from .selectors import client_record_appointments
 
         register_record_part(client_record_appointments)
+        # Working hours, time off and offered types on the team pages (accounts.team).
+        from . import team_parts  # noqa: F401

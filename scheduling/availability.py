@@ -37,6 +37,7 @@ from .models import (
     OpeningHours,
     Room,
     TimeOff,
+    TimeOffStatus,
 )
 
 UTC = dt.UTC
@@ -106,6 +107,15 @@ class _Busy:
         return self.ends[i] if i >= 0 and self.ends[i] > start else None
 
 
+def bookable_artists(appointment_type: AppointmentType | None = None):
+    """The artists who take bookings (of this type, when one is given): the one place
+    the diary chooses whom it may offer or book."""
+    artists = User.objects.filter(role=Role.ARTIST, is_active=True)
+    if appointment_type is not None:
+        artists = artists.exclude(appointment_types_not_offered=appointment_type)
+    return artists
+
+
 @dataclass
 class Diary:
     """Everything needed to judge times between `start` and `end` (UTC)."""
@@ -139,14 +149,15 @@ class Diary:
         exclude_appointment_id: int | None = None,
         with_appointments: bool = True,
         for_type: AppointmentType | None = None,
+        appointment_type: AppointmentType | None = None,
     ) -> Diary:
         """Read the diary for [start, end) in six queries at most (five without the
         appointments, for what needs only the hours, e.g. a report's working hours).
-        `for_type` keeps only the rooms that type may use (all when it names none)."""
+
+        `for_type` keeps only the rooms that type may use (all when it names none); with
+        `appointment_type`, only the artists who offer it are in the diary."""
         zone = clinic_zone()
-        artists_qs = User.objects.filter(role=Role.ARTIST, is_active=True).order_by(
-            "first_name", "last_name", "id"
-        )
+        artists_qs = bookable_artists(appointment_type).order_by("first_name", "last_name", "id")
         if artist_ids is not None:
             artists_qs = artists_qs.filter(pk__in=artist_ids)
         artists = list(artists_qs)
@@ -171,9 +182,10 @@ class Diary:
         ):
             hours[artist_id][weekday].append((s, e))
 
+        # Only approved time off keeps clients out: a request waits for the manager.
         off: dict[int, list[Interval]] = defaultdict(list)
         for artist_id, s, e in TimeOff.objects.filter(
-            artist_id__in=ids, starts_at__lt=end, ends_at__gt=start
+            artist_id__in=ids, status=TimeOffStatus.APPROVED, starts_at__lt=end, ends_at__gt=start
         ).values_list("artist_id", "starts_at", "ends_at"):
             off[artist_id].append((s, e))
 
@@ -439,6 +451,7 @@ def free_slots(
         with_rooms=appointment_type.needs_room,
         exclude_appointment_id=exclude_appointment_id,
         for_type=appointment_type,
+        appointment_type=appointment_type,
     )
     slots: list[Slot] = []
     for offset in range(days):

@@ -37,6 +37,7 @@ from .availability import (
     OUTSIDE_DIARY,
     Diary,
     Problem,
+    bookable_artists,
     free_slots,
     notice_window,
     within_diary,
@@ -192,8 +193,12 @@ def _judge(
     outside_hours_note: str,
     now: dt.datetime,
     exclude_appointment_id: int | None = None,
+    choosing_artist: bool = True,
 ) -> tuple[dt.datetime, dt.datetime, Room | None]:
-    """Check every rule for this time; returns (ends_at, blocked_until, room)."""
+    """Check every rule for this time; returns (ends_at, blocked_until, room).
+
+    `choosing_artist`: the artist is being chosen (a new booking, or a move to another
+    artist), so they must offer this type; a move that keeps its artist keeps them."""
     if timezone.is_naive(starts_at):
         _refuse("naive_time", "Give the time with its time zone.")
     _check_artist(artist)
@@ -213,7 +218,15 @@ def _judge(
         with_rooms=appointment_type.needs_room,
         exclude_appointment_id=exclude_appointment_id,
         for_type=appointment_type,
+        appointment_type=appointment_type if choosing_artist else None,
     )
+    if not diary.artists:
+        _refuse(
+            "not_offered",
+            f"{artist} does not take this kind of appointment ({appointment_type.name}). "
+            "Choose another artist.",
+            "artist",
+        )
     problem = diary.problem(
         artist_id=artist.pk,
         start=starts_at,
@@ -378,7 +391,7 @@ def _artists_to_try(
         if slot.start == starts_at
     ]
     rank = {artist_id: position for position, artist_id in enumerate(offered)}
-    artists = User.objects.filter(role=Role.ARTIST, is_active=True).order_by("pk")
+    artists = bookable_artists(appointment_type).order_by("pk")
     return sorted(artists, key=lambda artist: rank.get(artist.pk, len(rank)))
 
 
@@ -546,6 +559,7 @@ def booking_move(
         outside_hours_note=outside_hours_note,
         now=now,
         exclude_appointment_id=current.pk,
+        choosing_artist=artist.pk != current.artist_id,
     )
     before = (current.starts_at, current.artist, current.room, current.ends_at)
     current.starts_at, current.ends_at, current.blocked_until = starts_at, ends_at, blocked_until

@@ -147,6 +147,15 @@ class TimeOffKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class TimeOffStatus(models.TextChoices):
+    """Time off a member of staff asks for waits for the manager; only approved time
+    off keeps clients out of their diary."""
+
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
 class TimeOff(models.Model):
     artist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -158,6 +167,12 @@ class TimeOff(models.Model):
     ends_at = models.DateTimeField()
     kind = models.CharField(max_length=20, choices=TimeOffKind.choices, default=TimeOffKind.HOLIDAY)
     note = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=TimeOffStatus.choices,
+        default=TimeOffStatus.APPROVED,
+        help_text="Only approved time off blocks the diary; requests wait for the manager.",
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -240,6 +255,15 @@ class AppointmentType(models.Model):
     )
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Stored as the exceptions: an artist takes every type but these, so a new type is
+    # offered by everyone and a new artist offers everything, as before types could be
+    # chosen per artist.
+    not_offered_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="appointment_types_not_offered",
+        help_text="Artists who do not take this kind of appointment; every other artist does.",
+    )
 
     class Meta:
         ordering = ["position", "name"]

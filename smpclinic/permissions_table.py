@@ -183,6 +183,30 @@ TABLE: dict[str, Rule] = {
         note="an invalid link shows 'this link no longer works'",
     ),
     "accounts:password_reset_complete": same(OK),
+    # The link in an invitation to join the team: an unknown, used or expired one shows
+    # "this invitation link no longer works" and a button to ask for a new one (POST).
+    "accounts:welcome": same(
+        OK,
+        kwargs=lambda c: {"uidb64": "MQ", "token": "choose-a-password"},
+        note="an invalid link shows 'this invitation link no longer works'",
+    ),
+    "accounts:welcome_ask": same(METHOD, kwargs=lambda c: {"uidb64": "MQ"}, note="POST only"),
+    # --- settings: the team (accounts) and each member's hours (scheduling) ---
+    "team:list": rule(*MANAGER_ONLY),
+    "team:invite": rule(*MANAGER_ONLY),
+    "team:member": rule(*MANAGER_ONLY, kwargs=lambda c: {"pk": c.people.artist.pk}),
+    "team:role": same(METHOD, kwargs=lambda c: {"pk": c.people.artist.pk}),
+    "team:deactivate": same(METHOD, kwargs=lambda c: {"pk": c.people.artist.pk}),
+    "team:reactivate": same(METHOD, kwargs=lambda c: {"pk": c.people.artist.pk}),
+    "team:invitation_resend": same(METHOD, kwargs=lambda c: {"pk": c.people.artist.pk}),
+    "team:invitation_cancel": same(METHOD, kwargs=lambda c: {"pk": c.people.artist.pk}),
+    "staff_hours:member_hours": rule(*MANAGER_ONLY, kwargs=lambda c: {"pk": c.people.artist.pk}),
+    "staff_hours:time_off_approve": same(METHOD, kwargs=lambda c: {"pk": 1}),
+    "staff_hours:time_off_decline": same(METHOD, kwargs=lambda c: {"pk": 1}),
+    "staff_hours:time_off_remove": same(METHOD, kwargs=lambda c: {"pk": 1}),
+    # Every member of staff's own hours and time off, and asking for more.
+    "staff_hours:my_hours": rule(*STAFF),
+    "staff_hours:my_time_off_withdraw": same(METHOD, kwargs=lambda c: {"pk": 1}),
     # --- clients ---
     "clients:list": rule(*STAFF),
     "clients:create": rule(*DESK_AND_MANAGER),

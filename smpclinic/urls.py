@@ -54,5 +54,8 @@ urlpatterns = [
     path("waitlist/offer/", include("waitlist.offer_urls")),
     path("waitlist/join/", include("waitlist.join_urls")),
     path("waitlist/", include("waitlist.urls")),
+    # Settings → Team: people (accounts) and their hours, time off and services (the diary).
+    path("settings/team/", include("accounts.team_urls")),
+    path("settings/", include("scheduling.team_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -74,16 +74,34 @@ def test_it_lets_artists_read_but_not_edit_clients(people, as_user):
     [
         (
             "front_desk",
-            ["Diary", "Clients", "New client"],
-            ["Settings", "Calendar feed", "Reports"],
+            ["Diary", "Clients", "New client", "My hours"],
+            ["Settings", "Calendar feed", "Reports", "Team"],
         ),
-        ("artist", ["Diary", "Clients", "Calendar feed", "Reports"], ["New client", "Settings"]),
+        (
+            "artist",
+            ["Diary", "Clients", "Calendar feed", "Reports", "My hours"],
+            ["New client", "Settings", "Team"],
+        ),
         (
             "manager",
-            ["Diary", "Clients", "New client", "Calendar feed", "Settings", "Audit", "Reports"],
+            [
+                "Diary",
+                "Clients",
+                "New client",
+                "Calendar feed",
+                "Settings",
+                "Team",
+                "Audit",
+                "Reports",
+                "My hours",
+            ],
             [],
         ),
-        ("client_a", [], ["Diary", "Clients", "New client", "Calendar feed", "Settings"]),
+        (
+            "client_a",
+            [],
+            ["Diary", "Clients", "New client", "Calendar feed", "Settings", "Team", "My hours"],
+        ),
     ],
 )
 def test_it_shows_each_role_only_the_menu_it_may_use(people, as_user, role, visible, hidden):

@@ -1,0 +1,85 @@
+"""The invitation to join the clinic's team: a link to choose one's own password.
+
+The link is Django's password-reset token with a salt of its own, so a reset link
+cannot stand in for an invitation or the other way round. It is worth nothing once
+the person has chosen a password, once a newer invitation has been sent (each sets a
+new unusable password, which the token is built on), after PASSWORD_RESET_TIMEOUT,
+or when the invitation is cancelled (the account is gone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import User
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "accounts.invitations.InvitationTokenGenerator"
+
+    def make_token_at(self, user: User, moment: dt.datetime) -> str:
+        """A token dated when the invitation was sent, so it expires counting from then."""
+        utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        return self._make_token_with_timestamp(user, self._num_seconds(utc), self.secret)
+
+    def _now(self):
+        # Django's own clock here is the server's local wall time; UTC keeps the age of a
+        # link right across a change of the clocks, and matches `make_token_at`.
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def invitation_path(user: User, *, sent_at: dt.datetime) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = invitation_tokens.make_token_at(user, sent_at)
+    return reverse("accounts:welcome", kwargs={"uidb64": uid, "token": token})
+
+
+def link_lifetime_in_words() -> str:
+    seconds = settings.PASSWORD_RESET_TIMEOUT
+    if seconds % 86400 == 0:
+        days = seconds // 86400
+        return f"{days} day{'s' if days != 1 else ''}"
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def invitation_email(*, user: User, by: User | None, sent_at: dt.datetime) -> EmailMessage:
+    """The email that invites someone, with their link (built from SITE_URL)."""
+    context = {
+        "user": user,
+        "by": by,
+        "clinic_name": settings.CLINIC_NAME,
+        "role": user.get_role_display(),
+        "link": f"{settings.SITE_URL}{invitation_path(user, sent_at=sent_at)}",
+        "lifetime": link_lifetime_in_words(),
+    }
+    subject = render_to_string("accounts/team/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/team/invitation_email.txt", context)
+    reply_to = [by.email] if by is not None and by.email else None
+    return EmailMessage(subject=subject, body=body, to=[user.email], reply_to=reply_to)
+
+
+def new_invitation_asked_email(*, user: User, managers: list[User]) -> EmailMessage:
+    """Tells the managers that someone whose link no longer works would like a new one."""
+    context = {
+        "user": user,
+        "clinic_name": settings.CLINIC_NAME,
+        "member_url": f"{settings.SITE_URL}{reverse('team:member', args=[user.pk])}",
+    }
+    subject = render_to_string("accounts/team/invitation_asked_subject.txt", context).strip()
+    body = render_to_string("accounts/team/invitation_asked_email.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[m.email for m in managers])
