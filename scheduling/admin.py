@@ -5,7 +5,6 @@ scheduling.booking, so the rules (hours, notice, no double booking) hold for
 every booking whoever makes it.
 """
 
-
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
