@@ -204,3 +204,21 @@ def as_user(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def postmark(settings):
+    """A stand-in Postmark on 127.0.0.1, and the app set up as EMAIL_PROVIDER=postmark
+    would set it (smpclinic/settings.py), pointed at the stand-in: any app's test can
+    send the clinic's email through a provider that accepts, refuses or fails."""
+    from reminders.tests.postmark_standin import SERVER_TOKEN, WEBHOOK_SECRET, PostmarkStandIn
+
+    with PostmarkStandIn() as standin:
+        settings.EMAIL_PROVIDER = "postmark"
+        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+        settings.ANYMAIL = {
+            "POSTMARK_SERVER_TOKEN": SERVER_TOKEN,
+            "POSTMARK_API_URL": standin.url,
+            "WEBHOOK_SECRET": [WEBHOOK_SECRET],
+        }
+        yield standin

@@ -1,5 +1,4 @@
 import logging
-import smtplib
 from datetime import datetime
 
 from django.contrib.auth.models import Group
@@ -7,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+
+from smpclinic.mail import SEND_ERRORS, send_error_words
 
 from .models import STAFF_ROLES, MemberStatus, Role, User
 from .roles import ROLE_GROUP_NAMES
@@ -123,9 +124,9 @@ def invitation_send(*, user: User, by: User | None, sent_at: datetime) -> None:
 
     try:
         invitation_email(user=user, by=by, sent_at=sent_at).send()
-    except (smtplib.SMTPException, OSError) as error:
+    except SEND_ERRORS as error:
         logger.warning("The invitation to user %s could not be sent: %s", user.pk, error)
-        raise InvitationNotSent(user, str(error) or type(error).__name__) from error
+        raise InvitationNotSent(user, send_error_words(error)) from error
 
 
 def team_member_invite(

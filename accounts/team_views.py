@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from smpclinic.mail import SEND_ERRORS
+
 from . import security_log, two_factor
 from .access import get_staff_member_for_user, manager_required
 from .invitations import invitation_tokens, link_lifetime_in_words, new_invitation_asked_email
@@ -277,7 +279,7 @@ def welcome_ask(request, uidb64: str):
         if managers:
             try:
                 new_invitation_asked_email(user=user, managers=managers).send()
-            except OSError as error:  # smtplib's errors are OSErrors
+            except SEND_ERRORS as error:
                 failed = type(error).__name__
                 security_log.record("invitation_ask_not_sent", user=user, error=failed)
             else:

@@ -65,6 +65,7 @@ from reminders.models import Reminder
 from reminders.selectors import client_email_suppressions
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app.models import TreatmentPlan
+from smpclinic.mail import SEND_ERRORS, send_error_words
 from waitlist.models import WaitlistEntry
 
 from .models import ErasureRequest, ErasureStatus, PrivacySettings
@@ -322,7 +323,12 @@ def _tell_client(*, address: str, first_name: str, summary: dict) -> None:
     body = render_to_string("privacy/email/erasure_done.txt", context)
 
     def send():
-        send_mail(subject, body, None, [address])
+        # The erasure is done and committed: a refused or failed email must not turn it
+        # into an error page. Staff see the erasure's summary either way.
+        try:
+            send_mail(subject, body, None, [address])
+        except SEND_ERRORS as error:
+            logger.warning("The erasure notice could not be emailed: %s", send_error_words(error))
 
     transaction.on_commit(send)
 

@@ -117,3 +117,18 @@ def test_it_answers_the_same_for_an_unknown_email_and_sends_nothing(client, peop
 def test_the_user_model_logs_in_by_email():
     User = get_user_model()
     assert User.USERNAME_FIELD == "email"
+
+
+def test_a_reset_email_the_provider_refuses_answers_the_same_and_is_logged(
+    client, people, postmark, caplog
+):
+    # Postmark has marked the address inactive (it bounced before): it refuses the message.
+    postmark.inactive.add("desk@clinic.test")
+    with caplog.at_level("ERROR", logger="django.contrib.auth"):
+        response = client.post(reverse("accounts:password_reset"), {"email": "desk@clinic.test"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert postmark.sent == []
+    # Django's reset form logs the failure and answers as for an unknown address.
+    assert "Failed to send password reset email" in caplog.text
+    assert "AnymailRecipientsRefused" in caplog.text

@@ -592,3 +592,15 @@ def test_actions_are_post_only(people, as_user):
         assert browser.get(reverse(name, args=[people.artist.pk])).status_code == 405
     people.artist.refresh_from_db()
     assert people.artist.is_active
+
+
+def test_an_invitation_the_provider_refuses_is_kept_and_says_why(people, as_user, postmark):
+    postmark.invalid.add("priya@clinic.test")
+    browser = as_user(people.manager)
+    response = invite(browser)
+    assert response.status_code == 302
+    priya = User.objects.get(email="priya@clinic.test")
+    page = browser.get(response["Location"]).content.decode()
+    assert "the email could not be sent" in page
+    assert priya.member_status == MemberStatus.INVITED
+    assert postmark.sent == []

@@ -254,3 +254,16 @@ def test_the_blocks_on_the_clients_email_addresses_are_erased(
 
     assert list(EmailSuppression.objects.values_list("address", flat=True)) == ["ben@clinic.test"]
     assert done.summary["deleted"]["email_blocks"] == 2
+
+
+def test_an_erasure_notice_the_provider_refuses_leaves_the_erasure_done(
+    records, django_capture_on_commit_callbacks, postmark, caplog
+):
+    postmark.inactive.add("anna@clinic.test")
+    with caplog.at_level("WARNING", logger="privacy.erasure"):
+        done = _confirm(records, django_capture_on_commit_callbacks)
+    assert done.status == ErasureStatus.DONE
+    record = Client.objects.get(pk=records.anna.client.pk)
+    assert "anna" not in record.search_text
+    assert postmark.sent == []
+    assert "The erasure notice could not be emailed" in caplog.text
