@@ -23,6 +23,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -452,7 +453,7 @@ def _manage_context(appointment: Appointment, token: str) -> dict:
 def _move_refused(request, appointment: Appointment, token: str):
     """The client may not move this one through the link: say why, back to the appointment."""
     if appointment.status not in CHANGEABLE:
-        messages.error(request, "This appointment can no longer be moved.")
+        messages.error(request, _("This appointment can no longer be moved."))
     else:
         messages.error(request, notice_refusal().message)
     return redirect("booking:manage", token)
@@ -484,7 +485,9 @@ def manage_cancel(request, appointment: Appointment, token: str):
     except BookingRefused as refusal:
         messages.error(request, refusal.problem.message)
     else:
-        messages.success(request, "Your appointment is cancelled. Thank you for letting us know.")
+        messages.success(
+            request, _("Your appointment is cancelled. Thank you for letting us know.")
+        )
     return redirect("booking:manage", token)
 
 
@@ -522,7 +525,7 @@ def manage_reschedule_confirm(request, appointment: Appointment, token: str, sta
         prefer_artist_id=appointment.artist_id,
     )
     if slot is None:
-        messages.error(request, "Sorry, that time is not free. Please choose another.")
+        messages.error(request, _("Sorry, that time is not free. Please choose another."))
         return redirect(times_url)
     if request.method == "GET":
         return render(
@@ -550,5 +553,5 @@ def manage_reschedule_confirm(request, appointment: Appointment, token: str, sta
         if refusal.problem.code in ("notice", "not_changeable"):
             return redirect("booking:manage", token)
         return redirect(times_url)
-    messages.success(request, "Your appointment has moved to the new time.")
+    messages.success(request, _("Your appointment has moved to the new time."))
     return redirect("booking:manage", token)
