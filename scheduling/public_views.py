@@ -22,7 +22,7 @@ from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -365,6 +365,8 @@ def details(request, type_slug: str, start: str):
             email=data["email"],
             phone=data["phone"],
             contact_consent=data["contact_consent"],
+            # The language the page was in: their messages and forms follow it.
+            language=translation.get_language(),
             note=data["note"],
             source=BookingSource.ONLINE,
             channel=Channel.ONLINE_BOOKING,
