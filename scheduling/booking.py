@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role, User
 from clients.models import Client
@@ -64,7 +65,8 @@ OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_ove
 CONFLICT_CODES = frozenset({"overlap", "room_taken", "no_room"})
 DEADLOCK_DETECTED = "40P01"
 # What a booker is told when SQLite stayed busy past its timeout (smpclinic.database).
-BUSY_MESSAGE = _(
+# Marked only: the booking page shows it translated, the JSON API as it is.
+BUSY_MESSAGE = gettext_noop(
     "Many people are booking at this moment and we could not save yours in time. "
     "Nothing was booked: please try again in a moment."
 )

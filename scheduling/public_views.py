@@ -405,7 +405,7 @@ def details(request, type_slug: str, start: str):
         if not database_busy(error):
             raise
         logger.warning("Online booking: the database stayed busy, nothing booked")
-        form.add_error(None, BUSY_MESSAGE)
+        form.add_error(None, _(BUSY_MESSAGE))
         page = _details_page(request, appointment_type, form, chosen)
         page.status_code = 503
         page["Retry-After"] = str(RETRY_AFTER_SECONDS)

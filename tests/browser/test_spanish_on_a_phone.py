@@ -46,7 +46,6 @@ def spanish_defaults():
     import_module("consultations.migrations.0008_consent_translations").add_shipped_translations(
         apps, None
     )
-    import_module("reminders.migrations.0003_default_message_templates").add_defaults(apps, None)
     import_module("reminders.migrations.0009_message_translations").add_shipped_translations(
         apps, None
     )
