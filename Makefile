@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smpclinic
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite browser-deps bench bench-deps clean
+.PHONY: install gettext-deps messages run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite browser-deps bench bench-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "Installing the Python packages into $(VENV)/ (a few minutes the first time)..."
@@ -18,7 +18,28 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The translations: locale/<language>/LC_MESSAGES/django.po compiled to .mo (needs gettext).
+MESSAGES_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MESSAGES_MO := $(MESSAGES_PO:.po=.mo)
+
+install: $(VENV)/.installed $(MESSAGES_MO)
+
+$(MESSAGES_MO): %.mo: %.po $(VENV)/.installed | gettext-deps
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v 0
+
+# Debian's gettext compiles the translations.
+gettext-deps:
+	@if ! command -v msgfmt >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else \
+	    echo "Compiling the translations needs gettext: sudo apt-get install gettext"; exit 1; \
+	  fi; \
+	fi
+
+# After editing templates or Python: refresh the Spanish catalogue, then translate what is new.
+messages: install
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=tmp --ignore=patches --add-location=file --no-obsolete
 
 # `make run PORT=8123` serves on another port (links in emails follow unless SITE_URL is set).
 PORT ?= 8000

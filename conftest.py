@@ -28,6 +28,30 @@ pytest_plugins = [
 ]
 
 
+def pytest_sessionstart(session):
+    _compile_translations()
+
+
+def _compile_translations():
+    """The translations as `make install` compiles them, for a run started without it.
+
+    Only a catalogue newer than its compiled file is compiled again; gettext's msgfmt does it.
+    """
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    for po in Path(__file__).resolve().parent.glob("locale/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        if shutil.which("msgfmt") is None:
+            raise pytest.UsageError(
+                f"{po} is not compiled and gettext's msgfmt is missing: run `make install`."
+            )
+        subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)  # noqa: S603,S607
+
+
 @pytest.hookimpl(trylast=True)  # after -m has deselected what it deselects
 def pytest_collection_modifyitems(config, items):
     _restore_migration_data_after_transactional_tests(items)

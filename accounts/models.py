@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -67,6 +68,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         "admin access",
         default=False,
         help_text="Can open the settings admin. Only managers have it.",
+    )
+    language = models.CharField(
+        "language",
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text="The language of your screens. Empty: the clinic's language.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(

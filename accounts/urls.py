@@ -27,6 +27,7 @@ urlpatterns = [
         views.two_factor_backup_codes_download,
         name="two_factor_backup_codes_download",
     ),
+    path("language/", views.my_language, name="my_language"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password/change/",

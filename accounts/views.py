@@ -9,7 +9,9 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -182,3 +184,19 @@ def _wrong_code(request, form, next_url) -> HttpResponse:
         "accounts/two_factor_verify.html",
         {"form": form, "next": next_url, "tries_left": settings.TWO_FACTOR_MAX_WRONG_CODES - wrong},
     )
+
+
+@require_http_methods(["POST"])
+@staff_required
+def my_language(request):
+    """A member of staff chooses the language of their own screens."""
+    code = request.POST.get("language", "")
+    valid = {value for value, _name in settings.LANGUAGES}
+    if code and code not in valid:
+        messages.error(request, _("That language is not offered; nothing was changed."))
+    else:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+        translation.activate(code or settings.LANGUAGE_CODE)
+        messages.success(request, _("Your screens are now in this language."))
+    return redirect("staff_hours:my_hours")

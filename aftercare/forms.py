@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from photos.models import PhotoAngle
 from sessions_app.forms import collect_healing
@@ -29,29 +30,29 @@ class CheckInForm(forms.Form):
     """Photos (at least one), redness, itching, each treated region, and questions."""
 
     redness = forms.ChoiceField(
-        label="How red is your scalp?",
+        label=_("How red is your scalp?"),
         choices=Level.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how red your scalp is.",
-            "invalid_choice": "Choose none, mild, moderate or strong.",
+            "required": _("Choose how red your scalp is."),
+            "invalid_choice": _("Choose none, mild, moderate or strong."),
         },
     )
     itching = forms.ChoiceField(
-        label="How much does it itch?",
+        label=_("How much does it itch?"),
         choices=Level.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how much it itches.",
-            "invalid_choice": "Choose none, mild, moderate or strong.",
+            "required": _("Choose how much it itches."),
+            "invalid_choice": _("Choose none, mild, moderate or strong."),
         },
     )
     questions = forms.CharField(
-        label="Anything you would like to ask or tell your artist?",
+        label=_("Anything you would like to ask or tell your artist?"),
         required=False,
         max_length=QUESTIONS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": f"Keep it under {QUESTIONS_MAX_LENGTH} characters."},
+        error_messages={"max_length": _("Keep it under %(limit_value)s characters.")},
     )
 
     def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
@@ -70,13 +71,13 @@ class CheckInForm(forms.Form):
                 choices=RegionLook.choices,
                 required=False,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Choose one of the descriptions."},
+                error_messages={"invalid_choice": _("Choose one of the descriptions.")},
             )
             self.fields[f"note_{region}"] = forms.CharField(
-                label=f"In your words: {label.lower()}",
+                label=_("In your words: %(area)s") % {"area": label.lower()},
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
-                error_messages={"max_length": f"Keep it under {NOTE_MAX_LENGTH} characters."},
+                error_messages={"max_length": _("Keep it under %(limit_value)s characters.")},
             )
 
     @property
@@ -117,28 +118,28 @@ class ReviewForm(forms.Form):
     """The artist's judgement per treated region, the reply, and any proposal."""
 
     reply = forms.CharField(
-        label="Your reply to the client",
+        label=_("Your reply to the client"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=4000,
         error_messages={
-            "required": "Write a reply to the client.",
-            "max_length": "Keep the reply under 4000 characters.",
+            "required": _("Write a reply to the client."),
+            "max_length": _("Keep the reply under 4000 characters."),
         },
-        help_text="Sent to the client as soon as you save, and shown on their check-in page.",
+        help_text=_("Sent to the client as soon as you save, and shown on their check-in page."),
     )
     proposal = forms.ChoiceField(
-        label="Do you propose anything more?",
+        label=_("Do you propose anything more?"),
         choices=Proposal.choices,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose what you propose."},
+        error_messages={"invalid_choice": _("Choose what you propose.")},
     )
     proposal_note = forms.CharField(
-        label="Note for the front desk",
+        label=_("Note for the front desk"),
         required=False,
         max_length=300,
-        help_text="E.g. which regions, how long, any timing.",
-        error_messages={"max_length": "Keep the note under 300 characters."},
+        help_text=_("E.g. which regions, how long, any timing."),
+        error_messages={"max_length": _("Keep the note under 300 characters.")},
     )
 
     def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
@@ -151,7 +152,7 @@ class ReviewForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "invalid_choice": "Choose retained, faded, patchy or over-saturated."
+                    "invalid_choice": _("Choose retained, faded, patchy or over-saturated.")
                 },
             )
             self.fields[f"healing_note_{region}"] = forms.CharField(

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from smpclinic.encryption import EncryptedTextField
 
@@ -89,21 +90,21 @@ class AftercareStep(models.Model):
 
 
 class CheckInKind(models.TextChoices):
-    FADE = "fade", "Fade check-in (about 10 days after a session)"
-    FINAL = "final", "Final check-in (pigment settled, 4–5 weeks after the last session)"
+    FADE = "fade", _("Fade check-in (about 10 days after a session)")
+    FINAL = "final", _("Final check-in (pigment settled, 4–5 weeks after the last session)")
 
 
 class CheckInStatus(models.TextChoices):
-    INVITED = "invited", "Invited"
-    SUBMITTED = "submitted", "Waiting for review"
-    REVIEWED = "reviewed", "Reviewed"
+    INVITED = "invited", _("Invited")
+    SUBMITTED = "submitted", _("Waiting for review")
+    REVIEWED = "reviewed", _("Reviewed")
 
 
 class Level(models.TextChoices):
-    NONE = "none", "None"
-    MILD = "mild", "Mild"
-    MODERATE = "moderate", "Moderate"
-    STRONG = "strong", "Strong"
+    NONE = "none", _("None")
+    MILD = "mild", _("Mild")
+    MODERATE = "moderate", _("Moderate")
+    STRONG = "strong", _("Strong")
 
 
 class Proposal(models.TextChoices):

@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from consultations.pdf import FONT
 from smpclinic.clinic import clinic_context
+from smpclinic.i18n import language_or_default
 from smpclinic.pdf import draw_logo
 
 from .ledger import SIGNED
@@ -26,8 +28,10 @@ RECEIPT_KINDS = (EntryKind.PAYMENT, EntryKind.REFUND)
 
 
 def receipt_label(entry: LedgerEntry) -> str:
-    kind = "Refund receipt" if entry.kind == EntryKind.REFUND else "Receipt"
-    return f"{kind} {entry.receipt_number:06d}"
+    number = f"{entry.receipt_number:06d}"
+    if entry.kind == EntryKind.REFUND:
+        return _("Refund receipt %(number)s") % {"number": number}
+    return _("Receipt %(number)s") % {"number": number}
 
 
 def receipt_filename(entry: LedgerEntry) -> str:
@@ -43,9 +47,14 @@ def balance_after(entry: LedgerEntry) -> Decimal:
 
 
 def receipt_pdf(entry: LedgerEntry) -> bytes:
-    """The receipt of one payment or refund (bytes)."""
+    """The receipt of one payment or refund (bytes), in the client's language."""
     if entry.kind not in RECEIPT_KINDS or entry.receipt_number is None:
         raise ValueError("Only payments and refunds have receipts.")
+    with translation.override(language_or_default(entry.client.language)):
+        return _receipt_pdf(entry)
+
+
+def _receipt_pdf(entry: LedgerEntry) -> bytes:
     clinic = clinic_context()
     money_settings = MoneySettings.current()
     local = timezone.localtime(entry.at)
@@ -69,7 +78,9 @@ def receipt_pdf(entry: LedgerEntry) -> bytes:
     for line in (
         clinic["clinic_address"],
         " · ".join(filter(None, (clinic["clinic_phone"], clinic["clinic_email"]))),
-        f"VAT number {money_settings.tax_number}" if money_settings.tax_number else "",
+        _("VAT number %(number)s") % {"number": money_settings.tax_number}
+        if money_settings.tax_number
+        else "",
     ):
         if line:
             pdf.multi_cell(width, 4.5, line, new_x="LMARGIN", new_y="NEXT")
@@ -89,30 +100,30 @@ def receipt_pdf(entry: LedgerEntry) -> bytes:
     pdf.ln(4)
 
     rows = [
-        ("Client", entry.client.full_name),
-        ("For", entry.description),
+        (_("Client"), entry.client.full_name),
+        (_("For"), entry.description),
     ]
     if entry.appointment_id:
         visit = timezone.localtime(entry.appointment.starts_at)
         rows.append(
             (
-                "Appointment",
+                _("Appointment"),
                 f"{entry.appointment.type.name}, {visit:%a} {visit.day} {visit:%b %Y, %H:%M}",
             )
         )
     rows += [
         (
-            "Paid by" if entry.kind == EntryKind.PAYMENT else "Refunded by",
+            _("Paid by") if entry.kind == EntryKind.PAYMENT else _("Refunded by"),
             entry.get_method_display(),
         ),
-        ("Amount" if entry.kind == EntryKind.PAYMENT else "Refunded", money(entry.amount)),
+        (_("Amount") if entry.kind == EntryKind.PAYMENT else _("Refunded"), money(entry.amount)),
     ]
     if owed > 0:
-        rows.append(("Still to pay", money(owed)))
+        rows.append((_("Still to pay"), money(owed)))
     elif owed < 0:
-        rows.append(("In credit", money(-owed)))
+        rows.append((_("In credit"), money(-owed)))
     else:
-        rows.append(("Balance", "Nothing owed"))
+        rows.append((_("Balance"), _("Nothing owed")))
     label_width = 38
     for label, value in rows:
         pdf.set_text_color(90, 90, 90)
@@ -130,7 +141,8 @@ def receipt_pdf(entry: LedgerEntry) -> bytes:
     pdf.multi_cell(
         width,
         4,
-        f"Amounts in {settings.CLINIC_CURRENCY}. Keep this receipt for your records.",
+        _("Amounts in %(currency)s. Keep this receipt for your records.")
+        % {"currency": settings.CLINIC_CURRENCY},
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -22,6 +22,7 @@ class ClientForm(forms.ModelForm):
             "phone",
             "preferred_channel",
             "contact_consent",
+            "language",
             "referral_source",
             "notes",
         )
@@ -49,9 +50,10 @@ class ClientForm(forms.ModelForm):
             ),
             Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
             Row(
-                Column("date_of_birth", css_class="col-md-4"),
-                Column("preferred_channel", css_class="col-md-4"),
-                Column("referral_source", css_class="col-md-4"),
+                Column("date_of_birth", css_class="col-md-3"),
+                Column("preferred_channel", css_class="col-md-3"),
+                Column("language", css_class="col-md-3"),
+                Column("referral_source", css_class="col-md-3"),
             ),
             Field("contact_consent"),
             Field("notes"),

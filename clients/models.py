@@ -48,6 +48,15 @@ class Client(models.Model):
         default=False,
         help_text="Reminders and follow-ups are only sent with this consent.",
     )
+    language = models.CharField(
+        "language",
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text="Their messages, forms, portal pages and receipts are in this language. "
+        "Empty: the clinic's language.",
+    )
     referral_source = models.CharField(
         "how they heard of us", max_length=20, choices=ReferralSource.choices, blank=True
     )

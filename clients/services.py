@@ -15,6 +15,7 @@ CLIENT_FIELDS = (
     "phone",
     "preferred_channel",
     "contact_consent",
+    "language",
     "referral_source",
     "notes",
 )
@@ -109,6 +110,7 @@ def client_for_online_booking(
     email: str,
     phone,
     contact_consent: bool = False,
+    language: str = "",
 ) -> Client:
     """The client a booking made by a member of the public belongs to.
 
@@ -136,6 +138,10 @@ def client_for_online_booking(
         if contact_consent and not client.contact_consent:
             client.contact_consent = True
             changed.append("contact_consent")
+        # The language they booked in, when the record has none yet.
+        if language and not client.language:
+            client.language = language
+            changed.append("language")
         if changed:
             _save_unique(client)
         return client
@@ -150,5 +156,6 @@ def client_for_online_booking(
         phone=phone or "",
         contact_consent=contact_consent,
         preferred_channel="email",
+        language=language,
         notes=notes,
     )

@@ -4,12 +4,39 @@ The record changes only through consultations.services (via the staff pages), so
 rules hold for every change.
 """
 
+from django import forms
 from django.contrib import admin
 
 from smpclinic.admin import SingleRowAdmin
 
 from . import admin_forms  # noqa: F401  (the questionnaire and consent admin)
-from .models import Consultation, ConsultationSettings, HairlineDesign, PatchTest
+from .models import (
+    ConsentVersionTranslation,
+    Consultation,
+    ConsultationSettings,
+    HairlineDesign,
+    PatchTest,
+)
+
+
+class ConsentVersionTranslationForm(forms.ModelForm):
+    class Meta:
+        model = ConsentVersionTranslation
+        fields = ("version", "language", "title", "body", "statements")
+
+    def clean(self):
+        cleaned = super().clean()
+        version = cleaned.get("version") or getattr(self.instance, "version", None)
+        statements = cleaned.get("statements")
+        if not isinstance(statements, list) or not all(isinstance(s, str) for s in statements):
+            self.add_error("statements", "Give the statements as a list of sentences.")
+        elif version is not None and len(statements) != len(version.statements or []):
+            self.add_error(
+                "statements",
+                f"The form has {len(version.statements or [])} statements: translate each one, "
+                "in the same order.",
+            )
+        return cleaned
 
 
 @admin.register(ConsultationSettings)
@@ -56,3 +83,16 @@ class ConsultationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ConsentVersionTranslation)
+class ConsentVersionTranslationAdmin(admin.ModelAdmin):
+    """A consent form's text in another language; once signed in it, it cannot change."""
+
+    form = ConsentVersionTranslationForm
+    list_display = ("version", "language")
+    list_filter = ("language",)
+    fields = ("version", "language", "title", "body", "statements")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("version", "language") if obj else ()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .consent import ConsentDocument
 from .models import QuestionKind, QuestionnaireVersion
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def answer_field(question_id: int) -> str:
@@ -51,7 +52,7 @@ class QuestionnaireForm(forms.Form):
             self.fields[answer_field(question.pk)] = field
             if question.kind == QuestionKind.YES_NO and question.ask_details:
                 self.fields[details_field(question.pk)] = forms.CharField(
-                    label="If yes, please tell us more",
+                    label=_("If yes, please tell us more"),
                     required=False,
                     max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
@@ -99,7 +100,7 @@ class ConsentForm(forms.Form):
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     typed_name = forms.CharField(
-        label="Type your full name to sign",
+        label=_("Type your full name to sign"),
         max_length=200,
         required=False,
         widget=forms.TextInput(

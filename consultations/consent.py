@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from scheduling.availability import Problem
@@ -27,7 +28,7 @@ from scheduling.availability import Problem
 from .models import ConsentSignature, ConsentTemplate, ConsentVersion, Consultation, FormChannel
 
 USER_AGENT_MAX = 300
-FORM_CHANGED = "The form changed since you opened it. Please read it again before signing."
+FORM_CHANGED = _("The form changed since you opened it. Please read it again before signing.")
 # The text of a version as a client reads it; a change to any of these makes a new version.
 
 
@@ -41,17 +42,27 @@ class ConsentDocument:
     statements: tuple[str, ...]
     text: str
     sha256: str
+    # The language of this text; empty for the clinic's own wording.
+    language: str = ""
 
     @property
     def numbered_statements(self) -> list[tuple[int, str]]:
         return list(enumerate(self.statements, start=1))
 
 
-def consent_document(version: ConsentVersion) -> ConsentDocument:
-    """The one place the text of a consent version is put together."""
-    title = version.title.strip()
-    body = _normalise_newlines(version.body).strip()
-    statements = tuple(_normalise_newlines(str(s)).strip() for s in version.statements or [])
+def consent_document(version: ConsentVersion, language: str = "") -> ConsentDocument:
+    """The one place the text of a consent version is put together.
+
+    In `language` when the version has a translation into it with as many statements as
+    the clinic's own text (statements are ticked by number); otherwise the clinic's own.
+    """
+    source, used = version, ""
+    translated = _translation(version, language)
+    if translated is not None:
+        source, used = translated, translated.language
+    title = source.title.strip()
+    body = _normalise_newlines(source.body).strip()
+    statements = tuple(_normalise_newlines(str(s)).strip() for s in source.statements or [])
     lines = [title, "", body, ""]
     lines += [f"{number}. {statement}" for number, statement in enumerate(statements, start=1)]
     text = "\n".join(lines).strip() + "\n"
@@ -62,7 +73,24 @@ def consent_document(version: ConsentVersion) -> ConsentDocument:
         statements=statements,
         text=text,
         sha256=sha256_of(text),
+        language=used,
     )
+
+
+def _translation(version: ConsentVersion, language: str):
+    from django.conf import settings
+
+    if not language or language == settings.LANGUAGE_CODE.lower() or version.pk is None:
+        return None
+    translated = next((t for t in version.translations.all() if t.language == language), None)
+    if translated is None:
+        return None
+    statements = [s for s in translated.statements or [] if str(s).strip()]
+    if len(statements) != len(version.statements or []):
+        return None  # half-translated: the clinic's own text, in full
+    if not translated.title.strip() or not translated.body.strip():
+        return None
+    return translated
 
 
 def sha256_of(text: str) -> str:
@@ -81,7 +109,7 @@ def consent_version_save(*, version: ConsentVersion) -> ConsentVersion:
     if not isinstance(version.statements, list) or not all(
         isinstance(s, str) and s.strip() for s in version.statements
     ):
-        raise ValidationError({"statements": "Give the statements as a list of sentences."})
+        raise ValidationError({"statements": _("Give the statements as a list of sentences.")})
     version.save()
     return version
 
@@ -104,7 +132,7 @@ def consent_version_copy_as_draft(*, version: ConsentVersion, by=None) -> Consen
 def consent_version_publish(*, version: ConsentVersion) -> ConsentVersion:
     """Make this version the one clients sign (the newest published version is current)."""
     if not version.statements:
-        raise ValidationError("A consent form needs at least one statement to tick.")
+        raise ValidationError(_("A consent form needs at least one statement to tick."))
     if version.published_at is None:
         version.published_at = timezone.now()
         version.save(update_fields=["published_at"])
@@ -185,6 +213,7 @@ def consent_sign(
     ip: str | None,
     user_agent: str,
     text_shown_sha256: str | None = None,
+    language: str = "",
 ) -> ConsentSignature:
     """Record that the client signed this version, with exactly the text they were shown.
 
@@ -193,11 +222,11 @@ def consent_sign(
     and any statement left unticked.
     """
     if channel not in FormChannel.values:
-        raise ValidationError("Unknown way of signing.")
+        raise ValidationError(_("Unknown way of signing."))
     if consultation is not None and consultation.client_id != client.pk:
-        raise ValidationError("This consultation belongs to someone else.")
+        raise ValidationError(_("This consultation belongs to someone else."))
     version = ConsentVersion.objects.select_related("template").get(pk=version.pk)
-    document = consent_document(version)
+    document = consent_document(version, language)
     if not is_current(version) or (
         text_shown_sha256 is not None and text_shown_sha256 != document.sha256
     ):
@@ -223,7 +252,7 @@ def consent_sign(
     if errors:
         raise ValidationError(errors)
     if ConsentSignature.objects.filter(client=client, version=version).exists():
-        raise ValidationError("You have already signed this form.", code="already_signed")
+        raise ValidationError(_("You have already signed this form."), code="already_signed")
     try:
         with transaction.atomic():
             return ConsentSignature.objects.create(
@@ -231,6 +260,7 @@ def consent_sign(
                 version=version,
                 consultation=consultation,
                 typed_name=typed_name[:200],
+                language=document.language,
                 text_shown=document.text,
                 text_sha256=document.sha256,
                 channel=channel,
@@ -239,7 +269,7 @@ def consent_sign(
             )
     except IntegrityError as error:
         raise ValidationError(
-            "You have already signed this form.", code="already_signed"
+            _("You have already signed this form."), code="already_signed"
         ) from error
 
 
@@ -370,6 +400,6 @@ def consent_draft_publish(*, version: ConsentVersion) -> ConsentVersion:
     live = live_version(version.template)
     if live is not None and consent_document(live).text == consent_document(version).text:
         raise ValidationError(
-            "The draft says exactly what the live version says: there is nothing to publish."
+            _("The draft says exactly what the live version says: there is nothing to publish.")
         )
     return consent_version_publish(version=version)

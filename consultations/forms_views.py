@@ -23,7 +23,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -31,6 +33,7 @@ from django_ratelimit.core import is_ratelimited
 from accounts.access import client_required, health_staff_required
 from audit.services import record_view
 from smpclinic.clinic import clinic_context
+from smpclinic.i18n import use_client_language
 from smpclinic.net import client_ip
 
 from .access import get_consultation_for_user, get_signature_for_user
@@ -156,6 +159,8 @@ def _forms_page(*methods: str):
 
 
 def _guarded(view, request, access: FormsAccess, *args, **kwargs):
+    # The client's forms in the client's language (a choice made on the page wins).
+    use_client_language(request, access.client)
     if _rate_limited(request):
         return _page(request, "consultations/forms/rate_limited.html", access, {}, status=429)
     response = view(request, access, *args, **kwargs)
@@ -237,7 +242,7 @@ def questionnaire(request, access: FormsAccess):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Thank you: your health questionnaire has been sent.")
+            messages.success(request, _("Thank you: your health questionnaire has been sent."))
             return redirect(_next_url(access))
     return _page(
         request,
@@ -258,7 +263,7 @@ def consent(request, access: FormsAccess, version_pk: int):
         # An older version: the client reads and signs the current one.
         messages.warning(request, FORM_CHANGED)
         return redirect(access.url("consent", current[version.template_id].pk))
-    document = consent_document(version)
+    document = consent_document(version, translation.get_language())
     signature = ConsentSignature.objects.filter(client=access.client, version=version).first()
     form = ConsentForm(request.POST if request.method == "POST" else None, document=document)
     if request.method == "POST" and signature is None and form.is_valid():
@@ -271,6 +276,7 @@ def consent(request, access: FormsAccess, version_pk: int):
                 consultation=access.consultation,
                 channel=access.channel,
                 text_shown_sha256=form.cleaned_data["text_sha256"] or "",
+                language=translation.get_language(),
                 **_who(request),
             )
         except ValidationError as error:
@@ -279,7 +285,10 @@ def consent(request, access: FormsAccess, version_pk: int):
                 return redirect(access.url("consent", version.pk))
             form.add_service_errors(error)
         else:
-            messages.success(request, f"Thank you: you have signed “{version.template.name}”.")
+            messages.success(
+                request,
+                _("Thank you: you have signed “%(name)s”.") % {"name": version.template.name},
+            )
             return redirect(_next_url(access))
     return _page(
         request,

@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import PLAN_SESSIONS
 from smpclinic.encryption import EncryptedTextField
@@ -270,6 +271,46 @@ class ConsentVersion(models.Model):
             )
 
 
+class ConsentVersionTranslation(models.Model):
+    """A consent version's text in another language, with the same statements in order.
+
+    A client whose language has one reads and signs it; the signature keeps the exact text
+    and the language. Once someone has signed it in that language it never changes.
+    """
+
+    version = models.ForeignKey(
+        ConsentVersion, on_delete=models.PROTECT, related_name="translations"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    statements = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["version", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language"], name="consent_one_translation_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.version} ({self.get_language_display()})"
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk
+            and ConsentSignature.objects.filter(
+                version_id=self.version_id, language=self.language
+            ).exists()
+        ):
+            raise ValidationError(
+                "This translation has been signed: its text cannot change. "
+                "Publish a new version of the form instead."
+            )
+        super().save(*args, **kwargs)
+
+
 class ConsentSignature(models.Model):
     """A client's signature of one consent version, with exactly what they were shown."""
 
@@ -285,6 +326,8 @@ class ConsentSignature(models.Model):
         related_name="consent_signatures",
     )
     typed_name = models.CharField(max_length=200)
+    # The language of the text shown (empty: the clinic's own wording).
+    language = models.CharField(max_length=10, blank=True, default="")
     text_shown = models.TextField()
     text_sha256 = models.CharField(max_length=64)
     channel = models.CharField(max_length=10, choices=FormChannel.choices)
@@ -554,9 +597,9 @@ class PatchTest(models.Model):
 
 
 class HairlineStyle(models.TextChoices):
-    SOFT = "soft", "Soft / natural"
-    DEFINED = "defined", "Defined"
-    BROKEN = "broken", "Broken / aged"
+    SOFT = "soft", _("Soft / natural")
+    DEFINED = "defined", _("Defined")
+    BROKEN = "broken", _("Broken / aged")
 
 
 class HairlineDesign(models.Model):

@@ -12,9 +12,12 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from smpclinic.clinic import clinic_name, clinic_zone
+from smpclinic.i18n import language_or_default
 from smpclinic.pdf import draw_logo
 
 from .models import ConsentSignature
@@ -34,7 +37,12 @@ def _when(moment: dt.datetime) -> str:
 
 
 def consent_pdf(signature: ConsentSignature) -> bytes:
-    """The PDF of one signature (bytes)."""
+    """The PDF of one signature (bytes), in the language the client signed in."""
+    with translation.override(language_or_default(signature.language)):
+        return _consent_pdf(signature)
+
+
+def _consent_pdf(signature: ConsentSignature) -> bytes:
     version = signature.version
     pdf = FPDF(format="A4")
     pdf.set_title(f"{version.template.name}, signed by {signature.typed_name}")
@@ -53,7 +61,8 @@ def consent_pdf(signature: ConsentSignature) -> bytes:
     pdf.multi_cell(
         width,
         5,
-        f"Signed consent: {version.template.name}, version {version.number}",
+        _("Signed consent: %(name)s, version %(number)s")
+        % {"name": version.template.name, "number": version.number},
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -70,14 +79,14 @@ def consent_pdf(signature: ConsentSignature) -> bytes:
     pdf.ln(3)
     pdf.set_font("DejaVu", size=10)
     rows = [
-        ("Signed by (typed name)", signature.typed_name),
-        ("Client", signature.client.full_name),
-        ("Signed at", _when(signature.signed_at)),
-        ("Signed", signature.get_channel_display()),
-        ("IP address", signature.ip_address or "not recorded"),
-        ("Device", signature.user_agent or "not recorded"),
-        ("Form version", f"{version.template.name} v{version.number}"),
-        ("SHA-256 of the text", signature.text_sha256),
+        (_("Signed by (typed name)"), signature.typed_name),
+        (_("Client"), signature.client.full_name),
+        (_("Signed at"), _when(signature.signed_at)),
+        (_("Signed"), signature.get_channel_display()),
+        (_("IP address"), signature.ip_address or _("not recorded")),
+        (_("Device"), signature.user_agent or _("not recorded")),
+        (_("Form version"), f"{version.template.name} v{version.number}"),
+        (_("SHA-256 of the text"), signature.text_sha256),
     ]
     for label, value in rows:
         pdf.set_text_color(90, 90, 90)

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 
@@ -77,7 +78,7 @@ def questionnaire_copy_as_draft(*, version: QuestionnaireVersion, by=None) -> Qu
 
 def questionnaire_publish(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
     if not version.questions.exists():
-        raise ValidationError("Add at least one question before publishing.")
+        raise ValidationError(_("Add at least one question before publishing."))
     if version.published_at is None:
         version.published_at = timezone.now()
         version.save(update_fields=["published_at"])
@@ -123,14 +124,14 @@ def questionnaire_submit(
     ValidationError keyed by question id (as a string), and nothing is stored.
     """
     if channel not in FormChannel.values:
-        raise ValidationError("Unknown way of answering.")
+        raise ValidationError(_("Unknown way of answering."))
     if consultation is not None and consultation.client_id != client.pk:
-        raise ValidationError("This consultation belongs to someone else.")
+        raise ValidationError(_("This consultation belongs to someone else."))
     version = version or current_questionnaire()
     if version is None:
-        raise ValidationError("The clinic has not published a health questionnaire yet.")
+        raise ValidationError(_("The clinic has not published a health questionnaire yet."))
     if version.published_at is None:
-        raise ValidationError("This questionnaire version is not published.")
+        raise ValidationError(_("This questionnaire version is not published."))
     answers = {str(k): v for k, v in (answers or {}).items()}
     details = {str(k): v for k, v in (details or {}).items()}
 
@@ -355,7 +356,7 @@ def questionnaire_draft_publish(*, version: QuestionnaireVersion) -> Questionnai
         raise ValidationError(f"Version {version.number} is already published.")
     if live is not None and questionnaire_as_text(live) == questionnaire_as_text(version):
         raise ValidationError(
-            "The draft asks exactly what the live version asks: there is nothing to publish."
+            _("The draft asks exactly what the live version asks: there is nothing to publish.")
         )
     return questionnaire_publish(version=version)
 

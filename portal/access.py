@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
+from smpclinic.i18n import chosen_language, use_client_language
 
 # Two hours after the last portal page, the sign-in ends.
 CLIENT_IDLE_SECONDS = 60 * 60 * 2
@@ -32,6 +33,12 @@ def client_portal_required(view):
         if client is None:
             raise PermissionDenied("This sign-in is not linked to a client record.")
         request.client = client
+        chosen = chosen_language(request)
+        if chosen and chosen != client.language:
+            # Picked on a portal page: their messages and PDFs follow from now on.
+            client.language = chosen
+            client.save(update_fields=["language"])
+        use_client_language(request, client)
         request.session.set_expiry(CLIENT_IDLE_SECONDS)
         return view(request, *args, **kwargs)
 

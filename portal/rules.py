@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from scheduling.availability import Problem, Slot, free_slots
@@ -135,7 +136,7 @@ def portal_move(*, appointment: Appointment, starts_at: dt.datetime, by: User) -
 def portal_cancel(*, appointment: Appointment, reason: str, by: User) -> Appointment:
     """Cancel the client's own appointment; inside the notice period it is recorded as late."""
     if not reason.strip():
-        _refuse("reason_required", "Tell us briefly why you are cancelling.", "reason")
+        _refuse("reason_required", _("Tell us briefly why you are cancelling."), "reason")
     return booking_cancel(
         appointment=appointment,
         reason=f"By the client: {reason}",
@@ -165,7 +166,7 @@ def portal_book_session(*, session: TreatmentSession, starts_at: dt.datetime, by
     if held is not None and held.status in ACTIVE_STATUSES:
         if held.starts_at == starts_at:
             return Booked(held, already=True)
-        _refuse("already_booked", "This session is already booked.")
+        _refuse("already_booked", _("This session is already booked."))
     window = plans.gap_window(session)
     if not plans.within_window(starts_at, window):
         raise BookingRefused(client_gap_problem())
@@ -177,7 +178,7 @@ def portal_book_session(*, session: TreatmentSession, starts_at: dt.datetime, by
         minutes=session.planned_minutes,
         window=window,
     ):
-        _refuse("not_offered", "Sorry, that time is not free any more. Please choose another.")
+        _refuse("not_offered", _("Sorry, that time is not free any more. Please choose another."))
     try:
         appointment = plans.session_book(
             session=session,

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from aftercare.models import AftercarePlan, CheckIn, CheckInStatus
@@ -285,7 +286,7 @@ def reschedule_confirm(request, pk: int, start: str):
                 return _call_us(request, appointment)
             messages.error(request, refusal.problem.message)
             return redirect(times_url)
-        messages.success(request, "Your appointment has moved to the new time.")
+        messages.success(request, _("Your appointment has moved to the new time."))
         return redirect("portal:appointments")
     return _page(
         request,
@@ -319,7 +320,7 @@ def cancel(request, pk: int):
                 return _call_us(request, appointment)
             form.add_error(None, refusal.problem.message)
         else:
-            messages.success(request, "Your appointment is cancelled.")
+            messages.success(request, _("Your appointment is cancelled."))
             return redirect("portal:appointments")
     return _page(
         request,
@@ -396,16 +397,19 @@ def book_next_confirm(request, start: str):
                 .first()
             )
             if held is not None:
-                messages.success(request, "Your session is booked.")
+                messages.success(request, _("Your session is booked."))
                 return redirect("portal:appointments")
-            messages.error(request, "There is no session left to book on your plan.")
+            messages.error(request, _("There is no session left to book on your plan."))
             return redirect("portal:book_next")
         try:
             rules.portal_book_session(session=booked_session, starts_at=new_start, by=request.user)
         except BookingRefused as refusal:
             messages.error(request, refusal.problem.message)
             return redirect(times_url)
-        messages.success(request, f"Session {booked_session.number} is booked. See you then!")
+        messages.success(
+            request,
+            _("Session %(number)s is booked. See you then!") % {"number": booked_session.number},
+        )
         return redirect("portal:appointments")
     if session is None:
         return redirect("portal:book_next")
@@ -509,11 +513,11 @@ def hairline(request, pk: int):
     latest = _hairline_for(design.consultation)
     if request.method == "POST":
         if design.pk != latest.pk:
-            messages.error(request, "Your artist has drawn a newer version: please look at it.")
+            messages.error(request, _("Your artist has drawn a newer version: please look at it."))
             return redirect("portal:hairline", latest.pk)
         if design.approved_at is None:
             hairline_design_approve(design, channel="portal")
-            messages.success(request, "Thank you: you approved this hairline.")
+            messages.success(request, _("Thank you: you approved this hairline."))
         return redirect("portal:forms")
     return _page(
         request,
@@ -540,7 +544,7 @@ def set_password(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        messages.success(request, "Your password is set: you can also sign in with it.")
+        messages.success(request, _("Your password is set: you can also sign in with it."))
         return redirect("portal:home")
     return _page(request, "portal/set_password.html", "plan", {"form": form})
 
@@ -588,8 +592,10 @@ def pay_balance(request):
         logger.exception("Could not open a checkout session for client %s", request.client.pk)
         messages.error(
             request,
-            "The card payment page is not answering just now. Nothing was charged: please "
-            "try again in a few minutes, or call the clinic.",
+            _(
+                "The card payment page is not answering just now. Nothing was charged: please "
+                "try again in a few minutes, or call the clinic."
+            ),
         )
         return redirect("portal:payments")
     return redirect(payment.url)
@@ -633,8 +639,10 @@ def waitlist(request):
         else:
             messages.success(
                 request,
-                "You are on our waitlist. When a time that suits you comes free, we will "
-                "send you a link to take it.",
+                _(
+                    "You are on our waitlist. When a time that suits you comes free, we will "
+                    "send you a link to take it."
+                ),
             )
             return redirect("portal:waitlist")
     entries = [
@@ -660,5 +668,5 @@ def waitlist_leave(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, "You are off the waitlist.")
+        messages.success(request, _("You are off the waitlist."))
     return redirect("portal:waitlist")

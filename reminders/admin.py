@@ -11,7 +11,14 @@ from smpclinic.admin import SingleRowAdmin
 
 from .forms import MessageTemplateForm
 from .kinds import PLACEHOLDER_HELP, get_kind, placeholders_of
-from .models import EmailSuppression, MessageTemplate, Reminder, ReminderKind, ReminderSettings
+from .models import (
+    EmailSuppression,
+    MessageTemplate,
+    MessageTemplateTranslation,
+    Reminder,
+    ReminderKind,
+    ReminderSettings,
+)
 
 LINE_RULE = (
     "A line whose placeholders are all empty is left out (e.g. the forms link once the "
@@ -31,9 +38,18 @@ def _placeholder_list(kind: str):
     )
 
 
+class MessageTemplateTranslationInline(admin.StackedInline):
+    """The wording in another language: it must use the same placeholders as the wording above."""
+
+    model = MessageTemplateTranslation
+    extra = 0
+    fields = ("language", "subject", "email_text", "sms_text")
+
+
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     form = MessageTemplateForm
+    inlines = [MessageTemplateTranslationInline]
     list_display = ("__str__", "enabled", "subject", "timing", "updated_at")
     list_filter = ("enabled",)
     search_fields = ("subject", "email_text", "sms_text")

@@ -241,7 +241,7 @@ def dispatch_due(*, max_seconds: float = 50.0, batch_size: int = BATCH_SIZE) -> 
     """
     started = time.monotonic()
     rules = ReminderSettings.current()
-    templates = {t.kind: t for t in MessageTemplate.objects.all()}
+    templates = {t.kind: t for t in MessageTemplate.objects.prefetch_related("translations")}
     lease = default_lease().total_seconds()
     sent = 0
     while time.monotonic() - started < max_seconds:

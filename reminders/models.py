@@ -308,5 +308,43 @@ class MessageTemplate(models.Model):
         return describe_timing(self.kind, self.offsets, self.send_at)
 
 
+class MessageTemplateTranslation(models.Model):
+    """The clinic's wording of one kind of message in another language.
+
+    A client whose language has a translation gets it; otherwise, or when a translation
+    does not use the same placeholders as the clinic's own wording, the clinic's own
+    wording goes (reminders.wording.template_for_language). Timing stays the template's.
+    """
+
+    template = models.ForeignKey(
+        MessageTemplate, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField("email subject", max_length=200)
+    email_text = models.TextField("email")
+    sms_text = models.CharField("SMS", max_length=480)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["template", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language"], name="reminders_one_translation_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template} ({self.get_language_display()})"
+
+    def clean(self):
+        from .wording import translation_problems
+
+        problems = translation_problems(self.template, self)
+        if problems:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(problems)
+
+
 def default_lease() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "REMINDER_LEASE_SECONDS", 300))

@@ -32,8 +32,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from smpclinic.clinic import clinic_context, clinic_zone, local_datetime
 from smpclinic.money import money
@@ -149,7 +150,10 @@ def render(text: str, values: dict[str, str]) -> str:
 def when_text(moment: dt.datetime) -> str:
     """e.g. "Tuesday 3 March at 10:15", in the clinic's zone."""
     local = moment.astimezone(clinic_zone())
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+    # Day and month names in the language the message is composed in.
+    # Translators: a date format (Django's date filter): weekday, day of month, month.
+    day = dateformat.format(local, gettext("l j F"))
+    return gettext("%(day)s at %(time)s") % {"day": day, "time": f"{local:%H:%M}"}
 
 
 def site_url(path: str) -> str:
@@ -237,6 +241,81 @@ def shipped_template(kind: str) -> MessageTemplate | None:
     return MessageTemplate(kind=kind, enabled=True, **wording) if wording else None
 
 
+# --- languages ------------------------------------------------------------------------------
+
+TEXT_FIELDS = ("subject", "email_text", "sms_text")
+
+
+def _names(text: str) -> set[str] | None:
+    try:
+        return {name for name, _spec, _conversion in _fields(text or "")}
+    except ValueError:
+        return None
+
+
+def translation_problems(template: MessageTemplate, translated) -> dict[str, list[str]]:
+    """What keeps a translation from standing in for the clinic's own wording, by field.
+
+    Its placeholders must be valid for the kind and exactly those of the clinic's own
+    text: a missing {manage_url} would lose the link, an extra one would come out empty.
+    """
+    problems: dict[str, list[str]] = {}
+    for field in TEXT_FIELDS:
+        text = getattr(translated, field) or ""
+        found = template_problems(template.kind, text)
+        if not found:
+            theirs, ours = _names(text), _names(getattr(template, field) or "")
+            if ours is not None and theirs != ours:
+                missing = sorted(ours - theirs)
+                extra = sorted(theirs - ours)
+                words = []
+                if missing:
+                    words.append("it leaves out " + ", ".join("{" + n + "}" for n in missing))
+                if extra:
+                    words.append("it adds " + ", ".join("{" + n + "}" for n in extra))
+                found = [
+                    "This translation must use the same placeholders as the clinic's own "
+                    "wording: " + " and ".join(words) + "."
+                ]
+        if found:
+            problems[field] = found
+    return problems
+
+
+def shipped_translation(kind: str, language: str) -> MessageTemplate | None:
+    """The product's own wording of a kind in a language, unsaved (None when there is none)."""
+    from .shipped_wording import SHIPPED
+
+    wording = SHIPPED.get(language, {}).get(kind)
+    return MessageTemplate(kind=kind, enabled=True, **wording) if wording else None
+
+
+def template_for_language(template: MessageTemplate, language: str) -> tuple[MessageTemplate, str]:
+    """The wording to send in `language`, and the language it is really in.
+
+    The clinic's translation when it has one whose placeholders match its own wording;
+    otherwise its own wording, in the clinic's language: never a message with a
+    placeholder missing or left raw.
+    """
+    default = settings.LANGUAGE_CODE.lower()
+    if not language or language == default:
+        return template, default
+    if template.pk is None:
+        shipped = shipped_translation(template.kind, language)
+        return (shipped, language) if shipped is not None else (template, default)
+    translated = next((t for t in template.translations.all() if t.language == language), None)
+    if translated is None or translation_problems(template, translated):
+        return template, default
+    wording = MessageTemplate(
+        kind=template.kind,
+        enabled=template.enabled,
+        offsets=template.offsets,
+        send_at=template.send_at,
+        **{field: getattr(translated, field) for field in TEXT_FIELDS},
+    )
+    return wording, language
+
+
 def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = None) -> Composed:
     """The message this reminder sends, in the clinic's wording; NotWanted when it should not go.
 
@@ -246,6 +325,7 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
     if templates is not None:
         template = templates.get(reminder.kind)
     else:
+        # Its translations are read only for a client in another language.
         template = MessageTemplate.objects.filter(kind=reminder.kind).first()
     template = template or shipped_template(reminder.kind)
     if template is None:
@@ -255,10 +335,20 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
     client = reminder.client
     if client is None:
         raise NotWanted("The client no longer exists.")
-    clinic = _clinic()
-    values, attachments = values_for(reminder, clinic)
-    values = {"first_name": client.first_name, **values}
-    return compose_from(template, values, attachments=attachments, clinic=clinic)
+    wording, language = template_for_language(template, client_language(client))
+    # Dates, words from the kind's app and the email's frame in the client's language.
+    with translation.override(language):
+        clinic = _clinic()
+        values, attachments = values_for(reminder, clinic)
+        values = {"first_name": client.first_name, **values}
+        return compose_from(wording, values, attachments=attachments, clinic=clinic)
+
+
+def client_language(client) -> str:
+    """The client's language when it is one the clinic offers, else the clinic's."""
+    from smpclinic.i18n import language_or_default
+
+    return language_or_default(getattr(client, "language", ""))
 
 
 def compose_from(

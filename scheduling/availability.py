@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from smpclinic.clinic import clinic_zone, local_datetime
@@ -339,7 +340,7 @@ class Diary:
         `day` is the local date of `start` when the caller knows it already.
         """
         if start < now:
-            return Problem("past", "That time is in the past."), None
+            return Problem("past", _("That time is in the past.")), None
         if start < earliest:
             local = timezone.localtime(earliest, self.zone)
             return Problem(
@@ -347,24 +348,26 @@ class Diary:
                 f"That is too short notice: the earliest time is {local:%a %d %b %H:%M}.",
             ), None
         if latest is not None and start > latest:
-            return Problem("too_far_ahead", "That is further ahead than bookings are taken."), None
+            return Problem(
+                "too_far_ahead", _("That is further ahead than bookings are taken.")
+            ), None
         if not outside_hours_allowed:
             day = day or start.astimezone(self.zone).date()
             if day in self.closed_days:
-                return Problem("closed", "The clinic is closed that day."), None
+                return Problem("closed", _("The clinic is closed that day.")), None
             if not self._within_hours(artist_id, start, end, day):
                 return Problem(
                     "outside_hours",
-                    "That is outside the clinic's opening hours or the artist's working hours.",
+                    _("That is outside the clinic's opening hours or the artist's working hours."),
                 ), None
             off = self.time_off.get(artist_id)
             if off is not None and off.overlaps(start, end):
-                return Problem("time_off", "The artist is away at that time.", "artist"), None
+                return Problem("time_off", _("The artist is away at that time."), "artist"), None
         busy = self.artist_busy.get(artist_id)
         if busy is not None and busy.overlaps(start, block_end):
             return Problem(
                 "overlap",
-                "The artist already has an appointment then (clean-up time included).",
+                _("The artist already has an appointment then (clean-up time included)."),
             ), None
         if needs_room:
             if room is not None:
@@ -378,7 +381,7 @@ class Diary:
                 return None, room
             found = self.free_room(start, block_end)
             if found is None:
-                return Problem("no_room", "No treatment room is free then.", "room"), None
+                return Problem("no_room", _("No treatment room is free then."), "room"), None
             return None, found
         return None, None
 

@@ -27,6 +27,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role, User
 from clients.models import Client
@@ -63,7 +65,8 @@ OVERLAP_CONSTRAINTS = {"appointment_artist_no_overlap", "appointment_room_no_ove
 CONFLICT_CODES = frozenset({"overlap", "room_taken", "no_room"})
 DEADLOCK_DETECTED = "40P01"
 # What a booker is told when SQLite stayed busy past its timeout (smpclinic.database).
-BUSY_MESSAGE = (
+# Marked only: the booking page shows it translated, the JSON API as it is.
+BUSY_MESSAGE = gettext_noop(
     "Many people are booking at this moment and we could not save yours in time. "
     "Nothing was booked: please try again in a moment."
 )
@@ -156,7 +159,7 @@ def _is_overlap_violation(error: IntegrityError) -> bool:
 
 def _check_artist(artist: User) -> None:
     if not artist.is_active or artist.role != Role.ARTIST:
-        _refuse("not_an_artist", "Choose one of the clinic's artists.", "artist")
+        _refuse("not_an_artist", _("Choose one of the clinic's artists."), "artist")
 
 
 def _check_length(appointment_type: AppointmentType, minutes: int) -> None:
@@ -175,7 +178,7 @@ def _outside_hours_allowed(by: User | None, note: str) -> bool:
     if by is None or by.role != Role.MANAGER:
         _refuse(
             "override_not_allowed",
-            "Only a manager can book outside the usual hours.",
+            _("Only a manager can book outside the usual hours."),
             "outside_hours_note",
         )
     return True
@@ -200,7 +203,7 @@ def _judge(
     `choosing_artist`: the artist is being chosen (a new booking, or a move to another
     artist), so they must offer this type; a move that keeps its artist keeps them."""
     if timezone.is_naive(starts_at):
-        _refuse("naive_time", "Give the time with its time zone.")
+        _refuse("naive_time", _("Give the time with its time zone."))
     _check_artist(artist)
     _check_length(appointment_type, minutes)
     if appointment_type.needs_room and room is not None and not room.is_active:
@@ -256,7 +259,7 @@ def _judge(
 
 
 def _save_or_refuse(appointment: Appointment) -> None:
-    taken = "Someone has just booked that time. Please choose another."
+    taken = _("Someone has just booked that time. Please choose another.")
     try:
         with transaction.atomic():
             appointment.save()
@@ -310,7 +313,7 @@ def booking_create(
     now = now or timezone.now()
     _check_within_diary(starts_at)
     if not appointment_type.is_active:
-        _refuse("type_inactive", "That kind of appointment is no longer offered.", "type")
+        _refuse("type_inactive", _("That kind of appointment is no longer offered."), "type")
     # A signed-in client booking a session of their own plan (the portal) is not a public
     # booking: treatment types are not offered to the public, but are to them.
     own_booking = by is not None and by.role == Role.CLIENT and client.user_id == by.pk
@@ -319,7 +322,7 @@ def booking_create(
         and not appointment_type.online_bookable
         and not own_booking
     ):
-        _refuse("type_not_online", "That kind of appointment cannot be booked online.", "type")
+        _refuse("type_not_online", _("That kind of appointment cannot be booked online."), "type")
     minutes = minutes or appointment_type.default_minutes
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
     appointment = Appointment(
@@ -404,6 +407,7 @@ def booking_create_for_public(
     email: str,
     phone="",
     contact_consent: bool = False,
+    language: str = "",
     artist: User | None = None,
     note: str = "",
     source: str = BookingSource.ONLINE,
@@ -441,6 +445,7 @@ def booking_create_for_public(
             "email": email,
             "phone": phone,
             "contact_consent": contact_consent,
+            "language": language,
         },
         note=note,
         source=source,
@@ -497,7 +502,7 @@ def _book_for_public(
                 # Every room is taken then: no other artist can have this time either.
                 break
     if not refusals:
-        _refuse("no_artist", "The clinic has no artists taking bookings.", "artist")
+        _refuse("no_artist", _("The clinic has no artists taking bookings."), "artist")
     # Someone else holding the time is a more useful answer than "outside hours"
     # from an artist who does not work that day.
     raise next((r for r in refusals if r.problem.code in CONFLICT_CODES), refusals[0])
@@ -625,7 +630,9 @@ def appointment_set_status(
             "status",
         )
     if status == AppointmentStatus.CANCELLED and not reason.strip():
-        _refuse("reason_required", "Say why the appointment is cancelled.", "cancellation_reason")
+        _refuse(
+            "reason_required", _("Say why the appointment is cancelled."), "cancellation_reason"
+        )
     cancelling = status == AppointmentStatus.CANCELLED
     change = Change(
         action=Action.CANCEL if cancelling else Action.STATUS,

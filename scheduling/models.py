@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smpclinic.models import SingleRowSettings
 
@@ -281,12 +282,12 @@ class AppointmentType(models.Model):
 
 
 class AppointmentStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    CONFIRMED = "confirmed", "Confirmed"
-    ARRIVED = "arrived", "Arrived"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    NO_SHOW = "no_show", "No-show"
+    BOOKED = "booked", _("Booked")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ARRIVED = "arrived", _("Arrived")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
 
 
 # Appointments that hold their time: the diary refuses anything overlapping them.

@@ -7,6 +7,7 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from smpclinic.clinic import clinic_zone
@@ -45,46 +46,55 @@ class BookingDetailsForm(forms.Form):
 
     start = forms.CharField(widget=forms.HiddenInput)
     first_name = forms.CharField(
+        label=_("First name"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-        error_messages={"required": "Enter your first name."},
+        error_messages={"required": _("Enter your first name.")},
     )
     last_name = forms.CharField(
+        label=_("Last name"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-        error_messages={"required": "Enter your last name."},
+        error_messages={"required": _("Enter your last name.")},
     )
     email = forms.EmailField(
+        label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="Your confirmation and the link to change or cancel go here.",
+        help_text=_("Your confirmation and the link to change or cancel go here."),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter a valid email address, like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter a valid email address, like name@example.com."),
         },
     )
     phone = PhoneNumberField(
-        label="Mobile phone",
+        label=_("Mobile phone"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        help_text="In case we need to reach you about the appointment. "
-        "A number without a country code is read as a local one.",
-        error_messages={"required": "Enter a phone number we can reach you on."},
+        help_text=_(
+            "In case we need to reach you about the appointment. "
+            "A number without a country code is read as a local one."
+        ),
+        error_messages={"required": _("Enter a phone number we can reach you on.")},
     )
     note = forms.CharField(
-        label="About your hair loss (optional)",
+        label=_("About your hair loss (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
-        help_text="A few words help your artist prepare: how long, which areas, "
-        "anything you have tried. Up to 1000 characters.",
+        help_text=_(
+            "A few words help your artist prepare: how long, which areas, "
+            "anything you have tried. Up to 1000 characters."
+        ),
     )
     contact_consent = forms.BooleanField(
-        label="The clinic may contact me about my consultation and treatment "
-        "(reminders and follow-ups).",
+        label=_(
+            "The clinic may contact me about my consultation and treatment "
+            "(reminders and follow-ups)."
+        ),
         required=False,
     )
     website = forms.CharField(
-        label="Website",
+        label=_("Website"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -94,10 +104,12 @@ class BookingDetailsForm(forms.Form):
         # Terms another app asks the client to accept for this type (scheduling.policy).
         self.terms = list(terms)
         if self.terms:
-            names = " and the ".join(t.title.lower() for t in self.terms)
+            names = _(" and the ").join(t.title.lower() for t in self.terms)
             self.fields["accept_terms"] = forms.BooleanField(
-                label=f"I have read and accept the {names}.",
-                error_messages={"required": f"Please tick the box to accept the {names}."},
+                label=_("I have read and accept the %(names)s.") % {"names": names},
+                error_messages={
+                    "required": _("Please tick the box to accept the %(names)s.") % {"names": names}
+                },
             )
             # The versions shown on the page: accepting those, not whatever is current
             # when the form comes back (the clinic may publish a new one meanwhile).
@@ -123,7 +135,7 @@ class BookingDetailsForm(forms.Form):
     def clean_start(self) -> dt.datetime:
         start = parse_start(self.cleaned_data["start"])
         if start is None:
-            raise forms.ValidationError("Choose one of the free times.")
+            raise forms.ValidationError(_("Choose one of the free times."))
         return start
 
     def clean_first_name(self) -> str:
@@ -153,7 +165,7 @@ class BookingDetailsForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Anything you would like to tell us? (optional)",
+        label=_("Anything you would like to tell us? (optional)"),
         required=False,
         max_length=CANCEL_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": CANCEL_REASON_MAX}),

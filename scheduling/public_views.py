@@ -22,7 +22,8 @@ from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -364,6 +365,8 @@ def details(request, type_slug: str, start: str):
             email=data["email"],
             phone=data["phone"],
             contact_consent=data["contact_consent"],
+            # The language the page was in: their messages and forms follow it.
+            language=translation.get_language(),
             note=data["note"],
             source=BookingSource.ONLINE,
             channel=Channel.ONLINE_BOOKING,
@@ -402,7 +405,7 @@ def details(request, type_slug: str, start: str):
         if not database_busy(error):
             raise
         logger.warning("Online booking: the database stayed busy, nothing booked")
-        form.add_error(None, BUSY_MESSAGE)
+        form.add_error(None, _(BUSY_MESSAGE))
         page = _details_page(request, appointment_type, form, chosen)
         page.status_code = 503
         page["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -452,7 +455,7 @@ def _manage_context(appointment: Appointment, token: str) -> dict:
 def _move_refused(request, appointment: Appointment, token: str):
     """The client may not move this one through the link: say why, back to the appointment."""
     if appointment.status not in CHANGEABLE:
-        messages.error(request, "This appointment can no longer be moved.")
+        messages.error(request, _("This appointment can no longer be moved."))
     else:
         messages.error(request, notice_refusal().message)
     return redirect("booking:manage", token)
@@ -484,7 +487,9 @@ def manage_cancel(request, appointment: Appointment, token: str):
     except BookingRefused as refusal:
         messages.error(request, refusal.problem.message)
     else:
-        messages.success(request, "Your appointment is cancelled. Thank you for letting us know.")
+        messages.success(
+            request, _("Your appointment is cancelled. Thank you for letting us know.")
+        )
     return redirect("booking:manage", token)
 
 
@@ -522,7 +527,7 @@ def manage_reschedule_confirm(request, appointment: Appointment, token: str, sta
         prefer_artist_id=appointment.artist_id,
     )
     if slot is None:
-        messages.error(request, "Sorry, that time is not free. Please choose another.")
+        messages.error(request, _("Sorry, that time is not free. Please choose another."))
         return redirect(times_url)
     if request.method == "GET":
         return render(
@@ -550,5 +555,5 @@ def manage_reschedule_confirm(request, appointment: Appointment, token: str, sta
         if refusal.problem.code in ("notice", "not_changeable"):
             return redirect("booking:manage", token)
         return redirect(times_url)
-    messages.success(request, "Your appointment has moved to the new time.")
+    messages.success(request, _("Your appointment has moved to the new time."))
     return redirect("booking:manage", token)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .availability import Problem
 from .models import Appointment, AppointmentStatus, BookingPolicy
@@ -80,7 +81,7 @@ def check_client_change_notice(change: Change) -> Problem | None:
     appointment = change.appointment
     if appointment.status not in CLIENT_CHANGEABLE:
         return Problem(
-            "not_changeable", "This appointment can no longer be changed.", "appointment"
+            "not_changeable", _("This appointment can no longer be changed."), "appointment"
         )
     policy = BookingPolicy.current()
     if change.action == Action.CANCEL:
@@ -96,8 +97,8 @@ def check_status_by_role(change: Change) -> Problem | None:
     role = change.actor.role
     if role in STATUSES_BY_ROLE and change.status not in STATUSES_BY_ROLE[role]:
         if role == ActorRole.CLIENT:
-            return Problem("role", "Please call us to change this appointment.", "status")
-        return Problem("role", "Only the front desk and managers change this.", "status")
+            return Problem("role", _("Please call us to change this appointment."), "status")
+        return Problem("role", _("Only the front desk and managers change this."), "status")
     return None
 
 

@@ -6,6 +6,7 @@ over scheduling.staff_hours; the team list and member pages are accounts' own
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -201,6 +202,7 @@ def my_hours(request):
             "week": staff_hours.week_in_words(staff_hours.week_hours(me)),
             "time_off": staff_hours.time_off_ahead(me),
             "form": form,
+            "languages": settings.LANGUAGES,
         },
         status=400 if form.errors else 200,
     )

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from smpclinic.encryption import EncryptedCharField, EncryptedTextField
 from smpclinic.models import SingleRowSettings
@@ -123,7 +124,7 @@ class TreatmentPlan(models.Model):
 class SessionKind(models.TextChoices):
     PLANNED = "planned", "Planned"
     EXTRA = "extra", "Extra"
-    TOUCH_UP = "touch_up", "Touch-up"
+    TOUCH_UP = "touch_up", _("Touch-up")
 
 
 class ExtraReason(models.TextChoices):
@@ -181,15 +182,15 @@ class TreatmentSession(models.Model):
 
 
 class Region(models.TextChoices):
-    FRONTAL_HAIRLINE = "frontal_hairline", "Frontal hairline"
-    LEFT_TEMPLE = "left_temple", "Left temple"
-    RIGHT_TEMPLE = "right_temple", "Right temple"
-    MID_SCALP = "mid_scalp", "Mid-scalp"
-    CROWN = "crown", "Crown / vertex"
-    LEFT_SIDE = "left_side", "Left side"
-    RIGHT_SIDE = "right_side", "Right side"
-    BACK = "back", "Back / occipital"
-    SCAR = "scar", "Scar"
+    FRONTAL_HAIRLINE = "frontal_hairline", _("Frontal hairline")
+    LEFT_TEMPLE = "left_temple", _("Left temple")
+    RIGHT_TEMPLE = "right_temple", _("Right temple")
+    MID_SCALP = "mid_scalp", _("Mid-scalp")
+    CROWN = "crown", _("Crown / vertex")
+    LEFT_SIDE = "left_side", _("Left side")
+    RIGHT_SIDE = "right_side", _("Right side")
+    BACK = "back", _("Back / occipital")
+    SCAR = "scar", _("Scar")
 
 
 class SkinReaction(models.TextChoices):
@@ -241,10 +242,10 @@ class RegionTreated(models.Model):
 
 
 class HealingStatus(models.TextChoices):
-    RETAINED = "retained", "Retained"
-    FADED = "faded", "Faded"
-    PATCHY = "patchy", "Patchy"
-    OVER_SATURATED = "over_saturated", "Over-saturated"
+    RETAINED = "retained", _("Retained")
+    FADED = "faded", _("Faded")
+    PATCHY = "patchy", _("Patchy")
+    OVER_SATURATED = "over_saturated", _("Over-saturated")
 
 
 class RegionHealing(models.Model):

@@ -173,6 +173,8 @@ TABLE: dict[str, Rule] = {
         *[redirect("/accounts/two-factor/", "two-factor is off: set it up first")] * 3,
     ),
     "accounts:two_factor_verify": rule(LOGIN, *[redirect("/", "no code owed: home")] * 5),
+    # Staff choose the language of their screens on "My hours" (a POST).
+    "accounts:my_language": same(METHOD),
     "accounts:password_change": rule(*SIGNED_IN),
     "accounts:password_change_done": rule(*SIGNED_IN),
     "accounts:password_reset": same(OK),

@@ -137,6 +137,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The language of the page: a staff member's own, a client's own, or the visitor's
+    # choice (?lang=, then the cookie, then the browser's preference).
+    "smpclinic.i18n.LanguageMiddleware",
     # Who changed a health record, and from where (audit.registry lists what is audited).
     "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +164,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "smpclinic.i18n.languages",
             ],
             # `clock`: times that stay unambiguous when the clocks change.
             "builtins": ["smpclinic.templatetags.clinic_time", "smpclinic.templatetags.money_tags"],
@@ -290,6 +294,18 @@ CLINIC_CURRENCY = env.str("CLINIC_CURRENCY", default="GBP").upper()
 # Times are stored in UTC and shown in the clinic's zone.
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="Europe/London")
 USE_I18N = True
+# The languages of the screens, messages and PDFs. Staff choose theirs (User.language),
+# each client has theirs (Client.language); everything else follows the clinic's default.
+LANGUAGES = [
+    ("en-gb", "British English"),
+    ("en-us", "American English"),
+    ("es", "Español"),
+]
+# The translations (locale/<language>/LC_MESSAGES/django.po), compiled by `make install`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The cookie that keeps a visitor's choice of language on the public pages.
+LANGUAGE_COOKIE_NAME = "clinic_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 # Phone numbers typed without a country code are read as this country's.
 PHONENUMBER_DEFAULT_REGION = env.str("CLINIC_PHONE_REGION", default="GB")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.models import Role, User
@@ -22,38 +23,38 @@ class WhenForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Days that suit",
-        help_text="None ticked: any day.",
+        label=_("Days that suit"),
+        help_text=_("None ticked: any day."),
     )
     earliest_time = forms.TimeField(
-        label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     latest_time = forms.TimeField(
-        label="Until", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
 
 
 class EntryForm(WhenForm):
     appointment_type = forms.ModelChoiceField(
-        AppointmentType.objects.none(), label="Waiting for", empty_label=None
+        AppointmentType.objects.none(), label=_("Waiting for"), empty_label=None
     )
     plan_session = forms.ModelChoiceField(
         TreatmentSession.objects.none(),
-        label="A session of the plan",
+        label=_("A session of the plan"),
         required=False,
-        empty_label="Not a plan session",
+        empty_label=_("Not a plan session"),
     )
     artist = forms.ModelChoiceField(
-        User.objects.none(), label="Artist", required=False, empty_label="Any artist"
+        User.objects.none(), label=_("Artist"), required=False, empty_label=_("Any artist")
     )
     earliest_date = forms.DateField(
-        label="Not before", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Not before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     latest_date = forms.DateField(
-        label="Not after", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Not after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    priority = forms.BooleanField(label="Offer first (priority)", required=False)
-    note = forms.CharField(label="Note", max_length=300, required=False)
+    priority = forms.BooleanField(label=_("Offer first (priority)"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, client, for_client: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,27 +105,29 @@ class EntryForm(WhenForm):
 
 class JoinForm(WhenForm):
     first_name = forms.CharField(
-        max_length=100, error_messages={"required": "Enter your first name."}
+        max_length=100, error_messages={"required": _("Enter your first name.")}
     )
     last_name = forms.CharField(
-        max_length=100, error_messages={"required": "Enter your last name."}
+        max_length=100, error_messages={"required": _("Enter your last name.")}
     )
     email = forms.EmailField(
         max_length=254,
-        help_text="The offer of a time comes here, with a link to take it.",
+        help_text=_("The offer of a time comes here, with a link to take it."),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter a valid email address, like name@example.com.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter a valid email address, like name@example.com."),
         },
     )
     phone = PhoneNumberField(
-        label="Mobile phone",
+        label=_("Mobile phone"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        error_messages={"required": "Enter a phone number we can reach you on."},
+        error_messages={"required": _("Enter a phone number we can reach you on.")},
     )
     contact_consent = forms.BooleanField(
-        label="The clinic may contact me about my consultation and treatment "
-        "(reminders and follow-ups).",
+        label=_(
+            "The clinic may contact me about my consultation and treatment "
+            "(reminders and follow-ups)."
+        ),
         required=False,
     )
     # A trap for robots: people never see it.

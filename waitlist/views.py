@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import role_required
@@ -105,7 +106,7 @@ def offer(request, pk: int):
         .first()
     )
     if entry is None:
-        messages.error(request, "Choose a client who is on the waitlist.")
+        messages.error(request, _("Choose a client who is on the waitlist."))
         return redirect("waitlist:freed", pk=freed.pk)
     try:
         services.offer_by_hand(freed, entry, by=request.user)
