@@ -199,7 +199,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the live server, Celery workers started by tests
     # and the test process all see the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-smpclinic.sqlite3")}
-else:
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend with timestamps read by psycopg's compiled loader
+    # (smpclinic/postgresql/base.py says why).
+    DATABASES["default"]["ENGINE"] = "smpclinic.postgresql"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
