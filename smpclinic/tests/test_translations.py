@@ -17,10 +17,11 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
 from django.conf import settings
 from django.utils.translation import templatize
 
-from smpclinic import po_file
 from smpclinic.i18n_templates import unmarked
 
 ROOT = Path(settings.BASE_DIR)
@@ -83,8 +84,18 @@ def template_paths() -> list[Path]:
     return paths
 
 
-def catalogue() -> dict[tuple[str | None, str], po_file.Entry]:
-    return {(e.msgctxt, e.msgid): e for e in po_file.read(CATALOGUE) if e.msgid}
+def catalogue() -> dict[tuple[str | None, str], Message]:
+    """The Spanish catalogue's entries by (context, msgid), read by Babel's .po reader."""
+    with CATALOGUE.open("rb") as source:
+        catalog = read_po(source)
+    return {(m.context, _texts(m)[0][0]): m for m in catalog if m.id}
+
+
+def _texts(message: Message) -> tuple[list[str], list[str]]:
+    """(the English, its translations): one each, or every plural form."""
+    if message.pluralizable:
+        return list(message.id), list(message.string)
+    return [message.id], [message.string]
 
 
 # --- what the code marks ---------------------------------------------------------------------
@@ -123,9 +134,9 @@ def python_messages(path: Path) -> set[tuple[str | None, str]]:
 
 def test_the_spanish_catalogue_has_no_untranslated_or_fuzzy_entry():
     problems = [
-        f"{'fuzzy' if entry.fuzzy else 'untranslated'}: {entry.msgid!r}"
-        for entry in catalogue().values()
-        if entry.fuzzy or not entry.translated
+        f"{'fuzzy' if entry.fuzzy else 'untranslated'}: {key[1]!r}"
+        for key, entry in catalogue().items()
+        if entry.fuzzy or not all(_texts(entry)[1])
     ]
     assert not problems, "\n".join(problems)
 
@@ -153,13 +164,12 @@ def test_client_facing_python_texts_are_in_the_spanish_catalogue(name):
 def test_every_translation_keeps_its_placeholders():
     placeholder = re.compile(r"%\((\w+)\)[sd]")
     problems = []
-    for entry in catalogue().values():
-        originals = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
-        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+    for key, entry in catalogue().items():
+        originals, translations = _texts(entry)
         expected = set().union(*(set(placeholder.findall(text)) for text in originals))
         for text in translations:
             if set(placeholder.findall(text)) != expected:
-                problems.append(f"{entry.msgid!r} → {text!r}")
+                problems.append(f"{key[1]!r} → {text!r}")
     assert not problems, "\n".join(problems)
 
 
