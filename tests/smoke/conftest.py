@@ -355,7 +355,7 @@ def production_environment(tmp: Path, *, metrics_token: str) -> dict[str, str]:
 
 def _machine_environment() -> dict[str, str]:
     """Only what any process needs from the machine: nothing of the developer's settings."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER")
+    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "USER")
     return {name: os.environ[name] for name in keep if name in os.environ}
 
 
@@ -372,8 +372,12 @@ def deployment(tmp_path_factory):
     metrics_token = secrets.token_urlsafe(32)
     env = {
         **_machine_environment(),
+        # The service user's own home, as on the server: gunicorn's control socket, and no
+        # credentials of the developer's (~/.aws) reach the services.
+        "HOME": str(tmp / "home"),
         **production_environment(tmp, metrics_token=metrics_token),
     }
+    (tmp / "home").mkdir()
     manager_password = secrets.token_urlsafe(18)
     services: dict[str, Service] = {}
     s3 = email = None

@@ -135,12 +135,19 @@ def confirmation(deployment, booking):
     def sent():
         return [m for m in deployment.email.sent if CLIENT_EMAIL in m["To"]]
 
-    messages = wait_for(
-        f"confirmation at the email stand-in within {EMAIL_SECONDS} s",
-        sent,
-        deployment.services["worker"],
-        seconds=EMAIL_SECONDS,
-    )
+    deadline = time.monotonic() + EMAIL_SECONDS
+    while not (messages := sent()):
+        if time.monotonic() > deadline:
+            received = [
+                f"POST {r['path']}: {len(r['accepted'])} accepted, answers {r['answers']}"
+                for r in deployment.email.requests
+            ]
+            pytest.fail(
+                f"no confirmation reached the email stand-in within {EMAIL_SECONDS} s; it "
+                f"received {received or 'nothing'}. The worker's log ends:\n"
+                f"{deployment.services['worker'].tail(15)}"
+            )
+        time.sleep(0.2)
     assert len(messages) == 1, [m["Subject"] for m in messages]
     return messages[0]
 
