@@ -342,7 +342,7 @@ def production_environment(tmp: Path, *, metrics_token: str) -> dict[str, str]:
         "METRICS_TOKEN": metrics_token,
         "METRICS_ALLOWED_IPS": MONITORING_ADDRESS,
         "REMINDER_DISPATCH_SECONDS": str(DISPATCH_SECONDS),
-        # deploy/gunicorn.conf.py: this run's port, and the two workers of a one-core server.
+        # deploy/gunicorn.conf.py: this run's port, and two workers.
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "WEB_CONCURRENCY": "2",
         # Log lines reach the files as they are written.

@@ -133,7 +133,12 @@ def confirmation(deployment, booking):
     """The booking's confirmation as the email provider received it."""
 
     def sent():
-        return [m for m in deployment.email.sent if CLIENT_EMAIL in m["To"]]
+        # Postmark's Tag is the reminder's kind (reminders.channels).
+        return [
+            m
+            for m in deployment.email.sent
+            if CLIENT_EMAIL in m["To"] and m.get("Tag") == "booking_confirmation"
+        ]
 
     deadline = time.monotonic() + EMAIL_SECONDS
     while not (messages := sent()):
@@ -148,7 +153,7 @@ def confirmation(deployment, booking):
                 f"{deployment.services['worker'].tail(15)}"
             )
         time.sleep(0.2)
-    assert len(messages) == 1, [m["Subject"] for m in messages]
+    assert len(messages) == 1, f"one confirmation, not {[m['Subject'] for m in messages]}"
     return messages[0]
 
 
