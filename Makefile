@@ -115,11 +115,12 @@ pytest-sqlite: install
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
 	  $(PY) -m pytest -m "not needs_redis and not needs_postgres" $(PYTEST_ARGS)
 
-# The production configuration as deployed (tests/smoke, about a minute): migrate,
+# The production configuration as deployed (tests/smoke, about 30 s): compilemessages, migrate,
 # collectstatic, check --deploy and create_clinic with DJANGO_ENV=production, then gunicorn
 # (deploy/gunicorn.conf.py, two workers), the Celery worker and beat with their systemd
 # units' commands, on PostgreSQL, Redis, a local S3 and an email provider's stand-in; a
-# booking, its confirmation email, a photo, /metrics and the health probes over HTTP.
+# booking through the API and one on the booking page in Spanish, their confirmation emails,
+# a photo, /metrics and the health probes over HTTP.
 # Everything it starts is stopped at the end, failed or not; it prints what it saw.
 smoke: install
 	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) SMOKE_PORT=$(SMOKE_PORT) \

@@ -4,12 +4,12 @@ The `deployment` fixture does what README's Deploying section tells an operator 
 the environment an operator would put in /etc/smpclinic/env: DJANGO_ENV=production, its own
 secrets, the public host name behind a TLS proxy, PostgreSQL, Redis, photos in a private S3
 bucket (moto's S3 server on 127.0.0.1) and email through Postmark's API (the stand-in,
-reminders/tests/postmark_standin.py). It migrates, collects the static files, runs the
-deployment checks and creates the clinic, then starts the three services with the commands
-their systemd units in deploy/systemd/ give (paths moved from /srv/smpclinic to this
-checkout): gunicorn with deploy/gunicorn.conf.py and two workers, the Celery worker (two
-pool processes) and beat. Everything it started is stopped when the run ends, failed or not,
-and the database is dropped.
+reminders/tests/postmark_standin.py). It compiles the translations, migrates, collects the
+static files, runs the deployment checks and creates the clinic, then starts the three
+services with the commands their systemd units in deploy/systemd/ give (paths moved from
+/srv/smpclinic to this checkout): gunicorn with deploy/gunicorn.conf.py and two workers,
+the Celery worker (two pool processes) and beat. Everything it started is stopped when the
+run ends, failed or not, and the database is dropped.
 
 Where (every one can be changed from the environment; the Makefile passes them):
 SMOKE_DATABASE_URL (a database the run creates and drops), SMOKE_REDIS_URL (a Redis
@@ -62,8 +62,10 @@ SITE_URL = f"https://{HOST}"
 MANAGER_EMAIL = "manager@clinic.example.com"
 ARTIST_EMAIL = "sam.okafor@clinic.example.com"
 BUCKET = "clinic-photos"
-# The address Prometheus scrapes from: not this machine, so /metrics asks for the token.
+# The address Prometheus scrapes from (METRICS_ALLOWED_IPS), and a visitor's on the internet;
+# the proxy tells the app which one is asking (X-Forwarded-For, API_NUM_PROXIES=1).
 MONITORING_ADDRESS = "10.0.0.9"
+VISITOR_ADDRESS = "203.0.113.10"
 # Beat sends the dispatcher this often, so the run sees it at work within seconds.
 DISPATCH_SECONDS = 5
 # How long a process may take to start, and to stop when asked, before the run gives up.
@@ -87,6 +89,7 @@ class Service:
     name: str
     process: subprocess.Popen
     log: Path
+    asked_to_stop: bool = False
 
     @property
     def pid(self) -> int:
@@ -116,10 +119,17 @@ class Service:
                 found.append(int(entry.name))
         return sorted(found)
 
-    def stop(self) -> None:
-        """SIGTERM (a graceful stop, as systemd asks), then SIGKILL to the whole group."""
-        if self.running():
+    def ask_to_stop(self) -> None:
+        """SIGTERM, once: a graceful stop, as systemd asks."""
+        if self.running() and not self.asked_to_stop:
             self.process.send_signal(signal.SIGTERM)
+            self.asked_to_stop = True
+
+    def stop(self) -> None:
+        """SIGTERM unless already sent, a wait for a graceful stop, then SIGKILL to the
+        whole group."""
+        self.ask_to_stop()
+        if self.running():
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=STOP_SECONDS)
         with contextlib.suppress(ProcessLookupError):
@@ -213,8 +223,13 @@ def manage(*args: str, env: dict[str, str], timeout: int = 120) -> str:
 class _Proxy(HTTPAdapter):
     """What deploy/nginx/smpclinic.conf does with a browser's request to the clinic's public
     address: sends it on to gunicorn over plain HTTP with the host name, X-Forwarded-Proto
-    (https, as TLS ends at the proxy) and an X-Request-ID of its own. The browser's side
-    stays https://clinic.example.com, so its Secure (and __Host-) cookies work as they do."""
+    (https, as TLS ends at the proxy), the browser's address added to X-Forwarded-For, and an
+    X-Request-ID of its own. The browser's side stays https://clinic.example.com, so its
+    Secure (and __Host-) cookies work as they do."""
+
+    def __init__(self, address: str):
+        super().__init__()
+        self.address = address
 
     def send(self, request, **kwargs):
         forwarded = request.copy()  # the browser's own request keeps its address
@@ -222,19 +237,22 @@ class _Proxy(HTTPAdapter):
         forwarded.url = urlunsplit(("http", f"127.0.0.1:{PORT}", parts.path, parts.query, ""))
         forwarded.headers["Host"] = HOST
         forwarded.headers["X-Forwarded-Proto"] = parts.scheme
+        sent = forwarded.headers.get("X-Forwarded-For")  # $proxy_add_x_forwarded_for
+        forwarded.headers["X-Forwarded-For"] = f"{sent}, {self.address}" if sent else self.address
         forwarded.headers.setdefault("X-Request-ID", secrets.token_hex(16))
         return super().send(forwarded, **kwargs)
 
 
 class Browser:
     """A browser of the clinic's public address, https:// (or http:// for the health probes
-    a monitor sends over plain HTTP), through the proxy. Redirects are not followed."""
+    a monitor sends over plain HTTP), through the proxy, from a visitor's address unless
+    told otherwise. Redirects are not followed."""
 
-    def __init__(self, scheme: str = "https"):
+    def __init__(self, scheme: str = "https", address: str = VISITOR_ADDRESS):
         self.origin = f"{scheme}://{HOST}"
         self.session = requests.Session()
-        self.session.mount(f"http://{HOST}/", _Proxy())
-        self.session.mount(f"https://{HOST}/", _Proxy())
+        self.session.mount(f"http://{HOST}/", _Proxy(address))
+        self.session.mount(f"https://{HOST}/", _Proxy(address))
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return self.session.get(self.origin + path, allow_redirects=False, timeout=30, **kwargs)
@@ -271,8 +289,8 @@ class Deployment:
     email: PostmarkStandIn
     services: dict[str, Service] = field(default_factory=dict)
 
-    def browser(self, scheme: str = "https") -> Browser:
-        return Browser(scheme)
+    def browser(self, scheme: str = "https", address: str = VISITOR_ADDRESS) -> Browser:
+        return Browser(scheme, address)
 
 
 def _database(url: str) -> tuple[str, str]:
@@ -324,6 +342,9 @@ def production_environment(tmp: Path, *, metrics_token: str) -> dict[str, str]:
         "SITE_URL": SITE_URL,
         # nginx in front terminates TLS and says so (deploy/nginx/smpclinic.conf).
         "SECURE_PROXY_SSL_HEADER": "true",
+        # ... and adds the visitor's address to X-Forwarded-For: rate limits and /metrics'
+        # allowed addresses see the visitor, not the proxy.
+        "API_NUM_PROXIES": "1",
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
         "VAR_DIR": str(tmp / "var"),
@@ -391,7 +412,9 @@ def deployment(tmp_path_factory):
         )
         email = PostmarkStandIn(port=EMAIL_PORT).__enter__()
 
-        # The release, as README's Deploying section runs it.
+        # The release, as README's Deploying section runs it. The compiled translations
+        # are not in the repository: the release builds them (gettext's msgfmt).
+        manage("compilemessages", "--ignore=.venv", "--ignore=var", "-v", "0", env=env)
         manage("migrate", "--noinput", env=env)
         manage("collectstatic", "--noinput", env=env)
         manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -416,7 +439,7 @@ def deployment(tmp_path_factory):
             env=env,
         )
         note(
-            f"released: migrate, collectstatic, check --deploy, create_clinic in "
+            f"released: compilemessages, migrate, collectstatic, check --deploy, create_clinic in "
             f"{time.monotonic() - began:.0f} s (DJANGO_ENV=production, {DATABASE_URL}, {REDIS_URL})"
         )
 
@@ -467,9 +490,12 @@ def deployment(tmp_path_factory):
             services=services,
         )
     finally:
-        for name in ("web", "beat", "worker", "s3"):
-            if name in services:
-                services[name].stop()
+        # All asked at once, then each waited for: the graceful stops overlap.
+        stopping = [services[name] for name in ("web", "beat", "worker", "s3") if name in services]
+        for service in stopping:
+            service.ask_to_stop()
+        for service in stopping:
+            service.stop()
         if email is not None:
             email.__exit__(None, None, None)
         _drop_database(DATABASE_URL)

@@ -11,6 +11,7 @@ a signed link; /metrics, for the monitoring token only, counts the requests and 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import time
@@ -22,12 +23,22 @@ from PIL import Image
 
 from photos.tests.fixtures import jpeg_bytes
 
-from .conftest import BUCKET, MANAGER_EMAIL, PORT, SITE_URL, local_path, note, wait_for
+from .conftest import (
+    BUCKET,
+    MANAGER_EMAIL,
+    MONITORING_ADDRESS,
+    PORT,
+    SITE_URL,
+    local_path,
+    note,
+    wait_for,
+)
 
 pytestmark = pytest.mark.smoke
 
 CLINIC_ZONE = ZoneInfo("Europe/London")  # CLINIC_TIME_ZONE's default, which the run keeps
 CLIENT_EMAIL = "robin.hartley@example.com"
+SPANISH_CLIENT_EMAIL = "lucia.moreno@example.com"
 # How long the confirmation may take to reach the provider once booked.
 EMAIL_SECONDS = 45
 
@@ -128,16 +139,15 @@ def test_the_public_books_a_consultation_online(booking):
     assert booking["status"] in {"booked", "confirmed"}, booking
 
 
-@pytest.fixture(scope="session")
-def confirmation(deployment, booking):
-    """The booking's confirmation as the email provider received it."""
+def confirmation_to(deployment, email: str) -> dict:
+    """The booking confirmation to this address as the email provider received it."""
 
     def sent():
         # Postmark's Tag is the reminder's kind (reminders.channels).
         return [
             m
             for m in deployment.email.sent
-            if CLIENT_EMAIL in m["To"] and m.get("Tag") == "booking_confirmation"
+            if email in m["To"] and m.get("Tag") == "booking_confirmation"
         ]
 
     deadline = time.monotonic() + EMAIL_SECONDS
@@ -148,13 +158,19 @@ def confirmation(deployment, booking):
                 for r in deployment.email.requests
             ]
             pytest.fail(
-                f"no confirmation reached the email stand-in within {EMAIL_SECONDS} s; it "
-                f"received {received or 'nothing'}. The worker's log ends:\n"
-                f"{deployment.services['worker'].tail(15)}"
+                f"no confirmation to {email} reached the email stand-in within "
+                f"{EMAIL_SECONDS} s; it received {received or 'nothing'}. The worker's log "
+                f"ends:\n{deployment.services['worker'].tail(15)}"
             )
         time.sleep(0.2)
     assert len(messages) == 1, f"one confirmation, not {[m['Subject'] for m in messages]}"
     return messages[0]
+
+
+@pytest.fixture(scope="session")
+def confirmation(deployment, booking):
+    """The API booking's confirmation as the email provider received it."""
+    return confirmation_to(deployment, CLIENT_EMAIL)
 
 
 def test_the_confirmation_goes_out_by_email_from_the_worker(deployment, confirmation):
@@ -276,13 +292,99 @@ def test_staff_add_a_photo_kept_in_the_private_bucket(deployment, manager, booki
     )
 
 
+# --- a visitor books on the booking page, in Spanish ---------------------------------------------
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    """The named inputs of the page's form with their values (hidden ones included)."""
+    fields = {}
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        name = re.search(r'\bname="([^"]+)"', tag)
+        if not name:
+            continue
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
+
+
+def test_a_visitor_books_on_the_booking_page_in_spanish(deployment, booking):
+    # After the API booking, so the two cannot be offered the same free time.
+    visitor = deployment.browser()
+    start = visitor.get("/book/?lang=es")
+    assert start.status_code == 200, start.text[:500]
+    assert start.headers["Content-Language"] == "es"
+    assert "Reserve una consulta gratuita" in start.text, (
+        "the Spanish catalogue is compiled in the release and used"
+    )
+    # The choice is kept for the next pages, in a cookie as strict as the others.
+    kept = start.headers["Set-Cookie"]
+    assert kept.startswith("clinic_language=es;"), kept
+    assert all(flag in kept for flag in ("Secure", "HttpOnly", "SameSite=Lax")), kept
+    assert "Accept-Language" in start.headers["Vary"] and "Cookie" in start.headers["Vary"]
+
+    link = re.search(r'href="(/book/[a-z0-9-]+/)"', start.text)
+    assert link, "the start page links the consultation's free times"
+    times = visitor.get(link.group(1))  # no ?lang=: the cookie keeps Spanish
+    assert times.status_code == 200, times.text[:500]
+    assert times.headers["Content-Language"] == "es"
+    assert "Elija una hora" in times.text
+    first = re.search(rf'href="({re.escape(link.group(1))}[^"/]+/)"', times.text)
+    assert first, "the clinic offers free times on the booking page"
+
+    details = visitor.get(first.group(1))
+    assert details.status_code == 200, details.text[:500]
+    assert "Sus datos" in details.text
+    form = _form_fields(details.text)
+    assert "csrfmiddlewaretoken" in form and "start" in form, sorted(form)
+    form.update(
+        first_name="Lucía",
+        last_name="Moreno",
+        email=SPANISH_CLIENT_EMAIL,
+        phone="07911 123457",
+        note="",
+        website="",  # the field left empty that only robots fill in
+        contact_consent="on",
+    )
+    if "accept_terms" in form:
+        form["accept_terms"] = "on"
+    booked = visitor.post(first.group(1), data=form)
+    problems = [
+        re.sub(r"<[^>]+>|\s+", " ", found).strip()
+        for found in re.findall(
+            r'class="[^"]*(?:invalid-feedback|alert-danger)[^"]*"[^>]*>(.*?)</(?:div|span)>',
+            booked.text,
+            re.S,
+        )
+    ]
+    assert booked.status_code == 302, f"refused: {problems}; sent {sorted(form)}"
+    thanks = visitor.get(local_path(booked.headers["Location"]))
+    assert thanks.status_code == 200, thanks.text[:500]
+    assert "Gracias, su cita está reservada" in thanks.text
+
+    # The client keeps the language they booked in: the confirmation is in Spanish.
+    message = confirmation_to(deployment, SPANISH_CLIENT_EMAIL)
+    assert message["Subject"].startswith("Su "), message["Subject"]
+    assert "Hola, Lucía:" in message.get("TextBody", "")
+    note(
+        f"booking page in Spanish (?lang=es, then the cookie {kept.split(';')[0]}; Secure, "
+        f"HttpOnly): {first.group(1)} booked, thanks page "
+        f"'Gracias, su cita está reservada'; email {message['Subject']!r} to {message['To']}"
+    )
+
+
 # --- /metrics ----------------------------------------------------------------------------------
 
 
 def test_metrics_count_the_requests_and_the_outbox(deployment, confirmation):
     scraper = deployment.browser()
     refused = scraper.get("/metrics")
-    assert refused.status_code == 403, "not for this address without the token"
+    assert refused.status_code == 403, "not for a visitor's address without the token"
+    claimed = scraper.get("/metrics", headers={"X-Forwarded-For": MONITORING_ADDRESS})
+    assert claimed.status_code == 403, "an address the visitor claims is not believed"
+    monitor = deployment.browser(address=MONITORING_ADDRESS).get("/metrics")
+    assert monitor.status_code == 200 and "smpclinic_outbox_due" in monitor.text, (
+        "the monitoring machine's address needs no token"
+    )
 
     def scrape() -> str:
         answer = scraper.get(
@@ -314,7 +416,11 @@ def test_metrics_count_the_requests_and_the_outbox(deployment, confirmation):
         for name in ("due", "overdue", "failed", "oldest_due_seconds")
     ]
     assert outbox[2] == "smpclinic_outbox_failed 0.0", outbox
-    note("/metrics (with the token; 403 without):")
+    note(
+        f"/metrics: 403 for a visitor without the token (also when claiming "
+        f"{MONITORING_ADDRESS}), 200 from {MONITORING_ADDRESS} through the proxy; with "
+        f"the token:"
+    )
     for shown in (booking_line, queries_line, *outbox):
         note(f"  {shown}")
     uploads = re.search(
