@@ -115,7 +115,7 @@ pytest-sqlite: install
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
 	  $(PY) -m pytest -m "not needs_redis and not needs_postgres" $(PYTEST_ARGS)
 
-# The production configuration as deployed (tests/smoke, about 30 s): compilemessages, migrate,
+# The production configuration as deployed (tests/smoke, 30 to 40 s): compilemessages, migrate,
 # collectstatic, check --deploy and create_clinic with DJANGO_ENV=production, then gunicorn
 # (deploy/gunicorn.conf.py, two workers), the Celery worker and beat with their systemd
 # units' commands, on PostgreSQL, Redis, a local S3 and an email provider's stand-in; a
