@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make run   - install, migrate, seed the demo clinic, start web + worker + beat
-#   make test  - install, lint, check migrations, run the suite on PostgreSQL+Redis and on SQLite
+#   make test  - install, lint, check migrations, run the suite on PostgreSQL+Redis and on SQLite,
+#                then the smoke run of the production configuration
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,8 +10,14 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smpclinic
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# The smoke run's own database (created and dropped), Redis database (emptied) and ports
+# (gunicorn on SMOKE_PORT, then the local S3, the email stand-in and one kept spare).
+SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smpclinic_smoke
+SMOKE_REDIS_URL ?= redis://127.0.0.1:6379/14
+SMOKE_PORT ?= 8710
+SMOKE_ARGS ?=
 
-.PHONY: install gettext-deps messages run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite browser-deps bench bench-deps clean
+.PHONY: install gettext-deps messages run test test-fast test-clock lint format deploy-check pytest-postgres pytest-sqlite smoke browser-deps bench bench-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "Installing the Python packages into $(VENV)/ (a few minutes the first time)..."
@@ -88,6 +95,7 @@ test: install lint browser-deps deploy-check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) pytest-postgres
 	$(MAKE) pytest-sqlite
+	$(MAKE) smoke
 
 # Django's deployment checks with production settings: any warning fails the run.
 # The secrets here are made-up test values, used for nothing else.
@@ -106,6 +114,17 @@ pytest-postgres: install
 pytest-sqlite: install
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
 	  $(PY) -m pytest -m "not needs_redis and not needs_postgres" $(PYTEST_ARGS)
+
+# The production configuration as deployed (tests/smoke, 30 to 40 s): compilemessages, migrate,
+# collectstatic, check --deploy and create_clinic with DJANGO_ENV=production, then gunicorn
+# (deploy/gunicorn.conf.py, two workers), the Celery worker and beat with their systemd
+# units' commands, on PostgreSQL, Redis, a local S3 and an email provider's stand-in; a
+# booking through the API and one on the booking page in Spanish, their confirmation emails,
+# a photo, /metrics and the health probes over HTTP.
+# Everything it starts is stopped at the end, failed or not; it prints what it saw.
+smoke: install
+	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) SMOKE_PORT=$(SMOKE_PORT) \
+	  $(PY) -m pytest -m smoke tests/smoke $(SMOKE_ARGS)
 
 # The inner loop: lint and the SQLite run without the browser and real-worker tests.
 test-fast: install lint

@@ -56,6 +56,18 @@ def _compile_translations():
 def pytest_collection_modifyitems(config, items):
     _restore_migration_data_after_transactional_tests(items)
     _never_skip_redis_tests_quietly(items)
+    _smoke_run_only_when_asked(config, items)
+
+
+def _smoke_run_only_when_asked(config, items):
+    """The smoke run (tests/smoke) deploys the whole production configuration and takes a
+    minute: it runs only when -m names it (`make smoke`), never as part of another run."""
+    if "smoke" in (config.option.markexpr or ""):
+        return
+    smoke = [item for item in items if item.get_closest_marker("smoke")]
+    if smoke:
+        config.hook.pytest_deselected(items=smoke)
+        items[:] = [item for item in items if not item.get_closest_marker("smoke")]
 
 
 def _restore_migration_data_after_transactional_tests(items):

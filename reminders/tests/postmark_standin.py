@@ -10,6 +10,7 @@
 - A `To` in `inactive` (Postmark knows it bounced or complained): 422 with ErrorCode 406
   ("You tried to send to a recipient that has been marked as inactive. …").
 - `fail_next = n`: the next n requests get 500, as when Postmark has an outage.
+- It listens on a free port unless given one (`PostmarkStandIn(port=...)`).
 
 `bounce(...)`, `spam_complaint(...)`, `delivery(...)` and `soft_bounce(...)` build the
 webhook payloads Postmark documents for its Bounce, SpamComplaint and Delivery webhooks.
@@ -37,12 +38,12 @@ def _postmark_time(moment: dt.datetime) -> str:
 
 
 class PostmarkStandIn:
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.requests: list[dict] = []
         self.inactive: set[str] = set()
         self.invalid: set[str] = set()
         self.fail_next = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._lock = threading.Lock()
