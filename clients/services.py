@@ -159,3 +159,26 @@ def client_for_online_booking(
         language=language,
         notes=notes,
     )
+
+
+@transaction.atomic
+def client_sms_consent_set(*, client: Client, allowed: bool, how: str, now) -> bool:
+    """Stop (allowed=False) or allow again the text messages to a client; whether it changed.
+
+    Recorded with when and how (e.g. 'Replied "STOP" by text'), on the record and in its
+    audit trail. Saying the same twice changes nothing, so the record keeps the moment
+    the client first said it.
+    """
+    current = Client.objects.select_for_update().get(pk=client.pk)
+    if current.sms_opted_out == (not allowed):
+        return False
+    current.sms_opted_out = not allowed
+    current.sms_consent_changed_at = now
+    current.sms_consent_changed_how = how.strip()[:200]
+    current.save(
+        update_fields=["sms_opted_out", "sms_consent_changed_at", "sms_consent_changed_how"]
+    )
+    client.sms_opted_out = current.sms_opted_out
+    client.sms_consent_changed_at = current.sms_consent_changed_at
+    client.sms_consent_changed_how = current.sms_consent_changed_how
+    return True
