@@ -137,6 +137,16 @@ def clients_with_unread_messages(limit: int = 50) -> list[dict]:
     )
 
 
+def texts_to_read() -> QuerySet[InboundMessage]:
+    """Text messages waiting for someone at the desk to read them, newest first, with their
+    client (for the front desk's to-do list)."""
+    return (
+        InboundMessage.objects.filter(UNREAD)
+        .select_related("client")
+        .order_by("-received_at", "-id")
+    )
+
+
 def unread_messages_count() -> int:
     """Text messages waiting for someone at the desk to read them (one query)."""
     return InboundMessage.objects.filter(UNREAD).count()
