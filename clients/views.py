@@ -71,11 +71,18 @@ def client_edit(request, pk: int):
     client = get_client_for_user(request.user, pk)
     form = ClientForm(request.POST or None, instance=client, submit_label="Save changes")
     if request.method == "POST" and form.is_valid():
+        texts_were_stopped = client.sms_opted_out
         try:
             client_update(client=client, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Changes saved.")
+            if texts_were_stopped and not client.sms_opted_out:
+                messages.info(
+                    request,
+                    "Text messages go to the new number: the STOP came from the old one. "
+                    "A STOP from the new number stops them again.",
+                )
             return redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
