@@ -156,6 +156,28 @@ def test_the_next_appointment_texted_about_is_the_one_confirmed(clinic, client):
     )
 
 
+def test_a_client_who_reads_spanish_is_answered_in_spanish(clinic, client):
+    """The reminder said "Responda C para confirmar": the answer is in Spanish too, while
+    what is noted for the desk stays in the clinic's language."""
+    anna = clinic.people.record_a
+    anna.language = "es"
+    anna.save(update_fields=["language"])
+    appointment = book_anna(clinic)
+    dispatch.dispatch_due()
+
+    answer = twiml(text_in(client, "C"))
+
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    assert "Gracias, Anna: su cita (free consultation del " in answer
+    assert ") queda confirmada." in answer
+    [message] = InboundMessage.objects.all()
+    assert "Confirmed the free consultation on " in message.outcome_detail
+
+    again = twiml(text_in(client, "C"))
+    assert "ya estaba confirmada" in again
+
+
 def test_confirming_twice_says_it_is_confirmed_already(clinic, client):
     appointment = book_anna(clinic)
     dispatch.dispatch_due()
