@@ -23,6 +23,7 @@ pytest_plugins = [
     "consultations.tests.factories",
     "billing.tests.fixtures",
     "billing.tests.stripe_standin",
+    "reminders.tests.twilio_standin",
     "tests.redis_server",
     "photos.tests.s3_server",
 ]

@@ -57,6 +57,19 @@ class Client(models.Model):
         help_text="Their messages, forms, portal pages and receipts are in this language. "
         "Empty: the clinic's language.",
     )
+    # Texts stop when the client replies STOP (the provider's own opt-out words) and start
+    # again on START; the outbox sends them no text message meanwhile, whatever the kind.
+    sms_opted_out = models.BooleanField(
+        "stopped text messages",
+        default=False,
+        help_text="The client replied STOP: no text message goes to them until they reply START.",
+    )
+    sms_consent_changed_at = models.DateTimeField(
+        "text messages stopped or allowed again at", null=True, blank=True
+    )
+    sms_consent_changed_how = models.CharField(
+        "how texts were stopped or allowed again", max_length=200, blank=True
+    )
     referral_source = models.CharField(
         "how they heard of us", max_length=20, choices=ReferralSource.choices, blank=True
     )

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from .models import Client
 from .search import search_terms
@@ -49,3 +50,16 @@ def client_duplicates(*, email: str, phone, exclude_pk: int | None = None) -> di
 
 def clients_added_recently(*, limit: int = 5) -> list[Client]:
     return list(Client.objects.order_by("-created_at", "-id")[:limit])
+
+
+def client_for_phone(number: str) -> Client | None:
+    """The client whose phone is this number (as a provider gives it, e.g. "+447700900123").
+
+    Read the way the record's field reads a typed number (the clinic's region for a
+    number without a country code), so it matches however the desk typed it; phone
+    numbers are unique among clients, so there is at most one.
+    """
+    parsed = to_python(number or "")
+    if not isinstance(parsed, PhoneNumber) or not parsed.is_valid():
+        return None
+    return Client.objects.filter(phone=parsed.as_e164).exclude(phone="").first()

@@ -1,7 +1,10 @@
 """Writes to client records. Views, the admin, commands and later the API call these."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import Client
@@ -79,14 +82,35 @@ def client_create(*, created_by=None, **fields) -> Client:
     return _save_unique(client)
 
 
-def client_update(*, client: Client, **fields) -> Client:
-    """Change a client record; raises ValidationError on a duplicate email or phone."""
+def _e164(phone) -> str:
+    return str(getattr(phone, "as_e164", None) or phone or "")
+
+
+@transaction.atomic
+def client_update(*, client: Client, now: dt.datetime | None = None, **fields) -> Client:
+    """Change a client record; raises ValidationError on a duplicate email or phone.
+
+    A STOP belongs to the number it was sent from (the SMS provider, too, blocks that
+    number, not the person): when the desk puts a new number on the record of a client who
+    had stopped texts, texts go to the new number, and the record says the STOP came from
+    the old one. The client replying STOP from the new number stops them again.
+    """
     unknown = set(fields) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown client fields: {sorted(unknown)}")
+    # Read from the database: a model form has already put the new values on `client`.
+    old_phone = _e164(Client.objects.filter(pk=client.pk).values_list("phone", flat=True).first())
     for name, value in fields.items():
         setattr(client, name, value)
     client.email = (client.email or "").strip().lower()
+    new_phone = _e164(client.phone)
+    if client.sms_opted_out and new_phone and new_phone != old_phone:
+        client.sms_opted_out = False
+        client.sms_consent_changed_at = now or timezone.now()
+        was = f" (was {old_phone})" if old_phone else ""
+        client.sms_consent_changed_how = (
+            f"New phone number{was}: the STOP came from the old number"
+        )[:200]
     return _save_unique(client)
 
 
@@ -159,3 +183,26 @@ def client_for_online_booking(
         language=language,
         notes=notes,
     )
+
+
+@transaction.atomic
+def client_sms_consent_set(*, client: Client, allowed: bool, how: str, now) -> bool:
+    """Stop (allowed=False) or allow again the text messages to a client; whether it changed.
+
+    Recorded with when and how (e.g. 'Replied "STOP" by text'), on the record and in its
+    audit trail. Saying the same twice changes nothing, so the record keeps the moment
+    the client first said it.
+    """
+    current = Client.objects.select_for_update().get(pk=client.pk)
+    if current.sms_opted_out == (not allowed):
+        return False
+    current.sms_opted_out = not allowed
+    current.sms_consent_changed_at = now
+    current.sms_consent_changed_how = how.strip()[:200]
+    current.save(
+        update_fields=["sms_opted_out", "sms_consent_changed_at", "sms_consent_changed_how"]
+    )
+    client.sms_opted_out = current.sms_opted_out
+    client.sms_consent_changed_at = current.sms_consent_changed_at
+    client.sms_consent_changed_how = current.sms_consent_changed_how
+    return True

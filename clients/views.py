@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, health_staff_required, staff_required
 from audit.services import record_view
-from reminders.selectors import client_reminders, email_suppression_for
+from reminders.selectors import client_inbound_messages, client_reminders, email_suppression_for
 
 from .access import get_client_for_user
 from .forms import ClientForm
@@ -47,6 +47,8 @@ def client_create_view(request):
 def client_detail(request, pk: int):
     client = get_client_for_user(request.user, pk)
     record_view(request, what="client record", obj=client, client=client)
+    # The client's texts to the clinic are read at the desk (front desk and managers).
+    texts = client_inbound_messages(client) if request.user.can_edit_clients else []
     return render(
         request,
         "clients/client_detail.html",
@@ -57,6 +59,8 @@ def client_detail(request, pk: int):
             "reminders": client_reminders(client),
             # The client's address bounces or complained: no email goes to it.
             "email_block": email_suppression_for(client.email),
+            "inbound_messages": texts,
+            "texts_to_read": sum(1 for message in texts if message.unread),
         },
     )
 
@@ -67,11 +71,18 @@ def client_edit(request, pk: int):
     client = get_client_for_user(request.user, pk)
     form = ClientForm(request.POST or None, instance=client, submit_label="Save changes")
     if request.method == "POST" and form.is_valid():
+        texts_were_stopped = client.sms_opted_out
         try:
             client_update(client=client, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Changes saved.")
+            if texts_were_stopped and not client.sms_opted_out:
+                messages.info(
+                    request,
+                    "Text messages go to the new number: the STOP came from the old one. "
+                    "A STOP from the new number stops them again.",
+                )
             return redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": client})

@@ -19,7 +19,8 @@ The rules, in one place:
   kept as the clinic's accounts must be; it holds no health data. A plan erased
   after the retention period leaves its rows, unlinked from it.
 - **Deleted**: every reminder and message row, including the pending ones, and the
-  blocks on the client's email addresses (bounces, spam complaints).
+  blocks on the client's email addresses (bounces, spam complaints), and the text
+  messages the client sent (matched to them, or from their number).
 - **Blanked**: the client's own words in check-ins (questions, how each region
   looks to them) and the clinic's replies to them; the health record's own
   judgements (healing per region, redness levels) stay with the kept session.
@@ -61,8 +62,8 @@ from billing.models import LedgerEntry
 from clients.models import Client, ContactChannel
 from consultations.models import ConsentSignature, Consultation, QuestionnaireResponse
 from photos.models import Photo
-from reminders.models import Reminder
-from reminders.selectors import client_email_suppressions
+from reminders.models import InboundMessage, Reminder
+from reminders.selectors import client_email_suppressions, inbound_from
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app.models import TreatmentPlan
 from smpclinic.mail import SEND_ERRORS, send_error_words
@@ -84,6 +85,7 @@ LABELS = {
     "photos": "Photos",
     "reminders": "Messages and reminders",
     "email_blocks": "Email addresses blocked after a bounce or a spam complaint",
+    "texts_received": "Text messages sent to the clinic",
     "check_in_answers": "Answers and replies in check-ins",
     "future_appointments": "Future appointments (cancelled)",
     "waitlist_entries": "Places on the waitlist",
@@ -191,6 +193,7 @@ def erasure_plan(client: Client, *, now: dt.datetime | None = None) -> ErasurePl
     plan.deleted["photos"] = len(plan.photo_ids)
     plan.deleted["reminders"] = Reminder.objects.filter(client=client).count()
     plan.deleted["email_blocks"] = client_email_suppressions(client).count()
+    plan.deleted["texts_received"] = InboundMessage.objects.filter(inbound_from(client)).count()
     plan.kept["account_rows"] = LedgerEntry.objects.filter(client=client).count()
     plan.deleted["check_in_answers"] = (
         CheckIn.objects.filter(client=client)
@@ -402,6 +405,7 @@ def erase_client(client: Client, *, by: User | None, now: dt.datetime | None = N
     Reminder.objects.filter(client=client).delete()
     # Before the address is anonymised: the blocks are found by it too.
     client_email_suppressions(client).delete()
+    InboundMessage.objects.filter(inbound_from(client)).delete()
     CheckIn.objects.filter(client=client).update(client_questions="", region_views={}, reply="")
 
     # Records past the retention period: the treatment tree goes with its plan.
@@ -424,6 +428,9 @@ def erase_client(client: Client, *, by: User | None, now: dt.datetime | None = N
     client.notes = ""
     client.referral_source = ""
     client.contact_consent = False
+    client.sms_opted_out = False
+    client.sms_consent_changed_at = None
+    client.sms_consent_changed_how = ""
     client.preferred_channel = ContactChannel.EMAIL
     client.user = None
     client.save()

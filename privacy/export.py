@@ -10,7 +10,8 @@ goes in, and why:
 - Every photo of the client, shared or not, as the web-size copy the clinic
   stores (stripped of metadata when it was uploaded).
 - Messages actually sent to the client (kind, channel, when, to which address, what
-  the email provider reported), and any block on an address of theirs that bounced.
+  the provider reported), any block on an address of theirs that bounced, and the
+  text messages the client sent the clinic (their own words, and what was done).
 - Staff appear by name only (who treated, who reviewed); nothing about any
   other client is read: every query is filtered on this client.
 
@@ -43,8 +44,8 @@ from consultations.models import (
     QuestionnaireResponse,
 )
 from photos.models import Photo
-from reminders.models import Reminder, ReminderStatus
-from reminders.selectors import client_email_suppressions
+from reminders.models import InboundMessage, Reminder, ReminderStatus
+from reminders.selectors import client_email_suppressions, inbound_from
 from scheduling.models import Appointment
 from sessions_app.models import SessionLog, TreatmentPlan, TreatmentSession
 from waitlist.models import Offer, WaitlistEntry
@@ -82,8 +83,10 @@ waitlist.json        When you asked for a sooner time: what for, the days and ho
                      of it.
 reminders.json       The messages the clinic sent you: which kind, by email or
                      SMS, when, to which address and whether it was delivered;
-                     and any address of yours the clinic stopped emailing because
-                     mail to it bounced or was marked as spam.
+                     any address of yours the clinic stopped emailing because
+                     mail to it bounced or was marked as spam; and the
+                     text messages you sent the clinic, with what was done about
+                     each (an appointment confirmed, texts stopped).
 photos.json          A list of your photos: when and why each was taken.
 photos/              The photos themselves (web-size copies; the clinic does not
                      keep the original files or their location data).
@@ -336,6 +339,7 @@ def _reminders(client: Client) -> dict[str, Any]:
     sent = Reminder.objects.filter(client=client, status=ReminderStatus.SENT).order_by(
         "sent_at", "id"
     )
+    received = InboundMessage.objects.filter(inbound_from(client)).order_by("received_at", "id")
     return {
         "messages_sent": [
             {
@@ -361,6 +365,18 @@ def _reminders(client: Client) -> dict[str, Any]:
                 "cleared_at": block.cleared_at,
             }
             for block in client_email_suppressions(client)
+        ],
+        "messages_received": [
+            {
+                "id": m.id,
+                "from": m.from_number,
+                "received_at": m.received_at,
+                "text": m.body,
+                "what_was_done": m.get_outcome_display(),
+                "detail": m.outcome_detail,
+                "answer_sent": m.reply,
+            }
+            for m in received
         ],
     }
 

@@ -105,11 +105,18 @@ class ReminderAdmin(admin.ModelAdmin):
         "channel",
         "due_at",
         "sent_at",
-        "delivery_status",
         "attempts",
+        "delivery_status",
     )
     list_filter = ("status", "kind", "channel", "delivery_status")
-    search_fields = ("client__first_name", "client__last_name", "client__email", "key")
+    # The provider's id finds the message Twilio's console shows.
+    search_fields = (
+        "client__first_name",
+        "client__last_name",
+        "client__email",
+        "key",
+        "provider_message_id",
+    )
     list_select_related = ("client",)
     date_hierarchy = "due_at"
     readonly_fields = [field.name for field in Reminder._meta.fields]

@@ -53,12 +53,15 @@ def choose(
     (reminders.deliverability) is not used: a client with a mobile number gets a text
     instead, one without gets nothing, and the reminder says why. `blocked` is the batch's
     standing blocks by address, read in one query (reminders.dispatch); without it the
-    client's address is looked up.
+    client's address is looked up. A client who replied STOP gets no text message of any
+    kind until they reply START: what would have gone by text goes by email when there is
+    a usable address.
     """
     client = reminder.client
     if not is_service(reminder.kind) and not client.contact_consent:
         raise NoRecipient("The client has not agreed to reminders.")
-    phone = client.phone.as_e164 if client.phone else ""
+    texts_stopped = client.sms_opted_out
+    phone = client.phone.as_e164 if client.phone and not texts_stopped else ""
     # The client's preferred channel uses the same names as ours ("email", "sms").
     if client.preferred_channel == Channel.SMS and phone:
         return Channel.SMS, phone
@@ -76,6 +79,10 @@ def choose(
         raise NoRecipient(
             f"Not sent: {blocked_email_words(block)}. Once the client's mailbox works again, "
             "clear the block on their record, or give them a new address."
+        )
+    if texts_stopped and client.phone:
+        raise NoRecipient(
+            "The client has stopped text messages (replied STOP) and has no email address."
         )
     raise NoRecipient("No email address or mobile number on the client's record.")
 
@@ -122,12 +129,12 @@ def deliver_to(
     or "". Raises DeliveryFailed."""
     if channel == Channel.SMS:
         try:
-            sms.get_backend().send(to=address, body=composed.sms, reference=reference)
+            receipt = sms.get_backend().send(to=address, body=composed.sms, reference=reference)
         except sms.SmsRejected as error:
             raise DeliveryFailed(f"SMS refused: {error}", retry=False) from error
         except (sms.SmsDeliveryError, OSError) as error:
             raise DeliveryFailed(f"SMS not sent: {error}") from error
-        return ""
+        return receipt.message_id if receipt is not None else ""
     message = EmailMultiAlternatives(
         subject=composed.subject,
         body=composed.text,

@@ -38,3 +38,38 @@ def email_reports_need_a_secret(app_configs=None, **kwargs):
             id="reminders.W001",
         )
     ]
+
+
+@checks.register()
+def every_reply_handled(app_configs=None, **kwargs):
+    from .inbound import missing_handlers
+
+    return [
+        checks.Error(
+            f"No app acts on text replies: {what}.",
+            hint="Register it with reminders.inbound from its app's ready().",
+            id="reminders.E002",
+        )
+        for what in missing_handlers()
+    ]
+
+
+@checks.register()
+def twilio_configured(app_configs=None, **kwargs):
+    from django.conf import settings
+
+    if getattr(settings, "SMS_BACKEND", "") != "reminders.sms.TwilioBackend":
+        return []
+    missing = [
+        name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not getattr(settings, name)
+    ]
+    if not settings.TWILIO_FROM_NUMBER and not settings.TWILIO_MESSAGING_SERVICE_SID:
+        missing.append("TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
+    return [
+        checks.Error(
+            f"Text messages go through Twilio but {name} is not set.",
+            hint="Set it in the environment (see .env.example), or choose another SMS_BACKEND.",
+            id="reminders.E003",
+        )
+        for name in missing
+    ]

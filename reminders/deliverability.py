@@ -1,4 +1,4 @@
-"""Whether email reaches a client: the provider's delivery reports, and addresses not to use.
+"""Whether email and texts reach a client: the providers' delivery reports, addresses not to use.
 
 The email provider reports what became of each message through its tracking webhook
 (django-anymail turns every provider's report into one `tracking` signal, and
@@ -112,8 +112,8 @@ def _find_reminder(reference: str, message_id: str) -> Reminder | None:
     return None
 
 
-def _report_on_reminder(reminder: Reminder, event: EmailEvent, at: dt.datetime, detail: str):
-    status = _STATUS_OF_EVENT.get(event)
+def _report_on_reminder(reminder: Reminder, status, at: dt.datetime, detail: str):
+    """Record a delivery status on the reminder unless it already has a final-er one."""
     if status is None or _FINALITY[status] <= _FINALITY[DeliveryStatus(reminder.delivery_status)]:
         return False
     reminder.delivery_status = status
@@ -200,7 +200,9 @@ def email_event_record(
         address = sent_to
 
     done = []
-    if reminder is not None and _report_on_reminder(reminder, event, at, detail):
+    if reminder is not None and _report_on_reminder(
+        reminder, _STATUS_OF_EVENT.get(event), at, detail
+    ):
         done.append(f"reminder {reminder.pk} {reminder.get_delivery_status_display().lower()}")
     reason = _SUPPRESSION_OF_EVENT.get(event)
     if reason is not None and address:
@@ -234,3 +236,90 @@ def email_suppression_clear(*, suppression: EmailSuppression, by) -> EmailSuppre
         locked.save(update_fields=["cleared_at", "cleared_by", "updated_at"])
         logger.info("Email block on suppression %s cleared by user %s", locked.pk, by.pk)
     return locked
+
+
+# --- text messages ---------------------------------------------------------------------------
+#
+# The SMS provider (Twilio) reports each text's progress to its status callback: queued,
+# sending, sent, then delivered (or read), undelivered, failed or canceled. The text's
+# reminder keeps the same delivery status as an email's, by the same rules: the steps
+# before an outcome are not reports on the reminder (it is already "sent"), "delivered"
+# and "read" are Delivered, and a text that never reached the phone is Not delivered, with
+# the provider's error code. A report never makes the status less final, so a late
+# "delivered" after "undelivered", or the same report twice, changes nothing. A number is
+# not blocked by a failed text: the desk sees the error and fixes the record.
+
+SMS_IN_PROGRESS = frozenset({"accepted", "scheduled", "queued", "sending", "sent"})
+_STATUS_OF_SMS = {
+    "delivered": DeliveryStatus.DELIVERED,
+    "read": DeliveryStatus.DELIVERED,
+    "undelivered": DeliveryStatus.NOT_DELIVERED,
+    "failed": DeliveryStatus.NOT_DELIVERED,
+    "canceled": DeliveryStatus.NOT_DELIVERED,
+}
+SMS_STATUSES = SMS_IN_PROGRESS | _STATUS_OF_SMS.keys()
+# Twilio's words for the errors a clinic meets most (its error dictionary has them all).
+_SMS_ERRORS = {
+    "30003": "the phone is switched off or out of reach",
+    "30004": "the number blocks messages",
+    "30005": "the number is unknown or no longer in use",
+    "30006": "a landline, or a network that takes no texts",
+    "30007": "filtered by the network as spam",
+    "30008": "an unknown network error",
+}
+
+
+def sms_error_words(error_code: str) -> str:
+    words = _SMS_ERRORS.get(error_code)
+    return f"Twilio error {error_code}: {words}" if words else f"Twilio error {error_code}"
+
+
+def _find_sms_reminder(reference: str, message_id: str) -> Reminder | None:
+    """The reminder a text's report is about: by the reference in the callback address
+    (found even before the outbox has saved the provider's id), unless that reminder holds
+    another text's id, else by the provider's id."""
+    match = _REFERENCE.match(reference or "")
+    if match:
+        found = Reminder.objects.select_for_update().filter(pk=int(match.group(1))).first()
+        if found is not None and found.provider_message_id in ("", message_id):
+            return found
+    return (
+        Reminder.objects.select_for_update()
+        .filter(provider_message_id=message_id)
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def sms_status_record(
+    *,
+    message_id: str,
+    status: str,
+    error_code: str = "",
+    reference: str = "",
+    at: dt.datetime | None = None,
+) -> str:
+    """Record one of the SMS provider's status reports (see the rules above).
+
+    `message_id` is the provider's id of the text (Twilio's MessageSid), `reference` the
+    reminder's own, from the callback address. Says "recorded", "unchanged" (a step
+    before the outcome, a repeat, or a less final report) or "unknown" (no reminder has
+    this text). Raises ValueError for a status the provider does not send, or no id.
+    Safe to call twice with the same report.
+    """
+    if status not in SMS_STATUSES:
+        raise ValueError(f"Unknown delivery status {status!r}.")
+    if not message_id:
+        raise ValueError("A delivery report needs the provider's message id.")
+    reminder = _find_sms_reminder(reference, message_id[:200])
+    if reminder is None:
+        return "unknown"
+    delivery_status = _STATUS_OF_SMS.get(status)
+    if delivery_status is None:
+        return "unchanged"
+    detail = sms_error_words(error_code[:10]) if error_code else ""
+    if status == "canceled" and not detail:
+        detail = "Cancelled by the SMS provider before it went"
+    recorded = _report_on_reminder(reminder, delivery_status, at or timezone.now(), detail)
+    return "recorded" if recorded else "unchanged"

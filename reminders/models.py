@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from smpclinic.encryption import EncryptedTextField
 from smpclinic.models import SingleRowSettings
 
 
@@ -348,3 +349,77 @@ class MessageTemplateTranslation(models.Model):
 
 def default_lease() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "REMINDER_LEASE_SECONDS", 300))
+
+
+class InboundOutcome(models.TextChoices):
+    """What became of a text message a client sent the clinic."""
+
+    CONFIRMED = "confirmed", "Confirmed their appointment"
+    NOTHING_TO_CONFIRM = "nothing_to_confirm", "Asked to confirm: nothing to confirm"
+    OPTED_OUT = "opted_out", "Stopped text messages"
+    OPTED_IN = "opted_in", "Allowed text messages again"
+    FOR_STAFF = "for_staff", "For the clinic"
+
+
+# The replies a person must read (the others were answered by the app).
+FOR_STAFF_OUTCOMES = (InboundOutcome.FOR_STAFF, InboundOutcome.NOTHING_TO_CONFIRM)
+
+
+class InboundMessage(models.Model):
+    """A text message received from a client (or from a number on no client's record).
+
+    Replies such as "C" and "STOP" are acted on when they arrive (reminders.inbound);
+    anything else waits in the staff inbox, on the client's record, until someone at the
+    desk marks it read. What a client writes may be about their health: the text is
+    encrypted at rest, exported with their data and deleted on erasure.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+    )
+    # The provider's id for the message (Twilio's MessageSid): the same message delivered
+    # twice is recorded and acted on once.
+    provider_message_id = models.CharField(max_length=64, unique=True)
+    from_number = models.CharField("from", max_length=32)
+    to_number = models.CharField("to", max_length=32, blank=True)
+    body = EncryptedTextField("message", blank=True)
+    received_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=InboundOutcome.choices)
+    # What was done, in words for staff (e.g. which appointment was confirmed).
+    outcome_detail = models.CharField(max_length=300, blank=True)
+    # The answer the client was sent back, so a repeated delivery gets the same one.
+    reply = models.TextField(blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-received_at"], name="inbound_client_received"),
+            models.Index(
+                fields=["-received_at"],
+                name="inbound_unread",
+                condition=Q(read_at__isnull=True, outcome__in=["for_staff", "nothing_to_confirm"]),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Text from {self.from_number} at {self.received_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def for_staff(self) -> bool:
+        return self.outcome in FOR_STAFF_OUTCOMES
+
+    @property
+    def unread(self) -> bool:
+        return self.for_staff and self.read_at is None

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from .deliverability import normalise_address
-from .models import EmailSuppression, Reminder, ReminderStatus
+from .models import (
+    FOR_STAFF_OUTCOMES,
+    EmailSuppression,
+    InboundMessage,
+    Reminder,
+    ReminderStatus,
+)
 
 TABS = {
     "upcoming": ("Upcoming", (ReminderStatus.PENDING, ReminderStatus.SENDING)),
@@ -86,3 +92,61 @@ def client_email_suppressions(client) -> QuerySet[EmailSuppression]:
     if address := normalise_address(client.email):
         concerns |= Q(address=address)
     return EmailSuppression.objects.filter(concerns).order_by("since", "id")
+
+
+# --- text messages received --------------------------------------------------------------
+
+UNREAD = Q(read_at__isnull=True, outcome__in=FOR_STAFF_OUTCOMES)
+
+
+def inbound_from(client) -> Q:
+    """A client's text messages: those matched to them, and any from their number that
+    arrived while the number was on no record."""
+    phone = client.phone.as_e164 if client.phone else ""
+    mine = Q(client=client)
+    if phone:
+        mine |= Q(client__isnull=True, from_number=phone)
+    return mine
+
+
+def client_inbound_messages(client, limit: int = 20) -> list[InboundMessage]:
+    """A client's latest text messages, newest first, with who read them (one query)."""
+    return list(
+        InboundMessage.objects.filter(inbound_from(client))
+        .select_related("read_by")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def unknown_sender_messages() -> QuerySet[InboundMessage]:
+    """Text messages from numbers on no client's record, newest first."""
+    return (
+        InboundMessage.objects.filter(client__isnull=True)
+        .select_related("read_by")
+        .order_by("-received_at", "-id")
+    )
+
+
+def clients_with_unread_messages(limit: int = 50) -> list[dict]:
+    """Clients with text messages waiting to be read: how many, and the latest (one query)."""
+    return list(
+        InboundMessage.objects.filter(UNREAD, client__isnull=False)
+        .values("client_id", "client__first_name", "client__last_name")
+        .annotate(unread=Count("id"), latest=Max("received_at"))
+        .order_by("-latest", "client_id")[:limit]
+    )
+
+
+def texts_to_read() -> QuerySet[InboundMessage]:
+    """Text messages waiting for someone at the desk to read them, newest first, with their
+    client (for the front desk's to-do list)."""
+    return (
+        InboundMessage.objects.filter(UNREAD)
+        .select_related("client")
+        .order_by("-received_at", "-id")
+    )
+
+
+def unread_messages_count() -> int:
+    """Text messages waiting for someone at the desk to read them (one query)."""
+    return InboundMessage.objects.filter(UNREAD).count()

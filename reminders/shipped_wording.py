@@ -1,8 +1,9 @@
 """The wording the product ships in languages other than English, kind by kind.
 
 Each text uses exactly the placeholders of its English original (reminders migrations
-0003, 0005, 0006, 0007); a test holds them to it. Migration 0009 gives every clinic these
-as the starting point of its own Spanish wording.
+0003, 0005, 0006, 0007, 0011); a test holds them to it. Migration 0009 gives every clinic
+these as the starting point of its own Spanish wording (0011 updates the appointment
+reminder's text where the clinic has not edited it).
 """
 
 SIGN_OFF_ES = "Un cordial saludo,\nEl equipo de {clinic_name}"
@@ -140,7 +141,7 @@ El archivo de calendario adjunto mantiene su calendario al día.
 {SIGN_OFF_ES}""",
         "sms_text": "Hola, {first_name}: le recordamos su {appointment_type} en {clinic_name} "
         "el {when}.\n"
-        "Confirmar: {confirm_url}\n"
+        "Responda C para confirmar, o confirme aquí: {confirm_url}\n"
         "Cambiar o cancelar: {manage_url}",
     },
     "gap_invite": {

@@ -1,4 +1,4 @@
-"""The reminders the clinic sends, for staff; and the confirm link in appointment reminders."""
+"""The reminders the clinic sends, and the text messages clients send back, for staff."""
 
 from __future__ import annotations
 
@@ -16,10 +16,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.access import client_editor_required, role_required, staff_required
+from accounts.access import (
+    client_editor_required,
+    health_editor_required,
+    role_required,
+    staff_required,
+)
 from accounts.models import Role
 
-from . import deliverability, selectors, staff
+from . import deliverability, inbound, selectors, staff
+from .access import get_inbound_message_for_user
 from .models import EmailSuppression, Reminder, ReminderKind
 
 logger = logging.getLogger(__name__)
@@ -64,6 +70,7 @@ def reminder_list(request):
             "kind": kind,
             "kinds": ReminderKind.choices,
             "can_retry": request.user.role in RETRY_ROLES,
+            "can_read_texts": request.user.can_edit_clients,
             "alert": _overdue_alert(),
         },
     )
@@ -144,3 +151,36 @@ def email_tracking_webhook(request, provider: str):
         # Raised while reading the report (not JSON, not the provider's shape).
         logger.warning("Unreadable %s delivery report: %s", provider, error.__class__.__name__)
         return HttpResponseBadRequest("The delivery report could not be read.")
+
+
+# --- text messages received ----------------------------------------------------------------
+
+
+@require_safe
+@health_editor_required
+def inbox(request):
+    """Texts from numbers on no client's record, and the clients with texts to read."""
+    page = Paginator(selectors.unknown_sender_messages(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reminders/inbox.html",
+        {"page": page, "clients_waiting": selectors.clients_with_unread_messages()},
+    )
+
+
+@require_POST
+@health_editor_required
+def inbox_read(request, pk: int):
+    message = get_inbound_message_for_user(request.user, pk)
+    if inbound.inbound_mark_read(message=message, by=request.user):
+        messages.success(request, "Marked read.")
+    elif message.read_at:
+        reader = message.read_by.get_full_name() if message.read_by else "someone"
+        messages.info(request, f"{reader} had read it already.")
+    else:
+        messages.info(request, "This message was answered automatically: nothing to read.")
+    if message.client_id:
+        return _back_to(request, message.client.get_absolute_url())
+    return _back_to(request, reverse("reminders:inbox"))

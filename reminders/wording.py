@@ -227,7 +227,7 @@ def html_paragraphs(text: str) -> str:
 
 
 def shipped_template(kind: str) -> MessageTemplate | None:
-    """The wording the product ships for a kind (migrations 0003, 0005, 0006, 0007), unsaved:
+    """The wording the product ships for a kind (migrations 0003, 0005, 0006, 0007, 0011), unsaved:
     used when the clinic's row is missing, so a deleted template never silently stops a
     message."""
     defaults = {
@@ -237,6 +237,11 @@ def shipped_template(kind: str) -> MessageTemplate | None:
         **import_module("reminders.migrations.0007_waitlist_offer_message").DEFAULTS,
     }
     wording = dict(defaults.get(kind) or {})
+    if wording:
+        # Later changes to the shipped wording ("Reply C to confirm").
+        wording.update(
+            import_module("reminders.migrations.0011_reply_c_to_confirm").UPDATES.get(kind, {})
+        )
     wording.pop("offsets_hours", None)  # timing defaults are the kind's own (reminders.kinds)
     return MessageTemplate(kind=kind, enabled=True, **wording) if wording else None
 

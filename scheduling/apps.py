@@ -22,5 +22,9 @@ class SchedulingConfig(AppConfig):
         from .selectors import client_record_appointments
 
         register_record_part(client_record_appointments)
+        # A "C" reply to a text reminder confirms the appointment (reminders.inbound).
+        from . import sms_replies
+
+        sms_replies.register()
         # Working hours, time off and offered types on the team pages (accounts.team).
         from . import team_parts  # noqa: F401

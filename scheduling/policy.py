@@ -57,12 +57,14 @@ class Channel(models.TextChoices):
     MANAGE_LINK = "manage_link", "Emailed link"
     API = "api", "API"
     ONLINE_BOOKING = "online_booking", "Online booking page"
+    # A client's reply to a text message ("C" confirms): scheduling.sms_replies.
+    TEXT_REPLY = "text_reply", "Text message reply"
     TASK = "task", "Task"
 
 
 # The doors a client comes through; rules "for clients" hold on every one of them.
 CLIENT_CHANNELS = frozenset(
-    {Channel.PORTAL, Channel.MANAGE_LINK, Channel.API, Channel.ONLINE_BOOKING}
+    {Channel.PORTAL, Channel.MANAGE_LINK, Channel.API, Channel.ONLINE_BOOKING, Channel.TEXT_REPLY}
 )
 
 _ROLE_OF_USER = {

@@ -98,3 +98,23 @@ def client_record_appointments(client, *, now: dt.datetime) -> dict:
 def unconfirmed_on(*, day: dt.date) -> QuerySet[Appointment]:
     """A day's appointments still only booked (not confirmed), in time order."""
     return appointments_on(day=day).filter(status=AppointmentStatus.BOOKED)
+
+
+def next_appointment_reminded_by_text(client, *, now: dt.datetime) -> Appointment | None:
+    """The client's next appointment still to come that a text message was sent about
+    (a reminder or its confirmation): the one a "C" reply to that text means."""
+    from reminders.models import Channel, ReminderStatus
+
+    return (
+        Appointment.objects.filter(
+            client=client,
+            starts_at__gt=now,
+            status__in=(AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED),
+            reminders__channel=Channel.SMS,
+            reminders__status=ReminderStatus.SENT,
+        )
+        .select_related("type")
+        .order_by("starts_at", "id")
+        .distinct()
+        .first()
+    )

@@ -19,7 +19,7 @@ from consultations.selectors import (
     reviews_waiting_too_long,
 )
 from privacy.selectors import erasure_requests_waiting
-from reminders.selectors import failed_reminders_count
+from reminders.selectors import failed_reminders_count, unread_messages_count
 from reports import selectors as figures
 from scheduling.page_parts import attach_flags
 from scheduling.selectors import appointments_on
@@ -119,7 +119,8 @@ class Need:
 
 def manager_needs(today: dt.date, now: dt.datetime) -> list[Need]:
     """What waits for a manager: erasure requests to confirm or decline, messages that
-    failed to send, and contraindication reviews left waiting for days."""
+    failed to send, clients' texts nobody has read, and contraindication reviews left
+    waiting for days."""
     erasures = _counted(erasure_requests_waiting(), limit=5)
     reviews = _counted(reviews_waiting_too_long(now=now), limit=5)
     return [
@@ -140,6 +141,13 @@ def manager_needs(today: dt.date, now: dt.datetime) -> list[Need]:
             count=failed_reminders_count(),
             url=f"{reverse('reminders:list')}?tab=failed",
             action="See the failed messages",
+        ),
+        Need(
+            key="texts",
+            text="Texts from clients waiting to be read",
+            count=unread_messages_count(),
+            url=reverse("reminders:inbox"),
+            action="Read them",
         ),
         Need(
             key="review",

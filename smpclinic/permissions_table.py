@@ -70,7 +70,14 @@ HEALTH_NAMESPACES = frozenset(
     }
 )
 HEALTH_URLS = frozenset(
-    {"clients:detail", "privacy:client_download", "portal:hairline", "reports:conversion_step"}
+    {
+        "clients:detail",
+        "privacy:client_download",
+        "portal:hairline",
+        "reports:conversion_step",
+        # What clients write in text messages may be about their health.
+        "reminders:inbox",
+    }
 )
 
 
@@ -120,6 +127,7 @@ MANAGER_ONLY = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 STAFF_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK)
 ARTIST_AND_MANAGER_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK)
 MANAGER_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)
+DESK_AND_MANAGER_HIDDEN = (LOGIN, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, OK)
 SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK)
 # A client's own page reached by id: only that client, 404 for everyone else.
 OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
@@ -467,6 +475,12 @@ TABLE: dict[str, Rule] = {
         kwargs=lambda c: {"provider": "postmark"},
         note="no email provider set: the webhook is closed",
     ),
+    # Clients' text messages: read at the desk (front desk and managers), like the record.
+    "reminders:inbox": rule(*DESK_AND_MANAGER_HIDDEN),
+    "reminders:inbox_read": same(METHOD, note="POST only", kwargs=_pk("inbound")),
+    # Twilio's delivery reports and clients' texts (POST only, signed by Twilio).
+    "sms_twilio:status": same(METHOD, note="POST only, signed by the provider"),
+    "sms_twilio:inbound": same(METHOD, note="POST only, signed by the provider"),
     "confirm:appointment": token(OK, kwargs=lambda c: {"token": c.tokens.confirm}),
     # --- the client's data and erasure requests ---
     "privacy:mine": rule(

@@ -455,6 +455,19 @@ SMS_BACKEND = env.str(
 )
 if _outbox:
     SMS_FILE_PATH = _outbox / "sms"
+# Twilio (SMS_BACKEND=reminders.sms.TwilioBackend): the account, and the number or
+# Messaging Service texts come from. Twilio reports each message's delivery to
+# <SITE_URL>/sms/twilio/status/ and posts clients' replies to <SITE_URL>/sms/twilio/inbound/
+# (set that as the number's "A message comes in" webhook); both are checked against
+# TWILIO_AUTH_TOKEN, so without it they refuse every request.
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+# Where the Twilio library sends its requests (a stand-in server in the tests).
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
+# How long a send waits for Twilio before it is tried again later.
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
 # How often beat runs the dispatcher, and how long a claimed reminder stays with the
 # worker that claimed it before another may take it over.
 REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
@@ -621,6 +634,8 @@ LOGGING = {
         "security": {"level": "INFO"},
         # Axes repeats what the security log says; only its errors are kept.
         "axes": {"level": "ERROR"},
+        # The Twilio library logs the address and headers of every request it makes.
+        "twilio": {"level": "WARNING"},
     },
 }
 

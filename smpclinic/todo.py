@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from aftercare.selectors import check_ins_unanswered
 from billing.selectors import deposits_due
 from consultations.selectors import consultations_with_forms_to_do
-from reminders.selectors import failed_reminders
+from reminders.selectors import failed_reminders, texts_to_read
 from scheduling.selectors import unconfirmed_on
 from sessions_app.selectors import sessions_to_chase
 from waitlist.selectors import open_times_on
@@ -48,6 +48,8 @@ def front_desk_todo(*, today: dt.date, now: dt.datetime) -> dict:
         "to_chase": _to_do(sessions_to_chase()),
         "check_ins_unanswered": _to_do(check_ins_unanswered(now=now)),
         "failed_messages": _to_do(failed_reminders()),
+        # Clients' texts the app did not answer itself (questions, "C" with nothing to confirm).
+        "texts_to_read": _to_do(texts_to_read()),
         "deposits_due": _to_do(deposits_due(now=now)),
         "freed_times": _to_do(open_times_on(today, tomorrow)),
     }

@@ -40,6 +40,8 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     # The email provider's delivery reports (bounces, complaints, deliveries).
     path("anymail/", include("reminders.webhook_urls")),
+    # Twilio's delivery reports and clients' text messages (signed by Twilio).
+    path("sms/twilio/", include("reminders.twilio_urls")),
     path("portal/", include("portal.urls")),
     path("my-data/", include("privacy.urls")),
     path("audit/", include("audit.urls")),

@@ -70,3 +70,52 @@ def test_the_edit_form_shows_the_current_values(people, as_user):
     html = response.content.decode()
     assert 'value="anna@clinic.test"' in html
     assert 'value="+44 7911 123001"' in html
+
+
+def _stopped(record):
+    from clients.services import client_sms_consent_set
+    from tests.clock import at, days_ago
+
+    client_sms_consent_set(
+        client=record, allowed=False, how='Replied "STOP" by text', now=at(days_ago(3), "09:00")
+    )
+    return record
+
+
+def test_a_new_phone_number_lets_texts_go_again_and_says_why(people, as_user):
+    """A STOP belongs to the number it came from: the new number gets texts, the record
+    says the STOP came from the old one, and the desk is told."""
+    record = _stopped(people.record_a)
+    desk = as_user(people.front_desk)
+
+    response = desk.post(
+        reverse("clients:edit", args=[record.pk]),
+        form_for(record, phone="+447911123999"),
+        follow=True,
+    )
+
+    record.refresh_from_db()
+    assert not record.sms_opted_out
+    assert record.sms_consent_changed_how == (
+        "New phone number (was +447911123001): the STOP came from the old number"
+    )
+    page = response.content.decode()
+    assert "Text messages go to the new number: the STOP came from the old one." in page
+    shown = page.split('data-testid="sms-consent"')[1].split("</dd>")[0]
+    assert "Allowed again" in shown and "the STOP came from the old number" in shown
+
+
+def test_other_changes_keep_texts_stopped(people, as_user):
+    record = _stopped(people.record_a)
+    stopped_at = record.sms_consent_changed_at
+
+    response = as_user(people.front_desk).post(
+        reverse("clients:edit", args=[record.pk]),
+        form_for(record, last_name="Ashby-Stone"),
+        follow=True,
+    )
+
+    record.refresh_from_db()
+    assert record.sms_opted_out
+    assert record.sms_consent_changed_at == stopped_at
+    assert "Text messages go to the new number" not in response.content.decode()

@@ -288,6 +288,19 @@ def test_times_are_in_the_clinic_zone_after_the_clocks_change(clinic):
     assert f"DTSTART:{YEAR}0405T091500Z" in composed.attachments[0][1]
 
 
+@pytest.mark.parametrize("template_deleted", [False, True])
+def test_the_appointment_reminder_text_says_reply_c_to_confirm(clinic, template_deleted):
+    """A "C" reply confirms (reminders.inbound), so the text says so; the product's wording
+    stands in for a deleted template with the same line."""
+    if template_deleted:
+        MessageTemplate.objects.filter(kind=ReminderKind.APPOINTMENT_REMINDER).delete()
+    appointment = appointment_for(clinic, when=at(day(4, 5), "10:15"))
+    composed = compose(
+        reminder_for(clinic, ReminderKind.APPOINTMENT_REMINDER, appointment=appointment)
+    )
+    assert "\nReply C to confirm, or confirm here: http" in composed.sms
+
+
 def test_consultation_booking_carries_the_forms_link_while_forms_are_outstanding(clinic):
     import re
 

@@ -81,6 +81,14 @@ def build_clinic(people, settings) -> SimpleNamespace:
     log = logged_session(sessions[0])
     check_in = CheckIn.objects.filter(client=people.record_a).order_by("pk").first()
     reminder = Reminder.objects.filter(client=people.record_a).order_by("pk").first()
+    # A text message from Anna waiting at the desk.
+    from reminders.inbound import inbound_receive
+
+    inbound = inbound_receive(
+        provider_message_id="SMsweep0000000000000000000000001",
+        from_number=people.record_a.phone.as_e164,
+        body="Can I wash my hair tonight?",
+    )
     feed = CalendarFeed.objects.create(artist=people.artist)
     erasure = _erasure_request(people.record_a)
     from billing.models import Deposit
@@ -130,6 +138,7 @@ def build_clinic(people, settings) -> SimpleNamespace:
         log=log,
         check_in=check_in,
         reminder=reminder,
+        inbound=inbound,
         feed=feed,
         day=MONDAY,
         today=timezone.localdate(),

@@ -35,6 +35,7 @@ ENCRYPTED = {
     "consultations.Consultation": {"review_note", "scars", "client_questions", "expectations"},
     "sessions_app.SessionLog": {"technique_notes", "redness_notes", "focus_next_time"},
     "aftercare.CheckIn": {"client_questions", "reply"},
+    "reminders.InboundMessage": {"body"},
 }
 
 

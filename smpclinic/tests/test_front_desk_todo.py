@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from aftercare.models import CheckIn, CheckInKind, CheckInStatus
 from consultations.models import Consultation, QuestionnaireResponse
+from reminders.inbound import inbound_receive
 from reminders.models import Channel, Reminder, ReminderKind, ReminderStatus
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from sessions_app.tests.fixtures import logged_session
@@ -164,6 +165,40 @@ def test_failed_messages_are_sent_again_from_the_home_page(treatment, as_user):
     assert reminder.status == ReminderStatus.PENDING
 
 
+def test_texts_from_clients_to_read_are_on_the_list_and_marked_read_from_it(treatment, as_user):
+    from reminders.models import InboundMessage
+
+    people = treatment.people
+    question = inbound_receive(
+        provider_message_id="SMtodo1",
+        from_number="+447911123001",
+        body="Can I go to the gym tomorrow?",
+    )
+    stranger = inbound_receive(
+        provider_message_id="SMtodo2", from_number="+447700900777", body="Who is this?"
+    )
+    # Answered by the app itself: nothing for the desk to read.
+    inbound_receive(provider_message_id="SMtodo3", from_number="+447911123001", body="STOP")
+    InboundMessage.objects.filter(pk=stranger.pk).update(received_at=days_ago(1))
+    desk = as_user(people.front_desk)
+
+    listed = section(desk.get(HOME).content.decode(), "todo-texts")
+
+    assert ">2</span>" in listed
+    assert listed.count('data-testid="todo-row"') == 2
+    assert "Anna Ashby" in listed and "Can I go to the gym tomorrow?" in listed
+    assert listed.index("Anna Ashby") < listed.index("+447700900777")  # newest first
+    assert "STOP" not in listed
+    read = reverse("reminders:inbox_read", args=[question.pk])
+    assert f'action="{read}"' in listed
+    response = desk.post(read, {"next": HOME})
+    assert response.status_code == 302 and response.url == HOME
+    question.refresh_from_db()
+    assert question.read_by == people.front_desk
+    listed = section(desk.get(HOME).content.decode(), "todo-texts")
+    assert listed.count('data-testid="todo-row"') == 1 and "gym" not in listed
+
+
 def test_empty_lists_say_so(treatment, as_user):
     html = as_user(treatment.people.front_desk).get(HOME).content.decode()
     assert "Nothing to confirm for tomorrow." in html
@@ -171,6 +206,7 @@ def test_empty_lists_say_so(treatment, as_user):
     assert "Everyone invited has booked their next session." in html
     assert "No check-in is waiting on a client." in html
     assert "Every message went." in html
+    assert "No text from a client waits to be read." in html
 
 
 def _queries(browser) -> int:
@@ -184,10 +220,14 @@ def test_the_to_do_page_costs_the_same_queries_with_one_row_or_many(treatment, a
     desk = as_user(people.front_desk)
     booked(people.record_a, people.artist, tomorrow("08:00"))
     failed_message(people.record_a)
+    inbound_receive(provider_message_id="SMfew", from_number="+447700900100", body="Hello?")
     few = _queries(desk)
     for n, hhmm in enumerate(("09:00", "10:00", "11:00", "12:00", "13:00", "14:00")):
         booked(people.record_a if n % 2 else people.record_b, people.artist, tomorrow(hhmm))
         failed_message(people.record_b, n + 1)
+        inbound_receive(
+            provider_message_id=f"SMmany{n}", from_number=f"+44770090010{n}", body="Hello?"
+        )
     assert _queries(desk) == few
 
 

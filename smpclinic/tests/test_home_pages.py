@@ -217,8 +217,11 @@ def test_the_managers_home_costs_the_same_queries_with_one_need_or_many(people, 
 
 
 def test_the_manager_sees_what_waits_for_a_manager_with_links_to_act(people, as_user):
+    from reminders.inbound import inbound_receive
+
     erasure = ErasureRequest.objects.create(client=people.record_a)
     failed_message(people.record_b)
+    inbound_receive(provider_message_id="SMneeds1", from_number="+447700900555", body="Hi?")
     old = stale_review(people.record_b, people.artist, days=3)
     recent = stale_review(people.record_a, people.artist, days=0)
     reviewed = stale_review(people.record_a, people.artist, days=5)
@@ -230,6 +233,7 @@ def test_the_manager_sees_what_waits_for_a_manager_with_links_to_act(people, as_
     assert erasure.get_absolute_url() in needs and reverse("privacy:requests") in needs
     assert 'data-count="failed">1<' in needs
     assert "/reminders/?tab=failed" in needs
+    assert 'data-count="texts">1<' in needs and reverse("reminders:inbox") in needs
     assert 'data-count="review">1<' in needs
     assert old.get_absolute_url() in needs
     assert recent.get_absolute_url() not in needs
@@ -239,7 +243,7 @@ def test_the_manager_sees_what_waits_for_a_manager_with_links_to_act(people, as_
 def test_nothing_waiting_shows_zero_and_no_links(people, as_user):
     html = as_user(people.manager).get(HOME).content.decode()
     needs = html.split('data-testid="manager-needs"')[1].split("</section>")[0]
-    for key in ("erasure", "failed", "review"):
+    for key in ("erasure", "failed", "texts", "review"):
         assert f'data-count="{key}">0<' in needs
     assert "<a " not in needs
 

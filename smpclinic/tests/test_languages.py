@@ -173,7 +173,7 @@ def test_a_reminder_goes_in_the_clients_language(treatment):
     composed = compose(spanish_reminder(treatment))
     assert composed.subject.startswith("Recordatorio: su")
     assert "Le recordamos su" in composed.text
-    assert "Confirmar:" in composed.sms
+    assert "Responda C para confirmar, o confirme aquí: http" in composed.sms
     assert 'lang="es"' in composed.html
 
 

@@ -192,7 +192,7 @@ def _state(clinic):
     """What the key write views could change, as one comparable value."""
     from aftercare.models import CheckIn
     from consultations.models import Consultation
-    from reminders.models import Reminder
+    from reminders.models import InboundMessage, Reminder
     from scheduling.models import Appointment
     from sessions_app.models import SessionLog
 
@@ -206,6 +206,7 @@ def _state(clinic):
         (check_in.status, check_in.reviewed_at, check_in.reply),
         (reminder.status, reminder.due_at, reminder.attempts),
         Reminder.objects.count(),
+        InboundMessage.objects.filter(pk=clinic.inbound.pk).values_list("read_at", "read_by")[0],
     )
 
 
@@ -250,6 +251,12 @@ def _write_requests(clinic):
         (
             "reminders:retry",
             {"pk": clinic.reminder.pk},
+            {},
+            {**refused_login, **clients, "artist": (403,)},
+        ),
+        (
+            "reminders:inbox_read",
+            {"pk": clinic.inbound.pk},
             {},
             {**refused_login, **clients, "artist": (403,)},
         ),

@@ -72,6 +72,7 @@ PYTHON_FILES = [
     "aftercare/public_views.py",
     "waitlist/forms.py",
     "billing/receipts.py",
+    "scheduling/sms_replies.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
