@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 
+from smpclinic import formats
+
 from .models import MAX_AMOUNT, PaymentMethod
 
 DESK_METHODS = [
@@ -36,7 +38,11 @@ class AmountField(forms.DecimalField):
 class PlanChoiceMixin:
     def set_plans(self, plans):
         self.fields["plan"].choices = [("", "Not for a plan")] + [
-            (str(plan.pk), f"Plan of {plan.created_at:%d %b %Y}") for plan in plans
+            (
+                str(plan.pk),
+                f"Plan of {formats.show(formats.local(plan.created_at), 'DATE_MEDIUM_FORMAT')}",
+            )
+            for plan in plans
         ]
         self.fields["plan"].error_messages["invalid_choice"] = "Choose one of this client's plans."
         self._plans = {str(plan.pk): plan for plan in plans}

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.forms import formset_factory, modelform_factory
+from django.utils.formats import get_format
 
 from accounts.models import SecurityPolicy
 from consultations.models import ConsultationSettings
@@ -39,7 +41,15 @@ class ClinicProfileForm(forms.ModelForm):
 
     class Meta:
         model = ClinicProfile
-        fields = ["name", "address", "phone", "email", "website", "privacy_notice_url"]
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "privacy_notice_url",
+            "first_day_of_week",
+        ]
         formfield_callback = _https_links
 
     def __init__(self, *args, defaults: dict[str, str] | None = None, **kwargs):
@@ -47,6 +57,16 @@ class ClinicProfileForm(forms.ModelForm):
         for name, value in (defaults or {}).items():
             if name in self.fields and value:
                 self.fields[name].widget.attrs["placeholder"] = value
+        installed = settings.CLINIC_FIRST_DAY_OF_WEEK or {
+            0: "monday",
+            5: "saturday",
+            6: "sunday",
+        }.get((int(get_format("FIRST_DAY_OF_WEEK", lang=settings.LANGUAGE_CODE)) - 1) % 7, "monday")
+        first_day = self.fields["first_day_of_week"]
+        first_day.choices = [
+            ("", f"The installation's: {installed.capitalize()}"),
+            *[choice for choice in first_day.choices if choice[0]],
+        ]
 
 
 class OpeningRowForm(forms.Form):

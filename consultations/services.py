@@ -25,6 +25,7 @@ from reminders.models import ReminderKind
 from reminders.outbox import cancel_pending, schedule
 from scheduling.models import Appointment, AppointmentKind
 from sessions_app.models import TreatmentPlan
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone
 from smpclinic.scales import roman
 
@@ -307,7 +308,7 @@ def consultation_review_sign_off(consultation: Consultation, by: User, note: str
 
 def _local(moment: dt.datetime) -> str:
     local = moment.astimezone(clinic_zone())
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    return formats.show(local, "DAY_SHORT_YEAR_CLOCK_FORMAT")
 
 
 @transaction.atomic
@@ -685,7 +686,8 @@ def consultation_proceed(
         pigment=_pigment_text(consultation),
         hairline_design=_hairline_text(chosen_hairline(consultation)),
         target_look=consultation.get_look_wanted_display() if consultation.look_wanted else "",
-        notes=f"From the consultation of {timezone.localdate(consultation.created_at):%d %b %Y}.",
+        notes="From the consultation of "
+        f"{formats.show(timezone.localdate(consultation.created_at), 'DATE_MEDIUM_FORMAT')}.",
         by=by,
     )
     now = timezone.now()

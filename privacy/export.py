@@ -21,6 +21,7 @@ of data.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tempfile
@@ -47,6 +48,7 @@ from reminders.models import Reminder, ReminderStatus
 from reminders.selectors import client_email_suppressions
 from scheduling.models import Appointment
 from sessions_app.models import SessionLog, TreatmentPlan, TreatmentSession
+from smpclinic import formats
 from waitlist.models import Offer, WaitlistEntry
 
 # Kept in memory up to this size, then on disk.
@@ -386,7 +388,9 @@ def export_client_into(out: IO[bytes], client: Client) -> None:
         archive.writestr(
             "README.txt",
             README.format(
-                clinic=settings.CLINIC_NAME, when=timezone.now().strftime("%d %B %Y %H:%M UTC")
+                clinic=settings.CLINIC_NAME,
+                when=formats.show(timezone.now().astimezone(dt.UTC), "DATE_LONG_CLOCK_FORMAT")
+                + " UTC",
             ),
         )
         _dump(archive, "client.json", {"client": _row(client)})

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
 
@@ -241,7 +242,7 @@ def describe_timing(slug: str, offsets=None, at: dt.time | None = None) -> str:
     timing = kind.timing
     offsets = [int(n) for n in (offsets or timing.default)]
     at = at or timing.at
-    clock = f", at {at:%H:%M}" if at else ""
+    clock = f", at {formats.clock(at)}" if at else ""
     if timing.unit == NOW:
         return "Straight away"
     if timing.unit == SET_ELSEWHERE:

@@ -32,10 +32,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from smpclinic import formats
 from smpclinic.clinic import clinic_context, clinic_zone, local_datetime
 from smpclinic.money import money
 
@@ -150,10 +151,11 @@ def render(text: str, values: dict[str, str]) -> str:
 def when_text(moment: dt.datetime) -> str:
     """e.g. "Tuesday 3 March at 10:15", in the clinic's zone."""
     local = moment.astimezone(clinic_zone())
-    # Day and month names in the language the message is composed in.
-    # Translators: a date format (Django's date filter): weekday, day of month, month.
-    day = dateformat.format(local, gettext("l j F"))
-    return gettext("%(day)s at %(time)s") % {"day": day, "time": f"{local:%H:%M}"}
+    # In the named formats of the language the message is composed in.
+    return gettext("%(day)s at %(time)s") % {
+        "day": formats.show(local, "DAY_LONG_FORMAT"),
+        "time": formats.clock(local),
+    }
 
 
 def site_url(path: str) -> str:
