@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 
 from smpclinic import formats
+from smpclinic.money import number
 
 from .models import MAX_AMOUNT, PaymentMethod
 
@@ -27,9 +28,9 @@ class AmountField(forms.DecimalField):
                 "required": "Give the amount.",
                 "invalid": "Give the amount as a number, e.g. 120.00.",
                 "min_value": "The amount must be more than zero.",
-                "max_value": f"That is more than {MAX_AMOUNT:,.0f}: check the amount.",
+                "max_value": f"That is more than {number(MAX_AMOUNT)}: check the amount.",
                 "max_decimal_places": "Give the amount to the penny, e.g. 120.50.",
-                "max_digits": f"That is more than {MAX_AMOUNT:,.0f}: check the amount.",
+                "max_digits": f"That is more than {number(MAX_AMOUNT)}: check the amount.",
             },
             **kwargs,
         )

@@ -27,6 +27,7 @@ from scheduling.models import Appointment, AppointmentKind
 from sessions_app.models import TreatmentPlan
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone
+from smpclinic.money import money
 from smpclinic.scales import roman
 
 from .models import (
@@ -164,7 +165,7 @@ def _clean_value(name: str, value, errors: dict):
         elif amount < 0:
             errors[name] = "An amount cannot be negative."
         elif amount > MONEY_FIELDS[name]:
-            errors[name] = f"That is more than {MONEY_FIELDS[name]:,.0f}: check the amount."
+            errors[name] = f"That is more than {number(MONEY_FIELDS[name])}: check the amount."
         elif amount != amount.quantize(Decimal("0.01")):
             errors[name] = "Use at most two decimal places."
         return amount
@@ -211,7 +212,7 @@ def _check_estimate(c: Consultation, errors: dict) -> None:
         )
     elif c.deposit > totals.total:
         errors["deposit"] = (
-            f"The deposit cannot be more than the total ({totals.total:,.2f} {totals.currency})."
+            f"The deposit cannot be more than the total ({money(totals.total, totals.currency)})."
         )
 
 

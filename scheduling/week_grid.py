@@ -150,6 +150,11 @@ class WeekGrid:
         return GRID_MINUTES
 
     @property
+    def hour12(self) -> bool:
+        """Whether the locale's clock is a 12-hour one (for the grid's script)."""
+        return formats.hour12()
+
+    @property
     def one_day(self) -> bool:
         return len(self.days) == 1
 
@@ -343,7 +348,8 @@ def week_grid(
             lane.columns = _columns(lane.blocks)
 
     hours = [
-        (row_of(minute), f"{minute // 60:02}:00") for minute in range(first_minute, last_minute, 60)
+        (row_of(minute), formats.show(dt.time(minute // 60), "HOUR_FORMAT"))
+        for minute in range(first_minute, last_minute, 60)
     ]
     return WeekGrid(
         first_day=week_first_day,

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 NAMED_FORMATS = (
     "CLOCK_FORMAT",
     "CLOCK_SECONDS_FORMAT",
+    "HOUR_FORMAT",
     "WEEKDAY_FORMAT",
     "DAY_MONTH_FORMAT",
     "DAY_MONTH_LONG_FORMAT",
@@ -55,7 +56,7 @@ def show(value, name: str) -> str:
         raise ValueError(f"{name!r} is not a named format")
     if value is None or value == "":
         return ""
-    if isinstance(value, dt.time) or name.startswith("CLOCK"):
+    if isinstance(value, dt.time) or name.startswith(("CLOCK", "HOUR")):
         return formats.time_format(value, name)
     return formats.date_format(value, name)
 
@@ -63,6 +64,11 @@ def show(value, name: str) -> str:
 def clock(value) -> str:
     """A time of day as the locale's clock shows it: "14:30" (en-gb, es), "2:30 PM" (en-us)."""
     return show(value, "CLOCK_FORMAT")
+
+
+def hour12() -> bool:
+    """Whether the active locale reads a 12-hour clock ("2:30 PM")."""
+    return "A" in formats.get_format("CLOCK_FORMAT") or "a" in formats.get_format("CLOCK_FORMAT")
 
 
 def clock_span(start, end) -> str:

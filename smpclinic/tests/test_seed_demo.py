@@ -229,3 +229,19 @@ def test_two_clients_wait_for_a_sooner_consultation(capsys):
     call_command("seed_demo")
     assert WaitlistEntry.objects.count() == 2
     assert "Waitlist: 2 waiting already." in capsys.readouterr().out
+
+
+def test_a_us_demo_has_us_phone_numbers_holidays_and_the_clinic_currency(settings, capsys):
+    settings.CLINIC_CURRENCY = "USD"
+    call_command("seed_demo", us=True)
+    phones = [str(p) for p in Client.objects.exclude(phone="").values_list("phone", flat=True)]
+    assert phones and all(p.startswith("+1480555") for p in phones)
+    reasons = set(ClosedDay.objects.values_list("reason", flat=True))
+    assert {"Independence Day", "Christmas Day"} <= reasons and "Boxing Day" not in reasons
+    # The visits of clients known by their phone alone found them under their US numbers.
+    no_email = Client.objects.filter(email="").first()
+    assert no_email is not None and Appointment.objects.filter(client=no_email).exists()
+    from consultations.models import Consultation
+
+    assert set(Consultation.objects.values_list("currency", flat=True)) <= {"USD"}
+    assert Consultation.objects.exclude(price_per_session=None).exists()

@@ -10,6 +10,7 @@ FIRST_DAY_OF_WEEK = 0
 
 CLOCK_FORMAT = "g:i A"  # 2:30 PM
 CLOCK_SECONDS_FORMAT = "g:i:s A"  # 2:30:05 PM
+HOUR_FORMAT = "g A"  # 9 AM, for the diary's hour lines
 WEEKDAY_FORMAT = "l"  # Monday
 DAY_MONTH_FORMAT = "M j"  # Jan 5
 DAY_MONTH_LONG_FORMAT = "F j"  # January 5

@@ -10,6 +10,7 @@ FIRST_DAY_OF_WEEK = 1
 
 CLOCK_FORMAT = "H:i"  # 14:30
 CLOCK_SECONDS_FORMAT = "H:i:s"  # 14:30:05
+HOUR_FORMAT = "H:i"  # 09:00, for the diary's hour lines
 WEEKDAY_FORMAT = "l"  # Monday
 DAY_MONTH_FORMAT = "j M"  # 5 Jan
 DAY_MONTH_LONG_FORMAT = "j F"  # 5 January

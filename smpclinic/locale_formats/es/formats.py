@@ -11,6 +11,7 @@ FIRST_DAY_OF_WEEK = 1
 
 CLOCK_FORMAT = "H:i"  # 14:30
 CLOCK_SECONDS_FORMAT = "H:i:s"  # 14:30:05
+HOUR_FORMAT = "H:i"  # 09:00, for the diary's hour lines
 WEEKDAY_FORMAT = "l"  # lunes
 DAY_MONTH_FORMAT = "j b"  # 5 ene
 DAY_MONTH_LONG_FORMAT = r"j \d\e F"  # 5 de enero
