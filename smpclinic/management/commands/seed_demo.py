@@ -244,7 +244,10 @@ class Command(BaseCommand):
 
     def phone(self, uk_number: str) -> str:
         """The demo's UK mobile numbers (+44 7911 123…), or fictional US ones (+1 480 555 01…)."""
-        return f"+1480555{uk_number[-4:]}" if self.us else uk_number
+        if not (self.us and uk_number):
+            return uk_number
+        # 555-0100 to 555-0199: the numbers set aside for fiction.
+        return f"+148055501{uk_number[-2:]}"
 
     @transaction.atomic
     def handle(self, *args, **options):
