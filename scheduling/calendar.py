@@ -333,7 +333,7 @@ def _when(moment: dt.datetime | None) -> str:
     if moment is None:
         return "—"
     local = timezone.localtime(moment, clinic_zone())
-    return formats.show(local, "DAY_SHORT_CLOCK_FORMAT")
+    return f"{formats.show(local, 'DAY_SHORT_FORMAT')} {formats.clock(local)}"
 
 
 def _status_label(value: str) -> str:

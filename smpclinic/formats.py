@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone, translation
 
 # Every named format each locale module defines (checked by the tests).
 NAMED_FORMATS = (
@@ -48,17 +48,29 @@ def local(value):
     return value
 
 
+def pattern(name: str) -> str:
+    """The active language's pattern for a named format; the clinic's language's when none
+    is active (the admin writes its history with translation switched off)."""
+    if name not in NAMED_FORMATS and name not in formats.FORMAT_SETTINGS:
+        raise ValueError(f"{name!r} is not a named format")
+    for language in (translation.get_language(), settings.LANGUAGE_CODE, "en-gb"):
+        if language:
+            found = formats.get_format(name, lang=language)
+            if found != name:
+                return found
+    raise ValueError(f"No locale defines {name!r}")
+
+
 def show(value, name: str) -> str:
     """`value` (a date, time or datetime) in the active locale's named format, e.g.
     show(day, "DAY_SHORT_FORMAT") is "Mon 5 Jan" in en-gb, "Mon, Jan 5" in en-us.
     An aware datetime is written in its own zone: pass the clinic's local time."""
-    if name not in NAMED_FORMATS and name not in formats.FORMAT_SETTINGS:
-        raise ValueError(f"{name!r} is not a named format")
+    written = pattern(name)
     if value is None or value == "":
         return ""
     if isinstance(value, dt.time) or name.startswith(("CLOCK", "HOUR")):
-        return formats.time_format(value, name)
-    return formats.date_format(value, name)
+        return dateformat.time_format(value, written)
+    return dateformat.format(value, written)
 
 
 def clock(value) -> str:
@@ -68,7 +80,7 @@ def clock(value) -> str:
 
 def hour12() -> bool:
     """Whether the active locale reads a 12-hour clock ("2:30 PM")."""
-    return "A" in formats.get_format("CLOCK_FORMAT") or "a" in formats.get_format("CLOCK_FORMAT")
+    return any(letter in pattern("CLOCK_FORMAT") for letter in "aA")
 
 
 def clock_span(start, end) -> str:

@@ -119,6 +119,12 @@ def test_show_refuses_a_hand_written_pattern():
         formats.show(MOMENT, "D j M")
 
 
+def test_with_translation_switched_off_the_clinic_language_writes():
+    """The admin writes its history with no language active."""
+    with translation.override(None):
+        assert formats.show(MOMENT, "DAY_SHORT_CLOCK_FORMAT") == "Mon 1 Mar, 14:30"
+
+
 def test_the_clock_says_which_repeated_hour_in_each_locale(settings):
     from tests.clock import CLOCKS_GO_BACK
 
