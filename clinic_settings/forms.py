@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.forms import formset_factory, modelform_factory
-from django.utils.formats import get_format
 
 from accounts.models import SecurityPolicy
 from consultations.models import ConsultationSettings
@@ -17,6 +15,7 @@ from reminders.models import ReminderSettings
 from scheduling.models import BookingPolicy, Room, Weekday
 from scheduling.setup_forms import AppointmentTypeForm, BookingPolicyForm
 from sessions_app.models import TreatmentSettings
+from smpclinic import formats
 from smpclinic.models import ClinicProfile
 from waitlist.models import WaitlistSettings
 
@@ -57,11 +56,7 @@ class ClinicProfileForm(forms.ModelForm):
         for name, value in (defaults or {}).items():
             if name in self.fields and value:
                 self.fields[name].widget.attrs["placeholder"] = value
-        installed = settings.CLINIC_FIRST_DAY_OF_WEEK or {
-            0: "monday",
-            5: "saturday",
-            6: "sunday",
-        }.get((int(get_format("FIRST_DAY_OF_WEEK", lang=settings.LANGUAGE_CODE)) - 1) % 7, "monday")
+        installed = formats.installed_first_day()
         first_day = self.fields["first_day_of_week"]
         first_day.choices = [
             ("", f"The installation's: {installed.capitalize()}"),

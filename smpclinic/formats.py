@@ -93,12 +93,18 @@ def first_weekday() -> int:
     settings' choice, else CLINIC_FIRST_DAY_OF_WEEK, else the clinic locale's."""
     from smpclinic.clinic import clinic_profile
 
-    chosen = getattr(clinic_profile(), "first_day_of_week", "") or settings.CLINIC_FIRST_DAY_OF_WEEK
-    if chosen in WEEKDAYS:
-        return WEEKDAYS[chosen]
+    chosen = getattr(clinic_profile(), "first_day_of_week", "") or installed_first_day()
+    return WEEKDAYS[chosen]
+
+
+def installed_first_day() -> str:
+    """ "monday", "sunday" or "saturday": CLINIC_FIRST_DAY_OF_WEEK, else the clinic locale's."""
+    if settings.CLINIC_FIRST_DAY_OF_WEEK in WEEKDAYS:
+        return settings.CLINIC_FIRST_DAY_OF_WEEK
     # Django counts from Sunday (0); Python from Monday (0).
     sunday_based = formats.get_format("FIRST_DAY_OF_WEEK", lang=settings.LANGUAGE_CODE)
-    return (int(sunday_based) - 1) % 7
+    python_day = (int(sunday_based) - 1) % 7
+    return next((name for name, number in WEEKDAYS.items() if number == python_day), "monday")
 
 
 def week_start(day: dt.date, first: int | None = None) -> dt.date:
