@@ -292,22 +292,40 @@ def shipped_translation(kind: str, language: str) -> MessageTemplate | None:
     return MessageTemplate(kind=kind, enabled=True, **wording) if wording else None
 
 
+def _is_product_wording(template: MessageTemplate) -> bool:
+    """Whether the clinic's wording of a kind is still the product's, as shipped."""
+    shipped = shipped_template(template.kind)
+    return shipped is not None and all(
+        getattr(template, field) == getattr(shipped, field) for field in TEXT_FIELDS
+    )
+
+
 def template_for_language(template: MessageTemplate, language: str) -> tuple[MessageTemplate, str]:
     """The wording to send in `language`, and the language it is really in.
 
     The clinic's translation when it has one whose placeholders match its own wording;
-    otherwise its own wording, in the clinic's language: never a message with a
-    placeholder missing or left raw.
+    otherwise its own wording, in the clinic's language (in English while a clinic in
+    another language has not edited the product's): never a message with a placeholder
+    missing or left raw.
     """
     default = settings.LANGUAGE_CODE.lower()
-    if not language or language == default:
+    language = language or default
+    # The migrations write the product's wording in English, whatever the clinic's language:
+    # a Spanish clinic that never edited it sends the product's Spanish, not English words
+    # around Spanish dates.
+    in_english = not default.startswith("en") and (
+        template.pk is None or _is_product_wording(template)
+    )
+    if language == default and not in_english:
         return template, default
+    english = language if language.startswith("en") else "en-gb"
+    fallback = (template, english if in_english else default)
     if template.pk is None:
         shipped = shipped_translation(template.kind, language)
-        return (shipped, language) if shipped is not None else (template, default)
+        return (shipped, language) if shipped is not None else fallback
     translated = next((t for t in template.translations.all() if t.language == language), None)
     if translated is None or translation_problems(template, translated):
-        return template, default
+        return fallback
     wording = MessageTemplate(
         kind=template.kind,
         enabled=template.enabled,

@@ -361,3 +361,37 @@ def test_the_portal_is_in_the_clients_language(client, people):
     client.get(reverse("portal:home") + "?lang=en-gb")
     record.refresh_from_db()
     assert record.language == "en-gb"
+
+
+def test_a_spanish_clinic_sends_the_products_spanish_until_it_edits_its_wording(
+    treatment, settings
+):
+    """The migrations write the product's wording in English: a clinic whose language is
+    Spanish sends the shipped Spanish, with Spanish dates, not English words around them."""
+    settings.LANGUAGE_CODE = "es"
+    reminder = spanish_reminder(treatment)
+    composed = compose(reminder)
+    assert composed.subject.startswith("Recordatorio: su")
+    assert "Le recordamos su" in composed.text
+    assert "lunes 1 de marzo" in composed.text
+    assert 'lang="es"' in composed.html
+
+    # A client in English gets the product's English, with English dates.
+    treatment.client.language = "en-gb"
+    treatment.client.save(update_fields=["language"])
+    reminder.refresh_from_db()
+    composed = compose(reminder)
+    assert composed.subject.startswith("Reminder: your")
+    assert "Monday 1 March" in composed.text
+    assert 'lang="en-gb"' in composed.html
+
+    # Once the clinic writes its own wording, that is its Spanish, whatever the shipped rows say.
+    template = MessageTemplate.objects.get(kind=ReminderKind.APPOINTMENT_REMINDER)
+    template.subject = "Su cita en {clinic_name}: {when}"
+    template.save(update_fields=["subject"])
+    treatment.client.language = "es"
+    treatment.client.save(update_fields=["language"])
+    reminder.refresh_from_db()
+    composed = compose(reminder)
+    assert composed.subject.startswith("Su cita en ")
+    assert "lunes 1 de marzo" in composed.subject
