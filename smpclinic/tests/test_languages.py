@@ -395,3 +395,16 @@ def test_a_spanish_clinic_sends_the_products_spanish_until_it_edits_its_wording(
     composed = compose(reminder)
     assert composed.subject.startswith("Su cita en ")
     assert "lunes 1 de marzo" in composed.subject
+
+
+def test_a_spanish_clinic_names_both_englishes_apart(client, settings):
+    settings.LANGUAGE_CODE = "es"
+    page = client.get(reverse("booking:start")).content.decode()
+    marker = 'data-testid="language-choice">'
+    choice = page[page.index(marker) + len(marker) :]
+    choice = re.sub(r"<[^>]+>", "", choice[: choice.index("</nav>")])
+    assert [name.strip() for name in choice.split("·")] == [
+        "español",
+        "British English",
+        "American English",
+    ]
