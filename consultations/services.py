@@ -27,7 +27,7 @@ from scheduling.models import Appointment, AppointmentKind
 from sessions_app.models import TreatmentPlan
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone
-from smpclinic.money import money
+from smpclinic.money import money, number
 from smpclinic.scales import roman
 
 from .models import (
@@ -145,13 +145,13 @@ def _clean_value(name: str, value, errors: dict):
         if value in (None, ""):
             return None
         try:
-            number = int(value)
+            whole = int(value)
         except (TypeError, ValueError):
             errors[name] = message
             return None
-        if isinstance(value, float | Decimal) and number != value or number not in scale:
+        if isinstance(value, float | Decimal) and whole != value or whole not in scale:
             errors[name] = message
-        return number
+        return whole
     if name in MONEY_FIELDS:
         if value in (None, ""):
             return None
