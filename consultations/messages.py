@@ -8,6 +8,8 @@ consultations.services and consultations.links.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from reminders.kinds import (
     DAYS_AFTER,
     SET_ELSEWHERE,
@@ -175,7 +177,7 @@ def register() -> None:
         service=True,
         placeholders={**APPOINTMENT_PLACEHOLDERS, **FORMS_PLACEHOLDER},
         values=forms_values,
-        button=("forms_url", "Fill in the forms"),
+        button=("forms_url", gettext_lazy("Fill in the forms")),
     )
     register_kind(
         ReminderKind.ESTIMATE,

@@ -74,7 +74,8 @@ class MessageKind:
     placeholders: frozenset[str]
     values: ValuesFn  # fn(reminder, clinic) -> (values, attachments); raises NotWanted
     timing: Timing = field(default_factory=Timing)
-    button: tuple[str, str] | None = None  # (placeholder of the link, label) in the HTML email
+    # (placeholder of the link, label translated when the message is composed) in the HTML email
+    button: tuple[str, str] | None = None
     # Values other apps add (e.g. the forms link on a consultation's confirmation).
     extras: list[ValuesFn] = field(default_factory=list)
 

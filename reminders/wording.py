@@ -396,7 +396,7 @@ def compose_from(
     if declared and declared.button:
         key, label = declared.button
         if values.get(key):
-            button = {"url": values[key], "label": label}
+            button = {"url": values[key], "label": str(label)}
     # In the HTML email the button follows the paragraph that carries its link.
     body_before, body_after = body, ""
     if button and button["url"] in body:

@@ -129,6 +129,10 @@ def test_a_booking_made_in_spanish_gives_the_client_spanish_and_a_spanish_confir
     assert re.match(r"Su .+ en .+: \w+ \d+ de \w+ a las 10:00$", message.subject), message.subject
     assert "Gracias por reservar con nosotros" in message.body
     assert "{" not in message.body
+    # The HTML email's button too.
+    html = message.alternatives[0][0]
+    assert ">Cambiar o cancelar</a>" in html
+    assert "Change or cancel" not in html
 
 
 def test_a_spanish_booking_form_explains_its_errors_in_spanish(client, booking_clinic):
