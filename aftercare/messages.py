@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy
+
 from reminders.kinds import DAYS_AFTER, SET_ELSEWHERE, NotWanted, Timing, register_kind
 from reminders.models import Reminder, ReminderKind
 from reminders.wording import number_in
@@ -137,7 +139,7 @@ def register() -> None:
             timing=Timing(
                 unit=DAYS_AFTER, anchor="the session", default=(days,), at=ten, maximum=120
             ),
-            button=("check_in_url", "Send my check-in"),
+            button=("check_in_url", gettext_lazy("Send my check-in")),
         )
     register_kind(
         ReminderKind.CHECK_IN_REPLY,
@@ -146,7 +148,7 @@ def register() -> None:
         service=True,
         placeholders={**ARTIST, "reply": "the artist's reply", **CHECK_IN_URL, **SESSION_NUMBER},
         values=reply_values,
-        button=("check_in_url", "See my check-in"),
+        button=("check_in_url", gettext_lazy("See my check-in")),
     )
     register_kind(
         ReminderKind.GAP_INVITE,

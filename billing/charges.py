@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scheduling.models import Appointment, AppointmentKind
+from smpclinic import formats
 
 from . import ledger
 from .models import LedgerEntry
@@ -50,7 +51,7 @@ def charge_visit(
     return ledger.record_charge(
         client=appointment.client,
         amount=price,
-        description=f"{label}, {local:%a} {local.day} {local:%b %Y}",
+        description=f"{label}, {formats.show(local, 'DAY_SHORT_YEAR_FORMAT')}",
         by=by,
         plan=plan,
         appointment=appointment,

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scheduling.models import Appointment, AppointmentType, BookingSource
+from smpclinic import formats
 
 from . import ledger
 from .models import (
@@ -107,7 +108,8 @@ def _locked(deposit: Deposit) -> Deposit:
 def _payment_description(deposit: Deposit) -> str:
     appointment = deposit.appointment
     local = timezone.localtime(appointment.starts_at)
-    return f"Deposit for {appointment.type.name}, {local:%a} {local.day} {local:%b %Y, %H:%M}"
+    when = formats.show(local, "DAY_SHORT_YEAR_CLOCK_FORMAT")
+    return f"Deposit for {appointment.type.name}, {when}"
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from reminders.kinds import NotWanted, register_kind
 from reminders.models import Reminder, ReminderKind
@@ -78,7 +79,7 @@ def register() -> None:
             "payments_url": "link to the client's payments and receipts in the portal",
         },
         values=receipt_values,
-        button=("payments_url", "My payments and receipts"),
+        button=("payments_url", gettext_lazy("My payments and receipts")),
     )
     register_kind(
         ReminderKind.DEPOSIT_DUE,
@@ -93,7 +94,7 @@ def register() -> None:
             "pay_url": "the client's private link to pay the deposit",
         },
         values=deposit_due_values,
-        button=("pay_url", "Pay my deposit"),
+        button=("pay_url", gettext_lazy("Pay my deposit")),
     )
 
 

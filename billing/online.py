@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reminders.wording import site_url
+from smpclinic import formats
 from smpclinic.clinic import clinic_name
 
 from . import deposits, ledger
@@ -167,7 +168,7 @@ def start_deposit_payment(deposit: Deposit, *, now: dt.datetime | None = None) -
         deposit=deposit,
         amount=deposit.amount,
         name=f"Deposit: {deposit.appointment.type.name}, "
-        f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
+        f"{formats.show(local, 'DAY_SHORT_YEAR_CLOCK_FORMAT')}",
         reference=f"deposit-{deposit.pk}",
         success_url=site_url(reverse("billing_online:paid", args=[token])),
         cancel_url=site_url(reverse("billing_online:pay_deposit", args=[token])),

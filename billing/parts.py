@@ -11,6 +11,7 @@ from scheduling.page_parts import (
     register_client_notes,
     register_diary_flags,
 )
+from smpclinic import formats
 
 from .access import may_approve, may_handle_money
 from .models import Deposit, DepositStatus
@@ -85,8 +86,9 @@ def deposit_note(deposit: Deposit, appointment) -> ClientNote | None:
         if deposit.pay_by:
             local = timezone.localtime(deposit.pay_by)
             return ClientNote(
-                f"Please pay your deposit of {amount} by {local:%a} {local.day} {local:%b}, "
-                f"{local:%H:%M}: an unpaid booking is then released for someone else.",
+                f"Please pay your deposit of {amount} by "
+                f"{formats.show(local, 'DAY_SHORT_CLOCK_FORMAT')}: "
+                "an unpaid booking is then released for someone else.",
                 tone="warning",
                 **pay,
             )

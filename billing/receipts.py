@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from consultations.pdf import FONT
+from smpclinic import formats
 from smpclinic.clinic import clinic_context
 from smpclinic.i18n import language_or_default
 from smpclinic.pdf import draw_logo
@@ -93,7 +94,7 @@ def _receipt_pdf(entry: LedgerEntry) -> bytes:
     pdf.multi_cell(
         width,
         5,
-        f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M}",
+        formats.show(local, "DAY_LONG_YEAR_CLOCK_FORMAT"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -108,7 +109,8 @@ def _receipt_pdf(entry: LedgerEntry) -> bytes:
         rows.append(
             (
                 _("Appointment"),
-                f"{entry.appointment.type.name}, {visit:%a} {visit.day} {visit:%b %Y, %H:%M}",
+                f"{entry.appointment.type.name}, "
+                f"{formats.show(visit, 'DAY_SHORT_YEAR_CLOCK_FORMAT')}",
             )
         )
     rows += [

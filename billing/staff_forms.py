@@ -7,6 +7,9 @@ from decimal import Decimal
 
 from django import forms
 
+from smpclinic import formats
+from smpclinic.money import number
+
 from .models import MAX_AMOUNT, PaymentMethod
 
 DESK_METHODS = [
@@ -25,9 +28,9 @@ class AmountField(forms.DecimalField):
                 "required": "Give the amount.",
                 "invalid": "Give the amount as a number, e.g. 120.00.",
                 "min_value": "The amount must be more than zero.",
-                "max_value": f"That is more than {MAX_AMOUNT:,.0f}: check the amount.",
+                "max_value": f"That is more than {number(MAX_AMOUNT)}: check the amount.",
                 "max_decimal_places": "Give the amount to the penny, e.g. 120.50.",
-                "max_digits": f"That is more than {MAX_AMOUNT:,.0f}: check the amount.",
+                "max_digits": f"That is more than {number(MAX_AMOUNT)}: check the amount.",
             },
             **kwargs,
         )
@@ -36,7 +39,11 @@ class AmountField(forms.DecimalField):
 class PlanChoiceMixin:
     def set_plans(self, plans):
         self.fields["plan"].choices = [("", "Not for a plan")] + [
-            (str(plan.pk), f"Plan of {plan.created_at:%d %b %Y}") for plan in plans
+            (
+                str(plan.pk),
+                f"Plan of {formats.show(formats.local(plan.created_at), 'DATE_MEDIUM_FORMAT')}",
+            )
+            for plan in plans
         ]
         self.fields["plan"].error_messages["invalid_choice"] = "Choose one of this client's plans."
         self._plans = {str(plan.pk): plan for plan in plans}

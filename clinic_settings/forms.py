@@ -15,6 +15,7 @@ from reminders.models import ReminderSettings
 from scheduling.models import BookingPolicy, Room, Weekday
 from scheduling.setup_forms import AppointmentTypeForm, BookingPolicyForm
 from sessions_app.models import TreatmentSettings
+from smpclinic import formats
 from smpclinic.models import ClinicProfile
 from waitlist.models import WaitlistSettings
 
@@ -39,7 +40,15 @@ class ClinicProfileForm(forms.ModelForm):
 
     class Meta:
         model = ClinicProfile
-        fields = ["name", "address", "phone", "email", "website", "privacy_notice_url"]
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "privacy_notice_url",
+            "first_day_of_week",
+        ]
         formfield_callback = _https_links
 
     def __init__(self, *args, defaults: dict[str, str] | None = None, **kwargs):
@@ -47,6 +56,12 @@ class ClinicProfileForm(forms.ModelForm):
         for name, value in (defaults or {}).items():
             if name in self.fields and value:
                 self.fields[name].widget.attrs["placeholder"] = value
+        installed = formats.installed_first_day()
+        first_day = self.fields["first_day_of_week"]
+        first_day.choices = [
+            ("", f"The installation's: {installed.capitalize()}"),
+            *[choice for choice in first_day.choices if choice[0]],
+        ]
 
 
 class OpeningRowForm(forms.Form):

@@ -87,6 +87,7 @@ def clinic(request):
             "form": form,
             "time_zone": clinic_zone().key,
             "currency": currency(),
+            "locale": settings.CLINIC_LOCALE,
             "phone_region": settings.PHONENUMBER_DEFAULT_REGION,
             "has_logo": bool(profile.logo_png),
         },

@@ -8,6 +8,8 @@ consultations.services and consultations.links.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from reminders.kinds import (
     DAYS_AFTER,
     SET_ELSEWHERE,
@@ -26,7 +28,7 @@ from scheduling.messages import (
 )
 from scheduling.models import ACTIVE_STATUSES, AppointmentKind
 
-from .models import Consultation, Outcome, PatchReading, PatchTest
+from .models import Consultation, Outcome, PatchReading, PatchTest, clinic_currency
 
 FORMS_PLACEHOLDER = {"forms_url": "private link to the health questionnaire and consent forms"}
 CONSULTATION_KINDS = (AppointmentKind.CONSULTATION, AppointmentKind.VIDEO_CONSULTATION)
@@ -103,7 +105,7 @@ def estimate_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     totals = estimate_totals(consultation)
     if totals is None:
         raise NotWanted("The estimate is not complete (sessions or price missing).")
-    currency = totals.currency or "GBP"
+    currency = totals.currency or clinic_currency()
     artist = consultation.artist
     return {
         "artist": artist.first_name if artist else "",
@@ -175,7 +177,7 @@ def register() -> None:
         service=True,
         placeholders={**APPOINTMENT_PLACEHOLDERS, **FORMS_PLACEHOLDER},
         values=forms_values,
-        button=("forms_url", "Fill in the forms"),
+        button=("forms_url", gettext_lazy("Fill in the forms")),
     )
     register_kind(
         ReminderKind.ESTIMATE,

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import PLAN_SESSIONS
+from smpclinic import formats
 from smpclinic.encryption import EncryptedTextField
 from smpclinic.models import SingleRowSettings
 from smpclinic.scales import Scale, roman
@@ -170,7 +171,8 @@ class QuestionnaireResponse(models.Model):
         indexes = [models.Index(fields=["client", "-submitted_at"], name="qresponse_client")]
 
     def __str__(self):
-        return f"Questionnaire of {self.client} ({self.submitted_at:%d %b %Y})"
+        when = formats.show(formats.local(self.submitted_at), "DATE_MEDIUM_FORMAT")
+        return f"Questionnaire of {self.client} ({when})"
 
 
 class Answer(models.Model):

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from smpclinic import formats
 from smpclinic.clinic import clinic_name, clinic_zone
 from smpclinic.i18n import language_or_default
 from smpclinic.pdf import draw_logo
@@ -31,7 +32,7 @@ def _when(moment: dt.datetime) -> str:
     local = moment.astimezone(clinic_zone())
     utc = moment.astimezone(dt.UTC)
     return (
-        f"{local:%d %B %Y, %H:%M:%S} {local.tzname()} ({settings.TIME_ZONE}); "
+        f"{formats.show(local, 'DATE_LONG_SECONDS_ZONE_FORMAT')} ({settings.TIME_ZONE}); "
         f"{utc:%Y-%m-%d %H:%M:%S} UTC"
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from clients.models import Client
 from scheduling.availability import Problem
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone
 
 from .models import Consultation, PatchReading, PatchTest
@@ -13,7 +14,7 @@ from .models import Consultation, PatchReading, PatchTest
 
 def _local(moment: dt.datetime) -> str:
     local = moment.astimezone(clinic_zone())
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+    return formats.show(local, "DAY_LONG_YEAR_CLOCK_FORMAT")
 
 
 def treatment_booking_problem(

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from clients.models import Client
 from scheduling.models import ACTIVE_STATUSES, AppointmentKind, AppointmentStatus
+from smpclinic import formats
 
 from .models import Answer, Consultation, Outcome, QuestionnaireResponse
 
@@ -107,7 +108,7 @@ def _flag_time(moment: dt.datetime) -> str:
     from smpclinic.clinic import clinic_zone
 
     local = moment.astimezone(clinic_zone())
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+    return formats.show(local, "DAY_SHORT_CLOCK_FORMAT")
 
 
 def appointment_flags(appointments, *, now: dt.datetime) -> dict[int, list[AppointmentFlag]]:

@@ -25,7 +25,9 @@ from reminders.models import ReminderKind
 from reminders.outbox import cancel_pending, schedule
 from scheduling.models import Appointment, AppointmentKind
 from sessions_app.models import TreatmentPlan
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone
+from smpclinic.money import money, number
 from smpclinic.scales import roman
 
 from .models import (
@@ -143,13 +145,13 @@ def _clean_value(name: str, value, errors: dict):
         if value in (None, ""):
             return None
         try:
-            number = int(value)
+            whole = int(value)
         except (TypeError, ValueError):
             errors[name] = message
             return None
-        if isinstance(value, float | Decimal) and number != value or number not in scale:
+        if isinstance(value, float | Decimal) and whole != value or whole not in scale:
             errors[name] = message
-        return number
+        return whole
     if name in MONEY_FIELDS:
         if value in (None, ""):
             return None
@@ -163,7 +165,7 @@ def _clean_value(name: str, value, errors: dict):
         elif amount < 0:
             errors[name] = "An amount cannot be negative."
         elif amount > MONEY_FIELDS[name]:
-            errors[name] = f"That is more than {MONEY_FIELDS[name]:,.0f}: check the amount."
+            errors[name] = f"That is more than {number(MONEY_FIELDS[name])}: check the amount."
         elif amount != amount.quantize(Decimal("0.01")):
             errors[name] = "Use at most two decimal places."
         return amount
@@ -210,7 +212,7 @@ def _check_estimate(c: Consultation, errors: dict) -> None:
         )
     elif c.deposit > totals.total:
         errors["deposit"] = (
-            f"The deposit cannot be more than the total ({totals.total:,.2f} {totals.currency})."
+            f"The deposit cannot be more than the total ({money(totals.total, totals.currency)})."
         )
 
 
@@ -307,7 +309,7 @@ def consultation_review_sign_off(consultation: Consultation, by: User, note: str
 
 def _local(moment: dt.datetime) -> str:
     local = moment.astimezone(clinic_zone())
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    return formats.show(local, "DAY_SHORT_YEAR_CLOCK_FORMAT")
 
 
 @transaction.atomic
@@ -685,7 +687,8 @@ def consultation_proceed(
         pigment=_pigment_text(consultation),
         hairline_design=_hairline_text(chosen_hairline(consultation)),
         target_look=consultation.get_look_wanted_display() if consultation.look_wanted else "",
-        notes=f"From the consultation of {timezone.localdate(consultation.created_at):%d %b %Y}.",
+        notes="From the consultation of "
+        f"{formats.show(timezone.localdate(consultation.created_at), 'DATE_MEDIUM_FORMAT')}.",
         by=by,
     )
     now = timezone.now()

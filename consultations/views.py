@@ -25,6 +25,7 @@ from sessions_app.forms import SessionBookForm
 from sessions_app.models import PlanStatus, TreatmentSession
 from sessions_app.selectors import plan_next_session_to_book
 from sessions_app.views import book_from_form
+from smpclinic import formats
 
 from . import selectors, services
 from .access import get_consultation_for_user
@@ -231,8 +232,8 @@ def patch_test_add(request, pk: int):
             read_after = timezone.localtime(test.read_after)
             messages.success(
                 request,
-                f"Patch test recorded; read it from {read_after:%a} {read_after.day} "
-                f"{read_after:%b %H:%M}.",
+                "Patch test recorded; read it from "
+                f"{formats.show(read_after, 'DAY_SHORT_CLOCK_FORMAT')}.",
             )
             return redirect(reverse("consultations:detail", args=[pk]) + "#patch-test")
     return _render_detail(request, consultation, status=400, patch_form=form)

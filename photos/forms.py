@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 
 from sessions_app.models import TreatmentSession
+from smpclinic import formats
 
 from .models import PhotoAngle, PhotoStage
 from .processing import ACCEPT_ATTRIBUTE
@@ -34,7 +35,7 @@ class MultiplePhotoField(forms.FileField):
 
 class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, session):
-        when = session.plan.created_at.strftime("%d %b %Y")
+        when = formats.show(formats.local(session.plan.created_at), "DATE_MEDIUM_FORMAT")
         return f"Session {session.number} ({session.get_kind_display()}), plan of {when}"
 
 

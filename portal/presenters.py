@@ -10,6 +10,7 @@ from django.utils import timezone
 from photos.models import Photo, PhotoAngle, PhotoStage
 from sessions_app.models import Density
 from sessions_app.progress import PlanProgress, photo_image_url
+from smpclinic import formats
 
 PLAIN_DENSITY = {
     1: "very light",
@@ -90,7 +91,7 @@ def _photo_label(photo: Photo) -> str:
     if session is not None and photo.stage == PhotoStage.AFTER_SESSION:
         return f"After session {session.number} · {angle}"
     day = timezone.localtime(photo.uploaded_at)
-    return f"{PhotoStage(photo.stage).label} · {angle} · {day.day} {day:%b %Y}"
+    return f"{PhotoStage(photo.stage).label} · {angle} · {formats.show(day, 'DATE_MEDIUM_FORMAT')}"
 
 
 def shared_photos(client) -> list[PlainPhoto]:

@@ -35,6 +35,7 @@ from scheduling.rules import client_may_move
 from sessions_app import plans
 from sessions_app.booking_rules import client_gap_problem
 from sessions_app.models import SessionKind, TreatmentSession, TreatmentSettings
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone
 
 # The client's notice period is the booking policy's (one definition, every client door).
@@ -101,7 +102,7 @@ def move_limits(appointment: Appointment) -> str:
 
     def day(moment: dt.datetime) -> str:
         local = timezone.localtime(moment, clinic_zone())
-        return f"{local:%A} {local.day} {local:%B}"
+        return formats.show(local, "DAY_LONG_FORMAT")
 
     if earliest is not None and latest is not None:
         where = f"between {day(earliest)} and {day(latest)}"

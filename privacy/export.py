@@ -22,6 +22,7 @@ of data.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tempfile
@@ -48,6 +49,7 @@ from reminders.models import InboundMessage, Reminder, ReminderStatus
 from reminders.selectors import client_email_suppressions, inbound_from
 from scheduling.models import Appointment
 from sessions_app.models import SessionLog, TreatmentPlan, TreatmentSession
+from smpclinic import formats
 from waitlist.models import Offer, WaitlistEntry
 
 # Kept in memory up to this size, then on disk.
@@ -402,7 +404,9 @@ def export_client_into(out: IO[bytes], client: Client) -> None:
         archive.writestr(
             "README.txt",
             README.format(
-                clinic=settings.CLINIC_NAME, when=timezone.now().strftime("%d %B %Y %H:%M UTC")
+                clinic=settings.CLINIC_NAME,
+                when=formats.show(timezone.now().astimezone(dt.UTC), "DATE_LONG_CLOCK_FORMAT")
+                + " UTC",
             ),
         )
         _dump(archive, "client.json", {"client": _row(client)})

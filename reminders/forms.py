@@ -7,6 +7,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from smpclinic import formats
+
 from .kinds import HOURS_BEFORE, UNIT_WORDS, describe_timing, get_kind, timing_problems
 from .models import MessageTemplate
 from .wording import SMS_MAX, validate_template
@@ -135,7 +137,7 @@ class MessageSettingsForm(MessageTemplateForm):
             del self.fields["offsets"]
         if timing and timing.has_time_of_day:
             self.fields["send_at"].label = "At (the clinic's time)"
-            self.fields["send_at"].help_text = f"Empty: {timing.at:%H:%M}."
+            self.fields["send_at"].help_text = f"Empty: {formats.clock(timing.at)}."
         else:
             del self.fields["send_at"]
         self.fields["subject"].label = "Email subject"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
 
@@ -73,7 +74,8 @@ class MessageKind:
     placeholders: frozenset[str]
     values: ValuesFn  # fn(reminder, clinic) -> (values, attachments); raises NotWanted
     timing: Timing = field(default_factory=Timing)
-    button: tuple[str, str] | None = None  # (placeholder of the link, label) in the HTML email
+    # (placeholder of the link, label translated when the message is composed) in the HTML email
+    button: tuple[str, str] | None = None
     # Values other apps add (e.g. the forms link on a consultation's confirmation).
     extras: list[ValuesFn] = field(default_factory=list)
 
@@ -241,7 +243,7 @@ def describe_timing(slug: str, offsets=None, at: dt.time | None = None) -> str:
     timing = kind.timing
     offsets = [int(n) for n in (offsets or timing.default)]
     at = at or timing.at
-    clock = f", at {at:%H:%M}" if at else ""
+    clock = f", at {formats.clock(at)}" if at else ""
     if timing.unit == NOW:
         return "Straight away"
     if timing.unit == SET_ELSEWHERE:

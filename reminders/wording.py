@@ -32,10 +32,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from smpclinic import formats
 from smpclinic.clinic import clinic_context, clinic_zone, local_datetime
 from smpclinic.money import money
 
@@ -150,10 +151,11 @@ def render(text: str, values: dict[str, str]) -> str:
 def when_text(moment: dt.datetime) -> str:
     """e.g. "Tuesday 3 March at 10:15", in the clinic's zone."""
     local = moment.astimezone(clinic_zone())
-    # Day and month names in the language the message is composed in.
-    # Translators: a date format (Django's date filter): weekday, day of month, month.
-    day = dateformat.format(local, gettext("l j F"))
-    return gettext("%(day)s at %(time)s") % {"day": day, "time": f"{local:%H:%M}"}
+    # In the named formats of the language the message is composed in.
+    return gettext("%(day)s at %(time)s") % {
+        "day": formats.show(local, "DAY_LONG_FORMAT"),
+        "time": formats.clock(local),
+    }
 
 
 def site_url(path: str) -> str:
@@ -295,22 +297,40 @@ def shipped_translation(kind: str, language: str) -> MessageTemplate | None:
     return MessageTemplate(kind=kind, enabled=True, **wording) if wording else None
 
 
+def _is_product_wording(template: MessageTemplate) -> bool:
+    """Whether the clinic's wording of a kind is still the product's, as shipped."""
+    shipped = shipped_template(template.kind)
+    return shipped is not None and all(
+        getattr(template, field) == getattr(shipped, field) for field in TEXT_FIELDS
+    )
+
+
 def template_for_language(template: MessageTemplate, language: str) -> tuple[MessageTemplate, str]:
     """The wording to send in `language`, and the language it is really in.
 
     The clinic's translation when it has one whose placeholders match its own wording;
-    otherwise its own wording, in the clinic's language: never a message with a
-    placeholder missing or left raw.
+    otherwise its own wording, in the clinic's language (in English while a clinic in
+    another language has not edited the product's): never a message with a placeholder
+    missing or left raw.
     """
     default = settings.LANGUAGE_CODE.lower()
-    if not language or language == default:
+    language = language or default
+    # The migrations write the product's wording in English, whatever the clinic's language:
+    # a Spanish clinic that never edited it sends the product's Spanish, not English words
+    # around Spanish dates.
+    in_english = not default.startswith("en") and (
+        template.pk is None or _is_product_wording(template)
+    )
+    if language == default and not in_english:
         return template, default
+    english = language if language.startswith("en") else "en-gb"
+    fallback = (template, english if in_english else default)
     if template.pk is None:
         shipped = shipped_translation(template.kind, language)
-        return (shipped, language) if shipped is not None else (template, default)
+        return (shipped, language) if shipped is not None else fallback
     translated = next((t for t in template.translations.all() if t.language == language), None)
     if translated is None or translation_problems(template, translated):
-        return template, default
+        return fallback
     wording = MessageTemplate(
         kind=template.kind,
         enabled=template.enabled,
@@ -381,7 +401,7 @@ def compose_from(
     if declared and declared.button:
         key, label = declared.button
         if values.get(key):
-            button = {"url": values[key], "label": label}
+            button = {"url": values[key], "label": str(label)}
     # In the HTML email the button follows the paragraph that carries its link.
     body_before, body_after = body, ""
     if button and button["url"] in body:

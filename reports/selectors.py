@@ -26,7 +26,7 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce, TruncDate
 
 from aftercare.models import CheckIn, CheckInKind
 from billing.models import OWED_KINDS, Deposit, DepositStatus, EntryKind, LedgerEntry, PaymentMethod
@@ -50,6 +50,7 @@ from sessions_app.models import (
     TreatmentPlan,
     TreatmentSession,
 )
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
 
@@ -428,14 +429,17 @@ def utilisation(period: Period, *, artist=None) -> dict:
         booked = booked.filter(artist=artist)
     zone = clinic_zone()
     by_artist_week: dict[tuple[int, dt.date], int] = {}
+    first = formats.first_weekday()
     for row in (
-        booked.annotate(week=TruncWeek("starts_at", tzinfo=zone))
-        .values("artist_id", "week")
+        booked.annotate(day=TruncDate("starts_at", tzinfo=zone))
+        .values("artist_id", "day")
         .annotate(minutes=Sum(length))
         .order_by()
     ):
-        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
-        by_artist_week[(row["artist_id"], week)] = _minutes(row["minutes"])
+        # The clinic's weeks (Monday or Sunday first: smpclinic.formats), not ISO weeks.
+        day = row["day"].date() if isinstance(row["day"], dt.datetime) else row["day"]
+        key = (row["artist_id"], formats.week_start(day, first))
+        by_artist_week[key] = by_artist_week.get(key, 0) + _minutes(row["minutes"])
     by_room = {
         row["room_id"]: _minutes(row["minutes"])
         for row in booked.exclude(room=None)
@@ -444,8 +448,8 @@ def utilisation(period: Period, *, artist=None) -> dict:
         .order_by()
     }
 
-    def monday(day: dt.date) -> dt.date:
-        return day - dt.timedelta(days=day.weekday())
+    def week_of(day: dt.date) -> dt.date:
+        return formats.week_start(day, first)
 
     artists = []
     weeks: dict[dt.date, list[int]] = {}
@@ -454,7 +458,7 @@ def utilisation(period: Period, *, artist=None) -> dict:
         for day in days:
             minutes = diary.working_minutes(person.pk, day)
             working += minutes
-            weeks.setdefault(monday(day), [0, 0])[1] += minutes
+            weeks.setdefault(week_of(day), [0, 0])[1] += minutes
         booked_minutes = sum(m for (a, _), m in by_artist_week.items() if a == person.pk)
         artists.append(Use(person.get_full_name(), booked_minutes, working))
     for (_, week), minutes in by_artist_week.items():
@@ -465,9 +469,9 @@ def utilisation(period: Period, *, artist=None) -> dict:
         "artists": artists,
         "rooms": rooms,
         "weeks": [
-            Use(f"Week of {week:%-d %b}", booked_minutes, working)
+            Use(f"Week of {formats.show(week, 'DAY_MONTH_FORMAT')}", booked_minutes, working)
             for week, (booked_minutes, working) in sorted(weeks.items())
-            if monday(period.start) <= week <= period.end
+            if week_of(period.start) <= week <= period.end
         ],
     }
 

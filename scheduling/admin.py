@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role
+from smpclinic import formats
 from smpclinic.admin import SingleRowAdmin
 
 from .availability import FIRST_DAY, LAST_DAY, OUTSIDE_DIARY
@@ -56,7 +57,8 @@ def warn_hours_outside_opening(request, rows: list[ArtistHours]) -> None:
         opening = spans_in_words(spans.get(row.weekday, []))
         messages.warning(
             request,
-            f"{row.artist} works {row.get_weekday_display()} {row.starts:%H:%M}–{row.ends:%H:%M}, "
+            f"{row.artist} works {row.get_weekday_display()} "
+            f"{formats.clock_span(row.starts, row.ends)}, "
             f"but the clinic is open {opening or 'not at all'} that day. Clients can only be "
             "booked when the clinic is open.",
         )
@@ -133,7 +135,7 @@ class ClosedDayAdmin(DiaryDatesAdmin):
 
     @admin.display(description="day")
     def weekday(self, obj):
-        return f"{obj.date:%A}"
+        return formats.show(obj.date, "WEEKDAY_FORMAT")
 
 
 @admin.register(Room)

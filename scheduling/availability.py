@@ -21,9 +21,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
 from .models import (
@@ -49,9 +51,15 @@ Interval = tuple[dt.datetime, dt.datetime]
 # 275760-09-13; at year 1 or 9999 adding a day, a length or a time zone overflows.
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
-OUTSIDE_DIARY = (
-    f"Choose a date between {FIRST_DAY.day} {FIRST_DAY:%B %Y} and {LAST_DAY.day} {LAST_DAY:%B %Y}."
-)
+
+
+def _outside_diary() -> str:
+    first, last = (formats.show(d, "DATE_LONG_FORMAT") for d in (FIRST_DAY, LAST_DAY))
+    return f"Choose a date between {first} and {last}."
+
+
+# Written when shown, in the reader's locale.
+OUTSIDE_DIARY = lazy(_outside_diary, str)()
 
 
 def within_diary(day: dt.date) -> bool:
@@ -345,7 +353,8 @@ class Diary:
             local = timezone.localtime(earliest, self.zone)
             return Problem(
                 "short_notice",
-                f"That is too short notice: the earliest time is {local:%a %d %b %H:%M}.",
+                "That is too short notice: the earliest time is "
+                f"{formats.show(local, 'DAY_SHORT_CLOCK_FORMAT')}.",
             ), None
         if latest is not None and start > latest:
             return Problem(

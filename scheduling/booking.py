@@ -33,6 +33,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Role, User
 from clients.models import Client
 from clients.services import client_for_online_booking
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone
 
 from .availability import (
@@ -248,10 +249,12 @@ def _judge(
     if source not in CLINIC_CHOSEN_SOURCES:
         local = starts_at.astimezone(clinic_zone())
         if (local.hour * 60 + local.minute) % policy.slot_minutes:
+            hour = local.replace(minute=0, second=0, microsecond=0, tzinfo=None)
             _refuse(
                 "off_grid",
                 f"Appointments start on the {policy.slot_minutes}-minute marks "
-                f"(e.g. {local:%H}:00, {local:%H}:{policy.slot_minutes:02}).",
+                f"(e.g. {formats.clock(hour)}, "
+                f"{formats.clock(hour + dt.timedelta(minutes=policy.slot_minutes))}).",
             )
     if appointment_type.needs_room and room is None:
         room = diary.free_room(starts_at, blocked_until)

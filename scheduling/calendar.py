@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import User
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, clock_label, local_datetime, wall_instants
 
 from .availability import Diary, notice_window
@@ -103,8 +104,9 @@ class DayPlan:
 
 
 def week_start(day: dt.date) -> dt.date:
-    """The Monday of the week a date falls in."""
-    return day - dt.timedelta(days=day.weekday())
+    """The first day of the clinic's week a date falls in (Monday, or Sunday in the US:
+    smpclinic.formats.first_weekday)."""
+    return formats.week_start(day)
 
 
 def _appointments(start: dt.datetime, end: dt.datetime, artist_id: int | None) -> list:
@@ -331,7 +333,7 @@ def _when(moment: dt.datetime | None) -> str:
     if moment is None:
         return "—"
     local = timezone.localtime(moment, clinic_zone())
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return f"{formats.show(local, 'DAY_SHORT_FORMAT')} {formats.clock(local)}"
 
 
 def _status_label(value: str) -> str:

@@ -11,6 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from accounts.models import Role, User
 from clients.models import Client
 from clients.services import duplicate_contact_error
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, clock_label, is_repeated, wall_instants
 
 from .availability import OUTSIDE_DIARY, Problem, within_diary
@@ -72,7 +73,7 @@ def wall_moment(day: dt.date, at: dt.time, offset: str = "") -> dt.datetime:
     """
     zone = clinic_zone()
     moments = wall_instants(day, at, zone)
-    when = f"{at:%H:%M} on {day:%A} {day.day} {day:%B %Y}"
+    when = f"{formats.clock(at)} on {formats.show(day, 'DAY_LONG_YEAR_FORMAT')}"
     if not moments:
         raise ValidationError(
             f"There is no {when} in {zone.key}: the clocks go forward then. Choose another time.",
@@ -213,7 +214,7 @@ class _DiaryTimeForm(forms.Form):
             local = timezone.localtime(start, clinic_zone())
             self.fields["starts_at"].help_text = (
                 f"Clinic time. This is {clock_label(local)}: the "
-                f"{'second' if local.fold else 'first'} {local:%H:%M} that night, "
+                f"{'second' if local.fold else 'first'} {formats.clock(local)} that night, "
                 f"{'after' if local.fold else 'before'} the clocks go back."
             )
 

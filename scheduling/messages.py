@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from reminders.kinds import HOURS_BEFORE, NotWanted, Timing, due_times, register_kind
 from reminders.models import Reminder, ReminderKind
@@ -150,7 +151,7 @@ def register() -> None:
         service=True,
         placeholders=APPOINTMENT_PLACEHOLDERS,
         values=confirmation_values,
-        button=("manage_url", "Change or cancel"),
+        button=("manage_url", gettext_lazy("Change or cancel")),
     )
     register_kind(
         ReminderKind.APPOINTMENT_MOVED,
@@ -162,7 +163,7 @@ def register() -> None:
             "previous_when": "the time the appointment had before it moved",
         },
         values=moved_values,
-        button=("manage_url", "See or change the appointment"),
+        button=("manage_url", gettext_lazy("See or change the appointment")),
     )
     register_kind(
         ReminderKind.APPOINTMENT_CANCELLED,
@@ -177,7 +178,7 @@ def register() -> None:
             "book_url": "link to book online",
         },
         values=cancelled_values,
-        button=("book_url", "Book a new time"),
+        button=("book_url", gettext_lazy("Book a new time")),
     )
     register_kind(
         ReminderKind.APPOINTMENT_REMINDER,
@@ -191,7 +192,7 @@ def register() -> None:
         timing=Timing(
             unit=HOURS_BEFORE, anchor="the appointment", default=(48, 24), several=True, maximum=720
         ),
-        button=("confirm_url", "Confirm my appointment"),
+        button=("confirm_url", gettext_lazy("Confirm my appointment")),
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smpclinic import formats
 from smpclinic.models import SingleRowSettings
 
 
@@ -83,7 +84,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {formats.clock_span(self.opens, self.closes)}"
 
 
 class ClosedDay(models.Model):
@@ -96,7 +97,7 @@ class ClosedDay(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%d %b %Y} {self.reason}".strip()
+        return f"{formats.show(self.date, 'DATE_MEDIUM_FORMAT')} {self.reason}".strip()
 
 
 class Room(models.Model):
@@ -137,7 +138,8 @@ class ArtistHours(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.artist} {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+        hours = formats.clock_span(self.starts, self.ends)
+        return f"{self.artist} {self.get_weekday_display()} {hours}"
 
 
 class TimeOffKind(models.TextChoices):
@@ -189,7 +191,8 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.artist}: {self.get_kind_display()} from {self.starts_at:%d %b %H:%M}"
+        when = formats.show(formats.local(self.starts_at), "DAY_MONTH_CLOCK_FORMAT")
+        return f"{self.artist}: {self.get_kind_display()} from {when}"
 
 
 class AppointmentKind(models.TextChoices):

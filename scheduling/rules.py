@@ -22,6 +22,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smpclinic import formats
+
 from .availability import Problem
 from .models import Appointment, AppointmentStatus, BookingPolicy
 from .policy import Action, ActorRole, Change, Event, Happened, register_check, register_reaction
@@ -119,7 +121,8 @@ def attendance_problem(
         start = timezone.localtime(appointment.starts_at)
         return Problem(
             "too_early",
-            f"The appointment starts at {start:%H:%M}: it cannot be marked a no-show before then.",
+            f"The appointment starts at {formats.clock(start)}: "
+            "it cannot be marked a no-show before then.",
             "status",
         )
     return None

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
+from smpclinic import formats
 
 from .models import (
     ACTIVE_STATUSES,
@@ -70,7 +71,7 @@ def within_opening(weekday: int, starts: dt.time, ends: dt.time, spans: dict) ->
 
 
 def spans_in_words(spans: list[Span]) -> str:
-    return ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in spans)
+    return ", ".join(formats.clock_span(opens, closes) for opens, closes in spans)
 
 
 def hours_problems(week: WeekHours, *, spans: dict | None = None) -> dict[str, str]:
@@ -102,7 +103,9 @@ def hours_problems(week: WeekHours, *, spans: dict | None = None) -> dict[str, s
                 continue
             clash = next((k for k in kept if starts < k[2] and k[1] < ends), None)
             if clash is not None:
-                problems[key] = f"This overlaps {clash[1]:%H:%M}–{clash[2]:%H:%M} on the same day."
+                problems[key] = (
+                    f"This overlaps {formats.clock_span(clash[1], clash[2])} on the same day."
+                )
                 continue
             kept.append((index, starts, ends))
     return problems

@@ -26,6 +26,7 @@ from accounts.models import CLIENT_EDITOR_ROLES, Role, User
 from clients.models import Client
 from clients.selectors import client_search
 from clients.services import client_create
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, clock_label, is_repeated, wall_instants
 
 from .access import get_appointment_for_user
@@ -172,7 +173,7 @@ def week_view(request, day: dt.date):
         {
             "plan": plan,
             "view": "week",
-            "day": plan.monday,
+            "day": plan.first_day,
             "today": timezone.localdate(),
             "artist_filter": chosen["artist"],
             "filter_query": f"?{urlencode(filters)}" if filters else "",
@@ -342,7 +343,7 @@ def book(request):
             messages.success(
                 request,
                 f"Booked: {appointment.type} for {appointment.client.full_name}, "
-                f"{start:%a} {start.day} {start:%b} {clock_label(start)} "
+                f"{formats.show(start, 'DAY_SHORT_FORMAT')} {clock_label(start)} "
                 f"with {appointment.artist}.",
             )
             url = reverse("scheduling:day", args=[start.date()])
@@ -486,7 +487,7 @@ def appointment_move(request, pk: int):
             start = timezone.localtime(appointment.starts_at)
             messages.success(
                 request,
-                f"Moved to {start:%a} {start.day} {start:%b} {clock_label(start)} "
+                f"Moved to {formats.show(start, 'DAY_SHORT_FORMAT')} {clock_label(start)} "
                 f"with {appointment.artist}.",
             )
             return redirect(appointment)
@@ -624,7 +625,7 @@ def appointment_drop(request, pk: int):
     start = timezone.localtime(current.starts_at)
     return _drop_answer(
         True,
-        f"Moved to {start:%a} {start.day} {start:%b} {clock_label(start)} with {current.artist}"
-        + (f", {current.minutes} minutes." if minutes else "."),
+        f"Moved to {formats.show(start, 'DAY_SHORT_FORMAT')} {clock_label(start)} "
+        f"with {current.artist}" + (f", {current.minutes} minutes." if minutes else "."),
         version=current.updated_at.isoformat(),
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.models import User
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
 from .availability import Diary
@@ -109,7 +110,7 @@ class ArtistKey:
 
 @dataclass
 class WeekGrid:
-    monday: dt.date
+    first_day: dt.date  # the clinic's first day of the week (smpclinic.formats)
     days: list[GridDay]
     by: str
     rows: int
@@ -129,16 +130,16 @@ class WeekGrid:
         return [t for t in self.types if t.colour]
 
     @property
-    def sunday(self) -> dt.date:
-        return self.monday + dt.timedelta(days=6)
+    def last_day(self) -> dt.date:
+        return self.first_day + dt.timedelta(days=6)
 
     @property
     def previous(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
+        return self.first_day - dt.timedelta(days=7)
 
     @property
     def next(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
+        return self.first_day + dt.timedelta(days=7)
 
     @property
     def appointment_count(self) -> int:
@@ -147,6 +148,11 @@ class WeekGrid:
     @property
     def grid_minutes(self) -> int:
         return GRID_MINUTES
+
+    @property
+    def hour12(self) -> bool:
+        """Whether the locale's clock is a 12-hour one (for the grid's script)."""
+        return formats.hour12()
 
     @property
     def one_day(self) -> bool:
@@ -187,12 +193,13 @@ def week_grid(
     only_day: bool = False,
     now: dt.datetime | None = None,
 ) -> WeekGrid:
-    """Monday to Sunday around `day` (or `day` alone) as a time grid: the diary read once
-    (Diary.load), the appointments once, the rooms and types once."""
+    """The clinic's week (from its first day: smpclinic.formats) around `day` (or `day`
+    alone) as a time grid: the diary read once (Diary.load), the appointments once, the
+    rooms and types once."""
     now = now or timezone.now()
     zone = clinic_zone()
-    monday = week_start(day)
-    first_day, length = (day, 1) if only_day else (monday, 7)
+    week_first_day = week_start(day)
+    first_day, length = (day, 1) if only_day else (week_first_day, 7)
     start = local_datetime(first_day, dt.time(0), zone)
     end = local_datetime(first_day + dt.timedelta(days=length), dt.time(0), zone)
     diary = Diary.load(start=start, end=end, with_rooms=True, with_appointments=False)
@@ -332,7 +339,7 @@ def week_grid(
                 span=span,
                 buffer_span=span_of(first + span, buffer) if buffer > 0 else 0,
                 colour=colours[appointment.artist_id],
-                when=f"{local_start:%H:%M}–{appointment.ends_at.astimezone(zone):%H:%M}",
+                when=formats.clock_span(local_start, appointment.ends_at.astimezone(zone)),
                 movable=appointment.status in MOVABLE_STATUSES,
             )
         )
@@ -341,10 +348,11 @@ def week_grid(
             lane.columns = _columns(lane.blocks)
 
     hours = [
-        (row_of(minute), f"{minute // 60:02}:00") for minute in range(first_minute, last_minute, 60)
+        (row_of(minute), formats.show(dt.time(minute // 60), "HOUR_FORMAT"))
+        for minute in range(first_minute, last_minute, 60)
     ]
     return WeekGrid(
-        monday=monday,
+        first_day=week_first_day,
         days=days,
         by=by,
         rows=rows,

@@ -32,6 +32,7 @@ from scheduling.models import (
     BookingSource,
 )
 from scheduling.policy import Actor, Channel, Event, Happened, react
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone
 
 from .models import (
@@ -413,8 +414,8 @@ def session_log_problem(session: TreatmentSession, *, now: dt.datetime | None = 
     if now < appointment.starts_at:
         start = timezone.localtime(appointment.starts_at)
         return (
-            f"Session {session.number} starts at {start:%H:%M} on {start:%A} {start.day} "
-            f"{start:%B %Y}: it can be logged once it has started."
+            f"Session {session.number} starts at {formats.clock(start)} on "
+            f"{formats.show(start, 'DAY_LONG_YEAR_FORMAT')}: it can be logged once it has started."
         )
     return ""
 

@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from photos.models import Photo, PhotoAngle, PhotoStage
+from smpclinic import formats
 
 from .models import (
     Density,
@@ -262,7 +263,7 @@ def _photo_label(photo: Photo) -> str:
     if session is not None and stage == PhotoStage.AFTER_SESSION:
         return f"After session {session.number}"
     day = timezone.localtime(photo.uploaded_at)
-    when = f"{day.day} {day:%b %Y}"
+    when = formats.show(day, "DATE_MEDIUM_FORMAT")
     if session is not None:
         return f"{stage.label}, session {session.number} ({when})"
     return f"{stage.label} ({when})"

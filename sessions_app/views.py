@@ -25,6 +25,7 @@ from clients.access import get_client_for_user
 from consultations.selectors import client_current_questionnaire
 from photos.models import PhotoStage
 from scheduling.booking import BookingRefused
+from smpclinic import formats
 
 from . import plans, selectors
 from .access import get_plan_for_user, get_session_for_user
@@ -320,7 +321,7 @@ def book_from_form(request, session: TreatmentSession, form: SessionBookForm) ->
     start = timezone.localtime(appointment.starts_at)
     messages.success(
         request,
-        f"Session {session.number} booked: {start:%a} {start.day} {start:%b %Y %H:%M} "
+        f"Session {session.number} booked: {formats.show(start, 'DAY_SHORT_YEAR_CLOCK_FORMAT')} "
         f"with {appointment.artist}.",
     )
     return True

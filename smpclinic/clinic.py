@@ -54,9 +54,11 @@ def clock_label(moment: dt.datetime, zone: ZoneInfo | None = None) -> str:
     wall-clock time happens twice that day: "01:15 BST", then "01:15 GMT"."""
     zone = zone or clinic_zone()
     local = moment.astimezone(zone)
+    from .formats import clock
+
     if is_repeated(local, zone):
-        return f"{local:%H:%M %Z}"
-    return f"{local:%H:%M}"
+        return f"{clock(local.replace(tzinfo=None))} {local:%Z}"
+    return clock(local.replace(tzinfo=None))
 
 
 # The clinic's details are read on every page (the name in the header) and in every

@@ -120,14 +120,21 @@ class LanguageMiddleware:
         return _browser_language(request)
 
 
+def _local_name(code: str) -> str:
+    """A language's name in itself: "español", "British English"; Django knows American
+    English only as "English", so its name comes from settings.LANGUAGES."""
+    info = translation.get_language_info(code)
+    return info["name_local"] if info["code"] == code else dict(settings.LANGUAGES)[code]
+
+
 def public_languages() -> list[tuple[str, str]]:
     """The languages a visitor can pick: the clinic's own, and those of other tongues."""
     default = default_language()
     base = default.split("-")[0]
-    shown = [(default, translation.get_language_info(default)["name_local"])]
+    shown = [(default, _local_name(default))]
     for code, _name in settings.LANGUAGES:
         if code.split("-")[0] != base:
-            shown.append((code, translation.get_language_info(code)["name_local"]))
+            shown.append((code, _local_name(code)))
     if len(shown) > 1 and base == "en":
         shown[0] = (default, "English")
     return shown

@@ -35,6 +35,14 @@ class ClinicProfile(SingleRowSettings):
         blank=True,
         help_text="Shown on the online booking form, next to the consent to be contacted.",
     )
+    first_day_of_week = models.CharField(
+        "first day of the week",
+        max_length=10,
+        blank=True,
+        choices=[("monday", "Monday"), ("sunday", "Sunday"), ("saturday", "Saturday")],
+        help_text="The diary's weeks and the calendars start on this day. "
+        "Empty: the installation's (CLINIC_FIRST_DAY_OF_WEEK, else the locale's).",
+    )
     # The logo as a small PNG (at most 600 × 200 pixels, made so when uploaded): it is
     # public, shown on booking pages, emails and PDFs, and small enough to keep in the row.
     logo_png = models.BinaryField(blank=True, default=b"", editable=False)

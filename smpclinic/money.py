@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
 
@@ -30,9 +30,19 @@ def to_amount(value) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _locale() -> str:
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
 def money(amount, code: str | None = None) -> str:
-    """e.g. "£1,250.00" in the clinic's locale; empty for no amount."""
+    """e.g. "£1,250.00" in the clinic's locale (the active language's); empty for no amount."""
     if amount is None or amount == "":
         return ""
-    locale = to_locale(get_language() or settings.LANGUAGE_CODE)
-    return format_currency(Decimal(amount), code or currency(), locale=locale)
+    return format_currency(Decimal(amount), code or currency(), locale=_locale())
+
+
+def number(value) -> str:
+    """A plain number for people, e.g. "10,000" (en), "10.000" (es); CSV columns stay plain."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(Decimal(value), locale=_locale())

@@ -292,7 +292,27 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="")
 # `make run PORT=8123` serves on that port; the links follow it unless SITE_URL is set.
 WEB_PORT = env.int("WEB_PORT", default=8000)
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{WEB_PORT}").rstrip("/")
-LANGUAGE_CODE = "en-gb"
+# The clinic's locale: its date and time formats (smpclinic/locale_formats), the first
+# day of its week, how amounts are written, and the country of phone numbers typed
+# without a country code. en-gb (the default), en-us or es.
+CLINIC_LOCALES = {"en-gb": "GB", "en-us": "US", "es": "ES"}
+CLINIC_LOCALE = env.str("CLINIC_LOCALE", default="en-gb").strip().lower().replace("_", "-")
+if CLINIC_LOCALE not in CLINIC_LOCALES:
+    raise environ.ImproperlyConfigured(
+        f"CLINIC_LOCALE must be one of {', '.join(CLINIC_LOCALES)}, not {CLINIC_LOCALE!r}"
+    )
+LANGUAGE_CODE = CLINIC_LOCALE
+# Named formats ("DAY_SHORT_FORMAT", "CLOCK_FORMAT"…) per language: en_GB, en (US), es.
+FORMAT_MODULE_PATH = ["smpclinic.locale_formats"]
+# The diary's and calendars' first day of the week: "monday", "sunday" or "saturday";
+# empty follows the locale (Sunday for en-us, Monday for en-gb and es). The clinic
+# settings page can override it.
+CLINIC_FIRST_DAY_OF_WEEK = env.str("CLINIC_FIRST_DAY_OF_WEEK", default="").strip().lower()
+if CLINIC_FIRST_DAY_OF_WEEK not in {"", "monday", "sunday", "saturday"}:
+    raise environ.ImproperlyConfigured(
+        "CLINIC_FIRST_DAY_OF_WEEK must be monday, sunday or saturday (or empty for the "
+        f"locale's), not {CLINIC_FIRST_DAY_OF_WEEK!r}"
+    )
 # The clinic's one currency (ISO 4217): prices, deposits, the ledger and receipts.
 CLINIC_CURRENCY = env.str("CLINIC_CURRENCY", default="GBP").upper()
 # Times are stored in UTC and shown in the clinic's zone.
@@ -311,8 +331,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "clinic_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
-# Phone numbers typed without a country code are read as this country's.
-PHONENUMBER_DEFAULT_REGION = env.str("CLINIC_PHONE_REGION", default="GB")
+# Phone numbers typed without a country code are read as this country's (by default
+# the locale's: GB for en-gb, US for en-us, ES for es).
+PHONENUMBER_DEFAULT_REGION = (
+    env.str("CLINIC_PHONE_REGION", default="").strip().upper() or CLINIC_LOCALES[CLINIC_LOCALE]
+)
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 

@@ -5,6 +5,7 @@ to take it."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from reminders.kinds import NotWanted, register_kind
 from reminders.models import Reminder, ReminderKind
@@ -54,7 +55,7 @@ def register() -> None:
             "claim_url": "the client's private link to take the time",
         },
         values=offer_values,
-        button=("claim_url", "Book this time"),
+        button=("claim_url", gettext_lazy("Book this time")),
     )
 
 

@@ -20,6 +20,7 @@ from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentType, Boo
 from scheduling.policy import Actor, Channel
 from sessions_app import plans
 from sessions_app.models import PlanStatus, SessionKind, TreatmentSession
+from smpclinic import formats
 from smpclinic.clinic import clinic_zone
 
 from .models import (
@@ -136,16 +137,19 @@ def entry_wants(entry: WaitlistEntry) -> str:
     else:
         parts.append("Any day")
     if entry.earliest_time or entry.latest_time:
-        start = f"{entry.earliest_time:%H:%M}" if entry.earliest_time else "opening"
-        end = f"{entry.latest_time:%H:%M}" if entry.latest_time else "closing"
+        start = formats.clock(entry.earliest_time) if entry.earliest_time else "opening"
+        end = formats.clock(entry.latest_time) if entry.latest_time else "closing"
         parts.append(f"{start}–{end}")
     parts.append(f"with {entry.artist.get_full_name()}" if entry.artist else "any artist")
     if entry.earliest_date and entry.latest_date:
-        parts.append(f"from {entry.earliest_date:%-d %b} to {entry.latest_date:%-d %b %Y}")
+        parts.append(
+            f"from {formats.show(entry.earliest_date, 'DAY_MONTH_FORMAT')} "
+            f"to {formats.show(entry.latest_date, 'DATE_MEDIUM_FORMAT')}"
+        )
     elif entry.earliest_date:
-        parts.append(f"from {entry.earliest_date:%-d %b %Y}")
+        parts.append(f"from {formats.show(entry.earliest_date, 'DATE_MEDIUM_FORMAT')}")
     elif entry.latest_date:
-        parts.append(f"until {entry.latest_date:%-d %b %Y}")
+        parts.append(f"until {formats.show(entry.latest_date, 'DATE_MEDIUM_FORMAT')}")
     return ", ".join(parts)
 
 

@@ -476,3 +476,25 @@ def test_a_service_kept_to_one_room_is_only_offered_and_booked_there(
     assert placed.room == clinic.room2
     page = as_user(people.manager).get(reverse("clinic_settings:rooms")).content.decode()
     assert "Room 2" in page[page.index('data-testid="room-services"') :]
+
+
+@pytest.mark.django_db
+def test_the_clinic_chooses_the_first_day_of_its_week(people, as_user, settings):
+    settings.LANGUAGE_CODE = "en-gb"
+    settings.CLINIC_FIRST_DAY_OF_WEEK = ""
+    manager = as_user(people.manager)
+    page = manager.get(reverse("clinic_settings:clinic")).content.decode()
+    assert "The installation&#x27;s: Monday" in page
+    wednesday = day(3, 10)
+    response = manager.post(
+        reverse("clinic_settings:clinic"), {"name": "Desert SMP", "first_day_of_week": "sunday"}
+    )
+    assert response.status_code == 302
+    week = manager.get(reverse("scheduling:week", args=[wednesday])).content.decode()
+    # The week of Wednesday 10 March runs from Sunday 7 March to Saturday 13 March.
+    assert "Sun 7 Mar – Sat 13 Mar" in week
+    refused = manager.post(
+        reverse("clinic_settings:clinic"), {"name": "Desert SMP", "first_day_of_week": "friday"}
+    )
+    assert refused.status_code == 400
+    assert "first_day_of_week" in refused.context["form"].errors

@@ -176,3 +176,13 @@ def test_a_price_off_the_list_says_why_and_nothing_is_saved_without_it(consult):
     services.consultation_update(
         consult.consultation, by=consult.artist, estimated_sessions=3, price_per_session="450"
     )
+
+
+def test_an_amount_over_the_limit_is_refused_with_the_limit_written_out(consult):
+    with pytest.raises(ValidationError) as excinfo:
+        services.consultation_update(
+            consult.consultation, by=consult.artist, price_per_session="100000.01"
+        )
+    assert excinfo.value.message_dict["price_per_session"] == [
+        "That is more than 100,000: check the amount."
+    ]

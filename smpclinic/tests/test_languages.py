@@ -129,6 +129,10 @@ def test_a_booking_made_in_spanish_gives_the_client_spanish_and_a_spanish_confir
     assert re.match(r"Su .+ en .+: \w+ \d+ de \w+ a las 10:00$", message.subject), message.subject
     assert "Gracias por reservar con nosotros" in message.body
     assert "{" not in message.body
+    # The HTML email's button too.
+    html = message.alternatives[0][0]
+    assert ">Cambiar o cancelar</a>" in html
+    assert "Change or cancel" not in html
 
 
 def test_a_spanish_booking_form_explains_its_errors_in_spanish(client, booking_clinic):
@@ -361,3 +365,50 @@ def test_the_portal_is_in_the_clients_language(client, people):
     client.get(reverse("portal:home") + "?lang=en-gb")
     record.refresh_from_db()
     assert record.language == "en-gb"
+
+
+def test_a_spanish_clinic_sends_the_products_spanish_until_it_edits_its_wording(
+    treatment, settings
+):
+    """The migrations write the product's wording in English: a clinic whose language is
+    Spanish sends the shipped Spanish, with Spanish dates, not English words around them."""
+    settings.LANGUAGE_CODE = "es"
+    reminder = spanish_reminder(treatment)
+    composed = compose(reminder)
+    assert composed.subject.startswith("Recordatorio: su")
+    assert "Le recordamos su" in composed.text
+    assert "lunes 1 de marzo" in composed.text
+    assert 'lang="es"' in composed.html
+
+    # A client in English gets the product's English, with English dates.
+    treatment.client.language = "en-gb"
+    treatment.client.save(update_fields=["language"])
+    reminder.refresh_from_db()
+    composed = compose(reminder)
+    assert composed.subject.startswith("Reminder: your")
+    assert "Monday 1 March" in composed.text
+    assert 'lang="en-gb"' in composed.html
+
+    # Once the clinic writes its own wording, that is its Spanish, whatever the shipped rows say.
+    template = MessageTemplate.objects.get(kind=ReminderKind.APPOINTMENT_REMINDER)
+    template.subject = "Su cita en {clinic_name}: {when}"
+    template.save(update_fields=["subject"])
+    treatment.client.language = "es"
+    treatment.client.save(update_fields=["language"])
+    reminder.refresh_from_db()
+    composed = compose(reminder)
+    assert composed.subject.startswith("Su cita en ")
+    assert "lunes 1 de marzo" in composed.subject
+
+
+def test_a_spanish_clinic_names_both_englishes_apart(client, settings):
+    settings.LANGUAGE_CODE = "es"
+    page = client.get(reverse("booking:start")).content.decode()
+    marker = 'data-testid="language-choice">'
+    choice = page[page.index(marker) + len(marker) :]
+    choice = re.sub(r"<[^>]+>", "", choice[: choice.index("</nav>")])
+    assert [name.strip() for name in choice.split("·")] == [
+        "español",
+        "British English",
+        "American English",
+    ]

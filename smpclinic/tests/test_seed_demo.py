@@ -3,6 +3,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -229,3 +230,19 @@ def test_two_clients_wait_for_a_sooner_consultation(capsys):
     call_command("seed_demo")
     assert WaitlistEntry.objects.count() == 2
     assert "Waitlist: 2 waiting already." in capsys.readouterr().out
+
+
+def test_a_us_demo_has_us_phone_numbers_holidays_and_the_clinic_currency(settings, capsys):
+    settings.CLINIC_CURRENCY = "USD"
+    call_command("seed_demo", us=True)
+    phones = [c.phone.as_e164 for c in Client.objects.exclude(phone="") if c.phone]
+    assert len(phones) == 11 and all(p.startswith("+148055501") for p in phones)
+    reasons = set(ClosedDay.objects.values_list("reason", flat=True))
+    assert {"Independence Day", "Christmas Day"} <= reasons and "Boxing Day" not in reasons
+    # The visits of clients known by their phone alone found them under their US numbers.
+    no_email = Client.objects.filter(Q(email="") | Q(email__isnull=True)).first()
+    assert no_email is not None and Appointment.objects.filter(client=no_email).exists()
+    from consultations.models import Consultation
+
+    assert set(Consultation.objects.values_list("currency", flat=True)) <= {"USD"}
+    assert Consultation.objects.exclude(price_per_session=None).exists()

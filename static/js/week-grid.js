@@ -64,6 +64,16 @@
     return (hh < 10 ? "0" : "") + hh + ":" + (mm < 10 ? "0" : "") + mm;
   }
 
+  // The time as the clinic's locale reads it: "14:30", or "2:30 PM" (data-hour12).
+  function clockOf(row) {
+    var time = timeOf(row);
+    if (document.querySelector(".wg").dataset.hour12 !== "true") {
+      return time;
+    }
+    var hh = parseInt(time.slice(0, 2), 10);
+    return ((hh + 11) % 12 + 1) + time.slice(2) + (hh < 12 ? " AM" : " PM");
+  }
+
   function laneAt(x, y) {
     var found = document.elementsFromPoint(x, y);
     for (var i = 0; i < found.length; i++) {
@@ -111,9 +121,9 @@
 
   function describe() {
     var lane = move.lane;
-    var text = lane.closest(".wg-day").querySelector("h2 a").textContent.trim() + ", " + timeOf(move.row);
+    var text = lane.closest(".wg-day").querySelector("h2 a").textContent.trim() + ", " + clockOf(move.row);
     if (move.resizing) {
-      return "until " + timeOf(move.row + move.span);
+      return "until " + clockOf(move.row + move.span);
     }
     return text + ", " + lane.dataset.label;
   }

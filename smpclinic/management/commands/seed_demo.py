@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -233,8 +234,24 @@ class Command(BaseCommand):
         "and a diary around today). Safe to run again."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--us",
+            action="store_true",
+            help="An American clinic's data: US phone numbers and holidays (the default when "
+            "CLINIC_LOCALE is en-us).",
+        )
+
+    def phone(self, uk_number: str) -> str:
+        """The demo's UK mobile numbers (+44 7911 123…), or fictional US ones (+1 480 555 01…)."""
+        if not (self.us and uk_number):
+            return uk_number
+        # 555-0100 to 555-0199: the numbers set aside for fiction.
+        return f"+148055501{uk_number[-2:]}"
+
     @transaction.atomic
     def handle(self, *args, **options):
+        self.us = options.get("us") or settings.CLINIC_LOCALE == "en-us"
         created_staff = 0
         existing = set(
             User.objects.filter(email__in=[s[0] for s in STAFF]).values_list("email", flat=True)
@@ -250,6 +267,7 @@ class Command(BaseCommand):
         desk = User.objects.get(email="desk@example.com")
         created_clients = 0
         for first, last, dob, email, phone, source, notes in CLIENTS:
+            phone = self.phone(phone)
             lookup = {"email": email} if email else {"phone": phone}
             if Client.objects.filter(**lookup).exists():
                 continue
@@ -313,9 +331,14 @@ class Command(BaseCommand):
             )
 
         today = timezone.localdate()
-        for day, reason in ((25, "Christmas Day"), (26, "Boxing Day")):
+        holidays = (
+            ((7, 4, "Independence Day"), (12, 25, "Christmas Day"))
+            if self.us
+            else ((12, 25, "Christmas Day"), (12, 26, "Boxing Day"))
+        )
+        for month, day, reason in holidays:
             ClosedDay.objects.get_or_create(
-                date=datetime.date(today.year, 12, day), defaults={"reason": reason}
+                date=datetime.date(today.year, month, day), defaults={"reason": reason}
             )
 
         alex = artists[ALEX]
@@ -412,8 +435,10 @@ class Command(BaseCommand):
         found = {}
         for client in Client.objects.filter(email__in=[k for k in keys if "@" in k]):
             found[client.email] = client
-        for client in Client.objects.filter(phone__in=[k for k in keys if "@" not in k]):
-            found[str(client.phone.as_e164)] = client
+        # Visits name clients by the UK numbers; with --us their records have US ones.
+        by_phone = {self.phone(k): k for k in keys if "@" not in k}
+        for client in Client.objects.filter(phone__in=list(by_phone)):
+            found[by_phone[str(client.phone.as_e164)]] = client
         return found
 
     def daniels_sessions(self, sam: User, today: datetime.date) -> list[Visit]:
@@ -631,7 +656,6 @@ class Command(BaseCommand):
                 estimated_sessions=3,
                 price_per_session="450",
                 deposit="100",
-                currency="GBP",
             )
             applied = timezone.now() - datetime.timedelta(days=6)
             test = patch_test_add(

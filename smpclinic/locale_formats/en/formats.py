@@ -1,0 +1,31 @@
+# American English: month before day, 12-hour clock, weeks start on Sunday.
+DATE_FORMAT = "M j, Y"
+TIME_FORMAT = "g:i A"
+DATETIME_FORMAT = "M j, Y, g:i A"
+SHORT_DATE_FORMAT = "m/d/Y"
+SHORT_DATETIME_FORMAT = "m/d/Y g:i A"
+MONTH_DAY_FORMAT = "F j"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 0
+
+CLOCK_FORMAT = "g:i A"  # 2:30 PM
+CLOCK_SECONDS_FORMAT = "g:i:s A"  # 2:30:05 PM
+HOUR_FORMAT = "g A"  # 9 AM, for the diary's hour lines
+WEEKDAY_FORMAT = "l"  # Monday
+DAY_MONTH_FORMAT = "M j"  # Jan 5
+DAY_MONTH_LONG_FORMAT = "F j"  # January 5
+DATE_MEDIUM_FORMAT = "M j, Y"  # Jan 5, 2026
+DATE_LONG_FORMAT = "F j, Y"  # January 5, 2026
+DAY_SHORT_FORMAT = "D, M j"  # Mon, Jan 5
+DAY_SHORT_YEAR_FORMAT = "D, M j, Y"  # Mon, Jan 5, 2026
+DAY_LONG_FORMAT = "l, F j"  # Monday, January 5
+DAY_LONG_YEAR_FORMAT = "l, F j, Y"  # Monday, January 5, 2026
+DAY_MONTH_CLOCK_FORMAT = "M j, g:i A"  # Jan 5, 2:30 PM
+DAY_SHORT_CLOCK_FORMAT = "D, M j, g:i A"  # Mon, Jan 5, 2:30 PM
+DAY_SHORT_YEAR_CLOCK_FORMAT = "D, M j, Y, g:i A"  # Mon, Jan 5, 2026, 2:30 PM
+DAY_LONG_YEAR_CLOCK_FORMAT = "l, F j, Y, g:i A"  # Monday, January 5, 2026, 2:30 PM
+DATE_MEDIUM_CLOCK_FORMAT = "M j, Y, g:i A"  # Jan 5, 2026, 2:30 PM
+DATE_MEDIUM_SECONDS_FORMAT = "M j, Y, g:i:s A"  # Jan 5, 2026, 2:30:05 PM
+DATE_LONG_CLOCK_FORMAT = "F j, Y, g:i A"  # January 5, 2026, 2:30 PM
+DATE_LONG_SECONDS_FORMAT = "F j, Y, g:i:s A"  # January 5, 2026, 2:30:05 PM
+DATE_LONG_SECONDS_ZONE_FORMAT = "F j, Y, g:i:s A T"  # January 5, 2026, 2:30:05 PM MST

@@ -1,0 +1,31 @@
+# British English: day before month, 24-hour clock, weeks start on Monday.
+DATE_FORMAT = "j M Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1
+
+CLOCK_FORMAT = "H:i"  # 14:30
+CLOCK_SECONDS_FORMAT = "H:i:s"  # 14:30:05
+HOUR_FORMAT = "H:i"  # 09:00, for the diary's hour lines
+WEEKDAY_FORMAT = "l"  # Monday
+DAY_MONTH_FORMAT = "j M"  # 5 Jan
+DAY_MONTH_LONG_FORMAT = "j F"  # 5 January
+DATE_MEDIUM_FORMAT = "j M Y"  # 5 Jan 2026
+DATE_LONG_FORMAT = "j F Y"  # 5 January 2026
+DAY_SHORT_FORMAT = "D j M"  # Mon 5 Jan
+DAY_SHORT_YEAR_FORMAT = "D j M Y"  # Mon 5 Jan 2026
+DAY_LONG_FORMAT = "l j F"  # Monday 5 January
+DAY_LONG_YEAR_FORMAT = "l j F Y"  # Monday 5 January 2026
+DAY_MONTH_CLOCK_FORMAT = "j M, H:i"  # 5 Jan, 14:30
+DAY_SHORT_CLOCK_FORMAT = "D j M, H:i"  # Mon 5 Jan, 14:30
+DAY_SHORT_YEAR_CLOCK_FORMAT = "D j M Y, H:i"  # Mon 5 Jan 2026, 14:30
+DAY_LONG_YEAR_CLOCK_FORMAT = "l j F Y, H:i"  # Monday 5 January 2026, 14:30
+DATE_MEDIUM_CLOCK_FORMAT = "j M Y, H:i"  # 5 Jan 2026, 14:30
+DATE_MEDIUM_SECONDS_FORMAT = "j M Y, H:i:s"  # 5 Jan 2026, 14:30:05
+DATE_LONG_CLOCK_FORMAT = "j F Y, H:i"  # 5 January 2026, 14:30
+DATE_LONG_SECONDS_FORMAT = "j F Y, H:i:s"  # 5 January 2026, 14:30:05
+DATE_LONG_SECONDS_ZONE_FORMAT = "j F Y, H:i:s T"  # 5 January 2026, 14:30:05 GMT
