@@ -91,11 +91,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The two runs go side by side, one a core, each with its own var/ folder; each prints
+# its whole output when it ends.
 test: install lint browser-deps deploy-check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(MAKE) pytest-postgres
-	$(MAKE) pytest-sqlite
-	$(MAKE) smoke
+	@echo "Running the PostgreSQL + Redis and the SQLite suites side by side (each prints when it ends)..."
+	$(MAKE) --no-print-directory -j2 --output-sync=target \
+	  pytest-postgres pytest-sqlite \
+	  POSTGRES_VAR_DIR=$(CURDIR)/var/test-postgres SQLITE_VAR_DIR=$(CURDIR)/var/test-sqlite
+	$(MAKE) --no-print-directory smoke
 
 # Django's deployment checks with production settings: any warning fails the run.
 # The secrets here are made-up test values, used for nothing else.
@@ -106,14 +110,20 @@ deploy-check: install
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # The whole suite on PostgreSQL and Redis.
+POSTGRES_VAR_DIR ?= $(CURDIR)/var
 pytest-postgres: install
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not sqlite_only" $(PYTEST_ARGS)
+	VAR_DIR=$(POSTGRES_VAR_DIR) PYTEST_DB_SUFFIX=postgres \
+	  DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
+	  $(PY) -m pytest -m "not sqlite_only" $(PYTEST_ARGS)
 
 # The embedded default: SQLite and the file broker. Tests of PostgreSQL- or
-# Redis-only behaviour are deselected (not skipped) here.
+# Redis-only behaviour are deselected (not skipped) here, and so are the browser
+# tests: what they check does not depend on the database, and the PostgreSQL run
+# has them.
+SQLITE_VAR_DIR ?= $(CURDIR)/var
 pytest-sqlite: install
-	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
-	  $(PY) -m pytest -m "not needs_redis and not needs_postgres" $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL VAR_DIR=$(SQLITE_VAR_DIR) PYTEST_DB_SUFFIX=sqlite \
+	  $(PY) -m pytest -m "not needs_redis and not needs_postgres and not browser" $(PYTEST_ARGS)
 
 # The production configuration as deployed (tests/smoke, 30 to 40 s): compilemessages, migrate,
 # collectstatic, check --deploy and create_clinic with DJANGO_ENV=production, then gunicorn
