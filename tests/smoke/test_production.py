@@ -206,9 +206,11 @@ def test_beat_hands_the_dispatcher_to_the_worker(deployment):
     note("beat: dispatch-reminders sent, and run by the worker")
 
 
-# SMS: when reminders.sms.TwilioBackend is merged, the confirmation of a client who prefers
-# texts goes through a Twilio stand-in here (SMS_BACKEND and TWILIO_* in
-# conftest.production_environment, the stand-in on SMOKE_PORT + 3).
+# SMS goes to the console, as shipped, until reminders.sms.TwilioBackend is merged. Then:
+# SMS_BACKEND and TWILIO_* in conftest.production_environment, with TWILIO_API_BASE_URL at
+# a Twilio stand-in started by the deployment on SMOKE_PORT + 3; here the manager sets the
+# client's preferred channel to text on their record, the client books again through the
+# API (found by their email), and that confirmation must reach the stand-in from the worker.
 
 
 # --- staff: a photo into the private bucket -----------------------------------------------------
