@@ -50,7 +50,7 @@ def _error(status: int, code: int, message: str) -> dict:
 
 
 class TwilioStandIn:
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.requests: list[dict] = []
         self.messages: dict[str, dict] = {}
         self.refused: dict[str, int] = {}
@@ -58,7 +58,7 @@ class TwilioStandIn:
         self._delay = 0.0
         self._lock = threading.Lock()
         self._sent = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -14,7 +14,7 @@ run ends, failed or not, and the database is dropped.
 Where (every one can be changed from the environment; the Makefile passes them):
 SMOKE_DATABASE_URL (a database the run creates and drops), SMOKE_REDIS_URL (a Redis
 database the run empties), SMOKE_PORT (gunicorn; the next three ports: S3, the email
-stand-in, and one kept for a text message provider's stand-in).
+stand-in and the text message provider's stand-in).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from requests.adapters import HTTPAdapter
 from photos.tests.s3_server import ACCESS_KEY, REGION, S3Server
 from photos.tests.s3_server import SECRET_KEY as S3_SECRET_KEY
 from reminders.tests.postmark_standin import SERVER_TOKEN, WEBHOOK_SECRET, PostmarkStandIn
+from reminders.tests.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -54,7 +55,7 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/14")
 PORT = int(os.environ.get("SMOKE_PORT", "8710"))
-S3_PORT, EMAIL_PORT = PORT + 1, PORT + 2
+S3_PORT, EMAIL_PORT, SMS_PORT = PORT + 1, PORT + 2, PORT + 3
 
 # The clinic's public address: TLS ends at the proxy in front of gunicorn.
 HOST = "clinic.example.com"
@@ -287,6 +288,7 @@ class Deployment:
     metrics_token: str
     s3: S3Server
     email: PostmarkStandIn
+    sms: TwilioStandIn
     services: dict[str, Service] = field(default_factory=dict)
 
     def browser(self, scheme: str = "https", address: str = VISITOR_ADDRESS) -> Browser:
@@ -368,9 +370,13 @@ def production_environment(tmp: Path, *, metrics_token: str) -> dict[str, str]:
         "WEB_CONCURRENCY": "2",
         # Log lines reach the files as they are written.
         "PYTHONUNBUFFERED": "1",
-        # SMS: the shipped default (the console) until a provider's backend is merged;
-        # with reminders.sms.TwilioBackend, SMS_BACKEND and TWILIO_* go here, pointed at a
-        # stand-in on SMOKE_PORT + 3 (TWILIO_API_BASE_URL).
+        # Text messages through Twilio's API (its library), here a stand-in answering as
+        # Twilio does; delivery reports and replies come back to SITE_URL/sms/twilio/.
+        "SMS_BACKEND": "reminders.sms.TwilioBackend",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": FROM_NUMBER,
+        "TWILIO_API_BASE_URL": f"http://127.0.0.1:{SMS_PORT}",
     }
 
 
@@ -387,7 +393,7 @@ def deployment(tmp_path_factory):
     logs = tmp / "logs"
     logs.mkdir()
     LOG_DIRS.append(logs)
-    busy = [port for port in (PORT, S3_PORT, EMAIL_PORT) if not port_is_free(port)]
+    busy = [port for port in (PORT, S3_PORT, EMAIL_PORT, SMS_PORT) if not port_is_free(port)]
     assert not busy, f"ports {busy} are taken; set SMOKE_PORT to a free range of four ports"
 
     metrics_token = secrets.token_urlsafe(32)
@@ -401,7 +407,7 @@ def deployment(tmp_path_factory):
     (tmp / "home").mkdir()
     manager_password = secrets.token_urlsafe(18)
     services: dict[str, Service] = {}
-    s3 = email = None
+    s3 = email = sms = None
     broker = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
     try:
         _create_database(DATABASE_URL)
@@ -411,6 +417,7 @@ def deployment(tmp_path_factory):
             Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
         )
         email = PostmarkStandIn(port=EMAIL_PORT).__enter__()
+        sms = TwilioStandIn(port=SMS_PORT).__enter__()
 
         # The release, as README's Deploying section runs it. The compiled translations
         # are not in the repository: the release builds them (gettext's msgfmt).
@@ -479,6 +486,7 @@ def deployment(tmp_path_factory):
             f"running: gunicorn pid {web.pid} with workers {web.children()}; Celery worker "
             f"pid {worker.pid} with pool {worker.children()}; beat pid {beat.pid}; "
             f"S3 (moto) :{S3_PORT}; email stand-in (Postmark API) :{EMAIL_PORT}; "
+            f"SMS stand-in (Twilio API) :{SMS_PORT}; "
             f"up in {time.monotonic() - began:.0f} s"
         )
         yield Deployment(
@@ -487,6 +495,7 @@ def deployment(tmp_path_factory):
             metrics_token=metrics_token,
             s3=s3,
             email=email,
+            sms=sms,
             services=services,
         )
     finally:
@@ -498,6 +507,8 @@ def deployment(tmp_path_factory):
             service.stop()
         if email is not None:
             email.__exit__(None, None, None)
+        if sms is not None:
+            sms.__exit__(None, None, None)
         _drop_database(DATABASE_URL)
         broker.flushdb()
         broker.close()

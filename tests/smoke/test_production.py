@@ -206,11 +206,6 @@ def test_beat_hands_the_dispatcher_to_the_worker(deployment):
     note("beat: dispatch-reminders sent, and run by the worker")
 
 
-# SMS: when reminders.sms.TwilioBackend is merged, the confirmation of a client who prefers
-# texts goes through a Twilio stand-in here (SMS_BACKEND and TWILIO_* in
-# conftest.production_environment, the stand-in on SMOKE_PORT + 3).
-
-
 # --- staff: a photo into the private bucket -----------------------------------------------------
 
 
@@ -289,6 +284,104 @@ def test_staff_add_a_photo_kept_in_the_private_bucket(deployment, manager, booki
         f"photo {found.group(1)} of client {client_id}: in S3 as {', '.join(keys)}; "
         f"shown through a signed link ({picture.format} {picture.size[0]}x{picture.size[1]}), "
         f"unsigned {unsigned.status_code}"
+    )
+
+
+# --- a client who prefers texts: the confirmation through Twilio ------------------------------
+
+
+def _edit_form_fields(page: str) -> dict[str, str]:
+    """What the browser would send back from the page's form unchanged: inputs (checkboxes
+    only when ticked), each select's chosen option and each textarea's text."""
+    fields = {}
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        name = re.search(r'\bname="([^"]+)"', tag)
+        if not name or re.search(r'type="(?:submit|button)"', tag):
+            continue
+        ticked = re.search(r'type="(?:checkbox|radio)"', tag)
+        if ticked and not re.search(r"\bchecked\b", tag):
+            continue
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        fields[name.group(1)] = html.unescape(value.group(1)) if value else ("on" if ticked else "")
+    for name, options in re.findall(
+        r'<select\b[^>]*\bname="([^"]+)"[^>]*>(.*?)</select>', page, re.S
+    ):
+        chosen = re.search(r'<option\b[^>]*\bvalue="([^"]*)"[^>]*\bselected\b', options)
+        fields[name] = html.unescape(chosen.group(1)) if chosen else ""
+    for name, text in re.findall(
+        r'<textarea\b[^>]*\bname="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S
+    ):
+        fields[name] = html.unescape(text).removeprefix("\n")
+    return fields
+
+
+def test_a_client_who_prefers_texts_gets_the_confirmation_by_text(deployment, manager, booking):
+    day = booking["start"][:10]
+    diary = manager.get(f"/api/v1/appointments/?start={day}")
+    assert diary.status_code == 200, diary.text
+    [row] = [a for a in diary.json()["appointments"] if a["id"] == booking["id"]]
+    client_id = row["client"]["id"]
+
+    # The manager switches the client to texts on their record.
+    edit = manager.get(f"/clients/{client_id}/edit/")
+    assert edit.status_code == 200, edit.text[:500]
+    form = _edit_form_fields(edit.text)
+    assert form.get("email") == CLIENT_EMAIL, sorted(form)
+    form["preferred_channel"] = "sms"
+    saved = manager.post(f"/clients/{client_id}/edit/", data=form)
+    problems = re.findall(r'class="[^"]*invalid-feedback[^"]*"[^>]*>(.*?)</', saved.text, re.S)
+    assert saved.status_code == 302, f"refused: {problems}; sent {form}"
+
+    # The client books again through the API; their email finds their record.
+    public = deployment.browser()
+    today = dt.datetime.now(CLINIC_ZONE).date()
+    free = public.get(f"/api/v1/availability/?type=consultation&start={today}&days=14")
+    assert free.status_code == 200, free.text
+    offered = free.json()
+    slot = next(s for s in offered["slots"] if s["start"] != booking["start"])
+    answer = public.post(
+        "/api/v1/bookings/",
+        json={
+            "type": "consultation",
+            "start": slot["start"],
+            "client": {
+                "first_name": "Robin",
+                "last_name": "Hartley",
+                "email": CLIENT_EMAIL,
+                "phone": "07911 123456",
+            },
+            "accepted_terms": [terms["key"] for terms in offered["terms"]],
+        },
+    )
+    assert answer.status_code == 201, answer.text
+
+    def texts():
+        return [
+            r
+            for r in deployment.sms.requests
+            if r["path"].endswith("/Messages.json") and r["fields"].get("To") == "+447911123456"
+        ]
+
+    deadline = time.monotonic() + EMAIL_SECONDS
+    while not (sent := texts()):
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"no text reached the Twilio stand-in within {EMAIL_SECONDS} s; it received "
+                f"{[r['path'] for r in deployment.sms.requests] or 'nothing'}. The worker's "
+                f"log ends:\n{deployment.services['worker'].tail(15)}"
+            )
+        time.sleep(0.2)
+    assert len(sent) == 1, [r["fields"].get("Body") for r in sent]
+    [request] = sent
+    fields = request["fields"]
+    assert request["authorization"], "sent with the account's credentials"
+    assert fields["From"] == "+447700900000"
+    assert "Crown Line SMP" in fields["Body"], fields["Body"]
+    assert fields["StatusCallback"].startswith(f"{SITE_URL}/sms/twilio/status/"), fields
+    note(
+        f"text: confirmation of appointment {answer.json()['id']} to {fields['To']} from "
+        f"{fields['From']} through Twilio's library (POST {request['path']}), "
+        f"{len(fields['Body'])} characters, delivery reports to {fields['StatusCallback']}"
     )
 
 
