@@ -3,7 +3,8 @@
 The rate limits count in Redis (smpclinic.cache.FailOpenRedisCache). With a Redis of the
 test's own, the booking page's limit holds while it runs; once it is stopped, the pages and
 the API still book and answer — the limits let requests through, with a warning in the
-log — and each booking's confirmation waits in the outbox for the broker, none lost.
+log — and each booking's confirmation waits in the outbox; once Redis is back the
+dispatcher sends each of them exactly once: none lost, none doubled.
 """
 
 import json
@@ -14,6 +15,7 @@ from django.conf import settings as django_settings
 from django.test import Client as Browser
 from django.urls import reverse
 
+from reminders.dispatch import dispatch_due
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from scheduling.models import Appointment, BookingSource
 from scheduling.tests.api_fixtures import booking_day, iso
@@ -52,7 +54,9 @@ def book_online(browser, day, hhmm, n):
     )
 
 
-def test_while_redis_is_down_booking_online_and_through_the_api_keeps_working(clinic, caplog):
+def test_while_redis_is_down_booking_online_and_through_the_api_keeps_working(
+    clinic, caplog, mailoutbox
+):
     browser = Browser(REMOTE_ADDR="10.1.1.1")
     # With Redis up, the page's limit holds: the third booking from one address waits.
     assert book_online(browser, clinic.day, "09:00", 1).status_code == 302
@@ -95,8 +99,17 @@ def test_while_redis_is_down_booking_online_and_through_the_api_keeps_working(cl
         ReminderStatus.PENDING,
         ReminderStatus.SENT,
     }
-    # Redis back: the limits count again.
+    # Redis back: the outbox's dispatcher sends what waited, each confirmation once.
     clinic.redis.start()
+    assert not mailoutbox, "nothing was sent while the broker's hand-off had no worker"
+    dispatch_due(max_seconds=30)
+    assert set(confirmations.values_list("status", flat=True)) == {ReminderStatus.SENT}
+    booked_while_down = ["online4@example.com", "online5@example.com", "online6@example.com"]
+    booked_while_down.append("api@example.com")
+    for address in booked_while_down:
+        received = [m for m in mailoutbox if address in m.to]
+        assert len(received) == 1, (address, [m.subject for m in received])
+    # The limits count again.
     again = Browser(REMOTE_ADDR="10.1.1.2")
     assert book_online(again, clinic.day, "17:00", 20).status_code == 302
     assert reverse("booking:start")
