@@ -74,7 +74,8 @@ def user_deactivate(*, user: User, by: User | None = None, request=None) -> User
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-        team_changed()
+    # Also when already switched off by the caller (the admin's form saves is_active first).
+    team_changed()
     ended = user_sessions_end(user=user)
     security_log.record(
         "user_deactivated",
@@ -270,5 +271,6 @@ def team_member_reactivate(*, user: User, by: User, request=None) -> User:
         raise ValidationError(f"{user} is not deactivated.")
     user.is_active = True
     user.save(update_fields=["is_active"])
+    team_changed()
     security_log.record("user_reactivated", request=request, user=user, by_user_id=by.pk)
     return user

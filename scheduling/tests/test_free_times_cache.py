@@ -9,8 +9,9 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.services import user_deactivate
+from accounts.services import team_member_deactivate, team_member_reactivate, user_deactivate
 from clinic_settings.forms import RoomForm
+from privacy.erasure import erase_client
 from scheduling import setup, staff_hours
 from scheduling.availability import free_slots
 from scheduling.availability_cache import cached_free_slots
@@ -18,6 +19,7 @@ from scheduling.booking import booking_cancel, booking_create, booking_move
 from scheduling.models import BookingPolicy, BookingSource, TimeOffKind
 from scheduling.setup_forms import AppointmentTypeForm
 from scheduling.tests.api_fixtures import make_clinic
+from smpclinic.clinic import clinic_zone
 from tests.clock import at
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +163,90 @@ def _artist_leaves(clinic, as_user):
     user_deactivate(user=clinic.alex)
 
 
+def _artist_switched_off_from_the_team_page(clinic, as_user):
+    team_member_deactivate(user=clinic.alex, by=clinic.people.manager)
+
+
+def _artist_switched_back_on(clinic, as_user):
+    team_member_reactivate(user=clinic.alex, by=clinic.people.manager)
+
+
+_artist_switched_back_on.before = _artist_leaves
+
+
+def _user_page(user, *, active=True, time_off=None):
+    """The admin's page of this person as posted, its diary sections left as they are
+    (plus one row of time off when given, as (starts_at, ends_at))."""
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+    }
+    if active:
+        data["is_active"] = "on"
+    for prefix in ("working_hours", "time_off"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    if time_off is not None:
+        zone = clinic_zone()
+        starts, ends = (moment.astimezone(zone) for moment in time_off)
+        data.update(
+            {
+                "time_off-TOTAL_FORMS": "1",
+                "time_off-0-kind": TimeOffKind.values[0],
+                "time_off-0-starts_at_0": starts.date().isoformat(),
+                "time_off-0-starts_at_1": starts.strftime("%H:%M"),
+                "time_off-0-ends_at_0": ends.date().isoformat(),
+                "time_off-0-ends_at_1": ends.strftime("%H:%M"),
+                "time_off-0-note": "Course",
+            }
+        )
+    return data
+
+
+def _post_user_page(clinic, as_user, user, **kwargs):
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    response = as_user(clinic.people.manager).post(url, _user_page(user, **kwargs))
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def _artist_switched_off_in_the_admin(clinic, as_user):
+    _post_user_page(clinic, as_user, clinic.alex, active=False)
+
+
+def _artist_switched_back_on_in_the_admin(clinic, as_user):
+    _post_user_page(clinic, as_user, clinic.alex, active=True)
+
+
+_artist_switched_back_on_in_the_admin.before = _artist_leaves
+
+
+def _time_off_on_the_artists_admin_page(clinic, as_user):
+    time_off = (at(clinic.day, "13:00"), at(clinic.day, "15:00"))
+    _post_user_page(clinic, as_user, clinic.alex, time_off=time_off)
+
+
+def _artist_deleted_in_the_admin(clinic, as_user):
+    # Only a superuser may delete someone (the manager switches them off instead).
+    owner = type(clinic.alex).objects.create_superuser(email="owner@clinic.test", password="x")
+    url = reverse("admin:accounts_user_delete", args=[clinic.alex.pk])
+    response = as_user(owner).post(url, {"post": "yes"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not type(clinic.alex).objects.filter(pk=clinic.alex.pk).exists()
+
+
+def _client_erased(clinic, as_user):
+    # Anna's appointment with Sam at 10:00 is cancelled: Sam is free then again.
+    erase_client(clinic.anna, by=clinic.people.manager)
+
+
 def _booking_rules(clinic, as_user):
     from clinic_settings.forms import RULE_SECTIONS
 
@@ -191,6 +277,13 @@ CHANGES = {
     "type no longer offered by an artist": _type_not_offered,
     "artist leaves": _artist_leaves,
     "booking rules": _booking_rules,
+    "artist switched off from the team page": _artist_switched_off_from_the_team_page,
+    "artist switched back on": _artist_switched_back_on,
+    "artist switched off in the admin": _artist_switched_off_in_the_admin,
+    "artist switched back on in the admin": _artist_switched_back_on_in_the_admin,
+    "time off on the artist's admin page": _time_off_on_the_artists_admin_page,
+    "artist deleted in the admin": _artist_deleted_in_the_admin,
+    "client erased": _client_erased,
 }
 
 
