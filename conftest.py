@@ -139,6 +139,15 @@ def _clinic_details_as_installed(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_free_times():
+    """Each test's diary is new (its rows are rolled back after it, and ids come again):
+    free times cached by an earlier test must not be read (scheduling.availability_cache)."""
+    from scheduling.availability_cache import forget_all_free_times
+
+    forget_all_free_times()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_content_types():
     """Transactional tests empty every table, content types included, and they come back
     with new ids; the in-process cache would hand the audit trail ids that are gone."""

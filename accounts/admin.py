@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import TokenProxy
 from scheduling.admin import ARTIST_INLINES, warn_hours_outside_opening
 from scheduling.models import ArtistHours
 from smpclinic.admin import SingleRowAdmin
+from smpclinic.cache import team_changed
 
 from .models import Role, SecurityPolicy, User
 from .services import user_deactivate, user_set_role
@@ -114,6 +115,20 @@ class UserAdmin(BaseUserAdmin):
         if not change or "role" in form.changed_data:
             # Role decides group and admin access; set both in one place.
             user_set_role(user=obj, role=obj.role)
+
+    def save_related(self, request, form, formsets, change):
+        # Name, role, switched on or off, working hours and time off (the inlines): what
+        # the diary offers may change, so its stored free times are renewed.
+        super().save_related(request, form, formsets, change)
+        team_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        team_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        team_changed()
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from smpclinic.cache import team_changed
 from smpclinic.mail import SEND_ERRORS, send_error_words
 
 from .models import STAFF_ROLES, MemberStatus, Role, User
@@ -26,6 +27,7 @@ def user_set_role(*, user: User, role: Role | str) -> User:
     user.groups.remove(*groups)
     group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
     user.groups.add(group)
+    team_changed()
     return user
 
 
@@ -72,6 +74,8 @@ def user_deactivate(*, user: User, by: User | None = None, request=None) -> User
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
+    # Also when already switched off by the caller (the admin's form saves is_active first).
+    team_changed()
     ended = user_sessions_end(user=user)
     security_log.record(
         "user_deactivated",
@@ -221,6 +225,7 @@ def invitation_accept(*, user: User, password: str, request=None) -> User:
     user.is_active = True
     user.invited_at = None
     user.save(update_fields=["password", "is_active", "invited_at"])
+    team_changed()
     security_log.record("invitation_accepted", request=request, user=user)
     return user
 
@@ -266,5 +271,6 @@ def team_member_reactivate(*, user: User, by: User, request=None) -> User:
         raise ValidationError(f"{user} is not deactivated.")
     user.is_active = True
     user.save(update_fields=["is_active"])
+    team_changed()
     security_log.record("user_reactivated", request=request, user=user, by_user_id=by.pk)
     return user

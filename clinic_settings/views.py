@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import manager_required
 from audit.selectors import settings_changes
 from scheduling import setup as clinic_week
-from scheduling.models import AppointmentType, Room
+from scheduling.availability_cache import free_times_changed
+from scheduling.models import AppointmentType, BookingPolicy, Room
 from smpclinic.clinic import clinic_profile_save, clinic_zone
 from smpclinic.models import ClinicProfile
 from smpclinic.money import currency
@@ -204,6 +205,7 @@ def rooms(request):
     if request.method == "POST":
         if form.is_valid():
             form.save()
+            free_times_changed(everything=True)
             messages.success(request, f"Room “{form.instance.name}” added.")
             return redirect("clinic_settings:rooms")
         status = 400
@@ -228,6 +230,7 @@ def room_edit(request, pk: int):
     form = setting_forms.RoomForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
         form.save()
+        free_times_changed(everything=True)
         messages.success(request, f"Room “{room.name}” saved.")
         return redirect("clinic_settings:rooms")
     return render(
@@ -265,6 +268,8 @@ def _save_single_row(request, section_list, page_name):
     if posted["form"].is_valid():
         with transaction.atomic():
             posted["form"].save()
+            if isinstance(posted["form"].instance, BookingPolicy):
+                free_times_changed(everything=True)  # e.g. how often times are offered
         messages.success(request, f"{posted['heading']} saved.")
         return redirect(page_name), rows
     return None, rows
@@ -299,6 +304,7 @@ def service_edit(request, pk: int | None = None):
     form = setting_forms.ServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
+        free_times_changed(everything=True)
         messages.success(request, f"“{saved.name}” saved.")
         return redirect("clinic_settings:services")
     return render(

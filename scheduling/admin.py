@@ -17,6 +17,7 @@ from smpclinic import formats
 from smpclinic.admin import SingleRowAdmin
 
 from .availability import FIRST_DAY, LAST_DAY, OUTSIDE_DIARY
+from .availability_cache import free_times_changed
 from .models import (
     Appointment,
     AppointmentEvent,
@@ -64,6 +65,23 @@ def warn_hours_outside_opening(request, rows: list[ArtistHours]) -> None:
         )
 
 
+class ChangesFreeTimes:
+    """An admin whose saves and deletions change what the diary offers: the cached free
+    times all get a new generation (scheduling.availability_cache)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        free_times_changed(everything=True)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        free_times_changed(everything=True)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        free_times_changed(everything=True)
+
+
 class ArtistListFilter(admin.RelatedFieldListFilter):
     """Only artists in the filter, not every person who can sign in."""
 
@@ -79,7 +97,7 @@ class ArtistListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(BookingPolicy)
-class BookingPolicyAdmin(SingleRowAdmin):
+class BookingPolicyAdmin(ChangesFreeTimes, SingleRowAdmin):
     """One row of rules: the list goes straight to it, and it cannot be added or deleted."""
 
     form = BookingPolicyForm
@@ -93,7 +111,7 @@ class BookingPolicyAdmin(SingleRowAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(ChangesFreeTimes, admin.ModelAdmin):
     form = OpeningHoursForm
     list_display = ("weekday", "opens", "closes")
     list_display_links = ("weekday", "opens")
@@ -127,7 +145,7 @@ class DiaryDatesAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClosedDay)
-class ClosedDayAdmin(DiaryDatesAdmin):
+class ClosedDayAdmin(ChangesFreeTimes, DiaryDatesAdmin):
     list_display = ("date", "weekday", "reason")
     search_fields = ("reason",)
     date_hierarchy = "date"
@@ -139,7 +157,7 @@ class ClosedDayAdmin(DiaryDatesAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ChangesFreeTimes, admin.ModelAdmin):
     list_display = ("name", "is_active", "notes")
     list_filter = ("is_active",)
     search_fields = ("name",)
@@ -147,7 +165,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArtistHours)
-class ArtistHoursAdmin(admin.ModelAdmin):
+class ArtistHoursAdmin(ChangesFreeTimes, admin.ModelAdmin):
     form = ArtistHoursForm
     list_display = ("artist", "weekday", "starts", "ends")
     list_filter = (("artist", ArtistListFilter), "weekday")
@@ -160,7 +178,7 @@ class ArtistHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(DiaryDatesAdmin):
+class TimeOffAdmin(ChangesFreeTimes, DiaryDatesAdmin):
     form = TimeOffForm
     list_display = ("artist", "kind", "status", "starts_at", "ends_at", "note")
     list_filter = (("artist", ArtistListFilter), "kind", "status")
@@ -171,7 +189,7 @@ class TimeOffAdmin(DiaryDatesAdmin):
 
 
 @admin.register(AppointmentType)
-class AppointmentTypeAdmin(admin.ModelAdmin):
+class AppointmentTypeAdmin(ChangesFreeTimes, admin.ModelAdmin):
     form = AppointmentTypeForm
     list_display = (
         "name",

@@ -447,12 +447,69 @@ def free_slots(
         return []  # nothing is bookable there, and the arithmetic below would overflow
     now = now or timezone.now()
     policy = BookingPolicy.current()
+    earliest, latest = notice_window(source=source, now=now, policy=policy)
+    return _free_slots(
+        appointment_type=appointment_type,
+        start_date=start_date,
+        days=days,
+        artist_id=artist_id,
+        minutes=minutes,
+        now=now,
+        earliest=earliest,
+        latest=latest,
+        policy=policy,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+
+
+def free_slots_without_notice(
+    *,
+    appointment_type: AppointmentType,
+    start_date: dt.date,
+    days: int,
+    artist_id: int | None = None,
+    policy: BookingPolicy,
+) -> list[Slot]:
+    """free_slots() for the type's usual length as if asked long before: no notice and no
+    horizon. Keeping those after it that start no earlier than the notice allows and no
+    later than the horizon gives exactly free_slots()'s answer (every start is on the
+    clinic's step, whatever the moment of asking), which is what the cache keeps
+    (scheduling.availability_cache)."""
+    if not within_diary(start_date) or (LAST_DAY - start_date).days < days - 1:
+        return []
+    long_before = local_datetime(start_date, dt.time(0), clinic_zone()) - dt.timedelta(days=1)
+    return _free_slots(
+        appointment_type=appointment_type,
+        start_date=start_date,
+        days=days,
+        artist_id=artist_id,
+        minutes=None,
+        now=long_before,
+        earliest=long_before,
+        latest=None,
+        policy=policy,
+        exclude_appointment_id=None,
+    )
+
+
+def _free_slots(
+    *,
+    appointment_type: AppointmentType,
+    start_date: dt.date,
+    days: int,
+    artist_id: int | None,
+    minutes: int | None,
+    now: dt.datetime,
+    earliest: dt.datetime,
+    latest: dt.datetime | None,
+    policy: BookingPolicy,
+    exclude_appointment_id: int | None,
+) -> list[Slot]:
     zone = clinic_zone()
     minutes = minutes or appointment_type.default_minutes
     length = dt.timedelta(minutes=minutes)
     block = length + dt.timedelta(minutes=appointment_type.buffer_after_minutes)
     step = dt.timedelta(minutes=policy.slot_minutes)
-    earliest, latest = notice_window(source=source, now=now, policy=policy)
 
     range_start = local_datetime(start_date, dt.time(0), zone)
     range_end = local_datetime(start_date + dt.timedelta(days=days), dt.time(0), zone)

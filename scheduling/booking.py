@@ -45,6 +45,7 @@ from .availability import (
     notice_window,
     within_diary,
 )
+from .availability_cache import days_between, free_times_changed
 from .models import (
     CLINIC_CHOSEN_SOURCES,
     Appointment,
@@ -261,11 +262,20 @@ def _judge(
     return ends_at, blocked_until, room
 
 
+def _free_times_changed(appointment: Appointment, *, was: tuple | None = None) -> None:
+    """The days this appointment holds (and held, when it moved) may have other free times."""
+    days = days_between(appointment.starts_at, appointment.blocked_until)
+    if was is not None:
+        days += days_between(*was)
+    free_times_changed(days=days)
+
+
 def _save_or_refuse(appointment: Appointment) -> None:
     taken = _("Someone has just booked that time. Please choose another.")
     try:
         with transaction.atomic():
             appointment.save()
+            _free_times_changed(appointment)
     except IntegrityError as error:
         if _is_overlap_violation(error):
             _refuse("overlap", taken)
@@ -570,11 +580,13 @@ def booking_move(
         choosing_artist=artist.pk != current.artist_id,
     )
     before = (current.starts_at, current.artist, current.room, current.ends_at)
+    held_before = (current.starts_at, current.blocked_until)
     current.starts_at, current.ends_at, current.blocked_until = starts_at, ends_at, blocked_until
     current.artist, current.room = artist, room
     if outside_hours_note:
         current.outside_hours_note = outside_hours_note
     _save_or_refuse(current)
+    _free_times_changed(current, was=held_before)
     changes = []
     if before[1] != artist:
         changes.append(f"artist {before[1]} → {artist}")
@@ -660,6 +672,7 @@ def appointment_set_status(
         _save_or_refuse(current)
     else:
         current.save()
+        _free_times_changed(current)
     _event(
         current,
         AppointmentEventKind.CANCELLED if cancelling else AppointmentEventKind.STATUS,

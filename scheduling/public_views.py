@@ -32,6 +32,7 @@ from smpclinic.clinic import clinic_context, clinic_zone
 from smpclinic.database import RETRY_AFTER_SECONDS, database_busy
 
 from .availability import Slot, free_slots
+from .availability_cache import cached_free_slots
 from .booking import (
     BUSY_MESSAGE,
     BookingRefused,
@@ -141,13 +142,21 @@ def _week(
     except ValueError:
         first = today
     first = min(max(first, today), last_day)
-    slots = free_slots(
-        appointment_type=appointment_type,
-        start_date=first,
-        days=DAYS_PER_PAGE,
-        source=BookingSource.ONLINE,
-        exclude_appointment_id=exclude_appointment_id,
-    )
+    if exclude_appointment_id is None:
+        slots = cached_free_slots(
+            appointment_type=appointment_type,
+            start_date=first,
+            days=DAYS_PER_PAGE,
+            source=BookingSource.ONLINE,
+        )
+    else:  # moving an appointment: its own time counts as free
+        slots = free_slots(
+            appointment_type=appointment_type,
+            start_date=first,
+            days=DAYS_PER_PAGE,
+            source=BookingSource.ONLINE,
+            exclude_appointment_id=exclude_appointment_id,
+        )
     slots = [slot for slot in slots if _allowed(slot, limits)]
     following = first + dt.timedelta(days=DAYS_PER_PAGE)
     return {
@@ -233,7 +242,7 @@ def _details_page(
     zone = clinic_zone()
     day = timezone.localdate(start, zone)
     [day_times] = _group_by_day(
-        free_slots(
+        cached_free_slots(
             appointment_type=appointment_type,
             start_date=day,
             days=1,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .availability import FIRST_DAY, LAST_DAY, OUTSIDE_DIARY
+from .availability_cache import dates_between, free_times_changed
 from .models import ClosedDay, OpeningHours, Weekday
 
 PREVIEW_DAYS = 28
@@ -70,6 +71,7 @@ def week_template_replace(rows: list[tuple[int, dt.time, dt.time]]) -> None:
         row = OpeningHours(weekday=weekday, opens=opens, closes=closes)
         row.full_clean()
         row.save()
+    free_times_changed(everything=True)
 
 
 def preview(first_day: dt.date, days: int = PREVIEW_DAYS) -> list[PreviewDay]:
@@ -119,6 +121,8 @@ def closed_days_add(first: dt.date, last: dt.date | None = None, reason: str = "
             row.save()
             added += 1
         day += dt.timedelta(days=1)
+    if added:
+        free_times_changed(days=dates_between(first, last))
     return added
 
 
@@ -128,6 +132,7 @@ def closed_day_remove(pk: int) -> bool:
     if row is None:
         return False
     row.delete()
+    free_times_changed(days=[row.date])
     return True
 
 

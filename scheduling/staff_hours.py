@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from smpclinic import formats
 
+from .availability_cache import days_between, free_times_changed
 from .models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -170,6 +171,8 @@ def week_hours_save(*, member: User, week: WeekHours) -> tuple[int, int]:
     for weekday, starts, ends in sorted(wanted - have):
         ArtistHours(artist=member, weekday=weekday, starts=starts, ends=ends).save()
         added += 1
+    if added or removed:
+        free_times_changed(everything=True)
     return added, removed
 
 
@@ -215,7 +218,13 @@ def time_off_add(
         status=TimeOffStatus.APPROVED if approved else TimeOffStatus.REQUESTED,
     )
     time_off.save()
+    if approved:
+        _time_off_changed(time_off)
     return time_off
+
+
+def _time_off_changed(time_off: TimeOff) -> None:
+    free_times_changed(days=days_between(time_off.starts_at, time_off.ends_at))
 
 
 @transaction.atomic
@@ -230,6 +239,8 @@ def time_off_decide(*, time_off: TimeOff, approve: bool, by: User) -> TimeOff:
         )
     current.status = TimeOffStatus.APPROVED if approve else TimeOffStatus.DECLINED
     current.save(update_fields=["status"])
+    if approve:
+        _time_off_changed(current)
     return current
 
 
@@ -245,6 +256,8 @@ def time_off_remove(*, time_off: TimeOff, by: User) -> None:
                 "Only a request that is still waiting can be withdrawn: ask the manager."
             )
     time_off.delete()
+    if time_off.status == TimeOffStatus.APPROVED:
+        _time_off_changed(time_off)
 
 
 def time_off_ahead(member: User, *, now: dt.datetime | None = None) -> list[TimeOff]:
@@ -297,3 +310,4 @@ def offered_types_set(*, artist: User, offered: Iterable[AppointmentType]) -> No
             appointment_type.not_offered_by.remove(artist)
         else:
             appointment_type.not_offered_by.add(artist)
+    free_times_changed(everything=True)

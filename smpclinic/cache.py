@@ -100,3 +100,36 @@ class FailOpenRedisCache(RedisCache):
         except UNREACHABLE as error:
             _warn("has_key", error)
             return False
+
+
+# --- Generations ----------------------------------------------------------------------
+# A generation names the current state of something other answers are computed from: an
+# answer stored under a key carrying the generation is never read once it changes. The
+# team's generation changes when someone joins, leaves or changes role (accounts), which
+# the diary's cached free times depend on (scheduling.availability_cache).
+
+TEAM_GENERATION = "generation:team"
+
+
+def new_generation(*keys: str) -> None:
+    """Give these generations a new value now, and again once the current transaction
+    commits (an answer computed from what was read before the commit is then not used).
+    A cache that fails is logged and the write goes on."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def renew():
+        try:
+            cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
+        except Exception:  # the cache failing must not fail the write
+            logger.warning("Could not renew %s in the cache", ", ".join(keys), exc_info=True)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def team_changed() -> None:
+    """Someone joined or left the team, or changed role."""
+    new_generation(TEAM_GENERATION)

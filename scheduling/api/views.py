@@ -26,7 +26,8 @@ from rest_framework.reverse import reverse
 from accounts.authentication import TwoFactorTokenAuthentication
 from smpclinic.database import RETRY_AFTER_SECONDS, database_busy
 
-from ..availability import Problem, clinic_zone, free_slots, local_datetime
+from ..availability import Problem, clinic_zone, local_datetime
+from ..availability_cache import cached_free_slots
 from ..booking import (
     BUSY_MESSAGE,
     CONFLICT_CODES,
@@ -105,7 +106,7 @@ def availability(request):
     query = AvailabilityQuerySerializer(data=request.query_params, context={"staff": staff})
     query.is_valid(raise_exception=True)
     artist = query.validated_data.get("artist")
-    slots = free_slots(
+    slots = cached_free_slots(
         appointment_type=query.validated_data["type"],
         start_date=query.validated_data["start"],
         days=query.validated_data["days"],

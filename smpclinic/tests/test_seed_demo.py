@@ -246,3 +246,40 @@ def test_a_us_demo_has_us_phone_numbers_holidays_and_the_clinic_currency(setting
 
     assert set(Consultation.objects.values_list("currency", flat=True)) <= {"USD"}
     assert Consultation.objects.exclude(price_per_session=None).exists()
+
+
+def test_hours_seeded_again_renew_the_public_free_times():
+    from scheduling.availability import free_slots
+    from scheduling.availability_cache import cached_free_slots, forget_all_free_times
+    from scheduling.models import AppointmentType, BookingSource
+    from tests.clock import weekday_ahead
+
+    call_command("seed_demo")
+    consultation = AppointmentType.objects.get(slug="consultation")
+    first = weekday_ahead(60)  # past what the demo diary books
+    asked = {
+        "appointment_type": consultation,
+        "start_date": first,
+        "days": 3,
+        "source": BookingSource.FRONT_DESK,  # no online horizon
+    }
+
+    def offered():
+        return cached_free_slots(**asked)
+
+    def diary_says():
+        return free_slots(**asked)
+
+    # One artist's week gone (straight in the database), and the answer stored without it.
+    artist = User.objects.filter(role=Role.ARTIST).order_by("email").first()
+    ArtistHours.objects.filter(artist=artist).delete()
+    forget_all_free_times()
+    before = offered()
+    assert offered() == before == diary_says()
+
+    call_command("seed_demo")  # puts the artist's hours back
+
+    assert ArtistHours.objects.filter(artist=artist).exists()
+    after = offered()
+    assert after != before
+    assert after == diary_says()

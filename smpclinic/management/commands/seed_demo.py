@@ -31,6 +31,7 @@ from billing.models import (
 from clients.models import Client, ContactChannel, ReferralSource
 from clients.services import client_create
 from scheduling.availability import free_slots
+from scheduling.availability_cache import free_times_changed
 from scheduling.booking import BookingRefused, appointment_set_status, booking_create
 from scheduling.models import (
     Appointment,
@@ -353,6 +354,9 @@ class Command(BaseCommand):
                 ends_at=local_datetime(monday + datetime.timedelta(days=7), datetime.time(0), zone),
                 note="Family holiday",
             )
+        # Rooms, hours, closed days and time off written here directly: the stored free
+        # times are renewed.
+        free_times_changed(everything=True)
 
     # --- prices, deposits and payments -----------------------------------------------
 
