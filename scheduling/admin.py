@@ -21,6 +21,7 @@ from .models import (
     Appointment,
     AppointmentEvent,
     AppointmentType,
+    AppointmentTypeTranslation,
     ArtistHours,
     BookingPolicy,
     CalendarFeed,
@@ -32,6 +33,7 @@ from .models import (
 )
 from .setup_forms import (
     AppointmentTypeForm,
+    AppointmentTypeTranslationForm,
     ArtistHoursForm,
     BookingPolicyForm,
     OpeningHoursForm,
@@ -170,9 +172,20 @@ class TimeOffAdmin(DiaryDatesAdmin):
     ordering = ("-starts_at",)
 
 
+class AppointmentTypeTranslationInline(admin.StackedInline):
+    """The service's name and description as clients in another language read them."""
+
+    model = AppointmentTypeTranslation
+    form = AppointmentTypeTranslationForm
+    extra = 0
+    verbose_name = "name and description in another language"
+    verbose_name_plural = "names and descriptions in other languages"
+
+
 @admin.register(AppointmentType)
 class AppointmentTypeAdmin(admin.ModelAdmin):
     form = AppointmentTypeForm
+    inlines = [AppointmentTypeTranslationInline]
     list_display = (
         "name",
         "kind",

@@ -5,11 +5,19 @@ so a rule about a field (a constraint's message next to it, a link's scheme) hol
 import copy
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import construct_instance
 
-from .models import AppointmentType, ArtistHours, BookingPolicy, OpeningHours, TimeOff
+from .models import (
+    AppointmentType,
+    AppointmentTypeTranslation,
+    ArtistHours,
+    BookingPolicy,
+    OpeningHours,
+    TimeOff,
+)
 
 # --- Forms: a constraint's message next to the field it is about ----------------------
 
@@ -144,3 +152,34 @@ class BookingPolicyForm(forms.ModelForm):
             "online_horizon_days": "Clients booking online or through the API cannot book "
             "further ahead than this.",
         }
+
+
+class AppointmentTypeTranslationForm(forms.ModelForm):
+    """A service's name and description in another language: both, or the clients of that
+    language would read half of it in the clinic's own language."""
+
+    class Meta:
+        model = AppointmentTypeTranslation
+        fields = ("language", "name", "description")
+
+    def clean(self):
+        cleaned = super().clean()
+        service = cleaned.get("appointment_type") or getattr(
+            self.instance, "appointment_type", None
+        )
+        name = (cleaned.get("name") or "").strip()
+        description = (cleaned.get("description") or "").strip()
+        if "name" in cleaned and not name:
+            self.add_error("name", "Give the service's name in this language.")
+        if service is not None and service.description.strip() and not description:
+            self.add_error(
+                "description",
+                "The service has a description: translate it too, or clients in this "
+                "language read it in the clinic's own language.",
+            )
+        language = cleaned.get("language")
+        if language and language == settings.LANGUAGE_CODE.lower():
+            self.add_error(
+                "language", "This is the clinic's own language: edit the service's name itself."
+            )
+        return cleaned
