@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from clients.models import Client
@@ -37,9 +39,11 @@ from sessions_app.models import (
 )
 from sessions_app.selectors import session_following
 from smpclinic.clinic import clinic_zone
+from smpclinic.i18n import language_or_default
 
 from .models import (
     AftercareInstruction,
+    AftercareInstructionTranslation,
     AftercarePlan,
     AftercareStep,
     CheckIn,
@@ -102,6 +106,37 @@ def aftercare_instructions_update(
         aftercare_instruction_save(instruction=instruction, edited=instruction.pk is not None)
 
 
+@dataclass(frozen=True)
+class InstructionWording:
+    """An instruction as one client gets it, and its language ("" for the clinic's own)."""
+
+    title: str
+    body: str
+    language: str = ""
+
+
+def instruction_wording(instruction: AftercareInstruction, language: str) -> InstructionWording:
+    """The instruction in `language` when the clinic translated it in full, otherwise the
+    clinic's own wording."""
+    own = InstructionWording(title=instruction.title, body=instruction.body)
+    if not language or language == settings.LANGUAGE_CODE.lower() or instruction.pk is None:
+        return own
+    translated = next((t for t in instruction.translations.all() if t.language == language), None)
+    if translated is None or translation_problems(translated):
+        return own  # half-translated: the clinic's own wording, in full
+    return InstructionWording(title=translated.title, body=translated.body, language=language)
+
+
+def translation_problems(translated: AftercareInstructionTranslation) -> dict[str, str]:
+    """What keeps a translation from being given, by field (empty when it is complete)."""
+    problems = {}
+    if not (translated.title or "").strip():
+        problems["title"] = _("Translate the title.")
+    if not (translated.body or "").strip():
+        problems["body"] = _("Translate the instructions.")
+    return problems
+
+
 def local_moment(day: dt.date, at: dt.time) -> dt.datetime:
     """A wall-clock time in the clinic on `day`, in UTC.
 
@@ -140,17 +175,23 @@ def after_session_logged(log: SessionLog) -> None:
         session=session, defaults={"client": client, "starts_on": _session_day(session, log)}
     )
     if created:
-        AftercareStep.objects.bulk_create(
-            AftercareStep(
-                plan=aftercare,
-                day_from=i.day_from,
-                day_to=i.day_to,
-                title=i.title,
-                body=i.body,
-                send_message=i.send_message,
+        # The client's copy, in their language where the clinic has translated the wording.
+        language = language_or_default(client.language)
+        steps = []
+        for i in AftercareInstruction.objects.prefetch_related("translations"):
+            wording = instruction_wording(i, language)
+            steps.append(
+                AftercareStep(
+                    plan=aftercare,
+                    day_from=i.day_from,
+                    day_to=i.day_to,
+                    title=wording.title,
+                    body=wording.body,
+                    language=wording.language,
+                    send_message=i.send_message,
+                )
             )
-            for i in AftercareInstruction.objects.all()
-        )
+        AftercareStep.objects.bulk_create(steps)
     starts_on = aftercare.starts_on
 
     # When each message goes is the clinic's setting for its kind (reminders.kinds): the
