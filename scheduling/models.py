@@ -307,10 +307,11 @@ class AppointmentType(models.Model):
 
     def name_in_sentence(self, language: str | None = None) -> str:
         """The name inside a sentence ("Su consulta gratuita en …"): languages other than
-        English write a service's name in lower case there, unless it starts with an acronym."""
+        English write a service's name in lower case there, unless it starts with an acronym.
+        The clinic's own name, when it has no translation, stays as the clinic wrote it."""
         language = _text_language(language)
         name = self.name_in(language)
-        if language.startswith("en") or not name:
+        if language.startswith("en") or not name or name == self.name:
             return name
         first = name.split()[0]
         if len(first) > 1 and first.isupper():
