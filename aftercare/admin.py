@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .forms import AftercareInstructionForm
+from .forms import AftercareInstructionForm, AftercareInstructionTranslationForm
 from .models import (
     AftercareInstruction,
     AftercareInstructionTranslation,
@@ -18,6 +18,7 @@ class AftercareInstructionTranslationInline(admin.StackedInline):
     both required. Plans already given keep their own copy."""
 
     model = AftercareInstructionTranslation
+    form = AftercareInstructionTranslationForm
     extra = 0
     verbose_name = "wording in another language"
     verbose_name_plural = "wording in other languages"

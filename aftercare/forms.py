@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from photos.models import PhotoAngle
 from sessions_app.forms import collect_healing
 from sessions_app.models import HealingStatus
 
-from .models import AftercareInstruction, Level, Proposal
+from .models import AftercareInstruction, AftercareInstructionTranslation, Level, Proposal
 from .services import CHECK_IN_ANGLES, NOTE_MAX_LENGTH, QUESTIONS_MAX_LENGTH, RegionLook
 
 PHOTO_HELP = {
@@ -211,3 +212,19 @@ class AftercareInstructionForm(forms.ModelForm):
         # The day order is checked in clean() with a message on the field itself.
         if "day_to" not in self.errors:
             super().validate_constraints()
+
+
+class AftercareInstructionTranslationForm(forms.ModelForm):
+    """An instruction in another language: a title and the instructions, both required."""
+
+    class Meta:
+        model = AftercareInstructionTranslation
+        fields = ["language", "title", "body"]
+
+    def clean_language(self):
+        language = self.cleaned_data["language"]
+        if language == settings.LANGUAGE_CODE.lower():
+            raise forms.ValidationError(
+                "This is the clinic's own language: edit the instruction itself."
+            )
+        return language
