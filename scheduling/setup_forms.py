@@ -7,7 +7,7 @@ import copy
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.forms.models import construct_instance
 
 from .models import (
@@ -124,6 +124,63 @@ class AppointmentTypeForm(FieldConstraintForm):
             "is_active": "Untick to stop offering it; existing appointments are kept.",
             "position": "Order in lists: lower numbers first.",
         }
+
+
+class ServiceForm(AppointmentTypeForm):
+    """The service as the settings page edits it: with its name and description in the
+    clinic's other languages, saved together (scheduling.service_languages)."""
+
+    def __init__(self, *args, **kwargs):
+        from .service_languages import other_languages
+
+        super().__init__(*args, **kwargs)
+        self.languages = other_languages()
+        existing = {}
+        if self.instance.pk:
+            existing = {t.language: t for t in self.instance.translations.all()}
+        for code, language_name in self.languages:
+            current = existing.get(code)
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=f"Name in {language_name}",
+                max_length=100,
+                required=False,
+                initial=current.name if current else "",
+                help_text="What clients who read this language see; leave empty (with the "
+                "description) for the name above.",
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=f"Description in {language_name}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=current.description if current else "",
+            )
+
+    def wording(self) -> dict[str, tuple[str, str]]:
+        return {
+            code: (
+                self.cleaned_data.get(f"name_{code}") or "",
+                self.cleaned_data.get(f"description_{code}") or "",
+            )
+            for code, _name in self.languages
+        }
+
+    def clean(self):
+        from .service_languages import translation_problems
+
+        cleaned = super().clean()
+        service = AppointmentType(description=cleaned.get("description") or "")
+        for code, (name, description) in self.wording().items():
+            for field, message in translation_problems(service, name, description).items():
+                self.add_error(f"{field}_{code}", message)
+        return cleaned
+
+    def save(self, commit=True):
+        from .service_languages import service_translations_save
+
+        with transaction.atomic():
+            service = super().save(commit=True)
+            service_translations_save(service=service, wording=self.wording())
+        return service
 
 
 def _https_links(db_field, **kwargs):

@@ -188,3 +188,53 @@ def test_the_admin_saves_a_complete_translation(clinic, as_user):
     assert page.status_code == 302
     saved = AppointmentTypeTranslation.objects.get(appointment_type=service)
     assert (saved.language, saved.name) == ("es", "Revisión")
+
+
+# --- the settings page, where the manager edits the service ---------------------------------
+
+
+def settings_form_data(browser, service) -> dict:
+    form = browser.get(reverse("clinic_settings:service", args=[service.pk])).context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value
+    return data
+
+
+def test_the_settings_page_shows_and_saves_the_spanish_name(clinic, as_user):
+    manager = as_user(clinic.people.manager)
+    service = AppointmentType.objects.get(slug="consultation")
+    data = settings_form_data(manager, service)
+    assert data["name_es"] == "Consulta gratuita"
+    data["name_es"] = "Primera consulta"
+    posted = manager.post(reverse("clinic_settings:service", args=[service.pk]), data)
+    assert posted.status_code == 302
+    assert service.translations.get(language="es").name == "Primera consulta"
+
+    # Both left empty: no translation, clients read the clinic's own name.
+    data.update(name_es="", description_es="")
+    manager.post(reverse("clinic_settings:service", args=[service.pk]), data)
+    assert not service.translations.exists()
+
+
+@pytest.mark.parametrize(
+    "half, field, error",
+    [
+        ({"name_es": "", "description_es": "Una visita."}, "name_es", "name in this language"),
+        ({"name_es": "Consulta", "description_es": ""}, "description_es", "translate it too"),
+    ],
+)
+def test_the_settings_page_refuses_a_half_filled_translation(clinic, as_user, half, field, error):
+    manager = as_user(clinic.people.manager)
+    service = AppointmentType.objects.get(slug="consultation")
+    data = {**settings_form_data(manager, service), **half}
+    data["name"] = "Free first consultation"
+    page = manager.post(reverse("clinic_settings:service", args=[service.pk]), data)
+    assert page.status_code == 400
+    assert error in " ".join(page.context["form"].errors[field])
+    service.refresh_from_db()
+    assert service.name == "Free consultation"  # nothing saved
+    assert service.translations.get(language="es").name == "Consulta gratuita"
