@@ -95,15 +95,54 @@ def aftercare_instruction_save(
 
 @transaction.atomic
 def aftercare_instructions_update(
-    *, changed: list[AftercareInstruction], removed: list[AftercareInstruction]
+    *,
+    changed: list[AftercareInstruction],
+    removed: list[AftercareInstruction],
+    translations: list[tuple[AftercareInstruction, dict[str, tuple[str, str]]]] = (),
 ) -> None:
     """Save the instructions the clinic changed or added and delete the ones it removed, all
-    or nothing. Plans already given keep their own copy of the wording."""
+    or nothing; then each instruction's wording in other languages (`translations`:
+    instruction, language → (title, body)). Plans already given keep their own copy."""
     for instruction in removed:
         if instruction.pk is not None:
             instruction.delete()
     for instruction in changed:
         aftercare_instruction_save(instruction=instruction, edited=instruction.pk is not None)
+    for instruction, wording in translations:
+        if instruction.pk is not None and instruction not in removed:
+            instruction_translations_save(instruction=instruction, wording=wording)
+
+
+def instruction_translation_problems(title: str, body: str) -> dict[str, str]:
+    """Why an instruction's translation cannot be saved, by field; both empty means none."""
+    title, body = title.strip(), body.strip()
+    if bool(title) == bool(body):
+        return {}
+    if not title:
+        return {"title": "Give the title in this language too."}
+    return {"body": "Give the instructions in this language too, not only the title."}
+
+
+def instruction_translations_save(
+    *, instruction: AftercareInstruction, wording: dict[str, tuple[str, str]]
+) -> None:
+    """Save the instruction's title and body in each language given; both empty removes the
+    translation (clients then get the clinic's own wording). Refuses a half-filled one."""
+    errors = {}
+    for language, (title, body) in wording.items():
+        for field, message in instruction_translation_problems(title, body).items():
+            errors[f"{field}_{language}"] = message
+    if errors:
+        raise ValidationError(errors)
+    for language, (title, body) in wording.items():
+        if not title.strip():
+            instruction.translations.filter(language=language).delete()
+            continue
+        AftercareInstructionTranslation.objects.update_or_create(
+            instruction=instruction,
+            language=language,
+            defaults={"title": title.strip(), "body": body.strip()},
+        )
 
 
 @dataclass(frozen=True)

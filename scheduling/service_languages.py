@@ -3,18 +3,10 @@ beside the service itself: one place for the rule, whichever page saves them."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import AppointmentType, AppointmentTypeTranslation
-
-
-def other_languages() -> list[tuple[str, str]]:
-    """The languages a client may read other than the clinic's own (its English variants
-    share the clinic's wording, so an English clinic is asked only for Spanish)."""
-    own = settings.LANGUAGE_CODE.lower()
-    return [(code, name) for code, name in settings.LANGUAGES if code[:2] != own[:2]]
 
 
 def translation_problems(service: AppointmentType, name: str, description: str) -> dict[str, str]:

@@ -131,7 +131,7 @@ class ServiceForm(AppointmentTypeForm):
     clinic's other languages, saved together (scheduling.service_languages)."""
 
     def __init__(self, *args, **kwargs):
-        from .service_languages import other_languages
+        from smpclinic.i18n import other_languages
 
         super().__init__(*args, **kwargs)
         self.languages = other_languages()
@@ -162,6 +162,8 @@ class ServiceForm(AppointmentTypeForm):
                 self.cleaned_data.get(f"description_{code}") or "",
             )
             for code, _name in self.languages
+            # A form posted without a language's fields (an older page) leaves it alone.
+            if not self.is_bound or self.add_prefix(f"name_{code}") in self.data
         }
 
     def clean(self):

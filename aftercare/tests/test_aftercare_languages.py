@@ -132,3 +132,49 @@ def test_the_admin_saves_a_complete_translation(people, as_user):
     )
     assert page.status_code == 302
     assert instruction.translations.get().title == "Día 3"
+
+
+# --- Settings → Aftercare, where the manager edits the wording -------------------------------
+
+
+def settings_data(browser) -> dict:
+    page = browser.get(reverse("aftercare_settings:instructions"))
+    formset = page.context["formset"]
+    data = {
+        f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()
+    }
+    for form in formset.forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data, formset
+
+
+def test_the_settings_page_shows_and_saves_the_spanish_wording(people, as_user):
+    browser = as_user(people.manager)
+    data, formset = settings_data(browser)
+    rinse = next(f for f in formset.forms if f.instance.title == "Day 3: you may rinse")
+    assert data[rinse.add_prefix("title_es")] == "Día 3: ya puede aclararse"
+    data[rinse.add_prefix("title_es")] = "Día 3: aclarado suave"
+    posted = browser.post(reverse("aftercare_settings:instructions"), data)
+    assert posted.status_code == 302
+    instruction = AftercareInstruction.objects.get(pk=rinse.instance.pk)
+    assert instruction.translations.get(language="es").title == "Día 3: aclarado suave"
+    # Only the Spanish changed: the clinic's own wording is still the shipped one.
+    assert instruction.is_shipped_default
+
+
+def test_the_settings_page_refuses_a_half_filled_spanish_wording(people, as_user):
+    browser = as_user(people.manager)
+    data, formset = settings_data(browser)
+    rinse = next(f for f in formset.forms if f.instance.title == "Day 3: you may rinse")
+    data[rinse.add_prefix("body_es")] = ""
+    data[rinse.add_prefix("title")] = "Day 3: rinse gently"
+    page = browser.post(reverse("aftercare_settings:instructions"), data)
+    assert page.status_code == 400
+    assert "Give the instructions in this language too" in page.content.decode()
+    instruction = AftercareInstruction.objects.get(pk=rinse.instance.pk)
+    assert instruction.title == "Day 3: you may rinse"  # nothing saved
+    assert instruction.translations.get(language="es").body.startswith("Desde hoy")
