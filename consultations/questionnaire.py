@@ -44,7 +44,12 @@ def current_questionnaire() -> QuestionnaireVersion | None:
     return (
         QuestionnaireVersion.objects.filter(published_at__isnull=False)
         .order_by("-number")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position").prefetch_related("translations"),
+            )
+        )
         .first()
     )
 
@@ -273,6 +278,9 @@ class QuestionDraft:
     required: bool = True
     contraindication: bool = False
     ask_details: bool = False
+    # (language, question, help) in the clinic's other languages; both empty removes that
+    # language's wording. None leaves the translations as they are.
+    translations: tuple[tuple[str, str, str], ...] | None = None
 
 
 class QuestionsRefused(ValidationError):
@@ -298,7 +306,12 @@ def questionnaire_draft() -> QuestionnaireVersion | None:
         drafts = drafts.filter(number__gt=live.number)
     return (
         drafts.order_by("-number")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position").prefetch_related("translations"),
+            )
+        )
         .first()
     )
 
@@ -333,6 +346,19 @@ def question_problems(question: QuestionDraft) -> dict[str, str]:
         problems["kind"] = (
             "Only a yes / no question can need a review or ask for details after a yes."
         )
+    for language, text, help_text in question.translations or ():
+        text, help_text = text.strip(), help_text.strip()
+        if not text and not help_text:
+            continue
+        if not text:
+            problems[f"text_{language}"] = "Write the question in this language too."
+        elif len(text) > QUESTION_TEXT_MAX or len(help_text) > QUESTION_TEXT_MAX:
+            problems[f"text_{language}"] = f"Keep it to {QUESTION_TEXT_MAX} characters."
+        elif (question.help_text or "").strip() and not help_text:
+            problems[f"help_text_{language}"] = (
+                "The question has help beneath it: translate it too, or clients in this "
+                "language read it in the clinic's own language."
+            )
     return problems
 
 
@@ -383,6 +409,15 @@ def questionnaire_draft_update(
         row.contraindication = question.contraindication
         row.ask_details = question.ask_details
         question_save(question=row)
+        for language, text, help_text in question.translations or ():
+            if not text.strip():
+                QuestionTranslation.objects.filter(question=row, language=language).delete()
+                continue
+            QuestionTranslation.objects.update_or_create(
+                question=row,
+                language=language,
+                defaults={"text": " ".join(text.split()), "help_text": help_text.strip()},
+            )
     return version
 
 
@@ -403,6 +438,10 @@ def questionnaire_as_text(version: QuestionnaireVersion | None) -> str:
         lines.append(f"{question.text} ({'; '.join(how)})")
         if question.help_text:
             lines.append(f"    {question.help_text}")
+        for translated in sorted(question.translations.all(), key=lambda t: t.language):
+            lines.append(f"    [{translated.language}] {translated.text}")
+            if translated.help_text:
+                lines.append(f"        {translated.help_text}")
     return "\n".join(lines)
 
 

@@ -224,3 +224,90 @@ def test_the_admin_refuses_to_change_an_answered_translation(consult, as_user, p
     assert "cannot change" in page.content.decode()
     translated.refresh_from_db()
     assert translated.text == "¿Tiene diabetes?"
+
+
+# --- Settings → Forms, where the manager edits the questions --------------------------------
+
+
+def settings_rows(draft):
+    rows = []
+    for q in draft.questions.order_by("position"):
+        row = {
+            "id": q.pk,
+            "ORDER": q.position,
+            "text": q.text,
+            "help_text": q.help_text,
+            "kind": q.kind,
+            "required": q.required,
+            "contraindication": q.contraindication,
+            "ask_details": q.ask_details,
+        }
+        for t in q.translations.all():
+            row[f"text_{t.language}"] = t.text
+            row[f"help_text_{t.language}"] = t.help_text
+        rows.append(row)
+    return rows
+
+
+def posted(rows):
+    data = {
+        "q-TOTAL_FORMS": str(len(rows)),
+        "q-INITIAL_FORMS": str(len(rows)),
+        "q-MIN_NUM_FORMS": "0",
+        "q-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            if value is False or value is None:
+                continue
+            data[f"q-{i}-{key}"] = "on" if value is True else str(value)
+    return data
+
+
+def start_draft(browser):
+    from consultations.models import QuestionnaireVersion
+
+    browser.post(reverse("form_settings:questionnaire_draft"))
+    return QuestionnaireVersion.objects.get(published_at__isnull=True)
+
+
+def test_the_settings_page_edits_the_spanish_and_publishes_it(people, as_user):
+    browser = as_user(people.manager)
+    draft = start_draft(browser)
+    page = browser.get(reverse("form_settings:questionnaire")).content.decode()
+    assert "¿Tiene diabetes?" in page  # shown beside the question
+    rows = settings_rows(draft)
+    diabetes = next(r for r in rows if r["text"] == "Do you have diabetes?")
+    diabetes["text_es"] = "¿Es usted diabético?"
+    response = browser.post(reverse("form_settings:questionnaire"), posted(rows))
+    assert response.status_code == 302
+    question = draft.questions.get(text="Do you have diabetes?")
+    assert question_wording(question, "es").text == "¿Es usted diabético?"
+    # Only the Spanish changed, and that is enough to publish.
+    published = browser.post(reverse("form_settings:questionnaire_publish"), follow=True)
+    assert "is live" in published.content.decode()
+    assert current_questionnaire().pk == draft.pk
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"text_es": "", "help_text_es": "Tipo."}, "Write the question in this language too"),
+        ({"help_text_es": ""}, "translate it too"),
+    ],
+)
+def test_the_settings_page_refuses_a_half_translated_question(people, as_user, change, message):
+    browser = as_user(people.manager)
+    draft = start_draft(browser)
+    rows = settings_rows(draft)
+    diabetes = next(r for r in rows if r["text"] == "Do you have diabetes?")
+    diabetes.update(change)
+    rows[0]["text"] = "A good change typed beside the bad one"
+    response = browser.post(reverse("form_settings:questionnaire"), posted(rows))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "A good change typed beside the bad one" in page
+    question = draft.questions.get(text="Do you have diabetes?")
+    assert question_wording(question, "es").text == "¿Tiene diabetes?"  # nothing saved
+    assert not draft.questions.filter(text="A good change typed beside the bad one").exists()
