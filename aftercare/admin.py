@@ -2,14 +2,32 @@
 
 from django.contrib import admin
 
-from .forms import AftercareInstructionForm
-from .models import AftercareInstruction, AftercarePlan, AftercareStep, CheckIn
+from .forms import AftercareInstructionForm, AftercareInstructionTranslationForm
+from .models import (
+    AftercareInstruction,
+    AftercareInstructionTranslation,
+    AftercarePlan,
+    AftercareStep,
+    CheckIn,
+)
 from .services import aftercare_instruction_save
+
+
+class AftercareInstructionTranslationInline(admin.StackedInline):
+    """The instruction as clients in another language get it: a title and the instructions,
+    both required. Plans already given keep their own copy."""
+
+    model = AftercareInstructionTranslation
+    form = AftercareInstructionTranslationForm
+    extra = 0
+    verbose_name = "wording in another language"
+    verbose_name_plural = "wording in other languages"
 
 
 @admin.register(AftercareInstruction)
 class AftercareInstructionAdmin(admin.ModelAdmin):
     form = AftercareInstructionForm
+    inlines = [AftercareInstructionTranslationInline]
     list_display = ["days", "title", "send_message", "is_shipped_default"]
     list_display_links = ["days", "title"]
     list_filter = ["send_message", "is_shipped_default"]

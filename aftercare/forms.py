@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from photos.models import PhotoAngle
 from sessions_app.forms import collect_healing
 from sessions_app.models import HealingStatus
 
-from .models import AftercareInstruction, Level, Proposal
+from .models import AftercareInstruction, AftercareInstructionTranslation, Level, Proposal
 from .services import CHECK_IN_ANGLES, NOTE_MAX_LENGTH, QUESTIONS_MAX_LENGTH, RegionLook
 
 PHOTO_HELP = {
@@ -211,3 +212,79 @@ class AftercareInstructionForm(forms.ModelForm):
         # The day order is checked in clean() with a message on the field itself.
         if "day_to" not in self.errors:
             super().validate_constraints()
+
+
+class AftercareInstructionTranslationForm(forms.ModelForm):
+    """An instruction in another language: a title and the instructions, both required."""
+
+    class Meta:
+        model = AftercareInstructionTranslation
+        fields = ["language", "title", "body"]
+
+    def clean_language(self):
+        language = self.cleaned_data["language"]
+        if language == settings.LANGUAGE_CODE.lower():
+            raise forms.ValidationError(
+                "This is the clinic's own language: edit the instruction itself."
+            )
+        return language
+
+
+class AftercareInstructionSettingsForm(AftercareInstructionForm):
+    """The settings page's instruction: with its title and body in the clinic's other
+    languages beside it."""
+
+    OWN_FIELDS = ("day_from", "day_to", "title", "body", "send_message", "position")
+
+    def __init__(self, *args, **kwargs):
+        from smpclinic.i18n import other_languages
+
+        super().__init__(*args, **kwargs)
+        self.languages = other_languages()
+        existing = {}
+        if self.instance.pk:
+            existing = {t.language: t for t in self.instance.translations.all()}
+        for code, language_name in self.languages:
+            current = existing.get(code)
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=f"Title in {language_name}",
+                max_length=150,
+                required=False,
+                initial=current.title if current else "",
+            )
+            self.fields[f"body_{code}"] = forms.CharField(
+                label=f"Instructions in {language_name}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=current.body if current else "",
+                help_text="What clients who read this language are given; leave both empty "
+                "for the wording above.",
+            )
+
+    def translation_fields(self) -> list[tuple]:
+        """(title, body) bound fields for each other language, for the page."""
+        return [(self[f"title_{code}"], self[f"body_{code}"]) for code, _name in self.languages]
+
+    @property
+    def own_wording_changed(self) -> bool:
+        return any(name in self.OWN_FIELDS for name in self.changed_data)
+
+    def wording(self) -> dict[str, tuple[str, str]]:
+        return {
+            code: (
+                self.cleaned_data.get(f"title_{code}") or "",
+                self.cleaned_data.get(f"body_{code}") or "",
+            )
+            for code, _name in self.languages
+            # A form posted without a language's fields (an older page) leaves it alone.
+            if not self.is_bound or self.add_prefix(f"title_{code}") in self.data
+        }
+
+    def clean(self):
+        from .services import instruction_translation_problems
+
+        cleaned = super().clean()
+        for code, (title, body) in self.wording().items():
+            for field, message in instruction_translation_problems(title, body).items():
+                self.add_error(f"{field}_{code}", message)
+        return cleaned

@@ -57,6 +57,31 @@ class AftercareInstruction(models.Model):
         return f"Days {self.day_from}–{self.day_to}: {self.title}"
 
 
+class AftercareInstructionTranslation(models.Model):
+    """An instruction's wording in another language, as clients of that language get it.
+
+    Plans copy the wording in the client's language when they are made, so a later edit
+    does not rewrite what a client was given."""
+
+    instruction = models.ForeignKey(
+        AftercareInstruction, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=150)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["instruction", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instruction", "language"], name="aftercare_one_translation_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_language_display()})"
+
+
 class AftercarePlan(models.Model):
     session = models.OneToOneField(
         "sessions_app.TreatmentSession", on_delete=models.CASCADE, related_name="aftercare_plan"
@@ -81,6 +106,8 @@ class AftercareStep(models.Model):
     title = models.CharField(max_length=150)
     body = models.TextField()
     send_message = models.BooleanField(default=False)
+    # The language of the wording given (empty: the clinic's own).
+    language = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["plan", "day_from", "id"]

@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from clients.models import Client
@@ -37,9 +39,11 @@ from sessions_app.models import (
 )
 from sessions_app.selectors import session_following
 from smpclinic.clinic import clinic_zone
+from smpclinic.i18n import language_or_default
 
 from .models import (
     AftercareInstruction,
+    AftercareInstructionTranslation,
     AftercarePlan,
     AftercareStep,
     CheckIn,
@@ -91,15 +95,85 @@ def aftercare_instruction_save(
 
 @transaction.atomic
 def aftercare_instructions_update(
-    *, changed: list[AftercareInstruction], removed: list[AftercareInstruction]
+    *,
+    changed: list[AftercareInstruction],
+    removed: list[AftercareInstruction],
+    translations: list[tuple[AftercareInstruction, dict[str, tuple[str, str]]]] = (),
 ) -> None:
     """Save the instructions the clinic changed or added and delete the ones it removed, all
-    or nothing. Plans already given keep their own copy of the wording."""
+    or nothing; then each instruction's wording in other languages (`translations`:
+    instruction, language → (title, body)). Plans already given keep their own copy."""
     for instruction in removed:
         if instruction.pk is not None:
             instruction.delete()
     for instruction in changed:
         aftercare_instruction_save(instruction=instruction, edited=instruction.pk is not None)
+    for instruction, wording in translations:
+        if instruction.pk is not None and instruction not in removed:
+            instruction_translations_save(instruction=instruction, wording=wording)
+
+
+def instruction_translation_problems(title: str, body: str) -> dict[str, str]:
+    """Why an instruction's translation cannot be saved, by field; both empty means none."""
+    title, body = title.strip(), body.strip()
+    if bool(title) == bool(body):
+        return {}
+    if not title:
+        return {"title": "Give the title in this language too."}
+    return {"body": "Give the instructions in this language too, not only the title."}
+
+
+def instruction_translations_save(
+    *, instruction: AftercareInstruction, wording: dict[str, tuple[str, str]]
+) -> None:
+    """Save the instruction's title and body in each language given; both empty removes the
+    translation (clients then get the clinic's own wording). Refuses a half-filled one."""
+    errors = {}
+    for language, (title, body) in wording.items():
+        for field, message in instruction_translation_problems(title, body).items():
+            errors[f"{field}_{language}"] = message
+    if errors:
+        raise ValidationError(errors)
+    for language, (title, body) in wording.items():
+        if not title.strip():
+            instruction.translations.filter(language=language).delete()
+            continue
+        AftercareInstructionTranslation.objects.update_or_create(
+            instruction=instruction,
+            language=language,
+            defaults={"title": title.strip(), "body": body.strip()},
+        )
+
+
+@dataclass(frozen=True)
+class InstructionWording:
+    """An instruction as one client gets it, and its language ("" for the clinic's own)."""
+
+    title: str
+    body: str
+    language: str = ""
+
+
+def instruction_wording(instruction: AftercareInstruction, language: str) -> InstructionWording:
+    """The instruction in `language` when the clinic translated it in full, otherwise the
+    clinic's own wording."""
+    own = InstructionWording(title=instruction.title, body=instruction.body)
+    if not language or language == settings.LANGUAGE_CODE.lower() or instruction.pk is None:
+        return own
+    translated = next((t for t in instruction.translations.all() if t.language == language), None)
+    if translated is None or translation_problems(translated):
+        return own  # half-translated: the clinic's own wording, in full
+    return InstructionWording(title=translated.title, body=translated.body, language=language)
+
+
+def translation_problems(translated: AftercareInstructionTranslation) -> dict[str, str]:
+    """What keeps a translation from being given, by field (empty when it is complete)."""
+    problems = {}
+    if not (translated.title or "").strip():
+        problems["title"] = _("Translate the title.")
+    if not (translated.body or "").strip():
+        problems["body"] = _("Translate the instructions.")
+    return problems
 
 
 def local_moment(day: dt.date, at: dt.time) -> dt.datetime:
@@ -140,17 +214,23 @@ def after_session_logged(log: SessionLog) -> None:
         session=session, defaults={"client": client, "starts_on": _session_day(session, log)}
     )
     if created:
-        AftercareStep.objects.bulk_create(
-            AftercareStep(
-                plan=aftercare,
-                day_from=i.day_from,
-                day_to=i.day_to,
-                title=i.title,
-                body=i.body,
-                send_message=i.send_message,
+        # The client's copy, in their language where the clinic has translated the wording.
+        language = language_or_default(client.language)
+        steps = []
+        for i in AftercareInstruction.objects.prefetch_related("translations"):
+            wording = instruction_wording(i, language)
+            steps.append(
+                AftercareStep(
+                    plan=aftercare,
+                    day_from=i.day_from,
+                    day_to=i.day_to,
+                    title=wording.title,
+                    body=wording.body,
+                    language=wording.language,
+                    send_message=i.send_message,
+                )
             )
-            for i in AftercareInstruction.objects.all()
-        )
+        AftercareStep.objects.bulk_create(steps)
     starts_on = aftercare.starts_on
 
     # When each message goes is the clinic's setting for its kind (reminders.kinds): the

@@ -12,7 +12,7 @@ from accounts.access import manager_required
 from reminders.kinds import send_time
 from reminders.models import ReminderKind
 
-from .forms import AftercareInstructionForm
+from .forms import AftercareInstructionSettingsForm
 from .models import AftercareInstruction
 from .services import aftercare_instructions_update
 
@@ -25,7 +25,7 @@ class BaseInstructionFormSet(BaseModelFormSet):
 
 InstructionFormSet = modelformset_factory(
     AftercareInstruction,
-    form=AftercareInstructionForm,
+    form=AftercareInstructionSettingsForm,
     formset=BaseInstructionFormSet,
     widgets={"body": Textarea(attrs={"rows": 5})},
     extra=1,
@@ -47,19 +47,17 @@ def _page(request, formset, *, status=200):
 @require_http_methods(["GET", "POST"])
 @manager_required
 def instructions(request):
-    queryset = AftercareInstruction.objects.all()
+    queryset = AftercareInstruction.objects.prefetch_related("translations")
     if request.method == "GET":
         return _page(request, InstructionFormSet(queryset=queryset, prefix="i"))
     formset = InstructionFormSet(request.POST, queryset=queryset, prefix="i")
     if not formset.is_valid():
         return _page(request, formset, status=400)
     removed = [form.instance for form in formset.deleted_forms]
-    changed = [
-        form.instance
-        for form in formset.forms
-        if form.has_changed() and form not in formset.deleted_forms
-    ]
-    aftercare_instructions_update(changed=changed, removed=removed)
+    kept = [form for form in formset.forms if form not in formset.deleted_forms]
+    changed = [form.instance for form in kept if form.own_wording_changed]
+    translations = [(form.instance, form.wording()) for form in kept if form.has_changed()]
+    aftercare_instructions_update(changed=changed, removed=removed, translations=translations)
     messages.success(
         request,
         "Aftercare saved. Sessions logged from now on get this wording; plans already given "

@@ -59,7 +59,7 @@ def deposit_due_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
             "amount": money(deposit.amount),
             "pay_by": when_text(deposit.pay_by),
             "when": when_text(deposit.appointment.starts_at),
-            "appointment_type": deposit.appointment.type.name,
+            "appointment_type": deposit.appointment.type.name_in_sentence(),
             "pay_url": pay_link_for(deposit),
         },
         (),

@@ -109,7 +109,7 @@ def _receipt_pdf(entry: LedgerEntry) -> bytes:
         rows.append(
             (
                 _("Appointment"),
-                f"{entry.appointment.type.name}, "
+                f"{entry.appointment.type.name_in()}, "
                 f"{formats.show(visit, 'DAY_SHORT_YEAR_CLOCK_FORMAT')}",
             )
         )

@@ -13,7 +13,8 @@ from consultations.models import ConsultationSettings
 from privacy.models import PrivacySettings
 from reminders.models import ReminderSettings
 from scheduling.models import BookingPolicy, Room, Weekday
-from scheduling.setup_forms import AppointmentTypeForm, BookingPolicyForm
+from scheduling.setup_forms import BookingPolicyForm
+from scheduling.setup_forms import ServiceForm as ServiceForm
 from sessions_app.models import TreatmentSettings
 from smpclinic import formats
 from smpclinic.models import ClinicProfile
@@ -108,9 +109,6 @@ class RoomForm(forms.ModelForm):
         model = Room
         fields = ["name", "notes", "is_active"]
         labels = {"is_active": "In use"}
-
-
-ServiceForm = AppointmentTypeForm
 
 
 def _single_row_form(model, exclude=()):

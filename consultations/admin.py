@@ -5,6 +5,7 @@ rules hold for every change.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 
 from smpclinic.admin import SingleRowAdmin
@@ -16,7 +17,10 @@ from .models import (
     ConsultationSettings,
     HairlineDesign,
     PatchTest,
+    QuestionnaireResponse,
+    QuestionTranslation,
 )
+from .questionnaire import translation_problems
 
 
 class ConsentVersionTranslationForm(forms.ModelForm):
@@ -96,3 +100,53 @@ class ConsentVersionTranslationAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("version", "language") if obj else ()
+
+
+class QuestionTranslationForm(forms.ModelForm):
+    class Meta:
+        model = QuestionTranslation
+        fields = ("question", "language", "text", "help_text")
+
+    def clean(self):
+        cleaned = super().clean()
+        question = cleaned.get("question") or getattr(self.instance, "question", None)
+        language = cleaned.get("language") or self.instance.language
+        if question is None:
+            return cleaned
+        if language and language == settings.LANGUAGE_CODE.lower():
+            self.add_error(
+                "language", "This is the clinic's own language: edit the question itself."
+            )
+        draft = QuestionTranslation(
+            question=question,
+            text=cleaned.get("text") or "",
+            help_text=cleaned.get("help_text") or "",
+        )
+        for field, message in translation_problems(question, draft).items():
+            self.add_error(field, message)
+        if (
+            self.instance.pk
+            and QuestionnaireResponse.objects.filter(
+                version_id=question.version_id, language=language
+            ).exists()
+        ):
+            self.add_error(
+                None,
+                "Clients have answered this question in this language, so its wording cannot "
+                "change. Copy the questionnaire as a new draft version and edit that instead.",
+            )
+        return cleaned
+
+
+@admin.register(QuestionTranslation)
+class QuestionTranslationAdmin(admin.ModelAdmin):
+    """A health question in another language; once answered in it, it cannot change."""
+
+    form = QuestionTranslationForm
+    list_display = ("text", "question", "language")
+    list_filter = ("language", "question__version")
+    list_select_related = ("question",)
+    fields = ("question", "language", "text", "help_text")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("question", "language") if obj else ()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .consent import ConsentDocument
 from .models import QuestionKind, QuestionnaireVersion
+from .questionnaire import question_wording
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -28,26 +29,29 @@ def details_field(question_id: int) -> str:
 class QuestionnaireForm(forms.Form):
     """One field per question (q<id>), plus d<id> for details after a yes."""
 
-    def __init__(self, *args, version: QuestionnaireVersion, **kwargs):
+    def __init__(self, *args, version: QuestionnaireVersion, language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
-        self.questions = list(version.questions.all())
+        self.questions = list(version.questions.prefetch_related("translations"))
+        # Each question as this client reads it (their language, or the clinic's own).
+        self.wordings = {q.pk: question_wording(q, language) for q in self.questions}
         for question in self.questions:
+            wording = self.wordings[question.pk]
             if question.kind == QuestionKind.YES_NO:
                 field = forms.ChoiceField(
-                    label=question.text,
+                    label=wording.text,
                     choices=YES_NO,
                     required=False,
                     widget=forms.RadioSelect,
-                    help_text=question.help_text,
+                    help_text=wording.help_text,
                 )
             else:
                 field = forms.CharField(
-                    label=question.text,
+                    label=wording.text,
                     required=False,
                     max_length=4000,
                     widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-                    help_text=question.help_text,
+                    help_text=wording.help_text,
                 )
             self.fields[answer_field(question.pk)] = field
             if question.kind == QuestionKind.YES_NO and question.ask_details:
@@ -84,6 +88,8 @@ class QuestionnaireForm(forms.Form):
         return [
             {
                 "question": question,
+                "text": self.wordings[question.pk].text,
+                "help_text": self.wordings[question.pk].help_text,
                 "number": number,
                 "field": self[answer_field(question.pk)],
                 "details": self[details_field(question.pk)]

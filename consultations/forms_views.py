@@ -227,7 +227,11 @@ def questionnaire(request, access: FormsAccess):
     if version is None:
         return _page(request, "consultations/forms/no_questionnaire.html", access, {})
     previous = latest_response(client=access.client, consultation=access.consultation)
-    form = QuestionnaireForm(request.POST if request.method == "POST" else None, version=version)
+    form = QuestionnaireForm(
+        request.POST if request.method == "POST" else None,
+        version=version,
+        language=translation.get_language(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             questionnaire_submit(
@@ -237,6 +241,7 @@ def questionnaire(request, access: FormsAccess):
                 details=form.details(),
                 channel=access.channel,
                 version=version,
+                language=translation.get_language(),
                 **_who(request),
             )
         except ValidationError as error:

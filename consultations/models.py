@@ -136,6 +136,44 @@ class Question(models.Model):
         super().save(*args, **kwargs)
 
 
+class QuestionTranslation(models.Model):
+    """A question's wording in another language, as clients of that language read it.
+
+    Answers keep the wording shown, so changing a translation never rewrites an answer;
+    once a client has answered the version in this language, it never changes (like the
+    version itself): copy the version as a new draft instead.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    text = models.CharField(max_length=300)
+    help_text = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["question", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "language"], name="question_one_translation_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.text} ({self.get_language_display()})"
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk
+            and QuestionnaireResponse.objects.filter(
+                version_id=self.question.version_id, language=self.language
+            ).exists()
+        ):
+            raise ValidationError(
+                "Clients have answered this question in this language, so its wording cannot "
+                "change. Copy the questionnaire as a new draft version and edit that instead."
+            )
+        super().save(*args, **kwargs)
+
+
 class FormChannel(models.TextChoices):
     ONLINE = "online", "Online, from the private link"
     CLINIC = "clinic", "At the clinic, on the tablet"
@@ -162,6 +200,8 @@ class QuestionnaireResponse(models.Model):
         "has contraindications", default=False, help_text="At least one answer needs review."
     )
     channel = models.CharField(max_length=10, choices=FormChannel.choices)
+    # The language the questions were shown in (empty: the clinic's own wording).
+    language = models.CharField(max_length=10, blank=True, default="")
     submitted_at = models.DateTimeField(auto_now_add=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

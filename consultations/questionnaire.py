@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch
@@ -30,6 +31,7 @@ from .models import (
     QuestionKind,
     QuestionnaireResponse,
     QuestionnaireVersion,
+    QuestionTranslation,
 )
 
 USER_AGENT_MAX = 300
@@ -42,9 +44,51 @@ def current_questionnaire() -> QuestionnaireVersion | None:
     return (
         QuestionnaireVersion.objects.filter(published_at__isnull=False)
         .order_by("-number")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position").prefetch_related("translations"),
+            )
+        )
         .first()
     )
+
+
+@dataclass(frozen=True)
+class QuestionWording:
+    """A question as one client reads it, and the language it is really in ("" for the
+    clinic's own wording)."""
+
+    text: str
+    help_text: str
+    language: str = ""
+
+
+def question_wording(question: Question, language: str = "") -> QuestionWording:
+    """The question in `language` when the clinic has translated it in full (the question,
+    and its help text when it has one); otherwise the clinic's own wording."""
+    own = QuestionWording(text=question.text, help_text=question.help_text)
+    if not language or language == settings.LANGUAGE_CODE.lower() or question.pk is None:
+        return own
+    translated = next((t for t in question.translations.all() if t.language == language), None)
+    if translated is None or translation_problems(question, translated):
+        return own  # half-translated: the clinic's own question, in full
+    return QuestionWording(
+        text=translated.text.strip(), help_text=translated.help_text.strip(), language=language
+    )
+
+
+def translation_problems(question: Question, translated: QuestionTranslation) -> dict[str, str]:
+    """What keeps a translation from being shown, by field (empty when it is complete)."""
+    problems = {}
+    if not (translated.text or "").strip():
+        problems["text"] = _("Translate the question.")
+    if question.help_text.strip() and not (translated.help_text or "").strip():
+        problems["help_text"] = _(
+            "The question has a help text: translate it too, or clients in this language "
+            "read it in the clinic's own language."
+        )
+    return problems
 
 
 def question_save(*, question: Question) -> Question:
@@ -72,6 +116,18 @@ def questionnaire_copy_as_draft(*, version: QuestionnaireVersion, by=None) -> Qu
             ask_details=q.ask_details,
         )
         for q in version.questions.order_by("position")
+    )
+    copies = {q.position: q for q in draft.questions.all()}
+    QuestionTranslation.objects.bulk_create(
+        QuestionTranslation(
+            question=copies[t.question.position],
+            language=t.language,
+            text=t.text,
+            help_text=t.help_text,
+        )
+        for t in QuestionTranslation.objects.filter(question__version=version).select_related(
+            "question"
+        )
     )
     return draft
 
@@ -115,13 +171,15 @@ def questionnaire_submit(
     ip: str | None,
     user_agent: str,
     version: QuestionnaireVersion | None = None,
+    language: str = "",
 ) -> QuestionnaireResponse:
     """Store a completed questionnaire; a later response supersedes earlier ones.
 
     `answers` maps question ids to "yes"/"no" (or True/False) for yes/no questions
     and to text for free-text ones; `details` maps question ids to the details
     given after a yes. Unanswered required questions are refused with a
-    ValidationError keyed by question id (as a string), and nothing is stored.
+    ValidationError keyed by question id (as a string), and nothing is stored. Each answer
+    keeps the question as the client read it, in `language` when the clinic translated it.
     """
     if channel not in FormChannel.values:
         raise ValidationError(_("Unknown way of answering."))
@@ -137,7 +195,11 @@ def questionnaire_submit(
 
     errors: dict[str, str] = {}
     rows: list[Answer] = []
-    for question in version.questions.order_by("position"):
+    shown_in = ""
+    questions = version.questions.order_by("position").prefetch_related("translations")
+    for question in questions:
+        wording = question_wording(question, language)
+        shown_in = shown_in or wording.language
         key = str(question.pk)
         raw = answers.get(key)
         detail = str(details.get(key) or "").strip()[:DETAILS_MAX]
@@ -153,7 +215,7 @@ def questionnaire_submit(
             rows.append(
                 Answer(
                     question=question,
-                    question_text=question.text,
+                    question_text=wording.text,
                     yes=yes,
                     details=detail if yes and question.ask_details else "",
                     flags_contraindication=flags,
@@ -167,7 +229,7 @@ def questionnaire_submit(
             rows.append(
                 Answer(
                     question=question,
-                    question_text=question.text,
+                    question_text=wording.text,
                     text=text[:TEXT_MAX],
                     details=detail,
                 )
@@ -182,6 +244,7 @@ def questionnaire_submit(
         version=version,
         flagged=flagged,
         channel=channel,
+        language=shown_in,
         ip_address=ip or None,
         user_agent=(user_agent or "")[:USER_AGENT_MAX],
     )
@@ -215,6 +278,9 @@ class QuestionDraft:
     required: bool = True
     contraindication: bool = False
     ask_details: bool = False
+    # (language, question, help) in the clinic's other languages; both empty removes that
+    # language's wording. None leaves the translations as they are.
+    translations: tuple[tuple[str, str, str], ...] | None = None
 
 
 class QuestionsRefused(ValidationError):
@@ -240,7 +306,12 @@ def questionnaire_draft() -> QuestionnaireVersion | None:
         drafts = drafts.filter(number__gt=live.number)
     return (
         drafts.order_by("-number")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position").prefetch_related("translations"),
+            )
+        )
         .first()
     )
 
@@ -275,6 +346,19 @@ def question_problems(question: QuestionDraft) -> dict[str, str]:
         problems["kind"] = (
             "Only a yes / no question can need a review or ask for details after a yes."
         )
+    for language, text, help_text in question.translations or ():
+        text, help_text = text.strip(), help_text.strip()
+        if not text and not help_text:
+            continue
+        if not text:
+            problems[f"text_{language}"] = "Write the question in this language too."
+        elif len(text) > QUESTION_TEXT_MAX or len(help_text) > QUESTION_TEXT_MAX:
+            problems[f"text_{language}"] = f"Keep it to {QUESTION_TEXT_MAX} characters."
+        elif (question.help_text or "").strip() and not help_text:
+            problems[f"help_text_{language}"] = (
+                "The question has help beneath it: translate it too, or clients in this "
+                "language read it in the clinic's own language."
+            )
     return problems
 
 
@@ -325,6 +409,15 @@ def questionnaire_draft_update(
         row.contraindication = question.contraindication
         row.ask_details = question.ask_details
         question_save(question=row)
+        for language, text, help_text in question.translations or ():
+            if not text.strip():
+                QuestionTranslation.objects.filter(question=row, language=language).delete()
+                continue
+            QuestionTranslation.objects.update_or_create(
+                question=row,
+                language=language,
+                defaults={"text": " ".join(text.split()), "help_text": help_text.strip()},
+            )
     return version
 
 
@@ -345,6 +438,10 @@ def questionnaire_as_text(version: QuestionnaireVersion | None) -> str:
         lines.append(f"{question.text} ({'; '.join(how)})")
         if question.help_text:
             lines.append(f"    {question.help_text}")
+        for translated in sorted(question.translations.all(), key=lambda t: t.language):
+            lines.append(f"    [{translated.language}] {translated.text}")
+            if translated.help_text:
+                lines.append(f"        {translated.help_text}")
     return "\n".join(lines)
 
 

@@ -39,6 +39,42 @@ class QuestionForm(forms.Form):
     contraindication = forms.BooleanField(label="A yes needs practitioner review", required=False)
     ask_details = forms.BooleanField(label="Ask for details after a yes", required=False)
 
+    def __init__(self, *args, **kwargs):
+        from smpclinic.i18n import other_languages
+
+        super().__init__(*args, **kwargs)
+        self.languages = other_languages()
+        for code, language_name in self.languages:
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=f"Question in {language_name}",
+                required=False,
+                max_length=questionnaire.QUESTION_TEXT_MAX,
+            )
+            self.fields[f"help_text_{code}"] = forms.CharField(
+                label=f"Help in {language_name}",
+                required=False,
+                max_length=questionnaire.QUESTION_TEXT_MAX,
+            )
+
+    def translation_fields(self) -> list[tuple]:
+        return [(self[f"text_{code}"], self[f"help_text_{code}"]) for code, _n in self.languages]
+
+    def translations(self):
+        """(language, question, help) for each language posted; None when none was."""
+        posted = [
+            code for code, _n in self.languages if self.add_prefix(f"text_{code}") in self.data
+        ]
+        if not posted:
+            return None
+        return tuple(
+            (
+                code,
+                self.cleaned_data.get(f"text_{code}") or "",
+                self.cleaned_data.get(f"help_text_{code}") or "",
+            )
+            for code in posted
+        )
+
 
 class BaseQuestionFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
@@ -82,6 +118,11 @@ def _question_initial(version) -> list[dict]:
             "required": question.required,
             "contraindication": question.contraindication,
             "ask_details": question.ask_details,
+            **{
+                f"{field}_{translated.language}": getattr(translated, field)
+                for translated in question.translations.all()
+                for field in ("text", "help_text")
+            },
             "ORDER": position,
         }
         for position, question in enumerate(version.questions.all(), start=1)
@@ -148,6 +189,7 @@ def _question_drafts(formset) -> tuple[list, list]:
             required=form.cleaned_data.get("required", False),
             contraindication=form.cleaned_data.get("contraindication", False),
             ask_details=form.cleaned_data.get("ask_details", False),
+            translations=form.translations(),
         )
         for form in chosen
     ], chosen

@@ -22,6 +22,7 @@ from .models import (
     Appointment,
     AppointmentEvent,
     AppointmentType,
+    AppointmentTypeTranslation,
     ArtistHours,
     BookingPolicy,
     CalendarFeed,
@@ -33,6 +34,7 @@ from .models import (
 )
 from .setup_forms import (
     AppointmentTypeForm,
+    AppointmentTypeTranslationForm,
     ArtistHoursForm,
     BookingPolicyForm,
     OpeningHoursForm,
@@ -188,9 +190,20 @@ class TimeOffAdmin(ChangesFreeTimes, DiaryDatesAdmin):
     ordering = ("-starts_at",)
 
 
+class AppointmentTypeTranslationInline(admin.StackedInline):
+    """The service's name and description as clients in another language read them."""
+
+    model = AppointmentTypeTranslation
+    form = AppointmentTypeTranslationForm
+    extra = 0
+    verbose_name = "name and description in another language"
+    verbose_name_plural = "names and descriptions in other languages"
+
+
 @admin.register(AppointmentType)
 class AppointmentTypeAdmin(ChangesFreeTimes, admin.ModelAdmin):
     form = AppointmentTypeForm
+    inlines = [AppointmentTypeTranslationInline]
     list_display = (
         "name",
         "kind",

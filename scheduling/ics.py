@@ -169,7 +169,7 @@ def client_calendar(appointment: Appointment, *, host: str, manage_url: str = ""
         _event(
             appointment,
             host=host,
-            summary=f"{appointment.type} at {clinic_name()}",
+            summary=f"{appointment.type.client_name} at {clinic_name()}",
             location=location,
             description="\n".join(lines),
             url=manage_url,

@@ -74,7 +74,7 @@ def appointment_values(appointment: Appointment, clinic: dict[str, str]) -> dict
 
     return {
         "when": when_text(appointment.starts_at),
-        "appointment_type": appointment.type.name,
+        "appointment_type": appointment.type.name_in_sentence(),
         "artist": appointment.artist.first_name,
         "place": place_text(appointment, clinic),
         "manage_url": site_url(reverse("booking:manage", args=[manage_token_for(appointment)])),
@@ -136,7 +136,7 @@ def cancelled_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
         raise NotWanted("The appointment's time has passed.")
     return {
         "when": when_text(appointment.starts_at),
-        "appointment_type": appointment.type.name,
+        "appointment_type": appointment.type.name_in_sentence(),
         "artist": appointment.artist.first_name,
         "reason": str((reminder.data or {}).get("reason") or appointment.cancellation_reason or ""),
         "book_url": site_url(reverse("booking:start")),

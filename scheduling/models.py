@@ -283,6 +283,81 @@ class AppointmentType(models.Model):
     def __str__(self):
         return self.name
 
+    def name_in(self, language: str | None = None) -> str:
+        """The name a client reads, in `language` (default: the page's or message's language).
+
+        The clinic's translation when it has one, otherwise the clinic's own name."""
+        translated = self._translation(language)
+        return translated.name.strip() if translated and translated.name.strip() else self.name
+
+    def description_in(self, language: str | None = None) -> str:
+        translated = self._translation(language)
+        if translated and translated.description.strip():
+            return translated.description
+        return self.description
+
+    @property
+    def client_name(self) -> str:
+        """The name in the language of the page or message being made."""
+        return self.name_in()
+
+    @property
+    def client_description(self) -> str:
+        return self.description_in()
+
+    def name_in_sentence(self, language: str | None = None) -> str:
+        """The name inside a sentence ("Su consulta gratuita en …"): languages other than
+        English write a service's name in lower case there, unless it starts with an acronym.
+        The clinic's own name, when it has no translation, stays as the clinic wrote it."""
+        language = _text_language(language)
+        name = self.name_in(language)
+        if language.startswith("en") or not name or name == self.name:
+            return name
+        first = name.split()[0]
+        if len(first) > 1 and first.isupper():
+            return name
+        return name[0].lower() + name[1:]
+
+    def _translation(self, language: str | None):
+        language = _text_language(language)
+        if self.pk is None or language == settings.LANGUAGE_CODE.lower():
+            return None
+        # Read from a prefetch when the caller made one, else once per object.
+        cache = getattr(self, "_translations_by_language", None)
+        if cache is None:
+            cache = {t.language: t for t in self.translations.all()}
+            self._translations_by_language = cache
+        return cache.get(language)
+
+
+def _text_language(language: str | None) -> str:
+    from django.utils import translation
+
+    return (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
+
+
+class AppointmentTypeTranslation(models.Model):
+    """A service's name and description in another language, as clients read them."""
+
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["appointment_type", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment_type", "language"],
+                name="appointment_type_one_translation_per_language",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.appointment_type} ({self.get_language_display()})"
+
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")

@@ -73,7 +73,9 @@ def _booking_rate(group, request) -> str:
 
 
 def _online_types():
-    return AppointmentType.objects.filter(online_bookable=True, is_active=True)
+    return AppointmentType.objects.filter(online_bookable=True, is_active=True).prefetch_related(
+        "translations"
+    )
 
 
 def _get_online_type(slug: str) -> AppointmentType:

@@ -5,11 +5,19 @@ so a rule about a field (a constraint's message next to it, a link's scheme) hol
 import copy
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.forms.models import construct_instance
 
-from .models import AppointmentType, ArtistHours, BookingPolicy, OpeningHours, TimeOff
+from .models import (
+    AppointmentType,
+    AppointmentTypeTranslation,
+    ArtistHours,
+    BookingPolicy,
+    OpeningHours,
+    TimeOff,
+)
 
 # --- Forms: a constraint's message next to the field it is about ----------------------
 
@@ -118,6 +126,65 @@ class AppointmentTypeForm(FieldConstraintForm):
         }
 
 
+class ServiceForm(AppointmentTypeForm):
+    """The service as the settings page edits it: with its name and description in the
+    clinic's other languages, saved together (scheduling.service_languages)."""
+
+    def __init__(self, *args, **kwargs):
+        from smpclinic.i18n import other_languages
+
+        super().__init__(*args, **kwargs)
+        self.languages = other_languages()
+        existing = {}
+        if self.instance.pk:
+            existing = {t.language: t for t in self.instance.translations.all()}
+        for code, language_name in self.languages:
+            current = existing.get(code)
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=f"Name in {language_name}",
+                max_length=100,
+                required=False,
+                initial=current.name if current else "",
+                help_text="What clients who read this language see; leave empty (with the "
+                "description) for the name above.",
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=f"Description in {language_name}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=current.description if current else "",
+            )
+
+    def wording(self) -> dict[str, tuple[str, str]]:
+        return {
+            code: (
+                self.cleaned_data.get(f"name_{code}") or "",
+                self.cleaned_data.get(f"description_{code}") or "",
+            )
+            for code, _name in self.languages
+            # A form posted without a language's fields (an older page) leaves it alone.
+            if not self.is_bound or self.add_prefix(f"name_{code}") in self.data
+        }
+
+    def clean(self):
+        from .service_languages import translation_problems
+
+        cleaned = super().clean()
+        service = AppointmentType(description=cleaned.get("description") or "")
+        for code, (name, description) in self.wording().items():
+            for field, message in translation_problems(service, name, description).items():
+                self.add_error(f"{field}_{code}", message)
+        return cleaned
+
+    def save(self, commit=True):
+        from .service_languages import service_translations_save
+
+        with transaction.atomic():
+            service = super().save(commit=True)
+            service_translations_save(service=service, wording=self.wording())
+        return service
+
+
 def _https_links(db_field, **kwargs):
     # A link typed without a scheme is a https one (Django 6 does this by default).
     if isinstance(db_field, models.URLField):
@@ -144,3 +211,34 @@ class BookingPolicyForm(forms.ModelForm):
             "online_horizon_days": "Clients booking online or through the API cannot book "
             "further ahead than this.",
         }
+
+
+class AppointmentTypeTranslationForm(forms.ModelForm):
+    """A service's name and description in another language: both, or the clients of that
+    language would read half of it in the clinic's own language."""
+
+    class Meta:
+        model = AppointmentTypeTranslation
+        fields = ("language", "name", "description")
+
+    def clean(self):
+        cleaned = super().clean()
+        service = cleaned.get("appointment_type") or getattr(
+            self.instance, "appointment_type", None
+        )
+        name = (cleaned.get("name") or "").strip()
+        description = (cleaned.get("description") or "").strip()
+        if "name" in cleaned and not name:
+            self.add_error("name", "Give the service's name in this language.")
+        if service is not None and service.description.strip() and not description:
+            self.add_error(
+                "description",
+                "The service has a description: translate it too, or clients in this "
+                "language read it in the clinic's own language.",
+            )
+        language = cleaned.get("language")
+        if language and language == settings.LANGUAGE_CODE.lower():
+            self.add_error(
+                "language", "This is the clinic's own language: edit the service's name itself."
+            )
+        return cleaned

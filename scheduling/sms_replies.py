@@ -34,7 +34,7 @@ def _call_us() -> str:
 def _what(appointment) -> str:
     """e.g. "consultation on Tuesday 3 March at 10:15", in the active language."""
     return gettext("%(type)s on %(when)s") % {
-        "type": appointment.type.name.lower(),
+        "type": appointment.type.name_in().lower(),
         "when": when_text(appointment.starts_at),
     }
 

@@ -51,6 +51,14 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, name) for code, name in settings.LANGUAGES]
 
 
+def other_languages() -> list[tuple[str, str]]:
+    """The languages a client may read other than the clinic's own, for the clinic's texts
+    (its English variants share the clinic's wording, so an English clinic is asked only
+    for Spanish)."""
+    own = default_language()
+    return [(code, name) for code, name in settings.LANGUAGES if code[:2] != own[:2]]
+
+
 def _browser_language(request) -> str:
     cookie = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
     if cookie:

@@ -32,7 +32,7 @@ def offer_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     return (
         {
             "when": when_text(offer.freed.starts_at),
-            "appointment_type": offer.entry.appointment_type.name,
+            "appointment_type": offer.entry.appointment_type.name_in_sentence(),
             "artist": offer.freed.artist.first_name,
             "claim_by": when_text(offer.expires_at),
             "claim_url": claim_url(offer),

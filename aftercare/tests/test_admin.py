@@ -18,6 +18,9 @@ def form(**values):
         "title": "Pillowcase",
         "body": "Change it every night.",
         "position": 0,
+        # The wording in other languages, none given (the page's inline form).
+        "translations-TOTAL_FORMS": 0,
+        "translations-INITIAL_FORMS": 0,
     }
     data.update(values)
     return data

@@ -169,7 +169,7 @@ def test_a_client_who_reads_spanish_is_answered_in_spanish(clinic, client):
 
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CONFIRMED
-    assert "Gracias, Anna: su cita (free consultation del " in answer
+    assert "Gracias, Anna: su cita (consulta gratuita del " in answer
     assert ") queda confirmada." in answer
     [message] = InboundMessage.objects.all()
     assert "Confirmed the free consultation on " in message.outcome_detail

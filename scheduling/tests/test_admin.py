@@ -314,6 +314,9 @@ def type_data(**overrides):
         "needs_room": "on",
         "is_active": "on",
         "position": "9",
+        # The names in other languages, none given (the page's inline form).
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from aftercare.shipped_aftercare import (
+    shipped_translations_add as shipped_aftercare_translations,
+)
 from billing import deposits, ledger
 from billing.models import (
     Deposit,
@@ -30,6 +33,9 @@ from billing.models import (
 )
 from clients.models import Client, ContactChannel, ReferralSource
 from clients.services import client_create
+from consultations.shipped_questionnaire import (
+    shipped_translations_add as shipped_question_translations,
+)
 from scheduling.availability import free_slots
 from scheduling.availability_cache import free_times_changed
 from scheduling.booking import BookingRefused, appointment_set_status, booking_create
@@ -45,6 +51,9 @@ from scheduling.models import (
     TimeOffKind,
 )
 from scheduling.policy import Actor, Channel
+from scheduling.shipped_services import (
+    shipped_translations_add as shipped_service_translations,
+)
 from smpclinic.clinic import clinic_zone, local_datetime
 
 DEMO_PASSWORD = "smp-demo-2026"
@@ -318,6 +327,11 @@ class Command(BaseCommand):
     # --- rooms, hours, closed days, time off ------------------------------------------
 
     def seed_settings(self) -> None:
+        # The services' names, health questions and aftercare in Spanish, for Spanish-speaking
+        # clients (kept when the migrations ran before the wording was in place).
+        shipped_service_translations()
+        shipped_question_translations()
+        shipped_aftercare_translations()
         for name, notes in ROOMS:
             Room.objects.get_or_create(name=name, defaults={"notes": notes})
 
