@@ -6,8 +6,9 @@ Fails when, in the areas below:
   untranslated or fuzzy (after editing: `make messages`, then translate what is new);
 - a translation drops or adds a %(placeholder)s of its original.
 
-The client-facing areas are converted in full; staff screens are not yet (only some of
-their strings are marked), so they are not listed here.
+The client-facing areas are converted in full, and so are these staff screens: the
+navigation and layout, signing in (password, two-factor, password reset) and "My hours".
+The other staff screens are not yet, so they are not listed here.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ TEMPLATE_DIRS = [
     "templates/consultations/forms",
     "templates/email",
     "billing/templates/billing/online",
+    # Staff screens
+    "templates/registration",
 ]
+# Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
     "templates/base.html",
     "templates/scheduling/_client_notes.html",
@@ -52,6 +56,15 @@ TEMPLATE_FILES = [
     "waitlist/templates/waitlist/offer_invalid.html",
     "templates/privacy/my_data.html",
     "templates/privacy/_client_download.html",
+    "templates/accounts/two_factor_backup_codes.html",
+    "templates/accounts/two_factor_on.html",
+    "templates/accounts/two_factor_setup.html",
+    "templates/accounts/two_factor_verify.html",
+    # Staff screens
+    "templates/scheduling/team/my_hours.html",
+    "templates/scheduling/team/_week.html",
+    "templates/scheduling/team/_time_off_list.html",
+    "templates/scheduling/team/_time_off_status.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -73,6 +86,13 @@ PYTHON_FILES = [
     "waitlist/forms.py",
     "billing/receipts.py",
     "scheduling/sms_replies.py",
+    # Staff screens
+    "accounts/context_processors.py",
+    "accounts/forms.py",
+    "accounts/views.py",
+    "accounts/models.py",
+    "scheduling/team_forms.py",
+    "scheduling/staff_hours.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
