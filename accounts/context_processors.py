@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from smpclinic.clinic import clinic_logo_url, clinic_name
 
@@ -25,7 +26,13 @@ def _nav_for(user) -> list[dict]:
         items.append(
             {"label": _("Check-ins"), "url": reverse("aftercare:queue"), "name": "aftercare"}
         )
-        items.append({"label": _("Waitlist"), "url": reverse("waitlist:list"), "name": "waitlist"})
+        items.append(
+            {
+                "label": pgettext("navigation", "Waitlist"),
+                "url": reverse("waitlist:list"),
+                "name": "waitlist",
+            }
+        )
         items.append(
             {"label": _("Reminders"), "url": reverse("reminders:list"), "name": "reminders"}
         )
