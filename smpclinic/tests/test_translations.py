@@ -8,7 +8,8 @@ Fails when, in the areas below:
 
 The client-facing areas are converted in full, and so are these staff screens: the
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
-home pages, and the day and week diary with its booking and appointment pages.
+home pages, the day and week diary with its booking and appointment pages, the client
+list and record, and the waitlist.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -39,6 +40,7 @@ TEMPLATE_DIRS = [
     # Staff screens
     "templates/registration",
     "templates/home",
+    "templates/clients",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -79,6 +81,14 @@ TEMPLATE_FILES = [
     "templates/scheduling/book.html",
     "templates/scheduling/day.html",
     "templates/scheduling/week.html",
+    "templates/reminders/_email_block.html",
+    "templates/photos/_gallery.html",
+    "billing/templates/billing/_balance.html",
+    "templates/reminders/_client_inbox.html",
+    "templates/reminders/_client_reminders.html",
+    "waitlist/templates/waitlist/entry_form.html",
+    "waitlist/templates/waitlist/freed_time.html",
+    "waitlist/templates/waitlist/waitlist.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -112,6 +122,12 @@ PYTHON_FILES = [
     "smpclinic/home_pages.py",
     "consultations/selectors.py",
     "billing/parts.py",
+    "clients/forms.py",
+    "clients/views.py",
+    "clients/models.py",
+    "waitlist/views.py",
+    "waitlist/services.py",
+    "waitlist/models.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
