@@ -6,6 +6,7 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -74,10 +75,16 @@ def wall_moment(day: dt.date, at: dt.time, offset: str = "") -> dt.datetime:
     """
     zone = clinic_zone()
     moments = wall_instants(day, at, zone)
-    when = f"{formats.clock(at)} on {formats.show(day, 'DAY_LONG_YEAR_FORMAT')}"
+    when = gettext("%(time)s on %(day)s") % {
+        "time": formats.clock(at),
+        "day": formats.show(day, "DAY_LONG_YEAR_FORMAT"),
+    }
     if not moments:
         raise ValidationError(
-            f"There is no {when} in {zone.key}: the clocks go forward then. Choose another time.",
+            gettext(
+                "There is no %(when)s in %(zone)s: the clocks go forward then. Choose another time."
+            )
+            % {"when": when, "zone": zone.key},
             code="skipped_time",
         )
     if len(moments) == 1:
@@ -87,8 +94,11 @@ def wall_moment(day: dt.date, at: dt.time, offset: str = "") -> dt.datetime:
             return moment
     first, second = (clock_label(moment, zone) for moment in moments)
     raise ValidationError(
-        f"{when} happens twice in {zone.key}, as the clocks go back: choose {first} "
-        f"(the first) or {second} (the second) from the free times.",
+        gettext(
+            "%(when)s happens twice in %(zone)s, as the clocks go back: choose %(first)s "
+            "(the first) or %(second)s (the second) from the free times."
+        )
+        % {"when": when, "zone": zone.key, "first": first, "second": second},
         code="repeated_time",
     )
 
@@ -218,11 +228,21 @@ class _DiaryTimeForm(forms.Form):
         if start is not None and is_repeated(start):
             # The boxes say 01:15 whichever 01:15 it is: say which, under them.
             local = timezone.localtime(start, clinic_zone())
-            self.fields["starts_at"].help_text = (
-                f"Clinic time. This is {clock_label(local)}: the "
-                f"{'second' if local.fold else 'first'} {formats.clock(local)} that night, "
-                f"{'after' if local.fold else 'before'} the clocks go back."
+            text = (
+                _(
+                    "Clinic time. This is %(label)s: the second %(time)s that night, "
+                    "after the clocks go back."
+                )
+                if local.fold
+                else _(
+                    "Clinic time. This is %(label)s: the first %(time)s that night, "
+                    "before the clocks go back."
+                )
             )
+            self.fields["starts_at"].help_text = text % {
+                "label": clock_label(local),
+                "time": formats.clock(local),
+            }
 
     def _start_shown(self) -> dt.datetime | None:
         """The moment the start boxes hold (as sent, or as the link filled them in)."""

@@ -128,6 +128,7 @@ PYTHON_FILES = [
     "waitlist/views.py",
     "waitlist/services.py",
     "waitlist/models.py",
+    "sessions_app/selectors.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
