@@ -183,6 +183,7 @@ class _DiaryTimeForm(forms.Form):
         validators=[validate_within_diary],
     )
     artist = ArtistChoiceField(
+        label=_("Artist"),
         queryset=User.objects.none(),
         empty_label=_("Choose an artist"),
         error_messages={
@@ -191,6 +192,7 @@ class _DiaryTimeForm(forms.Form):
         },
     )
     room = forms.ModelChoiceField(
+        label=_("Room"),
         queryset=Room.objects.none(),
         required=False,
         empty_label=_("Any room"),
@@ -317,7 +319,9 @@ class BookingForm(_DiaryTimeForm):
         empty_label=_("Choose a type"),
         error_messages={"required": _("Choose the kind of appointment.")},
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     field_order = ["client", "type", "artist", "starts_at", "minutes", "room", "notes"]
 
@@ -422,12 +426,13 @@ class CancelForm(forms.Form):
         label=_("Reason for cancelling"),
         max_length=300,
         error_messages={"required": _("Say why the appointment is cancelled.")},
-        widget=forms.TextInput(attrs={"placeholder": "e.g. client unwell, rebooking next week"}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. client unwell, rebooking next week")}),
     )
 
 
 class StatusForm(forms.Form):
     # Cancelling needs a reason and has its own form.
     status = forms.ChoiceField(
-        choices=[c for c in AppointmentStatus.choices if c[0] != AppointmentStatus.CANCELLED]
+        label=_("Status"),
+        choices=[c for c in AppointmentStatus.choices if c[0] != AppointmentStatus.CANCELLED],
     )

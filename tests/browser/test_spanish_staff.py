@@ -71,6 +71,15 @@ def test_a_spanish_speaking_receptionist_sees_home_and_week_in_spanish(
         expect(page.locator("main")).not_to_contain_text(english)
     page.screenshot(path=screenshots / "es-staff-week.png", full_page=True)
 
+    # Booking from the diary: the form's labels too.
+    page.get_by_role("link", name="Reservar una cita").click()
+    expect(page.get_by_role("heading", name="Reservar una cita", exact=True)).to_be_visible()
+    for label in ("Tipo de cita", "Artista", "Sala", "Notas", "Duración (minutos)"):
+        expect(page.get_by_label(label, exact=False).first).to_be_visible()
+    # (The rooms' names, "Room 1", are the clinic's own.)
+    for english in ("Artist", "Notes", "Appointment type", "Length"):
+        expect(page.locator("#booking-form")).not_to_contain_text(re.compile(rf"\b{english}\b"))
+
     # The manager's bar is the longest (reports too): in Spanish it still fits at 1280 px.
     manager = clinic.people.manager
     manager.language = "es"
