@@ -1,5 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from smpclinic.clinic import clinic_logo_url, clinic_name
 
@@ -9,32 +11,42 @@ from .models import Role
 def _nav_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
-    items = [{"label": "Today", "url": reverse("home"), "name": "home"}]
+    items = [{"label": _("Today"), "url": reverse("home"), "name": "home"}]
     if user.is_clinic_staff:
         items.append(
             {
-                "label": "Diary",
+                "label": _("Diary"),
                 "url": reverse("scheduling:day", args=[timezone.localdate()]),
                 "name": "scheduling",
             }
         )
-        items.append({"label": "Clients", "url": reverse("clients:list"), "name": "clients"})
+        items.append({"label": _("Clients"), "url": reverse("clients:list"), "name": "clients"})
         consultations = reverse("consultations:list")
-        items.append({"label": "Consultations", "url": consultations, "name": "consultations"})
-        items.append({"label": "Check-ins", "url": reverse("aftercare:queue"), "name": "aftercare"})
-        items.append({"label": "Waitlist", "url": reverse("waitlist:list"), "name": "waitlist"})
-        items.append({"label": "Reminders", "url": reverse("reminders:list"), "name": "reminders"})
+        items.append({"label": _("Consultations"), "url": consultations, "name": "consultations"})
+        items.append(
+            {"label": _("Check-ins"), "url": reverse("aftercare:queue"), "name": "aftercare"}
+        )
+        items.append(
+            {
+                "label": pgettext("navigation", "Waitlist"),
+                "url": reverse("waitlist:list"),
+                "name": "waitlist",
+            }
+        )
+        items.append(
+            {"label": _("Reminders"), "url": reverse("reminders:list"), "name": "reminders"}
+        )
     if user.can_edit_clients:
         items.append(
-            {"label": "New client", "url": reverse("clients:create"), "name": "client-new"}
+            {"label": _("New client"), "url": reverse("clients:create"), "name": "client-new"}
         )
     if user.role in (Role.MANAGER, Role.ARTIST):
-        items.append({"label": "Reports", "url": reverse("reports:report"), "name": "reports"})
+        items.append({"label": _("Reports"), "url": reverse("reports:report"), "name": "reports"})
     if user.role == Role.CLIENT and getattr(user, "client_record", None) is not None:
         # The portal's own tabs lead to the rest (appointments, aftercare, forms…).
         items = [
-            {"label": "My plan", "url": reverse("portal:home"), "name": "portal"},
-            {"label": "My data", "url": reverse("privacy:mine"), "name": "privacy"},
+            {"label": _("My plan"), "url": reverse("portal:home"), "name": "portal"},
+            {"label": _("My data"), "url": reverse("privacy:mine"), "name": "privacy"},
         ]
     return items
 
@@ -43,20 +55,20 @@ def _account_items_for(user) -> list[dict]:
     """The signed-in person's own settings, in the account menu."""
     if not user.is_authenticated:
         return []
-    items = [{"label": "Change password", "url": reverse("accounts:password_change")}]
+    items = [{"label": _("Change password"), "url": reverse("accounts:password_change")}]
     if user.is_clinic_staff:
-        items.append({"label": "Two-factor sign-in", "url": reverse("accounts:two_factor")})
-        items.append({"label": "My hours", "url": reverse("staff_hours:my_hours")})
+        items.append({"label": _("Two-factor sign-in"), "url": reverse("accounts:two_factor")})
+        items.append({"label": _("My hours"), "url": reverse("staff_hours:my_hours")})
     if user.role in (Role.ARTIST, Role.MANAGER):
-        items.append({"label": "Calendar feed", "url": reverse("ics:my_feed")})
+        items.append({"label": _("Calendar feed"), "url": reverse("ics:my_feed")})
     if user.can_edit_clients:
-        items.append({"label": "Takings", "url": reverse("billing_takings:takings")})
+        items.append({"label": _("Takings"), "url": reverse("billing_takings:takings")})
     if user.is_manager:
         # The manager's tools, in their menu: the main bar stays on one line at 1280 px.
-        items.append({"label": "Team", "url": reverse("team:list")})
-        items.append({"label": "Audit", "url": reverse("audit:staff_list")})
-        items.append({"label": "Prices and deposits", "url": reverse("billing_settings:prices")})
-        items.append({"label": "Settings", "url": reverse("clinic_settings:index")})
+        items.append({"label": _("Team"), "url": reverse("team:list")})
+        items.append({"label": _("Audit"), "url": reverse("audit:staff_list")})
+        items.append({"label": _("Prices and deposits"), "url": reverse("billing_settings:prices")})
+        items.append({"label": _("Settings"), "url": reverse("clinic_settings:index")})
     return items
 
 

@@ -1,16 +1,18 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": "That email and password do not match an account. "
-        "Check both and try again.",
-        "inactive": "This account has been switched off. Ask the clinic manager.",
+        "invalid_login": _(
+            "That email and password do not match an account. Check both and try again."
+        ),
+        "inactive": _("This account has been switched off. Ask the clinic manager."),
     }
 
 
@@ -29,22 +31,24 @@ class TwoFactorCodeForm(forms.Form):
                 "class": "form-control-lg code-input",
             }
         ),
-        error_messages={"required": "Type the code to carry on."},
+        error_messages={"required": _("Type the code to carry on.")},
     )
 
     def __init__(self, *args, purpose: str, offer_trust: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if offer_trust:
             self.fields["trust_browser"] = forms.BooleanField(
-                label="Trust this browser for 30 days",
+                label=_("Trust this browser for 30 days"),
                 required=False,
-                help_text="Signing in again here then needs only your password. "
-                "Leave it unticked on a shared or public computer.",
+                help_text=_(
+                    "Signing in again here then needs only your password. "
+                    "Leave it unticked on a shared or public computer."
+                ),
             )
         field = self.fields["code"]
         if purpose == "enrol":
-            field.label = "The 6-digit code your app shows now"
+            field.label = _("The 6-digit code your app shows now")
             field.widget.attrs["inputmode"] = "numeric"
         else:
-            field.label = "Code from your authenticator app"
-            field.help_text = "Lost your phone? Type one of your backup codes instead."
+            field.label = _("Code from your authenticator app")
+            field.help_text = _("Lost your phone? Type one of your backup codes instead.")

@@ -4,15 +4,16 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smpclinic.models import SingleRowSettings
 
 
 class Role(models.TextChoices):
-    MANAGER = "manager", "Manager"
-    ARTIST = "artist", "SMP artist"
-    FRONT_DESK = "front_desk", "Front desk"
-    CLIENT = "client", "Client"
+    MANAGER = "manager", _("Manager")
+    ARTIST = "artist", _("SMP artist")
+    FRONT_DESK = "front_desk", _("Front desk")
+    CLIENT = "client", _("Client")
 
 
 STAFF_ROLES = frozenset({Role.MANAGER, Role.ARTIST, Role.FRONT_DESK})
@@ -23,9 +24,9 @@ CLIENT_EDITOR_ROLES = frozenset({Role.MANAGER, Role.FRONT_DESK})
 class MemberStatus(models.TextChoices):
     """Where a member of staff stands, as the team page shows it."""
 
-    ACTIVE = "active", "Active"
-    INVITED = "invited", "Invited"
-    DEACTIVATED = "deactivated", "Deactivated"
+    ACTIVE = "active", _("Active")
+    INVITED = "invited", _("Invited")
+    DEACTIVATED = "deactivated", _("Deactivated")
 
 
 class UserManager(BaseUserManager):

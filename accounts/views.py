@@ -171,13 +171,19 @@ def _wrong_code(request, form, next_url) -> HttpResponse:
             return lockout_response(request)
         messages.error(
             request,
-            f"That was {wrong} wrong codes, so you have been signed out. "
-            "Sign in again to get another try.",
+            _(
+                "That was %(wrong)s wrong codes, so you have been signed out. "
+                "Sign in again to get another try."
+            )
+            % {"wrong": wrong},
         )
         return redirect(reverse("accounts:login"))
     form.add_error(
         "code",
-        "That code is not right. Type the newest code from your app, or one of your backup codes.",
+        _(
+            "That code is not right. Type the newest code from your app, "
+            "or one of your backup codes."
+        ),
     )
     return render(
         request,

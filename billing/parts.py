@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.page_parts import (
     ClientNote,
@@ -50,9 +51,9 @@ def deposit_part(appointment, user) -> dict | None:
 
 
 DIARY_FLAGS = {
-    DepositStatus.DUE: Flag("Deposit due", "warning"),
-    DepositStatus.PAID: Flag("Deposit paid", "success"),
-    DepositStatus.FORFEITED: Flag("Deposit kept", "danger"),
+    DepositStatus.DUE: Flag(_("Deposit due"), "warning"),
+    DepositStatus.PAID: Flag(_("Deposit paid"), "success"),
+    DepositStatus.FORFEITED: Flag(_("Deposit kept"), "danger"),
 }
 
 

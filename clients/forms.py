@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Client, ContactChannel
 from .services import duplicate_contact_error
@@ -31,16 +32,35 @@ class ClientForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "date_of_birth": _("Date of birth"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "preferred_channel": _("Preferred contact"),
+            "contact_consent": _("Agrees to be contacted"),
+            "language": _("Language"),
+            "referral_source": _("How they heard of us"),
+            "notes": _("Notes"),
+        }
         help_texts = {
-            "phone": "Mobile preferred, for SMS reminders. A number without a country "
-            "code is read as a local one.",
+            "phone": _(
+                "Mobile preferred, for SMS reminders. A number without a country "
+                "code is read as a local one."
+            ),
+            "contact_consent": _("Reminders and follow-ups are only sent with this consent."),
+            "language": _(
+                "Their messages, forms, portal pages and receipts are in this language. "
+                "Empty: the clinic's language."
+            ),
         }
         error_messages = {
-            "first_name": {"required": "Enter the client's first name."},
-            "last_name": {"required": "Enter the client's last name."},
+            "first_name": {"required": _("Enter the client's first name.")},
+            "last_name": {"required": _("Enter the client's last name.")},
         }
 
-    def __init__(self, *args, submit_label: str = "Save client", **kwargs):
+    def __init__(self, *args, submit_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -57,7 +77,7 @@ class ClientForm(forms.ModelForm):
             ),
             Field("contact_consent"),
             Field("notes"),
-            Submit("save", submit_label),
+            Submit("save", submit_label or _("Save client")),
         )
 
     def clean_first_name(self):
@@ -75,9 +95,9 @@ class ClientForm(forms.ModelForm):
             return dob
         today = timezone.localdate()
         if dob > today:
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         if dob.year < today.year - OLDEST_AGE_YEARS:
-            raise forms.ValidationError("Check the year: that would make the client over 120.")
+            raise forms.ValidationError(_("Check the year: that would make the client over 120."))
         return dob
 
     def clean(self):
@@ -87,13 +107,13 @@ class ClientForm(forms.ModelForm):
         # Only judge missing contact details when the fields themselves were valid.
         if "email" not in self.errors and "phone" not in self.errors:
             if not email and not phone:
-                self.add_error("email", "Give an email address or a phone number.")
-                self.add_error("phone", "Give a phone number or an email address.")
+                self.add_error("email", _("Give an email address or a phone number."))
+                self.add_error("phone", _("Give a phone number or an email address."))
             channel = cleaned.get("preferred_channel")
             if channel == ContactChannel.SMS and not phone and email:
-                self.add_error("preferred_channel", "SMS needs a phone number.")
+                self.add_error("preferred_channel", _("SMS needs a phone number."))
             if channel == ContactChannel.EMAIL and not email and phone:
-                self.add_error("preferred_channel", "Email needs an email address.")
+                self.add_error("preferred_channel", _("Email needs an email address."))
         # Say so at once if these contact details belong to someone else,
         # even while other fields still need fixing.
         duplicate = duplicate_contact_error(

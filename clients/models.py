@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from smpclinic.encryption import EncryptedTextField
@@ -11,18 +12,18 @@ from .search import search_text_for
 
 
 class ContactChannel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
 
 
 class ReferralSource(models.TextChoices):
-    SEARCH = "search", "Search engine"
-    SOCIAL = "social", "Social media"
-    FRIEND = "friend", "Friend or family"
-    REFERRAL = "referral", "Doctor or another clinic"
-    ADVERT = "advert", "Advert"
-    WALK_IN = "walk_in", "Walked past the clinic"
-    OTHER = "other", "Other"
+    SEARCH = "search", _("Search engine")
+    SOCIAL = "social", _("Social media")
+    FRIEND = "friend", _("Friend or family")
+    REFERRAL = "referral", _("Doctor or another clinic")
+    ADVERT = "advert", _("Advert")
+    WALK_IN = "walk_in", _("Walked past the clinic")
+    OTHER = "other", _("Other")
 
 
 class Client(models.Model):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, health_staff_required, staff_required
@@ -30,14 +31,14 @@ def client_list(request):
 @require_http_methods(["GET", "POST"])
 @client_editor_required
 def client_create_view(request):
-    form = ClientForm(request.POST or None, submit_label="Create client")
+    form = ClientForm(request.POST or None, submit_label=_("Create client"))
     if request.method == "POST" and form.is_valid():
         try:
             client = client_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{client.full_name} was added.")
+            messages.success(request, _("%(name)s was added.") % {"name": client.full_name})
             return redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
@@ -69,7 +70,7 @@ def client_detail(request, pk: int):
 @client_editor_required
 def client_edit(request, pk: int):
     client = get_client_for_user(request.user, pk)
-    form = ClientForm(request.POST or None, instance=client, submit_label="Save changes")
+    form = ClientForm(request.POST or None, instance=client, submit_label=_("Save changes"))
     if request.method == "POST" and form.is_valid():
         texts_were_stopped = client.sms_opted_out
         try:
@@ -77,12 +78,14 @@ def client_edit(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Changes saved.")
+            messages.success(request, _("Changes saved."))
             if texts_were_stopped and not client.sms_opted_out:
                 messages.info(
                     request,
-                    "Text messages go to the new number: the STOP came from the old one. "
-                    "A STOP from the new number stops them again.",
+                    _(
+                        "Text messages go to the new number: the STOP came from the old one. "
+                        "A STOP from the new number stops them again."
+                    ),
                 )
             return redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": client})

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.models import Client
 from scheduling.models import ACTIVE_STATUSES, AppointmentKind, AppointmentStatus
@@ -172,17 +174,20 @@ def appointment_flags(appointments, *, now: dt.datetime) -> dict[int, list[Appoi
         review = to_review.get(client_id)
         if review is not None:
             url = review.get_absolute_url()
-            rows.append(AppointmentFlag("review", "Contraindication review needed", url))
+            rows.append(AppointmentFlag("review", _("Contraindication review needed"), url))
         test = latest_test.get(client_id)
         if test is not None and test.reading == PatchReading.PENDING:
             url = test.consultation.get_absolute_url()
             if test.read_after <= now:
-                rows.append(AppointmentFlag("patch_test_pending", "Patch test not read yet", url))
+                rows.append(
+                    AppointmentFlag("patch_test_pending", _("Patch test not read yet"), url)
+                )
             else:
                 rows.append(
                     AppointmentFlag(
                         "patch_test_too_early",
-                        f"Patch test reading time not reached (from {_flag_time(test.read_after)})",
+                        _("Patch test reading time not reached (from %(time)s)")
+                        % {"time": _flag_time(test.read_after)},
                         url,
                     )
                 )
@@ -193,21 +198,28 @@ def appointment_flags(appointments, *, now: dt.datetime) -> dict[int, list[Appoi
         if is_consultation and consultation is not None:
             missing = []
             if not consultation.questionnaire_done:
-                missing.append("health questionnaire")
+                missing.append(_("health questionnaire"))
             if unsigned:
-                missing.append(f"{len(unsigned)} consent form{'s' if len(unsigned) > 1 else ''}")
+                missing.append(
+                    ngettext("%(count)s consent form", "%(count)s consent forms", len(unsigned))
+                    % {"count": len(unsigned)}
+                )
             if missing:
                 rows.append(
                     AppointmentFlag(
                         "forms",
-                        f"Forms not done: {', '.join(missing)}",
+                        _("Forms not done: %(missing)s") % {"missing": ", ".join(missing)},
                         consultation.get_absolute_url(),
                     )
                 )
         elif kind in (AppointmentKind.TREATMENT, AppointmentKind.TOUCH_UP) and unsigned:
             # A session cannot start until the current version of every form is signed.
             names = ", ".join(f"“{v.template.name}”" for v in unsigned)
-            rows.append(AppointmentFlag("consent", f"Consent to sign before the session: {names}"))
+            rows.append(
+                AppointmentFlag(
+                    "consent", _("Consent to sign before the session: %(names)s") % {"names": names}
+                )
+            )
     return flags
 
 

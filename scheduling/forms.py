@@ -6,6 +6,8 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.models import Role, User
@@ -73,10 +75,16 @@ def wall_moment(day: dt.date, at: dt.time, offset: str = "") -> dt.datetime:
     """
     zone = clinic_zone()
     moments = wall_instants(day, at, zone)
-    when = f"{formats.clock(at)} on {formats.show(day, 'DAY_LONG_YEAR_FORMAT')}"
+    when = gettext("%(time)s on %(day)s") % {
+        "time": formats.clock(at),
+        "day": formats.show(day, "DAY_LONG_YEAR_FORMAT"),
+    }
     if not moments:
         raise ValidationError(
-            f"There is no {when} in {zone.key}: the clocks go forward then. Choose another time.",
+            gettext(
+                "There is no %(when)s in %(zone)s: the clocks go forward then. Choose another time."
+            )
+            % {"when": when, "zone": zone.key},
             code="skipped_time",
         )
     if len(moments) == 1:
@@ -86,8 +94,11 @@ def wall_moment(day: dt.date, at: dt.time, offset: str = "") -> dt.datetime:
             return moment
     first, second = (clock_label(moment, zone) for moment in moments)
     raise ValidationError(
-        f"{when} happens twice in {zone.key}, as the clocks go back: choose {first} "
-        f"(the first) or {second} (the second) from the free times.",
+        gettext(
+            "%(when)s happens twice in %(zone)s, as the clocks go back: choose %(first)s "
+            "(the first) or %(second)s (the second) from the free times."
+        )
+        % {"when": when, "zone": zone.key, "first": first, "second": second},
         code="repeated_time",
     )
 
@@ -148,7 +159,7 @@ class GoToDateForm(forms.Form):
         required=False,
         input_formats=["%Y-%m-%d"],
         validators=[validate_within_diary],
-        error_messages={"invalid": "Enter a date like 2027-03-01."},
+        error_messages={"invalid": _("Enter a date like 2027-03-01.")},
     )
 
 
@@ -156,46 +167,53 @@ class _DiaryTimeForm(forms.Form):
     """When, with whom, where and how long: shared by booking and moving."""
 
     starts_at = ClinicDateTimeField(
-        label="Start (date and time)",
+        label=_("Start (date and time)"),
         widget=ClinicDateTimeWidget(
-            date_attrs={"type": "date", "class": "diary-split-date", "aria-label": "Start date"},
-            time_attrs={"type": "time", "class": "diary-split-time", "aria-label": "Start time"},
+            date_attrs={"type": "date", "class": "diary-split-date", "aria-label": _("Start date")},
+            time_attrs={"type": "time", "class": "diary-split-time", "aria-label": _("Start time")},
             date_format="%Y-%m-%d",
             time_format="%H:%M",
         ),
         error_messages={
-            "required": "Give the date and the time.",
-            "invalid_date": "Enter a date like 2027-03-01.",
-            "invalid_time": "Enter a time like 10:30.",
+            "required": _("Give the date and the time."),
+            "invalid_date": _("Enter a date like 2027-03-01."),
+            "invalid_time": _("Enter a time like 10:30."),
         },
-        help_text="Clinic time.",
+        help_text=_("Clinic time."),
         validators=[validate_within_diary],
     )
     artist = ArtistChoiceField(
+        label=_("Artist"),
         queryset=User.objects.none(),
-        empty_label="Choose an artist",
-        error_messages={"required": "Choose an artist.", "invalid_choice": "Choose an artist."},
+        empty_label=_("Choose an artist"),
+        error_messages={
+            "required": _("Choose an artist."),
+            "invalid_choice": _("Choose an artist."),
+        },
     )
     room = forms.ModelChoiceField(
+        label=_("Room"),
         queryset=Room.objects.none(),
         required=False,
-        empty_label="Any room",
-        help_text="Any: a free one is picked.",
+        empty_label=_("Any room"),
+        help_text=_("Any: a free one is picked."),
     )
     minutes = forms.IntegerField(
-        label="Length (minutes)",
+        label=_("Length (minutes)"),
         required=False,
         min_value=5,
         max_value=12 * 60,
-        help_text="Empty: the usual length.",
+        help_text=_("Empty: the usual length."),
     )
     outside_hours = forms.BooleanField(
-        label="Outside usual hours",
+        label=_("Outside usual hours"),
         required=False,
-        help_text="Managers only: book even though the clinic or the artist is not working then.",
+        help_text=_(
+            "Managers only: book even though the clinic or the artist is not working then."
+        ),
     )
     outside_hours_note = forms.CharField(
-        label="Why outside usual hours",
+        label=_("Why outside usual hours"),
         required=False,
         max_length=300,
     )
@@ -212,11 +230,21 @@ class _DiaryTimeForm(forms.Form):
         if start is not None and is_repeated(start):
             # The boxes say 01:15 whichever 01:15 it is: say which, under them.
             local = timezone.localtime(start, clinic_zone())
-            self.fields["starts_at"].help_text = (
-                f"Clinic time. This is {clock_label(local)}: the "
-                f"{'second' if local.fold else 'first'} {formats.clock(local)} that night, "
-                f"{'after' if local.fold else 'before'} the clocks go back."
+            text = (
+                _(
+                    "Clinic time. This is %(label)s: the second %(time)s that night, "
+                    "after the clocks go back."
+                )
+                if local.fold
+                else _(
+                    "Clinic time. This is %(label)s: the first %(time)s that night, "
+                    "before the clocks go back."
+                )
             )
+            self.fields["starts_at"].help_text = text % {
+                "label": clock_label(local),
+                "time": formats.clock(local),
+            }
 
     def _start_shown(self) -> dt.datetime | None:
         """The moment the start boxes hold (as sent, or as the link filled them in)."""
@@ -245,7 +273,7 @@ class _DiaryTimeForm(forms.Form):
                 cleaned["outside_hours_note"] = ""
             elif not cleaned.get("outside_hours_note") and "outside_hours_note" not in self.errors:
                 self.add_error(
-                    "outside_hours_note", "Say why this booking is outside the usual hours."
+                    "outside_hours_note", _("Say why this booking is outside the usual hours.")
                 )
         return cleaned
 
@@ -260,7 +288,7 @@ class _DiaryTimeForm(forms.Form):
             and not self.cleaned_data.get("outside_hours")
         ):
             self.add_error(
-                "outside_hours", "To book it anyway, tick this and say why in the note below."
+                "outside_hours", _("To book it anyway, tick this and say why in the note below.")
             )
 
 
@@ -271,27 +299,29 @@ class BookingForm(_DiaryTimeForm):
         queryset=Client.objects.all(),
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "That client record was not found. Search again."},
+        error_messages={"invalid_choice": _("That client record was not found. Search again.")},
     )
-    new_first_name = forms.CharField(label="First name", required=False, max_length=100)
-    new_last_name = forms.CharField(label="Last name", required=False, max_length=100)
-    new_email = forms.EmailField(label="Email", required=False)
+    new_first_name = forms.CharField(label=_("First name"), required=False, max_length=100)
+    new_last_name = forms.CharField(label=_("Last name"), required=False, max_length=100)
+    new_email = forms.EmailField(label=_("Email"), required=False)
     new_phone = PhoneNumberField(
-        label="Phone",
+        label=_("Phone"),
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     new_contact_consent = forms.BooleanField(
-        label="Agrees to be contacted (reminders)", required=False
+        label=_("Agrees to be contacted (reminders)"), required=False
     )
     type = forms.ModelChoiceField(
-        label="Appointment type",
+        label=_("Appointment type"),
         queryset=AppointmentType.objects.none(),
         to_field_name="slug",
-        empty_label="Choose a type",
-        error_messages={"required": "Choose the kind of appointment."},
+        empty_label=_("Choose a type"),
+        error_messages={"required": _("Choose the kind of appointment.")},
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     field_order = ["client", "type", "artist", "starts_at", "minutes", "room", "notes"]
 
@@ -331,16 +361,16 @@ class BookingForm(_DiaryTimeForm):
             return cleaned
         typed = [name for name in self.NEW_CLIENT_FIELDS if self.data.get(name, "").strip()]
         if not typed:
-            self.add_error("client", "Choose a client, or add a new one.")
+            self.add_error("client", _("Choose a client, or add a new one."))
             return cleaned
         if not cleaned.get("new_first_name") and "new_first_name" not in self.errors:
-            self.add_error("new_first_name", "Enter the client's first name.")
+            self.add_error("new_first_name", _("Enter the client's first name."))
         if not cleaned.get("new_last_name") and "new_last_name" not in self.errors:
-            self.add_error("new_last_name", "Enter the client's last name.")
+            self.add_error("new_last_name", _("Enter the client's last name."))
         email, phone = cleaned.get("new_email"), cleaned.get("new_phone")
         valid_contact = "new_email" not in self.errors and "new_phone" not in self.errors
         if valid_contact and not email and not phone:
-            self.add_error("new_email", "Give an email address or a phone number.")
+            self.add_error("new_email", _("Give an email address or a phone number."))
         duplicate = duplicate_contact_error(
             email=email if "new_email" not in self.errors else "",
             phone=phone if "new_phone" not in self.errors else None,
@@ -375,10 +405,10 @@ class MoveForm(_DiaryTimeForm):
     """A new time (and perhaps artist, room, length) for an existing appointment."""
 
     gap_override_reason = forms.CharField(
-        label="Why closer than the usual gap between sessions",
+        label=_("Why closer than the usual gap between sessions"),
         required=False,
         max_length=300,
-        help_text="Managers only, for treatment sessions.",
+        help_text=_("Managers only, for treatment sessions."),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -393,15 +423,16 @@ class MoveForm(_DiaryTimeForm):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for cancelling",
+        label=_("Reason for cancelling"),
         max_length=300,
-        error_messages={"required": "Say why the appointment is cancelled."},
-        widget=forms.TextInput(attrs={"placeholder": "e.g. client unwell, rebooking next week"}),
+        error_messages={"required": _("Say why the appointment is cancelled.")},
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. client unwell, rebooking next week")}),
     )
 
 
 class StatusForm(forms.Form):
     # Cancelling needs a reason and has its own form.
     status = forms.ChoiceField(
-        choices=[c for c in AppointmentStatus.choices if c[0] != AppointmentStatus.CANCELLED]
+        label=_("Status"),
+        choices=[c for c in AppointmentStatus.choices if c[0] != AppointmentStatus.CANCELLED],
     )

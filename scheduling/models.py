@@ -14,13 +14,13 @@ from smpclinic.models import SingleRowSettings
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class BookingPolicy(SingleRowSettings):
@@ -143,20 +143,20 @@ class ArtistHours(models.Model):
 
 
 class TimeOffKind(models.TextChoices):
-    HOLIDAY = "holiday", "Holiday"
-    BREAK = "break", "Break"
-    TRAINING = "training", "Training"
-    SICK = "sick", "Sick leave"
-    OTHER = "other", "Other"
+    HOLIDAY = "holiday", _("Holiday")
+    BREAK = "break", _("Break")
+    TRAINING = "training", _("Training")
+    SICK = "sick", _("Sick leave")
+    OTHER = "other", _("Other")
 
 
 class TimeOffStatus(models.TextChoices):
     """Time off a member of staff asks for waits for the manager; only approved time
     off keeps clients out of their diary."""
 
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
 
 
 class TimeOff(models.Model):
@@ -196,26 +196,26 @@ class TimeOff(models.Model):
 
 
 class AppointmentKind(models.TextChoices):
-    CONSULTATION = "consultation", "Consultation"
-    VIDEO_CONSULTATION = "video_consultation", "Video consultation"
-    TREATMENT = "treatment", "Treatment session"
-    CHECK_IN = "check_in", "Fade check-in"
-    TOUCH_UP = "touch_up", "Touch-up"
+    CONSULTATION = "consultation", _("Consultation")
+    VIDEO_CONSULTATION = "video_consultation", _("Video consultation")
+    TREATMENT = "treatment", _("Treatment session")
+    CHECK_IN = "check_in", _("Fade check-in")
+    TOUCH_UP = "touch_up", _("Touch-up")
 
 
 class ServiceColour(models.TextChoices):
     """A stripe on each appointment of a service in the diary; the block itself keeps its
     artist's colour. Names of a fixed palette (static/css/diary.css), readable on white."""
 
-    NONE = "", "No stripe"
-    TEAL = "teal", "Teal"
-    PLUM = "plum", "Plum"
-    GREEN = "green", "Green"
-    AMBER = "amber", "Amber"
-    INDIGO = "indigo", "Indigo"
-    RED = "red", "Red"
-    OLIVE = "olive", "Olive"
-    GREY = "grey", "Grey"
+    NONE = "", _("No stripe")
+    TEAL = "teal", _("Teal")
+    PLUM = "plum", _("Plum")
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    INDIGO = "indigo", _("Indigo")
+    RED = "red", _("Red")
+    OLIVE = "olive", _("Olive")
+    GREY = "grey", _("Grey")
 
 
 class AppointmentType(models.Model):
@@ -379,10 +379,10 @@ ACTIVE_STATUSES = (
 
 
 class BookingSource(models.TextChoices):
-    FRONT_DESK = "front_desk", "Front desk"
-    ONLINE = "online", "Online"
-    API = "api", "API"
-    WAITLIST = "waitlist", "Waitlist offer"
+    FRONT_DESK = "front_desk", _("Front desk")
+    ONLINE = "online", _("Online")
+    API = "api", _("API")
+    WAITLIST = "waitlist", _("Waitlist offer")
 
 
 # Times the clinic chose: the staff notice period, any start, any type. A waitlist offer is
@@ -472,11 +472,11 @@ class Appointment(models.Model):
 
 
 class AppointmentEventKind(models.TextChoices):
-    CREATED = "created", "Booked"
-    MOVED = "moved", "Moved"
-    STATUS = "status", "Status changed"
-    CANCELLED = "cancelled", "Cancelled"
-    EDITED = "edited", "Details changed"
+    CREATED = "created", _("Booked")
+    MOVED = "moved", _("Moved")
+    STATUS = "status", _("Status changed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EDITED = "edited", _("Details changed")
 
 
 class AppointmentEvent(models.Model):

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from smpclinic import formats
@@ -124,11 +125,13 @@ def week_hours(member: User) -> dict[int, list[Span]]:
     return week
 
 
-def week_in_words(week: dict[int, list[Span]]) -> list[tuple[str, str]]:
-    """Each weekday and its hours as people read them: ("Monday", "09:00–13:00, 14:00–18:00"),
-    or "Not working"."""
+def week_in_words(week: dict[int, list[Span]]) -> list[tuple[str, str, bool]]:
+    """Each weekday, its hours as people read them and whether they work that day:
+    ("Monday", "09:00–13:00, 14:00–18:00", True), or ("Sunday", "Not working", False)."""
     return [
-        (day.label, spans_in_words(week[day.value]) if week.get(day.value) else "Not working")
+        (day.label, spans_in_words(week[day.value]), True)
+        if week.get(day.value)
+        else (day.label, gettext("Not working"), False)
         for day in Weekday
     ]
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .forms import ClinicDateTimeField, ClinicDateTimeWidget, validate_within_diary
 from .models import AppointmentType, TimeOffKind, Weekday
@@ -105,15 +107,15 @@ def _moment_field(label: str, help_text: str) -> ClinicDateTimeField:
     return ClinicDateTimeField(
         label=label,
         widget=ClinicDateTimeWidget(
-            date_attrs={"type": "date", "aria-label": f"{label}: date"},
-            time_attrs={"type": "time", "aria-label": f"{label}: time"},
+            date_attrs={"type": "date", "aria-label": format_lazy(_("{label}: date"), label=label)},
+            time_attrs={"type": "time", "aria-label": format_lazy(_("{label}: time"), label=label)},
             date_format="%Y-%m-%d",
             time_format="%H:%M",
         ),
         error_messages={
-            "required": "Give the date and the time.",
-            "invalid_date": "Enter a date like 2027-03-01.",
-            "invalid_time": "Enter a time like 09:00.",
+            "required": _("Give the date and the time."),
+            "invalid_date": _("Enter a date like 2027-03-01."),
+            "invalid_time": _("Enter a time like 09:00."),
         },
         help_text=help_text,
         validators=[validate_within_diary],
@@ -121,10 +123,14 @@ def _moment_field(label: str, help_text: str) -> ClinicDateTimeField:
 
 
 class TimeOffForm(forms.Form):
-    kind = forms.ChoiceField(choices=TimeOffKind.choices, initial=TimeOffKind.HOLIDAY)
-    starts_at = _moment_field("From", "Clinic time.")
-    ends_at = _moment_field("Until", "The first moment back, e.g. 09:00 on the day of return.")
-    note = forms.CharField(max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=TimeOffKind.choices, initial=TimeOffKind.HOLIDAY
+    )
+    starts_at = _moment_field(_("From"), _("Clinic time."))
+    ends_at = _moment_field(
+        _("Until"), _("The first moment back, e.g. 09:00 on the day of return.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class OfferedTypesForm(forms.Form):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_staff_member_for_user, manager_required, staff_required
@@ -45,9 +46,9 @@ def _add_refusal(form, refusal: ValidationError) -> None:
 
 def _time_off_saved(request, time_off) -> None:
     if time_off.status == TimeOffStatus.REQUESTED:
-        messages.success(request, "Your request is with the manager. It shows below until then.")
+        messages.success(request, _("Your request is with the manager. It shows below until then."))
         return
-    messages.success(request, f"Time off added for {time_off.artist}.")
+    messages.success(request, _("Time off added for %(member)s.") % {"member": time_off.artist})
     _warn_of_appointments(request, time_off)
 
 
@@ -217,5 +218,5 @@ def my_time_off_withdraw(request, pk: int):
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, "Your request is withdrawn.")
+        messages.success(request, _("Your request is withdrawn."))
     return redirect("staff_hours:my_hours")

@@ -19,6 +19,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import client_editor_required, staff_required
@@ -64,10 +66,10 @@ CLIENT_RESULTS = 8
 ARTIST_STATUSES = STATUSES_BY_ROLE[ActorRole.ARTIST]
 # The order status buttons appear in.
 STATUS_BUTTONS = [
-    (AppointmentStatus.CONFIRMED, "Mark confirmed"),
-    (AppointmentStatus.ARRIVED, "Mark arrived"),
-    (AppointmentStatus.COMPLETED, "Mark completed"),
-    (AppointmentStatus.NO_SHOW, "Mark no-show"),
+    (AppointmentStatus.CONFIRMED, gettext_lazy("Mark confirmed")),
+    (AppointmentStatus.ARRIVED, gettext_lazy("Mark arrived")),
+    (AppointmentStatus.COMPLETED, gettext_lazy("Mark completed")),
+    (AppointmentStatus.NO_SHOW, gettext_lazy("Mark no-show")),
 ]
 # Query parameters a booking link may carry, kept while the client is searched for.
 BOOKING_PARAMS = ("start", "type", "artist", "room", "minutes", "notes")
@@ -110,7 +112,11 @@ def _picked_day(request) -> dt.date:
     if not form.is_valid():
         typed = request.GET.get("date", "").strip()[:40]
         problem = " ".join(form.errors["date"])
-        messages.error(request, f"The diary has no page for “{typed}”; showing today. {problem}")
+        messages.error(
+            request,
+            _("The diary has no page for “%(typed)s”; showing today. %(problem)s")
+            % {"typed": typed, "problem": problem},
+        )
         return timezone.localdate()
     return form.cleaned_data["date"] or timezone.localdate()
 
@@ -324,8 +330,11 @@ def book(request):
     if request.method == "GET" and typed_start and "starts_at" not in initial:
         messages.error(
             request,
-            f"The link's start “{typed_start[:40]}” is not a date and time the diary has; "
-            f"choose them below. {OUTSIDE_DIARY}",
+            _(
+                "The link's start “%(start)s” is not a date and time the diary has; "
+                "choose them below. %(outside)s"
+            )
+            % {"start": typed_start[:40], "outside": OUTSIDE_DIARY},
         )
     form = BookingForm(
         request.POST if request.method == "POST" else None, initial=initial, user=request.user
@@ -342,9 +351,14 @@ def book(request):
             start = timezone.localtime(appointment.starts_at)
             messages.success(
                 request,
-                f"Booked: {appointment.type} for {appointment.client.full_name}, "
-                f"{formats.show(start, 'DAY_SHORT_FORMAT')} {clock_label(start)} "
-                f"with {appointment.artist}.",
+                _("Booked: %(type)s for %(client)s, %(day)s %(time)s with %(artist)s.")
+                % {
+                    "type": appointment.type,
+                    "client": appointment.client.full_name,
+                    "day": formats.show(start, "DAY_SHORT_FORMAT"),
+                    "time": clock_label(start),
+                    "artist": appointment.artist,
+                },
             )
             url = reverse("scheduling:day", args=[start.date()])
             return redirect(f"{url}#appointment-{appointment.pk}")
@@ -487,8 +501,12 @@ def appointment_move(request, pk: int):
             start = timezone.localtime(appointment.starts_at)
             messages.success(
                 request,
-                f"Moved to {formats.show(start, 'DAY_SHORT_FORMAT')} {clock_label(start)} "
-                f"with {appointment.artist}.",
+                _("Moved to %(day)s %(time)s with %(artist)s.")
+                % {
+                    "day": formats.show(start, "DAY_SHORT_FORMAT"),
+                    "time": clock_label(start),
+                    "artist": appointment.artist,
+                },
             )
             return redirect(appointment)
     return _render_appointment(request, appointment, move_form=form)
@@ -513,7 +531,7 @@ def appointment_cancel(request, pk: int):
                 "reason" if refused.problem.field != "status" else None, refused.problem.message
             )
         else:
-            messages.success(request, "The appointment was cancelled.")
+            messages.success(request, _("The appointment was cancelled."))
             return redirect(appointment)
     return _render_appointment(request, appointment, cancel_form=form)
 
@@ -524,7 +542,7 @@ def appointment_status(request, pk: int):
     appointment = get_appointment_for_user(request.user, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a status to record.")
+        messages.error(request, _("Choose a status to record."))
         return redirect(appointment)
     status = form.cleaned_data["status"]
     if not _can_edit_diary(request.user) and not (
@@ -544,7 +562,9 @@ def appointment_status(request, pk: int):
     except BookingRefused as refused:
         messages.error(request, refused.problem.message)
     else:
-        messages.success(request, f"Marked {appointment.get_status_display().lower()}.")
+        messages.success(
+            request, _("Marked %(status)s.") % {"status": appointment.get_status_display().lower()}
+        )
     return redirect(appointment)
 
 
@@ -573,7 +593,7 @@ def appointment_drop(request, pk: int):
         hour, minute = (int(part) for part in data.get("time", "").split(":"))
         wall = dt.time(hour, minute)
     except ValueError:
-        return _drop_answer(False, "Drop the appointment on a day and a time.", 400)
+        return _drop_answer(False, _("Drop the appointment on a day and a time."), 400)
     if not within_diary(day):
         return _drop_answer(False, OUTSIDE_DIARY, 400)
     artist_id, room_id = _id_param(data, "artist"), _id_param(data, "room")
@@ -581,17 +601,21 @@ def appointment_drop(request, pk: int):
     artist = User.objects.filter(pk=artist_id).first() if artist_id else appointment.artist
     room = Room.objects.filter(pk=room_id).first() if room_id else appointment.room
     if artist is None or (room_id and room is None):
-        return _drop_answer(False, "That artist or room is not in the diary.", 400)
+        return _drop_answer(False, _("That artist or room is not in the diary."), 400)
     instants = wall_instants(day, wall, clinic_zone())
     if not instants:
-        return _drop_answer(False, "That time does not exist on this day (the clocks change).", 400)
+        return _drop_answer(
+            False, _("That time does not exist on this day (the clocks change)."), 400
+        )
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if data.get("version") != current.updated_at.isoformat():
             return _drop_answer(
                 False,
-                "Someone changed this appointment since the page was shown: the week has "
-                "been refreshed, try again.",
+                _(
+                    "Someone changed this appointment since the page was shown: the week has "
+                    "been refreshed, try again."
+                ),
                 409,
                 stale=True,
             )
@@ -619,13 +643,22 @@ def appointment_drop(request, pk: int):
             )
             message = refused.text
             if needs_reason:
-                message += " Give your reason to move it there anyway."
+                message += " " + _("Give your reason to move it there anyway.")
             return _drop_answer(False, message, 409, code=refused.reason, needs_reason=needs_reason)
     current.refresh_from_db()
     start = timezone.localtime(current.starts_at)
     return _drop_answer(
         True,
-        f"Moved to {formats.show(start, 'DAY_SHORT_FORMAT')} {clock_label(start)} "
-        f"with {current.artist}" + (f", {current.minutes} minutes." if minutes else "."),
+        (
+            _("Moved to %(day)s %(time)s with %(artist)s, %(minutes)s minutes.")
+            if minutes
+            else _("Moved to %(day)s %(time)s with %(artist)s.")
+        )
+        % {
+            "day": formats.show(start, "DAY_SHORT_FORMAT"),
+            "time": clock_label(start),
+            "artist": current.artist,
+            "minutes": current.minutes,
+        },
         version=current.updated_at.isoformat(),
     )

@@ -8,6 +8,7 @@ so that every screen gives the same one.
 from __future__ import annotations
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.utils.translation import gettext
 
 from clients.models import Client
 from reminders.models import ReminderKind, ReminderStatus
@@ -139,13 +140,14 @@ def session_labels_for_appointments(appointment_ids) -> dict[int, str]:
     labels = {}
     for session in sessions:
         if session.kind == SessionKind.TOUCH_UP:
-            labels[session.appointment_id] = "Touch-up"
+            labels[session.appointment_id] = gettext("Touch-up")
         elif session.kind == SessionKind.EXTRA:
-            labels[session.appointment_id] = "Extra session"
+            labels[session.appointment_id] = gettext("Extra session")
         else:
-            labels[session.appointment_id] = (
-                f"Session {session.number} of {session.plan.planned_sessions}"
-            )
+            labels[session.appointment_id] = gettext("Session %(number)s of %(planned)s") % {
+                "number": session.number,
+                "planned": session.plan.planned_sessions,
+            }
     return labels
 
 

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aftercare.selectors import check_ins_to_review
 from consultations.selectors import (
@@ -126,10 +128,10 @@ def manager_needs(today: dt.date, now: dt.datetime) -> list[Need]:
     return [
         Need(
             key="erasure",
-            text="Erasure requests waiting for your decision",
+            text=_("Erasure requests waiting for your decision"),
             count=erasures.count,
             url=reverse("privacy:requests"),
-            action="Confirm or decline",
+            action=_("Confirm or decline"),
             rows=[
                 {"text": r.client.full_name, "url": r.get_absolute_url(), "since": r.requested_at}
                 for r in erasures.rows
@@ -137,24 +139,25 @@ def manager_needs(today: dt.date, now: dt.datetime) -> list[Need]:
         ),
         Need(
             key="failed",
-            text="Messages that failed to send",
+            text=_("Messages that failed to send"),
             count=failed_reminders_count(),
             url=f"{reverse('reminders:list')}?tab=failed",
-            action="See the failed messages",
+            action=_("See the failed messages"),
         ),
         Need(
             key="texts",
-            text="Texts from clients waiting to be read",
+            text=_("Texts from clients waiting to be read"),
             count=unread_messages_count(),
             url=reverse("reminders:inbox"),
-            action="Read them",
+            action=_("Read them"),
         ),
         Need(
             key="review",
-            text=f"Contraindication reviews waiting more than {REVIEW_WAITING_DAYS} days",
+            text=_("Contraindication reviews waiting more than %(days)s days")
+            % {"days": REVIEW_WAITING_DAYS},
             count=reviews.count,
             url=reverse("consultations:list"),
-            action="Open the consultations",
+            action=_("Open the consultations"),
             rows=[
                 {"text": c.client.full_name, "url": c.get_absolute_url(), "since": c.flagged_at}
                 for c in reviews.rows
@@ -167,17 +170,21 @@ def trend(current: int, previous: int, period: str) -> str:
     """ "↑ 3 on the previous 7 days", "↓ 2 on …", "Same as the previous 7 days"."""
     difference = current - previous
     if difference == 0:
-        return f"Same as the previous {period}"
+        return _("Same as the previous %(period)s") % {"period": period}
     arrow = "↑" if difference > 0 else "↓"
-    return f"{arrow} {abs(difference)} on the previous {period}"
+    return _("%(arrow)s %(difference)s on the previous %(period)s") % {
+        "arrow": arrow,
+        "difference": abs(difference),
+        "period": period,
+    }
 
 
 def diary_trends(diary: dict) -> dict[str, str]:
     """The trend beside the 'Next 7 days' and 'No-shows, last 30 days' figures."""
     return {
-        "next_7_days": trend(diary["next_7_days"], diary["previous_7_days"], "7 days"),
+        "next_7_days": trend(diary["next_7_days"], diary["previous_7_days"], _("7 days")),
         "no_shows_30_days": trend(
-            diary["no_shows_30_days"], diary["no_shows_previous_30_days"], "30 days"
+            diary["no_shows_30_days"], diary["no_shows_previous_30_days"], _("30 days")
         ),
     }
 
@@ -197,9 +204,13 @@ def money_trend(current, previous, period: str) -> str:
     """ "↑ £120.00 on the previous 30 days", "↓ …", "Same as the previous 30 days"."""
     difference = current - previous
     if not difference:
-        return f"Same as the previous {period}"
+        return _("Same as the previous %(period)s") % {"period": period}
     arrow = "↑" if difference > 0 else "↓"
-    return f"{arrow} {money(abs(difference))} on the previous {period}"
+    return _("%(arrow)s %(difference)s on the previous %(period)s") % {
+        "arrow": arrow,
+        "difference": money(abs(difference)),
+        "period": period,
+    }
 
 
 def manager_brief(today: dt.date) -> list[Brief]:
@@ -216,37 +227,46 @@ def manager_brief(today: dt.date) -> list[Brief]:
     return [
         Brief(
             "money-taken",
-            "Money taken, last 30 days",
+            _("Money taken, last 30 days"),
             money(taken.now),
-            money_trend(taken.now, taken.before, "30 days"),
+            money_trend(taken.now, taken.before, _("30 days")),
             money_page,
         ),
         Brief(
             "deposits-kept",
-            "Deposits kept, last 30 days",
+            _("Deposits kept, last 30 days"),
             money(kept.amount_now),
-            f"{kept.count_now} no-show{'s' if kept.count_now != 1 else ''} or late "
-            f"cancellation{'s' if kept.count_now != 1 else ''} · "
-            + money_trend(kept.amount_now, kept.amount_before, "30 days"),
+            ngettext(
+                "%(count)s no-show or late cancellation · ",
+                "%(count)s no-shows or late cancellations · ",
+                kept.count_now,
+            )
+            % {"count": kept.count_now}
+            + money_trend(kept.amount_now, kept.amount_before, _("30 days")),
             money_page,
         ),
         Brief(
             "plans-completed",
-            "Plans completed, last 30 days",
+            _("Plans completed, last 30 days"),
             str(plans.completed),
-            trend(plans.completed, plans_before.completed, "30 days"),
+            trend(plans.completed, plans_before.completed, _("30 days")),
             outcomes,
         ),
         Brief(
             "check-ins-answered",
-            "Check-ins answered, last 30 days",
+            _("Check-ins answered, last 30 days"),
             f"{figures.percent(answered.now, invited.now)}%" if invited.now else "—",
-            (f"{answered.now} of {invited.now}" if invited.now else "None sent")
-            + " · previous 30 days: "
+            (
+                _("%(answered)s of %(invited)s")
+                % {"answered": answered.now, "invited": invited.now}
+                if invited.now
+                else _("None sent")
+            )
+            + _(" · previous 30 days: ")
             + (
                 f"{figures.percent(answered.before, invited.before)}%"
                 if invited.before
-                else "none sent"
+                else _("none sent")
             ),
             outcomes,
         ),

@@ -144,6 +144,19 @@ def _attr_words(tag_pieces) -> list[str]:
     ]
 
 
+# A text handed to an included template: {% include "x.html" with heading="Today" %}
+# (one that starts with a capital or ends a sentence; "booking-form", "mb-0 small" and
+# "portal/_contact.html" are ids, classes and names, not texts).
+INCLUDE_TEXT = re.compile(r'\b\w+="([A-Z][^"]*|[^"]*[.!?…:])"')
+
+
+def _include_words(block: str) -> list[str]:
+    if not block.startswith("{% include ") or " with " not in block:
+        return []
+    _head, _with, values = block.partition(" with ")
+    return [value for value in INCLUDE_TEXT.findall(values) if _has_words(value)]
+
+
 def unmarked(source: str) -> list[str]:
     """The user-facing texts of a template that are not marked for translation."""
     found = []
@@ -152,6 +165,8 @@ def unmarked(source: str) -> list[str]:
             found.append(" ".join(value.split()))
         elif kind == "tag":
             found.extend(_attr_words(value))
+        elif kind == "block":
+            found.extend(_include_words(value))
     return found
 
 
@@ -238,8 +253,10 @@ def _message(body) -> str:
             text.append("{{ " + _var_name(value[3:-3], taken) + " }}")
         else:
             for sub_kind, sub in value:
-                var = "{{ " + _var_name(sub[3:-3], taken) + " }}"
-                text.append(var if sub_kind == "var" else sub)
+                if sub_kind == "var":
+                    text.append("{{ " + _var_name(sub[3:-3], taken) + " }}")
+                else:
+                    text.append(sub)
     joined = "".join(text).strip()
     if not taken and "\n" not in joined and not re.search(r"[<>&'\"]", joined):
         return lead + "{% translate " + _quote(joined) + " %}" + trail

@@ -78,7 +78,8 @@ class EntryForm(WhenForm):
         if self.sessions:
             self.fields["plan_session"].queryset = sessions
             self.fields["plan_session"].label_from_instance = lambda s: (
-                f"Session {s.number} of {s.plan.planned_sessions}"
+                _("Session %(number)s of %(planned)s")
+                % {"number": s.number, "planned": s.plan.planned_sessions}
             )
         else:
             del self.fields["plan_session"]
@@ -91,14 +92,14 @@ class EntryForm(WhenForm):
         cleaned = super().clean()
         session, chosen = cleaned.get("plan_session"), cleaned.get("appointment_type")
         if session is not None and chosen is not None and chosen.slug != "treatment-session":
-            self.add_error("plan_session", "A plan session is a treatment session.")
+            self.add_error("plan_session", _("A plan session is a treatment session."))
         if session is None and chosen is not None and chosen.slug == "treatment-session":
             if self.sessions:
                 cleaned["plan_session"] = self.sessions[0]
             else:
                 self.add_error(
                     "appointment_type",
-                    "A treatment session needs a plan with a session to book.",
+                    _("A treatment session needs a plan with a session to book."),
                 )
         return cleaned
 

@@ -8,13 +8,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smpclinic.models import SingleRowSettings
 
 
 class OfferOrder(models.TextChoices):
-    FIRST_COME = "first_come", "First come, first offered"
-    PRIORITY = "priority", "Priority first, then first come"
+    FIRST_COME = "first_come", _("First come, first offered")
+    PRIORITY = "priority", _("Priority first, then first come")
 
 
 class WaitlistSettings(SingleRowSettings):
@@ -42,9 +43,9 @@ class WaitlistSettings(SingleRowSettings):
 
 
 class EntryStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    BOOKED = "booked", "Booked from the waitlist"
-    REMOVED = "removed", "Taken off the waitlist"
+    WAITING = "waiting", _("Waiting")
+    BOOKED = "booked", _("Booked from the waitlist")
+    REMOVED = "removed", _("Taken off the waitlist")
 
 
 class WaitlistEntry(models.Model):
@@ -126,9 +127,9 @@ class FreedTime(models.Model):
     became of it. Claimed once: the conditional update that claims it lets one through."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLAIMED = "claimed", "Claimed"
-        CLOSED = "closed", "No longer offered"
+        OPEN = "open", _("Open")
+        CLAIMED = "claimed", _("Claimed")
+        CLOSED = "closed", _("No longer offered")
 
     artist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     room = models.ForeignKey(
@@ -168,11 +169,11 @@ class FreedTime(models.Model):
 
 
 class OfferStatus(models.TextChoices):
-    OFFERED = "offered", "Offered"
-    CLAIMED = "claimed", "Claimed"
-    GONE = "gone", "Taken by someone else"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OFFERED = "offered", _("Offered")
+    CLAIMED = "claimed", _("Claimed")
+    GONE = "gone", _("Taken by someone else")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Offer(models.Model):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role
 from scheduling.availability import within_diary
@@ -35,7 +36,15 @@ from .models import (
 
 # A time that frees up sooner than this is not offered: nobody could get there.
 SHORTEST_NOTICE = dt.timedelta(hours=2)
-WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+WEEKDAYS = (
+    gettext_lazy("Mondays"),
+    gettext_lazy("Tuesdays"),
+    gettext_lazy("Wednesdays"),
+    gettext_lazy("Thursdays"),
+    gettext_lazy("Fridays"),
+    gettext_lazy("Saturdays"),
+    gettext_lazy("Sundays"),
+)
 
 
 # --- entries -------------------------------------------------------------------------------
@@ -45,9 +54,9 @@ def _clean_weekdays(weekdays) -> list[int]:
     try:
         days = sorted({int(day) for day in weekdays or ()})
     except (TypeError, ValueError) as error:
-        raise ValidationError({"weekdays": "Choose days of the week."}) from error
+        raise ValidationError({"weekdays": gettext("Choose days of the week.")}) from error
     if any(not 0 <= day <= 6 for day in days):
-        raise ValidationError({"weekdays": "Choose days of the week."})
+        raise ValidationError({"weekdays": gettext("Choose days of the week.")})
     return days if len(days) < 7 else []
 
 
@@ -71,24 +80,32 @@ def entry_add(
     """Put a client on the waitlist, or raise ValidationError saying what is wrong."""
     today = today or timezone.localdate()
     if not appointment_type.is_active:
-        raise ValidationError({"appointment_type": "That kind of appointment is not offered."})
+        raise ValidationError(
+            {"appointment_type": gettext("That kind of appointment is not offered.")}
+        )
     if plan_session is not None:
         if plan_session.plan.client_id != client.pk:
-            raise ValidationError({"plan_session": "That session is not this client's."})
+            raise ValidationError({"plan_session": gettext("That session is not this client's.")})
         if plan_session.plan.status != PlanStatus.ACTIVE or plan_session.is_booked:
-            raise ValidationError({"plan_session": "That session is already booked or finished."})
+            raise ValidationError(
+                {"plan_session": gettext("That session is already booked or finished.")}
+            )
     if artist is not None and (artist.role != Role.ARTIST or not artist.is_active):
-        raise ValidationError({"artist": "Choose one of the clinic's artists."})
+        raise ValidationError({"artist": gettext("Choose one of the clinic's artists.")})
     days = _clean_weekdays(weekdays)
     if earliest_time and latest_time and earliest_time >= latest_time:
-        raise ValidationError({"latest_time": "The latest time comes before the earliest."})
+        raise ValidationError(
+            {"latest_time": gettext("The latest time comes before the earliest.")}
+        )
     for name, day in (("earliest_date", earliest_date), ("latest_date", latest_date)):
         if day is not None and not within_diary(day):
-            raise ValidationError({name: "Choose a date within the diary."})
+            raise ValidationError({name: gettext("Choose a date within the diary.")})
     if latest_date is not None and latest_date < today:
-        raise ValidationError({"latest_date": "That date has passed."})
+        raise ValidationError({"latest_date": gettext("That date has passed.")})
     if earliest_date and latest_date and earliest_date > latest_date:
-        raise ValidationError({"latest_date": "The latest date comes before the earliest."})
+        raise ValidationError(
+            {"latest_date": gettext("The latest date comes before the earliest.")}
+        )
     waiting = WaitlistEntry.objects.select_for_update().filter(
         client=client, appointment_type=appointment_type, status=EntryStatus.WAITING
     )
@@ -132,24 +149,42 @@ def entry_wants(entry: WaitlistEntry) -> str:
     from 3 March to 30 April"."""
     parts = []
     if entry.weekdays:
-        names = [WEEKDAYS[day] for day in entry.weekdays]
-        parts.append(names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+        names = [str(WEEKDAYS[day]) for day in entry.weekdays]
+        parts.append(
+            names[0]
+            if len(names) == 1
+            else gettext("%(days)s and %(last)s")
+            % {"days": ", ".join(names[:-1]), "last": names[-1]}
+        )
     else:
-        parts.append("Any day")
+        parts.append(gettext("Any day"))
     if entry.earliest_time or entry.latest_time:
-        start = formats.clock(entry.earliest_time) if entry.earliest_time else "opening"
-        end = formats.clock(entry.latest_time) if entry.latest_time else "closing"
+        start = formats.clock(entry.earliest_time) if entry.earliest_time else gettext("opening")
+        end = formats.clock(entry.latest_time) if entry.latest_time else gettext("closing")
         parts.append(f"{start}–{end}")
-    parts.append(f"with {entry.artist.get_full_name()}" if entry.artist else "any artist")
+    parts.append(
+        gettext("with %(artist)s") % {"artist": entry.artist.get_full_name()}
+        if entry.artist
+        else gettext("any artist")
+    )
     if entry.earliest_date and entry.latest_date:
         parts.append(
-            f"from {formats.show(entry.earliest_date, 'DAY_MONTH_FORMAT')} "
-            f"to {formats.show(entry.latest_date, 'DATE_MEDIUM_FORMAT')}"
+            gettext("from %(start)s to %(end)s")
+            % {
+                "start": formats.show(entry.earliest_date, "DAY_MONTH_FORMAT"),
+                "end": formats.show(entry.latest_date, "DATE_MEDIUM_FORMAT"),
+            }
         )
     elif entry.earliest_date:
-        parts.append(f"from {formats.show(entry.earliest_date, 'DATE_MEDIUM_FORMAT')}")
+        parts.append(
+            gettext("from %(start)s")
+            % {"start": formats.show(entry.earliest_date, "DATE_MEDIUM_FORMAT")}
+        )
     elif entry.latest_date:
-        parts.append(f"until {formats.show(entry.latest_date, 'DATE_MEDIUM_FORMAT')}")
+        parts.append(
+            gettext("until %(end)s")
+            % {"end": formats.show(entry.latest_date, "DATE_MEDIUM_FORMAT")}
+        )
     return ", ".join(parts)
 
 

@@ -113,5 +113,7 @@ def offer(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"The time was offered to {entry.client.full_name}.")
+        messages.success(
+            request, _("The time was offered to %(name)s.") % {"name": entry.client.full_name}
+        )
     return redirect("waitlist:freed", pk=freed.pk)

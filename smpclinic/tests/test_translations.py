@@ -6,8 +6,11 @@ Fails when, in the areas below:
   untranslated or fuzzy (after editing: `make messages`, then translate what is new);
 - a translation drops or adds a %(placeholder)s of its original.
 
-The client-facing areas are converted in full; staff screens are not yet (only some of
-their strings are marked), so they are not listed here.
+The client-facing areas are converted in full, and so are these staff screens: the
+navigation and layout, signing in (password, two-factor, password reset), "My hours", the
+home pages, the day and week diary with its booking and appointment pages, the client
+list and record, and the waitlist.
+The other staff screens are not yet, so they are not listed here.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.utils.translation import templatize
 
-from smpclinic.i18n_templates import unmarked
+from smpclinic.i18n_templates import mark, unmarked
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGUE = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -34,7 +37,12 @@ TEMPLATE_DIRS = [
     "templates/consultations/forms",
     "templates/email",
     "billing/templates/billing/online",
+    # Staff screens
+    "templates/registration",
+    "templates/home",
+    "templates/clients",
 ]
+# Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
     "templates/base.html",
     "templates/scheduling/_client_notes.html",
@@ -52,6 +60,35 @@ TEMPLATE_FILES = [
     "waitlist/templates/waitlist/offer_invalid.html",
     "templates/privacy/my_data.html",
     "templates/privacy/_client_download.html",
+    "templates/accounts/two_factor_backup_codes.html",
+    "templates/accounts/two_factor_on.html",
+    "templates/accounts/two_factor_setup.html",
+    "templates/accounts/two_factor_verify.html",
+    # Staff screens
+    "templates/scheduling/team/my_hours.html",
+    "templates/scheduling/team/_week.html",
+    "templates/scheduling/team/_time_off_list.html",
+    "templates/scheduling/team/_time_off_status.html",
+    "templates/includes/client_table.html",
+    "templates/scheduling/_client_appointments.html",
+    "templates/scheduling/_client_results.html",
+    "templates/scheduling/_diary_nav.html",
+    "templates/scheduling/_flags.html",
+    "templates/scheduling/_free_times.html",
+    "templates/scheduling/_status_badge.html",
+    "templates/scheduling/_week_grid.html",
+    "templates/scheduling/appointment_detail.html",
+    "templates/scheduling/book.html",
+    "templates/scheduling/day.html",
+    "templates/scheduling/week.html",
+    "templates/reminders/_email_block.html",
+    "templates/photos/_gallery.html",
+    "billing/templates/billing/_balance.html",
+    "templates/reminders/_client_inbox.html",
+    "templates/reminders/_client_reminders.html",
+    "waitlist/templates/waitlist/entry_form.html",
+    "waitlist/templates/waitlist/freed_time.html",
+    "waitlist/templates/waitlist/waitlist.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -73,6 +110,25 @@ PYTHON_FILES = [
     "waitlist/forms.py",
     "billing/receipts.py",
     "scheduling/sms_replies.py",
+    # Staff screens
+    "accounts/context_processors.py",
+    "accounts/forms.py",
+    "accounts/views.py",
+    "accounts/models.py",
+    "scheduling/team_forms.py",
+    "scheduling/staff_hours.py",
+    "scheduling/forms.py",
+    "scheduling/views.py",
+    "smpclinic/home_pages.py",
+    "consultations/selectors.py",
+    "billing/parts.py",
+    "clients/forms.py",
+    "clients/views.py",
+    "clients/models.py",
+    "waitlist/views.py",
+    "waitlist/services.py",
+    "waitlist/models.py",
+    "sessions_app/selectors.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
@@ -180,3 +236,17 @@ def test_the_checker_finds_text_left_unmarked():
     assert unmarked('<img src="x.png" alt="Your photo">') == ["Your photo"]
     assert unmarked('{% load i18n %}<p>{% translate "Book now" %} {{ name }}</p>') == []
     assert unmarked("<p>{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}</p>") == []
+
+
+def test_the_checker_finds_a_text_handed_to_an_included_template():
+    assert unmarked('{% include "x.html" with heading="Today\'s list" form_id="f-1" %}') == [
+        "Today's list"
+    ]
+    assert unmarked('{% include "x.html" with heading=_("Today") form_id="booking-form" %}') == []
+    assert unmarked('{% include "x.html" with times_class="list-unstyled mb-0" %}') == []
+
+
+def test_marking_a_sentence_with_an_inline_tag_keeps_only_its_values():
+    marked = mark('<p>My day <span class="badge">{{ total }}</span></p>')
+    assert "{% blocktranslate with total=total %}" in marked
+    assert 'My day <span class="badge">{{ total }}</span>' in marked
