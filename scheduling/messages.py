@@ -83,12 +83,11 @@ def appointment_values(appointment: Appointment, clinic: dict[str, str]) -> dict
 
 def calendar_file(appointment: Appointment, manage_url: str) -> tuple[str, str, str]:
     """The appointment as an .ics attachment (filename, content, mimetype)."""
-    from .ics import client_calendar
+    from .ics import client_calendar_text
 
-    calendar = client_calendar(appointment, host=site_host(), manage_url=manage_url)
     return (
         f"{appointment.type.slug}.ics",
-        calendar.to_ical().decode(),
+        client_calendar_text(appointment, host=site_host(), manage_url=manage_url),
         "text/calendar; method=PUBLISH",
     )
 
