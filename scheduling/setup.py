@@ -58,7 +58,7 @@ def week_template_replace(rows: list[tuple[int, dt.time, dt.time]]) -> None:
     trail shows what came and went). Overlapping hours on a day are refused."""
     clashes = overlapping_hours(rows)
     if clashes:
-        days = ", ".join(Weekday(day).label for day in clashes)
+        days = ", ".join(str(Weekday(day).label) for day in clashes)
         raise ValidationError(f"Hours overlap on {days}: make each day's times follow each other.")
     wanted = set(rows)
     for row in OpeningHours.objects.all():
