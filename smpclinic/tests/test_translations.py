@@ -9,7 +9,8 @@ Fails when, in the areas below:
 The client-facing areas are converted in full, and so are these staff screens: the
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
 home pages, the day and week diary with its booking and appointment pages, the client
-list and record, and the waitlist.
+list and record, the waitlist, and the settings pages of the clinic, its hours and closed
+days, rooms, services and booking rules.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -41,6 +42,7 @@ TEMPLATE_DIRS = [
     "templates/registration",
     "templates/home",
     "templates/clients",
+    "clinic_settings/templates/clinic_settings",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -129,6 +131,12 @@ PYTHON_FILES = [
     "waitlist/services.py",
     "waitlist/models.py",
     "sessions_app/selectors.py",
+    "clinic_settings/forms.py",
+    "clinic_settings/sections.py",
+    "clinic_settings/views.py",
+    "scheduling/setup.py",
+    "scheduling/setup_forms.py",
+    "scheduling/service_languages.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
