@@ -10,7 +10,8 @@ The client-facing areas are converted in full, and so are these staff screens: t
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
 home pages, the day and week diary with its booking and appointment pages, the client
 list and record, the waitlist, and the settings pages of the clinic, its hours and closed
-days, rooms, services and booking rules.
+days, rooms, services and booking rules, and the team pages (the list, invitations, a
+member's page, their hours and time off).
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -91,6 +92,15 @@ TEMPLATE_FILES = [
     "waitlist/templates/waitlist/entry_form.html",
     "waitlist/templates/waitlist/freed_time.html",
     "waitlist/templates/waitlist/waitlist.html",
+    "templates/accounts/team/_status.html",
+    "templates/accounts/team/invite.html",
+    "templates/accounts/team/list.html",
+    "templates/accounts/team/member.html",
+    "templates/accounts/team/welcome.html",
+    "templates/accounts/team/welcome_asked.html",
+    "templates/scheduling/team/_member_diary.html",
+    "templates/scheduling/team/_waiting_requests.html",
+    "templates/scheduling/team/member_hours.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -137,6 +147,11 @@ PYTHON_FILES = [
     "scheduling/setup.py",
     "scheduling/setup_forms.py",
     "scheduling/service_languages.py",
+    "accounts/team_forms.py",
+    "accounts/team_views.py",
+    "accounts/services.py",
+    "accounts/invitations.py",
+    "scheduling/team_views.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
