@@ -11,7 +11,7 @@ navigation and layout, signing in (password, two-factor, password reset), "My ho
 home pages, the day and week diary with its booking and appointment pages, the client
 list and record, the waitlist, and the settings pages of the clinic, its hours and closed
 days, rooms, services and booking rules, and the team pages (the list, invitations, a
-member's page, their hours and time off).
+member's page, their hours and time off), and the reports.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -44,6 +44,7 @@ TEMPLATE_DIRS = [
     "templates/home",
     "templates/clients",
     "clinic_settings/templates/clinic_settings",
+    "templates/reports",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -152,6 +153,9 @@ PYTHON_FILES = [
     "accounts/services.py",
     "accounts/invitations.py",
     "scheduling/team_views.py",
+    "reports/forms.py",
+    "reports/views.py",
+    "reports/selectors.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
