@@ -11,7 +11,8 @@ navigation and layout, signing in (password, two-factor, password reset), "My ho
 home pages, the day and week diary with its booking and appointment pages, the client
 list and record, the waitlist, and the settings pages of the clinic, its hours and closed
 days, rooms, services and booking rules, and the team pages (the list, invitations, a
-member's page, their hours and time off), and the reports.
+member's page, their hours and time off), the reports, and the
+reminders list with the text messages received.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -102,6 +103,8 @@ TEMPLATE_FILES = [
     "templates/scheduling/team/_member_diary.html",
     "templates/scheduling/team/_waiting_requests.html",
     "templates/scheduling/team/member_hours.html",
+    "templates/reminders/inbox.html",
+    "templates/reminders/reminder_list.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -156,6 +159,10 @@ PYTHON_FILES = [
     "reports/forms.py",
     "reports/views.py",
     "reports/selectors.py",
+    "reminders/views.py",
+    "reminders/selectors.py",
+    "reminders/staff.py",
+    "reminders/health.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
