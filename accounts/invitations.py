@@ -16,8 +16,10 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import ngettext
 
 from .models import User
 
@@ -49,16 +51,22 @@ def link_lifetime_in_words() -> str:
     seconds = settings.PASSWORD_RESET_TIMEOUT
     if seconds % 86400 == 0:
         days = seconds // 86400
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     minutes = max(1, seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def invitation_email(*, user: User, by: User | None, sent_at: dt.datetime) -> EmailMessage:
-    """The email that invites someone, with their link (built from SITE_URL)."""
+    """The email that invites someone, with their link (built from SITE_URL), in the
+    clinic's language whatever the language of the manager who sends it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _invitation_email(user=user, by=by, sent_at=sent_at)
+
+
+def _invitation_email(*, user: User, by: User | None, sent_at: dt.datetime) -> EmailMessage:
     context = {
         "user": user,
         "by": by,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smpclinic.cache import team_changed
 from smpclinic.mail import SEND_ERRORS, send_error_words
@@ -25,7 +26,7 @@ def user_set_role(*, user: User, role: Role | str) -> User:
     user.save(update_fields=["role", "is_staff"])
     groups = Group.objects.filter(name__in=ROLE_GROUP_NAMES.values())
     user.groups.remove(*groups)
-    group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
+    group, _created = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
     user.groups.add(group)
     team_changed()
     return user
@@ -101,7 +102,7 @@ class InvitationNotSent(Exception):
 
 def _only_staff_roles(role: Role | str) -> Role:
     if role not in STAFF_ROLES:
-        raise ValidationError({"role": "Choose manager, SMP artist or front desk."})
+        raise ValidationError({"role": _("Choose manager, SMP artist or front desk.")})
     return Role(role)
 
 
@@ -117,7 +118,8 @@ def _keep_a_manager(user: User) -> None:
     )
     if user.pk in managers and len(managers) == 1:
         raise ValidationError(
-            f"{user} is the clinic's only active manager. Make someone else a manager first."
+            _("%(member)s is the clinic's only active manager. Make someone else a manager first.")
+            % {"member": user}
         )
 
 
@@ -155,7 +157,7 @@ def team_member_invite(
     now = now or timezone.now()
     role = _only_staff_roles(role)
     email = (email or "").strip().lower()
-    taken = ValidationError({"email": "Someone with this email already has an account here."})
+    taken = ValidationError({"email": _("Someone with this email already has an account here.")})
     if User.objects.filter(email__iexact=email).exists():
         raise taken
     try:
@@ -180,7 +182,9 @@ def team_member_invite(
 
 def _invited(user: User) -> None:
     if user.member_status != MemberStatus.INVITED:
-        raise ValidationError(f"{user} has no invitation waiting: they have joined already.")
+        raise ValidationError(
+            _("%(member)s has no invitation waiting: they have joined already.") % {"member": user}
+        )
 
 
 def team_invitation_resend(*, user: User, by: User, now: datetime | None = None) -> User:
@@ -207,7 +211,8 @@ def team_invitation_cancel(*, user: User, by: User) -> None:
             user.delete()
     except (ProtectedError, RestrictedError) as error:
         raise ValidationError(
-            f"{user} already has records in the clinic's history: deactivate them instead."
+            _("%(member)s already has records in the clinic's history: deactivate them instead.")
+            % {"member": user}
         ) from error
     security_log.record(
         "team_invitation_cancelled", user=None, by_user_id=by.pk, email_cancelled=user.email
@@ -237,7 +242,7 @@ def team_role_change(*, user: User, role: Role | str, by: User, request=None) ->
 
     role = _only_staff_roles(role)
     if not user.is_clinic_staff:
-        raise ValidationError("Only members of staff have a role in the team.")
+        raise ValidationError(_("Only members of staff have a role in the team."))
     if user.role == role:
         return user
     if user.role == Role.MANAGER:
@@ -254,9 +259,11 @@ def team_role_change(*, user: User, role: Role | str, by: User, request=None) ->
 def team_member_deactivate(*, user: User, by: User, request=None) -> User:
     """Switch a member of staff off: signed out everywhere at once; their history stays."""
     if user.pk == by.pk:
-        raise ValidationError("You cannot deactivate yourself: ask another manager.")
+        raise ValidationError(_("You cannot deactivate yourself: ask another manager."))
     if user.member_status == MemberStatus.INVITED:
-        raise ValidationError(f"{user} has not joined yet: cancel the invitation instead.")
+        raise ValidationError(
+            _("%(member)s has not joined yet: cancel the invitation instead.") % {"member": user}
+        )
     if user.role == Role.MANAGER:
         _keep_a_manager(user)
     return user_deactivate(user=user, by=by, request=request)
@@ -268,7 +275,7 @@ def team_member_reactivate(*, user: User, by: User, request=None) -> User:
     from . import security_log
 
     if user.member_status != MemberStatus.DEACTIVATED:
-        raise ValidationError(f"{user} is not deactivated.")
+        raise ValidationError(_("%(member)s is not deactivated.") % {"member": user})
     user.is_active = True
     user.save(update_fields=["is_active"])
     team_changed()

@@ -3,6 +3,7 @@
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 
@@ -10,18 +11,21 @@ STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.MANAGER, Role.ARTIST, Ro
 
 
 class InviteForm(forms.Form):
-    first_name = forms.CharField(max_length=100, label="First name")
-    last_name = forms.CharField(max_length=100, label="Last name", required=False)
+    first_name = forms.CharField(max_length=100, label=_("First name"))
+    last_name = forms.CharField(max_length=100, label=_("Last name"), required=False)
     email = forms.EmailField(
-        label="Email",
-        help_text="The invitation goes here, and it is the address they sign in with.",
+        label=_("Email"),
+        help_text=_("The invitation goes here, and it is the address they sign in with."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(
         choices=STAFF_ROLE_CHOICES,
+        label=_("Role"),
         widget=forms.RadioSelect,
-        help_text="What they can open: an artist their diary and clients' treatment, the "
-        "front desk bookings and client records, a manager everything including settings.",
+        help_text=_(
+            "What they can open: an artist their diary and clients' treatment, the "
+            "front desk bookings and client records, a manager everything including settings."
+        ),
     )
 
     def clean_email(self):
@@ -29,7 +33,7 @@ class InviteForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, label="Role")
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, label=_("Role"))
 
 
 class WelcomePasswordForm(SetPasswordForm):
@@ -37,5 +41,5 @@ class WelcomePasswordForm(SetPasswordForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = "Choose a password"
-        self.fields["new_password2"].label = "Type it again"
+        self.fields["new_password1"].label = _("Choose a password")
+        self.fields["new_password2"].label = _("Type it again")

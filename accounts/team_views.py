@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -42,8 +43,11 @@ from .team_forms import InviteForm, RoleForm, WelcomePasswordForm
 def _not_sent(request, failure: InvitationNotSent) -> None:
     messages.warning(
         request,
-        f"The invitation for {failure.user.email} is saved, but the email could not be sent "
-        f"({failure.reason}). Check the email settings, then send it again from this page.",
+        _(
+            "The invitation for %(email)s is saved, but the email could not be sent "
+            "(%(reason)s). Check the email settings, then send it again from this page."
+        )
+        % {"email": failure.user.email, "reason": failure.reason},
     )
 
 
@@ -86,8 +90,11 @@ def invite(request):
         else:
             messages.success(
                 request,
-                f"Invitation sent to {member.email}. The link works for "
-                f"{link_lifetime_in_words()}; they choose their own password with it.",
+                _(
+                    "Invitation sent to %(email)s. The link works for %(lifetime)s; they "
+                    "choose their own password with it."
+                )
+                % {"email": member.email, "lifetime": link_lifetime_in_words()},
             )
             return redirect("team:member", member.pk)
     return render(
@@ -135,7 +142,11 @@ def role_change(request, pk: int):
             form.add_error("role", _refusal_text(refusal))
         else:
             member.refresh_from_db()
-            messages.success(request, f"{member} is now {member.get_role_display()}.")
+            messages.success(
+                request,
+                _("%(member)s is now %(role)s.")
+                % {"member": member, "role": member.get_role_display()},
+            )
             return redirect("team:member", member.pk)
     member.refresh_from_db()
     return _member_page(request, member, role_form=form, status=400)
@@ -146,11 +157,13 @@ def _act(request, pk: int, action, done: str):
     try:
         action(member)
     except ValidationError as refusal:
-        messages.error(request, f"Nothing was changed: {_refusal_text(refusal)}")
+        messages.error(
+            request, _("Nothing was changed: %(reason)s") % {"reason": _refusal_text(refusal)}
+        )
     except InvitationNotSent as failure:
         _not_sent(request, failure)
     else:
-        messages.success(request, done.format(member=member))
+        messages.success(request, done % {"member": member, "email": member.email})
     return redirect("team:member", member.pk)
 
 
@@ -161,7 +174,7 @@ def deactivate(request, pk: int):
         request,
         pk,
         lambda m: team_member_deactivate(user=m, by=request.user, request=request),
-        "{member} is deactivated and has been signed out everywhere. Their history stays.",
+        _("%(member)s is deactivated and has been signed out everywhere. Their history stays."),
     )
 
 
@@ -172,7 +185,7 @@ def reactivate(request, pk: int):
         request,
         pk,
         lambda m: team_member_reactivate(user=m, by=request.user, request=request),
-        "{member} can sign in again.",
+        _("%(member)s can sign in again."),
     )
 
 
@@ -183,7 +196,7 @@ def invitation_resend(request, pk: int):
         request,
         pk,
         lambda m: team_invitation_resend(user=m, by=request.user),
-        "A new invitation has gone to {member.email}; earlier links no longer work.",
+        _("A new invitation has gone to %(email)s; earlier links no longer work."),
     )
 
 
@@ -194,9 +207,13 @@ def invitation_cancel(request, pk: int):
     try:
         team_invitation_cancel(user=member, by=request.user)
     except ValidationError as refusal:
-        messages.error(request, f"Nothing was changed: {_refusal_text(refusal)}")
+        messages.error(
+            request, _("Nothing was changed: %(reason)s") % {"reason": _refusal_text(refusal)}
+        )
         return redirect("team:member", member.pk)
-    messages.success(request, f"The invitation for {member.email} is cancelled.")
+    messages.success(
+        request, _("The invitation for %(email)s is cancelled.") % {"email": member.email}
+    )
     return redirect("team:list")
 
 
@@ -231,7 +248,8 @@ class WelcomeView(PasswordResetConfirmView):
         # requires two-factor sign-in, the next page is setting it up (accounts.sessions).
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
-            self.request, f"Welcome to {settings.CLINIC_NAME}. Your password is saved."
+            self.request,
+            _("Welcome to %(clinic)s. Your password is saved.") % {"clinic": settings.CLINIC_NAME},
         )
         return redirect("home")
 

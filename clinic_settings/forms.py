@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.forms import formset_factory, modelform_factory
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SecurityPolicy
 from consultations.models import ConsultationSettings
@@ -34,10 +35,11 @@ def _https_links(db_field, **kwargs):
 class ClinicProfileForm(forms.ModelForm):
     logo = forms.ImageField(
         required=False,
-        help_text="PNG, JPEG or WebP, at most 2 MB. Shown on booking pages, emails and PDFs.",
+        label=_("Logo"),
+        help_text=_("PNG, JPEG or WebP, at most 2 MB. Shown on booking pages, emails and PDFs."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
-    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the logo"))
 
     class Meta:
         model = ClinicProfile
@@ -51,6 +53,26 @@ class ClinicProfileForm(forms.ModelForm):
             "first_day_of_week",
         ]
         formfield_callback = _https_links
+        labels = {
+            "name": _("Clinic name"),
+            "address": _("Address"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+            "website": _("Website"),
+            "privacy_notice_url": _("Privacy notice link"),
+            "first_day_of_week": _("First day of the week"),
+        }
+        help_texts = {
+            "phone": _("How clients reach the clinic by phone."),
+            "email": _("Where clients' replies go; shown on booking pages and emails."),
+            "privacy_notice_url": _(
+                "Shown on the online booking form, next to the consent to be contacted."
+            ),
+            "first_day_of_week": _(
+                "The diary's weeks and the calendars start on this day. "
+                "Empty: the installation's (CLINIC_FIRST_DAY_OF_WEEK, else the locale's)."
+            ),
+        }
 
     def __init__(self, *args, defaults: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,9 +81,10 @@ class ClinicProfileForm(forms.ModelForm):
                 self.fields[name].widget.attrs["placeholder"] = value
         installed = formats.installed_first_day()
         first_day = self.fields["first_day_of_week"]
+        days = {"monday": _("Monday"), "sunday": _("Sunday"), "saturday": _("Saturday")}
         first_day.choices = [
-            ("", f"The installation's: {installed.capitalize()}"),
-            *[choice for choice in first_day.choices if choice[0]],
+            ("", _("The installation's: %(day)s") % {"day": days.get(installed, installed)}),
+            *[(value, days.get(value, label)) for value, label in first_day.choices if value],
         ]
 
 
@@ -74,7 +97,7 @@ class OpeningRowForm(forms.Form):
         data = super().clean()
         opens, closes = data.get("opens"), data.get("closes")
         if opens and closes and closes <= opens:
-            self.add_error("closes", "Closing time must be after opening time.")
+            self.add_error("closes", _("Closing time must be after opening time."))
         return data
 
 
@@ -82,24 +105,29 @@ OpeningFormSet = formset_factory(OpeningRowForm, extra=2, can_delete=True, max_n
 
 
 class ClosedDaysForm(forms.Form):
-    first = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     last = forms.DateField(
-        label="To (optional)",
+        label=_("To (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to close one day.",
+        help_text=_("Leave empty to close one day."),
     )
-    reason = forms.CharField(max_length=200, required=False, help_text="e.g. Refit, Training day")
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Refit, Training day"),
+    )
 
 
 class HolidaysForm(forms.Form):
-    year = forms.IntegerField(min_value=1900, max_value=2999)
-    region = forms.ChoiceField(required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2999)
+    region = forms.ChoiceField(label=_("Region"), required=False)
 
     def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         if regions:
-            self.fields["region"].choices = [("", "The whole country"), *regions]
+            self.fields["region"].choices = [("", _("The whole country")), *regions]
         else:
             del self.fields["region"]
 
@@ -108,10 +136,10 @@ class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name", "notes", "is_active"]
-        labels = {"is_active": "In use"}
+        labels = {"name": _("Name"), "notes": _("Notes"), "is_active": _("In use")}
 
 
-def _single_row_form(model, exclude=()):
+def _single_row_form(model, exclude=(), labels=None, help_texts=None):
     widgets = {
         field.name: TIME
         for field in model._meta.get_fields()
@@ -122,56 +150,202 @@ def _single_row_form(model, exclude=()):
         exclude=["id", *exclude],
         widgets=widgets,
         formfield_callback=_https_links,
+        labels=labels,
+        help_texts=help_texts,
     )
+
+
+def _in_reader_language(form_class, labels, help_texts=None):
+    """The same form with its labels and help texts in the reader's language (the model's
+    own wording is the clinic's English, kept for the admin and the record of changes)."""
+    return type(
+        form_class.__name__,
+        (form_class,),
+        {
+            "__init__": _relabel(form_class, labels, help_texts or {}),
+            "__module__": __name__,
+        },
+    )
+
+
+def _relabel(form_class, labels, help_texts):
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        for name, text in help_texts.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+
+    return __init__
 
 
 # Each single-row settings section of a page: (key, heading, form class, note).
 SERVICE_SECTIONS = [
     (
         "treatment",
-        "Treatment defaults",
-        _single_row_form(TreatmentSettings),
-        "What a new treatment plan starts from: the first session's length, how much each "
-        "later one is shortened, and the least time between sessions.",
+        _("Treatment defaults"),
+        _single_row_form(
+            TreatmentSettings,
+            labels={
+                "first_session_minutes": _("First session (minutes)"),
+                "step_down_minutes": _("Each later session shorter by (minutes)"),
+                "minimum_session_minutes": _("Shortest session (minutes)"),
+                "minimum_gap_days": _("Days between sessions"),
+            },
+            help_texts={
+                "first_session_minutes": _(
+                    "The first session is the longest: foundation density and the hairline."
+                ),
+                "minimum_gap_days": _(
+                    "The next session is suggested this many days after the previous one; "
+                    "booking closer needs a manager's reason."
+                ),
+            },
+        ),
+        _(
+            "What a new treatment plan starts from: the first session's length, how much each "
+            "later one is shortened, and the least time between sessions."
+        ),
     ),
     (
         "consultation",
-        "Consultations",
-        _single_row_form(ConsultationSettings, exclude=("currency",)),
-        "Patch tests, the forms link, and the estimate's starting prices.",
+        _("Consultations"),
+        _single_row_form(
+            ConsultationSettings,
+            exclude=("currency",),
+            labels={
+                "patch_test_read_hours": _("Read the patch test after (hours)"),
+                "forms_link_days": _("Forms link valid for (days)"),
+                "default_price_per_session": _("Default price per session"),
+                "default_deposit": _("Default deposit"),
+            },
+            help_texts={
+                "patch_test_read_hours": _(
+                    "The first session cannot be booked earlier than this after the patch test."
+                ),
+                "forms_link_days": _(
+                    "How long the private link to the questionnaire and consent forms works."
+                ),
+            },
+        ),
+        _("Patch tests, the forms link, and the estimate's starting prices."),
     ),
 ]
 
 RULE_SECTIONS = [
     (
         "booking",
-        "Booking rules",
-        BookingPolicyForm,
-        "How much notice bookings need and how far ahead clients may book online.",
+        _("Booking rules"),
+        _in_reader_language(
+            BookingPolicyForm,
+            labels={
+                "slot_minutes": _("Offer start times every (minutes)"),
+                "staff_notice_minutes": _("Minimum notice for front-desk bookings (minutes)"),
+                "online_notice_hours": _("Minimum notice for online bookings (hours)"),
+                "online_horizon_days": _("How far ahead clients can book online (days)"),
+                "change_notice_hours": _(
+                    "Clients can move their appointments up to (hours before)"
+                ),
+                "video_meeting_url": _("Video call link"),
+            },
+            help_texts={
+                "slot_minutes": _(
+                    "Free times are offered on this step from the start of working hours, "
+                    "e.g. every 15 minutes: 09:00, 09:15, 09:30…"
+                ),
+                "staff_notice_minutes": _("0 lets the front desk book anything still ahead today."),
+                "online_notice_hours": _(
+                    "Clients booking online or through the API cannot book closer than this."
+                ),
+                "online_horizon_days": _(
+                    "Clients booking online or through the API cannot book further ahead than this."
+                ),
+                "change_notice_hours": _(
+                    "Closer to the appointment than this, the portal and the emailed link ask "
+                    "the client to call. A client may still cancel; it is recorded as a late "
+                    "cancellation."
+                ),
+                "video_meeting_url": _(
+                    "The clinic's meeting room (Zoom, Teams, Meet…) given to video consultations."
+                ),
+            },
+        ),
+        _("How much notice bookings need and how far ahead clients may book online."),
     ),
     (
         "reminders",
-        "Messages",
-        _single_row_form(ReminderSettings),
-        "No text message goes out in the quiet hours; it waits until they end.",
+        _("Messages"),
+        _single_row_form(
+            ReminderSettings,
+            labels={
+                "quiet_hours_start": _("No SMS from"),
+                "quiet_hours_end": _("Until"),
+                "max_attempts": _("Attempts before a message is marked failed"),
+            },
+            help_texts={"quiet_hours_start": _("In the clinic's time zone.")},
+        ),
+        _("No text message goes out in the quiet hours; it waits until they end."),
     ),
     (
         "waitlist",
-        "Waitlist",
-        _single_row_form(WaitlistSettings),
-        "How long a client has to take a freed time, and how many are offered it at once.",
+        _("Waitlist"),
+        _single_row_form(
+            WaitlistSettings,
+            labels={
+                "offer_hours": _("An offer stands for (hours)"),
+                "offers_at_once": _("Clients offered a time at once"),
+                "order": _("Order"),
+            },
+            help_texts={
+                "offer_hours": _("After this, the time is offered to the next clients waiting.")
+            },
+        ),
+        _("How long a client has to take a freed time, and how many are offered it at once."),
     ),
     (
         "security",
-        "Sign-in security",
-        _single_row_form(SecurityPolicy),
-        "Two-factor sign-in for staff and trusted browsers.",
+        _("Sign-in security"),
+        _single_row_form(
+            SecurityPolicy,
+            labels={
+                "require_staff_two_factor": _("Require two-factor sign-in for all staff"),
+                "allow_trusted_browsers": _("Let staff trust a browser for 30 days"),
+            },
+            help_texts={
+                "require_staff_two_factor": _(
+                    "Staff without an authenticator app are asked to set one up right after "
+                    "their password, and can open nothing else until they have. Applies from "
+                    "each person's next sign-in, and at once to the manager who switches it on "
+                    "without an app of their own. Clients are never asked."
+                ),
+                "allow_trusted_browsers": _(
+                    'At the code step staff may tick "Trust this browser for 30 days": signing '
+                    "in again on that browser then needs only the password. A changed password "
+                    "or a reset of their two-factor sign-in ends the trust. Switch off to ask "
+                    "for a code at every sign-in; browsers trusted earlier are then asked "
+                    "again too."
+                ),
+            },
+        ),
+        _("Two-factor sign-in for staff and trusted browsers."),
     ),
     (
         "privacy",
-        "Records",
-        _single_row_form(PrivacySettings),
-        "How long records are kept after a client's last visit.",
+        _("Records"),
+        _single_row_form(
+            PrivacySettings,
+            labels={"retention_years": _("Keep health records for (years)")},
+            help_texts={
+                "retention_years": _(
+                    "Signed consent, consultation records, questionnaire answers and treatment "
+                    "records are kept this long after their date, even when a client asks for "
+                    "erasure."
+                )
+            },
+        ),
+        _("How long records are kept after a client's last visit."),
     ),
 ]
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scheduling.models import AppointmentType, ClosedDay, OpeningHours, Room
 from smpclinic.clinic import clinic_name, clinic_zone
@@ -18,10 +20,6 @@ class Section:
     title: str
     url: str
     summary: str
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _url(name: str) -> str:
@@ -39,46 +37,62 @@ def sections() -> list[Section]:
     )
     found = [
         Section(
-            "The clinic",
+            _("The clinic"),
             reverse("clinic_settings:clinic"),
-            f"{clinic_name()}: name, address, logo, links",
+            _("%(name)s: name, address, logo, links") % {"name": clinic_name()},
         ),
         Section(
-            "Opening hours and closed days",
+            _("Opening hours and closed days"),
             reverse("clinic_settings:hours"),
-            f"Open {_plural(open_days, 'day')} a week; {_plural(closed_ahead, 'closed day')} ahead",
+            ngettext("Open %(count)d day a week", "Open %(count)d days a week", open_days)
+            % {"count": open_days}
+            + "; "
+            + ngettext("%(count)d closed day ahead", "%(count)d closed days ahead", closed_ahead)
+            % {"count": closed_ahead},
         ),
-        Section("Team", _url("team:list"), "Invite staff, roles, working hours and time off"),
-        Section("Rooms", reverse("clinic_settings:rooms"), _plural(rooms, "room") + " in use"),
+        Section(_("Team"), _url("team:list"), _("Invite staff, roles, working hours and time off")),
         Section(
-            "Services",
+            _("Rooms"),
+            reverse("clinic_settings:rooms"),
+            ngettext("%(count)d room in use", "%(count)d rooms in use", rooms) % {"count": rooms},
+        ),
+        Section(
+            _("Services"),
             reverse("clinic_settings:services"),
-            f"{_plural(types['active'], 'service')}, {types['online']} bookable online; "
-            "treatment defaults",
+            ngettext(
+                "%(count)d service, %(online)d bookable online; treatment defaults",
+                "%(count)d services, %(online)d bookable online; treatment defaults",
+                types["active"],
+            )
+            % {"count": types["active"], "online": types["online"]},
         ),
         Section(
-            "Prices and deposits",
+            _("Prices and deposits"),
             reverse("billing_settings:prices"),
-            "Prices, deposits, packages, touch-ups",
+            _("Prices, deposits, packages, touch-ups"),
         ),
         Section(
-            "Messages",
+            _("Messages"),
             _url("message_settings:list"),
-            "Wording and timing of reminders and follow-ups",
+            _("Wording and timing of reminders and follow-ups"),
         ),
-        Section("Forms", _url("form_settings:index"), "Health questionnaire and consent forms"),
         Section(
-            "Aftercare",
+            _("Forms"), _url("form_settings:index"), _("Health questionnaire and consent forms")
+        ),
+        Section(
+            _("Aftercare"),
             _url("aftercare_settings:instructions"),
-            "Instructions for each day after a session",
+            _("Instructions for each day after a session"),
         ),
         Section(
-            "Booking rules and security",
+            _("Booking rules and security"),
             reverse("clinic_settings:rules"),
-            "Notice, online horizon, quiet hours, two-factor sign-in",
+            _("Notice, online horizon, quiet hours, two-factor sign-in"),
         ),
         Section(
-            "Recent changes", reverse("clinic_settings:changes"), "Who changed which setting, when"
+            _("Recent changes"),
+            reverse("clinic_settings:changes"),
+            _("Who changed which setting, when"),
         ),
     ]
     return found

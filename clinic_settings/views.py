@@ -14,6 +14,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import manager_required
@@ -76,7 +78,7 @@ def clinic(request):
             except ValidationError as error:
                 form.add_error("logo", error)
             else:
-                messages.success(request, "Clinic details saved.")
+                messages.success(request, _("Clinic details saved."))
                 return redirect("clinic_settings:clinic")
         status = 400
     else:
@@ -144,7 +146,7 @@ def hours(request):
             except ValidationError as error:
                 formset._non_form_errors = formset.error_class(error.messages)
             else:
-                messages.success(request, "Opening hours saved.")
+                messages.success(request, _("Opening hours saved."))
                 return redirect("clinic_settings:hours")
         return _hours_page(request, week_formset=formset, status=400)
     if part == "closed":
@@ -174,26 +176,37 @@ def hours(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _days_closed(added, "public holidays"))
+                messages.success(request, _days_closed(added, holidays=True))
                 return redirect("clinic_settings:hours")
         return _hours_page(request, holidays_form=form, status=400)
-    messages.error(request, "Nothing was saved: that part of the page is not known.")
+    messages.error(request, _("Nothing was saved: that part of the page is not known."))
     return redirect("clinic_settings:hours")
 
 
-def _days_closed(added: int, what: str = "days") -> str:
+def _days_closed(added: int, holidays: bool = False) -> str:
+    if holidays:
+        if added == 0:
+            return _("No public holidays added: they were already closed.")
+        return npgettext(
+            "public holidays",
+            "Closed on %(count)d day.",
+            "Closed on %(count)d public holidays.",
+            added,
+        ) % {"count": added}
     if added == 0:
-        return f"No {what} added: they were already closed."
-    return f"Closed on {added} {'day' if added == 1 else what}."
+        return _("No days added: they were already closed.")
+    return ngettext("Closed on %(count)d day.", "Closed on %(count)d days.", added) % {
+        "count": added
+    }
 
 
 @require_POST
 @manager_required
 def closed_day_remove(request, pk: int):
     if clinic_week.closed_day_remove(pk):
-        messages.success(request, "The clinic is open that day again.")
+        messages.success(request, _("The clinic is open that day again."))
     else:
-        messages.error(request, "That closed day was already removed.")
+        messages.error(request, _("That closed day was already removed."))
     return redirect("clinic_settings:hours")
 
 
@@ -206,7 +219,7 @@ def rooms(request):
         if form.is_valid():
             form.save()
             free_times_changed(everything=True)
-            messages.success(request, f"Room “{form.instance.name}” added.")
+            messages.success(request, _("Room “%(name)s” added.") % {"name": form.instance.name})
             return redirect("clinic_settings:rooms")
         status = 400
     return render(
@@ -231,7 +244,7 @@ def room_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         form.save()
         free_times_changed(everything=True)
-        messages.success(request, f"Room “{room.name}” saved.")
+        messages.success(request, _("Room “%(name)s” saved.") % {"name": room.name})
         return redirect("clinic_settings:rooms")
     return render(
         request,
@@ -263,14 +276,14 @@ def _save_single_row(request, section_list, page_name):
     rows = _single_rows(section_list, request, posted_key=key)
     posted = next((row for row in rows if row["key"] == key), None)
     if posted is None:
-        messages.error(request, "Nothing was saved: that part of the page is not known.")
+        messages.error(request, _("Nothing was saved: that part of the page is not known."))
         return None, rows
     if posted["form"].is_valid():
         with transaction.atomic():
             posted["form"].save()
             if isinstance(posted["form"].instance, BookingPolicy):
                 free_times_changed(everything=True)  # e.g. how often times are offered
-        messages.success(request, f"{posted['heading']} saved.")
+        messages.success(request, _("%(section)s saved.") % {"section": posted["heading"]})
         return redirect(page_name), rows
     return None, rows
 
@@ -305,7 +318,7 @@ def service_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         free_times_changed(everything=True)
-        messages.success(request, f"“{saved.name}” saved.")
+        messages.success(request, _("“%(name)s” saved.") % {"name": saved.name})
         return redirect("clinic_settings:services")
     return render(
         request,

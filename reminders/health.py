@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .models import Reminder, ReminderStatus
 
@@ -34,11 +35,13 @@ def overdue_alert(now: dt.datetime | None = None) -> str | None:
     if not count:
         return None
     minutes = int((now - oldest).total_seconds() // 60)
-    noun = "reminder is" if count == 1 else "reminders are"
-    return (
-        f"{count} {noun} overdue; the oldest was due {minutes} minutes ago. "
-        "Check that the worker and the scheduler (beat) are running."
-    )
+    return ngettext(
+        "%(count)d reminder is overdue; the oldest was due %(minutes)d minutes ago. "
+        "Check that the worker and the scheduler (beat) are running.",
+        "%(count)d reminders are overdue; the oldest was due %(minutes)d minutes ago. "
+        "Check that the worker and the scheduler (beat) are running.",
+        count,
+    ) % {"count": count, "minutes": minutes}
 
 
 def outbox_figures(now: dt.datetime | None = None) -> dict:

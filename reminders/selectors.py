@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from .deliverability import normalise_address
 from .models import (
@@ -16,10 +17,16 @@ from .models import (
 )
 
 TABS = {
-    "upcoming": ("Upcoming", (ReminderStatus.PENDING, ReminderStatus.SENDING)),
-    "sent": ("Sent", (ReminderStatus.SENT,)),
-    "failed": ("Failed", (ReminderStatus.FAILED,)),
-    "not_sent": ("Not sent", (ReminderStatus.SKIPPED, ReminderStatus.CANCELLED)),
+    "upcoming": (
+        pgettext_lazy("reminders", "Upcoming"),
+        (ReminderStatus.PENDING, ReminderStatus.SENDING),
+    ),
+    "sent": (pgettext_lazy("reminders", "Sent"), (ReminderStatus.SENT,)),
+    "failed": (pgettext_lazy("reminders", "Failed"), (ReminderStatus.FAILED,)),
+    "not_sent": (
+        pgettext_lazy("reminders", "Not sent"),
+        (ReminderStatus.SKIPPED, ReminderStatus.CANCELLED),
+    ),
 }
 TAB_ORDER = {
     "upcoming": ("due_at", "id"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -23,14 +24,13 @@ def retry(reminder: Reminder, by: User) -> Reminder:
     current = Reminder.objects.select_for_update().get(pk=reminder.pk)
     if current.status != ReminderStatus.FAILED:
         if current.status == ReminderStatus.SENT:
-            message = "This message has already been sent; it is not sent twice."
+            message = _("This message has already been sent; it is not sent twice.")
         elif current.status in (ReminderStatus.PENDING, ReminderStatus.SENDING):
-            message = "This message is already waiting to go out."
+            message = _("This message is already waiting to go out.")
         else:
-            message = (
-                f"Only failed messages can be retried; this one is "
-                f"{current.get_status_display().lower()}."
-            )
+            message = _("Only failed messages can be retried; this one is %(status)s.") % {
+                "status": current.get_status_display().lower()
+            }
         raise ValidationError(message, code="not_failed")
     name = by.get_full_name() or by.email
     current.status = ReminderStatus.PENDING

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -87,8 +88,8 @@ def reminder_retry(request, pk: int):
     else:
         messages.success(
             request,
-            f"The {reminder.get_kind_display().lower()} for {reminder.client.full_name} "
-            "will be sent again within a minute.",
+            _("The %(kind)s for %(client)s will be sent again within a minute.")
+            % {"kind": reminder.get_kind_display().lower(), "client": reminder.client.full_name},
         )
     asked = request.POST.get("next", "")
     if asked and url_has_allowed_host_and_scheme(
@@ -120,9 +121,14 @@ def email_block_clear(request, pk: int):
     was_standing = block.is_active
     deliverability.email_suppression_clear(suppression=block, by=request.user)
     if was_standing:
-        messages.success(request, f"Email will be sent to {block.address} again.")
+        messages.success(
+            request, _("Email will be sent to %(address)s again.") % {"address": block.address}
+        )
     else:
-        messages.info(request, f"Email to {block.address} was not blocked any more.")
+        messages.info(
+            request,
+            _("Email to %(address)s was not blocked any more.") % {"address": block.address},
+        )
     default = block.client.get_absolute_url() if block.client else reverse("reminders:list")
     return _back_to(request, default)
 
@@ -175,12 +181,15 @@ def inbox(request):
 def inbox_read(request, pk: int):
     message = get_inbound_message_for_user(request.user, pk)
     if inbound.inbound_mark_read(message=message, by=request.user):
-        messages.success(request, "Marked read.")
+        messages.success(request, _("Marked read."))
     elif message.read_at:
-        reader = message.read_by.get_full_name() if message.read_by else "someone"
-        messages.info(request, f"{reader} had read it already.")
+        if message.read_by:
+            reader = message.read_by.get_full_name()
+            messages.info(request, _("%(reader)s had read it already.") % {"reader": reader})
+        else:
+            messages.info(request, _("someone had read it already."))
     else:
-        messages.info(request, "This message was answered automatically: nothing to read.")
+        messages.info(request, _("This message was answered automatically: nothing to read."))
     if message.client_id:
         return _back_to(request, message.client.get_absolute_url())
     return _back_to(request, reverse("reminders:inbox"))

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.availability import OUTSIDE_DIARY, within_diary
 
@@ -16,10 +17,14 @@ class PeriodForm(forms.Form):
     """?start=YYYY-MM-DD&end=YYYY-MM-DD (both days included); this month when not given."""
 
     start = forms.DateField(
-        label="From", required=False, error_messages={"invalid": "Enter a date like 2027-03-01."}
+        label=_("From"),
+        required=False,
+        error_messages={"invalid": _("Enter a date like 2027-03-01.")},
     )
     end = forms.DateField(
-        label="To", required=False, error_messages={"invalid": "Enter a date like 2027-03-31."}
+        label=_("To"),
+        required=False,
+        error_messages={"invalid": _("Enter a date like 2027-03-31.")},
     )
 
     def __init__(self, data, *, today: dt.date):
@@ -40,8 +45,10 @@ class PeriodForm(forms.Form):
             if not within_diary(day):
                 raise ValidationError({name: OUTSIDE_DIARY})
         if end < start:
-            raise ValidationError({"end": "The end comes before the start."})
+            raise ValidationError({"end": _("The end comes before the start.")})
         if (end - start).days + 1 > LONGEST_PERIOD_DAYS:
-            raise ValidationError({"end": f"Choose at most {LONGEST_PERIOD_DAYS} days."})
+            raise ValidationError(
+                {"end": _("Choose at most %(days)d days.") % {"days": LONGEST_PERIOD_DAYS}}
+            )
         cleaned["start"], cleaned["end"] = start, end
         return cleaned

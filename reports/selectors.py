@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext, gettext_lazy
 
 from aftercare.models import CheckIn, CheckInKind
 from billing.models import OWED_KINDS, Deposit, DepositStatus, EntryKind, LedgerEntry, PaymentMethod
@@ -101,7 +102,9 @@ def _both(period: Period, field: str) -> Q:
 
 def _rows(grouped, labels: dict[str, str], key: str) -> list[Row]:
     rows = [
-        Row(labels.get(item[key], item[key] or "Not recorded"), item["now"], item["before"])
+        Row(
+            labels.get(item[key], item[key] or gettext("Not recorded")), item["now"], item["before"]
+        )
         for item in grouped
     ]
     return sorted(rows, key=lambda row: (-row.now, -row.before, row.label))
@@ -189,7 +192,7 @@ def diary_figures(period: Period, *, artist=None) -> dict:
 
     def rows(table: dict[str, list[int]], labels: dict[str, str]) -> list[Row]:
         found = [
-            Row(labels.get(key, key) or "Not recorded", now_count, before_count)
+            Row(labels.get(key, key) or gettext("Not recorded"), now_count, before_count)
             for key, (now_count, before_count) in table.items()
         ]
         return sorted(found, key=lambda row: (-row.now, -row.before, row.label))
@@ -244,10 +247,10 @@ class Attendance:
 
 
 CONVERSION_STEPS = (
-    ("held", "Consultations held"),
-    ("proceeded", "Went ahead with a plan"),
-    ("booked", "First session booked"),
-    ("completed", "Plan completed"),
+    ("held", gettext_lazy("Consultations held")),
+    ("proceeded", gettext_lazy("Went ahead with a plan")),
+    ("booked", gettext_lazy("First session booked")),
+    ("completed", gettext_lazy("Plan completed")),
 )
 
 
@@ -347,7 +350,7 @@ def revenue(period: Period, *, artist=None) -> list[MoneyRow]:
     ]
     result.append(
         MoneyRow(
-            "Total",
+            gettext("Total"),
             sum((row.now for row in result), zero),
             sum((row.before for row in result), zero),
         )
@@ -469,7 +472,11 @@ def utilisation(period: Period, *, artist=None) -> dict:
         "artists": artists,
         "rooms": rooms,
         "weeks": [
-            Use(f"Week of {formats.show(week, 'DAY_MONTH_FORMAT')}", booked_minutes, working)
+            Use(
+                gettext("Week of %(day)s") % {"day": formats.show(week, "DAY_MONTH_FORMAT")},
+                booked_minutes,
+                working,
+            )
             for week, (booked_minutes, working) in sorted(weeks.items())
             if week_of(period.start) <= week <= period.end
         ],
@@ -609,7 +616,9 @@ def healing_by_session(period: Period, *, artist=None) -> dict:
     return {
         "regions": regions,
         "sessions": [
-            Healing(f"After session {after}", after, by_session[after])
+            Healing(
+                gettext("After session %(number)s") % {"number": after}, after, by_session[after]
+            )
             for after in sorted(by_session)
         ],
     }
@@ -647,7 +656,7 @@ def check_in_response(period: Period, *, artist=None) -> list[tuple[Row, Row]]:
         )
     }
     result = []
-    for value, label in (*CheckInKind.choices, ("", "All check-ins")):
+    for value, label in (*CheckInKind.choices, ("", gettext("All check-ins"))):
         if value and value not in grouped:
             continue
         items = [grouped[value]] if value else list(grouped.values())
@@ -686,8 +695,8 @@ def recall_uptake(period: Period, *, artist=None) -> tuple[Row, Row]:
         before_booked=Count("id", filter=_in(period.before, "sent_at") & Q(booked=True)),
     )
     return (
-        Row("Touch-up recalls sent", counted["now"], counted["before"]),
-        Row("Booked a touch-up since", counted["now_booked"], counted["before_booked"]),
+        Row(gettext("Touch-up recalls sent"), counted["now"], counted["before"]),
+        Row(gettext("Booked a touch-up since"), counted["now_booked"], counted["before_booked"]),
     )
 
 
@@ -709,12 +718,12 @@ class DepositRow:
 
 
 DEPOSIT_LABELS = {
-    DepositStatus.PAID: "Paid",
-    DepositStatus.FORFEITED: "Kept under the cancellation policy",
-    DepositStatus.CREDITED: "Kept as the client's credit",
-    DepositStatus.WAIVED: "Waived",
-    DepositStatus.RELEASED: "Not paid: booking released",
-    DepositStatus.DUE: "Still due",
+    DepositStatus.PAID: gettext_lazy("Paid"),
+    DepositStatus.FORFEITED: gettext_lazy("Kept under the cancellation policy"),
+    DepositStatus.CREDITED: gettext_lazy("Kept as the client's credit"),
+    DepositStatus.WAIVED: gettext_lazy("Waived"),
+    DepositStatus.RELEASED: gettext_lazy("Not paid: booking released"),
+    DepositStatus.DUE: gettext_lazy("Still due"),
 }
 
 

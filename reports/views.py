@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.access import health_practitioner_required, role_required
@@ -40,10 +41,20 @@ def _csv_response(name: str, period: selectors.Period, rows: list[list]) -> Http
 
 
 REPORT_TABS = (
-    ("report", "reports:report", "Bookings", (Role.MANAGER, Role.ARTIST)),
-    ("money", "reports:money", "Money", (Role.MANAGER,)),
-    ("utilisation", "reports:utilisation", "Utilisation", (Role.MANAGER, Role.ARTIST)),
-    ("outcomes", "reports:outcomes", "Treatment outcomes", (Role.MANAGER, Role.ARTIST)),
+    ("report", "reports:report", gettext_lazy("Bookings"), (Role.MANAGER, Role.ARTIST)),
+    ("money", "reports:money", gettext_lazy("Money"), (Role.MANAGER,)),
+    (
+        "utilisation",
+        "reports:utilisation",
+        gettext_lazy("Utilisation"),
+        (Role.MANAGER, Role.ARTIST),
+    ),
+    (
+        "outcomes",
+        "reports:outcomes",
+        gettext_lazy("Treatment outcomes"),
+        (Role.MANAGER, Role.ARTIST),
+    ),
 )
 
 
@@ -201,10 +212,10 @@ def utilisation(request):
     use = selectors.utilisation(period, artist=artist)
     if request.GET.get("format") == "csv":
         return _csv_response("utilisation", period, _utilisation_rows(use))
-    parts = [(use["artists"], "By artist", "use-artists", "Artist")]
+    parts = [(use["artists"], gettext("By artist"), "use-artists", gettext("Artist"))]
     if artist is None:
-        parts.append((use["rooms"], "By room", "use-rooms", "Room"))
-    parts.append((use["weeks"], "By week", "use-weeks", "Week"))
+        parts.append((use["rooms"], gettext("By room"), "use-rooms", gettext("Room")))
+    parts.append((use["weeks"], gettext("By week"), "use-weeks", gettext("Week")))
     return render(
         request,
         "reports/utilisation.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import AppointmentType, AppointmentTypeTranslation
 
@@ -17,9 +18,9 @@ def translation_problems(service: AppointmentType, name: str, description: str) 
     if not name and not description:
         return problems
     if not name:
-        problems["name"] = "Give the service's name in this language too."
+        problems["name"] = _("Give the service's name in this language too.")
     if service.description.strip() and not description:
-        problems["description"] = (
+        problems["description"] = _(
             "The service has a description: translate it too, or clients in this "
             "language read it in the clinic's own language."
         )

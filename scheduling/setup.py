@@ -10,6 +10,7 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .availability import FIRST_DAY, LAST_DAY, OUTSIDE_DIARY
 from .availability_cache import dates_between, free_times_changed
@@ -59,7 +60,10 @@ def week_template_replace(rows: list[tuple[int, dt.time, dt.time]]) -> None:
     clashes = overlapping_hours(rows)
     if clashes:
         days = ", ".join(str(Weekday(day).label) for day in clashes)
-        raise ValidationError(f"Hours overlap on {days}: make each day's times follow each other.")
+        raise ValidationError(
+            _("Hours overlap on %(days)s: make each day's times follow each other.")
+            % {"days": days}
+        )
     wanted = set(rows)
     for row in OpeningHours.objects.all():
         key = (row.weekday, row.opens, row.closes)
@@ -108,9 +112,9 @@ def closed_days_add(first: dt.date, last: dt.date | None = None, reason: str = "
     _check_in_diary(first)
     _check_in_diary(last)
     if last < first:
-        raise ValidationError("The last day closed must be on or after the first.")
+        raise ValidationError(_("The last day closed must be on or after the first."))
     if (last - first).days > 366:
-        raise ValidationError("Close at most a year at a time.")
+        raise ValidationError(_("Close at most a year at a time."))
     have = set(ClosedDay.objects.filter(date__range=(first, last)).values_list("date", flat=True))
     added = 0
     day = first
@@ -158,11 +162,13 @@ def public_holidays(year: int, region: str = "") -> list[tuple[dt.date, str]]:
     if not FIRST_DAY.year <= year <= LAST_DAY.year:
         raise ValidationError(OUTSIDE_DIARY)
     if region and region not in dict(holiday_regions()):
-        raise ValidationError("Choose one of the regions listed.")
+        raise ValidationError(_("Choose one of the regions listed."))
     try:
         calendar = holidays.country_holidays(holiday_country(), subdiv=region or None, years=year)
     except NotImplementedError as error:
-        raise ValidationError("Public holidays of the clinic's country are not known.") from error
+        raise ValidationError(
+            _("Public holidays of the clinic's country are not known.")
+        ) from error
     return sorted(calendar.items())
 
 

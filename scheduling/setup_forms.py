@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import construct_instance
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AppointmentType,
@@ -110,19 +111,45 @@ class AppointmentTypeForm(FieldConstraintForm):
             "is_active",
             "position",
         )
+        labels = {
+            "name": _("Name"),
+            "slug": _("Slug"),
+            "kind": _("Kind"),
+            "description": _("Description"),
+            "price": _("Price"),
+            "default_minutes": _("Default minutes"),
+            "min_minutes": _("Min minutes"),
+            "max_minutes": _("Max minutes"),
+            "buffer_after_minutes": _("Clean-up after (minutes)"),
+            "needs_room": _("Needs room"),
+            "rooms": _("Only in these rooms"),
+            "is_video": _("Video call"),
+            "online_bookable": _("Clients may book online"),
+            "colour": _("Colour in the diary"),
+            "is_active": _("Is active"),
+            "position": _("Position"),
+        }
         help_texts = {
-            "slug": "Used in links and the API; keep it once clients have booked.",
-            "default_minutes": "The length offered when booking (between the shortest and "
-            "the longest).",
-            "max_minutes": "Longest length staff may book.",
-            "buffer_after_minutes": "Kept free after each appointment to clean and prepare "
-            "the room; the artist and room cannot be booked during it.",
-            "needs_room": "Takes one of the treatment rooms.",
-            "rooms": "Only when it needs a room: leave all unticked for any free room.",
-            "online_bookable": "Offered on the public booking page and to the API.",
-            "price": "Shown to clients; 0 for a free appointment.",
-            "is_active": "Untick to stop offering it; existing appointments are kept.",
-            "position": "Order in lists: lower numbers first.",
+            "slug": _("Used in links and the API; keep it once clients have booked."),
+            "default_minutes": _(
+                "The length offered when booking (between the shortest and the longest)."
+            ),
+            "min_minutes": _(
+                "Shortest length staff may book (the treatment plan may set the length)."
+            ),
+            "max_minutes": _("Longest length staff may book."),
+            "buffer_after_minutes": _(
+                "Kept free after each appointment to clean and prepare the room; the artist "
+                "and room cannot be booked during it."
+            ),
+            "needs_room": _("Takes one of the treatment rooms."),
+            "rooms": _("Only when it needs a room: leave all unticked for any free room."),
+            "is_video": _("Held by video; the booking carries a meeting link."),
+            "online_bookable": _("Offered on the public booking page and to the API."),
+            "colour": _("A stripe on this service's appointments in the week diary."),
+            "price": _("Shown to clients; 0 for a free appointment."),
+            "is_active": _("Untick to stop offering it; existing appointments are kept."),
+            "position": _("Order in lists: lower numbers first."),
         }
 
 
@@ -141,15 +168,17 @@ class ServiceForm(AppointmentTypeForm):
         for code, language_name in self.languages:
             current = existing.get(code)
             self.fields[f"name_{code}"] = forms.CharField(
-                label=f"Name in {language_name}",
+                label=_("Name in %(language)s") % {"language": language_name},
                 max_length=100,
                 required=False,
                 initial=current.name if current else "",
-                help_text="What clients who read this language see; leave empty (with the "
-                "description) for the name above.",
+                help_text=_(
+                    "What clients who read this language see; leave empty (with the "
+                    "description) for the name above."
+                ),
             )
             self.fields[f"description_{code}"] = forms.CharField(
-                label=f"Description in {language_name}",
+                label=_("Description in %(language)s") % {"language": language_name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=current.description if current else "",

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_staff_member_for_user, manager_required, staff_required
@@ -57,8 +58,14 @@ def _warn_of_appointments(request, time_off) -> None:
     if clashes:
         messages.warning(
             request,
-            f"{time_off.artist} has {clashes} appointment{'s' if clashes != 1 else ''} "
-            "booked during this time off. They stay booked: move them in the diary.",
+            ngettext(
+                "%(member)s has %(count)d appointment booked during this time off. They stay "
+                "booked: move them in the diary.",
+                "%(member)s has %(count)d appointments booked during this time off. They stay "
+                "booked: move them in the diary.",
+                clashes,
+            )
+            % {"member": time_off.artist, "count": clashes},
         )
 
 
@@ -85,8 +92,11 @@ def member_hours(request, pk: int):
                 else:
                     _add_refusal(hours_form, refusal)
             else:
-                changed = "saved" if added or removed else "unchanged"
-                messages.success(request, f"Working hours of {member} {changed}.")
+                if added or removed:
+                    done = _("Working hours of %(member)s saved.")
+                else:
+                    done = _("Working hours of %(member)s unchanged.")
+                messages.success(request, done % {"member": member})
                 return redirect(here)
     elif section == "time_off":
         if time_off_form.is_valid():
@@ -108,10 +118,12 @@ def member_hours(request, pk: int):
     elif section == "types" and member.role == Role.ARTIST:
         if types_form.is_valid():
             staff_hours.offered_types_set(artist=member, offered=types_form.cleaned_data["types"])
-            messages.success(request, f"Appointment types {member} takes saved.")
+            messages.success(
+                request, _("Appointment types %(member)s takes saved.") % {"member": member}
+            )
             return redirect(here)
     elif section:
-        messages.error(request, "Nothing was saved: that part of the page is not known.")
+        messages.error(request, _("Nothing was saved: that part of the page is not known."))
         return redirect(here)
     has_errors = any(f.errors for f in (hours_form, time_off_form, types_form))
     return render(
@@ -145,10 +157,15 @@ def _decide(request, pk: int, *, approve: bool):
         messages.error(request, " ".join(refusal.messages))
     else:
         if approve:
-            messages.success(request, f"Time off approved for {decided.artist}.")
+            messages.success(
+                request, _("Time off approved for %(member)s.") % {"member": decided.artist}
+            )
             _warn_of_appointments(request, decided)
         else:
-            messages.success(request, f"Time-off request of {decided.artist} declined.")
+            messages.success(
+                request,
+                _("Time-off request of %(member)s declined.") % {"member": decided.artist},
+            )
     return redirect(_back(request, reverse("team:list")))
 
 
@@ -169,7 +186,7 @@ def time_off_decline(request, pk: int):
 def time_off_remove(request, pk: int):
     time_off = get_time_off_for_user(request.user, pk)
     staff_hours.time_off_remove(time_off=time_off, by=request.user)
-    messages.success(request, f"Time off of {time_off.artist} removed.")
+    messages.success(request, _("Time off of %(member)s removed.") % {"member": time_off.artist})
     return redirect(_back(request, reverse("staff_hours:member_hours", args=[time_off.artist_id])))
 
 

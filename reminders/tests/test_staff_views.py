@@ -431,3 +431,19 @@ def test_reminder_settings_open_as_one_row(as_user, people):
     assert response.status_code == 302
     assert page.get(response["Location"]).status_code == 200
     assert as_user(people.front_desk).get("/admin/reminders/remindersettings/").status_code == 302
+
+
+def test_a_spanish_speaking_manager_reads_the_list_and_retries_in_spanish(as_user, people):
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    reminder = failed(people.record_a, due_at=timezone.now() - dt.timedelta(days=2))
+    page = as_user(people.manager)
+    html = page.get(LIST + "?tab=failed").content.decode()
+    assert "Fallidos" in html
+    assert "Reintentar" in html
+    assert "Failed" not in html.split('data-testid="tabs"')[1].split("</ul>")[0]
+    response = page.post(reverse("reminders:retry", args=[reminder.pk]), follow=True)
+    assert "Se volverá a enviar en menos de un minuto" in response.content.decode()
+    # Refused again: the refusal is Spanish too.
+    response = page.post(reverse("reminders:retry", args=[reminder.pk]), follow=True)
+    assert "Este mensaje ya está esperando para salir." in response.content.decode()

@@ -180,3 +180,15 @@ def test_the_lists_behind_the_numbers_are_for_practitioners_only(hand_built, as_
     # Alex held none of April's consultations: his list is empty, Sam's are not his.
     alex = as_user(hand_built.alex).get(url, APRIL)
     assert alex.status_code == 200 and alex.context["consultations"] == []
+
+
+def test_a_spanish_speaking_manager_reads_the_report_in_spanish(hand_built, as_user):
+    manager = hand_built.people.manager
+    manager.language = "es"
+    manager.save(update_fields=["language"])
+    html = as_user(manager).get(REPORT, APRIL).content.decode()
+    assert "Reservas por tipo" in html
+    assert "comparado con los 30 días anteriores" in html
+    # The services keep the clinic's own names (none is translated here).
+    assert 'aria-label="Reservas por tipo: Free consultation 3, antes 2' in html
+    assert "Bookings by type" not in html

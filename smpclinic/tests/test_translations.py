@@ -9,7 +9,10 @@ Fails when, in the areas below:
 The client-facing areas are converted in full, and so are these staff screens: the
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
 home pages, the day and week diary with its booking and appointment pages, the client
-list and record, and the waitlist.
+list and record, the waitlist, and the settings pages of the clinic, its hours and closed
+days, rooms, services and booking rules, and the team pages (the list, invitations, a
+member's page, their hours and time off), the reports, and the
+reminders list with the text messages received.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -41,6 +44,8 @@ TEMPLATE_DIRS = [
     "templates/registration",
     "templates/home",
     "templates/clients",
+    "clinic_settings/templates/clinic_settings",
+    "templates/reports",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -89,6 +94,17 @@ TEMPLATE_FILES = [
     "waitlist/templates/waitlist/entry_form.html",
     "waitlist/templates/waitlist/freed_time.html",
     "waitlist/templates/waitlist/waitlist.html",
+    "templates/accounts/team/_status.html",
+    "templates/accounts/team/invite.html",
+    "templates/accounts/team/list.html",
+    "templates/accounts/team/member.html",
+    "templates/accounts/team/welcome.html",
+    "templates/accounts/team/welcome_asked.html",
+    "templates/scheduling/team/_member_diary.html",
+    "templates/scheduling/team/_waiting_requests.html",
+    "templates/scheduling/team/member_hours.html",
+    "templates/reminders/inbox.html",
+    "templates/reminders/reminder_list.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -129,6 +145,24 @@ PYTHON_FILES = [
     "waitlist/services.py",
     "waitlist/models.py",
     "sessions_app/selectors.py",
+    "clinic_settings/forms.py",
+    "clinic_settings/sections.py",
+    "clinic_settings/views.py",
+    "scheduling/setup.py",
+    "scheduling/setup_forms.py",
+    "scheduling/service_languages.py",
+    "accounts/team_forms.py",
+    "accounts/team_views.py",
+    "accounts/services.py",
+    "accounts/invitations.py",
+    "scheduling/team_views.py",
+    "reports/forms.py",
+    "reports/views.py",
+    "reports/selectors.py",
+    "reminders/views.py",
+    "reminders/selectors.py",
+    "reminders/staff.py",
+    "reminders/health.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}

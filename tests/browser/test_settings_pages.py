@@ -37,3 +37,43 @@ def test_settings_pages_meet_wcag_aa(page, live_server, whole_clinic, screenshot
         page.goto(path)
         page.screenshot(path=screenshots / f"settings-{name}-1280.png", full_page=True)
     assert not problems, "\n".join(problems)
+
+
+def test_a_spanish_speaking_manager_reads_the_settings_in_spanish(
+    page, live_server, whole_clinic, screenshots
+):
+    # The clinic speaks English; the manager's own choice turns her settings Spanish, and
+    # the longer Spanish labels keep the pages accessible and within the window.
+    from playwright.sync_api import expect
+
+    clinic = whole_clinic
+    manager = clinic.people.manager
+    manager.language = "es"
+    manager.save(update_fields=["language"])
+    take_session(page, live_server, manager)
+    pages = {
+        "index": (reverse("clinic_settings:index"), "Configuración"),
+        "clinic": (reverse("clinic_settings:clinic"), "La clínica"),
+        "hours": (reverse("clinic_settings:hours"), "Horario de apertura y días cerrados"),
+        "rooms": (reverse("clinic_settings:rooms"), "Salas"),
+        "services": (reverse("clinic_settings:services"), "Servicios"),
+        "rules": (reverse("clinic_settings:rules"), "Normas de reserva y seguridad"),
+        "changes": (reverse("clinic_settings:changes"), "Cambios recientes en la configuración"),
+    }
+    problems = []
+    for name, (path, heading) in pages.items():
+        problems += problems_on(page, path)
+        page.set_viewport_size({"width": 1280, "height": 860})
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        page.screenshot(path=screenshots / f"settings-{name}-es-1280.png", full_page=True)
+    assert not problems, "\n".join(problems)
+
+    page.goto(reverse("clinic_settings:rules"))
+    expect(page.get_by_label("Antelación mínima para reservas en línea (horas)")).to_be_visible()
+    page.get_by_role("button", name="Guardar: normas de reserva").click()
+    expect(page.get_by_role("alert").or_(page.locator(".alert")).first).to_contain_text(
+        "Normas de reserva: guardado."
+    )

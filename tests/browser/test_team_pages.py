@@ -132,3 +132,42 @@ def test_the_team_pages_meet_wcag_aa(page, live_server, open_clinic, screenshots
     page.context.clear_cookies()
     problems += problems_on(page, reverse("accounts:welcome", args=["MQ", "spent-link"]))
     assert not problems, "\n".join(problems)
+
+
+def test_a_spanish_speaking_manager_invites_in_spanish_and_the_email_keeps_the_clinics_language(
+    page, live_server, open_clinic, settings, screenshots
+):
+    people = open_clinic
+    settings.SITE_URL = live_server.url
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    take_session(page, live_server, people.manager)
+    problems = []
+    for path in (
+        reverse("team:list"),
+        reverse("team:invite"),
+        reverse("team:member", args=[people.artist.pk]),
+        reverse("staff_hours:member_hours", args=[people.artist.pk]),
+    ):
+        problems += problems_on(page, path)
+    assert not problems, "\n".join(problems)
+
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(reverse("team:list"))
+    expect(page.get_by_role("heading", name="Equipo", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("link", name="Invitar a alguien").click()
+    page.get_by_label("Nombre").fill("Priya")
+    page.get_by_label("Apellidos").fill("Shah")
+    page.get_by_label("Correo electrónico").fill("priya@clinic.test")
+    page.get_by_label("Artista de SMP").check()
+    page.screenshot(path=screenshots / "team-invite-es.png", full_page=True)
+    page.get_by_role("button", name="Enviar la invitación").click()
+    expect(page.get_by_text("Invitación enviada a priya@clinic.test")).to_be_visible()
+    expect(page.locator(".badge", has_text="Invitada")).to_be_visible()
+
+    # The newcomer's email is in the clinic's language, not the sender's.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Welcome to SMP Clinic: choose your password"
+    assert "as SMP artist." in mail.outbox[0].body
+    assert re.search(r"The link works for \d+ (day|hour|minute)", mail.outbox[0].body)
