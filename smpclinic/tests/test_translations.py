@@ -9,7 +9,8 @@ Fails when, in the areas below:
 The client-facing areas are converted in full, and so are these staff screens: the
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
 home pages, the day and week diary with its booking and appointment pages, the client
-list and record, and the waitlist.
+list and record, the waitlist, the consultation record, treatment plans with their session
+logs, and the progress page.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -41,6 +42,7 @@ TEMPLATE_DIRS = [
     "templates/registration",
     "templates/home",
     "templates/clients",
+    "templates/sessions_app",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -89,6 +91,13 @@ TEMPLATE_FILES = [
     "waitlist/templates/waitlist/entry_form.html",
     "waitlist/templates/waitlist/freed_time.html",
     "waitlist/templates/waitlist/waitlist.html",
+    "templates/consultations/_consultation_rows.html",
+    "templates/consultations/_forms_status.html",
+    "templates/consultations/_questionnaire_answers.html",
+    "templates/consultations/book_first_session.html",
+    "templates/consultations/consultation_detail.html",
+    "templates/consultations/consultation_list.html",
+    "templates/consultations/estimate.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -129,6 +138,16 @@ PYTHON_FILES = [
     "waitlist/services.py",
     "waitlist/models.py",
     "sessions_app/selectors.py",
+    "consultations/forms.py",
+    "consultations/views.py",
+    "consultations/services.py",
+    "consultations/rules.py",
+    "consultations/models.py",
+    "sessions_app/forms.py",
+    "sessions_app/views.py",
+    "sessions_app/plans.py",
+    "sessions_app/progress.py",
+    "sessions_app/models.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
