@@ -235,7 +235,9 @@ class PatchTestForm(ServiceErrorsMixin, forms.Form):
     prefix = "patch"
 
     pigment = forms.CharField(
-        max_length=200, error_messages={"required": _("Say which pigment was tested.")}
+        label=_("Pigment"),
+        max_length=200,
+        error_messages={"required": _("Say which pigment was tested.")},
     )
     applied_at = _moment(_("Applied at"))
     site = forms.CharField(
@@ -244,13 +246,16 @@ class PatchTestForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": _("Say where on the skin it was applied.")},
         help_text=_("e.g. behind the left ear."),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PatchReadForm(ServiceErrorsMixin, forms.Form):
     prefix = "read"
 
     reading = forms.ChoiceField(
+        label=_("Reading"),
         choices=[
             (PatchReading.NO_REACTION, PatchReading.NO_REACTION.label),
             (PatchReading.REACTION, PatchReading.REACTION.label),
@@ -263,6 +268,7 @@ class PatchReadForm(ServiceErrorsMixin, forms.Form):
     )
     read_at = _moment(_("Read at"))
     notes = forms.CharField(
+        label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for a reaction: what you saw."),
@@ -273,6 +279,7 @@ class HairlineForm(ServiceErrorsMixin, forms.Form):
     prefix = "hairline"
 
     style = forms.ChoiceField(
+        label=_("Style"),
         choices=HairlineStyle.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -281,6 +288,7 @@ class HairlineForm(ServiceErrorsMixin, forms.Form):
         },
     )
     notes = forms.CharField(
+        label=_("Notes"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -303,13 +311,14 @@ class ReferenceForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": _("Choose at least one picture.")},
         help_text=_("Pictures the client brought of the look they want."),
     )
-    note = forms.CharField(required=False, max_length=200)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
 class OutcomeForm(ServiceErrorsMixin, forms.Form):
     prefix = "outcome"
 
     outcome = forms.ChoiceField(
+        label=_("Outcome"),
         choices=[(o.value, o.label) for o in Outcome if o != Outcome.PENDING],
         widget=forms.RadioSelect,
         error_messages={

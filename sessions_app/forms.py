@@ -85,7 +85,7 @@ class PlanForm(forms.Form):
         error_messages={"invalid_choice": PLAN_SESSIONS.message},
         help_text=_("Usually 2–4; more for scar tissue or patchy healing."),
     )
-    pigment = forms.CharField(max_length=200, required=False)
+    pigment = forms.CharField(label=_("Pigment"), max_length=200, required=False)
     hairline_design = forms.CharField(
         label=_("Hairline design"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -98,7 +98,9 @@ class PlanForm(forms.Form):
         required=False,
         error_messages=DENSITY_ERRORS,
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +115,9 @@ class PlanForm(forms.Form):
 
 class PlanStatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=PlanStatus.choices, error_messages={"invalid_choice": _("Choose a status.")}
+        label=_("Status"),
+        choices=PlanStatus.choices,
+        error_messages={"invalid_choice": _("Choose a status.")},
     )
 
 
@@ -126,7 +130,7 @@ class ExtraSessionForm(forms.Form):
             "invalid_choice": _("Say why the extra session is needed."),
         },
     )
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class TouchUpForm(forms.Form):
@@ -137,7 +141,7 @@ class TouchUpForm(forms.Form):
         max_value=SESSION_MINUTES.high,
         help_text=_("Empty: the usual touch-up length."),
     )
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class SessionBookForm(forms.Form):
@@ -235,19 +239,24 @@ class BookRemainingForm(forms.Form):
 class SessionLogForm(forms.Form):
     """What was done: per region treated and density reached, then pigment, needles, skin."""
 
-    pigment_brand = forms.CharField(max_length=100, required=False)
-    pigment_shade = forms.CharField(max_length=100, required=False)
-    pigment_dilution = forms.CharField(max_length=50, required=False)
+    pigment_brand = forms.CharField(label=_("Pigment brand"), max_length=100, required=False)
+    pigment_shade = forms.CharField(label=_("Pigment shade"), max_length=100, required=False)
+    pigment_dilution = forms.CharField(label=_("Pigment dilution"), max_length=50, required=False)
     pigment_lot = forms.CharField(label=_("Lot number"), max_length=50, required=False)
-    needle_configuration = forms.CharField(max_length=100, required=False)
-    technique_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    needle_configuration = forms.CharField(
+        label=_("Needle configuration"), max_length=100, required=False
+    )
+    technique_notes = forms.CharField(
+        label=_("Technique notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     skin_reaction = forms.ChoiceField(
+        label=_("Skin reaction"),
         choices=SkinReaction.choices,
         initial=SkinReaction.NONE,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose none, mild, moderate or strong.")},
     )
-    redness_notes = forms.CharField(max_length=300, required=False)
+    redness_notes = forms.CharField(label=_("Redness notes"), max_length=300, required=False)
     minutes_taken = forms.IntegerField(
         label=_("Minutes actually taken"),
         min_value=MINUTES_TAKEN.low,
@@ -259,7 +268,9 @@ class SessionLogForm(forms.Form):
             "max_value": MINUTES_TAKEN.message,
         },
     )
-    focus_next_time = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    focus_next_time = forms.CharField(
+        label=_("Focus next time"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     shared_with_client = forms.BooleanField(
         label=_("Notes may be shown to the client"), required=False
     )
