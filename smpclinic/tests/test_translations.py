@@ -10,7 +10,7 @@ The client-facing areas are converted in full, and so are these staff screens: t
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
 home pages, the day and week diary with its booking and appointment pages, the client
 list and record, the waitlist, the consultation record, treatment plans with their session
-logs, and the progress page.
+logs, the progress page, the photo pages, and the check-in review with the artists' proposals.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -43,6 +43,7 @@ TEMPLATE_DIRS = [
     "templates/home",
     "templates/clients",
     "templates/sessions_app",
+    "templates/photos",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -98,6 +99,10 @@ TEMPLATE_FILES = [
     "templates/consultations/consultation_detail.html",
     "templates/consultations/consultation_list.html",
     "templates/consultations/estimate.html",
+    "templates/aftercare/_staff_layout.html",
+    "templates/aftercare/proposals.html",
+    "templates/aftercare/queue.html",
+    "templates/aftercare/review.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -148,6 +153,11 @@ PYTHON_FILES = [
     "sessions_app/plans.py",
     "sessions_app/progress.py",
     "sessions_app/models.py",
+    "photos/forms.py",
+    "photos/views.py",
+    "photos/models.py",
+    "aftercare/views.py",
+    "aftercare/services.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
