@@ -10,7 +10,8 @@ The client-facing areas are converted in full, and so are these staff screens: t
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
 home pages, the day and week diary with its booking and appointment pages, the client
 list and record, the waitlist, the consultation record, treatment plans with their session
-logs, the progress page, the photo pages, and the check-in review with the artists' proposals.
+logs, the progress page, the photo pages, and the check-in review with the artists' proposals, and
+the money pages (a client's account, deposits, takings).
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -103,6 +104,9 @@ TEMPLATE_FILES = [
     "templates/aftercare/proposals.html",
     "templates/aftercare/queue.html",
     "templates/aftercare/review.html",
+    "billing/templates/billing/_appointment_deposit.html",
+    "billing/templates/billing/account.html",
+    "billing/templates/billing/takings.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -158,6 +162,12 @@ PYTHON_FILES = [
     "photos/models.py",
     "aftercare/views.py",
     "aftercare/services.py",
+    "billing/staff_forms.py",
+    "billing/staff_views.py",
+    "billing/takings_views.py",
+    "billing/ledger.py",
+    "billing/deposits.py",
+    "billing/models.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
