@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -296,7 +297,10 @@ class TodayStep:
 
     @property
     def label(self) -> str:
-        return f"Day {self.day} after session {self.session_number}"
+        return gettext("Day %(day)s after session %(number)s") % {
+            "day": self.day,
+            "number": self.session_number,
+        }
 
 
 def today_aftercare(client: Client, on: dt.date | None = None) -> list[TodayStep]:

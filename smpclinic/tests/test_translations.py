@@ -168,6 +168,8 @@ PYTHON_FILES = [
     "billing/ledger.py",
     "billing/deposits.py",
     "billing/models.py",
+    "portal/healing.py",
+    "scheduling/ics.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
