@@ -103,7 +103,9 @@ class CheckInForm(forms.Form):
         if not any(photos.values()) and not any(
             f"photo_{angle}" in self.errors for angle in CHECK_IN_ANGLES
         ):
-            self.add_error(f"photo_{CHECK_IN_ANGLES[0]}", "Add at least one photo of your scalp.")
+            self.add_error(
+                f"photo_{CHECK_IN_ANGLES[0]}", _("Add at least one photo of your scalp.")
+            )
         cleaned["photos"] = photos
         cleaned["region_views"] = {
             region: {
@@ -148,7 +150,7 @@ class ReviewForm(forms.Form):
         self.regions = regions
         for region, label in regions:
             self.fields[f"status_{region}"] = forms.ChoiceField(
-                label=f"How {label.lower()} healed",
+                label=_("How %(region)s healed") % {"region": label.lower()},
                 choices=HealingStatus.choices,
                 required=False,
                 widget=forms.RadioSelect,
@@ -157,7 +159,9 @@ class ReviewForm(forms.Form):
                 },
             )
             self.fields[f"healing_note_{region}"] = forms.CharField(
-                label=f"Note on {label.lower()}", max_length=300, required=False
+                label=_("Note on %(region)s") % {"region": label.lower()},
+                max_length=300,
+                required=False,
             )
 
     @property
@@ -178,7 +182,7 @@ class ReviewForm(forms.Form):
             self, cleaned, self.regions, note_prefix="healing_note"
         )
         if cleaned.get("proposal") and not (cleaned.get("proposal_note") or "").strip():
-            self.add_error("proposal_note", "Tell the front desk what to book.")
+            self.add_error("proposal_note", _("Tell the front desk what to book."))
         return cleaned
 
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -296,7 +297,10 @@ class TodayStep:
 
     @property
     def label(self) -> str:
-        return f"Day {self.day} after session {self.session_number}"
+        return gettext("Day %(day)s after session %(number)s") % {
+            "day": self.day,
+            "number": self.session_number,
+        }
 
 
 def today_aftercare(client: Client, on: dt.date | None = None) -> list[TodayStep]:
@@ -351,18 +355,18 @@ def _clean_answers(
 ) -> dict:
     errors = {}
     if redness not in Level.values:
-        errors["redness"] = "Choose how red your scalp is."
+        errors["redness"] = _("Choose how red your scalp is.")
     if itching not in Level.values:
-        errors["itching"] = "Choose how much it itches."
+        errors["itching"] = _("Choose how much it itches.")
     views = {}
     for region, view in (region_views or {}).items():
         if region not in regions:
-            errors["region_views"] = "Only the regions treated in this session can be described."
+            errors["region_views"] = _("Only the regions treated in this session can be described.")
             continue
         look = (view or {}).get("look", "")
         note = ((view or {}).get("note") or "").strip()
         if look and look not in RegionLook.labels:
-            errors["region_views"] = "Choose how each region looks from the list."
+            errors["region_views"] = _("Choose how each region looks from the list.")
         if len(note) > NOTE_MAX_LENGTH:
             errors["region_views"] = f"Keep each note under {NOTE_MAX_LENGTH} characters."
         if look or note:
@@ -426,7 +430,7 @@ def check_in_submit(
     photos = {angle: upload for angle, upload in (photos or {}).items() if upload}
     unknown = set(photos) - set(CHECK_IN_ANGLES)
     if unknown:
-        raise ValidationError({"photos": "Unknown photo angle."})
+        raise ValidationError({"photos": _("Unknown photo angle.")})
     with transaction.atomic():
         locked = (
             CheckIn.objects.select_for_update(of=("self",))
@@ -503,27 +507,27 @@ def check_in_review(
         .get(pk=check_in.pk)
     )
     if not may_review(by, locked):
-        raise ValidationError("Only the client's artist or a manager can review this check-in.")
+        raise ValidationError(_("Only the client's artist or a manager can review this check-in."))
     if locked.status == CheckInStatus.INVITED:
-        raise ValidationError("The client has not sent this check-in yet.")
+        raise ValidationError(_("The client has not sent this check-in yet."))
     if locked.status == CheckInStatus.REVIEWED:
-        raise ValidationError("This check-in has already been reviewed.")
+        raise ValidationError(_("This check-in has already been reviewed."))
     errors = {}
     reply = (reply or "").strip()
     if not reply:
-        errors["reply"] = "Write a reply to the client."
+        errors["reply"] = _("Write a reply to the client.")
     if proposal not in Proposal.values:
-        errors["proposal"] = "Choose what you propose."
+        errors["proposal"] = _("Choose what you propose.")
     proposal_note = (proposal_note or "").strip()
     if len(proposal_note) > 300:
-        errors["proposal_note"] = "Keep the note under 300 characters."
+        errors["proposal_note"] = _("Keep the note under 300 characters.")
     treated = {region for region, _ in regions_treated(locked.session)}
     healing = healing or {}
     for region, (status, note) in healing.items():
         if region not in treated or status not in HealingStatus.values:
-            errors["healing"] = "Choose how each treated region healed."
+            errors["healing"] = _("Choose how each treated region healed.")
         elif len((note or "").strip()) > 300:
-            errors["healing"] = "Keep each note under 300 characters."
+            errors["healing"] = _("Keep each note under 300 characters.")
     if errors:
         raise ValidationError(errors)
     locked.reply = reply

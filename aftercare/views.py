@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -111,11 +112,13 @@ def check_in_review(request, pk: int):
                 _add_errors(form, error)
             else:
                 messages.success(
-                    request, f"Reply sent to {check_in.client.first_name}; check-in reviewed."
+                    request,
+                    _("Reply sent to %(name)s; check-in reviewed.")
+                    % {"name": check_in.client.first_name},
                 )
                 return redirect("aftercare:queue")
     elif request.method == "POST":
-        messages.info(request, "This check-in has already been reviewed.")
+        messages.info(request, _("This check-in has already been reviewed."))
         return redirect("aftercare:review", pk=check_in.pk)
     after_photos = list(
         Photo.objects.filter(session=check_in.session, stage=PhotoStage.AFTER_SESSION)
@@ -186,9 +189,13 @@ def proposal_handled(request, pk: int):
         if add_session:
             messages.success(
                 request,
-                f"{what[0].upper()}{what[1:]} added to {check_in.client.full_name}'s plan; "
-                "book it from the plan page.",
+                _("%(what)s added to %(client)s's plan; book it from the plan page.")
+                % {"what": f"{what[0].upper()}{what[1:]}", "client": check_in.client.full_name},
             )
         else:
-            messages.success(request, f"Proposal for {check_in.client.full_name} marked handled.")
+            messages.success(
+                request,
+                _("Proposal for %(client)s marked handled.")
+                % {"client": check_in.client.full_name},
+            )
     return redirect("aftercare:proposals")

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scheduling.models import Appointment, AppointmentType, BookingSource
 from smpclinic import formats
@@ -125,10 +126,11 @@ def take_deposit(
     now = now or timezone.now()
     deposit = _locked(deposit)
     if deposit.status == DepositStatus.PAID:
-        raise ValidationError("This deposit is already paid.")
+        raise ValidationError(_("This deposit is already paid."))
     if deposit.status not in (DepositStatus.DUE,):
         raise ValidationError(
-            f"This deposit is {deposit.get_status_display().lower()}: it cannot be paid now."
+            _("This deposit is %(status)s: it cannot be paid now.")
+            % {"status": deposit.get_status_display().lower()}
         )
     entry = ledger.record_payment(
         client=deposit.client,
@@ -150,11 +152,12 @@ def take_deposit(
 @transaction.atomic
 def waive_deposit(deposit: Deposit, *, reason: str, by) -> Deposit:
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the deposit is waived."})
+        raise ValidationError({"reason": _("Say why the deposit is waived.")})
     deposit = _locked(deposit)
     if deposit.status != DepositStatus.DUE:
         raise ValidationError(
-            f"This deposit is {deposit.get_status_display().lower()}: only a due one can be waived."
+            _("This deposit is %(status)s: only a due one can be waived.")
+            % {"status": deposit.get_status_display().lower()}
         )
     deposit.status = DepositStatus.WAIVED
     deposit.pay_by = None
@@ -234,11 +237,11 @@ def _give_back(deposit: Deposit, *, reason: str, by, now: dt.datetime) -> None:
 def undo_forfeit(deposit: Deposit, *, reason: str, by, now: dt.datetime | None = None) -> Deposit:
     """The manager returns a forfeited deposit to the client's account as credit."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the deposit is returned."})
+        raise ValidationError({"reason": _("Say why the deposit is returned.")})
     now = now or timezone.now()
     deposit = _locked(deposit)
     if deposit.status != DepositStatus.FORFEITED:
-        raise ValidationError("Only a forfeited deposit can be returned.")
+        raise ValidationError(_("Only a forfeited deposit can be returned."))
     _give_back(deposit, reason=reason, by=by, now=now)
     deposit.status = DepositStatus.CREDITED
     deposit.note = f"Returned as credit by {by.get_full_name() or by}: {reason.strip()}"[:300]
@@ -252,10 +255,10 @@ def forfeit_by_hand(
 ) -> Deposit:
     """The manager keeps a paid (or credited) deposit, e.g. a late cancellation by phone."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the deposit is kept."})
+        raise ValidationError({"reason": _("Say why the deposit is kept.")})
     deposit = _locked(deposit)
     if deposit.status not in (DepositStatus.PAID, DepositStatus.CREDITED):
-        raise ValidationError("Only a paid deposit can be kept.")
+        raise ValidationError(_("Only a paid deposit can be kept."))
     _forfeit(
         deposit,
         why=f"kept by {by.get_full_name() or by}: {reason.strip()}",

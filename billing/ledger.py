@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Q, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import MAX_AMOUNT, OWED_KINDS, EntryKind, LedgerEntry, MoneySettings, PaymentMethod
 from .money import currency, money, to_amount
@@ -28,19 +29,24 @@ def _amount(value, field: str = "amount") -> Decimal:
     try:
         amount = to_amount(value)
     except ValueError:
-        raise ValidationError({field: "Give the amount as a number, e.g. 120.00."}) from None
+        raise ValidationError({field: _("Give the amount as a number, e.g. 120.00.")}) from None
     if amount <= 0:
-        raise ValidationError({field: "The amount must be more than zero."})
+        raise ValidationError({field: _("The amount must be more than zero.")})
     if amount > MAX_AMOUNT:
-        raise ValidationError({field: f"That is more than {money(MAX_AMOUNT)}: check the amount."})
+        raise ValidationError(
+            {
+                field: _("That is more than %(amount)s: check the amount.")
+                % {"amount": money(MAX_AMOUNT)}
+            }
+        )
     return amount
 
 
 def _same_client(client, plan=None, appointment=None) -> None:
     if plan is not None and plan.client_id != client.pk:
-        raise ValidationError("That plan belongs to another client.")
+        raise ValidationError(_("That plan belongs to another client."))
     if appointment is not None and appointment.client_id != client.pk:
-        raise ValidationError("That appointment belongs to another client.")
+        raise ValidationError(_("That appointment belongs to another client."))
 
 
 def _lock_receipts() -> MoneySettings:
@@ -136,7 +142,7 @@ def record_payment(
     """Money the client paid, with its receipt number."""
     _same_client(client, plan, appointment)
     if method not in PaymentMethod.values:
-        raise ValidationError({"method": "Choose how the client paid."})
+        raise ValidationError({"method": _("Choose how the client paid.")})
     amount = _amount(amount)
     counter = _lock_receipts()
     # Asked once the counter is ours: a payment with this key written meanwhile by
@@ -188,16 +194,19 @@ def record_refund(
     is never more than the client has paid and not had back."""
     _same_client(client, plan, appointment)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the money is refunded."})
+        raise ValidationError({"reason": _("Say why the money is refunded.")})
     if method not in PaymentMethod.values:
-        raise ValidationError({"method": "Choose how the money goes back."})
+        raise ValidationError({"method": _("Choose how the money goes back.")})
     amount = _amount(amount)
     # Lock the client's row so two refunds at once cannot both pass the check below.
     type(client).objects.select_for_update().filter(pk=client.pk).first()
     available = refundable(client)
     if amount > available:
         raise ValidationError(
-            {"amount": f"The client has {money(available)} paid that can be refunded, no more."}
+            {
+                "amount": _("The client has %(amount)s paid that can be refunded, no more.")
+                % {"amount": money(available)}
+            }
         )
     approver = approved_by or by
     return _with_receipt(
@@ -234,7 +243,7 @@ def record_credit(
     """Something taken off what the client owes (a goodwill discount, a charge withdrawn)."""
     _same_client(client, plan, appointment)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the client is credited."})
+        raise ValidationError({"reason": _("Say why the client is credited.")})
     return _write(
         LedgerEntry(
             client=client,
@@ -256,9 +265,9 @@ def record_credit(
 def reverse_charge(entry: LedgerEntry, *, reason: str, by, now=None) -> LedgerEntry:
     """Withdraw a charge made in error: a credit row that names it (the charge stays)."""
     if entry.kind != EntryKind.CHARGE:
-        raise ValidationError("Only a charge can be withdrawn; refund a payment instead.")
+        raise ValidationError(_("Only a charge can be withdrawn; refund a payment instead."))
     if LedgerEntry.objects.filter(reverses=entry).exists():
-        raise ValidationError("That charge has already been withdrawn.")
+        raise ValidationError(_("That charge has already been withdrawn."))
     return record_credit(
         client=entry.client,
         amount=entry.amount,

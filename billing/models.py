@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smpclinic.models import SingleRowSettings
 
@@ -153,12 +155,12 @@ class CancellationPolicy(models.Model):
 
 
 class DepositStatus(models.TextChoices):
-    DUE = "due", "Due"
-    PAID = "paid", "Paid"
-    WAIVED = "waived", "Waived"
-    FORFEITED = "forfeited", "Forfeited"
-    CREDITED = "credited", "Kept as credit"
-    RELEASED = "released", "Not paid: released"
+    DUE = "due", pgettext_lazy("deposit", "Due")
+    PAID = "paid", pgettext_lazy("deposit", "Paid")
+    WAIVED = "waived", pgettext_lazy("deposit", "Waived")
+    FORFEITED = "forfeited", pgettext_lazy("deposit", "Forfeited")
+    CREDITED = "credited", pgettext_lazy("deposit", "Kept as credit")
+    RELEASED = "released", pgettext_lazy("deposit", "Not paid: released")
 
 
 class Deposit(models.Model):
@@ -197,10 +199,10 @@ class Deposit(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    CHARGE = "charge", "Charge"
-    PAYMENT = "payment", "Payment"
-    REFUND = "refund", "Refund"
-    CREDIT = "credit", "Credit"
+    CHARGE = "charge", pgettext_lazy("ledger entry", "Charge")
+    PAYMENT = "payment", pgettext_lazy("ledger entry", "Payment")
+    REFUND = "refund", pgettext_lazy("ledger entry", "Refund")
+    CREDIT = "credit", pgettext_lazy("ledger entry", "Credit")
 
 
 # Charges and refunds add to what the client owes; payments and credits take from it.
@@ -208,10 +210,10 @@ OWED_KINDS = (EntryKind.CHARGE, EntryKind.REFUND)
 
 
 class PaymentMethod(models.TextChoices):
-    CARD_TERMINAL = "card_terminal", "Card (terminal)"
-    CASH = "cash", "Cash"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
-    ONLINE_CARD = "online_card", "Card (online)"
+    CARD_TERMINAL = "card_terminal", _("Card (terminal)")
+    CASH = "cash", _("Cash")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    ONLINE_CARD = "online_card", _("Card (online)")
 
 
 class LedgerEntry(models.Model):
@@ -296,9 +298,9 @@ class LedgerEntry(models.Model):
 
 
 class OnlinePaymentStatus(models.TextChoices):
-    OPEN = "open", "Waiting for the client"
-    PAID = "paid", "Paid"
-    EXPIRED = "expired", "Expired"
+    OPEN = "open", pgettext_lazy("online payment", "Waiting for the client")
+    PAID = "paid", pgettext_lazy("online payment", "Paid")
+    EXPIRED = "expired", pgettext_lazy("online payment", "Expired")
 
 
 class OnlinePayment(models.Model):

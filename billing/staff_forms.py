@@ -6,6 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smpclinic import formats
 from smpclinic.money import number
@@ -17,20 +20,26 @@ DESK_METHODS = [
 ]
 
 
+TOO_MUCH = format_lazy(
+    gettext_lazy("That is more than {amount}: check the amount."), amount=number(MAX_AMOUNT)
+)
+
+
 class AmountField(forms.DecimalField):
     def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Amount"))
         super().__init__(
             max_digits=9,
             decimal_places=2,
             min_value=Decimal("0.01"),
             max_value=MAX_AMOUNT,
             error_messages={
-                "required": "Give the amount.",
-                "invalid": "Give the amount as a number, e.g. 120.00.",
-                "min_value": "The amount must be more than zero.",
-                "max_value": f"That is more than {number(MAX_AMOUNT)}: check the amount.",
-                "max_decimal_places": "Give the amount to the penny, e.g. 120.50.",
-                "max_digits": f"That is more than {number(MAX_AMOUNT)}: check the amount.",
+                "required": gettext_lazy("Give the amount."),
+                "invalid": gettext_lazy("Give the amount as a number, e.g. 120.00."),
+                "min_value": gettext_lazy("The amount must be more than zero."),
+                "max_value": TOO_MUCH,
+                "max_decimal_places": gettext_lazy("Give the amount to the penny, e.g. 120.50."),
+                "max_digits": TOO_MUCH,
             },
             **kwargs,
         )
@@ -38,28 +47,37 @@ class AmountField(forms.DecimalField):
 
 class PlanChoiceMixin:
     def set_plans(self, plans):
-        self.fields["plan"].choices = [("", "Not for a plan")] + [
+        self.fields["plan"].choices = [("", _("Not for a plan"))] + [
             (
                 str(plan.pk),
-                f"Plan of {formats.show(formats.local(plan.created_at), 'DATE_MEDIUM_FORMAT')}",
+                _("Plan of %(when)s")
+                % {"when": formats.show(formats.local(plan.created_at), "DATE_MEDIUM_FORMAT")},
             )
             for plan in plans
         ]
-        self.fields["plan"].error_messages["invalid_choice"] = "Choose one of this client's plans."
+        self.fields["plan"].error_messages["invalid_choice"] = _(
+            "Choose one of this client's plans."
+        )
         self._plans = {str(plan.pk): plan for plan in plans}
 
     def clean_plan(self):
         value = self.cleaned_data.get("plan") or ""
         if value and value not in self._plans:
-            raise forms.ValidationError("Choose one of this client's plans.")
+            raise forms.ValidationError(_("Choose one of this client's plans."))
         return self._plans.get(value)
 
 
 class PaymentForm(PlanChoiceMixin, forms.Form):
     amount = AmountField()
-    method = forms.ChoiceField(choices=DESK_METHODS, error_messages={"required": "Choose how."})
-    description = forms.CharField(max_length=200, initial="Payment", required=False)
-    plan = forms.ChoiceField(required=False)
+    method = forms.ChoiceField(
+        label=gettext_lazy("Method"),
+        choices=DESK_METHODS,
+        error_messages={"required": gettext_lazy("Choose how.")},
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description"), max_length=200, initial="Payment", required=False
+    )
+    plan = forms.ChoiceField(label=gettext_lazy("Plan"), required=False)
 
     def __init__(self, *args, plans=(), **kwargs):
         super().__init__(*args, prefix="payment", **kwargs)
@@ -69,11 +87,12 @@ class PaymentForm(PlanChoiceMixin, forms.Form):
 class ChargeForm(PlanChoiceMixin, forms.Form):
     amount = AmountField()
     description = forms.CharField(
+        label=gettext_lazy("Description"),
         max_length=200,
-        help_text="What it is for, e.g. Aftercare balm.",
-        error_messages={"required": "Say what the charge is for."},
+        help_text=gettext_lazy("What it is for, e.g. Aftercare balm."),
+        error_messages={"required": gettext_lazy("Say what the charge is for.")},
     )
-    plan = forms.ChoiceField(required=False)
+    plan = forms.ChoiceField(label=gettext_lazy("Plan"), required=False)
 
     def __init__(self, *args, plans=(), **kwargs):
         super().__init__(*args, prefix="charge", **kwargs)
@@ -82,8 +101,12 @@ class ChargeForm(PlanChoiceMixin, forms.Form):
 
 class RefundForm(forms.Form):
     amount = AmountField()
-    method = forms.ChoiceField(choices=DESK_METHODS)
-    reason = forms.CharField(max_length=200, error_messages={"required": "Say why."})
+    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=DESK_METHODS)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Say why.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="refund", **kwargs)
@@ -91,15 +114,27 @@ class RefundForm(forms.Form):
 
 class CreditForm(forms.Form):
     amount = AmountField()
-    reason = forms.CharField(max_length=200, error_messages={"required": "Say why."})
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Say why.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="credit", **kwargs)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=200, error_messages={"required": "Say why."})
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Say why.")},
+    )
 
 
 class TakeDepositForm(forms.Form):
-    method = forms.ChoiceField(choices=DESK_METHODS, error_messages={"required": "Choose how."})
+    method = forms.ChoiceField(
+        label=gettext_lazy("Method"),
+        choices=DESK_METHODS,
+        error_messages={"required": gettext_lazy("Choose how.")},
+    )

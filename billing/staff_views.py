@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import client_editor_required, manager_required
@@ -121,7 +122,10 @@ def record(request, client_pk, what: str):
                 plan=data["plan"],
                 by=request.user,
             )
-            done = f"Payment of {money(entry.amount)} recorded: receipt {entry.receipt_number}."
+            done = _("Payment of %(amount)s recorded: receipt %(receipt)s.") % {
+                "amount": money(entry.amount),
+                "receipt": entry.receipt_number,
+            }
         elif what == "charge":
             entry = ledger.record_charge(
                 client=client,
@@ -130,7 +134,7 @@ def record(request, client_pk, what: str):
                 plan=data["plan"],
                 by=request.user,
             )
-            done = f"Charge of {money(entry.amount)} added."
+            done = _("Charge of %(amount)s added.") % {"amount": money(entry.amount)}
         elif what == "refund":
             entry = ledger.record_refund(
                 client=client,
@@ -139,12 +143,15 @@ def record(request, client_pk, what: str):
                 reason=data["reason"],
                 by=request.user,
             )
-            done = f"Refund of {money(entry.amount)} recorded: receipt {entry.receipt_number}."
+            done = _("Refund of %(amount)s recorded: receipt %(receipt)s.") % {
+                "amount": money(entry.amount),
+                "receipt": entry.receipt_number,
+            }
         else:
             entry = ledger.record_credit(
                 client=client, amount=data["amount"], reason=data["reason"], by=request.user
             )
-            done = f"Credit of {money(entry.amount)} given."
+            done = _("Credit of %(amount)s given.") % {"amount": money(entry.amount)}
     except ValidationError as error:
         return _refused(request, client, what, form, error)
     messages.success(request, done)
@@ -157,14 +164,16 @@ def withdraw(request, pk: int):
     entry = get_entry_for_user(request.user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the charge is withdrawn.")
+        messages.error(request, _("Say why the charge is withdrawn."))
         return redirect("billing:account", client_pk=entry.client_id)
     try:
         ledger.reverse_charge(entry, reason=form.cleaned_data["reason"], by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Charge of {money(entry.amount)} withdrawn.")
+        messages.success(
+            request, _("Charge of %(amount)s withdrawn.") % {"amount": money(entry.amount)}
+        )
     return redirect("billing:account", client_pk=entry.client_id)
 
 
@@ -187,7 +196,7 @@ def deposit_action(request, pk, action: str):
     if not form.is_valid():
         messages.error(
             request,
-            "Choose how the deposit was paid." if action == "take" else "Say why, please.",
+            _("Choose how the deposit was paid.") if action == "take" else _("Say why, please."),
         )
         return _back(request, deposit)
     try:
@@ -195,16 +204,19 @@ def deposit_action(request, pk, action: str):
             entry = deposits.take_deposit(
                 deposit, method=form.cleaned_data["method"], by=request.user
             )
-            done = f"Deposit of {money(deposit.amount)} taken: receipt {entry.receipt_number}."
+            done = _("Deposit of %(amount)s taken: receipt %(receipt)s.") % {
+                "amount": money(deposit.amount),
+                "receipt": entry.receipt_number,
+            }
         elif action == "waive":
             deposits.waive_deposit(deposit, reason=form.cleaned_data["reason"], by=request.user)
-            done = "Deposit waived."
+            done = _("Deposit waived.")
         elif action == "return":
             deposits.undo_forfeit(deposit, reason=form.cleaned_data["reason"], by=request.user)
-            done = "Deposit returned to the client's account as credit."
+            done = _("Deposit returned to the client's account as credit.")
         else:
             deposits.forfeit_by_hand(deposit, reason=form.cleaned_data["reason"], by=request.user)
-            done = "Deposit kept under the cancellation policy."
+            done = _("Deposit kept under the cancellation policy.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

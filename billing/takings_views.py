@@ -9,6 +9,8 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.access import client_editor_required
@@ -21,13 +23,19 @@ class TakingsForm(forms.Form):
     """?day=YYYY-MM-DD, or ?start=…&end=… for a period (at most a year)."""
 
     day = forms.DateField(
-        required=False, error_messages={"invalid": "Enter a date like 2027-03-01."}
+        label=gettext_lazy("Day"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Enter a date like 2027-03-01.")},
     )
     start = forms.DateField(
-        label="From", required=False, error_messages={"invalid": "Enter a date like 2027-03-01."}
+        label=gettext_lazy("From"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Enter a date like 2027-03-01.")},
     )
     end = forms.DateField(
-        label="To", required=False, error_messages={"invalid": "Enter a date like 2027-03-31."}
+        label=gettext_lazy("To"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Enter a date like 2027-03-31.")},
     )
 
     def __init__(self, data, *, today: dt.date):
@@ -49,9 +57,11 @@ class TakingsForm(forms.Form):
             if not within_diary(value):
                 raise forms.ValidationError({field: OUTSIDE_DIARY})
         if end < start:
-            raise forms.ValidationError({"end": "The end comes before the start."})
+            raise forms.ValidationError({"end": _("The end comes before the start.")})
         if (end - start).days + 1 > LONGEST_DAYS:
-            raise forms.ValidationError({"end": f"Choose at most {LONGEST_DAYS} days."})
+            raise forms.ValidationError(
+                {"end": _("Choose at most %(count)s days.") % {"count": LONGEST_DAYS}}
+            )
         cleaned["first"], cleaned["last"] = start, end
         return cleaned
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from photos.forms import MultiplePhotoField
 from photos.processing import ACCEPT_ATTRIBUTE
@@ -32,27 +33,30 @@ def _moment(label: str) -> forms.SplitDateTimeField:
     return forms.SplitDateTimeField(
         label=label,
         widget=forms.SplitDateTimeWidget(
-            date_attrs={"type": "date", "aria-label": "Date"},
-            time_attrs={"type": "time", "aria-label": "Time"},
+            date_attrs={"type": "date", "aria-label": _("Date")},
+            time_attrs={"type": "time", "aria-label": _("Time")},
             date_format="%Y-%m-%d",
             time_format="%H:%M",
         ),
         error_messages={
-            "required": "Give the date and the time.",
-            "incomplete": "Give the date and the time.",
-            "invalid_date": "Enter a date like 2027-03-01.",
-            "invalid_time": "Enter a time like 10:30.",
+            "required": _("Give the date and the time."),
+            "incomplete": _("Give the date and the time."),
+            "invalid_date": _("Enter a date like 2027-03-01."),
+            "invalid_time": _("Enter a time like 10:30."),
         },
-        help_text="Clinic time.",
+        help_text=_("Clinic time."),
     )
 
 
-def _choice(label, choices, *, blank="Not recorded", **kwargs):
+NOT_RECORDED = _("Not recorded")
+
+
+def _choice(label, choices, *, blank=NOT_RECORDED, **kwargs):
     return forms.ChoiceField(
         label=label,
         choices=[("", blank), *choices] if blank is not None else choices,
         required=blank is None,
-        error_messages={"invalid_choice": "Choose one of the options."},
+        error_messages={"invalid_choice": _("Choose one of the options.")},
         **kwargs,
     )
 
@@ -60,7 +64,7 @@ def _choice(label, choices, *, blank="Not recorded", **kwargs):
 def _number_choice(label, scale: Scale, show=str):
     return forms.TypedChoiceField(
         label=label,
-        choices=[("", "Not recorded"), *scale.choices(show)],
+        choices=[("", _("Not recorded")), *scale.choices(show)],
         coerce=int,
         empty_value=None,
         required=False,
@@ -83,11 +87,11 @@ def _money(label, **kwargs):
         decimal_places=2,
         max_digits=9,
         error_messages={
-            "invalid": "Give an amount as a number, e.g. 450 or 450.00.",
-            "min_value": "An amount cannot be negative.",
-            "max_decimal_places": "Use at most two decimal places.",
-            "max_digits": "That amount is too large: check it.",
-            "max_whole_digits": "That amount is too large: check it.",
+            "invalid": _("Give an amount as a number, e.g. 450 or 450.00."),
+            "min_value": _("An amount cannot be negative."),
+            "max_decimal_places": _("Use at most two decimal places."),
+            "max_digits": _("That amount is too large: check it."),
+            "max_whole_digits": _("That amount is too large: check it."),
         },
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         **kwargs,
@@ -109,11 +113,11 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     """The whole record; the page shows it in sections, each with its own Save button."""
 
     SECTIONS = [
-        ("mode", "Consultation", ["mode", "video_link"]),
-        ("expectations", "Expectations", ["look_wanted", "expectations", "agreed_realistic"]),
+        ("mode", _("Consultation"), ["mode", "video_link"]),
+        ("expectations", _("Expectations"), ["look_wanted", "expectations", "agreed_realistic"]),
         (
             "assessment",
-            "Scalp assessment",
+            _("Scalp assessment"),
             [
                 "hair_loss_scale",
                 "norwood_stage",
@@ -125,11 +129,11 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
                 "greys",
             ],
         ),
-        ("questions", "Questions and the process", ["client_questions", "process_explained"]),
-        ("pigment", "Pigment", ["pigment_brand", "pigment_shade", "pigment_dilution"]),
+        ("questions", _("Questions and the process"), ["client_questions", "process_explained"]),
+        ("pigment", _("Pigment"), ["pigment_brand", "pigment_shade", "pigment_dilution"]),
         (
             "estimate",
-            "Cost estimate",
+            _("Cost estimate"),
             [
                 "estimated_sessions",
                 "pricing_mode",
@@ -157,48 +161,49 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     )
 
     mode = _choice(
-        "How the consultation takes place",
+        _("How the consultation takes place"),
         ConsultationMode.choices,
         blank=None,
         widget=forms.RadioSelect,
     )
     video_link = forms.URLField(
-        label="Video call link",
+        label=_("Video call link"),
         required=False,
         max_length=200,
         assume_scheme="https",
-        error_messages={"invalid": "Enter the full link, e.g. https://zoom.us/j/123456789."},
-        help_text="Zoom, Skype, Messenger… for a video consultation.",
+        error_messages={"invalid": _("Enter the full link, e.g. https://zoom.us/j/123456789.")},
+        help_text=_("Zoom, Skype, Messenger… for a video consultation."),
     )
-    look_wanted = _choice("Look wanted", LookWanted.choices)
-    expectations = _text("What the client hopes for", rows=3, max_length=5000)
-    agreed_realistic = _text("What we agreed is realistic", rows=3, max_length=5000)
-    hair_loss_scale = _choice("Hair loss scale", HairLossScale.choices)
-    norwood_stage = _number_choice("Norwood stage", NORWOOD_STAGES)
-    ludwig_stage = _number_choice("Ludwig stage", LUDWIG_STAGES, roman)
-    fitzpatrick = _number_choice("Skin type (Fitzpatrick)", FITZPATRICK_TYPES, roman)
-    oiliness = _choice("Oiliness", Oiliness.choices)
-    scars = _text("Scars and where", rows=2, max_length=2000)
-    natural_hair_colour = _text("Natural hair colour", max_length=100)
-    greys = _choice("Greys", Greys.choices)
-    client_questions = _text("Questions asked and the answers given", rows=3, max_length=5000)
+    look_wanted = _choice(_("Look wanted"), LookWanted.choices)
+    expectations = _text(_("What the client hopes for"), rows=3, max_length=5000)
+    agreed_realistic = _text(_("What we agreed is realistic"), rows=3, max_length=5000)
+    hair_loss_scale = _choice(_("Hair loss scale"), HairLossScale.choices)
+    norwood_stage = _number_choice(_("Norwood stage"), NORWOOD_STAGES)
+    ludwig_stage = _number_choice(_("Ludwig stage"), LUDWIG_STAGES, roman)
+    fitzpatrick = _number_choice(_("Skin type (Fitzpatrick)"), FITZPATRICK_TYPES, roman)
+    oiliness = _choice(_("Oiliness"), Oiliness.choices)
+    scars = _text(_("Scars and where"), rows=2, max_length=2000)
+    natural_hair_colour = _text(_("Natural hair colour"), max_length=100)
+    greys = _choice(_("Greys"), Greys.choices)
+    client_questions = _text(_("Questions asked and the answers given"), rows=3, max_length=5000)
     process_explained = forms.BooleanField(
-        label="Process explained (sessions, healing, fading, aftercare)", required=False
+        label=_("Process explained (sessions, healing, fading, aftercare)"), required=False
     )
-    pigment_brand = _text("Pigment brand", max_length=100)
-    pigment_shade = _text("Shade", max_length=100)
-    pigment_dilution = _text("Dilution", max_length=50, help_text="e.g. 1:3 with diluent.")
-    estimated_sessions = _number_choice("Estimated sessions", ESTIMATED_SESSIONS)
-    pricing_mode = _choice("Pricing", PricingMode.choices, blank=None, widget=forms.RadioSelect)
+    pigment_brand = _text(_("Pigment brand"), max_length=100)
+    pigment_shade = _text(_("Shade"), max_length=100)
+    pigment_dilution = _text(_("Dilution"), max_length=50, help_text=_("e.g. 1:3 with diluent."))
+    estimated_sessions = _number_choice(_("Estimated sessions"), ESTIMATED_SESSIONS)
+    pricing_mode = _choice(_("Pricing"), PricingMode.choices, blank=None, widget=forms.RadioSelect)
     price_per_session = _money(
-        "Price per session", help_text="Starts from the price list; change it for this client."
+        _("Price per session"),
+        help_text=_("Starts from the price list; change it for this client."),
     )
-    package_price = _money("Package price", help_text="For all the estimated sessions.")
-    deposit = _money("Deposit")
+    package_price = _money(_("Package price"), help_text=_("For all the estimated sessions."))
+    deposit = _money(_("Deposit"))
     price_change_reason = _text(
-        "Why the price differs from the price list",
+        _("Why the price differs from the price list"),
         max_length=300,
-        help_text="Needed only when it does, e.g. a returning client's rate.",
+        help_text=_("Needed only when it does, e.g. a returning client's rate."),
     )
 
     @classmethod
@@ -218,11 +223,11 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
 
 class ReviewForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(
-        label="Review note",
+        label=_("Review note"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what you checked and why treatment may go ahead."},
-        help_text="What you checked (e.g. GP letter seen, condition controlled).",
+        error_messages={"required": _("Say what you checked and why treatment may go ahead.")},
+        help_text=_("What you checked (e.g. GP letter seen, condition controlled)."),
     )
 
 
@@ -230,37 +235,43 @@ class PatchTestForm(ServiceErrorsMixin, forms.Form):
     prefix = "patch"
 
     pigment = forms.CharField(
-        max_length=200, error_messages={"required": "Say which pigment was tested."}
+        label=_("Pigment"),
+        max_length=200,
+        error_messages={"required": _("Say which pigment was tested.")},
     )
-    applied_at = _moment("Applied at")
+    applied_at = _moment(_("Applied at"))
     site = forms.CharField(
-        label="Where on the skin",
+        label=_("Where on the skin"),
         max_length=100,
-        error_messages={"required": "Say where on the skin it was applied."},
-        help_text="e.g. behind the left ear.",
+        error_messages={"required": _("Say where on the skin it was applied.")},
+        help_text=_("e.g. behind the left ear."),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PatchReadForm(ServiceErrorsMixin, forms.Form):
     prefix = "read"
 
     reading = forms.ChoiceField(
+        label=_("Reading"),
         choices=[
             (PatchReading.NO_REACTION, PatchReading.NO_REACTION.label),
             (PatchReading.REACTION, PatchReading.REACTION.label),
         ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose no reaction or reaction.",
-            "invalid_choice": "Choose no reaction or reaction.",
+            "required": _("Choose no reaction or reaction."),
+            "invalid_choice": _("Choose no reaction or reaction."),
         },
     )
-    read_at = _moment("Read at")
+    read_at = _moment(_("Read at"))
     notes = forms.CharField(
+        label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required for a reaction: what you saw.",
+        help_text=_("Required for a reaction: what you saw."),
     )
 
 
@@ -268,21 +279,23 @@ class HairlineForm(ServiceErrorsMixin, forms.Form):
     prefix = "hairline"
 
     style = forms.ChoiceField(
+        label=_("Style"),
         choices=HairlineStyle.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the hairline style.",
-            "invalid_choice": "Choose the hairline style.",
+            "required": _("Choose the hairline style."),
+            "invalid_choice": _("Choose the hairline style."),
         },
     )
     notes = forms.CharField(
+        label=_("Notes"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Where it sits, temple points, how soft the front edge is.",
+        help_text=_("Where it sits, temple points, how soft the front edge is."),
     )
     photo = forms.FileField(
-        label="Photo of the drawing",
+        label=_("Photo of the drawing"),
         required=False,
         widget=forms.ClearableFileInput(
             attrs={"accept": ACCEPT_ATTRIBUTE, "capture": "environment"}
@@ -294,37 +307,38 @@ class ReferenceForm(ServiceErrorsMixin, forms.Form):
     prefix = "reference"
 
     uploads = MultiplePhotoField(
-        label="Reference pictures",
-        error_messages={"required": "Choose at least one picture."},
-        help_text="Pictures the client brought of the look they want.",
+        label=_("Reference pictures"),
+        error_messages={"required": _("Choose at least one picture.")},
+        help_text=_("Pictures the client brought of the look they want."),
     )
-    note = forms.CharField(required=False, max_length=200)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
 class OutcomeForm(ServiceErrorsMixin, forms.Form):
     prefix = "outcome"
 
     outcome = forms.ChoiceField(
+        label=_("Outcome"),
         choices=[(o.value, o.label) for o in Outcome if o != Outcome.PENDING],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the outcome.",
-            "invalid_choice": "Choose the outcome.",
+            "required": _("Choose the outcome."),
+            "invalid_choice": _("Choose the outcome."),
         },
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when not suitable.",
+        help_text=_("Required when not suitable."),
     )
     lead_artist = ArtistChoiceField(
-        label="Lead artist for the treatment",
+        label=_("Lead artist for the treatment"),
         queryset=None,
         required=False,
-        empty_label="The consultation's artist",
-        error_messages={"invalid_choice": "Choose an artist."},
+        empty_label=_("The consultation's artist"),
+        error_messages={"invalid_choice": _("Choose an artist.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -334,5 +348,5 @@ class OutcomeForm(ServiceErrorsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("outcome") == Outcome.NOT_SUITABLE and not data.get("reason", "").strip():
-            self.add_error("reason", "Say why the client is not suitable.")
+            self.add_error("reason", _("Say why the client is not suitable."))
         return data

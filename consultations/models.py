@@ -391,15 +391,15 @@ class ConsentSignature(models.Model):
 
 
 class ConsultationMode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video call")
 
 
 class LookWanted(models.TextChoices):
-    BUZZ_CUT = "buzz_cut", "Buzz-cut look (full head)"
-    DENSITY = "density", "Added density for thinning hair"
-    SCAR = "scar", "Scar camouflage"
-    OTHER = "other", "Other"
+    BUZZ_CUT = "buzz_cut", _("Buzz-cut look (full head)")
+    DENSITY = "density", _("Added density for thinning hair")
+    SCAR = "scar", _("Scar camouflage")
+    OTHER = "other", _("Other")
 
 
 NORWOOD_STAGES = Scale(1, 7, "The Norwood stage is from {low} to {high}.")
@@ -420,27 +420,27 @@ def clinic_currency() -> str:
 
 
 class Oiliness(models.TextChoices):
-    DRY = "dry", "Dry"
-    NORMAL = "normal", "Normal"
-    OILY = "oily", "Oily"
+    DRY = "dry", _("Dry")
+    NORMAL = "normal", _("Normal")
+    OILY = "oily", _("Oily")
 
 
 class Greys(models.TextChoices):
-    NONE = "none", "None"
-    SOME = "some", "Some"
-    MOSTLY = "mostly", "Mostly grey"
+    NONE = "none", _("None")
+    SOME = "some", _("Some")
+    MOSTLY = "mostly", _("Mostly grey")
 
 
 class PricingMode(models.TextChoices):
-    PER_SESSION = "per_session", "Price per session"
-    PACKAGE = "package", "Package price"
+    PER_SESSION = "per_session", _("Price per session")
+    PACKAGE = "package", _("Package price")
 
 
 class Outcome(models.TextChoices):
-    PENDING = "pending", "Not decided yet"
-    PROCEED = "proceed", "Proceed"
-    THINKING = "thinking", "Wants to think about it"
-    NOT_SUITABLE = "not_suitable", "Not suitable"
+    PENDING = "pending", _("Not decided yet")
+    PROCEED = "proceed", _("Proceed")
+    THINKING = "thinking", _("Wants to think about it")
+    NOT_SUITABLE = "not_suitable", _("Not suitable")
 
 
 class Consultation(models.Model):
@@ -607,9 +607,9 @@ class Consultation(models.Model):
 
 
 class PatchReading(models.TextChoices):
-    PENDING = "pending", "Not read yet"
-    NO_REACTION = "no_reaction", "No reaction"
-    REACTION = "reaction", "Reaction"
+    PENDING = "pending", _("Not read yet")
+    NO_REACTION = "no_reaction", _("No reaction")
+    REACTION = "reaction", _("Reaction")
 
 
 class PatchTest(models.Model):

@@ -206,10 +206,10 @@ def questionnaire_submit(
         if question.kind == QuestionKind.YES_NO:
             yes = _as_yes(raw)
             if yes is None and raw not in (None, ""):
-                errors[key] = "Answer yes or no."
+                errors[key] = _("Answer yes or no.")
                 continue
             if yes is None and question.required:
-                errors[key] = "Please answer yes or no."
+                errors[key] = _("Please answer yes or no.")
                 continue
             flags = bool(yes and question.contraindication)
             rows.append(
@@ -224,7 +224,7 @@ def questionnaire_submit(
         else:
             text = str(raw or "").strip()
             if not text and question.required:
-                errors[key] = "Please answer this question."
+                errors[key] = _("Please answer this question.")
                 continue
             rows.append(
                 Answer(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from clients.models import Client
 from scheduling.availability import Problem
 from smpclinic import formats
@@ -41,8 +43,10 @@ def treatment_booking_problem(
     ).exists():
         return Problem(
             "review",
-            "This client's treatment needs an artist's review of the health questionnaire "
-            "first: an answer flagged a contraindication.",
+            _(
+                "This client's treatment needs an artist's review of the health questionnaire "
+                "first: an answer flagged a contraindication."
+            ),
             "starts_at",
         )
     test = (
@@ -56,22 +60,31 @@ def treatment_booking_problem(
     if test.reading == PatchReading.PENDING:
         return Problem(
             "patch_test_pending",
-            f"The patch test ({test.pigment}) has not been read yet: record the reading "
-            f"(from {_local(test.read_after)}) before booking treatment.",
+            _(
+                "The patch test (%(pigment)s) has not been read yet: record the reading "
+                "(from %(when)s) before booking treatment."
+            )
+            % {"pigment": test.pigment, "when": _local(test.read_after)},
             "starts_at",
         )
     if test.reading == PatchReading.REACTION:
         return Problem(
             "patch_test_reaction",
-            f"The skin reacted to the patch test ({test.pigment}): treatment cannot be "
-            "booked until a new patch test reads no reaction.",
+            _(
+                "The skin reacted to the patch test (%(pigment)s): treatment cannot be "
+                "booked until a new patch test reads no reaction."
+            )
+            % {"pigment": test.pigment},
             "starts_at",
         )
     if starts_at < test.read_after:
         return Problem(
             "patch_test_too_early",
-            f"Treatment can start from {_local(test.read_after)} at the earliest "
-            "(after the patch test can be read).",
+            _(
+                "Treatment can start from %(when)s at the earliest "
+                "(after the patch test can be read)."
+            )
+            % {"when": _local(test.read_after)},
             "starts_at",
         )
     return None

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from photos.models import PhotoAngle, PhotoStage
@@ -99,7 +100,7 @@ RECORD_FIELDS = frozenset(
 
 def _require_practitioner(by: User | None) -> None:
     if by is None or by.role not in PRACTITIONER_ROLES:
-        raise ValidationError("Only an artist or a manager can change the consultation record.")
+        raise ValidationError(_("Only an artist or a manager can change the consultation record."))
 
 
 def consultation_for_appointment(appointment: Appointment) -> Consultation | None:
@@ -110,7 +111,7 @@ def consultation_for_appointment(appointment: Appointment) -> Consultation | Non
     if appointment.type.kind not in CONSULTATION_KINDS:
         return None
     video = appointment.type.is_video or appointment.type.kind == AppointmentKind.VIDEO_CONSULTATION
-    consultation, _ = Consultation.objects.get_or_create(
+    consultation, _created = Consultation.objects.get_or_create(
         appointment=appointment,
         defaults={
             "client": appointment.client,
@@ -131,13 +132,13 @@ def _clean_value(name: str, value, errors: dict):
     if name in TEXT_FIELDS:
         text = "" if value is None else str(value).strip()
         if len(text) > TEXT_FIELDS[name]:
-            errors[name] = f"Keep this under {TEXT_FIELDS[name]} characters."
+            errors[name] = _("Keep this under %(count)s characters.") % {"count": TEXT_FIELDS[name]}
         return text
     if name in CHOICE_FIELDS:
         text = "" if value is None else str(value)
         allowed = CHOICE_FIELDS[name].values
         if text and text not in allowed or (not text and name in ("mode", "pricing_mode")):
-            errors[name] = "Choose one of the options."
+            errors[name] = _("Choose one of the options.")
         return text
     if name in INT_FIELDS:
         scale = INT_FIELDS[name]
@@ -158,25 +159,27 @@ def _clean_value(name: str, value, errors: dict):
         try:
             amount = Decimal(str(value).strip())
         except (InvalidOperation, ValueError):
-            errors[name] = "Give an amount as a number, e.g. 450 or 450.00."
+            errors[name] = _("Give an amount as a number, e.g. 450 or 450.00.")
             return None
         if not amount.is_finite():
-            errors[name] = "Give an amount as a number, e.g. 450 or 450.00."
+            errors[name] = _("Give an amount as a number, e.g. 450 or 450.00.")
         elif amount < 0:
-            errors[name] = "An amount cannot be negative."
+            errors[name] = _("An amount cannot be negative.")
         elif amount > MONEY_FIELDS[name]:
-            errors[name] = f"That is more than {number(MONEY_FIELDS[name])}: check the amount."
+            errors[name] = _("That is more than %(amount)s: check the amount.") % {
+                "amount": number(MONEY_FIELDS[name])
+            }
         elif amount != amount.quantize(Decimal("0.01")):
-            errors[name] = "Use at most two decimal places."
+            errors[name] = _("Use at most two decimal places.")
         return amount
     if name == "currency":
         code = str(value or "").strip().upper()
         if len(code) != 3 or not code.isascii() or not code.isalpha():
-            errors[name] = "Give the currency as its three-letter code, e.g. GBP, EUR, USD."
+            errors[name] = _("Give the currency as its three-letter code, e.g. GBP, EUR, USD.")
         return code
     if name == "process_explained":
         if not isinstance(value, bool):
-            errors[name] = "Tick the box or leave it empty."
+            errors[name] = _("Tick the box or leave it empty.")
         return bool(value)
     raise ValidationError(f"{name} cannot be changed here.")
 
@@ -185,20 +188,24 @@ def _check_assessment(c: Consultation, errors: dict) -> None:
     """The stage must belong to the scale chosen: Norwood 1–7 for men, Ludwig I–III for women."""
     if c.hair_loss_scale == HairLossScale.NORWOOD:
         if c.ludwig_stage is not None and "ludwig_stage" not in errors:
-            errors["ludwig_stage"] = "The scale chosen is Norwood: give a Norwood stage instead."
+            errors["ludwig_stage"] = _("The scale chosen is Norwood: give a Norwood stage instead.")
         if c.norwood_stage is None and "norwood_stage" not in errors:
-            errors["norwood_stage"] = (
-                f"Give the Norwood stage ({NORWOOD_STAGES.low}–{NORWOOD_STAGES.high})."
-            )
+            errors["norwood_stage"] = _("Give the Norwood stage (%(low)s–%(high)s).") % {
+                "low": NORWOOD_STAGES.low,
+                "high": NORWOOD_STAGES.high,
+            }
     elif c.hair_loss_scale == HairLossScale.LUDWIG:
         if c.norwood_stage is not None and "norwood_stage" not in errors:
-            errors["norwood_stage"] = "The scale chosen is Ludwig: give a Ludwig stage instead."
+            errors["norwood_stage"] = _("The scale chosen is Ludwig: give a Ludwig stage instead.")
         if c.ludwig_stage is None and "ludwig_stage" not in errors:
-            errors["ludwig_stage"] = (
-                f"Give the Ludwig stage ({roman(LUDWIG_STAGES.low)}–{roman(LUDWIG_STAGES.high)})."
-            )
+            errors["ludwig_stage"] = _("Give the Ludwig stage (%(low)s–%(high)s).") % {
+                "low": roman(LUDWIG_STAGES.low),
+                "high": roman(LUDWIG_STAGES.high),
+            }
     elif c.norwood_stage is not None or c.ludwig_stage is not None:
-        errors.setdefault("hair_loss_scale", "Choose the scale (Norwood or Ludwig) for the stage.")
+        errors.setdefault(
+            "hair_loss_scale", _("Choose the scale (Norwood or Ludwig) for the stage.")
+        )
 
 
 def _check_estimate(c: Consultation, errors: dict) -> None:
@@ -207,13 +214,13 @@ def _check_estimate(c: Consultation, errors: dict) -> None:
         return
     totals = estimate_totals(c)
     if totals is None:
-        errors["deposit"] = (
+        errors["deposit"] = _(
             "Give the number of sessions and the price first: the deposit is part of the total."
         )
     elif c.deposit > totals.total:
-        errors["deposit"] = (
-            f"The deposit cannot be more than the total ({money(totals.total, totals.currency)})."
-        )
+        errors["deposit"] = _("The deposit cannot be more than the total (%(total)s).") % {
+            "total": money(totals.total, totals.currency)
+        }
 
 
 def _check_price_reason(c: Consultation, errors: dict) -> None:
@@ -227,14 +234,19 @@ def _check_price_reason(c: Consultation, errors: dict) -> None:
     listed = estimate_defaults(c.estimated_sessions)
     if c.pricing_mode == PricingMode.PACKAGE:
         given, usual = c.package_price, listed.package_price
-        what = f"{money(usual)} for {c.estimated_sessions} sessions" if usual else ""
+        what = (
+            _("%(price)s for %(count)s sessions")
+            % {"price": money(usual), "count": c.estimated_sessions}
+            if usual
+            else ""
+        )
     else:
         given, usual = c.price_per_session, listed.price_per_session
-        what = f"{money(usual)} a session" if usual else ""
+        what = _("%(price)s a session") % {"price": money(usual)} if usual else ""
     if given is not None and usual is not None and Decimal(given) != usual:
-        errors["price_change_reason"] = (
-            f"The price list says {what}: say why this client's price differs."
-        )
+        errors["price_change_reason"] = _(
+            "The price list says %(price)s: say why this client's price differs."
+        ) % {"price": what}
 
 
 @transaction.atomic
@@ -286,17 +298,17 @@ def flagged_answers(consultation: Consultation) -> list[Answer]:
 def consultation_review_sign_off(consultation: Consultation, by: User, note: str) -> Consultation:
     """An artist or manager has read the flagged answers and says treatment may go ahead."""
     if by is None or by.role not in PRACTITIONER_ROLES:
-        raise ValidationError("Only an artist or a manager can sign off the review.")
+        raise ValidationError(_("Only an artist or a manager can sign off the review."))
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "Say what you checked and why treatment may go ahead."})
+        raise ValidationError({"note": _("Say what you checked and why treatment may go ahead.")})
     if len(note) > 2000:
-        raise ValidationError({"note": "Keep the note under 2000 characters."})
+        raise ValidationError({"note": _("Keep the note under 2000 characters.")})
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not consultation.review_required:
-        raise ValidationError("This consultation has nothing to review.")
+        raise ValidationError(_("This consultation has nothing to review."))
     if consultation.reviewed_at is not None:
-        raise ValidationError("The review has already been signed off.")
+        raise ValidationError(_("The review has already been signed off."))
     consultation.reviewed_by = by
     consultation.reviewed_at = timezone.now()
     consultation.review_note = note
@@ -329,17 +341,17 @@ def patch_test_add(
     errors = {}
     pigment, site, notes = (pigment or "").strip(), (site or "").strip(), (notes or "").strip()
     if not pigment:
-        errors["pigment"] = "Say which pigment was tested."
+        errors["pigment"] = _("Say which pigment was tested.")
     elif len(pigment) > 200:
-        errors["pigment"] = "Keep the pigment under 200 characters."
+        errors["pigment"] = _("Keep the pigment under 200 characters.")
     if not site:
-        errors["site"] = "Say where on the skin it was applied."
+        errors["site"] = _("Say where on the skin it was applied.")
     elif len(site) > 100:
-        errors["site"] = "Keep the site under 100 characters."
+        errors["site"] = _("Keep the site under 100 characters.")
     if not isinstance(applied_at, dt.datetime) or timezone.is_naive(applied_at):
-        errors["applied_at"] = "Give the date and time it was applied."
+        errors["applied_at"] = _("Give the date and time it was applied.")
     elif applied_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["applied_at"] = "A patch test cannot be applied in the future."
+        errors["applied_at"] = _("A patch test cannot be applied in the future.")
     if errors:
         raise ValidationError(errors)
     hours = ConsultationSettings.current().patch_test_read_hours
@@ -374,24 +386,24 @@ def patch_test_read(
     notes = (notes or "").strip()
     errors = {}
     if reading not in (PatchReading.NO_REACTION, PatchReading.REACTION):
-        errors["reading"] = "Choose no reaction or reaction."
+        errors["reading"] = _("Choose no reaction or reaction.")
     if not isinstance(read_at, dt.datetime) or timezone.is_naive(read_at):
-        errors["read_at"] = "Give the date and time it was read."
+        errors["read_at"] = _("Give the date and time it was read.")
     elif read_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["read_at"] = "A reading cannot be in the future."
+        errors["read_at"] = _("A reading cannot be in the future.")
     elif read_at < test.applied_at:
-        errors["read_at"] = (
-            f"The reading cannot be before the test was applied ({_local(test.applied_at)})."
-        )
+        errors["read_at"] = _("The reading cannot be before the test was applied (%(when)s).") % {
+            "when": _local(test.applied_at)
+        }
     elif reading == PatchReading.NO_REACTION and read_at < test.read_after:
         # A reaction may still appear until the clinic's reading time; one seen earlier is
         # a reaction all the same and may be recorded at once.
-        errors["read_at"] = (
-            f"“No reaction” can be recorded from {_local(test.read_after)}, the clinic's "
+        errors["read_at"] = _(
+            "“No reaction” can be recorded from %(when)s, the clinic's "
             "reading time: a reaction may still appear until then."
-        )
+        ) % {"when": _local(test.read_after)}
     if reading == PatchReading.REACTION and not notes:
-        errors["notes"] = "Describe the reaction (redness, swelling, itching; how much)."
+        errors["notes"] = _("Describe the reaction (redness, swelling, itching; how much).")
     if errors:
         raise ValidationError(errors)
     test.reading = reading
@@ -431,9 +443,9 @@ def hairline_design_add(
     _require_practitioner(by)
     notes = (notes or "").strip()
     if style not in HairlineStyle.values:
-        raise ValidationError({"style": "Choose the hairline style."})
+        raise ValidationError({"style": _("Choose the hairline style.")})
     if len(notes) > 2000:
-        raise ValidationError({"notes": "Keep the notes under 2000 characters."})
+        raise ValidationError({"notes": _("Keep the notes under 2000 characters.")})
     # Locks the consultation so two drawings saved at once do not take the same number.
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     last = consultation.hairline_designs.aggregate(last=Max("version"))["last"] or 0
@@ -467,7 +479,7 @@ def hairline_design_approve(design: HairlineDesign, channel: str) -> HairlineDes
     Only one version is approved at a time: approving another un-approves the previous.
     """
     if channel not in FormChannel.values:
-        raise ValidationError({"channel": "Say how the client approved the design."})
+        raise ValidationError({"channel": _("Say how the client approved the design.")})
     Consultation.objects.select_for_update().filter(pk=design.consultation_id).first()
     HairlineDesign.objects.filter(consultation_id=design.consultation_id).exclude(
         pk=design.pk
@@ -494,7 +506,7 @@ def reference_photos_add(
     """Pictures the client brought of the look they want. They are not the client's scalp,
     so they never join the progress comparisons and are not shown in the client's photos."""
     if by is None or not by.is_clinic_staff:
-        raise ValidationError("Only clinic staff can add reference pictures.")
+        raise ValidationError(_("Only clinic staff can add reference pictures."))
     note = (note or "").strip()[:200]
     photos = photos_add_many(
         client=consultation.client,
@@ -576,7 +588,7 @@ def estimate_starting_point(consultation: Consultation) -> dict:
 def estimate_send(consultation: Consultation, *, by: User) -> Consultation:
     """Email (or text) the estimate to the client, through the outbox."""
     if by is None or not by.is_clinic_staff:
-        raise ValidationError("Only clinic staff can send the estimate.")
+        raise ValidationError(_("Only clinic staff can send the estimate."))
     consultation = (
         Consultation.objects.select_for_update(of=("self",))
         .select_related("client")
@@ -584,7 +596,9 @@ def estimate_send(consultation: Consultation, *, by: User) -> Consultation:
     )
     totals = estimate_totals(consultation)
     if totals is None:
-        raise ValidationError("Complete the estimate first: the number of sessions and the price.")
+        raise ValidationError(
+            _("Complete the estimate first: the number of sessions and the price.")
+        )
     now = timezone.now()
     schedule(
         key=f"consultation:{consultation.pk}:estimate:{now:%Y%m%dT%H%M%S%f}",
@@ -621,14 +635,14 @@ def consultation_set_outcome(
     _require_practitioner(by)
     reason = (reason or "").strip()
     if outcome == Outcome.PROCEED:
-        raise ValidationError("Use consultation_proceed to go ahead with treatment.")
+        raise ValidationError(_("Use consultation_proceed to go ahead with treatment."))
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": "Choose the outcome."})
+        raise ValidationError({"outcome": _("Choose the outcome.")})
     if outcome == Outcome.NOT_SUITABLE and not reason:
-        raise ValidationError({"reason": "Say why the client is not suitable."})
+        raise ValidationError({"reason": _("Say why the client is not suitable.")})
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.plan_id is not None:
-        raise ValidationError("A treatment plan has already been made from this consultation.")
+        raise ValidationError(_("A treatment plan has already been made from this consultation."))
     consultation.outcome = outcome
     consultation.outcome_reason = reason[:2000]
     consultation.outcome_at = None if outcome == Outcome.PENDING else timezone.now()
@@ -673,13 +687,15 @@ def consultation_proceed(
     if consultation.estimated_sessions is None:
         raise ValidationError(
             {
-                "estimated_sessions": "Give the estimated number of sessions "
-                f"({ESTIMATED_SESSIONS.low}–{ESTIMATED_SESSIONS.high}) to proceed."
+                "estimated_sessions": _(
+                    "Give the estimated number of sessions (%(low)s–%(high)s) to proceed."
+                )
+                % {"low": ESTIMATED_SESSIONS.low, "high": ESTIMATED_SESSIONS.high}
             }
         )
     lead = lead_artist or consultation.artist
     if lead is None or lead.role != Role.ARTIST or not lead.is_active:
-        raise ValidationError({"lead_artist": "Choose the artist who will lead the treatment."})
+        raise ValidationError({"lead_artist": _("Choose the artist who will lead the treatment.")})
     plan = plan_create(
         client=consultation.client,
         lead_artist=lead,

@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -61,9 +63,9 @@ def _forms_status(consultation):
 # --- list ------------------------------------------------------------------------------------
 
 LIST_FILTERS = {
-    "": "All",
-    "needs_review": "Needs review",
-    "outcome_pending": "Outcome pending",
+    "": gettext_lazy("All"),
+    "needs_review": gettext_lazy("Needs review"),
+    "outcome_pending": gettext_lazy("Outcome pending"),
 }
 LIST_LIMIT = 100
 
@@ -189,9 +191,12 @@ def consultation_detail(request, pk: int):
             form.add_service_error(error)
         else:
             section = request.POST.get("section", "")
-            titles = {slug: title for slug, title, _ in RecordForm.SECTIONS}
+            titles = {slug: title for slug, title, _names in RecordForm.SECTIONS}
             messages.success(
-                request, f"{titles[section]} saved." if section in titles else "Record saved."
+                request,
+                _("%(section)s saved.") % {"section": titles[section]}
+                if section in titles
+                else _("Record saved."),
             )
             anchor = f"#{section}" if section in titles else ""
             return redirect(reverse("consultations:detail", args=[pk]) + anchor)
@@ -212,7 +217,7 @@ def review_sign_off(request, pk: int):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Review signed off: treatment may be booked.")
+            messages.success(request, _("Review signed off: treatment may be booked."))
             return redirect(consultation)
     return _render_detail(request, consultation, status=400, review_form=form)
 
@@ -232,8 +237,8 @@ def patch_test_add(request, pk: int):
             read_after = timezone.localtime(test.read_after)
             messages.success(
                 request,
-                "Patch test recorded; read it from "
-                f"{formats.show(read_after, 'DAY_SHORT_CLOCK_FORMAT')}.",
+                _("Patch test recorded; read it from %(when)s.")
+                % {"when": formats.show(read_after, "DAY_SHORT_CLOCK_FORMAT")},
             )
             return redirect(reverse("consultations:detail", args=[pk]) + "#patch-test")
     return _render_detail(request, consultation, status=400, patch_form=form)
@@ -252,7 +257,11 @@ def patch_test_read(request, pk: int, test_pk: int):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"Patch test read: {test.get_reading_display().lower()}.")
+            messages.success(
+                request,
+                _("Patch test read: %(reading)s.")
+                % {"reading": test.get_reading_display().lower()},
+            )
             return redirect(reverse("consultations:detail", args=[pk]) + "#patch-test")
     return _render_detail(request, consultation, status=400, read_form=form)
 
@@ -276,7 +285,9 @@ def hairline_add(request, pk: int):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"Hairline version {design.version} saved.")
+            messages.success(
+                request, _("Hairline version %(version)s saved.") % {"version": design.version}
+            )
             return redirect(reverse("consultations:detail", args=[pk]) + "#hairline")
     return _render_detail(request, consultation, status=400, hairline_form=form)
 
@@ -288,7 +299,10 @@ def hairline_approve(request, pk: int, design_pk: int):
     consultation = get_consultation_for_user(request.user, pk)
     design = get_object_or_404(HairlineDesign, pk=design_pk, consultation=consultation)
     services.hairline_design_approve(design, channel=FormChannel.CLINIC)
-    messages.success(request, f"Version {design.version} approved by the client in person.")
+    messages.success(
+        request,
+        _("Version %(version)s approved by the client in person.") % {"version": design.version},
+    )
     return redirect(reverse("consultations:detail", args=[pk]) + "#hairline")
 
 
@@ -311,7 +325,13 @@ def references_add(request, pk: int):
         else:
             count = len(added)
             messages.success(
-                request, f"{count} reference picture{'s' if count != 1 else ''} added."
+                request,
+                ngettext(
+                    "%(count)s reference picture added.",
+                    "%(count)s reference pictures added.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect(reverse("consultations:detail", args=[pk]) + "#references")
     return _render_detail(request, consultation, status=400, reference_form=form)
@@ -348,7 +368,10 @@ def estimate_send(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The estimate is on its way to {consultation.client}.")
+        messages.success(
+            request,
+            _("The estimate is on its way to %(client)s.") % {"client": consultation.client},
+        )
     return redirect(reverse("consultations:detail", args=[pk]) + "#estimate")
 
 
@@ -359,7 +382,9 @@ def forms_link_send(request, pk: int):
     """Send the client the private forms link again (the front desk's to-do, the record)."""
     consultation = get_consultation_for_user(request.user, pk)
     send_forms_link(consultation, by=request.user)
-    messages.success(request, f"The forms link is on its way to {consultation.client}.")
+    messages.success(
+        request, _("The forms link is on its way to %(client)s.") % {"client": consultation.client}
+    )
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -392,9 +417,9 @@ def outcome(request, pk: int):
             form.add_service_error(error)
         else:
             if data["outcome"] == Outcome.PROCEED:
-                messages.success(request, "Treatment plan made. Book the first session now.")
+                messages.success(request, _("Treatment plan made. Book the first session now."))
                 return redirect("consultations:book_first_session", pk=pk)
-            messages.success(request, "Outcome saved.")
+            messages.success(request, _("Outcome saved."))
             return redirect(reverse("consultations:detail", args=[pk]) + "#outcome")
     return _render_detail(request, consultation, status=400, outcome_form=form)
 
@@ -405,15 +430,20 @@ def outcome(request, pk: int):
 def book_first_session(request, pk: int):
     consultation = get_consultation_for_user(request.user, pk)
     if consultation.plan is None:
-        messages.error(request, "Record the outcome “Proceed” first: it makes the treatment plan.")
+        messages.error(
+            request, _("Record the outcome “Proceed” first: it makes the treatment plan.")
+        )
         return redirect(reverse("consultations:detail", args=[pk]) + "#outcome")
     plan = consultation.plan
     if plan.status != PlanStatus.ACTIVE:
-        messages.error(request, f"The treatment plan is {plan.get_status_display().lower()}.")
+        messages.error(
+            request,
+            _("The treatment plan is %(status)s.") % {"status": plan.get_status_display().lower()},
+        )
         return redirect(plan)
     session = plan_next_session_to_book(plan=plan)
     if session is None or session.number != 1:
-        messages.info(request, "The first session is already booked.")
+        messages.info(request, _("The first session is already booked."))
         return redirect(plan)
     earliest = services.first_session_earliest(consultation)
     # Pre-select the lead artist's first free time from the earliest allowed start.

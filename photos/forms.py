@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import TreatmentSession
 from smpclinic import formats
@@ -36,26 +38,36 @@ class MultiplePhotoField(forms.FileField):
 class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, session):
         when = formats.show(formats.local(session.plan.created_at), "DATE_MEDIUM_FORMAT")
-        return f"Session {session.number} ({session.get_kind_display()}), plan of {when}"
+        return _("Session %(number)s (%(kind)s), plan of %(when)s") % {
+            "number": session.number,
+            "kind": session.get_kind_display(),
+            "when": when,
+        }
 
 
 class PhotoUploadForm(forms.Form):
     uploads = MultiplePhotoField(
-        label="Photos",
-        help_text="JPEG, PNG, WebP or HEIC (iPhone), up to 25 MB each; "
-        f"up to {MAX_FILES_AT_ONCE} at a time. On a phone or tablet this opens the camera.",
-        error_messages={"required": "Choose at least one photo."},
+        label=_("Photos"),
+        help_text=format_lazy(
+            _(
+                "JPEG, PNG, WebP or HEIC (iPhone), up to 25 MB each; up to {count} at a time. "
+                "On a phone or tablet this opens the camera."
+            ),
+            count=MAX_FILES_AT_ONCE,
+        ),
+        error_messages={"required": _("Choose at least one photo.")},
     )
-    angle = forms.ChoiceField(choices=PhotoAngle.choices)
-    stage = forms.ChoiceField(choices=PhotoStage.choices)
+    angle = forms.ChoiceField(label=_("Angle"), choices=PhotoAngle.choices)
+    stage = forms.ChoiceField(label=_("Stage"), choices=PhotoStage.choices)
     session = SessionChoiceField(
         queryset=TreatmentSession.objects.none(),
         required=False,
-        empty_label="Not for a particular session",
+        label=_("Session"),
+        empty_label=_("Not for a particular session"),
     )
-    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH)
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH)
     shared_with_client = forms.BooleanField(
-        label="The client may see it", required=False, initial=True
+        label=_("The client may see it"), required=False, initial=True
     )
 
     def __init__(self, *args, client, **kwargs):
@@ -75,5 +87,5 @@ class PhotoUploadForm(forms.Form):
             Field("session"),
             Field("note"),
             Field("shared_with_client"),
-            Submit("save", "Add photos"),
+            Submit("save", _("Add photos")),
         )

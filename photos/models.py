@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .storage import private_photo_storage
 
@@ -18,22 +20,22 @@ def photo_path(instance: "Photo", filename: str) -> str:
 
 
 class PhotoAngle(models.TextChoices):
-    FRONT = "front", "Front"
-    TOP = "top", "Top"
-    CROWN = "crown", "Crown"
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BACK = "back", "Back"
-    HAIRLINE = "hairline", "Hairline close-up"
+    FRONT = "front", pgettext_lazy("photo angle", "Front")
+    TOP = "top", pgettext_lazy("photo angle", "Top")
+    CROWN = "crown", pgettext_lazy("photo angle", "Crown")
+    LEFT = "left", pgettext_lazy("photo angle", "Left")
+    RIGHT = "right", pgettext_lazy("photo angle", "Right")
+    BACK = "back", pgettext_lazy("photo angle", "Back")
+    HAIRLINE = "hairline", pgettext_lazy("photo angle", "Hairline close-up")
 
 
 class PhotoStage(models.TextChoices):
-    CONSULTATION = "consultation", "Consultation"
-    BEFORE_SESSION = "before_session", "Before session"
-    AFTER_SESSION = "after_session", "After session"
-    CHECK_IN = "check_in", "Check-in"
-    TOUCH_UP = "touch_up", "Touch-up"
-    REFERENCE = "reference", "Reference picture (the look wanted)"
+    CONSULTATION = "consultation", _("Consultation")
+    BEFORE_SESSION = "before_session", _("Before session")
+    AFTER_SESSION = "after_session", _("After session")
+    CHECK_IN = "check_in", _("Check-in")
+    TOUCH_UP = "touch_up", _("Touch-up")
+    REFERENCE = "reference", _("Reference picture (the look wanted)")
 
 
 class Photo(models.Model):

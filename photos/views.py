@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import health_staff_required
@@ -77,7 +78,11 @@ def photo_upload(request, client_pk: int):
             form.add_error(None, error)
         else:
             count = len(added)
-            messages.success(request, f"{count} photo{'s' if count != 1 else ''} added.")
+            messages.success(
+                request,
+                ngettext("%(count)s photo added.", "%(count)s photos added.", count)
+                % {"count": count},
+            )
             return redirect(_safe_next(request) or client.get_absolute_url())
     previous = latest_photo_per_angle(client)
     lineup = [

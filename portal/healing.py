@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sessions_app.models import PlanStatus, TreatmentPlan
 from sessions_app.selectors import plan_has_sessions_to_log, plan_latest_logged_session
@@ -28,26 +29,26 @@ class HealingStage:
 
 
 def _advice(day: int, number: int, *, more_to_come: bool) -> tuple[str, str]:
-    opening = f"Day {day} after session {number}"
+    values = {"day": day, "number": number}
     if day <= REDNESS_DAYS:
-        return "redness", (
-            f"{opening} — any redness settles within two days. The pigment looks darker "
-            "than it will be; it lightens over the first 4–5 weeks."
-        )
+        return "redness", _(
+            "Day %(day)s after session %(number)s — any redness settles within two days. "
+            "The pigment looks darker than it will be; it lightens over the first 4–5 weeks."
+        ) % values
     if day < SETTLED_DAY:
-        return "settling", (
-            f"{opening} — the pigment is still darker than it will settle; "
-            "it lightens over the first 4–5 weeks."
-        )
+        return "settling", _(
+            "Day %(day)s after session %(number)s — the pigment is still darker than it "
+            "will settle; it lightens over the first 4–5 weeks."
+        ) % values
     if more_to_come:
-        return "settled", (
-            f"{opening} — the pigment has settled: this is how it looks healed. "
-            "Time for your check-in and your next session."
-        )
-    return "settled", (
-        f"{opening} — the pigment has settled: this is how it looks healed. "
-        "Send us a check-in if you would like the artist to take a look."
-    )
+        return "settled", _(
+            "Day %(day)s after session %(number)s — the pigment has settled: this is how it "
+            "looks healed. Time for your check-in and your next session."
+        ) % values
+    return "settled", _(
+        "Day %(day)s after session %(number)s — the pigment has settled: this is how it "
+        "looks healed. Send us a check-in if you would like the artist to take a look."
+    ) % values
 
 
 def healing_stage(plan: TreatmentPlan, today: dt.date | None = None) -> HealingStage | None:

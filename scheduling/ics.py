@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from smpclinic.clinic import clinic_context, clinic_name
@@ -154,25 +155,41 @@ def staff_calendar(appointment: Appointment, *, host: str, url: str = "") -> Cal
     return calendar
 
 
+def _client_texts(
+    appointment: Appointment, clinic: str, manage_url: str
+) -> tuple[str, str, list[str]]:
+    """The client's file's summary, location and description lines, in the language active
+    (the client's: a reminder is composed in it, and the pages that give the file use it)."""
+    if appointment.type.is_video:
+        location = appointment.meeting_link or _("Video call (the clinic sends the link)")
+    else:
+        location = clinic_place()
+    lines = [
+        _("With %(artist)s at %(clinic)s.")
+        % {"artist": appointment.artist.first_name, "clinic": clinic}
+    ]
+    if appointment.type.is_video and appointment.meeting_link:
+        lines.append(_("Join the call: %(link)s") % {"link": appointment.meeting_link})
+    if manage_url:
+        lines.append(_("Change or cancel: %(link)s") % {"link": manage_url})
+    summary = _("%(appointment_type)s at %(clinic)s") % {
+        "appointment_type": appointment.type.client_name,
+        "clinic": clinic,
+    }
+    return summary, location, lines
+
+
 def client_calendar(
     appointment: Appointment, *, host: str, manage_url: str = "", now: dt.datetime | None = None
 ) -> Calendar:
     """One appointment as its client sees it: no other person's details."""
-    if appointment.type.is_video:
-        location = appointment.meeting_link or "Video call (the clinic sends the link)"
-    else:
-        location = clinic_place()
-    lines = [f"With {appointment.artist.first_name} at {clinic_name()}."]
-    if appointment.type.is_video and appointment.meeting_link:
-        lines.append(f"Join the call: {appointment.meeting_link}")
-    if manage_url:
-        lines.append(f"Change or cancel: {manage_url}")
+    summary, location, lines = _client_texts(appointment, clinic_name(), manage_url)
     calendar = _calendar()
     calendar.add_component(
         _event(
             appointment,
             host=host,
-            summary=f"{appointment.type.client_name} at {clinic_name()}",
+            summary=summary,
             location=location,
             description="\n".join(lines),
             url=manage_url,
@@ -242,17 +259,7 @@ def client_calendar_text(
 ) -> str:
     """`client_calendar(...).to_ical().decode()`, written directly (the same text); `now`
     is the moment stamped in the file (DTSTAMP)."""
-    clinic = clinic_name()
-    is_video = appointment.type.is_video
-    if is_video:
-        location = appointment.meeting_link or "Video call (the clinic sends the link)"
-    else:
-        location = clinic_place()
-    lines = [f"With {appointment.artist.first_name} at {clinic}."]
-    if is_video and appointment.meeting_link:
-        lines.append(f"Join the call: {appointment.meeting_link}")
-    if manage_url:
-        lines.append(f"Change or cancel: {manage_url}")
+    summary, location, lines = _client_texts(appointment, clinic_name(), manage_url)
     if any(c in manage_url for c in "\r\n"):
         # icalendar refuses a link with a line break in it; let it say so, as before.
         calendar = client_calendar(appointment, host=host, manage_url=manage_url, now=now)
@@ -260,7 +267,7 @@ def client_calendar_text(
     # The event's properties in icalendar's order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID,
     # SEQUENCE, then the others alphabetically.
     properties = [
-        f"SUMMARY:{_ics_text(f'{appointment.type} at {clinic}')}",
+        f"SUMMARY:{_ics_text(summary)}",
         f"DTSTART:{_ics_moment(appointment.starts_at)}",
         f"DTEND:{_ics_moment(appointment.ends_at)}",
         f"DTSTAMP:{_ics_moment(now or timezone.now())}",

@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from accounts.access import role_required, staff_required
 from accounts.models import Role, User
+from smpclinic.i18n import use_client_language
 
 from .access import get_appointment_for_user, get_feed_artist_for_user
 from .ics import (
@@ -50,6 +51,7 @@ def manage_appointment_ics(request, token: str):
         appointment = appointment_from_manage_token(token)
     except ManageLinkInvalid as error:
         raise Http404(str(error)) from error
+    use_client_language(request, appointment.client)
     calendar = client_calendar(
         appointment,
         host=calendar_host(),

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from scheduling.availability import Problem
@@ -27,35 +28,39 @@ DENSITY_CHOICES = [(value, str(value)) for value in Density.values]
 DENSITY_ERRORS = {"invalid_choice": DENSITY_SCALE.message}
 
 
-def _split_start(label="Start (date and time)", required=True):
+START_LABEL = _("Start (date and time)")
+MINUTES_LABEL = _("Length (minutes)")
+
+
+def _split_start(label=START_LABEL, required=True):
     return forms.SplitDateTimeField(
         label=label,
         required=required,
         widget=forms.SplitDateTimeWidget(
-            date_attrs={"type": "date", "aria-label": "Date"},
-            time_attrs={"type": "time", "aria-label": "Time"},
+            date_attrs={"type": "date", "aria-label": _("Date")},
+            time_attrs={"type": "time", "aria-label": _("Time")},
             date_format="%Y-%m-%d",
             time_format="%H:%M",
         ),
         error_messages={
-            "required": "Give the date and the time.",
-            "incomplete": "Give the date and the time.",
-            "invalid_date": "Enter a date like 2027-03-01.",
-            "invalid_time": "Enter a time like 10:30.",
+            "required": _("Give the date and the time."),
+            "incomplete": _("Give the date and the time."),
+            "invalid_date": _("Enter a date like 2027-03-01."),
+            "invalid_time": _("Enter a time like 10:30."),
         },
-        help_text="Clinic time.",
+        help_text=_("Clinic time."),
     )
 
 
-def _minutes_field(label="Length (minutes)", required=True):
+def _minutes_field(label=MINUTES_LABEL, required=True):
     return forms.IntegerField(
         label=label,
         required=required,
         min_value=SESSION_MINUTES.low,
         max_value=SESSION_MINUTES.high,
         error_messages={
-            "required": "Give the length in minutes.",
-            "invalid": "Give the length as a whole number of minutes.",
+            "required": _("Give the length in minutes."),
+            "invalid": _("Give the length as a whole number of minutes."),
             "min_value": f"A session is at least {SESSION_MINUTES.low} minutes.",
             "max_value": f"A session is at most {SESSION_MINUTES.high} minutes "
             f"({SESSION_MINUTES.high // 60} hours).",
@@ -66,31 +71,36 @@ def _minutes_field(label="Length (minutes)", required=True):
 class PlanForm(forms.Form):
     lead_artist = ArtistChoiceField(
         queryset=User.objects.none(),
-        empty_label="Choose an artist",
-        error_messages={"required": "Choose an artist.", "invalid_choice": "Choose an artist."},
+        empty_label=_("Choose an artist"),
+        error_messages={
+            "required": _("Choose an artist."),
+            "invalid_choice": _("Choose an artist."),
+        },
     )
     planned_sessions = forms.TypedChoiceField(
-        label="Planned sessions",
+        label=_("Planned sessions"),
         choices=PLAN_SESSIONS.choices(),
         coerce=int,
         initial=3,
         error_messages={"invalid_choice": PLAN_SESSIONS.message},
-        help_text="Usually 2–4; more for scar tissue or patchy healing.",
+        help_text=_("Usually 2–4; more for scar tissue or patchy healing."),
     )
-    pigment = forms.CharField(max_length=200, required=False)
+    pigment = forms.CharField(label=_("Pigment"), max_length=200, required=False)
     hairline_design = forms.CharField(
-        label="Hairline design", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Hairline design"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    target_look = forms.CharField(label="Target look", max_length=200, required=False)
+    target_look = forms.CharField(label=_("Target look"), max_length=200, required=False)
     target_density = forms.TypedChoiceField(
-        label="Target density",
-        choices=[("", "Not set"), *Density.choices],
+        label=_("Target density"),
+        choices=[("", _("Not set")), *Density.choices],
         coerce=int,
         empty_value=None,
         required=False,
         error_messages=DENSITY_ERRORS,
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,31 +115,33 @@ class PlanForm(forms.Form):
 
 class PlanStatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=PlanStatus.choices, error_messages={"invalid_choice": "Choose a status."}
+        label=_("Status"),
+        choices=PlanStatus.choices,
+        error_messages={"invalid_choice": _("Choose a status.")},
     )
 
 
 class ExtraSessionForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why an extra session",
-        choices=[("", "Choose a reason"), *ExtraReason.choices],
+        label=_("Why an extra session"),
+        choices=[("", _("Choose a reason")), *ExtraReason.choices],
         error_messages={
-            "required": "Say why the extra session is needed.",
-            "invalid_choice": "Say why the extra session is needed.",
+            "required": _("Say why the extra session is needed."),
+            "invalid_choice": _("Say why the extra session is needed."),
         },
     )
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class TouchUpForm(forms.Form):
     minutes = forms.IntegerField(
-        label="Length (minutes)",
+        label=_("Length (minutes)"),
         required=False,
         min_value=SESSION_MINUTES.low,
         max_value=SESSION_MINUTES.high,
-        help_text="Empty: the usual touch-up length.",
+        help_text=_("Empty: the usual touch-up length."),
     )
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class SessionBookForm(forms.Form):
@@ -139,14 +151,17 @@ class SessionBookForm(forms.Form):
     minutes = _minutes_field()
     artist = ArtistChoiceField(
         queryset=User.objects.none(),
-        empty_label="Choose an artist",
-        error_messages={"required": "Choose an artist.", "invalid_choice": "Choose an artist."},
+        empty_label=_("Choose an artist"),
+        error_messages={
+            "required": _("Choose an artist."),
+            "invalid_choice": _("Choose an artist."),
+        },
     )
     gap_override_reason = forms.CharField(
-        label="Why closer than the usual gap",
+        label=_("Why closer than the usual gap"),
         max_length=300,
         required=False,
-        help_text="Managers only; leave empty to keep the usual gap.",
+        help_text=_("Managers only; leave empty to keep the usual gap."),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -163,7 +178,7 @@ class SessionBookForm(forms.Form):
         field = problem.field if problem.field in self.fields else None
         if problem.code == "gap" and "gap_override_reason" in self.fields:
             self.add_error(
-                "gap_override_reason", "To book it anyway, say why the sessions are closer."
+                "gap_override_reason", _("To book it anyway, say why the sessions are closer.")
             )
         self.add_error(field, ValidationError(problem.message, code=problem.code))
 
@@ -176,7 +191,9 @@ class BookRemainingForm(forms.Form):
         self.proposals = proposals
         for proposal in proposals:
             key = proposal.session.pk
-            self.fields[f"start_{key}"] = _split_start(label=f"Session {proposal.session.number}")
+            self.fields[f"start_{key}"] = _split_start(
+                label=_("Session %(number)s") % {"number": proposal.session.number}
+            )
             self.fields[f"minutes_{key}"] = _minutes_field()
             self.initial.setdefault(f"start_{key}", proposal.start)
             self.initial.setdefault(f"minutes_{key}", proposal.minutes)
@@ -206,7 +223,11 @@ class BookRemainingForm(forms.Form):
     def add_refusal(self, message: str) -> None:
         """'Session N: …' goes at the top and on session N's row."""
         self.add_error(None, message)
-        match = re.match(r"Session (\d+):\s*(.*)", message)
+        prefix = re.escape(str(_("Session %(number)s: %(problem)s")))
+        pattern = prefix.replace(re.escape("%(number)s"), r"(\d+)").replace(
+            re.escape("%(problem)s"), r"\s*(.*)"
+        )
+        match = re.match(pattern, str(message))
         if not match:
             return
         number = int(match.group(1))
@@ -218,33 +239,40 @@ class BookRemainingForm(forms.Form):
 class SessionLogForm(forms.Form):
     """What was done: per region treated and density reached, then pigment, needles, skin."""
 
-    pigment_brand = forms.CharField(max_length=100, required=False)
-    pigment_shade = forms.CharField(max_length=100, required=False)
-    pigment_dilution = forms.CharField(max_length=50, required=False)
-    pigment_lot = forms.CharField(label="Lot number", max_length=50, required=False)
-    needle_configuration = forms.CharField(max_length=100, required=False)
-    technique_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    pigment_brand = forms.CharField(label=_("Pigment brand"), max_length=100, required=False)
+    pigment_shade = forms.CharField(label=_("Pigment shade"), max_length=100, required=False)
+    pigment_dilution = forms.CharField(label=_("Pigment dilution"), max_length=50, required=False)
+    pigment_lot = forms.CharField(label=_("Lot number"), max_length=50, required=False)
+    needle_configuration = forms.CharField(
+        label=_("Needle configuration"), max_length=100, required=False
+    )
+    technique_notes = forms.CharField(
+        label=_("Technique notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     skin_reaction = forms.ChoiceField(
+        label=_("Skin reaction"),
         choices=SkinReaction.choices,
         initial=SkinReaction.NONE,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose none, mild, moderate or strong."},
+        error_messages={"invalid_choice": _("Choose none, mild, moderate or strong.")},
     )
-    redness_notes = forms.CharField(max_length=300, required=False)
+    redness_notes = forms.CharField(label=_("Redness notes"), max_length=300, required=False)
     minutes_taken = forms.IntegerField(
-        label="Minutes actually taken",
+        label=_("Minutes actually taken"),
         min_value=MINUTES_TAKEN.low,
         max_value=MINUTES_TAKEN.high,
         error_messages={
-            "required": "Give the minutes the session took.",
-            "invalid": "Give the minutes as a whole number.",
+            "required": _("Give the minutes the session took."),
+            "invalid": _("Give the minutes as a whole number."),
             "min_value": MINUTES_TAKEN.message,
             "max_value": MINUTES_TAKEN.message,
         },
     )
-    focus_next_time = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    focus_next_time = forms.CharField(
+        label=_("Focus next time"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     shared_with_client = forms.BooleanField(
-        label="Notes may be shown to the client", required=False
+        label=_("Notes may be shown to the client"), required=False
     )
 
     TEXT_FIELDS = (
@@ -261,9 +289,11 @@ class SessionLogForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for region, label in Region.choices:
-            self.fields[f"treated_{region}"] = forms.BooleanField(label="Treated", required=False)
+            self.fields[f"treated_{region}"] = forms.BooleanField(
+                label=_("Treated"), required=False
+            )
             self.fields[f"density_{region}"] = forms.TypedChoiceField(
-                label=f"Density reached in {label.lower()}",
+                label=_("Density reached in %(region)s") % {"region": label.lower()},
                 choices=DENSITY_CHOICES,
                 coerce=int,
                 empty_value=None,
@@ -311,16 +341,20 @@ class SessionLogForm(forms.Form):
             density = cleaned.get(density_field)
             treated = cleaned.get(f"treated_{region}")
             if treated and density is None:
-                self.add_error(density_field, f"Choose the density reached in {label.lower()}.")
+                self.add_error(
+                    density_field,
+                    _("Choose the density reached in %(region)s.") % {"region": label.lower()},
+                )
             elif density is not None and not treated:
                 self.add_error(
                     density_field,
-                    f"Tick “treated” for {label.lower()}, or clear its density.",
+                    _("Tick “treated” for %(region)s, or clear its density.")
+                    % {"region": label.lower()},
                 )
             elif treated:
                 regions[region] = density
         if not regions and not any(name.startswith("density_") for name in self.errors):
-            self.add_error(None, "Tick at least one region treated and choose its density.")
+            self.add_error(None, _("Tick at least one region treated and choose its density."))
         cleaned["regions"] = regions
         for name in self.TEXT_FIELDS:
             cleaned[name] = (cleaned.get(name) or "").strip()
@@ -343,16 +377,18 @@ class HealingForm(forms.Form):
         super().__init__(*args, **kwargs)
         for region, label in Region.choices:
             self.fields[f"status_{region}"] = forms.ChoiceField(
-                label=f"How {label.lower()} healed",
-                choices=[("", "Not judged"), *HealingStatus.choices],
+                label=_("How %(region)s healed") % {"region": label.lower()},
+                choices=[("", _("Not judged")), *HealingStatus.choices],
                 required=False,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "invalid_choice": "Choose retained, faded, patchy or over-saturated."
+                    "invalid_choice": _("Choose retained, faded, patchy or over-saturated.")
                 },
             )
             self.fields[f"note_{region}"] = forms.CharField(
-                label=f"Note on {label.lower()}", max_length=300, required=False
+                label=_("Note on %(region)s") % {"region": label.lower()},
+                max_length=300,
+                required=False,
             )
 
     @staticmethod
@@ -379,7 +415,7 @@ class HealingForm(forms.Form):
         cleaned = super().clean()
         assessments = collect_healing(self, cleaned, Region.choices, note_prefix="note")
         if not assessments and not self.errors:
-            self.add_error(None, "Judge at least one region.")
+            self.add_error(None, _("Judge at least one region."))
         cleaned["assessments"] = assessments
         return cleaned
 
@@ -395,6 +431,7 @@ def collect_healing(form, cleaned: dict, regions, *, note_prefix: str) -> dict:
             healing[region] = (status, note)
         elif note and f"status_{region}" not in form.errors:
             form.add_error(
-                f"status_{region}", f"Say how {label.lower()} healed, or clear the note."
+                f"status_{region}",
+                _("Say how %(region)s healed, or clear the note.") % {"region": label.lower()},
             )
     return healing

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smpclinic.encryption import EncryptedCharField, EncryptedTextField
 from smpclinic.models import SingleRowSettings
@@ -51,18 +52,18 @@ class TreatmentSettings(SingleRowSettings):
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    ACTIVE = "active", pgettext_lazy("treatment plan", "Active")
+    PAUSED = "paused", pgettext_lazy("treatment plan", "Paused")
+    COMPLETED = "completed", pgettext_lazy("treatment plan", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("treatment plan", "Cancelled")
 
 
 class Density(models.IntegerChoices):
-    VERY_LIGHT = 1, "1 – very light"
-    LIGHT = 2, "2 – light"
-    MEDIUM = 3, "3 – medium"
-    DENSE = 4, "4 – dense"
-    VERY_DENSE = 5, "5 – very dense"
+    VERY_LIGHT = 1, _("1 – very light")
+    LIGHT = 2, _("2 – light")
+    MEDIUM = 3, _("3 – medium")
+    DENSE = 4, _("4 – dense")
+    VERY_DENSE = 5, _("5 – very dense")
 
 
 # How many sessions a plan (and a consultation's estimate) counts: clinics quote 2–4 or 3–5.
@@ -122,16 +123,16 @@ class TreatmentPlan(models.Model):
 
 
 class SessionKind(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    EXTRA = "extra", "Extra"
+    PLANNED = "planned", _("Planned")
+    EXTRA = "extra", _("Extra")
     TOUCH_UP = "touch_up", _("Touch-up")
 
 
 class ExtraReason(models.TextChoices):
-    SCAR_TISSUE = "scar_tissue", "Scar tissue dispersing pigment"
-    PATCHY_HEALING = "patchy_healing", "Patchy healing"
-    CLIENT_REQUEST = "client_request", "Client request"
-    OTHER = "other", "Other"
+    SCAR_TISSUE = "scar_tissue", _("Scar tissue dispersing pigment")
+    PATCHY_HEALING = "patchy_healing", _("Patchy healing")
+    CLIENT_REQUEST = "client_request", _("Client request")
+    OTHER = "other", _("Other")
 
 
 class TreatmentSession(models.Model):
@@ -194,10 +195,10 @@ class Region(models.TextChoices):
 
 
 class SkinReaction(models.TextChoices):
-    NONE = "none", "None"
-    MILD = "mild", "Mild"
-    MODERATE = "moderate", "Moderate"
-    STRONG = "strong", "Strong"
+    NONE = "none", _("None")
+    MILD = "mild", _("Mild")
+    MODERATE = "moderate", _("Moderate")
+    STRONG = "strong", _("Strong")
 
 
 class SessionLog(models.Model):

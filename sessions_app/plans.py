@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from clients.models import Client
@@ -87,7 +88,7 @@ def plan_create(
 ) -> TreatmentPlan:
     """A new plan with its planned sessions numbered 1..N and their suggested lengths."""
     if lead_artist.role != Role.ARTIST or not lead_artist.is_active:
-        raise ValidationError({"lead_artist": "Choose one of the clinic's artists."})
+        raise ValidationError({"lead_artist": _("Choose one of the clinic's artists.")})
     if planned_sessions not in PLAN_SESSIONS:
         raise ValidationError({"planned_sessions": PLAN_SESSIONS.message})
     if target_density is not None and target_density not in DENSITY_SCALE:
@@ -126,9 +127,9 @@ def plan_add_extra_session(
 ) -> TreatmentSession:
     """An extra session beyond the plan (scar tissue, patchy healing, client request)."""
     if reason not in ExtraReason.values:
-        raise ValidationError({"extra_reason": "Say why the extra session is needed."})
+        raise ValidationError({"extra_reason": _("Say why the extra session is needed.")})
     if plan.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED):
-        raise ValidationError("Sessions cannot be added to a finished plan.")
+        raise ValidationError(_("Sessions cannot be added to a finished plan."))
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     number = _next_number(plan)
     return TreatmentSession.objects.create(
@@ -161,7 +162,7 @@ def plan_add_touch_up(
 def plan_set_status(*, plan: TreatmentPlan, status: str, by: User | None = None) -> TreatmentPlan:
     """Pause, resume, complete or cancel a plan."""
     if status not in PlanStatus.values:
-        raise ValidationError({"status": "Choose a plan status."})
+        raise ValidationError({"status": _("Choose a plan status.")})
     if status == PlanStatus.COMPLETED and plan.status != PlanStatus.COMPLETED:
         plan.completed_at = timezone.now()
     elif status != PlanStatus.COMPLETED:
@@ -276,9 +277,9 @@ def session_book(
         .get(pk=session.pk)
     )
     if session.is_booked:
-        _refuse("already_booked", "This session is already booked; move it instead.")
+        _refuse("already_booked", _("This session is already booked; move it instead."))
     if session.plan.status != PlanStatus.ACTIVE:
-        _refuse("plan_not_active", "The plan is not active.", "plan")
+        _refuse("plan_not_active", _("The plan is not active."), "plan")
     starts_at = starts_at.astimezone(dt.UTC).replace(second=0, microsecond=0)
     slug = TOUCH_UP_TYPE if session.kind == SessionKind.TOUCH_UP else TREATMENT_TYPE
     appointment = booking_create(
@@ -369,13 +370,18 @@ def plan_book_remaining(
     booked = []
     for session, start, minutes in sorted(choices, key=lambda c: c[0].number):
         if session.plan_id != plan.pk:
-            raise ValidationError("A session of another plan was given.")
+            raise ValidationError(_("A session of another plan was given."))
         try:
             booked.append(session_book(session=session, starts_at=start, minutes=minutes, by=by))
         except BookingRefused as refusal:
             problem = refusal.problem
             raise BookingRefused(
-                Problem(problem.code, f"Session {session.number}: {problem.message}", "sessions")
+                Problem(
+                    problem.code,
+                    _("Session %(number)s: %(problem)s")
+                    % {"number": session.number, "problem": problem.message},
+                    "sessions",
+                )
             ) from refusal
     return booked
 
@@ -406,17 +412,21 @@ def session_log_problem(session: TreatmentSession, *, now: dt.datetime | None = 
     if appointment is None:
         return ""
     if appointment.status == AppointmentStatus.CANCELLED:
-        return (
-            f"Session {session.number}'s appointment was cancelled: book the session again "
+        return _(
+            "Session %(number)s's appointment was cancelled: book the session again "
             "before logging it."
-        )
+        ) % {"number": session.number}
     now = now or timezone.now()
     if now < appointment.starts_at:
         start = timezone.localtime(appointment.starts_at)
-        return (
-            f"Session {session.number} starts at {formats.clock(start)} on "
-            f"{formats.show(start, 'DAY_LONG_YEAR_FORMAT')}: it can be logged once it has started."
-        )
+        return _(
+            "Session %(number)s starts at %(clock)s on %(day)s: "
+            "it can be logged once it has started."
+        ) % {
+            "number": session.number,
+            "clock": formats.clock(start),
+            "day": formats.show(start, "DAY_LONG_YEAR_FORMAT"),
+        }
     return ""
 
 
@@ -441,16 +451,16 @@ def session_log_save(
         .get(pk=session.pk)
     )
     if not may_log_session(by, session):
-        raise ValidationError("Only the client's artist or a manager can log this session.")
+        raise ValidationError(_("Only the client's artist or a manager can log this session."))
     now = now or timezone.now()
     if problem := session_log_problem(session, now=now):
         raise ValidationError(problem, code="not_yet")
     errors = {}
     if not regions:
-        errors["regions"] = "Tick at least one region treated."
+        errors["regions"] = _("Tick at least one region treated.")
     for region, density in regions.items():
         if region not in Region.values:
-            errors["regions"] = f"Unknown region: {region}."
+            errors["regions"] = _("Unknown region: %(region)s.") % {"region": region}
         elif density not in DENSITY_SCALE:
             errors["regions"] = DENSITY_SCALE.message
     if minutes_taken not in MINUTES_TAKEN:
@@ -464,7 +474,7 @@ def session_log_save(
 
         if problem := session_start_problem(session.plan.client):
             raise ValidationError(problem.message)
-    log, _ = SessionLog.objects.update_or_create(
+    log, _created = SessionLog.objects.update_or_create(
         session=session,
         defaults={"artist": by, "minutes_taken": minutes_taken, **fields},
     )
@@ -497,10 +507,10 @@ def healing_record(
 
     session = TreatmentSession.objects.select_related("plan", "appointment").get(pk=session.pk)
     if not may_log_session(by, session):
-        raise ValidationError("Only the client's artist or a manager can record healing.")
+        raise ValidationError(_("Only the client's artist or a manager can record healing."))
     for region, (status, _note) in assessments.items():
         if region not in Region.values or status not in HealingStatus.values:
-            raise ValidationError({"healing": "Choose a region and how it healed."})
+            raise ValidationError({"healing": _("Choose a region and how it healed.")})
     RegionHealing.objects.filter(session=session, region__in=list(assessments)).delete()
     return RegionHealing.objects.bulk_create(
         RegionHealing(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from photos.models import Photo, PhotoAngle, PhotoStage
 from smpclinic import formats
@@ -131,9 +132,14 @@ class RegionCell:
 
     @property
     def title(self) -> str:
-        density = Density(self.density).label if self.density else "not treated"
-        healing = f"; healing: {HealingStatus(self.healing).label.lower()}" if self.healing else ""
-        return f"{self.label}: density {density}{healing}"
+        density = Density(self.density).label if self.density else _("not treated")
+        if self.healing:
+            return _("%(region)s: density %(density)s; healing: %(healing)s") % {
+                "region": self.label,
+                "density": density,
+                "healing": HealingStatus(self.healing).label.lower(),
+            }
+        return _("%(region)s: density %(density)s") % {"region": self.label, "density": density}
 
 
 @dataclass(frozen=True)
@@ -259,13 +265,17 @@ def _photo_label(photo: Photo) -> str:
     stage = PhotoStage(photo.stage)
     session = photo.session
     if session is not None and stage == PhotoStage.BEFORE_SESSION:
-        return f"Before session {session.number}"
+        return _("Before session %(number)s") % {"number": session.number}
     if session is not None and stage == PhotoStage.AFTER_SESSION:
-        return f"After session {session.number}"
+        return _("After session %(number)s") % {"number": session.number}
     day = timezone.localtime(photo.uploaded_at)
     when = formats.show(day, "DATE_MEDIUM_FORMAT")
     if session is not None:
-        return f"{stage.label}, session {session.number} ({when})"
+        return _("%(stage)s, session %(number)s (%(when)s)") % {
+            "stage": stage.label,
+            "number": session.number,
+            "when": when,
+        }
     return f"{stage.label} ({when})"
 
 
@@ -334,9 +344,9 @@ def comparison_choose(
 def _status_label(session: TreatmentSession) -> str:
     appointment = session.appointment
     if session.is_logged:
-        return "Done"
+        return _("Done")
     if appointment is None:
-        return "Not booked"
+        return _("Not booked")
     return appointment.get_status_display()
 
 
@@ -405,9 +415,12 @@ def plan_progress(
                 photo_count=photos_per_session[session.pk],
                 scalp_map=scalp_map(
                     uid=f"s{session.number}",
-                    caption=f"After session {session.number}"
-                    if log
-                    else f"Session {session.number} (not logged yet)",
+                    caption=(
+                        _("After session %(number)s")
+                        if log
+                        else _("Session %(number)s (not logged yet)")
+                    )
+                    % {"number": session.number},
                     densities=dict(densities),
                     healing=dict(healing_now),
                 ),
@@ -426,7 +439,7 @@ def plan_progress(
             second=second,
         ),
         legend=[
-            {"label": "Not treated", "fill": UNTREATED_FILL},
+            {"label": _("Not treated"), "fill": UNTREATED_FILL},
             *({"label": label, "fill": DENSITY_FILLS[value]} for value, label in Density.choices),
         ],
         healing_legend=[

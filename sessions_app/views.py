@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import (
@@ -56,7 +58,9 @@ def plan_create(request, client_pk: int):
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"Treatment plan started with {plan.planned_sessions} sessions."
+                request,
+                _("Treatment plan started with %(count)s sessions.")
+                % {"count": plan.planned_sessions},
             )
             return redirect(plan)
     return render(request, "sessions_app/plan_form.html", {"form": form, "client": client})
@@ -114,7 +118,7 @@ def plan_status(request, pk: int):
         return _render_plan(request, plan, status_form=form, code=400)
     # No service function for this yet: a plain field update, kept in one place.
     plans.plan_set_status(plan=plan, status=form.cleaned_data["status"], by=request.user)
-    messages.success(request, f"Plan status: {plan.get_status_display()}.")
+    messages.success(request, _("Plan status: %(status)s.") % {"status": plan.get_status_display()})
     return redirect(plan)
 
 
@@ -134,7 +138,9 @@ def plan_add_extra(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error, {"extra_reason": "reason"})
         else:
-            messages.success(request, f"Extra session {session.number} added.")
+            messages.success(
+                request, _("Extra session %(number)s added.") % {"number": session.number}
+            )
             return redirect(plan)
     return _render_plan(request, plan, extra_form=form, code=400)
 
@@ -152,7 +158,9 @@ def plan_add_touch_up(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error, {})
         else:
-            messages.success(request, f"Touch-up added as session {session.number}.")
+            messages.success(
+                request, _("Touch-up added as session %(number)s.") % {"number": session.number}
+            )
             return redirect(plan)
     return _render_plan(request, plan, touch_up_form=form, code=400)
 
@@ -204,7 +212,9 @@ def book_remaining(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked."
+                request,
+                ngettext("%(count)s session booked.", "%(count)s sessions booked.", len(booked))
+                % {"count": len(booked)},
             )
             return redirect(plan)
     return render(
@@ -246,7 +256,7 @@ def session_log(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error, {"regions": None})
         else:
-            messages.success(request, f"Session {session.number} logged.")
+            messages.success(request, _("Session %(number)s logged.") % {"number": session.number})
             return redirect(session.plan)
     return render(
         request,
@@ -293,7 +303,9 @@ def session_healing(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error, {"healing": None})
         else:
-            messages.success(request, f"Healing recorded for session {session.number}.")
+            messages.success(
+                request, _("Healing recorded for session %(number)s.") % {"number": session.number}
+            )
             return redirect(session.plan)
     return render(
         request,
@@ -321,8 +333,12 @@ def book_from_form(request, session: TreatmentSession, form: SessionBookForm) ->
     start = timezone.localtime(appointment.starts_at)
     messages.success(
         request,
-        f"Session {session.number} booked: {formats.show(start, 'DAY_SHORT_YEAR_CLOCK_FORMAT')} "
-        f"with {appointment.artist}.",
+        _("Session %(number)s booked: %(when)s with %(artist)s.")
+        % {
+            "number": session.number,
+            "when": formats.show(start, "DAY_SHORT_YEAR_CLOCK_FORMAT"),
+            "artist": appointment.artist,
+        },
     )
     return True
 

@@ -425,3 +425,19 @@ def test_too_many_posts_are_slowed_down(consult, client, monkeypatch):
     response = client.post(url("questionnaire", token), {})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
+
+
+def test_a_spanish_client_is_asked_to_answer_yes_or_no_in_spanish(consult, client):
+    consult.client.language = "es"
+    consult.client.save(update_fields=["language"])
+    token = forms_token_for(consult.consultation)
+    version = current_questionnaire()
+    diabetes = version.questions.get(text__icontains="diabetes")
+    data = questionnaire_post(version)
+    del data[f"q{diabetes.pk}"]
+    response = client.post(url("questionnaire", token), data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Por favor, responda sí o no." in content
+    assert "Please answer yes or no." not in content
+    assert not QuestionnaireResponse.objects.exists()

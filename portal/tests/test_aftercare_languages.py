@@ -44,3 +44,14 @@ def test_an_instruction_left_half_translated_is_given_in_the_clinics_words(porta
     assert "Day 3: you may rinse" in page
     assert "From today you may rinse your scalp" in page
     assert "Días 4–7: lavado suave" in page  # the others are translated in full
+
+
+def test_a_spanish_client_reads_which_day_after_which_session_in_spanish(portal, as_user):
+    speaks(portal, "es")
+    log(portal.sessions[0], days_before_today=1)
+    aftercare = text_of(as_user(portal.people.client_a).get(reverse("portal:aftercare")))
+    assert "Día 1 después de la sesión 1" in aftercare
+    assert "Day 1 after session 1" not in aftercare
+    home = text_of(as_user(portal.people.client_a).get(reverse("portal:home")))
+    assert "Día 1 después de la sesión 1: el enrojecimiento desaparece en dos días." in home
+    assert "after session" not in home

@@ -726,3 +726,18 @@ def test_estimate_gives_the_totals_in_the_clinic_currency(clinic, consultation):
     consultation.save()
     with pytest.raises(NotWanted, match="not complete"):
         compose(reminder_for(clinic, ReminderKind.ESTIMATE, consultation=consultation))
+
+
+def test_a_spanish_clients_calendar_file_is_in_spanish(clinic):
+    clinic.client.language = "es"
+    clinic.client.save(update_fields=["language"])
+    appointment = appointment_for(clinic)
+    composed = compose(
+        reminder_for(clinic, ReminderKind.BOOKING_CONFIRMATION, appointment=appointment)
+    )
+    [(_filename, content, _mimetype)] = composed.attachments
+    unfolded = content.replace("\r\n ", "")
+    assert "DESCRIPTION:Con Sam en Hairline Studio." in unfolded
+    assert "\\nCambiar o cancelar: http" in unfolded
+    assert "SUMMARY:Sesión de tratamiento en Hairline Studio" in unfolded
+    assert "With Sam" not in unfolded and "Change or cancel" not in unfolded

@@ -92,3 +92,28 @@ def test_a_link_with_a_line_break_is_left_to_icalendar():
         client_calendar_text(
             made, host="clinic.example", manage_url="https://x.example/\n", now=NOW
         )
+
+
+@pytest.mark.parametrize("video", [False, True])
+def test_the_file_is_in_the_language_active_and_still_icalendars_text(video):
+    from django.utils import translation
+
+    remember_clinic_profile(ClinicProfile(pk=1, name="SMP Clinic", address="1 High St"))
+    made = appointment(
+        artist="Sam",
+        type_name="Consulta",
+        video=video,
+        link="" if not video else "https://v.example/1",
+    )
+    with translation.override("es"):
+        text, expected = both(made, manage_url="https://clinic.example/book/manage/abc/")
+    assert text == expected
+    unfolded = text.replace("\r\n ", "")
+    assert "DESCRIPTION:Con Sam en SMP Clinic." in unfolded
+    assert "Cambiar o cancelar: https://clinic.example/book/manage/abc/" in unfolded
+    assert "SUMMARY:Consulta en SMP Clinic" in unfolded
+    if video:
+        assert "Unirse a la llamada: https://v.example/1" in unfolded
+    with translation.override("en"):
+        english, _expected = both(made, manage_url="https://clinic.example/book/manage/abc/")
+    assert "DESCRIPTION:With Sam at SMP Clinic." in english.replace("\r\n ", "")

@@ -283,6 +283,7 @@ MACHINE_PATTERNS = {
     "%H:%M",  # only as an <input type="time">'s value (a format= argument)
     "%Y-%m-%dT%H:%MZ",
     "%Y%m%dT%H%MZ",
+    "%Y%m%dT%H%M%SZ",  # an iCalendar UTC moment (DTSTART, DTSTAMP)
     "%Y-%m-%dT%H:%M:%SZ",
     "%Y-%m-%d %H:%M",
     "%Y%m%d",

@@ -9,10 +9,12 @@ Fails when, in the areas below:
 The client-facing areas are converted in full, and so are these staff screens: the
 navigation and layout, signing in (password, two-factor, password reset), "My hours", the
 home pages, the day and week diary with its booking and appointment pages, the client
-list and record, the waitlist, and the settings pages of the clinic, its hours and closed
-days, rooms, services and booking rules, and the team pages (the list, invitations, a
-member's page, their hours and time off), the reports, and the
-reminders list with the text messages received.
+list and record, the waitlist, the consultation record, treatment plans with their session
+logs, the progress page, the photo pages, the check-in review with the artists' proposals,
+the money pages (a client's account, deposits, takings), the settings pages of the clinic,
+its hours and closed days, rooms, services and booking rules, the team pages (the list,
+invitations, a member's page, their hours and time off), the reports, and the reminders
+list with the text messages received.
 The other staff screens are not yet, so they are not listed here.
 """
 
@@ -46,6 +48,8 @@ TEMPLATE_DIRS = [
     "templates/clients",
     "clinic_settings/templates/clinic_settings",
     "templates/reports",
+    "templates/sessions_app",
+    "templates/photos",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -105,6 +109,20 @@ TEMPLATE_FILES = [
     "templates/scheduling/team/member_hours.html",
     "templates/reminders/inbox.html",
     "templates/reminders/reminder_list.html",
+    "templates/consultations/_consultation_rows.html",
+    "templates/consultations/_forms_status.html",
+    "templates/consultations/_questionnaire_answers.html",
+    "templates/consultations/book_first_session.html",
+    "templates/consultations/consultation_detail.html",
+    "templates/consultations/consultation_list.html",
+    "templates/consultations/estimate.html",
+    "templates/aftercare/_staff_layout.html",
+    "templates/aftercare/proposals.html",
+    "templates/aftercare/queue.html",
+    "templates/aftercare/review.html",
+    "billing/templates/billing/_appointment_deposit.html",
+    "billing/templates/billing/account.html",
+    "billing/templates/billing/takings.html",
 ]
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
@@ -163,6 +181,29 @@ PYTHON_FILES = [
     "reminders/selectors.py",
     "reminders/staff.py",
     "reminders/health.py",
+    "consultations/forms.py",
+    "consultations/views.py",
+    "consultations/services.py",
+    "consultations/rules.py",
+    "consultations/models.py",
+    "sessions_app/forms.py",
+    "sessions_app/views.py",
+    "sessions_app/plans.py",
+    "sessions_app/progress.py",
+    "sessions_app/models.py",
+    "photos/forms.py",
+    "photos/views.py",
+    "photos/models.py",
+    "aftercare/views.py",
+    "aftercare/services.py",
+    "billing/staff_forms.py",
+    "billing/staff_views.py",
+    "billing/takings_views.py",
+    "billing/ledger.py",
+    "billing/deposits.py",
+    "billing/models.py",
+    "portal/healing.py",
+    "scheduling/ics.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
