@@ -9,10 +9,11 @@ from scheduling.ics import client_calendar, client_calendar_text
 from scheduling.models import Appointment, AppointmentStatus, AppointmentType
 from smpclinic.clinic import remember_clinic_profile
 from smpclinic.models import ClinicProfile
-from tests.clock import LONDON
+from tests.clock import CLOCKS_GO_FORWARD, at
 
-NOW = dt.datetime(2026, 3, 29, 0, 30, 15, 123456, tzinfo=dt.UTC)
-STARTS = dt.datetime(2026, 3, 29, 10, 15, tzinfo=LONDON)
+# The night the clocks go forward: the file must still say 10:15 London time, in UTC.
+NOW = dt.datetime.combine(CLOCKS_GO_FORWARD, dt.time(0, 30, 15, 123456), tzinfo=dt.UTC)
+STARTS = at(CLOCKS_GO_FORWARD, "10:15")
 
 # Values that exercise escaping (\ ; , line breaks, a literal \N), folding (long lines,
 # characters of two, three and four bytes across the 75-octet limit, a backslash or caret
