@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from photos.models import PhotoAngle
 from sessions_app.forms import collect_healing
 from sessions_app.models import HealingStatus
+from smpclinic.language_forms import OtherLanguagesMixin
 
 from .models import AftercareInstruction, AftercareInstructionTranslation, Level, Proposal
 from .services import CHECK_IN_ANGLES, NOTE_MAX_LENGTH, QUESTIONS_MAX_LENGTH, RegionLook
@@ -234,55 +235,37 @@ class AftercareInstructionTranslationForm(forms.ModelForm):
         return language
 
 
-class AftercareInstructionSettingsForm(AftercareInstructionForm):
+class AftercareInstructionSettingsForm(OtherLanguagesMixin, AftercareInstructionForm):
     """The settings page's instruction: with its title and body in the clinic's other
     languages beside it."""
 
     OWN_FIELDS = ("day_from", "day_to", "title", "body", "send_message", "position")
+    TRANSLATED = ("title", "body")
 
     def __init__(self, *args, **kwargs):
-        from smpclinic.i18n import other_languages
-
         super().__init__(*args, **kwargs)
-        self.languages = other_languages()
         existing = {}
         if self.instance.pk:
             existing = {t.language: t for t in self.instance.translations.all()}
-        for code, language_name in self.languages:
-            current = existing.get(code)
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=f"Title in {language_name}",
-                max_length=150,
-                required=False,
-                initial=current.title if current else "",
-            )
-            self.fields[f"body_{code}"] = forms.CharField(
-                label=f"Instructions in {language_name}",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                initial=current.body if current else "",
-                help_text="What clients who read this language are given; leave both empty "
-                "for the wording above.",
-            )
+        self.add_language_fields(existing)
 
-    def translation_fields(self) -> list[tuple]:
-        """(title, body) bound fields for each other language, for the page."""
-        return [(self[f"title_{code}"], self[f"body_{code}"]) for code, _name in self.languages]
+    def translated_field(self, name: str, language_name: str) -> forms.Field:
+        if name == "title":
+            return forms.CharField(
+                label=f"Title in {language_name}", max_length=150, required=False, initial=""
+            )
+        return forms.CharField(
+            label=f"Instructions in {language_name}",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            initial="",
+            help_text="What clients who read this language are given; leave both empty "
+            "for the wording above.",
+        )
 
     @property
     def own_wording_changed(self) -> bool:
         return any(name in self.OWN_FIELDS for name in self.changed_data)
-
-    def wording(self) -> dict[str, tuple[str, str]]:
-        return {
-            code: (
-                self.cleaned_data.get(f"title_{code}") or "",
-                self.cleaned_data.get(f"body_{code}") or "",
-            )
-            for code, _name in self.languages
-            # A form posted without a language's fields (an older page) leaves it alone.
-            if not self.is_bound or self.add_prefix(f"title_{code}") in self.data
-        }
 
     def clean(self):
         from .services import instruction_translation_problems

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import manager_required
 from smpclinic.diffs import diff_html, has_changes
+from smpclinic.language_forms import OtherLanguagesMixin
 
 from . import consent, questionnaire
 from .models import ConsentTemplate, QuestionKind
@@ -26,7 +27,7 @@ NOT_ADVICE = (
 # --- forms -------------------------------------------------------------------------------------
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(OtherLanguagesMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(label="Question", max_length=questionnaire.QUESTION_TEXT_MAX)
     help_text = forms.CharField(
@@ -39,41 +40,26 @@ class QuestionForm(forms.Form):
     contraindication = forms.BooleanField(label="A yes needs practitioner review", required=False)
     ask_details = forms.BooleanField(label="Ask for details after a yes", required=False)
 
+    TRANSLATED = ("text", "help_text")
+
     def __init__(self, *args, **kwargs):
-        from smpclinic.i18n import other_languages
-
         super().__init__(*args, **kwargs)
-        self.languages = other_languages()
-        for code, language_name in self.languages:
-            self.fields[f"text_{code}"] = forms.CharField(
-                label=f"Question in {language_name}",
-                required=False,
-                max_length=questionnaire.QUESTION_TEXT_MAX,
-            )
-            self.fields[f"help_text_{code}"] = forms.CharField(
-                label=f"Help in {language_name}",
-                required=False,
-                max_length=questionnaire.QUESTION_TEXT_MAX,
-            )
+        self.add_language_fields()
 
-    def translation_fields(self) -> list[tuple]:
-        return [(self[f"text_{code}"], self[f"help_text_{code}"]) for code, _n in self.languages]
+    def translated_field(self, name: str, language_name: str) -> forms.Field:
+        label = "Question in {}" if name == "text" else "Help in {}"
+        return forms.CharField(
+            label=label.format(language_name),
+            required=False,
+            max_length=questionnaire.QUESTION_TEXT_MAX,
+        )
 
     def translations(self):
         """(language, question, help) for each language posted; None when none was."""
-        posted = [
-            code for code, _n in self.languages if self.add_prefix(f"text_{code}") in self.data
-        ]
+        posted = self.wording() if self.is_bound else {}
         if not posted:
             return None
-        return tuple(
-            (
-                code,
-                self.cleaned_data.get(f"text_{code}") or "",
-                self.cleaned_data.get(f"help_text_{code}") or "",
-            )
-            for code in posted
-        )
+        return tuple((code, text, help_text) for code, (text, help_text) in posted.items())
 
 
 class BaseQuestionFormSet(forms.BaseFormSet):

@@ -11,6 +11,8 @@ from django.db import models, transaction
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
+from smpclinic.language_forms import OtherLanguagesMixin
+
 from .models import (
     AppointmentType,
     AppointmentTypeTranslation,
@@ -153,47 +155,37 @@ class AppointmentTypeForm(FieldConstraintForm):
         }
 
 
-class ServiceForm(AppointmentTypeForm):
+class ServiceForm(OtherLanguagesMixin, AppointmentTypeForm):
     """The service as the settings page edits it: with its name and description in the
     clinic's other languages, saved together (scheduling.service_languages)."""
 
-    def __init__(self, *args, **kwargs):
-        from smpclinic.i18n import other_languages
+    TRANSLATED = ("name", "description")
 
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.languages = other_languages()
         existing = {}
         if self.instance.pk:
             existing = {t.language: t for t in self.instance.translations.all()}
-        for code, language_name in self.languages:
-            current = existing.get(code)
-            self.fields[f"name_{code}"] = forms.CharField(
+        self.add_language_fields(existing)
+
+    def translated_field(self, name: str, language_name: str) -> forms.Field:
+        if name == "name":
+            return forms.CharField(
                 label=_("Name in %(language)s") % {"language": language_name},
                 max_length=100,
                 required=False,
-                initial=current.name if current else "",
+                initial="",
                 help_text=_(
                     "What clients who read this language see; leave empty (with the "
                     "description) for the name above."
                 ),
             )
-            self.fields[f"description_{code}"] = forms.CharField(
-                label=_("Description in %(language)s") % {"language": language_name},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=current.description if current else "",
-            )
-
-    def wording(self) -> dict[str, tuple[str, str]]:
-        return {
-            code: (
-                self.cleaned_data.get(f"name_{code}") or "",
-                self.cleaned_data.get(f"description_{code}") or "",
-            )
-            for code, _name in self.languages
-            # A form posted without a language's fields (an older page) leaves it alone.
-            if not self.is_bound or self.add_prefix(f"name_{code}") in self.data
-        }
+        return forms.CharField(
+            label=_("Description in %(language)s") % {"language": language_name},
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            initial="",
+        )
 
     def clean(self):
         from .service_languages import translation_problems
