@@ -245,11 +245,22 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--wrk", action="store_true", help="also load each page with wrk")
     parser.add_argument("--wrk-seconds", type=int, default=5)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="measure only the pages whose label contains TEXT (repeatable); the floor always runs",
+    )
     args = parser.parse_args(argv)
 
     ensure_postgres_database(args.database_url)
     setup_django(args.database_url)
     pages, _ = prepare(args)
+    if args.only:
+        pages = [pages[0]] + [
+            page for page in pages[1:] if any(text in page.label for text in args.only)
+        ]
     port = free_port()
     server = start_server(args.database_url, port)
     try:
