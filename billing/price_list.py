@@ -171,7 +171,7 @@ def save_bands(data: dict) -> None:
         price = _amount(price_text, errors, price_field, required=True)
         if price is not None and price_field not in errors:
             wanted.append((months, price))
-    months_given = [months for months, _ in wanted]
+    months_given = [months for months, _price in wanted]
     if len(set(months_given)) != len(months_given):
         errors.setdefault("band_months_0", _("Each band needs a different number of months."))
     if errors:
