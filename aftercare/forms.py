@@ -194,13 +194,15 @@ class AftercareInstructionForm(forms.ModelForm):
         model = AftercareInstruction
         fields = ["day_from", "day_to", "title", "body", "send_message", "position"]
         labels = {
-            "day_from": "From day",
-            "day_to": "To day",
-            "position": "Order within the same first day",
+            "day_from": _("From day"),
+            "day_to": _("To day"),
+            "title": _("Title"),
+            "body": _("Body"),
+            "position": _("Order within the same first day"),
         }
         help_texts = {
-            "day_from": "Day 0 is the session day.",
-            "day_to": "The same as the first day for one day only.",
+            "day_from": _("Day 0 is the session day."),
+            "day_to": _("The same as the first day for one day only."),
         }
 
     def clean(self):
@@ -209,7 +211,8 @@ class AftercareInstructionForm(forms.ModelForm):
         if day_from is not None and day_to is not None and day_to < day_from:
             self.add_error(
                 "day_to",
-                f"The last day ({day_to}) cannot be before the first day ({day_from}).",
+                _("The last day (%(last)s) cannot be before the first day (%(first)s).")
+                % {"last": day_to, "first": day_from},
             )
         return cleaned
 
@@ -252,15 +255,20 @@ class AftercareInstructionSettingsForm(OtherLanguagesMixin, AftercareInstruction
     def translated_field(self, name: str, language_name: str) -> forms.Field:
         if name == "title":
             return forms.CharField(
-                label=f"Title in {language_name}", max_length=150, required=False, initial=""
+                label=_("Title in %(language)s") % {"language": language_name},
+                max_length=150,
+                required=False,
+                initial="",
             )
         return forms.CharField(
-            label=f"Instructions in {language_name}",
+            label=_("Instructions in %(language)s") % {"language": language_name},
             required=False,
             widget=forms.Textarea(attrs={"rows": 4}),
             initial="",
-            help_text="What clients who read this language are given; leave both empty "
-            "for the wording above.",
+            help_text=_(
+                "What clients who read this language are given; leave both empty "
+                "for the wording above."
+            ),
         )
 
     @property

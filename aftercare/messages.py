@@ -20,9 +20,9 @@ from sessions_app.models import PlanStatus
 
 from .models import AftercarePlan, CheckIn, CheckInStatus
 
-ARTIST = {"artist": "the artist's first name"}
-SESSION_NUMBER = {"session_number": "the number of the session it is about"}
-CHECK_IN_URL = {"check_in_url": "private link to send the check-in photos"}
+ARTIST = {"artist": gettext_lazy("the artist's first name")}
+SESSION_NUMBER = {"session_number": gettext_lazy("the number of the session it is about")}
+CHECK_IN_URL = {"check_in_url": gettext_lazy("private link to send the check-in photos")}
 
 
 def check_in_of(reminder: Reminder) -> CheckIn:
@@ -110,25 +110,26 @@ def register() -> None:
     ten = dt.time(10, 0)
     register_kind(
         ReminderKind.AFTERCARE,
-        label="Aftercare",
+        label=gettext_lazy("Aftercare"),
         owner="aftercare",
         placeholders={
-            "day": "days since the session",
-            "aftercare_title": "the title of today's aftercare step",
-            "aftercare_text": "the text of today's aftercare step(s)",
+            "day": gettext_lazy("days since the session"),
+            "aftercare_title": gettext_lazy("the title of today's aftercare step"),
+            "aftercare_text": gettext_lazy("the text of today's aftercare step(s)"),
             **SESSION_NUMBER,
         },
         values=aftercare_values,
         timing=Timing(
             unit=SET_ELSEWHERE,
-            elsewhere="On the first day of each aftercare step marked to be sent "
-            "(aftercare instructions)",
+            elsewhere=gettext_lazy(
+                "On the first day of each aftercare step marked to be sent (aftercare instructions)"
+            ),
             at=dt.time(9, 0),
         ),
     )
     for slug, label, days in (
-        (ReminderKind.FADE_CHECK_IN, "Fade check-in", 10),
-        (ReminderKind.FINAL_CHECK_IN, "Final check-in (pigment settled)", 32),
+        (ReminderKind.FADE_CHECK_IN, gettext_lazy("Fade check-in"), 10),
+        (ReminderKind.FINAL_CHECK_IN, gettext_lazy("Final check-in (pigment settled)"), 32),
     ):
         register_kind(
             slug,
@@ -137,32 +138,41 @@ def register() -> None:
             placeholders={**ARTIST, **CHECK_IN_URL, **SESSION_NUMBER},
             values=check_in_values,
             timing=Timing(
-                unit=DAYS_AFTER, anchor="the session", default=(days,), at=ten, maximum=120
+                unit=DAYS_AFTER,
+                anchor=gettext_lazy("the session"),
+                default=(days,),
+                at=ten,
+                maximum=120,
             ),
             button=("check_in_url", gettext_lazy("Send my check-in")),
         )
     register_kind(
         ReminderKind.CHECK_IN_REPLY,
-        label="Artist's reply to a check-in",
+        label=gettext_lazy("Artist's reply to a check-in"),
         owner="aftercare",
         service=True,
-        placeholders={**ARTIST, "reply": "the artist's reply", **CHECK_IN_URL, **SESSION_NUMBER},
+        placeholders={
+            **ARTIST,
+            "reply": gettext_lazy("the artist's reply"),
+            **CHECK_IN_URL,
+            **SESSION_NUMBER,
+        },
         values=reply_values,
         button=("check_in_url", gettext_lazy("See my check-in")),
     )
     register_kind(
         ReminderKind.GAP_INVITE,
-        label="Invitation to book the next session",
+        label=gettext_lazy("Invitation to book the next session"),
         owner="aftercare",
         placeholders={
             **ARTIST,
             **SESSION_NUMBER,
-            "next_session_number": "the number of the session to book next",
+            "next_session_number": gettext_lazy("the number of the session to book next"),
         },
         values=gap_invite_values,
         timing=Timing(
             unit=DAYS_AFTER,
-            anchor="the session, if the next one is not booked",
+            anchor=gettext_lazy("the session, if the next one is not booked"),
             default=(7,),
             at=ten,
             maximum=120,

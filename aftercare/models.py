@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from smpclinic.encryption import EncryptedTextField
@@ -30,14 +31,14 @@ class AftercareInstruction(models.Model):
     title = models.CharField(max_length=150)
     body = models.TextField()
     send_message = models.BooleanField(
-        "send as a message on its first day",
+        _("send as a message on its first day"),
         default=False,
-        help_text="Milestone messages (e.g. day 3, 7 and 28) go to the client that morning.",
+        help_text=_("Milestone messages (e.g. day 3, 7 and 28) go to the client that morning."),
     )
     is_shipped_default = models.BooleanField(
-        "shipped default wording",
+        _("shipped default wording"),
         default=False,
-        help_text="Written by the product as a starting point; the clinic should review it.",
+        help_text=_("Written by the product as a starting point; the clinic should review it."),
     )
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -53,8 +54,12 @@ class AftercareInstruction(models.Model):
 
     def __str__(self):
         if self.day_from == self.day_to:
-            return f"Day {self.day_from}: {self.title}"
-        return f"Days {self.day_from}–{self.day_to}: {self.title}"
+            return gettext("Day %(day)s: %(title)s") % {"day": self.day_from, "title": self.title}
+        return gettext("Days %(first)s–%(last)s: %(title)s") % {
+            "first": self.day_from,
+            "last": self.day_to,
+            "title": self.title,
+        }
 
 
 class AftercareInstructionTranslation(models.Model):

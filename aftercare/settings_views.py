@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.forms import BaseModelFormSet, Textarea, modelformset_factory
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import manager_required
@@ -20,7 +21,7 @@ from .services import aftercare_instructions_update
 class BaseInstructionFormSet(BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["DELETE"].label = "Remove"
+        form.fields["DELETE"].label = _("Remove")
 
 
 InstructionFormSet = modelformset_factory(
@@ -60,7 +61,9 @@ def instructions(request):
     aftercare_instructions_update(changed=changed, removed=removed, translations=translations)
     messages.success(
         request,
-        "Aftercare saved. Sessions logged from now on get this wording; plans already given "
-        "keep theirs.",
+        _(
+            "Aftercare saved. Sessions logged from now on get this wording; plans already given "
+            "keep theirs."
+        ),
     )
     return redirect("aftercare_settings:instructions")

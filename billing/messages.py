@@ -69,29 +69,33 @@ def deposit_due_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 def register() -> None:
     register_kind(
         ReminderKind.RECEIPT,
-        label="Receipt for a payment",
+        label=gettext_lazy("Receipt for a payment"),
         owner="billing",
         service=True,
         placeholders={
-            "amount": "the amount paid or refunded, e.g. £100.00",
-            "receipt_number": 'e.g. "Receipt 000042" or "Refund receipt 000043"',
-            "paid_for": "what the payment was for",
-            "payments_url": "link to the client's payments and receipts in the portal",
+            "amount": gettext_lazy("the amount paid or refunded, e.g. £100.00"),
+            "receipt_number": gettext_lazy('e.g. "Receipt 000042" or "Refund receipt 000043"'),
+            "paid_for": gettext_lazy("what the payment was for"),
+            "payments_url": gettext_lazy(
+                "link to the client's payments and receipts in the portal"
+            ),
         },
         values=receipt_values,
         button=("payments_url", gettext_lazy("My payments and receipts")),
     )
     register_kind(
         ReminderKind.DEPOSIT_DUE,
-        label="Deposit to pay for an online booking",
+        label=gettext_lazy("Deposit to pay for an online booking"),
         owner="billing",
         service=True,
         placeholders={
-            "amount": "the deposit, e.g. £50.00",
-            "pay_by": 'when the booking is released if unpaid, e.g. "Tuesday 3 March at 10:15"',
-            "when": "the appointment time",
-            "appointment_type": "e.g. Treatment session",
-            "pay_url": "the client's private link to pay the deposit",
+            "amount": gettext_lazy("the deposit, e.g. £50.00"),
+            "pay_by": gettext_lazy(
+                'when the booking is released if unpaid, e.g. "Tuesday 3 March at 10:15"'
+            ),
+            "when": gettext_lazy("the appointment time"),
+            "appointment_type": gettext_lazy("e.g. Treatment session"),
+            "pay_url": gettext_lazy("the client's private link to pay the deposit"),
         },
         values=deposit_due_values,
         button=("pay_url", gettext_lazy("Pay my deposit")),

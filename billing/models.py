@@ -30,28 +30,31 @@ def money_field(**kwargs) -> models.DecimalField:
 
 
 class LateAction(models.TextChoices):
-    FORFEIT = "forfeit", "The deposit is kept by the clinic"
-    CREDIT = "credit", "The deposit stays on the client's account as credit"
+    FORFEIT = "forfeit", _("The deposit is kept by the clinic")
+    CREDIT = "credit", _("The deposit stays on the client's account as credit")
 
 
 class MoneySettings(SingleRowSettings):
     """How the clinic handles deposits, and what its receipts say."""
 
     hold_unpaid_hours = models.PositiveSmallIntegerField(
-        "hold an unpaid online booking for (hours)",
+        _("hold an unpaid online booking for (hours)"),
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(168)],
-        help_text="An online booking whose deposit is not paid by then is released.",
+        help_text=_("An online booking whose deposit is not paid by then is released."),
     )
     late_action = models.CharField(
-        "on a late cancellation or no-show",
+        _("on a late cancellation or no-show"),
         max_length=20,
         choices=LateAction.choices,
         default=LateAction.FORFEIT,
     )
-    tax_number = models.CharField("tax (VAT) number", max_length=40, blank=True)
+    tax_number = models.CharField(_("tax (VAT) number"), max_length=40, blank=True)
     receipt_note = models.CharField(
-        "note printed on receipts", max_length=300, blank=True, help_text="e.g. payment terms."
+        _("note printed on receipts"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. payment terms."),
     )
     last_receipt_number = models.PositiveIntegerField(default=0, editable=False)
 
@@ -64,8 +67,8 @@ class MoneySettings(SingleRowSettings):
 
 
 class DepositKind(models.TextChoices):
-    FIXED = "fixed", "A fixed amount"
-    PERCENT = "percent", "A percentage of the price"
+    FIXED = "fixed", _("A fixed amount")
+    PERCENT = "percent", _("A percentage of the price")
 
 
 class DepositRule(models.Model):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scheduling.models import AppointmentType
 
@@ -35,17 +36,19 @@ def _amount(value, errors: dict, field: str, *, required: bool) -> Decimal | Non
     text = "" if value is None else str(value).strip()
     if not text:
         if required:
-            errors[field] = "Give an amount (0 for free)."
+            errors[field] = _("Give an amount (0 for free).")
         return None
     try:
         amount = to_amount(text)
     except ValueError:
-        errors[field] = "Give the amount as a number, e.g. 450 or 450.00."
+        errors[field] = _("Give the amount as a number, e.g. 450 or 450.00.")
         return None
     if amount < 0:
-        errors[field] = "An amount cannot be negative."
+        errors[field] = _("An amount cannot be negative.")
     elif amount > MAX_AMOUNT:
-        errors[field] = f"That is more than {money(MAX_AMOUNT)}: check the amount."
+        errors[field] = _("That is more than %(maximum)s: check the amount.") % {
+            "maximum": money(MAX_AMOUNT)
+        }
     return amount
 
 
@@ -84,18 +87,18 @@ def save_services(data: dict) -> int:
         price = _amount(data.get(f"price_{pk}"), errors, f"price_{pk}", required=True)
         kind = str(data.get(f"deposit_kind_{pk}") or "")
         if kind not in ("", *DepositKind.values):
-            errors[f"deposit_kind_{pk}"] = "Choose no deposit, a fixed amount or a percentage."
+            errors[f"deposit_kind_{pk}"] = _("Choose no deposit, a fixed amount or a percentage.")
             continue
         value = _amount(
             data.get(f"deposit_value_{pk}"), errors, f"deposit_value_{pk}", required=bool(kind)
         )
         if kind and value is not None and f"deposit_value_{pk}" not in errors:
             if value <= 0:
-                errors[f"deposit_value_{pk}"] = "A deposit is more than zero (or choose none)."
+                errors[f"deposit_value_{pk}"] = _("A deposit is more than zero (or choose none).")
             elif kind == DepositKind.PERCENT and value > 100:
-                errors[f"deposit_value_{pk}"] = "A percentage is at most 100."
+                errors[f"deposit_value_{pk}"] = _("A percentage is at most 100.")
             elif kind == DepositKind.FIXED and price is not None and price and value > price:
-                errors[f"deposit_value_{pk}"] = "The deposit cannot be more than the price."
+                errors[f"deposit_value_{pk}"] = _("The deposit cannot be more than the price.")
         changes.append((row.type, price, kind, value))
     if errors:
         raise ValidationError(errors)
@@ -128,7 +131,7 @@ def save_packages(data: dict) -> None:
         amount = _amount(data.get(field), errors, field, required=False)
         if amount is not None and field not in errors:
             if amount == 0:
-                errors[field] = "A package is not free: leave it blank for no package."
+                errors[field] = _("A package is not free: leave it blank for no package.")
             wanted[sessions] = amount
     if errors:
         raise ValidationError(errors)
@@ -160,17 +163,17 @@ def save_bands(data: dict) -> None:
         try:
             months = int(months_text)
         except ValueError:
-            errors[months_field] = "Give a whole number of months, e.g. 6."
+            errors[months_field] = _("Give a whole number of months, e.g. 6.")
             continue
         if not 1 <= months <= 120:
-            errors[months_field] = "Between 1 and 120 months."
+            errors[months_field] = _("Between 1 and 120 months.")
             continue
         price = _amount(price_text, errors, price_field, required=True)
         if price is not None and price_field not in errors:
             wanted.append((months, price))
-    months_given = [months for months, _ in wanted]
+    months_given = [months for months, _price in wanted]
     if len(set(months_given)) != len(months_given):
-        errors.setdefault("band_months_0", "Each band needs a different number of months.")
+        errors.setdefault("band_months_0", _("Each band needs a different number of months."))
     if errors:
         raise ValidationError(errors)
     TouchUpBand.objects.all().delete()
@@ -183,17 +186,28 @@ def bands_in_words(rows: list[TouchUpBand], later_price: Decimal | None) -> list
     """e.g. ["Within 6 months of the last session: £120.00", …, "Later: £200.00"]."""
     words, previous = [], 0
     for band in rows:
-        span = (
-            f"within {band.up_to_months} months"
-            if not previous
-            else (f"{previous} to {band.up_to_months} months")
+        values = {"months": band.up_to_months, "previous": previous, "price": money(band.price)}
+        words.append(
+            (
+                _("A touch-up within %(months)s months after the last session: %(price)s")
+                if not previous
+                else _(
+                    "A touch-up %(previous)s to %(months)s months after the last session: %(price)s"
+                )
+            )
+            % values
         )
-        words.append(f"A touch-up {span} after the last session: {money(band.price)}")
         previous = band.up_to_months
     if later_price is not None:
         words.append(
-            f"A touch-up {'later' if rows else 'at any time'}: {money(later_price)} "
-            "(the touch-up's price on the services list)"
+            (
+                _("A touch-up later: %(price)s (the touch-up's price on the services list)")
+                if rows
+                else _(
+                    "A touch-up at any time: %(price)s (the touch-up's price on the services list)"
+                )
+            )
+            % {"price": money(later_price)}
         )
     return words
 
@@ -206,12 +220,12 @@ def publish_policy(text: str, *, now=None) -> CancellationPolicy:
     """A new version of the policy; the bookings that accepted earlier ones keep theirs."""
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationError({"text": "Write the policy clients accept when they book."})
+        raise ValidationError({"text": _("Write the policy clients accept when they book.")})
     if len(text) > 5000:
-        raise ValidationError({"text": "Keep the policy under 5,000 characters."})
+        raise ValidationError({"text": _("Keep the policy under 5,000 characters.")})
     current = CancellationPolicy.objects.select_for_update().order_by("-version").first()
     if current is not None and current.text.strip() == text:
-        raise ValidationError({"text": "This is the policy already published: change it first."})
+        raise ValidationError({"text": _("This is the policy already published: change it first.")})
     return CancellationPolicy.objects.create(
         version=(current.version + 1) if current else 1,
         text=text,

@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import manager_required
@@ -16,9 +18,9 @@ from .models import CancellationPolicy, DepositKind, MoneySettings
 from .money import currency
 
 SECTIONS = {
-    "services": (price_list.save_services, "Prices and deposits saved."),
-    "packages": (price_list.save_packages, "Packages saved."),
-    "bands": (price_list.save_bands, "Touch-up prices saved."),
+    "services": (price_list.save_services, gettext_lazy("Prices and deposits saved.")),
+    "packages": (price_list.save_packages, gettext_lazy("Packages saved.")),
+    "bands": (price_list.save_bands, gettext_lazy("Touch-up prices saved.")),
 }
 
 
@@ -69,7 +71,7 @@ def _page(request, *, values=None, errors=None, settings_form=None, status=200):
                 }
                 for row in rows
             ],
-            "deposit_kinds": [("", "No deposit"), *DepositKind.choices],
+            "deposit_kinds": [("", _("No deposit")), *DepositKind.choices],
             "packages": [
                 {
                     "sessions": n,
@@ -114,10 +116,10 @@ def prices(request):
         if not form.is_valid():
             return _page(request, settings_form=form, status=400)
         form.save()
-        messages.success(request, "Deposit and receipt settings saved.")
+        messages.success(request, _("Deposit and receipt settings saved."))
         return redirect("billing_settings:prices")
     if section not in SECTIONS:
-        messages.error(request, "Nothing was saved: that part of the page is not known.")
+        messages.error(request, _("Nothing was saved: that part of the page is not known."))
         return redirect("billing_settings:prices")
     save, done = SECTIONS[section]
     try:
@@ -150,8 +152,11 @@ def policy(request):
         else:
             messages.success(
                 request,
-                f"Version {published.version} published: bookings from now on accept it; "
-                "earlier bookings keep the version they accepted.",
+                _(
+                    "Version %(number)s published: bookings from now on accept it; "
+                    "earlier bookings keep the version they accepted."
+                )
+                % {"number": published.version},
             )
             return redirect("billing_settings:policy")
     return render(

@@ -396,7 +396,9 @@ def consent_draft_publish(*, version: ConsentVersion) -> ConsentVersion:
     exactly what the live version says is refused: nobody should sign the same text twice."""
     version = ConsentVersion.objects.select_related("template").get(pk=version.pk)
     if version.published_at is not None:
-        raise ValidationError(f"Version {version.number} is already published.")
+        raise ValidationError(
+            _("Version %(number)s is already published.") % {"number": version.number}
+        )
     live = live_version(version.template)
     if live is not None and consent_document(live).text == consent_document(version).text:
         raise ValidationError(

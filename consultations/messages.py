@@ -30,7 +30,9 @@ from scheduling.models import ACTIVE_STATUSES, AppointmentKind
 
 from .models import Consultation, Outcome, PatchReading, PatchTest, clinic_currency
 
-FORMS_PLACEHOLDER = {"forms_url": "private link to the health questionnaire and consent forms"}
+FORMS_PLACEHOLDER = {
+    "forms_url": gettext_lazy("private link to the health questionnaire and consent forms")
+}
 CONSULTATION_KINDS = (AppointmentKind.CONSULTATION, AppointmentKind.VIDEO_CONSULTATION)
 
 
@@ -169,10 +171,10 @@ def follow_up_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 def register() -> None:
     import datetime as dt
 
-    artist = {"artist": "the artist's first name"}
+    artist = {"artist": gettext_lazy("the artist's first name")}
     register_kind(
         ReminderKind.CONSULTATION_FORMS,
-        label="Forms to fill before the consultation",
+        label=gettext_lazy("Forms to fill before the consultation"),
         owner="consultations",
         service=True,
         placeholders={**APPOINTMENT_PLACEHOLDERS, **FORMS_PLACEHOLDER},
@@ -181,44 +183,46 @@ def register() -> None:
     )
     register_kind(
         ReminderKind.ESTIMATE,
-        label="Cost estimate",
+        label=gettext_lazy("Cost estimate"),
         owner="consultations",
         service=True,
         placeholders={
             **artist,
-            "sessions": "the number of sessions estimated",
-            "estimate_total": "the estimated total, e.g. £1,200.00",
-            "price_per_session": "the price of one session",
-            "deposit": "the deposit",
-            "currency": "the currency code, e.g. GBP",
+            "sessions": gettext_lazy("the number of sessions estimated"),
+            "estimate_total": gettext_lazy("the estimated total, e.g. £1,200.00"),
+            "price_per_session": gettext_lazy("the price of one session"),
+            "deposit": gettext_lazy("the deposit"),
+            "currency": gettext_lazy("the currency code, e.g. GBP"),
         },
         values=estimate_values,
     )
     register_kind(
         ReminderKind.PATCH_TEST_READING,
-        label="Patch test reading",
+        label=gettext_lazy("Patch test reading"),
         owner="consultations",
         placeholders={
             **artist,
-            "pigment": "the pigment tested",
-            "test_site": "where the patch test was placed",
+            "pigment": gettext_lazy("the pigment tested"),
+            "test_site": gettext_lazy("where the patch test was placed"),
         },
         values=patch_reading_values,
         timing=Timing(
             unit=SET_ELSEWHERE,
-            elsewhere="When the patch test is due to be read (consultation settings: hours "
-            "from applying the test to reading it)",
+            elsewhere=gettext_lazy(
+                "When the patch test is due to be read (consultation settings: hours "
+                "from applying the test to reading it)"
+            ),
         ),
     )
     register_kind(
         ReminderKind.CONSULTATION_FOLLOW_UP,
-        label="Consultation follow-up",
+        label=gettext_lazy("Consultation follow-up"),
         owner="consultations",
         placeholders=artist,
         values=follow_up_values,
         timing=Timing(
             unit=DAYS_AFTER,
-            anchor="the consultation's “go ahead” if no session is booked",
+            anchor=gettext_lazy("the consultation's “go ahead” if no session is booked"),
             default=(7,),
             at=dt.time(10, 0),
             maximum=90,

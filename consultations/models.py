@@ -97,8 +97,8 @@ class QuestionnaireVersion(models.Model):
 
 
 class QuestionKind(models.TextChoices):
-    YES_NO = "yes_no", "Yes / no"
-    TEXT = "text", "Free text"
+    YES_NO = "yes_no", _("Yes / no")
+    TEXT = "text", _("Free text")
 
 
 class Question(models.Model):

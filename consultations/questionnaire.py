@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
@@ -429,12 +430,12 @@ def questionnaire_as_text(version: QuestionnaireVersion | None) -> str:
     lines = []
     # Not numbered: a question added or removed would renumber, and so "change", every other.
     for question in version.questions.all():
-        how = [QuestionKind(question.kind).label]
-        how.append("must be answered" if question.required else "may be left out")
+        how = [str(QuestionKind(question.kind).label)]
+        how.append(gettext("must be answered") if question.required else gettext("may be left out"))
         if question.contraindication:
-            how.append("a yes needs practitioner review")
+            how.append(gettext("a yes needs practitioner review"))
         if question.ask_details:
-            how.append("asks for details after a yes")
+            how.append(gettext("asks for details after a yes"))
         lines.append(f"{question.text} ({'; '.join(how)})")
         if question.help_text:
             lines.append(f"    {question.help_text}")
@@ -450,7 +451,9 @@ def questionnaire_draft_publish(*, version: QuestionnaireVersion) -> Questionnai
     A draft with the same questions as the live version is refused."""
     live = current_questionnaire()
     if version.published_at is not None:
-        raise ValidationError(f"Version {version.number} is already published.")
+        raise ValidationError(
+            _("Version %(number)s is already published.") % {"number": version.number}
+        )
     if live is not None and questionnaire_as_text(live) == questionnaire_as_text(version):
         raise ValidationError(
             _("The draft asks exactly what the live version asks: there is nothing to publish.")

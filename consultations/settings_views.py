@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_required
@@ -18,7 +20,7 @@ from smpclinic.language_forms import OtherLanguagesMixin
 from . import consent, questionnaire
 from .models import ConsentTemplate, QuestionKind
 
-NOT_ADVICE = (
+NOT_ADVICE = gettext_lazy(
     "The wording shipped with the app is a starting point for the clinic to review and adapt; "
     "it is not legal or medical advice."
 )
@@ -29,16 +31,26 @@ NOT_ADVICE = (
 
 class QuestionForm(OtherLanguagesMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    text = forms.CharField(label="Question", max_length=questionnaire.QUESTION_TEXT_MAX)
+    text = forms.CharField(
+        label=gettext_lazy("Question"), max_length=questionnaire.QUESTION_TEXT_MAX
+    )
     help_text = forms.CharField(
-        label="Help beneath it", required=False, max_length=questionnaire.QUESTION_TEXT_MAX
+        label=gettext_lazy("Help beneath it"),
+        required=False,
+        max_length=questionnaire.QUESTION_TEXT_MAX,
     )
     kind = forms.ChoiceField(
-        label="Answered by", choices=QuestionKind.choices, initial=QuestionKind.YES_NO
+        label=gettext_lazy("Answered by"), choices=QuestionKind.choices, initial=QuestionKind.YES_NO
     )
-    required = forms.BooleanField(label="Must be answered", required=False, initial=True)
-    contraindication = forms.BooleanField(label="A yes needs practitioner review", required=False)
-    ask_details = forms.BooleanField(label="Ask for details after a yes", required=False)
+    required = forms.BooleanField(
+        label=gettext_lazy("Must be answered"), required=False, initial=True
+    )
+    contraindication = forms.BooleanField(
+        label=gettext_lazy("A yes needs practitioner review"), required=False
+    )
+    ask_details = forms.BooleanField(
+        label=gettext_lazy("Ask for details after a yes"), required=False
+    )
 
     TRANSLATED = ("text", "help_text")
 
@@ -47,9 +59,11 @@ class QuestionForm(OtherLanguagesMixin, forms.Form):
         self.add_language_fields()
 
     def translated_field(self, name: str, language_name: str) -> forms.Field:
-        label = "Question in {}" if name == "text" else "Help in {}"
+        label = (_("Question in %(language)s") if name == "text" else _("Help in %(language)s")) % {
+            "language": language_name
+        }
         return forms.CharField(
-            label=label.format(language_name),
+            label=label,
             required=False,
             max_length=questionnaire.QUESTION_TEXT_MAX,
         )
@@ -65,8 +79,8 @@ class QuestionForm(OtherLanguagesMixin, forms.Form):
 class BaseQuestionFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["ORDER"].label = "No."
-        form.fields["DELETE"].label = "Remove"
+        form.fields["ORDER"].label = _("No.")
+        form.fields["DELETE"].label = _("Remove")
 
 
 QuestionFormSet = forms.formset_factory(
@@ -81,16 +95,16 @@ QuestionFormSet = forms.formset_factory(
 
 
 class ConsentDraftForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = forms.CharField(
-        label="What the client reads first",
+        label=gettext_lazy("What the client reads first"),
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=NOT_ADVICE,
     )
     statements = forms.CharField(
-        label="Statements the client ticks",
+        label=gettext_lazy("Statements the client ticks"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="One statement a line; the client ticks each one to sign.",
+        help_text=gettext_lazy("One statement a line; the client ticks each one to sign."),
     )
 
 
@@ -188,7 +202,7 @@ def questionnaire_settings(request):
         return _questionnaire_page(request)
     draft = questionnaire.questionnaire_draft()
     if draft is None:
-        messages.error(request, "There is no draft to save: start one first.")
+        messages.error(request, _("There is no draft to save: start one first."))
         return redirect("form_settings:questionnaire")
     formset = QuestionFormSet(request.POST, prefix="q")
     if not formset.is_valid():
@@ -204,7 +218,7 @@ def questionnaire_settings(request):
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
         return redirect("form_settings:questionnaire")
-    messages.success(request, f"Draft version {draft.number} saved.")
+    messages.success(request, _("Draft version %(number)s saved.") % {"number": draft.number})
     return redirect("form_settings:questionnaire")
 
 
@@ -212,7 +226,10 @@ def questionnaire_settings(request):
 @manager_required
 def questionnaire_draft_start(request):
     draft = questionnaire.questionnaire_draft_start(by=request.user)
-    messages.success(request, f"Version {draft.number} is a draft: change it, then publish it.")
+    messages.success(
+        request,
+        _("Version %(number)s is a draft: change it, then publish it.") % {"number": draft.number},
+    )
     return redirect("form_settings:questionnaire")
 
 
@@ -221,7 +238,7 @@ def questionnaire_draft_start(request):
 def questionnaire_publish(request):
     draft = questionnaire.questionnaire_draft()
     if draft is None:
-        messages.error(request, "There is no draft to publish.")
+        messages.error(request, _("There is no draft to publish."))
         return redirect("form_settings:questionnaire")
     try:
         questionnaire.questionnaire_draft_publish(version=draft)
@@ -230,8 +247,11 @@ def questionnaire_publish(request):
     else:
         messages.success(
             request,
-            f"Version {draft.number} is live: clients answer it from now on; answers already "
-            "given keep the version they answered.",
+            _(
+                "Version %(number)s is live: clients answer it from now on; answers already "
+                "given keep the version they answered."
+            )
+            % {"number": draft.number},
         )
     return redirect("form_settings:questionnaire")
 
@@ -279,7 +299,7 @@ def consent_settings(request, slug: str):
     if request.method == "GET":
         return _consent_page(request, versions)
     if versions.draft is None:
-        messages.error(request, "There is no draft to save: start one first.")
+        messages.error(request, _("There is no draft to save: start one first."))
         return redirect("form_settings:consent", slug=slug)
     form = ConsentDraftForm(request.POST)
     if not form.is_valid():
@@ -299,7 +319,9 @@ def consent_settings(request, slug: str):
         else:
             form.add_error(None, refusal)
         return _consent_page(request, versions, form=form, status=400)
-    messages.success(request, f"Draft version {versions.draft.number} saved.")
+    messages.success(
+        request, _("Draft version %(number)s saved.") % {"number": versions.draft.number}
+    )
     return redirect("form_settings:consent", slug=slug)
 
 
@@ -308,7 +330,10 @@ def consent_settings(request, slug: str):
 def consent_draft_start(request, slug: str):
     versions = _consent_of(slug)
     draft = consent.consent_draft_start(template=versions.template, by=request.user)
-    messages.success(request, f"Version {draft.number} is a draft: change it, then publish it.")
+    messages.success(
+        request,
+        _("Version %(number)s is a draft: change it, then publish it.") % {"number": draft.number},
+    )
     return redirect("form_settings:consent", slug=slug)
 
 
@@ -317,7 +342,7 @@ def consent_draft_start(request, slug: str):
 def consent_publish(request, slug: str):
     versions = _consent_of(slug)
     if versions.draft is None:
-        messages.error(request, "There is no draft to publish.")
+        messages.error(request, _("There is no draft to publish."))
         return redirect("form_settings:consent", slug=slug)
     try:
         consent.consent_draft_publish(version=versions.draft)
@@ -326,7 +351,10 @@ def consent_publish(request, slug: str):
     else:
         messages.success(
             request,
-            f"Version {versions.draft.number} is live. Clients who signed an earlier version "
-            "sign this one before their next session starts.",
+            _(
+                "Version %(number)s is live. Clients who signed an earlier version "
+                "sign this one before their next session starts."
+            )
+            % {"number": versions.draft.number},
         )
     return redirect("form_settings:consent", slug=slug)

@@ -6,10 +6,12 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smpclinic import formats
 
-from .kinds import HOURS_BEFORE, UNIT_WORDS, describe_timing, get_kind, timing_problems
+from .kinds import OFFSETS_LABEL, UNIT_WORDS, describe_timing, get_kind, timing_problems
 from .models import MessageTemplate
 from .wording import SMS_MAX, validate_template
 
@@ -31,13 +33,14 @@ class MessageTemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         declared = get_kind(getattr(self.instance, "kind", "") or "")
         if declared and declared.timing.has_offsets and "offsets" in self.fields:
-            unit = UNIT_WORDS[declared.timing.unit]
-            where = "before" if declared.timing.unit == HOURS_BEFORE else "after"
-            self.fields["offsets"].label = f"when ({unit} {where} {declared.timing.anchor})"
-            self.fields["offsets"].help_text = (
-                f"e.g. {list(declared.timing.default)}; empty for the default, "
-                f"{describe_timing(declared.slug).lower()}."
-            )
+            when = OFFSETS_LABEL[declared.timing.unit] % {"anchor": declared.timing.anchor}
+            self.fields["offsets"].label = _("when (%(when)s)") % {"when": when.lower()}
+            self.fields["offsets"].help_text = _(
+                "e.g. %(example)s; empty for the default, %(default)s."
+            ) % {
+                "example": list(declared.timing.default),
+                "default": describe_timing(declared.slug).lower(),
+            }
 
     def clean_offsets(self):
         offsets = self.cleaned_data.get("offsets")
@@ -78,7 +81,7 @@ class MessageTemplateForm(forms.ModelForm):
 class OffsetsField(forms.CharField):
     """Whole numbers typed as "48, 24" (or "48 and 24"), kept as a list; empty is the default."""
 
-    unit = "hours"
+    unit = gettext_lazy("hours")
 
     def prepare_value(self, value):
         if isinstance(value, (list, tuple)):
@@ -95,7 +98,8 @@ class OffsetsField(forms.CharField):
                 continue
             if not part.isdigit():
                 raise ValidationError(
-                    f"“{part}” is not a whole number of {self.unit}: write numbers such as 48, 24."
+                    _("“%(part)s” is not a whole number of %(unit)s: write numbers such as 48, 24.")
+                    % {"part": part, "unit": self.unit}
                 )
             numbers.append(int(part))
         return numbers
@@ -111,7 +115,11 @@ class MessageSettingsForm(MessageTemplateForm):
 
     class Meta(MessageTemplateForm.Meta):
         fields = ("enabled", "subject", "email_text", "sms_text", "offsets", "send_at")
-        labels = {"enabled": "Send this message", "email_text": "Email", "sms_text": "SMS"}
+        labels = {
+            "enabled": gettext_lazy("Send this message"),
+            "email_text": gettext_lazy("Email"),
+            "sms_text": gettext_lazy("SMS"),
+        }
         widgets = {
             "email_text": forms.Textarea(attrs={"rows": 14}),
             "sms_text": forms.Textarea(attrs={"rows": 4, "maxlength": SMS_MAX}),
@@ -123,29 +131,38 @@ class MessageSettingsForm(MessageTemplateForm):
         declared = get_kind(self.instance.kind)
         timing = declared.timing if declared else None
         if timing and timing.has_offsets:
-            unit = UNIT_WORDS[timing.unit]
-            where = "before" if timing.unit == HOURS_BEFORE else "after"
             field = self.fields["offsets"]
-            field.unit = unit
-            field.label = f"{unit.capitalize()} {where} {timing.anchor}"
-            many = "separated by commas, " if timing.several else ""
+            field.unit = UNIT_WORDS[timing.unit]
+            field.label = OFFSETS_LABEL[timing.unit] % {"anchor": timing.anchor}
+            words = {
+                "unit": field.unit,
+                "maximum": timing.maximum,
+                "default": describe_timing(declared.slug).lower(),
+            }
             field.help_text = (
-                f"Whole numbers of {unit}, {many}from 1 to {timing.maximum}. Empty: the "
-                f"default, {describe_timing(declared.slug).lower()}."
-            )
+                _(
+                    "Whole numbers of %(unit)s, separated by commas, from 1 to %(maximum)s. "
+                    "Empty: the default, %(default)s."
+                )
+                if timing.several
+                else _(
+                    "Whole numbers of %(unit)s, from 1 to %(maximum)s. Empty: the default, "
+                    "%(default)s."
+                )
+            ) % words
         else:
             del self.fields["offsets"]
         if timing and timing.has_time_of_day:
-            self.fields["send_at"].label = "At (the clinic's time)"
-            self.fields["send_at"].help_text = f"Empty: {formats.clock(timing.at)}."
+            self.fields["send_at"].label = _("At (the clinic's time)")
+            self.fields["send_at"].help_text = _("Empty: %(time)s.") % {
+                "time": formats.clock(timing.at)
+            }
         else:
             del self.fields["send_at"]
-        self.fields["subject"].label = "Email subject"
-        self.fields[
-            "sms_text"
-        ].help_text = (
-            f"At most {SMS_MAX} characters as written; a longer text once filled in is cut."
-        )
+        self.fields["subject"].label = _("Email subject")
+        self.fields["sms_text"].help_text = _(
+            "At most %(maximum)s characters as written; a longer text once filled in is cut."
+        ) % {"maximum": SMS_MAX}
         for name in self.TEXT_FIELDS:
             self.fields[name].widget.attrs["data-placeholder-target"] = ""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
@@ -36,7 +37,17 @@ DAYS_AFTER = "days_after"  # on a day after another, at a time of day: check-ins
 MONTHS_AFTER = "months_after"  # months after a day, at a time of day: recalls
 SET_ELSEWHERE = "set_elsewhere"  # the day is set by something else (aftercare steps, a reading)
 
-UNIT_WORDS = {HOURS_BEFORE: "hours", DAYS_AFTER: "days", MONTHS_AFTER: "months"}
+UNIT_WORDS = {
+    HOURS_BEFORE: gettext_lazy("hours"),
+    DAYS_AFTER: gettext_lazy("days"),
+    MONTHS_AFTER: gettext_lazy("months"),
+}
+# The offsets' field on the message editor, e.g. "Hours before the appointment".
+OFFSETS_LABEL = {
+    HOURS_BEFORE: gettext_lazy("Hours before %(anchor)s"),
+    DAYS_AFTER: gettext_lazy("Days after %(anchor)s"),
+    MONTHS_AFTER: gettext_lazy("Months after %(anchor)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -44,12 +55,12 @@ class Timing:
     """When a kind of message goes, and what of it the clinic may change."""
 
     unit: str = NOW
-    anchor: str = ""  # in words: "the appointment", "the session"
+    anchor: str = ""  # in words (lazily translated): "the appointment", "the session"
     default: tuple[int, ...] = ()
     at: dt.time | None = None  # time of day in the clinic (days/months after, set elsewhere)
     several: bool = False  # more than one send (reminders 48 h and 24 h before)
     maximum: int = 400
-    elsewhere: str = ""  # in words: where the day is set, for SET_ELSEWHERE
+    elsewhere: str = ""  # in words (lazily translated): where the day is set, for SET_ELSEWHERE
 
     @property
     def has_offsets(self) -> bool:
@@ -68,7 +79,7 @@ class MessageKind:
     """One kind of message: registered once, by the app it is about."""
 
     slug: str
-    label: str
+    name: str  # lazily translated (gettext_lazy): read it as `label`, in the active language
     owner: str  # the app that declared it
     service: bool  # sent even to clients who did not agree to reminders
     placeholders: frozenset[str]
@@ -79,12 +90,18 @@ class MessageKind:
     # Values other apps add (e.g. the forms link on a consultation's confirmation).
     extras: list[ValuesFn] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        """The kind's name in the active language, as plain text (safe to join and sort)."""
+        return str(self.name)
+
 
 _kinds: dict[str, MessageKind] = {}
+# Each placeholder's help, lazily translated (the apps declare theirs with gettext_lazy).
 PLACEHOLDER_HELP: dict[str, str] = {
-    "first_name": "the client's first name",
-    "clinic_name": "the clinic's name",
-    "clinic_phone": "the clinic's phone number",
+    "first_name": gettext_lazy("the client's first name"),
+    "clinic_name": gettext_lazy("the clinic's name"),
+    "clinic_phone": gettext_lazy("the clinic's phone number"),
 }
 COMMON = frozenset(PLACEHOLDER_HELP)
 
@@ -109,7 +126,7 @@ def register_kind(
         PLACEHOLDER_HELP.setdefault(name, help_text)
     kind = MessageKind(
         slug=slug,
-        label=label,
+        name=label,
         owner=owner,
         service=service,
         placeholders=COMMON | frozenset(placeholders),
@@ -227,11 +244,20 @@ def send_time(slug: str) -> dt.time:
 
 
 def _list_words(numbers: list[str]) -> str:
-    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    if len(numbers) == 1:
+        return numbers[0]
+    return gettext("%(first)s and %(last)s") % {
+        "first": ", ".join(numbers[:-1]),
+        "last": numbers[-1],
+    }
 
 
 def _count(n: int, unit: str) -> str:
-    return f"{n} {unit[:-1] if n == 1 else unit}"
+    if unit == HOURS_BEFORE:
+        return ngettext("%(count)d hour", "%(count)d hours", n) % {"count": n}
+    if unit == DAYS_AFTER:
+        return ngettext("%(count)d day", "%(count)d days", n) % {"count": n}
+    return ngettext("%(count)d month", "%(count)d months", n) % {"count": n}
 
 
 def describe_timing(slug: str, offsets=None, at: dt.time | None = None) -> str:
@@ -243,15 +269,21 @@ def describe_timing(slug: str, offsets=None, at: dt.time | None = None) -> str:
     timing = kind.timing
     offsets = [int(n) for n in (offsets or timing.default)]
     at = at or timing.at
-    clock = f", at {formats.clock(at)}" if at else ""
     if timing.unit == NOW:
-        return "Straight away"
+        return gettext("Straight away")
     if timing.unit == SET_ELSEWHERE:
-        return f"{timing.elsewhere}{clock}"
-    unit = UNIT_WORDS[timing.unit]
-    amounts = _list_words([_count(n, unit) for n in offsets])
-    where = "before" if timing.unit == HOURS_BEFORE else "after"
-    return f"{amounts} {where} {timing.anchor}{clock}"
+        words = str(timing.elsewhere)
+    else:
+        amounts = _list_words([_count(n, timing.unit) for n in offsets])
+        sentence = (
+            gettext("%(amounts)s before %(anchor)s")
+            if timing.unit == HOURS_BEFORE
+            else gettext("%(amounts)s after %(anchor)s")
+        )
+        words = sentence % {"amounts": amounts, "anchor": timing.anchor}
+    if at:
+        return gettext("%(when)s, at %(time)s") % {"when": words, "time": formats.clock(at)}
+    return words
 
 
 def timing_problems(slug: str, offsets) -> list[str]:
@@ -261,16 +293,30 @@ def timing_problems(slug: str, offsets) -> list[str]:
         return []
     timing = kind.timing
     if not timing.has_offsets:
-        return [f"This message's timing is not set here: {describe_timing(slug).lower()}."]
-    unit = UNIT_WORDS[timing.unit]
+        return [
+            gettext("This message's timing is not set here: %(timing)s.")
+            % {"timing": describe_timing(slug).lower()}
+        ]
+    unit = str(UNIT_WORDS[timing.unit])
     if not isinstance(offsets, list):
-        return [f"Write the {unit} as a list, e.g. {list(timing.default)}."]
+        return [
+            gettext("Write the %(unit)s as a list, e.g. %(example)s.")
+            % {"unit": unit, "example": list(timing.default)}
+        ]
     problems = []
     for n in offsets:
         if isinstance(n, bool) or not isinstance(n, int):
-            problems.append(f"{n!r} is not a whole number of {unit}.")
+            problems.append(
+                gettext("%(value)s is not a whole number of %(unit)s.")
+                % {"value": repr(n), "unit": unit}
+            )
         elif not 1 <= n <= timing.maximum:
-            problems.append(f"{n} {unit}: use between 1 and {timing.maximum}.")
+            problems.append(
+                gettext("%(number)s %(unit)s: use between 1 and %(maximum)s.")
+                % {"number": n, "unit": unit, "maximum": timing.maximum}
+            )
     if not problems and not timing.several and len(set(offsets)) > 1:
-        problems.append(f"This message goes once: give one number of {unit}.")
+        problems.append(
+            gettext("This message goes once: give one number of %(unit)s.") % {"unit": unit}
+        )
     return problems

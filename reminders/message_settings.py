@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 
@@ -22,7 +23,8 @@ from .kinds import MessageKind, all_kinds, describe_timing, get_kind
 from .models import Channel, MessageTemplate
 from .wording import compose_sample, shipped_template
 
-TEST_PREFIX = "Test: "
+# The test message's subject starts with this, in the language of the manager who sends it.
+TEST_PREFIX = gettext_lazy("Test: ")
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class MessageRow:
     @property
     def channels(self) -> tuple[str, ...]:
         # Every kind has an email and a text version; each client gets the one they prefer.
-        return (Channel.EMAIL.label, Channel.SMS.label)
+        return (str(Channel.EMAIL.label), str(Channel.SMS.label))
 
 
 def template_for(kind: str) -> MessageTemplate:
@@ -86,7 +88,7 @@ def restore_shipped_wording(*, kind: str) -> MessageTemplate:
     on/off switch stay as the clinic set them."""
     shipped = shipped_template(kind)
     if get_kind(kind) is None or shipped is None:
-        raise ValidationError("The product ships no wording for this kind of message.")
+        raise ValidationError(gettext("The product ships no wording for this kind of message."))
     template = MessageTemplate.objects.select_for_update().filter(kind=kind).first() or shipped
     template.subject = shipped.subject
     template.email_text = shipped.email_text
@@ -103,8 +105,8 @@ def send_test(*, template: MessageTemplate, to: User, now: dt.datetime | None = 
     shown in the preview rather than sent. Raises channels.DeliveryFailed.
     """
     if not to.email:
-        raise ValidationError("You have no email address to send a test to.")
+        raise ValidationError(gettext("You have no email address to send a test to."))
     composed = compose_sample(template, now=now)
-    composed = dataclasses.replace(composed, subject=TEST_PREFIX + composed.subject)
+    composed = dataclasses.replace(composed, subject=str(TEST_PREFIX) + composed.subject)
     deliver_to(Channel.EMAIL, to.email, composed, reference=f"test-{template.kind}")
     return [to.email]

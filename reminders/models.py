@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from smpclinic.encryption import EncryptedTextField
 from smpclinic.models import SingleRowSettings
@@ -67,8 +68,8 @@ class ReminderKind(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
 
 
 class ReminderStatus(models.TextChoices):
@@ -260,24 +261,26 @@ class MessageTemplate(models.Model):
     """
 
     kind = models.CharField(max_length=30, choices=ReminderKind.choices, unique=True)
-    enabled = models.BooleanField(default=True, help_text="Switch this kind of message off.")
-    subject = models.CharField("email subject", max_length=200)
-    email_text = models.TextField("email")
-    sms_text = models.CharField("SMS", max_length=480)
+    enabled = models.BooleanField(default=True, help_text=_("Switch this kind of message off."))
+    subject = models.CharField(_("email subject"), max_length=200)
+    email_text = models.TextField(_("email"))
+    sms_text = models.CharField(_("SMS"), max_length=480)
     # Timing, in the unit the kind declares (hours before an appointment, days after a
     # session, months after a plan ends); empty means the kind's default.
     offsets = models.JSONField(
-        "when",
+        _("when"),
         default=list,
         blank=True,
-        help_text="A list of whole numbers in the unit shown beside it, e.g. [48, 24] for "
-        "reminders 48 and 24 hours before the appointment. Leave empty for the default.",
+        help_text=_(
+            "A list of whole numbers in the unit shown beside it, e.g. [48, 24] for "
+            "reminders 48 and 24 hours before the appointment. Leave empty for the default."
+        ),
     )
     send_at = models.TimeField(
-        "at (clinic time)",
+        _("at (clinic time)"),
         null=True,
         blank=True,
-        help_text="For messages sent on a day after something: the time of day they go.",
+        help_text=_("For messages sent on a day after something: the time of day they go."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -300,7 +303,7 @@ class MessageTemplate(models.Model):
             raise ValidationError({"offsets": problems})
         kind = get_kind(self.kind)
         if self.send_at and kind and not kind.timing.has_time_of_day:
-            raise ValidationError({"send_at": "This message does not go at a time of day."})
+            raise ValidationError({"send_at": _("This message does not go at a time of day.")})
 
     @property
     def timing_words(self) -> str:

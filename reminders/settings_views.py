@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_required
@@ -33,7 +34,7 @@ from .wording import template_problems as placeholder_problems
 def _kind_or_404(slug: str) -> MessageKind:
     kind = get_kind(slug)
     if kind is None:
-        raise Http404("No such kind of message.")
+        raise Http404(_("No such kind of message."))
     return kind
 
 
@@ -60,11 +61,14 @@ def _preview(template: MessageTemplate) -> dict:
     composed = compose_sample(template)
     problems = []
     for label, text in (
-        ("Subject", template.subject),
-        ("Email", template.email_text),
-        ("SMS", template.sms_text),
+        (_("Subject"), template.subject),
+        (_("Email"), template.email_text),
+        (_("SMS"), template.sms_text),
     ):
-        problems += [f"{label}: {problem}" for problem in placeholder_problems(template.kind, text)]
+        problems += [
+            _("%(part)s: %(problem)s") % {"part": label, "problem": problem}
+            for problem in placeholder_problems(template.kind, text)
+        ]
     return {
         "sample_client": SAMPLE_CLIENT,
         "composed": composed,
@@ -126,17 +130,21 @@ def message_edit(request, kind: str):
         try:
             sent_to = message_settings.send_test(template=form.instance, to=request.user)
         except (DeliveryFailed, ValidationError) as error:
-            messages.error(request, f"The test could not be sent: {error}")
-        else:
-            unsaved = " The changes on this page are not saved yet." if form.has_changed() else ""
-            messages.success(
+            messages.error(
                 request,
-                f"A test of this message, filled in for {SAMPLE_CLIENT}, was sent to "
-                f"{', '.join(sent_to)}.{unsaved}",
+                _("The test could not be sent: %(error)s")
+                % {"error": " ".join(getattr(error, "messages", [str(error)]))},
             )
+        else:
+            sent = _(
+                "A test of this message, filled in for %(sample_client)s, was sent to %(to)s."
+            ) % {"sample_client": SAMPLE_CLIENT, "to": ", ".join(sent_to)}
+            if form.has_changed():
+                sent += " " + _("The changes on this page are not saved yet.")
+            messages.success(request, sent)
         return _editor(request, declared, form, typed)
     form.save()
-    messages.success(request, f"“{declared.label}” saved.")
+    messages.success(request, _("“%(label)s” saved.") % {"label": declared.label})
     return redirect("message_settings:list")
 
 
@@ -159,11 +167,13 @@ def message_restore(request, kind: str):
     declared = _kind_or_404(kind)
     shipped = shipped_template(declared.slug)
     if shipped is None:
-        raise Http404("The product ships no wording for this kind of message.")
+        raise Http404(_("The product ships no wording for this kind of message."))
     if request.method == "POST":
         message_settings.restore_shipped_wording(kind=declared.slug)
         messages.success(
-            request, f"“{declared.label}” says again what it said when the clinic started."
+            request,
+            _("“%(label)s” says again what it said when the clinic started.")
+            % {"label": declared.label},
         )
         return redirect("message_settings:edit", kind=declared.slug)
     current = message_settings.template_for(declared.slug)
@@ -180,9 +190,9 @@ def message_restore(request, kind: str):
                     "changed": has_changes(getattr(current, field), getattr(shipped, field)),
                 }
                 for field, label in (
-                    ("subject", "Email subject"),
-                    ("email_text", "Email"),
-                    ("sms_text", "SMS"),
+                    ("subject", _("Email subject")),
+                    ("email_text", _("Email")),
+                    ("sms_text", _("SMS")),
                 )
             ],
         },

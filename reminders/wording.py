@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from smpclinic import formats
 from smpclinic.clinic import clinic_context, clinic_zone, local_datetime
@@ -78,28 +78,41 @@ def template_problems(kind: str, text: str) -> list[str]:
         fields = _fields(text)
     except ValueError:
         return [
-            "A curly bracket is not closed (or opened): placeholders look like {first_name}; "
-            "write {{ or }} for a bracket on its own."
+            gettext(
+                "A curly bracket is not closed (or opened): placeholders look like {first_name}; "
+                "write {{ or }} for a bracket on its own."
+            )
         ]
     allowed = placeholders_of(kind)
     problems, unknown = [], []
     for name, spec, conversion in fields:
         if name == "":
-            problems.append("An empty placeholder {} must name a value, e.g. {first_name}.")
+            problems.append(
+                gettext("An empty placeholder {} must name a value, e.g. {first_name}.")
+            )
         elif not name.isidentifier() or spec or conversion:
             shown = "{" + name + (f"!{conversion}" if conversion else "")
             shown += (f":{spec}" if spec else "") + "}"
             problems.append(
-                f"{shown} is not a placeholder: write just the name in brackets, e.g. "
-                "{first_name}."
+                gettext(
+                    "%(shown)s is not a placeholder: write just the name in brackets, e.g. "
+                    "{first_name}."
+                )
+                % {"shown": shown}
             )
         elif name not in allowed and name not in unknown:
             unknown.append(name)
     if unknown:
         listed = ", ".join("{" + name + "}" for name in unknown)
-        noun = "placeholder" if len(unknown) == 1 else "placeholders"
         available = ", ".join("{" + name + "}" for name in sorted(allowed))
-        problems.append(f"Unknown {noun} {listed}. This message can use: {available}.")
+        problems.append(
+            ngettext(
+                "Unknown placeholder %(listed)s. This message can use: %(available)s.",
+                "Unknown placeholders %(listed)s. This message can use: %(available)s.",
+                len(unknown),
+            )
+            % {"listed": listed, "available": available}
+        )
     return problems
 
 
@@ -277,12 +290,26 @@ def translation_problems(template: MessageTemplate, translated) -> dict[str, lis
                 extra = sorted(theirs - ours)
                 words = []
                 if missing:
-                    words.append("it leaves out " + ", ".join("{" + n + "}" for n in missing))
+                    words.append(
+                        gettext("it leaves out %(names)s")
+                        % {"names": ", ".join("{" + n + "}" for n in missing)}
+                    )
                 if extra:
-                    words.append("it adds " + ", ".join("{" + n + "}" for n in extra))
+                    words.append(
+                        gettext("it adds %(names)s")
+                        % {"names": ", ".join("{" + n + "}" for n in extra)}
+                    )
                 found = [
-                    "This translation must use the same placeholders as the clinic's own "
-                    "wording: " + " and ".join(words) + "."
+                    gettext(
+                        "This translation must use the same placeholders as the clinic's own "
+                        "wording: %(differences)s."
+                    )
+                    % {
+                        "differences": words[0]
+                        if len(words) == 1
+                        else gettext("%(first)s and %(last)s")
+                        % {"first": words[0], "last": words[1]}
+                    }
                 ]
         if found:
             problems[field] = found

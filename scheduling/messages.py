@@ -21,11 +21,11 @@ from reminders.wording import site_host, site_url, when_text
 from .models import Appointment, AppointmentStatus
 
 APPOINTMENT_PLACEHOLDERS = {
-    "when": 'the appointment time, e.g. "Tuesday 3 March at 10:15"',
-    "appointment_type": "e.g. Consultation, Treatment session",
-    "artist": "the artist's first name",
-    "place": "the clinic's address and room, or the video call link",
-    "manage_url": "private link to change or cancel the appointment",
+    "when": gettext_lazy('the appointment time, e.g. "Tuesday 3 March at 10:15"'),
+    "appointment_type": gettext_lazy("e.g. Consultation, Treatment session"),
+    "artist": gettext_lazy("the artist's first name"),
+    "place": gettext_lazy("the clinic's address and room, or the video call link"),
+    "manage_url": gettext_lazy("private link to change or cancel the appointment"),
 }
 
 
@@ -145,7 +145,7 @@ def cancelled_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 def register() -> None:
     register_kind(
         ReminderKind.BOOKING_CONFIRMATION,
-        label="Booking confirmation",
+        label=gettext_lazy("Booking confirmation"),
         owner="scheduling",
         service=True,
         placeholders=APPOINTMENT_PLACEHOLDERS,
@@ -154,42 +154,46 @@ def register() -> None:
     )
     register_kind(
         ReminderKind.APPOINTMENT_MOVED,
-        label="Appointment moved",
+        label=gettext_lazy("Appointment moved"),
         owner="scheduling",
         service=True,
         placeholders={
             **APPOINTMENT_PLACEHOLDERS,
-            "previous_when": "the time the appointment had before it moved",
+            "previous_when": gettext_lazy("the time the appointment had before it moved"),
         },
         values=moved_values,
         button=("manage_url", gettext_lazy("See or change the appointment")),
     )
     register_kind(
         ReminderKind.APPOINTMENT_CANCELLED,
-        label="Appointment cancelled",
+        label=gettext_lazy("Appointment cancelled"),
         owner="scheduling",
         service=True,
         placeholders={
             "when": APPOINTMENT_PLACEHOLDERS["when"],
             "appointment_type": APPOINTMENT_PLACEHOLDERS["appointment_type"],
             "artist": APPOINTMENT_PLACEHOLDERS["artist"],
-            "reason": "why the appointment was cancelled",
-            "book_url": "link to book online",
+            "reason": gettext_lazy("why the appointment was cancelled"),
+            "book_url": gettext_lazy("link to book online"),
         },
         values=cancelled_values,
         button=("book_url", gettext_lazy("Book a new time")),
     )
     register_kind(
         ReminderKind.APPOINTMENT_REMINDER,
-        label="Appointment reminder",
+        label=gettext_lazy("Appointment reminder"),
         owner="scheduling",
         placeholders={
             **APPOINTMENT_PLACEHOLDERS,
-            "confirm_url": "private link to confirm the appointment",
+            "confirm_url": gettext_lazy("private link to confirm the appointment"),
         },
         values=reminder_values,
         timing=Timing(
-            unit=HOURS_BEFORE, anchor="the appointment", default=(48, 24), several=True, maximum=720
+            unit=HOURS_BEFORE,
+            anchor=gettext_lazy("the appointment"),
+            default=(48, 24),
+            several=True,
+            maximum=720,
         ),
         button=("confirm_url", gettext_lazy("Confirm my appointment")),
     )

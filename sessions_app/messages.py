@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from reminders.kinds import MONTHS_AFTER, NotWanted, Timing, due_times, register_kind
 from reminders.models import Reminder, ReminderKind
@@ -48,13 +49,13 @@ def touch_up_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 def register() -> None:
     register_kind(
         ReminderKind.TOUCH_UP_RECALL,
-        label="Touch-up recall",
+        label=gettext_lazy("Touch-up recall"),
         owner="sessions_app",
-        placeholders={"artist": "the artist's first name"},
+        placeholders={"artist": gettext_lazy("the artist's first name")},
         values=touch_up_values,
         timing=Timing(
             unit=MONTHS_AFTER,
-            anchor="the plan is completed",
+            anchor=gettext_lazy("the plan is completed"),
             default=(12,),
             at=dt.time(10, 0),
             maximum=60,

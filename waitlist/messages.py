@@ -44,15 +44,15 @@ def offer_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 def register() -> None:
     register_kind(
         ReminderKind.WAITLIST_OFFER,
-        label="A sooner time offered from the waitlist",
+        label=gettext_lazy("A sooner time offered from the waitlist"),
         owner="waitlist",
         service=True,
         placeholders={
-            "when": 'the time offered, e.g. "Tuesday 3 March at 10:15"',
-            "appointment_type": "e.g. Treatment session",
-            "artist": "the artist's first name",
-            "claim_by": "until when the offer stands",
-            "claim_url": "the client's private link to take the time",
+            "when": gettext_lazy('the time offered, e.g. "Tuesday 3 March at 10:15"'),
+            "appointment_type": gettext_lazy("e.g. Treatment session"),
+            "artist": gettext_lazy("the artist's first name"),
+            "claim_by": gettext_lazy("until when the offer stands"),
+            "claim_url": gettext_lazy("the client's private link to take the time"),
         },
         values=offer_values,
         button=("claim_url", gettext_lazy("Book this time")),

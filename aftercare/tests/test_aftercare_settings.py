@@ -117,3 +117,24 @@ def test_the_page_costs_the_same_queries_for_few_instructions_or_many(people, as
         page = browser.get(PAGE).content.decode()
     assert "Extra 59" in page
     assert len(many) == len(few)
+
+
+def test_a_spanish_speaking_manager_edits_the_aftercare_in_spanish(people, as_user):
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    browser = as_user(people.manager)
+    page = browser.get(PAGE).content.decode()
+    assert "Lo que se indica a los clientes que hagan" in page
+    assert "Desde el día" in page
+    assert "Texto de serie: revíselo" in page
+    assert "Guardar los cuidados" in page
+
+    data, _rows = page_data(change={0: {"day_from": 7, "day_to": 3}})
+    response = browser.post(PAGE, data)
+    assert response.status_code == 400
+    assert "El último día (3) no puede ser anterior al primer día (7)." in (
+        response.content.decode()
+    )
+    data, _rows = page_data(change={0: {"title": "Manténgalo seco"}})
+    response = browser.post(PAGE, data, follow=True)
+    assert "Cuidados guardados." in response.content.decode()

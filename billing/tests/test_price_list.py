@@ -218,3 +218,26 @@ def test_the_page_costs_the_same_queries_for_few_types_or_many(people, as_user):
         page = browser.get(PRICES).content.decode()
     assert "Extra 19" in page
     assert len(many) == len(few)
+
+
+def test_a_spanish_speaking_manager_sets_prices_in_spanish(people, as_user, treatment):
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    browser = as_user(people.manager)
+    page = browser.get(PRICES).content.decode()
+    assert "Guardar precios y depósitos" in page
+    assert "Un porcentaje del precio" in page  # the deposit's choices
+    assert "Sin depósito" in page
+    assert "La clínica se queda el depósito" in page  # the late-cancellation choices
+    assert "Retoques según el tiempo desde la última sesión" in page
+
+    response = browser.post(PRICES, services_data(**{f"price_{treatment.pk}": "mucho"}))
+    assert response.status_code == 400
+    assert "Indique el importe en cifras, p. ej. 450 o 450.00." in response.content.decode()
+    response = browser.post(PRICES, services_data(), follow=True)
+    assert "Precios y depósitos guardados." in response.content.decode()
+
+    response = browser.post(POLICY, {"text": "Avise con 48 horas."}, follow=True)
+    page = response.content.decode()
+    assert "publicada: las reservas a partir de ahora la aceptan" in page
+    assert "Versiones anteriores" in page

@@ -312,3 +312,26 @@ def test_the_pages_cost_the_same_queries_with_a_long_history(people, as_user):
         with CaptureQueriesContext(connection) as queries:
             assert browser.get(url).status_code == 200
         assert len(queries) == few[url], url
+
+
+def test_a_spanish_speaking_manager_drafts_the_forms_in_spanish(people, as_user):
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    browser = as_user(people.manager)
+    page = browser.get(INDEX).content.decode()
+    assert "Formularios de consentimiento" in page
+    assert "Publicada: versión 1" in page
+    assert "Ver o cambiar el cuestionario" in page
+
+    response = browser.post(reverse("form_settings:questionnaire_draft"), follow=True)
+    page = response.content.decode()
+    assert "La versión 2 es un borrador: cámbiela y después publíquela." in page
+    assert "Borrador: versión 2" in page
+    assert "Se responde con" in page  # a question's field
+    assert "Sí / no" in page  # and its choices
+    assert "Publicada</strong> desde el" in page  # the history
+
+    page = browser.get(consent_url()).content.decode()
+    assert "Empezar un borrador a partir de la versión 1" in page
+    response = browser.post(consent_url("consent_publish"), follow=True)
+    assert "No hay ningún borrador que publicar." in response.content.decode()

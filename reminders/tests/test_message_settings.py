@@ -382,3 +382,38 @@ def test_sms_parts_count_the_alphabet_the_message_needs():
     assert sms_parts("a" * 306) == 2 and sms_parts("a" * 307) == 3
     assert sms_parts("€" * 80) == 1 and sms_parts("€" * 81) == 2  # two units each
     assert sms_parts("’" + "a" * 69) == 1 and sms_parts("’" + "a" * 70) == 2  # UCS-2
+
+
+# --- in Spanish -------------------------------------------------------------------------------
+
+
+def test_a_spanish_speaking_manager_sets_the_messages_in_spanish(people, as_user):
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    browser = as_user(people.manager)
+    page = browser.get(LIST).content.decode()
+    assert "Tipos de mensaje" in page
+    assert "Recordatorio de la cita" in page  # the kind's name
+    assert "48 horas y 24 horas antes de la cita" in page  # its timing in words
+    assert "Se envía a todos los clientes" in page
+    assert "Appointment reminder" not in page
+
+    page = browser.get(edit_url()).content.decode()
+    assert "Recordatorio de la cita · Mensajes" in page
+    assert "Horas antes de la cita" in page  # the offsets' label
+    assert "Enviar este mensaje" in page
+    assert "el nombre del cliente" in page  # a placeholder's help
+    assert "Vista previa" in page
+
+    # Refusals and what was saved, in Spanish too.
+    response = browser.post(edit_url(), form_data(offsets="48, pronto", sms_text="Hola {nombre}"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "«pronto» no es un número entero de horas" in page
+    assert "Marcador desconocido {nombre}. Este mensaje puede usar:" in page
+    response = browser.post(edit_url(), form_data(offsets="72, 24"), follow=True)
+    assert "«Recordatorio de la cita» guardado." in response.content.decode()
+    assert "72 horas y 24 horas antes de la cita" in response.content.decode()
+
+    page = browser.get(restore_url()).content.decode()
+    assert "¿Restaurar el texto de serie?" in page

@@ -12,7 +12,10 @@ home pages, the day and week diary with its booking and appointment pages, the c
 list and record, the waitlist, the consultation record, treatment plans with their session
 logs, the progress page, the photo pages, the check-in review with the artists' proposals,
 the money pages (a client's account, deposits, takings), the settings pages of the clinic,
-its hours and closed days, rooms, services and booking rules, the team pages (the list,
+its hours and closed days, rooms, services and booking rules, the messages the clinic sends
+(their wording, timing, preview and restoring the shipped wording), the health questionnaire
+and consent forms with their drafts and versions, the aftercare instructions, the prices,
+deposits, packages, touch-up prices and cancellation policy, the team pages (the list,
 invitations, a member's page, their hours and time off), the reports, and the reminders
 list with the text messages received.
 The other staff screens are not yet, so they are not listed here.
@@ -50,6 +53,10 @@ TEMPLATE_DIRS = [
     "templates/reports",
     "templates/sessions_app",
     "templates/photos",
+    "templates/reminders/settings",
+    "templates/consultations/settings",
+    "templates/aftercare/settings",
+    "billing/templates/billing/settings",
 ]
 # Staff screens' single files are listed below with the client-facing ones.
 TEMPLATE_FILES = [
@@ -204,6 +211,24 @@ PYTHON_FILES = [
     "billing/models.py",
     "portal/healing.py",
     "scheduling/ics.py",
+    # Settings → Messages, Forms, Aftercare, Prices and deposits
+    "reminders/kinds.py",
+    "reminders/forms.py",
+    "reminders/models.py",
+    "reminders/message_settings.py",
+    "reminders/settings_views.py",
+    "reminders/wording.py",
+    "scheduling/messages.py",
+    "consultations/messages.py",
+    "sessions_app/messages.py",
+    "aftercare/messages.py",
+    "waitlist/messages.py",
+    "billing/messages.py",
+    "consultations/settings_views.py",
+    "aftercare/settings_views.py",
+    "aftercare/models.py",
+    "billing/settings_views.py",
+    "billing/price_list.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
