@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smpclinic.models import SingleRowSettings
 
@@ -38,9 +39,10 @@ class PrivacySettings(SingleRowSettings):
 
 class ErasureStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for the clinic")
-    CONFIRMED = "confirmed", _("Confirmed")
-    DONE = "done", _("Done")
-    DECLINED = "declined", _("Declined")
+    # "erasure request": Spanish agrees the word with "solicitud".
+    CONFIRMED = "confirmed", pgettext_lazy("erasure request", "Confirmed")
+    DONE = "done", pgettext_lazy("erasure request", "Done")
+    DECLINED = "declined", pgettext_lazy("erasure request", "Declined")
 
 
 class ErasureRequest(models.Model):
