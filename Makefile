@@ -25,8 +25,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
 	touch $@
 
-# The translations: locale/<language>/LC_MESSAGES/django.po compiled to .mo (needs gettext).
-MESSAGES_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+# The translations: locale/<language>/LC_MESSAGES/django.po (pages, emails, Python) and
+# djangojs.po (our scripts' texts, smpclinic.js_catalog) compiled to .mo (needs gettext).
+MESSAGES_PO := $(wildcard locale/*/LC_MESSAGES/*.po)
 MESSAGES_MO := $(MESSAGES_PO:.po=.mo)
 
 install: $(VENV)/.installed $(MESSAGES_MO)
@@ -44,9 +45,11 @@ gettext-deps:
 	  fi; \
 	fi
 
-# After editing templates or Python: refresh the Spanish catalogue, then translate what is new.
+# After editing templates, Python or our scripts: refresh the Spanish catalogues (django and
+# djangojs), then translate what is new.
 messages: install
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=tmp --ignore=patches --add-location=file --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l es --ignore=.venv --ignore=var --ignore=tmp --ignore=patches --ignore=node_modules --ignore=static/vendor --add-location=file --no-obsolete
 
 # `make run PORT=8123` serves on another port (links in emails follow unless SITE_URL is set).
 PORT ?= 8000

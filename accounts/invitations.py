@@ -21,6 +21,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import ngettext
 
+from smpclinic.i18n import language_or_default
+
 from .models import User
 
 
@@ -61,8 +63,9 @@ def link_lifetime_in_words() -> str:
 
 def invitation_email(*, user: User, by: User | None, sent_at: dt.datetime) -> EmailMessage:
     """The email that invites someone, with their link (built from SITE_URL), in the
-    clinic's language whatever the language of the manager who sends it."""
-    with translation.override(settings.LANGUAGE_CODE):
+    language chosen for them (the clinic's when none), whatever the language of the
+    manager who sends it."""
+    with translation.override(language_or_default(user.language)):
         return _invitation_email(user=user, by=by, sent_at=sent_at)
 
 
@@ -81,8 +84,20 @@ def _invitation_email(*, user: User, by: User | None, sent_at: dt.datetime) -> E
     return EmailMessage(subject=subject, body=body, to=[user.email], reply_to=reply_to)
 
 
-def new_invitation_asked_email(*, user: User, managers: list[User]) -> EmailMessage:
-    """Tells the managers that someone whose link no longer works would like a new one."""
+def new_invitation_asked_emails(*, user: User, managers: list[User]) -> list[EmailMessage]:
+    """Tells the managers that someone whose link no longer works would like a new one:
+    one email per language the managers read (their own, or the clinic's)."""
+    by_language: dict[str, list[User]] = {}
+    for manager in managers:
+        by_language.setdefault(language_or_default(manager.language), []).append(manager)
+    emails = []
+    for language, readers in by_language.items():
+        with translation.override(language):
+            emails.append(_new_invitation_asked_email(user=user, managers=readers))
+    return emails
+
+
+def _new_invitation_asked_email(*, user: User, managers: list[User]) -> EmailMessage:
     context = {
         "user": user,
         "clinic_name": settings.CLINIC_NAME,

@@ -24,7 +24,7 @@ from smpclinic.mail import SEND_ERRORS
 
 from . import security_log, two_factor
 from .access import get_staff_member_for_user, manager_required
-from .invitations import invitation_tokens, link_lifetime_in_words, new_invitation_asked_email
+from .invitations import invitation_tokens, link_lifetime_in_words, new_invitation_asked_emails
 from .models import MemberStatus, Role, User
 from .services import (
     InvitationNotSent,
@@ -296,7 +296,8 @@ def welcome_ask(request, uidb64: str):
         managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk"))
         if managers:
             try:
-                new_invitation_asked_email(user=user, managers=managers).send()
+                for email in new_invitation_asked_emails(user=user, managers=managers):
+                    email.send()
             except SEND_ERRORS as error:
                 failed = type(error).__name__
                 security_log.record("invitation_ask_not_sent", user=user, error=failed)

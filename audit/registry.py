@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from smpclinic.encryption import encrypted_field_names
 
@@ -18,7 +20,8 @@ from smpclinic.encryption import encrypted_field_names
 NOISY_FIELDS = ("updated_at", "search_text")
 # Notes encrypted at rest (smpclinic.encryption) would sit in the trail in clear text:
 # the trail says that such a note changed, not what it said.
-HIDDEN_TEXT = "(encrypted note, not shown)"
+# Stored in English in the trail; shown in the reader's language (audit.selectors).
+HIDDEN_TEXT = gettext_noop("(encrypted note, not shown)")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,67 @@ SETTINGS_RECORDS = (
     Audited("billing.TouchUpBand", ""),
     Audited("privacy.PrivacySettings", ""),
 )
+
+# What each audited record is called in the trail, in the reader's language (the models'
+# own names are English-only class names).
+RECORD_NAMES = {
+    "clients.Client": _("client"),
+    "consultations.QuestionnaireResponse": _("questionnaire response"),
+    "consultations.Answer": _("answer"),
+    "consultations.ConsentSignature": _("consent signature"),
+    "consultations.Consultation": _("consultation"),
+    "consultations.PatchTest": _("patch test"),
+    "consultations.HairlineDesign": _("hairline design"),
+    "sessions_app.TreatmentPlan": _("treatment plan"),
+    "sessions_app.TreatmentSession": _("treatment session"),
+    "sessions_app.SessionLog": _("session log"),
+    "sessions_app.RegionTreated": _("region treated"),
+    "sessions_app.RegionHealing": _("region healing"),
+    "photos.Photo": _("photo"),
+    "aftercare.CheckIn": _("check in"),
+    "aftercare.AftercarePlan": _("aftercare plan"),
+    "billing.LedgerEntry": _("ledger entry"),
+    "billing.Deposit": _("deposit"),
+    "smpclinic.ClinicProfile": _("clinic details"),
+    "scheduling.BookingPolicy": _("booking rules"),
+    "scheduling.OpeningHours": _("opening hours"),
+    "scheduling.ClosedDay": _("closed day"),
+    "scheduling.Room": _("room"),
+    "scheduling.AppointmentType": _("appointment type"),
+    "scheduling.ArtistHours": _("artist working hours"),
+    "scheduling.TimeOff": _("time off"),
+    "sessions_app.TreatmentSettings": _("treatment settings"),
+    "consultations.ConsultationSettings": _("consultation settings"),
+    "consultations.QuestionnaireVersion": _("questionnaire version"),
+    "consultations.Question": _("question"),
+    "consultations.ConsentVersion": _("consent version"),
+    "aftercare.AftercareInstruction": _("aftercare instruction"),
+    "reminders.ReminderSettings": _("reminder settings"),
+    "reminders.MessageTemplate": _("message template"),
+    "accounts.SecurityPolicy": _("sign-in security"),
+    "waitlist.WaitlistSettings": _("waitlist settings"),
+    "billing.MoneySettings": _("money settings"),
+    "billing.DepositRule": _("deposit rule"),
+    "billing.PackagePrice": _("package price"),
+    "billing.TouchUpBand": _("touch up band"),
+    "privacy.PrivacySettings": _("privacy settings"),
+}
+
+# What a record view says was opened (audit.services.record_view's `what`, stored as these
+# English keys), in the reader's language.
+VIEWED = {
+    "client record": _("client record"),
+    "consultation": _("consultation"),
+    "estimate": _("estimate"),
+    "signed consent": _("signed consent"),
+    "signed consent PDF": _("signed consent PDF"),
+    "treatment plan": _("treatment plan"),
+    "session log": _("session log"),
+    "healing": _("healing"),
+    "plan progress": _("plan progress"),
+    "photo": _("photo"),
+    "check-in": _("check-in"),
+}
 
 _client_paths: dict[type, tuple[str, ...]] = {}
 

@@ -7,21 +7,26 @@ from datetime import datetime
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, QuerySet, Value
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import STAFF_ROLES, User
 
 from .models import ChangeEntry, RecordView
+from .registry import HIDDEN_TEXT, RECORD_NAMES, VIEWED
 
 PAGE_SIZE = 50
 # Longer values (notes, answers) are cut in the trail; the full text is in the record.
 VALUE_SHOWN = 300
 
+# What happened to a record: (code for pages to tell them apart, words in the reader's
+# language). Worded after the record: "consultation changed".
 _ACTIONS = {
-    ChangeEntry.Action.CREATE: "created",
-    ChangeEntry.Action.UPDATE: "changed",
-    ChangeEntry.Action.DELETE: "deleted",
-    ChangeEntry.Action.ACCESS: "opened",
+    ChangeEntry.Action.CREATE: ("created", pgettext_lazy("audit trail", "created")),
+    ChangeEntry.Action.UPDATE: ("changed", pgettext_lazy("audit trail", "changed")),
+    ChangeEntry.Action.DELETE: ("deleted", pgettext_lazy("audit trail", "deleted")),
+    ChangeEntry.Action.ACCESS: ("opened", pgettext_lazy("audit trail", "opened")),
 }
+_VIEWED = ("viewed", pgettext_lazy("audit trail", "viewed"))
 
 
 @dataclass
@@ -40,8 +45,9 @@ class TrailRow:
     who_pk: int | None
     ip: str
     what: str
-    action: str
+    action: str  # in the reader's language
     client_pk: int | None
+    code: str = ""  # the action for pages to tell apart: created, changed, deleted, opened, viewed
     client_name: str = ""
     changes: list[FieldChange] = field(default_factory=list)
 
@@ -111,7 +117,10 @@ def _page(combined: QuerySet, page_number, *, with_clients: bool) -> Page:
         names = client_names({row.client_pk for row in rows if row.client_pk})
         for row in rows:
             if row.client_pk:
-                row.client_name = names.get(row.client_pk, f"Client #{row.client_pk} (erased)")
+                row.client_name = names.get(
+                    row.client_pk,
+                    gettext("Client #%(number)s (erased)") % {"number": row.client_pk},
+                )
     page.object_list = rows
     return page
 
@@ -120,7 +129,7 @@ def _person(user: User | None, email: str | None) -> tuple[str, str, int | None]
     if user is None:
         # No one signed in made it: a scheduled task or a command. An actor deleted
         # since is still named by the address auditlog kept.
-        return (email or "system"), "", None
+        return (email or gettext("system")), "", None
     # Only staff have a trail page of their own; a client's own actions are on their
     # client's trail (the row's client link), so their name is not a link.
     pk = user.pk if user.role in STAFF_ROLES else None
@@ -136,8 +145,9 @@ def _view_row(view: RecordView) -> TrailRow:
         who_role=role,
         who_pk=pk,
         ip=view.ip or "",
-        what=view.what,
-        action="viewed",
+        what=str(VIEWED.get(view.what, view.what)),
+        action=str(_VIEWED[1]),
+        code=_VIEWED[0],
         client_pk=view.client_id,
     )
 
@@ -145,7 +155,11 @@ def _view_row(view: RecordView) -> TrailRow:
 def _change_row(entry: ChangeEntry) -> TrailRow:
     who, role, pk = _person(entry.actor, entry.actor_email)
     model = entry.content_type.model_class()
-    what = str(model._meta.verbose_name) if model else entry.content_type.model
+    if model is None:
+        what = entry.content_type.model
+    else:
+        what = str(RECORD_NAMES.get(model._meta.label, model._meta.verbose_name))
+    code, action = _ACTIONS.get(entry.action, _ACTIONS[ChangeEntry.Action.UPDATE])
     return TrailRow(
         kind="change",
         at=entry.timestamp,
@@ -154,7 +168,8 @@ def _change_row(entry: ChangeEntry) -> TrailRow:
         who_pk=pk,
         ip=entry.remote_addr or "",
         what=what,
-        action=_ACTIONS.get(entry.action, "changed"),
+        action=str(action),
+        code=code,
         client_pk=entry.client_pk,
         changes=_field_changes(model, entry.changes_dict),
     )
@@ -197,6 +212,8 @@ def _value(model, name: str, value) -> str:
     if value is None or value == "None":
         return ""
     text = str(value)
+    if text == HIDDEN_TEXT:
+        return gettext(HIDDEN_TEXT)
     try:
         model_field = model._meta.get_field(name)
     except (FieldDoesNotExist, AttributeError):
@@ -204,7 +221,7 @@ def _value(model, name: str, value) -> str:
     if getattr(model_field, "choices", None):
         text = str(dict((str(k), v) for k, v in model_field.flatchoices).get(text, text))
     elif text in ("True", "False"):
-        text = "yes" if text == "True" else "no"
+        text = gettext("yes") if text == "True" else gettext("no")
     if len(text) > VALUE_SHOWN:
         text = text[: VALUE_SHOWN - 1] + "…"
     return text

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext, pgettext
 
 from accounts.models import User
 from smpclinic.clinic import clinic_zone, local_datetime
@@ -48,7 +49,7 @@ class Takings:
     @property
     def total(self) -> Line:
         return Line(
-            "Total",
+            gettext("Total"),
             sum((line.payments for line in self.by_method), ZERO),
             sum((line.refunds for line in self.by_method), ZERO),
             sum(line.count for line in self.by_method),
@@ -99,18 +100,18 @@ def takings(first: dt.date, last: dt.date, *, all_refunds: bool = False) -> Taki
             pk__in=[r["artist_id"] for r in by_artist if r["artist_id"]]
         )
     }
-    lines = [
+    no_artist = gettext("Not for an artist's work")
+    # The artists by name, then what was not for an artist's work.
+    by_artist.sort(key=lambda row: (row["artist_id"] not in names, names.get(row["artist_id"], "")))
+    result.by_artist = [
         Line(
-            names.get(row["artist_id"]) or "Not for an artist's work",
+            names.get(row["artist_id"]) or no_artist,
             row["payments"],
             row["refunds"],
             row["count"],
         )
         for row in by_artist
     ]
-    result.by_artist = sorted(
-        lines, key=lambda line: (line.label == "Not for an artist's work", line.label)
-    )
     refunds = (
         rows.filter(kind=EntryKind.REFUND)
         .select_related("client", "by", "approved_by")
@@ -126,18 +127,41 @@ def _cents(amount: Decimal) -> str:
 
 
 def csv_rows(result: Takings) -> list[list]:
-    rows = [["Section", "Line", "Payments", "Refunds", "Net", "Count"]]
-    for section, lines in (("Method", result.by_method), ("Artist", result.by_artist)):
+    """The takings as CSV rows, headed in the reader's language (amounts stay plain
+    numbers, times UTC, for a spreadsheet)."""
+    rows = [
+        [
+            pgettext("takings CSV", "Section"),
+            pgettext("takings CSV", "Line"),
+            pgettext("takings CSV", "Payments"),
+            pgettext("takings CSV", "Refunds"),
+            pgettext("takings CSV", "Net"),
+            pgettext("takings CSV", "Count"),
+        ]
+    ]
+    sections = (
+        (pgettext("takings CSV", "Method"), result.by_method),
+        (pgettext("takings CSV", "Artist"), result.by_artist),
+    )
+    for section, lines in sections:
         rows += [
             [section, line.label, *map(_cents, (line.payments, line.refunds, line.net)), line.count]
             for line in lines
         ]
     total = result.total
-    rows.append(
-        ["Total", "", *map(_cents, (total.payments, total.refunds, total.net)), total.count]
-    )
+    amounts = map(_cents, (total.payments, total.refunds, total.net))
+    rows.append([gettext("Total"), "", *amounts, total.count])
     rows.append([])
-    rows.append(["Refund", "Client", "Amount", "Reason", "Approved by", "Receipt"])
+    rows.append(
+        [
+            pgettext("takings CSV", "Refund"),
+            pgettext("takings CSV", "Client"),
+            pgettext("takings CSV", "Amount"),
+            pgettext("takings CSV", "Reason"),
+            pgettext("takings CSV", "Approved by"),
+            pgettext("takings CSV", "Receipt"),
+        ]
+    )
     rows += [
         [
             f"{refund.at:%Y-%m-%d %H:%M} UTC",

@@ -54,7 +54,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from aftercare.models import CheckIn
@@ -66,6 +68,7 @@ from reminders.models import InboundMessage, Reminder
 from reminders.selectors import client_email_suppressions, inbound_from
 from scheduling.models import Appointment, AppointmentStatus
 from sessions_app.models import TreatmentPlan
+from smpclinic.i18n import language_or_default
 from smpclinic.mail import SEND_ERRORS, send_error_words
 from waitlist.models import WaitlistEntry
 
@@ -76,28 +79,29 @@ logger = logging.getLogger(__name__)
 REASON_MAX_LENGTH = 1000
 CANCELLATION_REASON = "Cancelled at the client's request to erase their data."
 
-# Labels of the summary's keys, in the order they are shown.
+# Labels of the summary's keys, in the order they are shown, in the reader's language.
 LABELS = {
-    "consent_signatures": "Signed consent forms",
-    "consultations": "Consultation records",
-    "questionnaire_responses": "Health questionnaires",
-    "treatment_plans": "Treatment plans (with their sessions, notes and healing)",
-    "photos": "Photos",
-    "reminders": "Messages and reminders",
-    "email_blocks": "Email addresses blocked after a bounce or a spam complaint",
-    "texts_received": "Text messages sent to the clinic",
-    "check_in_answers": "Answers and replies in check-ins",
-    "future_appointments": "Future appointments (cancelled)",
-    "waitlist_entries": "Places on the waitlist",
-    "account_rows": "Charges, payments and refunds (the clinic's accounts)",
+    "consent_signatures": _("Signed consent forms"),
+    "consultations": _("Consultation records"),
+    "questionnaire_responses": _("Health questionnaires"),
+    "treatment_plans": _("Treatment plans (with their sessions, notes and healing)"),
+    "photos": _("Photos"),
+    "reminders": _("Messages and reminders"),
+    "email_blocks": _("Email addresses blocked after a bounce or a spam complaint"),
+    "texts_received": _("Text messages sent to the clinic"),
+    "check_in_answers": _("Answers and replies in check-ins"),
+    "future_appointments": _("Future appointments (cancelled)"),
+    "waitlist_entries": _("Places on the waitlist"),
+    "account_rows": _("Charges, payments and refunds (the clinic's accounts)"),
 }
+# Kept in English in the summary, translated where it is shown (summary_for_display).
 ANONYMISED = [
-    "Name",
-    "Email address",
-    "Phone number",
-    "Date of birth",
-    "Notes",
-    "Sign-in (closed)",
+    gettext_noop("Name"),
+    gettext_noop("Email address"),
+    gettext_noop("Phone number"),
+    gettext_noop("Date of birth"),
+    gettext_noop("Notes"),
+    gettext_noop("Sign-in (closed)"),
 ]
 
 
@@ -222,28 +226,45 @@ def erasure_request(*, client: Client, reason: str = "") -> ErasureRequest:
     """Record a client's request; a second one while one is waiting is refused."""
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {
+                "reason": gettext("Keep the reason under %(count)d characters.")
+                % {"count": REASON_MAX_LENGTH}
+            }
+        )
     with transaction.atomic():
         Client.objects.select_for_update().get(pk=client.pk)
         if ErasureRequest.objects.filter(client=client, status=ErasureStatus.REQUESTED).exists():
             raise ValidationError(
-                "Your request is already with the clinic; they will confirm it soon."
+                gettext("Your request is already with the clinic; they will confirm it soon.")
             )
         return ErasureRequest.objects.create(client=client, reason=reason)
+
+
+def already_handled(erasure: ErasureRequest) -> str:
+    """What a manager is told on a request someone else has just handled."""
+    if erasure.status == ErasureStatus.DONE:
+        return gettext("This request is already done.")
+    if erasure.status == ErasureStatus.DECLINED:
+        return gettext("This request is already declined.")
+    return gettext("This request is already confirmed.")
 
 
 def erasure_decline(*, request: ErasureRequest, by: User, reason: str) -> ErasureRequest:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"decline_reason": "Say why the request is declined."})
+        raise ValidationError({"decline_reason": gettext("Say why the request is declined.")})
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
-            {"decline_reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."}
+            {
+                "decline_reason": gettext("Keep the reason under %(count)d characters.")
+                % {"count": REASON_MAX_LENGTH}
+            }
         )
     with transaction.atomic():
         locked = ErasureRequest.objects.select_for_update().get(pk=request.pk)
         if not locked.is_open:
-            raise ValidationError(f"This request is already {locked.get_status_display().lower()}.")
+            raise ValidationError(already_handled(locked))
         locked.status = ErasureStatus.DECLINED
         locked.decline_reason = reason
         locked.confirmed_by = by
@@ -314,16 +335,20 @@ def _close_sign_in(user: User | None) -> None:
     Token.objects.filter(user=user).delete()
 
 
-def _tell_client(*, address: str, first_name: str, summary: dict) -> None:
+def _tell_client(*, address: str, first_name: str, language: str, summary: dict) -> None:
     if not address:
         return
     context = {
         "first_name": first_name,
-        "summary": summary_for_display(summary),
         "clinic_name": settings.CLINIC_NAME,
     }
-    subject = f"Your data at {settings.CLINIC_NAME} has been erased"
-    body = render_to_string("privacy/email/erasure_done.txt", context)
+    # In the client's own language, as every message they were sent.
+    with translation.override(language_or_default(language)):
+        context["summary"] = summary_for_display(summary)
+        subject = gettext("Your data at %(clinic)s has been erased") % {
+            "clinic": settings.CLINIC_NAME
+        }
+        body = render_to_string("privacy/email/erasure_done.txt", context)
 
     def send():
         # The erasure is done and committed: a refused or failed email must not turn it
@@ -341,9 +366,9 @@ def summary_for_display(summary: dict) -> dict:
     kept = summary.get("kept", {})
     deleted = summary.get("deleted", {})
     return {
-        "kept": [(LABELS[k], n) for k, n in kept.items() if n and k in LABELS],
-        "deleted": [(LABELS[k], n) for k, n in deleted.items() if n and k in LABELS],
-        "anonymised": summary.get("anonymised", []),
+        "kept": [(str(LABELS[k]), n) for k, n in kept.items() if n and k in LABELS],
+        "deleted": [(str(LABELS[k]), n) for k, n in deleted.items() if n and k in LABELS],
+        "anonymised": [gettext(label) for label in summary.get("anonymised", [])],
         "retention_years": summary.get("retention_years"),
         "kept_until": (
             dt.date.fromisoformat(summary["kept_until"]) if summary.get("kept_until") else None
@@ -420,6 +445,7 @@ def erase_client(client: Client, *, by: User | None, now: dt.datetime | None = N
         login_links.all().delete()
 
     user = client.user
+    language = client.language
     client.first_name = "Erased client"
     client.last_name = f"#{client.pk}"
     client.email = f"erased-{client.pk}@invalid"
@@ -439,5 +465,5 @@ def erase_client(client: Client, *, by: User | None, now: dt.datetime | None = N
 
     summary = plan.as_summary()
     summary["erased_at"] = now.isoformat()
-    _tell_client(address=address, first_name=first_name, summary=summary)
+    _tell_client(address=address, first_name=first_name, language=language, summary=summary)
     return summary

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smpclinic.models import SingleRowSettings
 
@@ -36,10 +38,11 @@ class PrivacySettings(SingleRowSettings):
 
 
 class ErasureStatus(models.TextChoices):
-    REQUESTED = "requested", "Waiting for the clinic"
-    CONFIRMED = "confirmed", "Confirmed"
-    DONE = "done", "Done"
-    DECLINED = "declined", "Declined"
+    REQUESTED = "requested", _("Waiting for the clinic")
+    # "erasure request": Spanish agrees the word with "solicitud".
+    CONFIRMED = "confirmed", pgettext_lazy("erasure request", "Confirmed")
+    DONE = "done", pgettext_lazy("erasure request", "Done")
+    DECLINED = "declined", pgettext_lazy("erasure request", "Declined")
 
 
 class ErasureRequest(models.Model):
@@ -48,7 +51,7 @@ class ErasureRequest(models.Model):
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="erasure_requests"
     )
-    reason = models.TextField("why (optional)", blank=True)
+    reason = models.TextField(_("why (optional)"), blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
         max_length=20, choices=ErasureStatus.choices, default=ErasureStatus.REQUESTED
@@ -70,7 +73,7 @@ class ErasureRequest(models.Model):
                 fields=["client"],
                 condition=Q(status="requested"),
                 name="erasure_one_open_request",
-                violation_error_message="This client already has a request waiting.",
+                violation_error_message=_("This client already has a request waiting."),
             )
         ]
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,6 +21,7 @@ from clients.models import Client
 
 from .access import get_erasure_request_for_user
 from .erasure import (
+    already_handled,
     erasure_confirm,
     erasure_decline,
     erasure_plan,
@@ -89,8 +91,10 @@ def my_data_erase(request):
         else:
             messages.success(
                 request,
-                "Your request is with the clinic. A manager will confirm it and we will "
-                "email you what was erased.",
+                _(
+                    "Your request is with the clinic. A manager will confirm it and we will "
+                    "email you what was erased."
+                ),
             )
             return redirect("privacy:mine")
     return _my_data_page(request, client, form, status=400)
@@ -140,9 +144,9 @@ def request_confirm(request, pk: int):
     was_open = erasure.is_open
     erasure = erasure_confirm(request=erasure, by=request.user)
     if was_open and erasure.status == ErasureStatus.DONE:
-        messages.success(request, "The client's data has been erased; they have been emailed.")
+        messages.success(request, _("The client's data has been erased; they have been emailed."))
     else:
-        messages.info(request, f"This request was already {erasure.get_status_display().lower()}.")
+        messages.info(request, already_handled(erasure))
     return redirect(erasure)
 
 
@@ -160,6 +164,6 @@ def request_decline(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The request has been declined.")
+            messages.success(request, _("The request has been declined."))
             return redirect(erasure)
     return _request_page(request, erasure, form, status=400)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from smpclinic.clinic import clinic_context
+from smpclinic.i18n import use_client_language
 
 from .booking import BookingRefused, appointment_set_status
 from .confirm_tokens import ConfirmLinkInvalid, appointment_from_confirm_token, has_passed
@@ -39,6 +41,8 @@ def confirm(request, token: str):
         appointment = appointment_from_confirm_token(token)
     except ConfirmLinkInvalid:
         return render(request, "scheduling/confirm_invalid.html", clinic_context(), status=404)
+    # The client's page, in the client's language, as the reminder that linked to it.
+    use_client_language(request, appointment.client)
     state = _confirm_state(appointment)
     if request.method == "POST":
         if state == "open":
@@ -52,7 +56,7 @@ def confirm(request, token: str):
             except BookingRefused as refusal:
                 messages.error(request, refusal.problem.message)
             else:
-                messages.success(request, "Thank you: your appointment is confirmed.")
+                messages.success(request, _("Thank you: your appointment is confirmed."))
         return redirect("confirm:appointment", token)
     manage_url = ""
     if state in ("open", "confirmed"):

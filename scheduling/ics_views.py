@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from icalendar import Calendar
 
@@ -87,12 +88,14 @@ def my_feed(request):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             feed_revoke(artist=artist)
-            messages.success(request, "The calendar feed is off. The old address no longer works.")
+            messages.success(
+                request, _("The calendar feed is off. The old address no longer works.")
+            )
         else:
             feed_renew(artist=artist)
             messages.success(
                 request,
-                "A new calendar address is ready. Any address given out before no longer works.",
+                _("A new calendar address is ready. Any address given out before no longer works."),
             )
         url = reverse("ics:my_feed")
         return redirect(url if own else f"{url}?artist={artist.pk}")

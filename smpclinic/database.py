@@ -8,11 +8,13 @@ is "try again in a moment", never a server error. PostgreSQL never raises it.
 """
 
 from django.db import OperationalError
+from django.utils.translation import gettext_noop
 
 # What a "try again" answer tells the browser or API caller to wait, in seconds.
 RETRY_AFTER_SECONDS = 5
 
-BUSY_PAGE_MESSAGE = (
+# In English for the API; pages show it in the reader's language (gettext at display).
+BUSY_PAGE_MESSAGE = gettext_noop(
     "Many people are using the clinic's system at this moment and we could not finish "
     "yours in time. Nothing was changed: please try again in a moment."
 )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 
 from .database import BUSY_PAGE_MESSAGE, RETRY_AFTER_SECONDS, database_busy
 from .validators import has_nul
@@ -100,7 +101,7 @@ class DatabaseBusyMiddleware:
             response = JsonResponse({"error": "busy", "detail": BUSY_PAGE_MESSAGE}, status=503)
         else:
             response = SimpleTemplateResponse(
-                "503.html", {"message": BUSY_PAGE_MESSAGE}, status=503
+                "503.html", {"message": gettext(BUSY_PAGE_MESSAGE)}, status=503
             ).render()
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -349,6 +349,8 @@ TABLE: dict[str, Rule] = {
     "clinic_settings:changes": rule(*MANAGER_ONLY),
     # The clinic's logo is public (booking pages, emails); none is set in the sweep.
     "clinic_logo": same(NOT_FOUND, kwargs=lambda c: {"version": 1}, note="no logo set"),
+    # The scripts' texts per language: public, the same for everyone (smpclinic.js_catalog).
+    "javascript-catalog": same(OK, kwargs=lambda c: {"language": "es"}),
     # --- settings: the clinic's messages (the manager's) ---
     "message_settings:list": rule(*MANAGER_ONLY),
     "message_settings:edit": rule(*MANAGER_ONLY, kwargs=lambda c: {"kind": "appointment_reminder"}),

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 import scheduling.urls  # noqa: F401 - registers the diary's date converter used below
 
-from . import metrics, views
+from . import js_catalog, metrics, views
 
 handler500 = "smpclinic.views.server_error"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("livez", views.livez, name="livez"),
     path("metrics", metrics.metrics, name="metrics"),
+    # The texts of our scripts, per language (served as a script: CSP allows only our own).
+    path(
+        "jsi18n/<str:language>.js",
+        js_catalog.javascript_catalog,
+        name="javascript-catalog",
+    ),
     path("clinic/logo/<int:version>.png", views.clinic_logo, name="clinic_logo"),
     path("settings/", include("clinic_settings.urls")),
     path("accounts/", include("accounts.urls")),

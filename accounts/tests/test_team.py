@@ -604,3 +604,44 @@ def test_an_invitation_the_provider_refuses_is_kept_and_says_why(people, as_user
     assert "the email could not be sent" in page
     assert priya.member_status == MemberStatus.INVITED
     assert postmark.sent == []
+
+
+def test_the_invitation_goes_in_the_invitees_language_whatever_the_managers(
+    people, as_user, settings
+):
+    settings.CLINIC_NAME = "Crown SMP"
+    people.manager.language = "es"  # a Spanish-reading manager invites an English reader
+    people.manager.save(update_fields=["language"])
+    browser = as_user(people.manager)
+    invite(browser)
+    assert "Morgan Hale has invited you to join the team at Crown SMP" in mail.outbox[0].body
+    # Once Priya's language is known to be Spanish, the invitation sent again is in Spanish.
+    priya = User.objects.get(email="priya@clinic.test")
+    priya.language = "es"
+    priya.save(update_fields=["language"])
+    browser.post(reverse("team:invitation_resend", args=[priya.pk]))
+    spanish = mail.outbox[-1]
+    assert spanish.subject == "Bienvenido/a a Crown SMP: elija su contraseña"
+    assert "Hola, Priya:" in spanish.body
+    assert "Morgan Hale le ha invitado a unirse al equipo de Crown SMP como" in spanish.body
+    assert "3 horas" in spanish.body and "Si ha caducado" in spanish.body
+    assert link_in(spanish)
+
+
+def test_managers_are_asked_for_a_new_invitation_each_in_their_language(people, settings):
+    sent = timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    team_member_invite(
+        email="priya@clinic.test", role=Role.ARTIST, first_name="Priya", by=people.manager, now=sent
+    )
+    spanish_manager = user_create(email="owner@clinic.test", role=Role.MANAGER, first_name="Olu")
+    spanish_manager.language = "es"
+    spanish_manager.save(update_fields=["language"])
+    uid = path_of(link_in(mail.outbox[0])).rstrip("/").split("/")[-2]
+    mail.outbox.clear()
+    Client().post(reverse("accounts:welcome_ask", args=[uid]))
+    by_reader = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_reader) == {(people.manager.email,), (spanish_manager.email,)}
+    assert "asks for a new invitation" in by_reader[(people.manager.email,)].subject
+    spanish = by_reader[(spanish_manager.email,)]
+    assert "pide una nueva invitación" in spanish.subject
+    assert "Envíelo desde su página en los ajustes del equipo:" in spanish.body

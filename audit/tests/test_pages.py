@@ -194,3 +194,36 @@ def test_every_link_on_a_trail_opens_including_a_clients_own_action(people, as_u
     assert reverse("audit:staff", args=[people.client_a.pk]) not in links
     for link in links:
         assert manager.get(link).status_code == 200, link
+
+
+def test_a_spanish_manager_reads_the_trail_in_spanish(people, as_user):
+    record = people.record_a
+    _view(people.artist, record, what="photo")
+    as_user(people.front_desk).post(
+        reverse("clients:edit", args=[record.pk]),
+        {
+            "first_name": "Anna",
+            "last_name": "Ashby-Stone",
+            "email": record.email,
+            "phone": str(record.phone),
+            "preferred_channel": record.preferred_channel,
+            "notes": record.notes,
+        },
+    )
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    manager = as_user(people.manager)
+    response = manager.get(reverse("audit:client", args=[record.pk]))
+    rows = response.context["rows"]
+    assert [(r.who, r.what, r.action, r.code) for r in rows][:2] == [
+        ("Jordan Price", "cliente", "modificado", "changed"),
+        ("Sam Okafor", "foto", "consultado", "viewed"),
+    ]
+    assert [(r.who, r.action) for r in rows][-1] == ("sistema", "creado")
+    page = response.content.decode()
+    assert "Registro de auditoría: Anna Ashby-Stone" in page
+    assert "las más recientes primero" in page and "Cuándo" in page
+    staff = manager.get(reverse("audit:staff", args=[people.artist.pk])).content.decode()
+    assert "Cada ficha de cliente que Sam abrió o modificó." in staff
+    listing = manager.get(reverse("audit:staff_list")).content.decode()
+    assert "Miembro del personal" in listing and "Solicitudes de supresión" in listing

@@ -134,3 +134,19 @@ def test_the_page_costs_the_same_queries_for_a_quiet_day_or_a_busy_one(clinic, a
     with CaptureQueriesContext(connection) as busy:
         browser.get(URL, {"day": f"{DAY:%Y-%m-%d}"})
     assert len(busy) == len(quiet)
+
+
+def test_a_spanish_reader_gets_the_csv_headed_in_spanish(day_of_takings, as_user):
+    desk = day_of_takings.people.front_desk
+    desk.language = "es"
+    desk.save(update_fields=["language"])
+    response = as_user(desk).get(URL, {"day": f"{DAY:%Y-%m-%d}", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Sección", "Línea", "Pagos", "Reembolsos", "Neto", "Número"]
+    assert ["Reembolso", "Cliente", "Importe", "Motivo", "Aprobado por", "Recibo"] in rows
+    # The figures stay plain numbers for a spreadsheet; the words are the reader's.
+    assert ["Total", "", "680.00", "50.00", "630.00", "4"] in rows
+    artists = [row[1] for row in rows if row[:1] == ["Artista"]]
+    assert artists[-1] == "No corresponde al trabajo de un artista"
+    methods = [row[1] for row in rows if row[:1] == ["Método"]]
+    assert methods[:2] == ["Tarjeta (terminal)", "Efectivo"]

@@ -498,3 +498,15 @@ def test_the_clinic_chooses_the_first_day_of_its_week(people, as_user, settings)
     )
     assert refused.status_code == 400
     assert "first_day_of_week" in refused.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_a_spanish_manager_reads_the_recent_changes_in_spanish(people, as_user):
+    manager = as_user(people.manager)
+    manager.post(reverse("clinic_settings:rooms"), {"new-name": "Room 9", "new-is_active": "on"})
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    page = manager.get(reverse("clinic_settings:changes")).content.decode()
+    # The same stored change, named and worded for the reader.
+    assert "Sala: Room 9</strong> creado" in page
+    assert "Room: Room 9</strong> created" not in page

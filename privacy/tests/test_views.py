@@ -219,3 +219,43 @@ def test_the_client_record_button_shows_for_the_manager_only(records, rf):
             request=request,
         )
         assert (f"/my-data/clients/{records.ben.client.pk}/download/" in html) is shown
+
+
+def test_a_spanish_manager_handles_a_request_in_spanish_and_the_client_is_told_in_theirs(
+    records, as_user, django_capture_on_commit_callbacks
+):
+    records.people.manager.language = "es"
+    records.people.manager.save(update_fields=["language"])
+    # Anna reads English; the manager's Spanish must not reach her email.
+    request = erasure_request(client=records.anna.client, reason="Moving abroad")
+    c = as_user(records.people.manager)
+    listing = c.get("/my-data/requests/").content.decode()
+    assert "Solicitudes de supresión" in listing
+    assert "Pendientes de una decisión" in listing and "Revisar" in listing
+    detail = c.get(f"/my-data/requests/{request.pk}/").content.decode()
+    assert "Qué hace la confirmación ahora" in detail
+    assert "Fotos: 1" in detail and "Se anonimizará" in detail
+    assert "Pendiente de la clínica" in detail  # the request's status
+    with django_capture_on_commit_callbacks(execute=True):
+        done = c.post(f"/my-data/requests/{request.pk}/confirm/", follow=True)
+    page = done.content.decode()
+    assert "Los datos del cliente se han suprimido" in page
+    assert "Nombre" in page and "Acceso (cerrado)" in page  # anonymised, in Spanish
+    [email] = mail.outbox
+    assert email.subject.endswith("has been erased")
+    assert "As you asked" in email.body and "Name" in email.body
+
+
+def test_a_spanish_client_is_told_of_the_erasure_in_spanish(
+    records, as_user, django_capture_on_commit_callbacks
+):
+    Client.objects.filter(pk=records.anna.client.pk).update(language="es")
+    request = erasure_request(client=records.anna.client)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(records.people.manager).post(f"/my-data/requests/{request.pk}/confirm/")
+    [email] = mail.outbox
+    assert email.subject.startswith("Sus datos en") and email.subject.endswith("se han suprimido")
+    assert "Tal como solicitó" in email.body
+    assert "Anonimizado:" in email.body and "- Nombre" in email.body
+    assert "Fotos: 1" in email.body
+    assert "Su acceso se ha cerrado" in email.body

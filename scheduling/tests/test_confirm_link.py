@@ -115,3 +115,24 @@ def test_a_bad_link_gets_a_friendly_page(client, appointment, mangle):
 def test_other_methods_are_refused(client, appointment):
     assert client.put(url_for(appointment)).status_code == 405
     assert client.delete(url_for(appointment)).status_code == 405
+
+
+def test_a_spanish_client_confirms_in_spanish(client, appointment):
+    appointment.client.language = "es"
+    appointment.client.save(update_fields=["language"])
+    page = client.get(url_for(appointment)).content.decode()
+    assert '<html lang="es"' in page
+    assert "Confirme su cita del" in page and "Sí, allí estaré" in page
+    assert "¿No puede venir?" in page
+    response = client.post(url_for(appointment), follow=True)
+    text = response.content.decode()
+    assert "Gracias: su cita está confirmada." in text
+    assert "Ha confirmado esta cita." in text
+
+
+def test_a_link_that_does_not_work_answers_in_the_browsers_language(client, db):
+    page = client.get(
+        reverse("confirm:appointment", args=["not-a-token"]), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert page.status_code == 404
+    assert "No hemos encontrado la cita de este enlace." in page.content.decode()

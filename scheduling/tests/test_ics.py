@@ -440,3 +440,22 @@ def test_other_roles_cannot_manage_feeds(client, as_user, diary_files):
         assert as_user(person).post(url, {"action": "renew"}).status_code == 403
     assert not CalendarFeed.objects.exists()
     assert as_user(diary_files.people.artist).put(url).status_code == 405
+
+
+def test_a_spanish_reader_manages_feeds_in_spanish(as_user, diary_files):
+    for person in (diary_files.people.artist, diary_files.people.manager):
+        person.language = "es"
+        person.save(update_fields=["language"])
+    url = reverse("ics:my_feed")
+    artist = as_user(diary_files.people.artist)
+    assert "Todavía no hay dirección de calendario." in artist.get(url).content.decode()
+    created = artist.post(url, {"action": "renew"}, follow=True).content.decode()
+    assert "Ya tiene una nueva dirección de calendario." in created
+    assert "Su calendario suscrito" in created and "Desactivar el calendario" in created
+    off = artist.post(url, {"action": "revoke"}, follow=True).content.decode()
+    assert "El calendario suscrito está desactivado." in off
+    manager = as_user(diary_files.people.manager)
+    assert "Calendarios suscritos de los artistas" in manager.get(url).content.decode()
+    other = manager.get(url, {"artist": diary_files.other_artist.pk}).content.decode()
+    assert "Calendario suscrito de Alex Brennan" in other
+    assert "para ver las citas de Alex de los últimos 30 días" in other

@@ -1,24 +1,15 @@
-"""The translations are complete where the product is translated, and stay so.
+"""The translations are complete everywhere, and stay so.
 
-Fails when, in the areas below:
-- a template has user-facing text outside {% translate %} / {% blocktranslate %};
-- a marked text (template or Python) is missing from the Spanish catalogue, or is there
-  untranslated or fuzzy (after editing: `make messages`, then translate what is new);
+Fails when:
+- a template (any .html or .txt under a templates folder, but for the few exempt below,
+  each with its reason) has user-facing text outside {% translate %} / {% blocktranslate %};
+- one of our scripts (static/js) has a text a person reads outside gettext();
+- a marked text (template, Python or script) is missing from the Spanish catalogues
+  (django.po, djangojs.po), or is there untranslated or fuzzy (after editing:
+  `make messages`, then translate what is new);
 - a translation drops or adds a %(placeholder)s of its original.
 
-The client-facing areas are converted in full, and so are these staff screens: the
-navigation and layout, signing in (password, two-factor, password reset), "My hours", the
-home pages, the day and week diary with its booking and appointment pages, the client
-list and record, the waitlist, the consultation record, treatment plans with their session
-logs, the progress page, the photo pages, the check-in review with the artists' proposals,
-the money pages (a client's account, deposits, takings), the settings pages of the clinic,
-its hours and closed days, rooms, services and booking rules, the messages the clinic sends
-(their wording, timing, preview and restoring the shipped wording), the health questionnaire
-and consent forms with their drafts and versions, the aftercare instructions, the prices,
-deposits, packages, touch-up prices and cancellation policy, the team pages (the list,
-invitations, a member's page, their hours and time off), the reports, and the reminders
-list with the text messages received.
-The other staff screens are not yet, so they are not listed here.
+The Python files are listed (PYTHON_FILES): those behind the translated pages.
 """
 
 from __future__ import annotations
@@ -37,100 +28,18 @@ from smpclinic.i18n_templates import mark, unmarked
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGUE = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+JS_CATALOGUE = ROOT / "locale" / "es" / "LC_MESSAGES" / "djangojs.po"
+SCRIPTS = ROOT / "static" / "js"
 
-# The client-facing templates: every file in these folders, and these single files.
-TEMPLATE_DIRS = [
-    "templates/booking",
-    "templates/portal",
-    "templates/consultations/forms",
-    "templates/email",
-    "billing/templates/billing/online",
-    # Staff screens
-    "templates/registration",
-    "templates/home",
-    "templates/clients",
-    "clinic_settings/templates/clinic_settings",
-    "templates/reports",
-    "templates/sessions_app",
-    "templates/photos",
-    "templates/reminders/settings",
-    "templates/consultations/settings",
-    "templates/aftercare/settings",
-    "billing/templates/billing/settings",
-]
-# Staff screens' single files are listed below with the client-facing ones.
-TEMPLATE_FILES = [
-    "templates/base.html",
-    "templates/scheduling/_client_notes.html",
-    "templates/aftercare/_public_layout.html",
-    "templates/aftercare/_contact.html",
-    "templates/aftercare/_choices.html",
-    "templates/aftercare/_photo_grid.html",
-    "templates/aftercare/check_in_form.html",
-    "templates/aftercare/check_in_sent.html",
-    "templates/aftercare/link_invalid.html",
-    "waitlist/templates/waitlist/_entry_fields.html",
-    "waitlist/templates/waitlist/join.html",
-    "waitlist/templates/waitlist/joined.html",
-    "waitlist/templates/waitlist/offer.html",
-    "waitlist/templates/waitlist/offer_invalid.html",
-    "templates/privacy/my_data.html",
-    "templates/privacy/_client_download.html",
-    "templates/accounts/two_factor_backup_codes.html",
-    "templates/accounts/two_factor_on.html",
-    "templates/accounts/two_factor_setup.html",
-    "templates/accounts/two_factor_verify.html",
-    # Staff screens
-    "templates/scheduling/team/my_hours.html",
-    "templates/scheduling/team/_week.html",
-    "templates/scheduling/team/_time_off_list.html",
-    "templates/scheduling/team/_time_off_status.html",
-    "templates/includes/client_table.html",
-    "templates/scheduling/_client_appointments.html",
-    "templates/scheduling/_client_results.html",
-    "templates/scheduling/_diary_nav.html",
-    "templates/scheduling/_flags.html",
-    "templates/scheduling/_free_times.html",
-    "templates/scheduling/_status_badge.html",
-    "templates/scheduling/_week_grid.html",
-    "templates/scheduling/appointment_detail.html",
-    "templates/scheduling/book.html",
-    "templates/scheduling/day.html",
-    "templates/scheduling/week.html",
-    "templates/reminders/_email_block.html",
-    "templates/photos/_gallery.html",
-    "billing/templates/billing/_balance.html",
-    "templates/reminders/_client_inbox.html",
-    "templates/reminders/_client_reminders.html",
-    "waitlist/templates/waitlist/entry_form.html",
-    "waitlist/templates/waitlist/freed_time.html",
-    "waitlist/templates/waitlist/waitlist.html",
-    "templates/accounts/team/_status.html",
-    "templates/accounts/team/invite.html",
-    "templates/accounts/team/list.html",
-    "templates/accounts/team/member.html",
-    "templates/accounts/team/welcome.html",
-    "templates/accounts/team/welcome_asked.html",
-    "templates/scheduling/team/_member_diary.html",
-    "templates/scheduling/team/_waiting_requests.html",
-    "templates/scheduling/team/member_hours.html",
-    "templates/reminders/inbox.html",
-    "templates/reminders/reminder_list.html",
-    "templates/consultations/_consultation_rows.html",
-    "templates/consultations/_forms_status.html",
-    "templates/consultations/_questionnaire_answers.html",
-    "templates/consultations/book_first_session.html",
-    "templates/consultations/consultation_detail.html",
-    "templates/consultations/consultation_list.html",
-    "templates/consultations/estimate.html",
-    "templates/aftercare/_staff_layout.html",
-    "templates/aftercare/proposals.html",
-    "templates/aftercare/queue.html",
-    "templates/aftercare/review.html",
-    "billing/templates/billing/_appointment_deposit.html",
-    "billing/templates/billing/account.html",
-    "billing/templates/billing/takings.html",
-]
+# Every template of the project is checked (template_paths() walks the template folders),
+# except these, each for its reason.
+EXEMPT_TEMPLATES = {
+    # Django REST framework's browsable API page, restyled for the CSP: its texts are DRF's.
+    "templates/rest_framework/api.html": "a third-party page (DRF's own texts)",
+}
+# Folders that hold no template of ours (installed packages, generated or run-time files).
+NOT_OURS = {".venv", "var", "node_modules", "tmp", "patches", ".git", "staticfiles"}
+
 # The Python behind those pages: forms, messages, refusals and PDFs a client sees.
 PYTHON_FILES = [
     "scheduling/public_forms.py",
@@ -229,21 +138,41 @@ PYTHON_FILES = [
     "aftercare/models.py",
     "billing/settings_views.py",
     "billing/price_list.py",
+    # Error pages, the audit trail, erasure requests, calendar feeds, confirm links, takings
+    "smpclinic/database.py",
+    "audit/registry.py",
+    "audit/selectors.py",
+    "privacy/erasure.py",
+    "privacy/forms.py",
+    "privacy/models.py",
+    "privacy/views.py",
+    "scheduling/ics_views.py",
+    "scheduling/confirm_views.py",
+    "billing/takings.py",
 ]
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 PLURAL_NAMES = {"ngettext", "ngettext_lazy"}
 
 
+def all_templates() -> list[Path]:
+    """Every .html and .txt file under a `templates` folder of the project."""
+    found = []
+    for folder in sorted(ROOT.rglob("templates")):
+        relative = folder.relative_to(ROOT)
+        if not folder.is_dir() or NOT_OURS & set(relative.parts):
+            continue
+        found += [p for p in folder.rglob("*") if p.suffix in (".html", ".txt") and p.is_file()]
+    return sorted(set(found))
+
+
 def template_paths() -> list[Path]:
-    paths = [ROOT / name for name in TEMPLATE_FILES]
-    for folder in TEMPLATE_DIRS:
-        paths += sorted((ROOT / folder).rglob("*.html")) + sorted((ROOT / folder).rglob("*.txt"))
-    return paths
+    skipped = set(EXEMPT_TEMPLATES)
+    return [p for p in all_templates() if str(p.relative_to(ROOT)) not in skipped]
 
 
-def catalogue() -> dict[tuple[str | None, str], Message]:
+def catalogue(path: Path = CATALOGUE) -> dict[tuple[str | None, str], Message]:
     """The Spanish catalogue's entries by (context, msgid), read by Babel's .po reader."""
-    with CATALOGUE.open("rb") as source:
+    with path.open("rb") as source:
         catalog = read_po(source)
     return {(m.context, _texts(m)[0][0]): m for m in catalog if m.id}
 
@@ -289,17 +218,30 @@ def python_messages(path: Path) -> set[tuple[str | None, str]]:
 # --- the checks ---------------------------------------------------------------------------------
 
 
-def test_the_spanish_catalogue_has_no_untranslated_or_fuzzy_entry():
+@pytest.mark.parametrize("path", [CATALOGUE, JS_CATALOGUE], ids=lambda p: p.name)
+def test_the_spanish_catalogue_has_no_untranslated_or_fuzzy_entry(path):
     problems = [
         f"{'fuzzy' if entry.fuzzy else 'untranslated'}: {key[1]!r}"
-        for key, entry in catalogue().items()
+        for key, entry in catalogue(path).items()
         if entry.fuzzy or not all(_texts(entry)[1])
     ]
     assert not problems, "\n".join(problems)
 
 
+def test_the_exempt_templates_exist_and_are_few():
+    for name in EXEMPT_TEMPLATES:
+        assert (ROOT / name).is_file(), f"{name} is listed but missing: take it off the list"
+    assert len(EXEMPT_TEMPLATES) <= 3
+    # The walk finds the templates of every folder (the project's, and the apps' own).
+    walked = {str(p.relative_to(ROOT)) for p in template_paths()}
+    assert "templates/500.html" in walked
+    assert "templates/accounts/team/invitation_email.txt" in walked
+    assert "waitlist/templates/waitlist/join.html" in walked
+    assert "clinic_settings/templates/clinic_settings/_changes.html" in walked
+
+
 @pytest.mark.parametrize("path", template_paths(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_client_facing_templates_mark_every_text_and_spanish_has_it(path):
+def test_templates_mark_every_text_and_spanish_has_it(path):
     assert path.exists(), f"{path} is listed but missing"
     source = path.read_text()
     left = unmarked(source)
@@ -312,16 +254,17 @@ def test_client_facing_templates_mark_every_text_and_spanish_has_it(path):
 
 
 @pytest.mark.parametrize("name", PYTHON_FILES)
-def test_client_facing_python_texts_are_in_the_spanish_catalogue(name):
+def test_python_texts_are_in_the_spanish_catalogue(name):
     known = catalogue()
     missing = sorted(key[1] for key in python_messages(ROOT / name) if key not in known)
     assert not missing, f"Not in the Spanish catalogue (run `make messages`): {missing}"
 
 
-def test_every_translation_keeps_its_placeholders():
+@pytest.mark.parametrize("path", [CATALOGUE, JS_CATALOGUE], ids=lambda p: p.name)
+def test_every_translation_keeps_its_placeholders(path):
     placeholder = re.compile(r"%\((\w+)\)[sd]")
     problems = []
-    for key, entry in catalogue().items():
+    for key, entry in catalogue(path).items():
         originals, translations = _texts(entry)
         expected = set().union(*(set(placeholder.findall(text)) for text in originals))
         for text in translations:
@@ -350,3 +293,65 @@ def test_marking_a_sentence_with_an_inline_tag_keeps_only_its_values():
     marked = mark('<p>My day <span class="badge">{{ total }}</span></p>')
     assert "{% blocktranslate with total=total %}" in marked
     assert 'My day <span class="badge">{{ total }}</span>' in marked
+
+
+# --- our scripts --------------------------------------------------------------------------------
+
+_JS_TOKEN = re.compile(
+    r"""//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""", re.S
+)
+_JS_MARKED = re.compile(r"\b(?:gettext|ngettext|pgettext)\(\s*$")
+# A text a person reads: words with a capital, or a sentence's end; not a CSS class list,
+# a selector, a header or an event name.
+_JS_WORDS = re.compile(r"[A-Z][a-z]+.*\s|\s.*[A-Z][a-z]+|[a-z]\s.*[.!?…:]$")
+
+
+def script_texts(source: str) -> tuple[list[str], list[str]]:
+    """(texts marked with gettext(), texts a person would read left unmarked) in a script."""
+    marked, left = [], []
+    for token in _JS_TOKEN.finditer(source):
+        text = token.group(0)
+        if text.startswith(("//", "/*")):
+            continue
+        value = text[1:-1]
+        if _JS_MARKED.search(source[: token.start()]):
+            marked.append(value)
+        elif _JS_WORDS.search(value) and value != "use strict":
+            left.append(value)
+    return marked, left
+
+
+def scripts() -> list[Path]:
+    return sorted(p for p in SCRIPTS.rglob("*.js") if "vendor" not in p.parts)
+
+
+@pytest.mark.parametrize("path", scripts(), ids=lambda p: p.name)
+def test_scripts_mark_every_text_and_spanish_has_it(path):
+    marked, left = script_texts(path.read_text())
+    assert not left, f"Not marked with gettext() in {path.name}: {left}"
+    known = catalogue(JS_CATALOGUE)
+    missing = sorted(text for text in marked if (None, text) not in known)
+    assert not missing, f"Not in the Spanish djangojs catalogue (run `make messages`): {missing}"
+
+
+def test_pages_load_the_catalogue_before_a_script_that_uses_it():
+    using = {p.name for p in scripts() if script_texts(p.read_text())[0]}
+    assert {"week-grid.js", "progress.js", "photo-lineup.js"} <= using
+    problems = []
+    for template in all_templates():
+        source = template.read_text()
+        for name in using:
+            at = source.find(f"js/{name}")
+            if at >= 0 and source.rfind('"includes/js_catalog.html"', 0, at) < 0:
+                problems.append(f"{template.relative_to(ROOT)} loads {name} without the catalogue")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_script_checker_finds_text_left_unmarked():
+    assert script_texts('say("Picked up. Drag to the new time.");')[1] == [
+        "Picked up. Drag to the new time."
+    ]
+    assert script_texts('thumb.title = "Show " + name;')[1] == ["Show "]
+    assert script_texts('say(gettext("Left where it was."));') == (["Left where it was."], [])
+    quiet = 'el.className = "btn btn-sm btn-primary"; // "Print" it\nx("[data-id]", "X-Token");'
+    assert script_texts(quiet) == ([], [])

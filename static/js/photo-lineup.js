@@ -1,6 +1,7 @@
 // Upload page: show the picked photo with the last photo of the same angle over it at
 // 35 % opacity, so the new one can be taken from the same distance and angle.
-// The form works without this.
+// The form works without this. Its texts come through gettext() from the page's JavaScript
+// catalogue (smpclinic.js_catalog).
 (function () {
   "use strict";
 
@@ -55,7 +56,7 @@
         var thumb = document.createElement("img");
         thumb.src = url;
         thumb.alt = file.name;
-        thumb.title = "Show " + file.name;
+        thumb.title = interpolate(gettext("Show %(file)s"), { file: file.name }, true);
         thumb.addEventListener("click", function () {
           picked.src = url;
         });

@@ -1,5 +1,6 @@
 // The progress page's conveniences. Without them the page shows the two photos side
 // by side and every scalp map in a row, and the form's button does the choosing.
+// Its texts come through gettext() from the page's JavaScript catalogue (smpclinic.js_catalog).
 (function () {
   "use strict";
 
@@ -21,7 +22,10 @@
     function show() {
       var shown = Number(slider.value);
       top.style.clipPath = "inset(0 " + (100 - shown) + "% 0 0)";
-      slider.setAttribute("aria-valuetext", shown + "% " + firstLabel.toLowerCase());
+      slider.setAttribute(
+        "aria-valuetext",
+        interpolate(gettext("%(percent)s %(photo)s"), { percent: shown + "%", photo: firstLabel.toLowerCase() }, true)
+      );
     }
     slider.addEventListener("input", show);
     show();
@@ -47,7 +51,11 @@
       items.forEach(function (item, i) {
         item.hidden = i !== current;
       });
-      label.textContent = items[current].dataset.caption + " (" + (current + 1) + " of " + items.length + ")";
+      label.textContent = interpolate(
+        gettext("%(caption)s (%(number)s of %(count)s)"),
+        { caption: items[current].dataset.caption, number: current + 1, count: items.length },
+        true
+      );
       prev.disabled = current === 0;
       next.disabled = current === items.length - 1;
     }

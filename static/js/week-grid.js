@@ -2,6 +2,7 @@
 // change its length by dragging its lower edge, or do either with the keyboard. Every drop
 // is sent to the same move the appointment page makes (scheduling.booking); a refusal is
 // shown in place and the block goes back where it was. The page works without this script.
+// Its texts come through gettext() from the page's JavaScript catalogue (smpclinic.js_catalog).
 (function () {
   "use strict";
 
@@ -123,7 +124,7 @@
     var lane = move.lane;
     var text = lane.closest(".wg-day").querySelector("h2 a").textContent.trim() + ", " + clockOf(move.row);
     if (move.resizing) {
-      return "until " + clockOf(move.row + move.span);
+      return interpolate(gettext("until %(time)s"), { time: clockOf(move.row + move.span) }, true);
     }
     return text + ", " + lane.dataset.label;
   }
@@ -209,11 +210,11 @@
     var go = document.createElement("button");
     go.type = "submit";
     go.className = "btn btn-sm btn-primary";
-    go.textContent = "Move it with this reason";
+    go.textContent = gettext("Move it with this reason");
     var leave = document.createElement("button");
     leave.type = "button";
     leave.className = "btn btn-sm btn-outline-secondary";
-    leave.textContent = "Leave it where it was";
+    leave.textContent = gettext("Leave it where it was");
     form.append(label, input, go, leave);
     banner.appendChild(form);
     say(text);
@@ -246,7 +247,7 @@
     })
       .then(function (response) {
         return response.json().catch(function () {
-          return { ok: false, message: "The diary did not answer: nothing was moved. Please try again." };
+          return { ok: false, message: gettext("The diary did not answer: nothing was moved. Please try again.") };
         });
       })
       .then(function (answer) {
@@ -270,7 +271,7 @@
         } else if (answer.needs_reason) {
           askReason(back || block, body, answer.message);
         } else {
-          show(answer.message + " The appointment is where it was.", false);
+          show(interpolate(gettext("%(refusal)s The appointment is where it was."), { refusal: answer.message }, true), false);
         }
       })
       .catch(function () {
@@ -280,7 +281,7 @@
           putBack();
           move = null;
         }
-        show("The diary could not be reached: nothing was moved. Please try again.", false);
+        show(gettext("The diary could not be reached: nothing was moved. Please try again."), false);
       });
   }
 
@@ -310,7 +311,7 @@
       press.timer = window.setTimeout(function () {
         if (press) {
           pickUp(press.block, press.resizing);
-          say("Picked up. Drag to the new time.");
+          say(gettext("Picked up. Drag to the new time."));
         }
       }, HOLD_MS);
     }
@@ -429,11 +430,10 @@
       if (event.key === " ") {
         event.preventDefault();
         pickUp(block, event.altKey);
-        say(
-          "Picked up " + block.querySelector("strong").textContent +
-          ". Arrow keys move it, Shift with left or right changes the " + s.by +
-          ", Enter puts it there, Escape leaves it."
-        );
+        var help = s.by === "room"
+          ? gettext("Picked up %(appointment)s. Arrow keys move it, Shift with left or right changes the room, Enter puts it there, Escape leaves it.")
+          : gettext("Picked up %(appointment)s. Arrow keys move it, Shift with left or right changes the artist, Enter puts it there, Escape leaves it.");
+        say(interpolate(help, { appointment: block.querySelector("strong").textContent }, true));
       }
       return;
     }
@@ -444,12 +444,12 @@
       putBack();
       finish();
       block.focus();
-      say("Left where it was.");
+      say(gettext("Left where it was."));
       return;
     }
     if (event.key === "Enter") {
       event.preventDefault();
-      say("Moving to " + describe() + "…");
+      say(interpolate(gettext("Moving to %(place)s…"), { place: describe() }, true));
       drop();
       return;
     }

@@ -170,3 +170,42 @@ def test_on_a_tablet_a_touch_and_hold_picks_a_block_up_and_a_swipe_scrolls(page,
         "Moved to Tue 2 Mar 17:00 with Alex Brennan."
     )
     assert Appointment.objects.get(pk=week.check.pk).starts_at == at(TUESDAY, "17:00")
+
+
+def test_a_spanish_manager_moves_and_is_asked_in_spanish(page, live_server, week, screenshots):
+    # The scripts' texts come from the Spanish catalogue, a script of our own origin that
+    # the Content-Security-Policy lets run: nothing is refused on the way.
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security" in message.text else None
+        ),
+    )
+    week.people.manager.language = "es"
+    week.people.manager.save(update_fields=["language"])
+    take_session(page, live_server, week.people.manager)
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    page.goto(f"/diary/week/{MONDAY.isoformat()}/")
+    check = _block(page, week.check)
+    check.focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#week-announce")).to_contain_text("Seleccionada:")
+    expect(page.locator("#week-announce")).to_contain_text("cambia el artista")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    expect(page.locator("#week-announce")).to_have_text("Se ha dejado donde estaba.")
+
+    saturday = MONDAY + dt.timedelta(days=5)  # the clinic closes at 14:00
+    _drag(page, _block(page, week.check), _lane(page, saturday, week.alex), "15:00")
+    go = page.get_by_role("button", name="Moverla con este motivo")
+    expect(go).to_be_visible()
+    expect(page.get_by_role("button", name="Dejarla donde estaba")).to_be_visible()
+    page.screenshot(path=screenshots / "es-week-grid-reason.png", full_page=True)
+    page.get_by_role("button", name="Dejarla donde estaba").click()
+
+    # Onto Ben's appointment: refused, and said in Spanish around the diary's own refusal.
+    _drag(page, _block(page, week.check), _lane(page, TUESDAY, week.sam), "10:00")
+    expect(page.locator("#week-message")).to_contain_text("La cita sigue donde estaba.")
+    assert Appointment.objects.get(pk=week.check.pk).starts_at == at(MONDAY, "15:00")
+    assert not refused, refused
