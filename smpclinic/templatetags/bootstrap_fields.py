@@ -136,4 +136,5 @@ def bootstrap_form(form) -> SafeString:
                 }
             )
         )
-    return mark_safe(remove_spaces(" ".join(out).strip()))  # noqa: S308 - rendered safe above
+    # uni_form.html: its own lines around the fields, the fields' spaces squeezed.
+    return mark_safe("\n\n" + remove_spaces(" ".join(out).strip()) + "\n")  # noqa: S308 - rendered safe above
