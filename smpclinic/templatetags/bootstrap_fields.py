@@ -16,7 +16,11 @@ two for every field of the forms that use this.
 
 from __future__ import annotations
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
+from crispy_forms.templatetags.crispy_forms_filters import (
+    as_crispy_field,
+    as_crispy_form,
+    optgroups,
+)
 from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms, template
 from django.conf import settings
@@ -100,12 +104,113 @@ def _plain_field(field: BoundField) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML, as in crispy)
 
 
+def _radios(field: BoundField) -> bool:
+    widget = field.field.widget
+    return (
+        getattr(field.form, "helper", None) is None
+        and type(widget) is forms.RadioSelect
+        and not widget.is_hidden
+        and field.use_fieldset
+    )
+
+
+def _option_text(value) -> str:
+    # `{{ value|unlocalize }}` on a string; anything else is left to crispy's template.
+    if isinstance(value, str) or type(value).__name__ == "__proxy__":
+        return conditional_escape(value)
+    raise TypeError
+
+
+def _attrs(attrs: dict) -> str:
+    # bootstrap5/layout/attrs.html
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape("%s" % (value,))}"'  # noqa: UP031
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _radio_field(field: BoundField) -> SafeString:
+    # bootstrap5/field.html and layout/radio_checkbox_select.html for radio buttons, with
+    # form_show_labels and form_show_errors on, no field_class, inline_class or
+    # horizontal form.
+    auto_id = conditional_escape(field.auto_id)
+    required = field.field.required
+    css_classes = field.css_classes()
+    errors = field.errors
+    out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
+    if field.label:
+        described = field.aria_describedby
+        described = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+        for_attr = f'for="{conditional_escape(field.id_for_label)}" ' if field.id_for_label else ""
+        out.append(
+            f" <fieldset{described}> <legend {for_attr}"
+            f'class="form-label{" requiredField" if required else ""} fs-6">'
+            f" {conditional_escape(field.label)}{ASTERISK if required else ''} </legend>"
+        )
+    out.append(" <div > ")
+    invalid = " is-invalid" if errors else ""
+    name = conditional_escape(field.html_name)
+    groups = list(optgroups(field))
+    for group_number, (group, options, _index) in enumerate(groups, start=1):
+        if group:
+            out.append(f" <strong>{conditional_escape(group)}</strong>")
+        for option_number, option in enumerate(options, start=1):
+            out.append(
+                f' <div class="form-check"> <input type="{conditional_escape(option["type"])}"'
+                f' class="form-check-input{invalid}"  name="{name}"'
+                f' value="{_option_text(option["value"])}" {_attrs(option["attrs"])}>'
+                f' <label for="{conditional_escape(option["attrs"].get("id", ""))}"'
+                f' class="form-check-label"> {_option_text(option["label"])} </label> '
+            )
+            if errors and option_number == len(options) and group_number == len(groups):
+                out.append(_errors(field, auto_id))
+            out.append(" </div> ")
+    out.append(" </div> ")
+    out.append(_help_text(field, auto_id))
+    if field.label:
+        out.append("</fieldset>")
+    out.append(" </div> ")
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
+
+
+def _errors(field: BoundField, auto_id: str) -> str:
+    # bootstrap5/layout/field_errors_block.html
+    field_id = conditional_escape(getattr(field.errors, "field_id", "") or "")
+    out = [f' <div id="{field_id}_error" class="invalid-feedback">']
+    for number, error in enumerate(field.errors, start=1):
+        text = conditional_escape(error)
+        out.append(f' <p id="error_{number}_{auto_id}"><strong>{text}</strong></p>')
+    out.append(" </div> ")
+    return "".join(out)
+
+
+def _help_text(field: BoundField, auto_id: str) -> str:
+    # bootstrap5/layout/help_text.html
+    if not field.help_text:
+        return ""
+    id_attr = f'id="{auto_id}_helptext" ' if field.auto_id else ""
+    return f' <div {id_attr}class="form-text">{field.help_text}</div> '
+
+
+def _field(field: BoundField) -> SafeString | None:
+    if _plain(field):
+        return _plain_field(field)
+    if _radios(field):
+        try:
+            return _radio_field(field)
+        except TypeError:
+            return None
+    return None
+
+
 @register.filter
 def bootstrap_field(field: BoundField) -> SafeString:
     """`|as_crispy_field` for a field of a form without a crispy helper."""
-    if _plain(field):
-        return _plain_field(field)
-    return as_crispy_field(field)
+    fast = _field(field)
+    return fast if fast is not None else as_crispy_field(field)
 
 
 @register.filter
@@ -118,8 +223,9 @@ def bootstrap_form(form) -> SafeString:
         out.append(get_template("bootstrap5/errors.html").render({"form": form}))
     field_template = None
     for field in form:
-        if _plain(field):
-            out.append(_plain_field(field))
+        fast = _field(field)
+        if fast is not None:
+            out.append(fast)
             continue
         if field_template is None:
             field_template = get_template("bootstrap5/field.html")
