@@ -121,10 +121,14 @@ def treatment_type() -> AppointmentType | None:
     )
 
 
-def estimate_defaults(sessions: int | None) -> EstimateDefaults:
+def estimate_defaults(
+    sessions: int | None, *, treatment: AppointmentType | None = None
+) -> EstimateDefaults:
     """Where a consultation's estimate starts: the treatment session's price, and the
-    package for that many sessions when the price list has one."""
-    treatment = treatment_type()
+    package for that many sessions when the price list has one. `treatment` saves a
+    query when the caller has already read `treatment_type()`."""
+    if treatment is None:
+        treatment = treatment_type()
     package = PackagePrice.objects.filter(sessions=sessions).first() if sessions else None
     return EstimateDefaults(
         price_per_session=treatment.price if treatment is not None else None,

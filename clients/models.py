@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from smpclinic.encryption import EncryptedTextField
+from smpclinic.models import ChoiceLabels
 
 from .search import search_text_for
 
@@ -26,7 +27,7 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Client(models.Model):
+class Client(ChoiceLabels, models.Model):
     """A person the clinic treats or has talked to.
 
     A client may or may not have a sign-in (`user`); the record exists either

@@ -19,7 +19,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from .consent import consent_outstanding, current_versions
+from .consent import current_versions
 from .models import ConsentSignature, ConsentVersion, Consultation, ConsultationSettings
 from .questionnaire import latest_response
 
@@ -118,12 +118,15 @@ def forms_status(consultation: Consultation) -> FormsStatus:
     client = consultation.client
     response = latest_response(client=client, consultation=consultation)
     current = current_versions()
-    outstanding = consent_outstanding(client)
+    # One read of the current forms and of the client's signatures of them: what is
+    # outstanding is what is current and not signed (as consent_outstanding says).
     signed = list(
         ConsentSignature.objects.filter(client=client, version__in=[v.pk for v in current])
         .select_related("version__template")
         .order_by("version__template__position", "version__template__name")
     )
+    signed_versions = {signature.version_id for signature in signed}
+    outstanding = [version for version in current if version.pk not in signed_versions]
     return FormsStatus(
         consultation=consultation,
         questionnaire_done=response is not None,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions_app.models import PLAN_SESSIONS
 from smpclinic import formats
 from smpclinic.encryption import EncryptedTextField
-from smpclinic.models import SingleRowSettings
+from smpclinic.models import ChoiceLabels, SingleRowSettings
 from smpclinic.scales import Scale, roman
 
 
@@ -443,7 +443,7 @@ class Outcome(models.TextChoices):
     NOT_SUITABLE = "not_suitable", _("Not suitable")
 
 
-class Consultation(models.Model):
+class Consultation(ChoiceLabels, models.Model):
     """The artist's record of one consultation, and the plan it leads to."""
 
     client = models.ForeignKey(
@@ -612,7 +612,7 @@ class PatchReading(models.TextChoices):
     REACTION = "reaction", _("Reaction")
 
 
-class PatchTest(models.Model):
+class PatchTest(ChoiceLabels, models.Model):
     """A pigment tested on the skin; the first session waits for a clean reading."""
 
     consultation = models.ForeignKey(
@@ -644,7 +644,7 @@ class HairlineStyle(models.TextChoices):
     BROKEN = "broken", _("Broken / aged")
 
 
-class HairlineDesign(models.Model):
+class HairlineDesign(ChoiceLabels, models.Model):
     """One drawing of the new hairline; redrawing makes a new version. The client approves one."""
 
     consultation = models.ForeignKey(

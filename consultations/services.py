@@ -574,8 +574,8 @@ def estimate_starting_point(consultation: Consultation) -> dict:
     c = consultation
     if any(v is not None for v in (c.price_per_session, c.package_price, c.deposit)):
         return {}
-    defaults = estimate_defaults(c.estimated_sessions or 3)
     treatment = treatment_type()
+    defaults = estimate_defaults(c.estimated_sessions or 3, treatment=treatment)
     suggested = {
         "price_per_session": defaults.price_per_session,
         "package_price": defaults.package_price,

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from smpclinic.models import ChoiceLabels
+
 from .storage import private_photo_storage
 
 
@@ -38,7 +40,7 @@ class PhotoStage(models.TextChoices):
     REFERENCE = "reference", _("Reference picture (the look wanted)")
 
 
-class Photo(models.Model):
+class Photo(ChoiceLabels, models.Model):
     """A client photo, stored as a web-sized copy and a thumbnail with no metadata."""
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="photos")

@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from smpclinic.encryption import EncryptedTextField
-from smpclinic.models import SingleRowSettings
+from smpclinic.models import ChoiceLabels, SingleRowSettings
 
 
 class ReminderSettings(SingleRowSettings):
@@ -103,7 +103,7 @@ class SuppressionReason(models.TextChoices):
     REFUSED = "refused", "refused by the email provider"
 
 
-class Reminder(models.Model):
+class Reminder(ChoiceLabels, models.Model):
     key = models.CharField(max_length=200, unique=True)
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=30, choices=ReminderKind.choices)
@@ -368,7 +368,7 @@ class InboundOutcome(models.TextChoices):
 FOR_STAFF_OUTCOMES = (InboundOutcome.FOR_STAFF, InboundOutcome.NOTHING_TO_CONFIRM)
 
 
-class InboundMessage(models.Model):
+class InboundMessage(ChoiceLabels, models.Model):
     """A text message received from a client (or from a number on no client's record).
 
     Replies such as "C" and "STOP" are acted on when they arrive (reminders.inbound);

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smpclinic import formats
-from smpclinic.models import SingleRowSettings
+from smpclinic.models import ChoiceLabels, SingleRowSettings
 
 
 class Weekday(models.IntegerChoices):
@@ -390,7 +390,7 @@ class BookingSource(models.TextChoices):
 CLINIC_CHOSEN_SOURCES = frozenset({BookingSource.FRONT_DESK, BookingSource.WAITLIST})
 
 
-class Appointment(models.Model):
+class Appointment(ChoiceLabels, models.Model):
     """One booked visit. Times are UTC; `blocked_until` adds the clean-up buffer.
 
     On PostgreSQL two exclusion constraints (migration 0002) forbid an artist or

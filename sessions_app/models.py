@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from smpclinic.encryption import EncryptedCharField, EncryptedTextField
-from smpclinic.models import SingleRowSettings
+from smpclinic.models import ChoiceLabels, SingleRowSettings
 from smpclinic.scales import Scale
 
 # How long a treatment session is booked for: 2–4 hours as a rule, never over 8.
@@ -71,7 +71,7 @@ PLAN_SESSIONS = Scale(2, 5, "A plan has between {low} and {high} sessions.")
 DENSITY_SCALE = Scale(min(Density.values), max(Density.values), "Density is from {low} to {high}.")
 
 
-class TreatmentPlan(models.Model):
+class TreatmentPlan(ChoiceLabels, models.Model):
     """A client's course of SMP: 2–5 planned sessions a week apart, plus any extras."""
 
     client = models.ForeignKey(
@@ -135,7 +135,7 @@ class ExtraReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TreatmentSession(models.Model):
+class TreatmentSession(ChoiceLabels, models.Model):
     """One session of a plan, numbered in order; booked as an appointment when a time is set."""
 
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="sessions")
@@ -226,7 +226,7 @@ class SessionLog(models.Model):
         return f"Log of {self.session}"
 
 
-class RegionTreated(models.Model):
+class RegionTreated(ChoiceLabels, models.Model):
     log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="regions")
     region = models.CharField(max_length=30, choices=Region.choices)
     density = models.PositiveSmallIntegerField(choices=Density.choices)
@@ -249,7 +249,7 @@ class HealingStatus(models.TextChoices):
     OVER_SATURATED = "over_saturated", _("Over-saturated")
 
 
-class RegionHealing(models.Model):
+class RegionHealing(ChoiceLabels, models.Model):
     """How a region healed since the previous session, judged at the start of `session`."""
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="healing")

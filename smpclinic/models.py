@@ -1,6 +1,34 @@
 """Model pieces shared by the apps."""
 
 from django.db import models
+from django.utils.encoding import force_str
+
+
+class ChoiceLabels:
+    """`get_<field>_display()` that looks the value up instead of rebuilding the choices.
+
+    Django's own builds a dict of every choice per call, hashing each lazy label, which
+    translates it: an appointment's status label cost a translation of all its statuses,
+    on every row of every list. Here each field's choices become a dict once (the labels
+    stay lazy, so each call still gives the active language); a value Django would not
+    find, or choices that cannot be a dict, give what Django gives.
+    Put it before `models.Model` in a model's bases.
+    """
+
+    def _get_FIELD_display(self, field):  # noqa: N802 - Django's name
+        cached = field.__dict__.get("_choice_labels")
+        if cached is None or cached[0] is not field.choices:
+            try:
+                cached = (field.choices, dict(field.flatchoices))
+            except TypeError:
+                return super()._get_FIELD_display(field)
+            field._choice_labels = cached
+        value = getattr(self, field.attname)
+        try:
+            label = cached[1].get(value, value)
+        except TypeError:
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
 
 
 class SingleRowSettings(models.Model):

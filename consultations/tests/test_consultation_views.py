@@ -537,3 +537,14 @@ def test_a_deposit_without_a_total_is_refused_on_the_page_and_kept_in_the_form(c
     assert response.context["record_form"]["deposit"].value() == "5000"
     consult.consultation.refresh_from_db()
     assert consult.consultation.deposit is None
+
+
+def test_the_detail_page_takes_exactly_its_queries(consult, as_user, django_assert_num_queries):
+    # Session, user, the consultation, the audit row, patch tests, hairlines, references,
+    # the forms status (response, consent forms and versions, signatures), the full
+    # questionnaire, the price list's treatment, package and deposit, and the artists.
+    artist = as_user(consult.artist)
+    url = detail_url(consult.consultation)
+    artist.get(url)
+    with django_assert_num_queries(16):
+        artist.get(url)

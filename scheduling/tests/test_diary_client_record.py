@@ -71,3 +71,25 @@ def test_upcoming_appointments_come_before_the_message_rows(people, as_user):
     html = as_user(people.front_desk).get(f"/clients/{people.record_a.pk}/").content.decode()
     assert html.index("Upcoming appointments") < html.index("Past appointments")
     assert html.index("Past appointments") < html.index('id="messages-heading"')
+
+
+def test_the_record_takes_exactly_its_queries(clinic, as_user, django_assert_num_queries):
+    # Session, user, the client, the audit row, their texts, upcoming and past appointments
+    # (each carrying the no-show count), consultations, plans, photos, balance, deposits
+    # due, waitlist, messages and the email block.
+    browser = as_user(clinic.people.front_desk)
+    url = clinic.anna.get_absolute_url()
+    book(clinic, at(MONDAY, "10:00"))
+    past_no_show(clinic, client=clinic.anna, days_ago=3)
+    browser.get(url)
+    with django_assert_num_queries(15):
+        response = browser.get(url)
+    assert 'data-testid="no-shows">1 no-show</span>' in response.content.decode()
+
+
+def test_no_shows_are_counted_beyond_the_appointments_shown(clinic, as_user):
+    for days_ago in range(1, 24):
+        past_no_show(clinic, client=clinic.anna, days_ago=days_ago)
+    page = as_user(clinic.people.artist).get(clinic.anna.get_absolute_url()).content.decode()
+    assert 'data-testid="no-shows">23 no-shows</span>' in page
+    assert page.split('data-testid="past"')[1].split("</ul>")[0].count("No-show") == 20

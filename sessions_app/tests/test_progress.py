@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sessions_app import plans
 from sessions_app.models import ExtraReason
@@ -251,6 +251,24 @@ def test_scalp_map_styles_come_from_density_and_healing():
     assert cells["back"].dash
     assert cells["scar"].fill == DENSITY_FILLS[1]
     assert len(cells) == 9
+
+
+def test_the_map_is_drawn_in_the_readers_language_with_plain_coordinates():
+    drawn = scalp_map(
+        uid="s1",
+        caption="Sesión <1>",
+        densities={"crown": 4},
+        healing={"back": "patchy"},
+    )
+    with translation.override("es"):
+        svg = str(drawn.svg())
+    # Coordinates never take a decimal comma, whatever the language.
+    assert 'y="216.5"' in svg and 'stroke-width="2.5"' in svg and "216,5" not in svg
+    assert "Mapa del cuero cabelludo, Sesión &lt;1&gt;" in svg
+    assert ">FRENTE</text>" in svg and ">cicatriz</text>" in svg
+    assert 'data-region="crown" data-density="4" data-healing=""' in svg
+    assert 'fill="url(#patchy-s1)"' in svg
+    assert svg.startswith('<svg class="scalp-map"') and svg.endswith("</svg>")
 
 
 # --- a fixed number of queries ------------------------------------------------------------

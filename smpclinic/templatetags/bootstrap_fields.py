@@ -1,0 +1,246 @@
+"""Form fields in Bootstrap 5 markup, as django-crispy-forms writes them, without its templates.
+
+`{{ field|bootstrap_field }}` and `{{ form|bootstrap_form }}` give what crispy's
+`as_crispy_field` and `crispy` give (the bootstrap5 pack's field.html, uni_form.html),
+for a form without a crispy helper. Crispy renders each field through a template of some
+sixty nodes and three includes; on the consultation record, with forty fields, that was
+half of the request. The markup of a plain field (a text box, a number, a text area, a
+drop-down: its label, the box, its errors and help) is written out here instead; any other
+field (radio buttons, tick boxes, files, date-and-time pairs, hidden fields) still goes
+through crispy's template, so those stay exactly as crispy has them.
+
+The result is crispy's markup with the same elements, attributes and text, whitespace
+aside (the browser collapses it): `smpclinic/tests/test_bootstrap_fields.py` compares the
+two for every field of the forms that use this.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.templatetags.crispy_forms_filters import (
+    as_crispy_field,
+    as_crispy_form,
+    optgroups,
+)
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
+from django import forms, template
+from django.conf import settings
+from django.forms.boundfield import BoundField
+from django.template.loader import get_template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+ASTERISK = '<span class="asteriskField">*</span>'
+
+# Widgets crispy hands to its generic branch (a box with "form-control" or "form-select").
+_NOT_PLAIN = (
+    forms.CheckboxInput,
+    forms.RadioSelect,
+    forms.CheckboxSelectMultiple,
+    forms.FileInput,
+    forms.MultiWidget,
+)
+
+
+def _plain(field: BoundField) -> bool:
+    widget = field.field.widget
+    return (
+        getattr(field.form, "helper", None) is None
+        and not widget.is_hidden
+        and not isinstance(widget, _NOT_PLAIN)
+        and not hasattr(widget, "widget")  # a wrapper around another widget
+        and not field.use_fieldset
+    )
+
+
+def _add_classes(field: BoundField, extra: str) -> None:
+    # What crispy's {% crispy_field %} does to the widget before rendering it.
+    widget = field.field.widget
+    converters = getattr(settings, "CRISPY_CLASS_CONVERTERS", {})
+    class_name = widget.__class__.__name__.lower()
+    class_name = converters.get(class_name, class_name)
+    css_class = widget.attrs.get("class", "")
+    if css_class:
+        if css_class.find(class_name) == -1:
+            css_class += f" {class_name}"
+    else:
+        css_class = class_name
+    for name in extra.split():
+        if name not in css_class.split():
+            css_class += f" {name}"
+    widget.attrs["class"] = css_class
+
+
+def _plain_field(field: BoundField) -> SafeString:
+    # bootstrap5/field.html with form_show_labels and form_show_errors on, and no
+    # label_class, field_class, wrapper_class or horizontal form.
+    auto_id = conditional_escape(field.auto_id)
+    required = field.field.required
+    css_classes = field.css_classes()
+    out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
+    if field.label:
+        for_attr = f'for="{conditional_escape(field.id_for_label)}" ' if field.id_for_label else ""
+        out.append(
+            f' <label {for_attr}class="form-label{" requiredField" if required else ""}">'
+            f" {conditional_escape(field.label)}"
+            f"{ASTERISK if required else ''} </label>"
+        )
+    errors = field.errors
+    box = "form-select" if isinstance(field.field.widget, forms.Select) else "form-control"
+    _add_classes(field, f"{box} is-invalid" if errors else box)
+    out.append(f" {field}")
+    if errors:
+        field_id = conditional_escape(getattr(errors, "field_id", "") or "")
+        out.append(f' <div id="{field_id}_error" class="invalid-feedback">')
+        for number, error in enumerate(errors, start=1):
+            text = conditional_escape(error)
+            out.append(f' <p id="error_{number}_{auto_id}"><strong>{text}</strong></p>')
+        out.append(" </div>")
+    if field.help_text:
+        id_attr = f'id="{auto_id}_helptext" ' if field.auto_id else ""
+        out.append(f' <div {id_attr}class="form-text">{field.help_text}</div>')
+    out.append(" </div> ")
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML, as in crispy)
+
+
+def _radios(field: BoundField) -> bool:
+    widget = field.field.widget
+    return (
+        getattr(field.form, "helper", None) is None
+        and type(widget) is forms.RadioSelect
+        and not widget.is_hidden
+        and field.use_fieldset
+    )
+
+
+def _option_text(value) -> str:
+    # `{{ value|unlocalize }}` on a string; anything else is left to crispy's template.
+    if isinstance(value, str) or type(value).__name__ == "__proxy__":
+        return conditional_escape(value)
+    raise TypeError
+
+
+def _attrs(attrs: dict) -> str:
+    # bootstrap5/layout/attrs.html
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape("%s" % (value,))}"'  # noqa: UP031
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _radio_field(field: BoundField) -> SafeString:
+    # bootstrap5/field.html and layout/radio_checkbox_select.html for radio buttons, with
+    # form_show_labels and form_show_errors on, no field_class, inline_class or
+    # horizontal form.
+    auto_id = conditional_escape(field.auto_id)
+    required = field.field.required
+    css_classes = field.css_classes()
+    errors = field.errors
+    out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
+    if field.label:
+        described = field.aria_describedby
+        described = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+        for_attr = f'for="{conditional_escape(field.id_for_label)}" ' if field.id_for_label else ""
+        out.append(
+            f" <fieldset{described}> <legend {for_attr}"
+            f'class="form-label{" requiredField" if required else ""} fs-6">'
+            f" {conditional_escape(field.label)}{ASTERISK if required else ''} </legend>"
+        )
+    out.append(" <div > ")
+    invalid = " is-invalid" if errors else ""
+    name = conditional_escape(field.html_name)
+    groups = list(optgroups(field))
+    for group_number, (group, options, _index) in enumerate(groups, start=1):
+        if group:
+            out.append(f" <strong>{conditional_escape(group)}</strong>")
+        for option_number, option in enumerate(options, start=1):
+            out.append(
+                f' <div class="form-check"> <input type="{conditional_escape(option["type"])}"'
+                f' class="form-check-input{invalid}"  name="{name}"'
+                f' value="{_option_text(option["value"])}" {_attrs(option["attrs"])}>'
+                f' <label for="{conditional_escape(option["attrs"].get("id", ""))}"'
+                f' class="form-check-label"> {_option_text(option["label"])} </label> '
+            )
+            if errors and option_number == len(options) and group_number == len(groups):
+                out.append(_errors(field, auto_id))
+            out.append(" </div> ")
+    out.append(" </div> ")
+    out.append(_help_text(field, auto_id))
+    if field.label:
+        out.append("</fieldset>")
+    out.append(" </div> ")
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
+
+
+def _errors(field: BoundField, auto_id: str) -> str:
+    # bootstrap5/layout/field_errors_block.html
+    field_id = conditional_escape(getattr(field.errors, "field_id", "") or "")
+    out = [f' <div id="{field_id}_error" class="invalid-feedback">']
+    for number, error in enumerate(field.errors, start=1):
+        text = conditional_escape(error)
+        out.append(f' <p id="error_{number}_{auto_id}"><strong>{text}</strong></p>')
+    out.append(" </div> ")
+    return "".join(out)
+
+
+def _help_text(field: BoundField, auto_id: str) -> str:
+    # bootstrap5/layout/help_text.html
+    if not field.help_text:
+        return ""
+    id_attr = f'id="{auto_id}_helptext" ' if field.auto_id else ""
+    return f' <div {id_attr}class="form-text">{field.help_text}</div> '
+
+
+def _field(field: BoundField) -> SafeString | None:
+    if _plain(field):
+        return _plain_field(field)
+    if _radios(field):
+        try:
+            return _radio_field(field)
+        except TypeError:
+            return None
+    return None
+
+
+@register.filter
+def bootstrap_field(field: BoundField) -> SafeString:
+    """`|as_crispy_field` for a field of a form without a crispy helper."""
+    fast = _field(field)
+    return fast if fast is not None else as_crispy_field(field)
+
+
+@register.filter
+def bootstrap_form(form) -> SafeString:
+    """`|crispy` for a form without a crispy helper."""
+    if getattr(form, "helper", None) is not None:
+        return as_crispy_form(form)
+    out = []
+    if form.non_field_errors():
+        out.append(get_template("bootstrap5/errors.html").render({"form": form}))
+    field_template = None
+    for field in form:
+        fast = _field(field)
+        if fast is not None:
+            out.append(fast)
+            continue
+        if field_template is None:
+            field_template = get_template("bootstrap5/field.html")
+        out.append(
+            field_template.render(
+                {
+                    "field": field,
+                    "field_class": "",
+                    "field_template": "bootstrap5/field.html",
+                    "form": form,
+                    "form_show_errors": True,
+                    "form_show_labels": True,
+                    "label_class": "",
+                }
+            )
+        )
+    # uni_form.html: its own lines around the fields, the fields' spaces squeezed.
+    return mark_safe("\n\n" + remove_spaces(" ".join(out).strip()) + "\n")  # noqa: S308 - rendered safe above
