@@ -5,7 +5,7 @@ or three nested templates (the widget, `input.html`, `attrs.html`, an option tem
 choice): on a record page with forty fields that was a quarter of the whole request. The
 markup of those templates is fixed and tiny, so `FastWidgetRenderer` writes the same
 characters directly — byte for byte what Django's templates give, checked by
-`smpclinic/tests/test_form_renderer.py` for every widget of every form the pages use.
+`smpclinic/tests/test_form_rendering.py` for every widget of every form the pages use.
 
 Only Django's own templates are replaced, and only for plain values: a template that an
 app overrides, or a value the template would localise (a number as an option's label),
