@@ -9,6 +9,7 @@ client, so they never reveal who is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import secrets
@@ -224,7 +225,8 @@ def _public_week_html(request, appointment_type: AppointmentType, clinic: dict) 
         while len(_rendered_weeks) > RENDERED_WEEKS_KEPT:
             _rendered_weeks.popitem(last=False)
     else:
-        _rendered_weeks.move_to_end(key)
+        with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
+            _rendered_weeks.move_to_end(key)
     return html, week
 
 
