@@ -23,7 +23,8 @@ another dispatcher sends it again. The window is kept to a single UPDATE by
 marking each row the moment its send returns (never at the end of a batch),
 and the reminder's id goes to the provider as its reference
 (`X-Reminder-Reference` / the SMS reference) so a provider with idempotency
-keys can drop the repeat.
+keys can drop the repeat. (A crash of the database server itself, rarer, can
+lose the marks of its last fraction of a second: see `_commits_without_flush_wait`.)
 
 A sent email records the provider's id of the message; what the provider later
 reports of it (delivered, bounced, marked as spam) is reminders.deliverability's.
@@ -31,12 +32,13 @@ reports of it (delivered, bounced, marked as spam) is reminders.deliverability's
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
 import uuid
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -99,12 +101,19 @@ def claim_one(reminder_id: int, *, now: dt.datetime | None = None) -> str | None
 
 
 def _finish(reminder_id: int, token: str, **values) -> bool:
-    """Record an outcome, only if this claim still holds the row."""
+    """Record an outcome, only if this claim still holds the row.
+
+    The claim token alone says so: a claim sets it together with `sending`, and
+    every end of a claim (an outcome, a release, a staff retry) clears it. The row
+    is found by its primary key: a filter on the status too let the planner walk the
+    status index through every row of the batch still `sending` (and their dead
+    versions) for each message, a cost that grew with the batch.
+    """
     values.setdefault("updated_at", timezone.now())
     return bool(
-        Reminder.objects.filter(
-            pk=reminder_id, claim_token=token, status=ReminderStatus.SENDING
-        ).update(claim_token="", lease_expires_at=None, **values)
+        Reminder.objects.filter(pk=reminder_id, claim_token=token).update(
+            claim_token="", lease_expires_at=None, **values
+        )
     )
 
 
@@ -198,18 +207,59 @@ def _send(
             return ReminderStatus.PENDING
         _finish(reminder_id, token, status=ReminderStatus.FAILED, last_error=detail[:1000])
         return ReminderStatus.FAILED
-    _finish(
-        reminder_id,
-        token,
-        status=ReminderStatus.SENT,
-        channel=channel,
-        sent_to=address[:254],
-        sent_at=timezone.now(),
-        last_error="",
-        # The email provider's id of the message: its delivery reports name it.
-        provider_message_id=message_id[:200],
-    )
+    # The email provider's id of the message: its delivery reports name it.
+    _mark_sent(reminder_id, token, channel=channel, address=address, message_id=message_id)
     return ReminderStatus.SENT
+
+
+def _mark_sent_sql() -> str:
+    columns = {field.name: field.column for field in Reminder._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    assigned = ", ".join(
+        f"{quote(columns[name])} = %s"
+        for name in (
+            "status",
+            "channel",
+            "sent_to",
+            "sent_at",
+            "last_error",
+            "provider_message_id",
+            "updated_at",
+            "claim_token",
+            "lease_expires_at",
+        )
+    )
+    return (
+        # Only the model's own table and column names, quoted; every value is a parameter.
+        f"UPDATE {quote(Reminder._meta.db_table)} SET {assigned} "  # noqa: S608
+        f"WHERE {quote(columns['id'])} = %s AND {quote(columns['claim_token'])} = %s"
+    )
+
+
+def _mark_sent(
+    reminder_id: int, token: str, *, channel: str, address: str, message_id: str
+) -> bool:
+    """_finish() for the commonest outcome, a message sent: the same UPDATE, written once
+    instead of built by the ORM for every message (a fifth of a reminder's cost)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_sql(),
+            [
+                ReminderStatus.SENT,
+                channel,
+                address[:254],
+                now,
+                "",
+                message_id[:200],
+                now,
+                "",
+                None,
+                reminder_id,
+                token,
+            ],
+        )
+        return cursor.rowcount == 1
 
 
 def _release(ids: list[int], token: str) -> None:
@@ -239,6 +289,39 @@ def dispatch_due(*, max_seconds: float = 50.0, batch_size: int = BATCH_SIZE) -> 
     is loaded in one query; a dispatcher that falls behind its lease (a very slow
     mail server) gives the rest of its batch back rather than risk a second sender.
     """
+    with _commits_without_flush_wait():
+        return _dispatch_batches(max_seconds, batch_size)
+
+
+@contextlib.contextmanager
+def _commits_without_flush_wait():
+    """While the dispatcher runs, PostgreSQL confirms its commits before flushing them.
+
+    Each "sent" mark commits on its own, the moment its message is out; waiting for
+    the disk flush of each was most of a reminder's cost (2–3 ms on a busy machine).
+    A committed mark is at once visible to every other dispatcher, and survives the
+    dispatcher dying, so the guarantee the fault tests prove stands. Only a crash of
+    the database server itself can lose the marks of its last fraction of a second
+    (wal_writer_delay × 3), and those messages would go again once their lease runs
+    out: the same trade as SQLite's `synchronous=NORMAL` here. The setting is the
+    session's, and put back when the run ends.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            connection.close()  # a broken session goes, and its setting with it
+
+
+def _dispatch_batches(max_seconds: float, batch_size: int) -> int:
     started = time.monotonic()
     rules = ReminderSettings.current()
     templates = {t.kind: t for t in MessageTemplate.objects.prefetch_related("translations")}

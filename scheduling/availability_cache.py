@@ -176,10 +176,12 @@ def cached_free_slots(
     artist_id: int | None = None,
     source: str = BookingSource.ONLINE,
     now: dt.datetime | None = None,
+    policy: BookingPolicy | None = None,
 ) -> list[Slot]:
     """free_slots() for this type's usual length, answered from the cache where it can be.
 
-    The same times free_slots() gives, in the same order."""
+    The same times free_slots() gives, in the same order. `policy` saves reading the
+    booking policy again when the caller has it."""
     now = now or timezone.now()
     if (
         days < 1
@@ -195,7 +197,7 @@ def cached_free_slots(
             source=source,
             now=now,
         )
-    policy = BookingPolicy.current()
+    policy = policy or BookingPolicy.current()
     wanted = [start_date + dt.timedelta(days=n) for n in range(days)]
     by_day: dict[dt.date, list[Slot]] | None
     try:

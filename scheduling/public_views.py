@@ -9,9 +9,11 @@ client, so they never reveal who is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import secrets
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -21,7 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -136,6 +139,20 @@ def _week(
 ) -> dict:
     """One page of free times: seven days from ?from= (today at the earliest), within
     the limits the booking policy sets for this client (scheduling.policy.offer_limits)."""
+    slots, week = _week_slots(
+        request, appointment_type, exclude_appointment_id=exclude_appointment_id, limits=limits
+    )
+    return {"days": _group_by_day(slots, url_for), **week}
+
+
+def _week_slots(
+    request,
+    appointment_type: AppointmentType,
+    *,
+    exclude_appointment_id: int | None = None,
+    limits: list[OfferLimit] = (),
+) -> tuple[list[Slot], dict]:
+    """The free slots of one page of times, and the page's days and neighbours."""
     policy = BookingPolicy.current()
     today = timezone.localdate()
     last_day = timezone.localdate(timezone.now() + dt.timedelta(days=policy.online_horizon_days))
@@ -150,6 +167,7 @@ def _week(
             start_date=first,
             days=DAYS_PER_PAGE,
             source=BookingSource.ONLINE,
+            policy=policy,
         )
     else:  # moving an appointment: its own time counts as free
         slots = free_slots(
@@ -159,10 +177,10 @@ def _week(
             source=BookingSource.ONLINE,
             exclude_appointment_id=exclude_appointment_id,
         )
-    slots = [slot for slot in slots if _allowed(slot, limits)]
+    if limits:
+        slots = [slot for slot in slots if _allowed(slot, limits)]
     following = first + dt.timedelta(days=DAYS_PER_PAGE)
-    return {
-        "days": _group_by_day(slots, url_for),
+    return slots, {
         "first_day": first,
         "last_shown_day": min(following - dt.timedelta(days=1), last_day),
         "previous_from": max(first - dt.timedelta(days=DAYS_PER_PAGE), today)
@@ -170,6 +188,46 @@ def _week(
         else None,
         "next_from": following if following <= last_day else None,
     }
+
+
+# The public times page's list of times, rendered, by everything it shows: the language,
+# the clinic's zone and details, the type, the week and its neighbours, and each free
+# start. A key is the content itself, so an answer is never stale and nothing needs to
+# forget one: a booking that takes a time changes the starts, hence the key. Kept per
+# process (new code, new process), the most recent few only.
+_rendered_weeks: OrderedDict[tuple, str] = OrderedDict()
+RENDERED_WEEKS_KEPT = 128
+
+
+def _public_week_html(request, appointment_type: AppointmentType, clinic: dict) -> tuple:
+    """The rendered times of the public page (booking/_week.html) and the week's dates."""
+    slots, week = _week_slots(request, appointment_type)
+    key = (
+        translation.get_language(),
+        settings.LANGUAGE_CODE,
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+        appointment_type.slug,
+        tuple(clinic.items()),
+        tuple(week.values()),
+        tuple(dict.fromkeys(slot.start for slot in slots)),
+    )
+    html = _rendered_weeks.get(key)
+    if html is None:
+        days = _group_by_day(
+            slots,
+            lambda start: reverse("booking:details", args=[appointment_type.slug, start]),
+        )
+        html = render_to_string(
+            "booking/_week.html", {"days": days, **week, **clinic}, request=request
+        )
+        _rendered_weeks[key] = html
+        while len(_rendered_weeks) > RENDERED_WEEKS_KEPT:
+            _rendered_weeks.popitem(last=False)
+    else:
+        with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
+            _rendered_weeks.move_to_end(key)
+    return html, week
 
 
 def _allowed(slot: Slot, limits) -> bool:
@@ -210,15 +268,12 @@ def start(request):
 @require_safe
 def times(request, type_slug: str):
     appointment_type = _get_online_type(type_slug)
-    week = _week(
-        request,
-        appointment_type,
-        url_for=lambda key: reverse("booking:details", args=[appointment_type.slug, key]),
-    )
+    clinic = clinic_context()
+    week_html, week = _public_week_html(request, appointment_type, clinic)
     return render(
         request,
         "booking/times.html",
-        {"appointment_type": appointment_type, **week, **clinic_context()},
+        {"appointment_type": appointment_type, "week_html": week_html, **week, **clinic},
     )
 
 

@@ -196,6 +196,57 @@ def test_the_times_page_takes_the_same_queries_for_a_quiet_and_a_busy_week(clien
     assert len(busy) == len(quiet)
 
 
+def test_the_times_page_shown_again_after_a_booking_no_longer_offers_its_time(client, clinic):
+    url = reverse("booking:times", args=["consultation"])
+    before = client.get(url).content.decode()
+    assert details_url(at(clinic.day, "10:00")) in before
+
+    book_as_front_desk(clinic, at(clinic.day, "10:00"))
+
+    after = client.get(url).content.decode()
+    assert details_url(at(clinic.day, "10:00")) not in after
+    assert details_url(at(clinic.day, "09:30")) not in after
+    assert details_url(at(clinic.day, "11:00")) in after
+
+
+def test_the_times_page_shown_again_later_offers_nothing_inside_the_notice(
+    client, clinic, freeze_now
+):
+    url = reverse("booking:times", args=["consultation"])
+    freeze_now(at(clinic.day - dt.timedelta(days=1), "09:00"))
+    early = client.get(url).content.decode()
+    assert details_url(at(clinic.day, "09:00")) in early
+
+    # The same free times, asked for two and a half hours later: 24 hours' notice.
+    freeze_now(at(clinic.day - dt.timedelta(days=1), "11:30"))
+    later = client.get(url).content.decode()
+    assert details_url(at(clinic.day, "09:00")) not in later
+    assert details_url(at(clinic.day, "11:00")) not in later
+    assert details_url(at(clinic.day, "11:30")) in later
+
+
+def test_the_times_page_in_english_then_in_spanish_speaks_each(client, clinic):
+    url = reverse("booking:times", args=["consultation"])
+    english = client.get(url).content.decode()
+    spanish = client.get(url, {"lang": "es"}).content.decode()
+    english_again = client.get(url, {"lang": "en-gb"}).content.decode()
+
+    assert "Later →" in english and "Después →" not in english
+    assert "Después →" in spanish and "Later →" not in spanish
+    assert english_again == english
+    assert details_url(at(clinic.day, "09:00")) in spanish
+
+
+def test_the_times_page_asked_again_takes_three_queries(client, clinic, django_assert_num_queries):
+    url = reverse("booking:times", args=["consultation"])
+    first = client.get(url)
+    # The type (and its translations) and the booking policy; the free times and the
+    # rendered list of them come from the cache.
+    with django_assert_num_queries(3):
+        again = client.get(url)
+    assert again.content == first.content
+
+
 def test_weeks_page_forward_within_the_booking_horizon(client, clinic):
     url = reverse("booking:times", args=["consultation"])
     today = timezone.localdate()
