@@ -575,8 +575,9 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
             )
             artist = f' data-artist="{lane.artist_id}"' if lane.artist_id else ""
             room = f' data-room="{lane.room_id}"' if lane.room_id else ""
+            key = _escape(lane.key)
             lanes.append(
-                f'\n        <div class="wg-lane wg-cols-{lane.columns}" data-lane="{_escape(lane.key)}" '
+                f'\n        <div class="wg-lane wg-cols-{lane.columns}" data-lane="{key}" '
                 f'data-day="{day}"{artist}{room} data-label="{label}">\n'
                 f'          <div class="wg-fill wg-r1 wg-s{plan.rows}"></div>\n'
                 f"          {lane.html}\n        </div>\n        "

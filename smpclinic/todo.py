@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
+
 from aftercare.selectors import check_ins_unanswered
 from billing.selectors import deposits_due
 from consultations.selectors import consultations_with_forms_to_do
@@ -33,8 +35,10 @@ class ToDo:
 
 
 def _to_do(queryset) -> ToDo:
-    # Always two queries (rows, count), however long the list is.
-    return ToDo(rows=list(queryset[:LIST_LIMIT]), count=queryset.count())
+    """The list's first rows and how many it holds in all, in one query however long it is:
+    the count is a window over the whole list, read from its first row."""
+    rows = list(queryset.annotate(to_do_total=Window(Count("pk")))[:LIST_LIMIT])
+    return ToDo(rows=rows, count=rows[0].to_do_total if rows else 0)
 
 
 def front_desk_todo(*, today: dt.date, now: dt.datetime) -> dict:
