@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
-
 from aftercare.selectors import check_ins_unanswered
 from billing.selectors import deposits_due
 from consultations.selectors import consultations_with_forms_to_do
@@ -19,6 +17,8 @@ from reminders.selectors import failed_reminders, texts_to_read
 from scheduling.selectors import unconfirmed_on
 from sessions_app.selectors import sessions_to_chase
 from waitlist.selectors import open_times_on
+
+from .selectors import first_rows_and_count
 
 # Rows each list shows; its count says how many there are in all.
 LIST_LIMIT = 10
@@ -35,10 +35,9 @@ class ToDo:
 
 
 def _to_do(queryset) -> ToDo:
-    """The list's first rows and how many it holds in all, in one query however long it is:
-    the count is a window over the whole list, read from its first row."""
-    rows = list(queryset.annotate(to_do_total=Window(Count("pk")))[:LIST_LIMIT])
-    return ToDo(rows=rows, count=rows[0].to_do_total if rows else 0)
+    # One query, rows and count together, however long the list is.
+    rows, count = first_rows_and_count(queryset, LIST_LIMIT)
+    return ToDo(rows=rows, count=count)
 
 
 def front_desk_todo(*, today: dt.date, now: dt.datetime) -> dict:
