@@ -322,6 +322,7 @@ def week_grid(
     else:
         lane_artists = [selected_artist] if selected_artist else [key.artist for key in keys]
     reasons = _closed_reasons(diary, dates[0], dates[-1])
+    staff = {artist.pk for artist in diary.artists}
     now_local = now.astimezone(zone)
     days: list[GridDay] = []
     by_day_lane: dict[tuple[dt.date, str], Lane] = {}
@@ -353,7 +354,7 @@ def week_grid(
             lanes=lanes,
         )
         for lane in lanes:
-            _shade(lane, diary, date, first_minute, last_minute, row_of, span_of, zone)
+            _shade(lane, diary, staff, date, first_minute, last_minute, row_of, span_of, zone)
             by_day_lane[(date, lane.key)] = lane
         for artist in diary.artists:
             if selected_artist is not None and artist.pk != selected_artist.pk:
@@ -431,9 +432,20 @@ def week_grid(
     )
 
 
-def _shade(lane: Lane, diary: Diary, date, first_minute, last_minute, row_of, span_of, zone):
-    """Closed hours (the lane's artist not working, or the clinic closed) and time off."""
-    if lane.artist_id is not None and lane.artist_id in {a.pk for a in diary.artists}:
+def _shade(
+    lane: Lane,
+    diary: Diary,
+    staff: set[int],
+    date,
+    first_minute,
+    last_minute,
+    row_of,
+    span_of,
+    zone,
+):
+    """Closed hours (the lane's artist not working, or the clinic closed) and time off.
+    `staff`: the ids of the diary's artists (an artist who has left has no hours)."""
+    if lane.artist_id is not None and lane.artist_id in staff:
         windows = diary.windows(lane.artist_id, date)
     elif lane.room_id is not None and date not in diary.closed_days:
         windows = [
@@ -473,17 +485,6 @@ def _escape(value) -> str:
     return html_escape(str(value))
 
 
-def _attrs(values: dict) -> str:
-    """HTML attributes, escaped; True prints the name alone, None or False nothing."""
-    parts = []
-    for name, value in values.items():
-        if value is True:
-            parts.append(name)
-        elif value is not None and value is not False:
-            parts.append(f'{name}="{_escape(value)}"')
-    return " ".join(parts)
-
-
 def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> None:
     """Write each block's markup once, in Python, and each lane's (its head; its shaded hours,
     the current time and its blocks): the week holds hundreds of appointments and shades, and
@@ -495,6 +496,7 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
     # status's lazy label to look one up).
     status_labels = {value: _escape(label) for value, label in AppointmentStatus.choices}
     flag_markup: dict[int, str] = {}
+    path = _escape(appointment_path)
     for grid_day in plan.days:
         day = grid_day.day.isoformat()
         for lane in grid_day.lanes:
@@ -503,10 +505,10 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                 movable = can_move and block.movable
                 classes = (
                     f"wg-block wg-r{block.row} wg-s{block.span} wg-c{block.column} "
-                    f"artist-colour-{block.colour} diary-week-{a.status}"
+                    f"artist-colour-{block.colour} diary-week-{_escape(a.status)}"
                 )
                 if a.type_colour:
-                    classes += f" service-colour-{a.type_colour}"
+                    classes += f" service-colour-{_escape(a.type_colour)}"
                 detail = a.type_name
                 if zone_note:
                     detail += f" · {a.artist_name}"
@@ -533,21 +535,14 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                     inner.append(markup)
                 if movable:
                     inner.append('<span class="wg-resize" aria-hidden="true"></span>')
-                attrs = _attrs(
-                    {
-                        "href": f"{appointment_path}{a.pk}/",
-                        "class": classes,
-                        "data-testid": "appointment",
-                        "data-id": a.pk,
-                        "data-day": day,
-                        "data-artist": a.artist_id,
-                        "data-room": a.room_id,
-                        "data-row": block.row,
-                        "data-span": block.span,
-                        "data-version": a.updated_at.isoformat(),
-                        "data-movable": movable,
-                        "draggable": "false" if movable else None,
-                    }
+                # Only text is escaped: the numbers and the fixed words need none.
+                room = f' data-room="{a.room_id}"' if a.room_id is not None else ""
+                drag = ' data-movable draggable="false"' if movable else ""
+                attrs = (
+                    f'href="{path}{a.pk}/" class="{classes}" data-testid="appointment" '
+                    f'data-id="{a.pk}" data-day="{day}" data-artist="{a.artist_id}"{room} '
+                    f'data-row="{block.row}" data-span="{block.span}" '
+                    f'data-version="{_escape(a.updated_at.isoformat())}"{drag}'
                 )
                 buffer = (
                     f'<div class="wg-buffer wg-r{block.buffer_row} wg-s{block.buffer_span} '
