@@ -79,9 +79,9 @@ def url_with_id(name: str):
     return lambda pk: f"{before}{pk}{after}"
 
 
-def todays_list(day: dt.date) -> list[ListedAppointment]:
+def todays_list(day: dt.date, appointments: list | None = None) -> list[ListedAppointment]:
     """The day's appointments (cancelled ones left out) as the home pages list them, in one
-    query reading only what the list shows."""
+    query reading only what the list shows (or from `appointments`, read already)."""
     appointment_url = url_with_id("scheduling:appointment_detail")
     client_url = url_with_id("clients:detail")
     zone = timezone.get_current_timezone()
@@ -103,7 +103,7 @@ def todays_list(day: dt.date) -> list[ListedAppointment]:
             room=(a.room.name if a.room_id else "") or "—",
             status=a.get_status_display(),
         )
-        for a in appointments_listed_on(day=day)
+        for a in (appointments_listed_on(day=day) if appointments is None else appointments)
     ]
 
 

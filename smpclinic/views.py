@@ -45,8 +45,9 @@ def home(request):
     context = {"today": timezone.localdate()}
     if user.role in (Role.MANAGER, Role.FRONT_DESK, Role.ARTIST):
         context["recent_clients"] = clients_added_recently(limit=5)
-    if user.role in (Role.MANAGER, Role.FRONT_DESK):
-        # The artist's own day comes with its flags (artist_home below).
+    if user.role == Role.MANAGER:
+        # The artist's own day comes with its flags (artist_home below), the front desk's
+        # with tomorrow's to confirm (front_desk_todo).
         context["todays_appointments"] = todays_list(context["today"])
     if user.role == Role.ARTIST:
         context.update(artist_home(user, context["today"], timezone.now()))
