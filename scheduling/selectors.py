@@ -23,17 +23,33 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 ON_THE_DAY = ~Q(status=AppointmentStatus.CANCELLED)
 
 
-def appointments_on(*, day: dt.date, artist_id: int | None = None) -> QuerySet[Appointment]:
-    """A local day's appointments (cancelled ones left out), in time order."""
-    start, end = _day_bounds(day)
-    qs = (
+def _on_the_days(start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:
+    return (
         Appointment.objects.filter(ON_THE_DAY, starts_at__gte=start, starts_at__lt=end)
         .select_related("client", "type", "artist", "room")
         .order_by("starts_at", "artist__first_name", "id")
     )
+
+
+def appointments_on(*, day: dt.date, artist_id: int | None = None) -> QuerySet[Appointment]:
+    """A local day's appointments (cancelled ones left out), in time order."""
+    qs = _on_the_days(*_day_bounds(day))
     if artist_id is not None:
         qs = qs.filter(artist_id=artist_id)
     return qs
+
+
+# What the home pages' list of the day shows of each appointment (home/_todays_appointments).
+DAY_LIST_FIELDS = (
+    *("starts_at", "ends_at", "status", "client__first_name", "client__last_name"),
+    *("type__name", "artist__first_name", "artist__email", "room__name"),
+)
+
+
+def appointments_listed_on(*, day: dt.date) -> QuerySet[Appointment]:
+    """appointments_on, reading only what a list of the day shows: a whole row of each of
+    five tables costs more to read than the rest of the home page's list."""
+    return appointments_on(day=day).only(*DAY_LIST_FIELDS)
 
 
 def diary_overview(*, today: dt.date | None = None) -> dict:
@@ -122,6 +138,21 @@ def client_record_appointments(client, *, now: dt.datetime) -> dict:
 def unconfirmed_on(*, day: dt.date) -> QuerySet[Appointment]:
     """A day's appointments still only booked (not confirmed), in time order."""
     return appointments_on(day=day).filter(status=AppointmentStatus.BOOKED)
+
+
+def listed_today_and_unconfirmed_tomorrow(
+    *, today: dt.date
+) -> tuple[list[Appointment], list[Appointment]]:
+    """appointments_listed_on(today) and unconfirmed_on(the day after), read together in one
+    query (the front desk's home shows both), with the clients' phones to call them."""
+    start, tomorrow = _day_bounds(today)
+    end = _day_bounds(today + dt.timedelta(days=1))[1]
+    both = list(
+        _on_the_days(start, end)
+        .filter(Q(starts_at__lt=tomorrow) | Q(status=AppointmentStatus.BOOKED))
+        .only(*DAY_LIST_FIELDS, "client__phone")
+    )
+    return [a for a in both if a.starts_at < tomorrow], [a for a in both if a.starts_at >= tomorrow]
 
 
 def next_appointment_reminded_by_text(client, *, now: dt.datetime) -> Appointment | None:

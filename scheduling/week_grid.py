@@ -41,11 +41,55 @@ MAX_ROWS = 24 * 60 // GRID_MINUTES
 BY_ARTIST, BY_ROOM = "artist", "room"
 
 
+@dataclass(slots=True)
+class WeekAppointment:
+    """What the grid shows of an appointment, read as one row of plain values."""
+
+    pk: int
+    artist_id: int
+    room_id: int | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    blocked_until: dt.datetime
+    status: str
+    updated_at: dt.datetime
+    client_first_name: str
+    client_last_name: str
+    type_name: str
+    type_colour: str
+    artist_first_name: str
+    artist_last_name: str
+    artist_email: str
+    room_name: str | None
+    flags: list = field(default_factory=list)  # page_parts.attach_flags
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at) / dt.timedelta(minutes=1))
+
+    @property
+    def client_name(self) -> str:
+        return f"{self.client_first_name} {self.client_last_name}".strip()  # Client.full_name
+
+    @property
+    def artist_name(self) -> str:
+        return f"{self.artist_first_name} {self.artist_last_name}".strip()  # User.get_full_name
+
+    def artist(self) -> User:
+        """The artist as a user (for an artist who has left the clinic, who has no lane)."""
+        return User(
+            pk=self.artist_id,
+            first_name=self.artist_first_name,
+            last_name=self.artist_last_name,
+            email=self.artist_email,
+        )
+
+
 @dataclass
 class Block:
     """An appointment in its lane, with what the page prints precomputed."""
 
-    appointment: Appointment
+    appointment: WeekAppointment
     row: int
     span: int
     buffer_span: int
@@ -92,6 +136,8 @@ class GridDay:
     away: list[User] = field(default_factory=list)
     cancelled: int = 0
     now_row: int | None = None
+    heads_html: str = ""  # its lanes' heads (render_blocks)
+    lanes_html: str = ""  # its lanes (render_blocks)
 
     @property
     def appointment_count(self) -> int:
@@ -168,6 +214,22 @@ def _initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper() or "?"
 
 
+def _clock_labels():
+    """formats.clock, written once per time of day: a week's blocks share a few dozen
+    times, and formatting each of their starts and ends costs more than the rest of the
+    block (formats.clock_span is "start–end")."""
+    written: dict[tuple, str] = {}
+
+    def clock(moment: dt.datetime) -> str:
+        key = (moment.time(), moment.utcoffset())
+        label = written.get(key)
+        if label is None:
+            label = written[key] = formats.clock(moment)
+        return label
+
+    return clock
+
+
 def _columns(blocks: list[Block]) -> int:
     """Side-by-side columns so blocks that share rows (a no-show and a walk-in) both show."""
     ends: list[int] = []
@@ -215,17 +277,17 @@ def week_grid(
         appointments = appointments.filter(room_id=selected_room.pk)
     if selected_type is not None:
         appointments = appointments.filter(type_id=selected_type.pk)
-    # Only what the grid shows: hundreds of rows a week, each with four related rows.
-    everything = list(
-        appointments.select_related("client", "type", "artist", "room")
-        .only(
-            *("id", "client_id", "type_id", "artist_id", "room_id", "starts_at", "ends_at"),
-            *("blocked_until", "status", "updated_at"),
-            *("client__first_name", "client__last_name", "type__name", "type__colour"),
-            *("artist__first_name", "artist__last_name", "room__name"),
+    # Only what the grid shows, as plain rows: hundreds a week, and a model instance for
+    # each of an appointment's four related rows cost more than the rest of the page.
+    everything = [
+        WeekAppointment(*row)
+        for row in appointments.order_by("starts_at", "artist_id", "id").values_list(
+            *("id", "artist_id", "room_id", "starts_at", "ends_at", "blocked_until"),
+            *("status", "updated_at", "client__first_name", "client__last_name"),
+            *("type__name", "type__colour", "artist__first_name", "artist__last_name"),
+            *("artist__email", "room__name"),
         )
-        .order_by("starts_at", "artist_id", "id")
-    )
+    ]
     shown = [a for a in everything if a.status != AppointmentStatus.CANCELLED]
     attach_flags(shown)
 
@@ -234,7 +296,7 @@ def week_grid(
     for appointment in shown:
         if appointment.artist_id not in colours:  # someone who has left: a colour of their own
             colours[appointment.artist_id] = len(colours) % ARTIST_COLOURS
-            keys.append(ArtistKey(appointment.artist, colours[appointment.artist_id]))
+            keys.append(ArtistKey(appointment.artist(), colours[appointment.artist_id]))
 
     # The grid covers the week's opening hours, stretched to fit any appointment outside them.
     dates = [first_day + dt.timedelta(days=n) for n in range(length)]
@@ -260,6 +322,7 @@ def week_grid(
     else:
         lane_artists = [selected_artist] if selected_artist else [key.artist for key in keys]
     reasons = _closed_reasons(diary, dates[0], dates[-1])
+    staff = {artist.pk for artist in diary.artists}
     now_local = now.astimezone(zone)
     days: list[GridDay] = []
     by_day_lane: dict[tuple[dt.date, str], Lane] = {}
@@ -291,7 +354,7 @@ def week_grid(
             lanes=lanes,
         )
         for lane in lanes:
-            _shade(lane, diary, date, first_minute, last_minute, row_of, span_of, zone)
+            _shade(lane, diary, staff, date, first_minute, last_minute, row_of, span_of, zone)
             by_day_lane[(date, lane.key)] = lane
         for artist in diary.artists:
             if selected_artist is not None and artist.pk != selected_artist.pk:
@@ -305,6 +368,7 @@ def week_grid(
                 grid_day.now_row = row_of(minute)
         days.append(grid_day)
     day_of = {grid_day.day: grid_day for grid_day in days}
+    clock = _clock_labels()
 
     for appointment in everything:
         local_start = appointment.starts_at.astimezone(zone)
@@ -320,8 +384,8 @@ def week_grid(
             # An artist who has left the clinic still has this appointment: a lane for it.
             lane = Lane(
                 key,
-                appointment.artist.get_full_name(),
-                _initials(appointment.artist.get_full_name()),
+                appointment.artist_name,
+                _initials(appointment.artist_name),
                 appointment.artist_id,
                 None,
                 colours[appointment.artist_id],
@@ -339,7 +403,7 @@ def week_grid(
                 span=span,
                 buffer_span=span_of(first + span, buffer) if buffer > 0 else 0,
                 colour=colours[appointment.artist_id],
-                when=formats.clock_span(local_start, appointment.ends_at.astimezone(zone)),
+                when=f"{clock(local_start)}–{clock(appointment.ends_at.astimezone(zone))}",
                 movable=appointment.status in MOVABLE_STATUSES,
             )
         )
@@ -368,9 +432,20 @@ def week_grid(
     )
 
 
-def _shade(lane: Lane, diary: Diary, date, first_minute, last_minute, row_of, span_of, zone):
-    """Closed hours (the lane's artist not working, or the clinic closed) and time off."""
-    if lane.artist_id is not None and lane.artist_id in {a.pk for a in diary.artists}:
+def _shade(
+    lane: Lane,
+    diary: Diary,
+    staff: set[int],
+    date,
+    first_minute,
+    last_minute,
+    row_of,
+    span_of,
+    zone,
+):
+    """Closed hours (the lane's artist not working, or the clinic closed) and time off.
+    `staff`: the ids of the diary's artists (an artist who has left has no hours)."""
+    if lane.artist_id is not None and lane.artist_id in staff:
         windows = diary.windows(lane.artist_id, date)
     elif lane.room_id is not None and date not in diary.closed_days:
         windows = [
@@ -410,23 +485,18 @@ def _escape(value) -> str:
     return html_escape(str(value))
 
 
-def _attrs(values: dict) -> str:
-    """HTML attributes, escaped; True prints the name alone, None or False nothing."""
-    parts = []
-    for name, value in values.items():
-        if value is True:
-            parts.append(name)
-        elif value is not None and value is not False:
-            parts.append(f'{name}="{_escape(value)}"')
-    return " ".join(parts)
-
-
 def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> None:
-    """Write each block's markup once, in Python, and each lane's (its shaded hours, the
-    current time and its blocks): the week holds hundreds of appointments and shades, and the
-    template engine costs about a millisecond for each block and a fifth of one for each shade
-    (README, speed). Everything shown is escaped here as the template would."""
+    """Write each block's markup once, in Python, and each lane's (its head; its shaded hours,
+    the current time and its blocks): the week holds hundreds of appointments and shades, and
+    the template engine costs about a millisecond for each block, a fifth of one for each
+    shade and a tenth for each lane (README, speed). Everything shown is escaped here as the
+    template would."""
     zone_note = plan.by == BY_ROOM
+    # Each label translated once, not once a block (get_status_display hashes every
+    # status's lazy label to look one up).
+    status_labels = {value: _escape(label) for value, label in AppointmentStatus.choices}
+    flag_markup: dict[int, str] = {}
+    path = _escape(appointment_path)
     for grid_day in plan.days:
         day = grid_day.day.isoformat()
         for lane in grid_day.lanes:
@@ -435,48 +505,44 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                 movable = can_move and block.movable
                 classes = (
                     f"wg-block wg-r{block.row} wg-s{block.span} wg-c{block.column} "
-                    f"artist-colour-{block.colour} diary-week-{a.status}"
+                    f"artist-colour-{block.colour} diary-week-{_escape(a.status)}"
                 )
-                if a.type.colour:
-                    classes += f" service-colour-{a.type.colour}"
-                detail = a.type.name
+                if a.type_colour:
+                    classes += f" service-colour-{_escape(a.type_colour)}"
+                detail = a.type_name
                 if zone_note:
-                    detail += f" · {a.artist.get_full_name()}"
+                    detail += f" · {a.artist_name}"
                 elif a.room_id:
-                    detail += f" · {a.room.name}"
+                    detail += f" · {a.room_name}"
                 inner = [
                     f'<span class="diary-block-time">{block.when}</span> ',
-                    f"<strong>{_escape(a.client.full_name)}</strong> ",
+                    f"<strong>{_escape(a.client_name)}</strong> ",
                     f'<span class="wg-detail">{_escape(detail)}</span>',
                 ]
                 if not zone_note:
-                    name = _escape(a.artist.get_full_name())
+                    name = _escape(a.artist_name)
                     inner.append(f' <span class="visually-hidden">{name}</span>')
                 if a.status != AppointmentStatus.BOOKED:
-                    label = _escape(a.get_status_display())
+                    label = status_labels[a.status]
                     inner.append(f' <span class="wg-status">{label}</span>')
-                for flag in getattr(a, "flags", ()):
-                    inner.append(
-                        f' <span class="badge text-bg-{_escape(flag.tone)} diary-flag" '
-                        f'data-testid="diary-flag">{_escape(flag.label)}</span>'
-                    )
+                for flag in a.flags:
+                    markup = flag_markup.get(id(flag))
+                    if markup is None:
+                        markup = flag_markup[id(flag)] = (
+                            f' <span class="badge text-bg-{_escape(flag.tone)} diary-flag" '
+                            f'data-testid="diary-flag">{_escape(flag.label)}</span>'
+                        )
+                    inner.append(markup)
                 if movable:
                     inner.append('<span class="wg-resize" aria-hidden="true"></span>')
-                attrs = _attrs(
-                    {
-                        "href": f"{appointment_path}{a.pk}/",
-                        "class": classes,
-                        "data-testid": "appointment",
-                        "data-id": a.pk,
-                        "data-day": day,
-                        "data-artist": a.artist_id,
-                        "data-room": a.room_id,
-                        "data-row": block.row,
-                        "data-span": block.span,
-                        "data-version": a.updated_at.isoformat(),
-                        "data-movable": movable,
-                        "draggable": "false" if movable else None,
-                    }
+                # Only text is escaped: the numbers and the fixed words need none.
+                room = f' data-room="{a.room_id}"' if a.room_id is not None else ""
+                drag = ' data-movable draggable="false"' if movable else ""
+                attrs = (
+                    f'href="{path}{a.pk}/" class="{classes}" data-testid="appointment" '
+                    f'data-id="{a.pk}" data-day="{day}" data-artist="{a.artist_id}"{room} '
+                    f'data-row="{block.row}" data-span="{block.span}" '
+                    f'data-version="{_escape(a.updated_at.isoformat())}"{drag}'
                 )
                 buffer = (
                     f'<div class="wg-buffer wg-r{block.buffer_row} wg-s{block.buffer_span} '
@@ -492,3 +558,24 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
             now = f'<div class="wg-now wg-r{grid_day.now_row}"></div>' if grid_day.now_row else ""
             blocks = "".join(block.html for block in lane.blocks)
             lane.html = mark_safe(f"{shades}{now}{blocks}")  # noqa: S308 - escaped above
+        # The lanes' heads and the lanes themselves: seventy a week by artist.
+        heads, lanes = [], []
+        for lane in grid_day.lanes:
+            colour = f" artist-colour-{lane.colour}" if lane.colour is not None else ""
+            label = _escape(lane.label)
+            heads.append(
+                f'<span class="wg-lane-head{colour}" title="{label}">'
+                f'<span aria-hidden="true">{_escape(lane.short)}</span>'
+                f'<span class="visually-hidden">{label}</span></span>'
+            )
+            artist = f' data-artist="{lane.artist_id}"' if lane.artist_id else ""
+            room = f' data-room="{lane.room_id}"' if lane.room_id else ""
+            key = _escape(lane.key)
+            lanes.append(
+                f'\n        <div class="wg-lane wg-cols-{lane.columns}" data-lane="{key}" '
+                f'data-day="{day}"{artist}{room} data-label="{label}">\n'
+                f'          <div class="wg-fill wg-r1 wg-s{plan.rows}"></div>\n'
+                f"          {lane.html}\n        </div>\n        "
+            )
+        grid_day.heads_html = mark_safe("".join(heads))  # noqa: S308 - escaped above
+        grid_day.lanes_html = mark_safe("".join(lanes))  # noqa: S308 - escaped above

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from accounts.models import STAFF_ROLES, User
@@ -29,3 +29,11 @@ def clinic_overview() -> dict:
         "front_desk": staff.get("front_desk", 0),
         "managers": staff.get("manager", 0),
     }
+
+
+def first_rows_and_count(queryset, limit: int) -> tuple[list, int]:
+    """A list's first `limit` rows and how many it holds in all, in one query however long
+    it is: the count is a window over the whole list, read from the first row (a to-do list
+    on a home page: a second query for its count cost as much as its rows)."""
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    return rows, (rows[0].rows_in_all if rows else 0)

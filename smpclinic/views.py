@@ -15,10 +15,17 @@ from accounts.access import health_staff_required
 from accounts.models import Role
 from clients.selectors import clients_added_recently
 from reminders.health import overdue_alert
-from scheduling.selectors import appointments_on, diary_overview
+from scheduling.selectors import diary_overview
 
 from .health import broker_status, database_status
-from .home_pages import artist_home, day_rows, diary_trends, manager_brief, manager_needs
+from .home_pages import (
+    artist_home,
+    day_rows,
+    diary_trends,
+    manager_brief,
+    manager_needs,
+    todays_list,
+)
 from .selectors import clinic_overview
 from .todo import front_desk_todo
 
@@ -38,9 +45,10 @@ def home(request):
     context = {"today": timezone.localdate()}
     if user.role in (Role.MANAGER, Role.FRONT_DESK, Role.ARTIST):
         context["recent_clients"] = clients_added_recently(limit=5)
-    if user.role in (Role.MANAGER, Role.FRONT_DESK):
-        # The artist's own day comes with its flags (artist_home below).
-        context["todays_appointments"] = list(appointments_on(day=context["today"]))
+    if user.role == Role.MANAGER:
+        # The artist's own day comes with its flags (artist_home below), the front desk's
+        # with tomorrow's to confirm (front_desk_todo).
+        context["todays_appointments"] = todays_list(context["today"])
     if user.role == Role.ARTIST:
         context.update(artist_home(user, context["today"], timezone.now()))
     if user.role == Role.FRONT_DESK:

@@ -88,6 +88,9 @@ def test_the_week_grid_costs_the_same_queries_whatever_it_holds(clinic, as_user)
         book(clinic, at(TUESDAY + dt.timedelta(days=n % 3), f"{10 + n}:00"), artist=clinic.alex)
         book(clinic, at(MONDAY, f"{11 + n}:00"), client=clinic.ben)
     assert queries() == few
+    # The diary's hours, days, time off and rooms, the types, the appointments with their
+    # clients, types, artists and rooms in one, the deposits' flags, the booking policy.
+    assert few == 12
 
 
 def test_a_drop_moves_it_through_the_same_rules_and_keeps_its_history(clinic, as_user):

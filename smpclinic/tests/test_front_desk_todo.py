@@ -65,6 +65,19 @@ def test_tomorrows_unconfirmed_appointments_with_call_and_confirm(treatment, as_
     assert f'href="{unconfirmed.get_absolute_url()}"' in listed
 
 
+def test_a_long_list_shows_its_first_ten_and_counts_them_all(treatment, as_user):
+    people = treatment.people
+    for n in range(12):  # twelve unconfirmed for tomorrow, one artist after another
+        artist = people.artist if n % 2 else treatment.artist2
+        booked(people.record_a, artist, tomorrow(f"{8 + n // 2:02d}:{(n % 2) * 30:02d}"))
+    booked(people.record_b, people.artist, tomorrow("18:00"), status=AppointmentStatus.CONFIRMED)
+    html = as_user(people.front_desk).get(HOME).content.decode()
+    listed = section(html, "todo-confirm")
+    assert 'To confirm for tomorrow <span class="badge text-bg-secondary">12</span>' in listed
+    assert listed.count('data-testid="todo-row"') == 10
+    assert "And 2 more: see" in listed
+
+
 def test_consultations_whose_forms_are_not_done_with_a_resend_button(treatment, as_user):
     people = treatment.people
     soon = booked(people.record_b, people.artist, tomorrow("15:00"))
@@ -229,6 +242,9 @@ def test_the_to_do_page_costs_the_same_queries_with_one_row_or_many(treatment, a
             provider_message_id=f"SMmany{n}", from_number=f"+44770090010{n}", body="Hello?"
         )
     assert _queries(desk) == few
+    # Each list is one query, its rows and its count together (smpclinic.todo._to_do), and
+    # tomorrow's to confirm come with today's appointments.
+    assert few == 16
 
 
 def test_deposits_to_take_lists_what_is_due_ahead_the_soonest_released_first(treatment, as_user):

@@ -193,6 +193,8 @@ def test_the_artists_home_costs_the_same_queries_with_one_row_or_many(treatment,
     html = browser.get(HOME).content.decode()
     assert 'data-count="my-day">7<' in html and 'data-count="to-log">7<' in html
     assert _artist_home_queries(browser) == before
+    # Each list is one query, its first rows and its count together.
+    assert before == 13
 
 
 def test_the_managers_home_costs_the_same_queries_with_one_need_or_many(people, as_user):
@@ -211,6 +213,8 @@ def test_the_managers_home_costs_the_same_queries_with_one_need_or_many(people, 
     with CaptureQueriesContext(connection) as ctx:
         browser.get(HOME)
     assert len(ctx.captured_queries) == before
+    # Each list of what needs a manager is one query, its first rows and its count together.
+    assert before == 15
 
 
 # --- Needs a manager --------------------------------------------------------------------------
