@@ -368,8 +368,6 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
-STATUS_LABELS = dict(AppointmentStatus.choices)  # lazy: translated when shown
-
 # Appointments that hold their time: the diary refuses anything overlapping them.
 # (A no-show's time has passed and is free for a walk-in.)
 ACTIVE_STATUSES = (
@@ -463,12 +461,6 @@ class Appointment(ChoiceLabels, models.Model):
 
     def get_absolute_url(self):
         return reverse("scheduling:appointment_detail", args=[self.pk])
-
-    def get_status_display(self) -> str:
-        """The status's label in the active language, as Django's own would give it: that
-        one looks the label up by hashing every status's lazy label, translating each, for
-        each appointment of a list (a fifth of the home page's template time)."""
-        return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def minutes(self) -> int:
