@@ -19,7 +19,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, Q
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Q,
+    TimeField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +124,35 @@ class _Busy:
         """The end of the busy interval that [start, end) overlaps, or None if it is free."""
         i = bisect_left(self.starts, end) - 1
         return self.ends[i] if i >= 0 and self.ends[i] > start else None
+
+
+# What each row of Diary.load_for_booking's single query is.
+_TAKES_BOOKINGS, _OPENING, _CLOSED, _HOURS, _TIME_OFF, _BOOKED = range(6)
+# Its columns, in order, with the type each has when a row leaves it empty.
+_ROW_COLUMNS = {
+    "artist": IntegerField(),
+    "room": IntegerField(),
+    "weekday": IntegerField(),
+    "day": DateField(),
+    "t1": TimeField(),
+    "t2": TimeField(),
+    "s": DateTimeField(),
+    "e": DateTimeField(),
+}
+
+
+def _rows(queryset, kind: int, **columns):
+    """`queryset` as rows of (kind, *_ROW_COLUMNS), its own values in `columns`, for a UNION."""
+    filled = {
+        # A typed NULL: PostgreSQL would take a bare NULL for text and refuse the UNION.
+        f"row_{name}": columns.get(name, Cast(Value(None), output_field=empty))
+        for name, empty in _ROW_COLUMNS.items()
+    }
+    return (
+        queryset.order_by()
+        .annotate(row_kind=Value(kind, output_field=IntegerField()), **filled)
+        .values_list("row_kind", *filled)
+    )
 
 
 def bookable_artists(appointment_type: AppointmentType | None = None):
@@ -232,6 +271,128 @@ class Diary:
             artists=artists,
             artist_hours={k: dict(v) for k, v in hours.items()},
             time_off={k: _Busy(v) for k, v in off.items()},
+            artist_busy={k: _Busy(v) for k, v in busy.items()},
+            rooms=rooms,
+            room_busy={k: _Busy(v) for k, v in room_busy.items()},
+        )
+
+    @classmethod
+    def load_for_booking(
+        cls,
+        *,
+        start: dt.datetime,
+        end: dt.datetime,
+        artist: User,
+        appointment_type: AppointmentType,
+        choosing_artist: bool = True,
+        exclude_appointment_id: int | None = None,
+    ) -> Diary:
+        """The diary one booking of one artist is judged against, in two queries (one when
+        the type needs no room): the same rows load() reads, for this artist only.
+
+        Whether the artist takes bookings (of this type, when `choosing_artist`), the
+        clinic's hours, closed days, the artist's hours, their approved time off and the
+        appointments in [start, end) come back together in one UNION ALL of uniform rows;
+        then the rooms the type may use. The diary judges exactly as load()'s does."""
+        zone = clinic_zone()
+        first_day = start.astimezone(zone).date() - dt.timedelta(days=1)
+        last_day = end.astimezone(zone).date() + dt.timedelta(days=1)
+        appointments = Appointment.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=end,
+            starts_at__gte=start - dt.timedelta(hours=16),
+            blocked_until__gt=start,
+        )
+        if exclude_appointment_id is not None:
+            appointments = appointments.exclude(pk=exclude_appointment_id)
+        parts = [
+            _rows(
+                bookable_artists(appointment_type if choosing_artist else None).filter(
+                    pk=artist.pk
+                ),
+                _TAKES_BOOKINGS,
+                artist=F("pk"),
+            ),
+            _rows(
+                OpeningHours.objects.all(),
+                _OPENING,
+                weekday=F("weekday"),
+                t1=F("opens"),
+                t2=F("closes"),
+            ),
+            _rows(
+                ClosedDay.objects.filter(date__range=(first_day, last_day)), _CLOSED, day=F("date")
+            ),
+            _rows(
+                ArtistHours.objects.filter(artist_id=artist.pk),
+                _HOURS,
+                artist=F("artist_id"),
+                weekday=F("weekday"),
+                t1=F("starts"),
+                t2=F("ends"),
+            ),
+            _rows(
+                TimeOff.objects.filter(
+                    artist_id=artist.pk,
+                    status=TimeOffStatus.APPROVED,
+                    starts_at__lt=end,
+                    ends_at__gt=start,
+                ),
+                _TIME_OFF,
+                artist=F("artist_id"),
+                s=F("starts_at"),
+                e=F("ends_at"),
+            ),
+            _rows(
+                appointments,
+                _BOOKED,
+                artist=F("artist_id"),
+                room=F("room_id"),
+                s=F("starts_at"),
+                e=F("blocked_until"),
+            ),
+        ]
+        rows = parts[0].union(*parts[1:], all=True)
+        rooms = (
+            list(_rooms_for(appointment_type).order_by("name", "id"))
+            if appointment_type.needs_room
+            else []
+        )
+        room_ids = {r.pk for r in rooms}
+
+        bookable = False
+        opening: dict[int, list] = defaultdict(list)
+        closed: set[dt.date] = set()
+        hours: dict[int, list] = defaultdict(list)
+        off: list[Interval] = []
+        busy: dict[int, list[Interval]] = defaultdict(list)
+        room_busy: dict[int, list[Interval]] = defaultdict(list)
+        for kind, artist_id, room_id, weekday, day, t1, t2, s, e in rows:
+            if kind == _TAKES_BOOKINGS:
+                bookable = True
+            elif kind == _OPENING:
+                opening[weekday].append((t1, t2))
+            elif kind == _CLOSED:
+                closed.add(day)
+            elif kind == _HOURS:
+                hours[weekday].append((t1, t2))
+            elif kind == _TIME_OFF:
+                off.append((s, e))
+            else:
+                busy[artist_id].append((s, e))
+                if room_id is not None and room_id in room_ids:
+                    room_busy[room_id].append((s, e))
+        return cls(
+            start=start,
+            end=end,
+            zone=zone,
+            opening={weekday: sorted(spans) for weekday, spans in opening.items()},
+            closed_days=closed,
+            artists=[artist] if bookable else [],
+            artist_hours={artist.pk: {w: sorted(spans) for w, spans in hours.items()}}
+            if bookable and hours
+            else {},
+            time_off={artist.pk: _Busy(off)} if bookable and off else {},
             artist_busy={k: _Busy(v) for k, v in busy.items()},
             rooms=rooms,
             room_busy={k: _Busy(v) for k, v in room_busy.items()},
