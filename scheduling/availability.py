@@ -2,9 +2,11 @@
 
 `Diary.load()` reads everything a date range needs in a fixed number of queries
 (opening hours, closed days, artists and their hours, time off, appointments,
-rooms), whatever the number of days, artists or appointments. `Diary.problem()`
-then says why one proposed time cannot be booked, or None; `free_slots()` offers
-only times for which `problem()` is None, so every offered time can be booked.
+rooms), whatever the number of days, artists or appointments; `Diary.load_for_booking()`
+reads the same rows for the one artist a booking names in two (scheduling.booking).
+`Diary.problem()` then says why one proposed time cannot be booked, or None;
+`free_slots()` offers only times for which `problem()` is None, so every offered
+time can be booked.
 
 All arithmetic is in UTC. Hours are wall-clock times in the clinic's zone and are
 turned into UTC day by day, so a day when the clocks change keeps its 09:00
