@@ -22,16 +22,19 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    CharField,
     DateField,
     DateTimeField,
     Exists,
     F,
     IntegerField,
+    OuterRef,
     Q,
     TimeField,
     Value,
+    Window,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -129,7 +132,7 @@ class _Busy:
 
 
 # What each row of Diary.load_for_booking's single query is.
-_TAKES_BOOKINGS, _OPENING, _CLOSED, _HOURS, _TIME_OFF, _BOOKED = range(6)
+_TAKES_BOOKINGS, _OPENING, _CLOSED, _HOURS, _TIME_OFF, _BOOKED, _ROOM = range(7)
 # Its columns, in order, with the type each has when a row leaves it empty.
 _ROW_COLUMNS = {
     "artist": IntegerField(),
@@ -140,6 +143,7 @@ _ROW_COLUMNS = {
     "t2": TimeField(),
     "s": DateTimeField(),
     "e": DateTimeField(),
+    "label": CharField(),
 }
 
 
@@ -289,13 +293,14 @@ class Diary:
         choosing_artist: bool = True,
         exclude_appointment_id: int | None = None,
     ) -> Diary:
-        """The diary one booking of one artist is judged against, in two queries (one when
-        the type needs no room): the same rows load() reads, for this artist only.
+        """The diary one booking of one artist is judged against, in one query: the same
+        rows load() reads, for this artist only.
 
         Whether the artist takes bookings (of this type, when `choosing_artist`), the
-        clinic's hours, closed days, the artist's hours, their approved time off and the
-        appointments in [start, end) come back together in one UNION ALL of uniform rows;
-        then the rooms the type may use. The diary judges exactly as load()'s does."""
+        clinic's hours, closed days, the artist's hours, their approved time off, the
+        appointments in [start, end) and the rooms the type may use (in load()'s order)
+        come back together in one UNION ALL of uniform rows. The diary judges exactly as
+        load()'s does."""
         zone = clinic_zone()
         first_day = start.astimezone(zone).date() - dt.timedelta(days=1)
         last_day = end.astimezone(zone).date() + dt.timedelta(days=1)
@@ -354,12 +359,24 @@ class Diary:
                 e=F("blocked_until"),
             ),
         ]
-        rows = parts[0].union(*parts[1:], all=True)
-        rooms = (
-            list(_rooms_for(appointment_type).order_by("name", "id"))
-            if appointment_type.needs_room
-            else []
-        )
+        if appointment_type.needs_room:
+            parts.append(
+                _rows(
+                    _rooms_for(appointment_type, distinct=False),
+                    _ROOM,
+                    room=F("pk"),
+                    weekday=Window(RowNumber(), order_by=[F("name").asc(), F("pk").asc()]),
+                    label=F("name"),
+                )
+            )
+        rows = list(parts[0].union(*parts[1:], all=True))
+        database = Room.objects.db
+        rooms = [
+            Room.from_db(database, ["id", "name", "is_active"], (room_id, name, True))
+            for _position, room_id, name in sorted(
+                (row[3], row[2], row[9]) for row in rows if row[0] == _ROOM
+            )
+        ]
         room_ids = {r.pk for r in rooms}
 
         bookable = False
@@ -369,7 +386,9 @@ class Diary:
         off: list[Interval] = []
         busy: dict[int, list[Interval]] = defaultdict(list)
         room_busy: dict[int, list[Interval]] = defaultdict(list)
-        for kind, artist_id, room_id, weekday, day, t1, t2, s, e in rows:
+        for kind, artist_id, room_id, weekday, day, t1, t2, s, e, _label in rows:
+            if kind == _ROOM:
+                continue
             if kind == _TAKES_BOOKINGS:
                 bookable = True
             elif kind == _OPENING:
@@ -558,12 +577,16 @@ class Diary:
         return None, None
 
 
-def _rooms_for(appointment_type: AppointmentType | None):
-    """The rooms in use an appointment type may take: those it names, or all of them."""
+def _rooms_for(appointment_type: AppointmentType | None, *, distinct: bool = True):
+    """The rooms in use an appointment type may take: those it names, or all of them.
+
+    `distinct=False`: without the join that needs DISTINCT (e.g. to number the rooms)."""
     rooms = Room.objects.filter(is_active=True)
     if appointment_type is None or appointment_type.pk is None:
         return rooms
     named = AppointmentType.rooms.through.objects.filter(appointmenttype_id=appointment_type.pk)
+    if not distinct:
+        return rooms.filter(Exists(named.filter(room_id=OuterRef("pk"))) | ~Exists(named))
     return rooms.filter(Q(services=appointment_type) | ~Exists(named)).distinct()
 
 
