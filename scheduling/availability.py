@@ -147,11 +147,17 @@ _ROW_COLUMNS = {
 }
 
 
-def _rows(queryset, kind: int, **columns):
-    """`queryset` as rows of (kind, *_ROW_COLUMNS), its own values in `columns`, for a UNION."""
+def _rows(queryset, kind: int, *, typed: bool = False, **columns):
+    """`queryset` as rows of (kind, *_ROW_COLUMNS), its own values in `columns`, for a UNION.
+
+    `typed`: the UNION's first part, whose empty columns are typed NULLs (PostgreSQL takes
+    a bare NULL for text, and would then refuse a date below it); the others' bare NULLs
+    take the types set there."""
     filled = {
-        # A typed NULL: PostgreSQL would take a bare NULL for text and refuse the UNION.
-        f"row_{name}": columns.get(name, Cast(Value(None), output_field=empty))
+        f"row_{name}": columns.get(
+            name,
+            Cast(Value(None), output_field=empty) if typed else Value(None, output_field=empty),
+        )
         for name, empty in _ROW_COLUMNS.items()
     }
     return (
@@ -318,6 +324,7 @@ class Diary:
                     pk=artist.pk
                 ),
                 _TAKES_BOOKINGS,
+                typed=True,
                 artist=F("pk"),
             ),
             _rows(
