@@ -48,10 +48,27 @@ def policy_terms(policy: CancellationPolicy) -> Terms:
 
 @register_booking_terms("billing.cancellation_policy")
 def cancellation_terms(appointment_type) -> Terms | None:
-    if not DepositRule.objects.filter(appointment_type=appointment_type).exists():
+    return _terms(DepositRule.objects.filter(appointment_type=appointment_type).exists())
+
+
+def _terms(deposit_needed: bool) -> Terms | None:
+    if not deposit_needed:
         return None
     policy = CancellationPolicy.current()
     return policy_terms(policy) if policy is not None else None
+
+
+DEPOSIT_RULE_MARK = "billing.deposit_rule"
+
+
+def _deposit_rule(change: Change) -> DepositRule | None:
+    """The booked type's deposit rule, read once per booking: the check and the deposit
+    reaction both need it (kept in the change's marks)."""
+    if DEPOSIT_RULE_MARK not in change.marks:
+        change.marks[DEPOSIT_RULE_MARK] = DepositRule.objects.filter(
+            appointment_type=change.appointment.type
+        ).first()
+    return change.marks[DEPOSIT_RULE_MARK]
 
 
 def _accepted_version(change: Change) -> int | None:
@@ -69,7 +86,7 @@ def check_policy_accepted(change: Change) -> Problem | None:
     """A client booking a type that needs a deposit accepts the policy shown to them."""
     if not (change.by_client and change.channel in CLIENT_CHANNELS):
         return None
-    terms = cancellation_terms(change.appointment.type)
+    terms = _terms(_deposit_rule(change) is not None)
     if terms is None:
         return None
     if _accepted_version(change) != int(terms.key.removeprefix(TERMS_PREFIX)):
@@ -86,6 +103,7 @@ def deposit_for_booking(happened: Happened) -> None:
     change = happened.change
     deposits.create_for_booking(
         happened.appointment,
+        rule=_deposit_rule(change),
         now=change.now,
         policy_version=_accepted_version(change),
         session=change.context.get("treatment_session"),

@@ -57,16 +57,22 @@ def deposit_needed(
     return (base * rule.value / 100).quantize(CENT)
 
 
+_UNREAD = object()
+
+
 def create_for_booking(
     appointment: Appointment,
     *,
     now: dt.datetime,
     policy_version: int | None = None,
     session=None,
+    rule: DepositRule | None | object = _UNREAD,
 ) -> Deposit | None:
     """The deposit a new booking needs, held when the client booked it online.
-    `session`: the plan session booked (its agreed price sets a percentage deposit)."""
-    rule = DepositRule.objects.filter(appointment_type=appointment.type).first()
+    `session`: the plan session booked (its agreed price sets a percentage deposit).
+    `rule`: the type's deposit rule (or None) when the caller has read it already."""
+    if rule is _UNREAD:
+        rule = DepositRule.objects.filter(appointment_type=appointment.type).first()
     if rule is None:
         return None  # most bookings: one query and done
     price = (

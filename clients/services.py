@@ -126,7 +126,9 @@ def _phone_text(phone) -> str:
     return getattr(phone, "as_international", None) or str(phone)
 
 
-@transaction.atomic
+# No savepoint: the booking that calls it gives up on any error it raises (what it
+# catches itself, a lost race on saving, has its own).
+@transaction.atomic(savepoint=False)
 def client_for_online_booking(
     *,
     first_name: str,

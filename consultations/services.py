@@ -106,22 +106,20 @@ def _require_practitioner(by: User | None) -> None:
 def consultation_for_appointment(appointment: Appointment) -> Consultation | None:
     """The consultation record a consultation booking opens (None for other bookings).
 
-    Called by scheduling.booking in the booking's transaction.
+    Called by scheduling.booking in the transaction that created the appointment, so
+    the appointment has no record yet: it is written straight away.
     """
     if appointment.type.kind not in CONSULTATION_KINDS:
         return None
     video = appointment.type.is_video or appointment.type.kind == AppointmentKind.VIDEO_CONSULTATION
-    consultation, _created = Consultation.objects.get_or_create(
+    return Consultation.objects.create(
         appointment=appointment,
-        defaults={
-            "client": appointment.client,
-            "artist": appointment.artist,
-            "mode": ConsultationMode.VIDEO if video else ConsultationMode.IN_PERSON,
-            "video_link": appointment.meeting_link,
-            "created_by": appointment.booked_by,
-        },
+        client=appointment.client,
+        artist=appointment.artist,
+        mode=ConsultationMode.VIDEO if video else ConsultationMode.IN_PERSON,
+        video_link=appointment.meeting_link,
+        created_by=appointment.booked_by,
     )
-    return consultation
 
 
 # --- the record -----------------------------------------------------------------------------

@@ -88,6 +88,20 @@ def schedule(
     return reminder
 
 
+def schedule_new(reminders: list[Reminder]) -> list[Reminder]:
+    """Write the reminders about something this transaction has just created, in one query.
+
+    Their keys name the new row, so none of them can exist yet: schedule() is for what
+    may have been scheduled before. Those already due go after commit, as schedule()'s.
+    """
+    written = Reminder.objects.bulk_create(reminders)
+    now = timezone.now()
+    for reminder in written:
+        if reminder.status == ReminderStatus.PENDING and reminder.due_at <= now:
+            _kick_after_commit(reminder.pk)
+    return written
+
+
 def cancel_pending(reason: str, **about) -> int:
     """Cancel the pending reminders about something (e.g. appointment=a, kind=...)."""
     return Reminder.objects.filter(status=ReminderStatus.PENDING, **about).update(

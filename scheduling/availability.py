@@ -2,9 +2,11 @@
 
 `Diary.load()` reads everything a date range needs in a fixed number of queries
 (opening hours, closed days, artists and their hours, time off, appointments,
-rooms), whatever the number of days, artists or appointments. `Diary.problem()`
-then says why one proposed time cannot be booked, or None; `free_slots()` offers
-only times for which `problem()` is None, so every offered time can be booked.
+rooms), whatever the number of days, artists or appointments; `Diary.load_for_booking()`
+reads the same rows for the one artist a booking names in two (scheduling.booking).
+`Diary.problem()` then says why one proposed time cannot be booked, or None;
+`free_slots()` offers only times for which `problem()` is None, so every offered
+time can be booked.
 
 All arithmetic is in UTC. Hours are wall-clock times in the clinic's zone and are
 turned into UTC day by day, so a day when the clocks change keeps its 09:00
@@ -19,7 +21,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, Q
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    TimeField,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +129,42 @@ class _Busy:
         """The end of the busy interval that [start, end) overlaps, or None if it is free."""
         i = bisect_left(self.starts, end) - 1
         return self.ends[i] if i >= 0 and self.ends[i] > start else None
+
+
+# What each row of Diary.load_for_booking's single query is.
+_TAKES_BOOKINGS, _OPENING, _CLOSED, _HOURS, _TIME_OFF, _BOOKED, _ROOM = range(7)
+# Its columns, in order, with the type each has when a row leaves it empty.
+_ROW_COLUMNS = {
+    "artist": IntegerField(),
+    "room": IntegerField(),
+    "weekday": IntegerField(),
+    "day": DateField(),
+    "t1": TimeField(),
+    "t2": TimeField(),
+    "s": DateTimeField(),
+    "e": DateTimeField(),
+    "label": CharField(),
+}
+
+
+def _rows(queryset, kind: int, *, typed: bool = False, **columns):
+    """`queryset` as rows of (kind, *_ROW_COLUMNS), its own values in `columns`, for a UNION.
+
+    `typed`: the UNION's first part, whose empty columns are typed NULLs (PostgreSQL takes
+    a bare NULL for text, and would then refuse a date below it); the others' bare NULLs
+    take the types set there."""
+    filled = {
+        f"row_{name}": columns.get(
+            name,
+            Cast(Value(None), output_field=empty) if typed else Value(None, output_field=empty),
+        )
+        for name, empty in _ROW_COLUMNS.items()
+    }
+    return (
+        queryset.order_by()
+        .annotate(row_kind=Value(kind, output_field=IntegerField()), **filled)
+        .values_list("row_kind", *filled)
+    )
 
 
 def bookable_artists(appointment_type: AppointmentType | None = None):
@@ -232,6 +283,144 @@ class Diary:
             artists=artists,
             artist_hours={k: dict(v) for k, v in hours.items()},
             time_off={k: _Busy(v) for k, v in off.items()},
+            artist_busy={k: _Busy(v) for k, v in busy.items()},
+            rooms=rooms,
+            room_busy={k: _Busy(v) for k, v in room_busy.items()},
+        )
+
+    @classmethod
+    def load_for_booking(
+        cls,
+        *,
+        start: dt.datetime,
+        end: dt.datetime,
+        artist: User,
+        appointment_type: AppointmentType,
+        choosing_artist: bool = True,
+        exclude_appointment_id: int | None = None,
+    ) -> Diary:
+        """The diary one booking of one artist is judged against, in one query: the same
+        rows load() reads, for this artist only.
+
+        Whether the artist takes bookings (of this type, when `choosing_artist`), the
+        clinic's hours, closed days, the artist's hours, their approved time off, the
+        appointments in [start, end) and the rooms the type may use (in load()'s order)
+        come back together in one UNION ALL of uniform rows. The diary judges exactly as
+        load()'s does."""
+        zone = clinic_zone()
+        first_day = start.astimezone(zone).date() - dt.timedelta(days=1)
+        last_day = end.astimezone(zone).date() + dt.timedelta(days=1)
+        appointments = Appointment.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=end,
+            starts_at__gte=start - dt.timedelta(hours=16),
+            blocked_until__gt=start,
+        )
+        if exclude_appointment_id is not None:
+            appointments = appointments.exclude(pk=exclude_appointment_id)
+        parts = [
+            _rows(
+                bookable_artists(appointment_type if choosing_artist else None).filter(
+                    pk=artist.pk
+                ),
+                _TAKES_BOOKINGS,
+                typed=True,
+                artist=F("pk"),
+            ),
+            _rows(
+                OpeningHours.objects.all(),
+                _OPENING,
+                weekday=F("weekday"),
+                t1=F("opens"),
+                t2=F("closes"),
+            ),
+            _rows(
+                ClosedDay.objects.filter(date__range=(first_day, last_day)), _CLOSED, day=F("date")
+            ),
+            _rows(
+                ArtistHours.objects.filter(artist_id=artist.pk),
+                _HOURS,
+                artist=F("artist_id"),
+                weekday=F("weekday"),
+                t1=F("starts"),
+                t2=F("ends"),
+            ),
+            _rows(
+                TimeOff.objects.filter(
+                    artist_id=artist.pk,
+                    status=TimeOffStatus.APPROVED,
+                    starts_at__lt=end,
+                    ends_at__gt=start,
+                ),
+                _TIME_OFF,
+                artist=F("artist_id"),
+                s=F("starts_at"),
+                e=F("ends_at"),
+            ),
+            _rows(
+                appointments,
+                _BOOKED,
+                artist=F("artist_id"),
+                room=F("room_id"),
+                s=F("starts_at"),
+                e=F("blocked_until"),
+            ),
+        ]
+        if appointment_type.needs_room:
+            parts.append(
+                _rows(
+                    _rooms_for(appointment_type, distinct=False),
+                    _ROOM,
+                    room=F("pk"),
+                    weekday=Window(RowNumber(), order_by=[F("name").asc(), F("pk").asc()]),
+                    label=F("name"),
+                )
+            )
+        rows = list(parts[0].union(*parts[1:], all=True))
+        database = Room.objects.db
+        rooms = [
+            Room.from_db(database, ["id", "name", "is_active"], (room_id, name, True))
+            for _position, room_id, name in sorted(
+                (row[3], row[2], row[9]) for row in rows if row[0] == _ROOM
+            )
+        ]
+        room_ids = {r.pk for r in rooms}
+
+        bookable = False
+        opening: dict[int, list] = defaultdict(list)
+        closed: set[dt.date] = set()
+        hours: dict[int, list] = defaultdict(list)
+        off: list[Interval] = []
+        busy: dict[int, list[Interval]] = defaultdict(list)
+        room_busy: dict[int, list[Interval]] = defaultdict(list)
+        for kind, artist_id, room_id, weekday, day, t1, t2, s, e, _label in rows:
+            if kind == _ROOM:
+                continue
+            if kind == _TAKES_BOOKINGS:
+                bookable = True
+            elif kind == _OPENING:
+                opening[weekday].append((t1, t2))
+            elif kind == _CLOSED:
+                closed.add(day)
+            elif kind == _HOURS:
+                hours[weekday].append((t1, t2))
+            elif kind == _TIME_OFF:
+                off.append((s, e))
+            else:
+                busy[artist_id].append((s, e))
+                if room_id is not None and room_id in room_ids:
+                    room_busy[room_id].append((s, e))
+        return cls(
+            start=start,
+            end=end,
+            zone=zone,
+            opening={weekday: sorted(spans) for weekday, spans in opening.items()},
+            closed_days=closed,
+            artists=[artist] if bookable else [],
+            artist_hours={artist.pk: {w: sorted(spans) for w, spans in hours.items()}}
+            if bookable and hours
+            else {},
+            time_off={artist.pk: _Busy(off)} if bookable and off else {},
             artist_busy={k: _Busy(v) for k, v in busy.items()},
             rooms=rooms,
             room_busy={k: _Busy(v) for k, v in room_busy.items()},
@@ -395,12 +584,16 @@ class Diary:
         return None, None
 
 
-def _rooms_for(appointment_type: AppointmentType | None):
-    """The rooms in use an appointment type may take: those it names, or all of them."""
+def _rooms_for(appointment_type: AppointmentType | None, *, distinct: bool = True):
+    """The rooms in use an appointment type may take: those it names, or all of them.
+
+    `distinct=False`: without the join that needs DISTINCT (e.g. to number the rooms)."""
     rooms = Room.objects.filter(is_active=True)
     if appointment_type is None or appointment_type.pk is None:
         return rooms
     named = AppointmentType.rooms.through.objects.filter(appointmenttype_id=appointment_type.pk)
+    if not distinct:
+        return rooms.filter(Exists(named.filter(room_id=OuterRef("pk"))) | ~Exists(named))
     return rooms.filter(Q(services=appointment_type) | ~Exists(named)).distinct()
 
 

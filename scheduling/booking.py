@@ -197,11 +197,13 @@ def _judge(
     by: User | None,
     outside_hours_note: str,
     now: dt.datetime,
+    policy: BookingPolicy,
     exclude_appointment_id: int | None = None,
     choosing_artist: bool = True,
 ) -> tuple[dt.datetime, dt.datetime, Room | None]:
     """Check every rule for this time; returns (ends_at, blocked_until, room).
 
+    `policy`: the clinic's booking policy, read once by the caller.
     `choosing_artist`: the artist is being chosen (a new booking, or a move to another
     artist), so they must offer this type; a move that keeps its artist keeps them."""
     if timezone.is_naive(starts_at):
@@ -212,18 +214,16 @@ def _judge(
         _refuse("room_closed", f"{room.name} is not in use.", "room")
     if not appointment_type.needs_room:
         room = None
-    policy = BookingPolicy.current()
     earliest, latest = notice_window(source=source, now=now, policy=policy)
     ends_at = starts_at + dt.timedelta(minutes=minutes)
     blocked_until = ends_at + dt.timedelta(minutes=appointment_type.buffer_after_minutes)
-    diary = Diary.load(
+    diary = Diary.load_for_booking(
         start=starts_at - dt.timedelta(days=1),
         end=blocked_until + dt.timedelta(days=1),
-        artist_ids=[artist.pk],
-        with_rooms=appointment_type.needs_room,
+        artist=artist,
+        appointment_type=appointment_type,
+        choosing_artist=choosing_artist,
         exclude_appointment_id=exclude_appointment_id,
-        for_type=appointment_type,
-        appointment_type=appointment_type if choosing_artist else None,
     )
     if not diary.artists:
         _refuse(
@@ -271,11 +271,13 @@ def _free_times_changed(appointment: Appointment, *, was: tuple | None = None) -
 
 
 def _save_or_refuse(appointment: Appointment) -> None:
+    """Save, turning a lost race for the time into a refusal.
+
+    No savepoint of its own: every caller is atomic and lets the refusal out, so the
+    caller's transaction (or its savepoint, when nested) is what rolls back."""
     taken = _("Someone has just booked that time. Please choose another.")
     try:
-        with transaction.atomic():
-            appointment.save()
-            _free_times_changed(appointment)
+        appointment.save()
     except IntegrityError as error:
         if _is_overlap_violation(error):
             _refuse("overlap", taken)
@@ -287,6 +289,7 @@ def _save_or_refuse(appointment: Appointment) -> None:
         if getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
             _refuse("overlap", taken)
         raise
+    _free_times_changed(appointment)
 
 
 def _event(
@@ -297,8 +300,7 @@ def _event(
     )
 
 
-@transaction.atomic
-def booking_create(
+def _book(
     *,
     client: Client,
     appointment_type: AppointmentType,
@@ -360,6 +362,7 @@ def booking_create(
         context=context or {},
     )
     check_change(change)
+    policy = BookingPolicy.current()
     ends_at, blocked_until, room = _judge(
         appointment_type=appointment_type,
         artist=artist,
@@ -370,8 +373,8 @@ def booking_create(
         by=by,
         outside_hours_note=outside_hours_note,
         now=now,
+        policy=policy,
     )
-    policy = BookingPolicy.current()
     appointment.room = room
     appointment.ends_at, appointment.blocked_until = ends_at, blocked_until
     appointment.meeting_link = policy.video_meeting_url if appointment_type.is_video else ""
@@ -387,6 +390,11 @@ def booking_create(
     )
     react(Happened(Event.BOOKED, appointment=appointment, change=change))
     return appointment
+
+
+# The service: _book in a transaction of its own (a savepoint inside a caller's).
+# _book_for_public runs _book in the transaction it already has for the client record.
+booking_create = transaction.atomic(_book)
 
 
 def _artists_to_try(
@@ -489,7 +497,7 @@ def _book_for_public(
     client = client_for_online_booking(**client_details)
 
     def book(with_artist: User) -> Appointment:
-        return booking_create(
+        return _book(
             client=client,
             appointment_type=appointment_type,
             artist=with_artist,
@@ -504,11 +512,14 @@ def _book_for_public(
         )
 
     if asked_for_artist:
+        # A refusal ends the whole booking, client record and all: no savepoint needed.
         return book(candidates[0])
     refusals: list[BookingRefused] = []
     for candidate in candidates:
         try:
-            return book(candidate)
+            # A refused try must leave nothing behind for the next artist's.
+            with transaction.atomic():
+                return book(candidate)
         except BookingRefused as refused:
             refusals.append(refused)
             if refused.problem.code == "no_room":
@@ -567,6 +578,7 @@ def booking_move(
     )
     check_change(change)
     ends_at, blocked_until, room = _judge(
+        policy=BookingPolicy.current(),
         appointment_type=current.type,
         artist=artist,
         room=room,

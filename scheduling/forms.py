@@ -6,6 +6,7 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -343,14 +344,13 @@ class BookingForm(_DiaryTimeForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        types = list(AppointmentType.objects.filter(is_active=True).order_by("position", "name"))
-        self.fields["type"].queryset = AppointmentType.objects.filter(is_active=True).order_by(
-            "position", "name"
-        )
-        # diary.js fills in the usual length when the type changes.
-        self.fields["type"].widget.attrs["data-default-minutes"] = json.dumps(
-            {t.slug: t.default_minutes for t in types}
-        )
+        types = AppointmentType.objects.filter(is_active=True).order_by("position", "name")
+        self.fields["type"].queryset = types
+        # diary.js fills in the usual length when the type changes. Read when the form is
+        # shown, not when a booking is only saved.
+        self.fields["type"].widget.attrs["data-default-minutes"] = lazy(
+            lambda: json.dumps({t.slug: t.default_minutes for t in types.all()}), str
+        )()
 
     def clean_new_first_name(self):
         return self.cleaned_data["new_first_name"].strip()

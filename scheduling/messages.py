@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from reminders.kinds import HOURS_BEFORE, NotWanted, Timing, due_times, register_kind
 from reminders.models import Reminder, ReminderKind
-from reminders.outbox import cancel_pending, schedule
+from reminders.outbox import cancel_pending, schedule, schedule_new
 from reminders.wording import site_host, site_url, when_text
 
 from .models import Appointment, AppointmentStatus
@@ -206,15 +206,24 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
 
 
-def appointment_reminders(appointment: Appointment) -> None:
-    """The reminders before an appointment, at the hours the clinic set, keyed by its start
-    time so a moved appointment gets new ones and the old ones are cancelled."""
+def _reminders_before(appointment: Appointment) -> list[tuple[str, dt.datetime, int]]:
+    """(key, due_at, hours) of the reminders before an appointment, at the hours the clinic
+    set, keyed by its start time so a moved appointment gets new ones and the old ones are
+    cancelled. Those whose moment has passed (booked at short notice) are left out."""
     now = timezone.now()
-    for hours, due_at in due_times(ReminderKind.APPOINTMENT_REMINDER, appointment.starts_at):
-        if due_at <= now:
-            continue  # booked at short notice: that reminder's moment has passed
+    return [
+        (f"appt:{appointment.pk}:{_stamp(appointment.starts_at)}:{hours}h", due_at, hours)
+        for hours, due_at in due_times(ReminderKind.APPOINTMENT_REMINDER, appointment.starts_at)
+        if due_at > now
+    ]
+
+
+def appointment_reminders(appointment: Appointment) -> None:
+    """The reminders before an appointment (see _reminders_before); one it had before at
+    this very time (moved away and back) comes back."""
+    for key, due_at, hours in _reminders_before(appointment):
         schedule(
-            key=f"appt:{appointment.pk}:{_stamp(appointment.starts_at)}:{hours}h",
+            key=key,
             client=appointment.client,
             kind=ReminderKind.APPOINTMENT_REMINDER,
             due_at=due_at,
@@ -231,14 +240,29 @@ def appointment_booked(appointment: Appointment) -> None:
     """
     if appointment.starts_at <= timezone.now():
         return
-    schedule(
-        key=f"appt:{appointment.pk}:confirmation",
-        client=appointment.client,
-        kind=ReminderKind.BOOKING_CONFIRMATION,
-        due_at=timezone.now(),
-        appointment=appointment,
+    # A new appointment has no messages yet: all of them are written in one query.
+    schedule_new(
+        [
+            Reminder(
+                key=f"appt:{appointment.pk}:confirmation",
+                client=appointment.client,
+                kind=ReminderKind.BOOKING_CONFIRMATION,
+                due_at=timezone.now(),
+                appointment=appointment,
+            ),
+            *(
+                Reminder(
+                    key=key,
+                    client=appointment.client,
+                    kind=ReminderKind.APPOINTMENT_REMINDER,
+                    due_at=due_at,
+                    appointment=appointment,
+                    data={"hours_before": hours},
+                )
+                for key, due_at, hours in _reminders_before(appointment)
+            ),
+        ]
     )
-    appointment_reminders(appointment)
 
 
 def appointment_moved(appointment: Appointment, *, moved_from: dt.datetime) -> None:

@@ -277,24 +277,26 @@ def _free_times(form, *, exclude_appointment_id: int | None = None, appointment_
 
 def _book(form: BookingForm, user) -> Appointment:
     data = form.cleaned_data
+    booking = dict(
+        appointment_type=data["type"],
+        artist=data["artist"],
+        starts_at=data["starts_at"],
+        minutes=data["minutes"],
+        room=data["room"],
+        source=BookingSource.FRONT_DESK,
+        by=user,
+        actor=Actor.of(user),
+        channel=Channel.DIARY,
+        notes=data["notes"].strip(),
+        outside_hours_note=data.get("outside_hours_note", ""),
+    )
+    if data["client"] is not None:
+        return booking_create(client=data["client"], **booking)
     # One transaction: a refused booking does not leave a new client behind,
     # so sending the form again does not trip over a "duplicate" of them.
     with transaction.atomic():
-        client = data["client"] or client_create(created_by=user, **form.new_client_fields())
-        return booking_create(
-            client=client,
-            appointment_type=data["type"],
-            artist=data["artist"],
-            starts_at=data["starts_at"],
-            minutes=data["minutes"],
-            room=data["room"],
-            source=BookingSource.FRONT_DESK,
-            by=user,
-            actor=Actor.of(user),
-            channel=Channel.DIARY,
-            notes=data["notes"].strip(),
-            outside_hours_note=data.get("outside_hours_note", ""),
-        )
+        client = client_create(created_by=user, **form.new_client_fields())
+        return booking_create(client=client, **booking)
 
 
 def _keep_params(params) -> str:
