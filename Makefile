@@ -80,6 +80,9 @@ bench: install bench-deps
 	$(PY) benchmarks/clients_search.py
 	$(PY) benchmarks/scheduling.py
 	$(PY) benchmarks/pages.py --wrk
+	$(PY) benchmarks/reminders.py
+	$(PY) benchmarks/progress.py
+	$(PY) benchmarks/photos.py
 
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
