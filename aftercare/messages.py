@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from reminders.kinds import DAYS_AFTER, SET_ELSEWHERE, NotWanted, Timing, register_kind
+from reminders.kinds import (
+    DAYS_AFTER,
+    SET_ELSEWHERE,
+    NotWanted,
+    Timing,
+    reason,
+    reason_value,
+    register_kind,
+)
 from reminders.models import Reminder, ReminderKind
 from reminders.wording import number_in
 from scheduling.models import ACTIVE_STATUSES
@@ -19,6 +27,21 @@ from sessions_app.messages import plan_of
 from sessions_app.models import PlanStatus
 
 from .models import AftercarePlan, CheckIn, CheckInStatus
+
+# Why a message is not sent: kept in English on the reminder, shown to staff in their
+# language (reminders.kinds.reason_shown).
+CHECK_IN_GONE = reason(gettext_noop("The check-in no longer exists."))
+CHECK_IN_SENT = reason(gettext_noop("The client has already sent this check-in."))
+NO_REPLY = reason(gettext_noop("The check-in has no reply to send."))
+STEP_NOT_NAMED = reason(gettext_noop("The aftercare step is not named."))
+AFTERCARE_PLAN_GONE = reason(gettext_noop("The aftercare plan no longer exists."))
+SESSION_GONE = reason(gettext_noop("The session to book no longer exists."))
+NO_STEP_ON_DAY = reason(gettext_noop("No aftercare step starts on day %(day)s."))
+PLAN_IS = reason(gettext_noop("The treatment plan is %(status)s."))
+SESSION_ALREADY_BOOKED = reason(gettext_noop("Session %(number)s is already booked."))
+PLAN_STATUS_WORDS = {
+    status.value: reason_value(status.name.lower(), status.label) for status in PlanStatus
+}
 
 ARTIST = {"artist": gettext_lazy("the artist's first name")}
 SESSION_NUMBER = {"session_number": gettext_lazy("the number of the session it is about")}
@@ -35,7 +58,7 @@ def check_in_of(reminder: Reminder) -> CheckIn:
         else None
     )
     if check_in is None:
-        raise NotWanted("The check-in no longer exists.")
+        raise NotWanted(CHECK_IN_GONE)
     return check_in
 
 
@@ -44,7 +67,7 @@ def check_in_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 
     check_in = check_in_of(reminder)
     if check_in.status != CheckInStatus.INVITED:
-        raise NotWanted("The client has already sent this check-in.")
+        raise NotWanted(CHECK_IN_SENT)
     return {
         "artist": check_in.session.plan.lead_artist.first_name,
         "check_in_url": check_in_url(check_in),
@@ -57,7 +80,7 @@ def reply_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 
     check_in = check_in_of(reminder)
     if not check_in.reply.strip():
-        raise NotWanted("The check-in has no reply to send.")
+        raise NotWanted(NO_REPLY)
     artist = check_in.reviewed_by or check_in.session.plan.lead_artist
     return {
         "artist": artist.first_name,
@@ -71,17 +94,17 @@ def aftercare_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     plan_id = number_in(reminder.data, "aftercare_plan_id")
     day = number_in(reminder.data, "day")
     if plan_id is None or day is None:
-        raise NotWanted("The aftercare step is not named.")
+        raise NotWanted(STEP_NOT_NAMED)
     plan = (
         AftercarePlan.objects.select_related("session")
         .filter(pk=plan_id, client_id=reminder.client_id)
         .first()
     )
     if plan is None:
-        raise NotWanted("The aftercare plan no longer exists.")
+        raise NotWanted(AFTERCARE_PLAN_GONE)
     steps = list(plan.steps.filter(day_from=day).order_by("id"))
     if not steps:
-        raise NotWanted(f"No aftercare step starts on day {day}.")
+        raise NotWanted(NO_STEP_ON_DAY, day=day)
     return {
         "day": str(day),
         "aftercare_title": " · ".join(step.title for step in steps),
@@ -93,12 +116,12 @@ def aftercare_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 def gap_invite_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     plan = plan_of(reminder)
     if plan.status != PlanStatus.ACTIVE:
-        raise NotWanted(f"The treatment plan is {plan.get_status_display().lower()}.")
+        raise NotWanted(PLAN_IS, status=PLAN_STATUS_WORDS[plan.status])
     session = plan.sessions.select_related("appointment").filter(pk=reminder.session_id).first()
     if session is None:
-        raise NotWanted("The session to book no longer exists.")
+        raise NotWanted(SESSION_GONE)
     if session.appointment_id and session.appointment.status in ACTIVE_STATUSES:
-        raise NotWanted(f"Session {session.number} is already booked.")
+        raise NotWanted(SESSION_ALREADY_BOOKED, number=session.number)
     return {
         "artist": plan.lead_artist.first_name,
         "session_number": str(max(session.number - 1, 1)),

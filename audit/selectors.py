@@ -12,7 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from accounts.models import STAFF_ROLES, User
 
 from .models import ChangeEntry, RecordView
-from .registry import HIDDEN_TEXT, RECORD_NAMES, VIEWED
+from .registry import FIELD_NAMES, HIDDEN_TEXT, RECORD_NAMES, VIEWED
 
 PAGE_SIZE = 50
 # Longer values (notes, answers) are cut in the trail; the full text is in the record.
@@ -202,10 +202,12 @@ def _is_concrete(model, name: str) -> bool:
 
 
 def _label(model, name: str) -> str:
+    """The field's name in the reader's language (audit.registry.FIELD_NAMES)."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        verbose = model._meta.get_field(name).verbose_name
     except (FieldDoesNotExist, AttributeError):  # a relation seen from the other side
-        return name.replace("_", " ")
+        verbose = name.replace("_", " ")
+    return str(FIELD_NAMES.get(verbose, verbose)) if isinstance(verbose, str) else str(verbose)
 
 
 def _value(model, name: str, value) -> str:

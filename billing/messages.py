@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from reminders.kinds import NotWanted, register_kind
+from reminders.kinds import NotWanted, reason, register_kind
 from reminders.models import Reminder, ReminderKind
 from reminders.outbox import schedule
 from reminders.wording import site_url, when_text
 
 from .models import LedgerEntry
 from .money import money
+
+# Why a message is not sent: kept in English on the reminder, shown to staff in their
+# language (reminders.kinds.reason_shown).
+PAYMENT_GONE = reason(gettext_noop("The payment no longer exists."))
+DEPOSIT_NOT_DUE = reason(gettext_noop("The deposit is no longer due."))
+PAY_BY_PASSED = reason(gettext_noop("The time to pay has passed."))
 
 
 def receipt_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
@@ -29,7 +35,7 @@ def receipt_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
         .first()
     )
     if entry is None or entry.client_id != reminder.client_id:
-        raise NotWanted("The payment no longer exists.")
+        raise NotWanted(PAYMENT_GONE)
     return (
         {
             "amount": money(entry.amount),
@@ -51,9 +57,9 @@ def deposit_due_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
         .first()
     )
     if deposit is None or deposit.status != DepositStatus.DUE or deposit.pay_by is None:
-        raise NotWanted("The deposit is no longer due.")
+        raise NotWanted(DEPOSIT_NOT_DUE)
     if deposit.pay_by <= timezone.now():
-        raise NotWanted("The time to pay has passed.")
+        raise NotWanted(PAY_BY_PASSED)
     return (
         {
             "amount": money(deposit.amount),

@@ -8,7 +8,7 @@ consultations.services and consultations.links.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from reminders.kinds import (
     DAYS_AFTER,
@@ -16,6 +16,8 @@ from reminders.kinds import (
     NotWanted,
     Timing,
     extend_kind,
+    reason,
+    reason_value,
     register_kind,
 )
 from reminders.models import Reminder, ReminderKind
@@ -29,6 +31,25 @@ from scheduling.messages import (
 from scheduling.models import ACTIVE_STATUSES, AppointmentKind
 
 from .models import Consultation, Outcome, PatchReading, PatchTest, clinic_currency
+
+# Why a message is not sent: kept in English on the reminder, shown to staff in their
+# language (reminders.kinds.reason_shown).
+CONSULTATION_GONE = reason(gettext_noop("The consultation no longer exists."))
+FORMS_FILLED_IN = reason(gettext_noop("The forms are already filled in."))
+ESTIMATE_INCOMPLETE = reason(
+    gettext_noop("The estimate is not complete (sessions or price missing).")
+)
+NO_PATCH_TEST = reason(gettext_noop("There is no patch test to read."))
+PATCH_TEST_READ = reason(gettext_noop("The patch test has already been read."))
+PLAN_SESSION_BOOKED = reason(gettext_noop("A session of the plan is already booked."))
+OUTCOME_NOW = reason(gettext_noop("The consultation's outcome is now “%(outcome)s”."))
+# The outcome in English whatever language is active when the reason is written.
+OUTCOME_WORDS = {
+    Outcome.PENDING: reason_value("not decided yet", Outcome.PENDING.label),
+    Outcome.PROCEED: reason_value("proceed", Outcome.PROCEED.label),
+    Outcome.THINKING: reason_value("wants to think about it", Outcome.THINKING.label),
+    Outcome.NOT_SUITABLE: reason_value("not suitable", Outcome.NOT_SUITABLE.label),
+}
 
 FORMS_PLACEHOLDER = {
     "forms_url": gettext_lazy("private link to the health questionnaire and consent forms")
@@ -76,12 +97,12 @@ def forms_on_appointment(reminder: Reminder, values: dict) -> dict[str, str]:
 def forms_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     consultation = reminder.consultation if reminder.consultation_id else None
     if consultation is None:
-        raise NotWanted("The consultation no longer exists.")
+        raise NotWanted(CONSULTATION_GONE)
     forms = forms_link_if_outstanding(consultation, reminder.client)
     if consultation.appointment_id is None:
         # Forms for a consultation not (or no longer) in the diary: just the link.
         if not forms:
-            raise NotWanted("The forms are already filled in.")
+            raise NotWanted(FORMS_FILLED_IN)
         artist = consultation.artist
         return {
             "forms_url": forms,
@@ -90,7 +111,7 @@ def forms_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     appointment = appointment_of(reminder, consultation.appointment_id)
     require_upcoming(appointment)
     if not forms:
-        raise NotWanted("The forms are already filled in.")
+        raise NotWanted(FORMS_FILLED_IN)
     return {**appointment_values(appointment, clinic), "forms_url": forms}, ()
 
 
@@ -103,10 +124,10 @@ def estimate_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
         else None
     )
     if consultation is None:
-        raise NotWanted("The consultation no longer exists.")
+        raise NotWanted(CONSULTATION_GONE)
     totals = estimate_totals(consultation)
     if totals is None:
-        raise NotWanted("The estimate is not complete (sessions or price missing).")
+        raise NotWanted(ESTIMATE_INCOMPLETE)
     currency = totals.currency or clinic_currency()
     artist = consultation.artist
     return {
@@ -121,7 +142,7 @@ def estimate_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 
 def patch_reading_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     if not reminder.consultation_id:
-        raise NotWanted("The consultation no longer exists.")
+        raise NotWanted(CONSULTATION_GONE)
     test = (
         PatchTest.objects.select_related("consultation__artist")
         .filter(consultation_id=reminder.consultation_id)
@@ -129,9 +150,9 @@ def patch_reading_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
         .first()
     )
     if test is None:
-        raise NotWanted("There is no patch test to read.")
+        raise NotWanted(NO_PATCH_TEST)
     if test.reading != PatchReading.PENDING:
-        raise NotWanted("The patch test has already been read.")
+        raise NotWanted(PATCH_TEST_READ)
     artist = test.consultation.artist
     return {
         "artist": artist.first_name if artist else clinic["clinic_name"],
@@ -151,11 +172,9 @@ def follow_up_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
         else None
     )
     if consultation is None:
-        raise NotWanted("The consultation no longer exists.")
+        raise NotWanted(CONSULTATION_GONE)
     if consultation.outcome != Outcome.PROCEED:
-        raise NotWanted(
-            f"The consultation's outcome is now “{consultation.get_outcome_display().lower()}”."
-        )
+        raise NotWanted(OUTCOME_NOW, outcome=OUTCOME_WORDS[consultation.outcome])
     plan_id = reminder.plan_id or consultation.plan_id
     if (
         plan_id
@@ -163,7 +182,7 @@ def follow_up_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
             plan_id=plan_id, appointment__status__in=ACTIVE_STATUSES
         ).exists()
     ):
-        raise NotWanted("A session of the plan is already booked.")
+        raise NotWanted(PLAN_SESSION_BOOKED)
     artist = consultation.artist
     return {"artist": artist.first_name if artist else clinic["clinic_name"]}, ()
 

@@ -13,7 +13,9 @@ class RemindersConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from . import checks  # noqa: F401
+        # channels, staff and wording declare why a message may not go (reminders.kinds.reason):
+        # loaded now so that every page can show a stored reason in the reader's language.
+        from . import channels, checks, staff, wording  # noqa: F401
         from .email_tracking import tracking_received
 
         # The one receiver of the email provider's delivery reports (reminders.email_tracking).

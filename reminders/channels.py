@@ -16,16 +16,46 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext_noop
 
 from smpclinic.clinic import clinic_zone, local_datetime
 
 from . import deliverability, selectors, sms
-from .kinds import is_service
-from .models import Channel, EmailSuppression, Reminder, ReminderSettings
+from .kinds import is_service, reason, reason_value
+from .models import Channel, EmailSuppression, Reminder, ReminderSettings, SuppressionReason
 
 
 class NoRecipient(Exception):
-    """Nobody to send to (no address, or the client has not agreed); str() says why."""
+    """Nobody to send to (no address, or the client has not agreed); str() says why, in
+    English (a declared reason, shown to staff in their language as NotWanted's are)."""
+
+    def __init__(self, reason: str, **values):
+        super().__init__(reason % values if values else reason)
+
+
+# Why a message is not sent: kept in English on the reminder, shown to staff in their
+# language (reminders.kinds.reason_shown).
+NO_AGREEMENT = reason(gettext_noop("The client has not agreed to reminders."))
+EMAIL_BLOCKED = reason(
+    gettext_noop(
+        "Not sent: Email to %(address)s bounces (%(why)s since %(since)s). Once the client's "
+        "mailbox works again, clear the block on their record, or give them a new address."
+    )
+)
+TEXTS_STOPPED = reason(
+    gettext_noop("The client has stopped text messages (replied STOP) and has no email address.")
+)
+# Why the address is blocked, in English whatever language is active when it is written.
+BLOCK_WORDS = {
+    SuppressionReason.BOUNCED: reason_value("hard bounce", SuppressionReason.BOUNCED.label),
+    SuppressionReason.COMPLAINED: reason_value(
+        "spam complaint", SuppressionReason.COMPLAINED.label
+    ),
+    SuppressionReason.REFUSED: reason_value(
+        "refused by the email provider", SuppressionReason.REFUSED.label
+    ),
+}
+NO_ADDRESS = reason(gettext_noop("No email address or mobile number on the client's record."))
 
 
 class DeliveryFailed(Exception):
@@ -34,12 +64,6 @@ class DeliveryFailed(Exception):
     def __init__(self, message: str, *, retry: bool = True):
         super().__init__(message)
         self.retry = retry
-
-
-def blocked_email_words(block: EmailSuppression) -> str:
-    """Why email does not go to a blocked address, for staff: reason and since when."""
-    since = format_date(timezone.localtime(block.since, clinic_zone()), "j F Y")
-    return f"Email to {block.address} bounces ({block.get_reason_display()} since {since})"
 
 
 def choose(
@@ -59,7 +83,7 @@ def choose(
     """
     client = reminder.client
     if not is_service(reminder.kind) and not client.contact_consent:
-        raise NoRecipient("The client has not agreed to reminders.")
+        raise NoRecipient(NO_AGREEMENT)
     texts_stopped = client.sms_opted_out
     phone = client.phone.as_e164 if client.phone and not texts_stopped else ""
     # The client's preferred channel uses the same names as ours ("email", "sms").
@@ -77,14 +101,14 @@ def choose(
         return Channel.SMS, phone
     if block is not None:
         raise NoRecipient(
-            f"Not sent: {blocked_email_words(block)}. Once the client's mailbox works again, "
-            "clear the block on their record, or give them a new address."
+            EMAIL_BLOCKED,
+            address=block.address,
+            why=BLOCK_WORDS.get(block.reason, block.reason),
+            since=format_date(timezone.localtime(block.since, clinic_zone()), "j F Y"),
         )
     if texts_stopped and client.phone:
-        raise NoRecipient(
-            "The client has stopped text messages (replied STOP) and has no email address."
-        )
-    raise NoRecipient("No email address or mobile number on the client's record.")
+        raise NoRecipient(TEXTS_STOPPED)
+    raise NoRecipient(NO_ADDRESS)
 
 
 def quiet_until(

@@ -14,6 +14,7 @@ The writers in each app ask `due_times(kind, anchor)` and nothing else.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,7 +27,58 @@ from smpclinic.clinic import clinic_zone, local_datetime
 
 
 class NotWanted(Exception):
-    """The message should not go out any more; str(exc) is the reason shown to staff."""
+    """The message should not go out any more; str(exc) is the reason, in English.
+
+    Raised with a reason declared by `reason()` and its values: the reminder keeps the
+    English words (last_error), and staff read them in their own language (reason_shown),
+    old rows too."""
+
+    def __init__(self, reason: str, **values):
+        super().__init__(reason % values if values else reason)
+
+
+# Every reason a message may not be sent, in English: {words: pattern matching them filled in}.
+_REASONS: dict[str, re.Pattern] = {}
+# Words put into the reasons (what an appointment is called, its status): {English: shown}.
+_REASON_VALUES: dict[str, object] = {}
+
+
+def reason(words: str) -> str:
+    """Declares why a message may not go (marked with gettext_noop where it is written), so
+    that a stored reason can be shown in the reader's language. Returns the words."""
+    parts = re.split(r"%\((\w+)\)s", words)
+    pattern = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+        for index, part in enumerate(parts)
+    )
+    _REASONS[words] = re.compile(pattern)
+    return words
+
+
+def reason_value(words: str, shown) -> str:
+    """Declares a word that goes into reasons in English (e.g. "consultation") and how it is
+    shown (a lazy translation, read lower-case). Returns the English words."""
+    _REASON_VALUES[words] = shown
+    return words
+
+
+def reason_shown(stored: str) -> str:
+    """A stored reason in the reader's language; anything else (a provider's error) as it is."""
+    if not stored:
+        return stored
+    if stored in _REASONS:
+        return gettext(stored)
+    for words, pattern in _REASONS.items():
+        found = pattern.fullmatch(stored)
+        if found:
+            return gettext(words) % {
+                # A reason inside a reason (a retry keeps the one before) is shown too.
+                name: str(_REASON_VALUES[value]).lower()
+                if value in _REASON_VALUES
+                else reason_shown(value)
+                for name, value in found.groupdict().items()
+            }
+    return stored
 
 
 # --- timing ------------------------------------------------------------------------------------

@@ -48,23 +48,23 @@ class ReminderKind(models.TextChoices):
     """The kinds' names, for the database and the lists. What each kind says, whether it is
     a service message and when it goes are declared by its app (reminders.kinds)."""
 
-    BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
-    APPOINTMENT_MOVED = "appointment_moved", "Appointment moved"
-    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
-    CONSULTATION_FORMS = "consultation_forms", "Forms to fill before the consultation"
-    ESTIMATE = "estimate", "Cost estimate"
-    CHECK_IN_REPLY = "check_in_reply", "Artist's reply to a check-in"
-    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
-    GAP_INVITE = "gap_invite", "Invitation to book the next session"
-    FADE_CHECK_IN = "fade_check_in", "Fade check-in"
-    FINAL_CHECK_IN = "final_check_in", "Final check-in (pigment settled)"
-    AFTERCARE = "aftercare", "Aftercare"
-    PATCH_TEST_READING = "patch_test_reading", "Patch test reading"
-    CONSULTATION_FOLLOW_UP = "consultation_follow_up", "Consultation follow-up"
-    TOUCH_UP_RECALL = "touch_up_recall", "Touch-up recall"
-    RECEIPT = "receipt", "Receipt for a payment"
-    DEPOSIT_DUE = "deposit_due", "Deposit to pay for an online booking"
-    WAITLIST_OFFER = "waitlist_offer", "A sooner time offered from the waitlist"
+    BOOKING_CONFIRMATION = "booking_confirmation", _("Booking confirmation")
+    APPOINTMENT_MOVED = "appointment_moved", _("Appointment moved")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment cancelled")
+    CONSULTATION_FORMS = "consultation_forms", _("Forms to fill before the consultation")
+    ESTIMATE = "estimate", _("Cost estimate")
+    CHECK_IN_REPLY = "check_in_reply", _("Artist's reply to a check-in")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+    GAP_INVITE = "gap_invite", _("Invitation to book the next session")
+    FADE_CHECK_IN = "fade_check_in", _("Fade check-in")
+    FINAL_CHECK_IN = "final_check_in", _("Final check-in (pigment settled)")
+    AFTERCARE = "aftercare", _("Aftercare")
+    PATCH_TEST_READING = "patch_test_reading", _("Patch test reading")
+    CONSULTATION_FOLLOW_UP = "consultation_follow_up", _("Consultation follow-up")
+    TOUCH_UP_RECALL = "touch_up_recall", _("Touch-up recall")
+    RECEIPT = "receipt", _("Receipt for a payment")
+    DEPOSIT_DUE = "deposit_due", _("Deposit to pay for an online booking")
+    WAITLIST_OFFER = "waitlist_offer", _("A sooner time offered from the waitlist")
 
 
 class Channel(models.TextChoices):
@@ -98,9 +98,9 @@ class DeliveryStatus(models.TextChoices):
 
 
 class SuppressionReason(models.TextChoices):
-    BOUNCED = "bounced", "hard bounce"
-    COMPLAINED = "complained", "spam complaint"
-    REFUSED = "refused", "refused by the email provider"
+    BOUNCED = "bounced", _("hard bounce")
+    COMPLAINED = "complained", _("spam complaint")
+    REFUSED = "refused", _("refused by the email provider")
 
 
 class Reminder(ChoiceLabels, models.Model):
@@ -187,6 +187,14 @@ class Reminder(ChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.client} due {self.due_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def last_error_shown(self) -> str:
+        """Why it did not go (or the provider's error), in the reader's language where it is
+        one of the declared reasons (reminders.kinds.reason_shown), old rows too."""
+        from .kinds import reason_shown
+
+        return reason_shown(self.last_error)
 
     @property
     def reference(self) -> str:

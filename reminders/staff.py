@@ -6,11 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 
 from . import outbox
+from .kinds import reason
 from .models import Reminder, ReminderStatus
+
+# Kept in English on the reminder with the error before; shown in the reader's language.
+RETRIED_AFTER = reason(gettext_noop("Retried by %(name)s: %(error)s"))
+RETRIED = reason(gettext_noop("Retried by %(name)s:"))
 
 
 @transaction.atomic
@@ -38,7 +44,8 @@ def retry(reminder: Reminder, by: User) -> Reminder:
     current.attempts = 0
     current.claim_token = ""
     current.lease_expires_at = None
-    current.last_error = f"Retried by {name}: {current.last_error}".strip()[:1000]
+    retried = RETRIED_AFTER if current.last_error else RETRIED
+    current.last_error = (retried % {"name": name, "error": current.last_error})[:1000]
     current.save(
         update_fields=[
             "status",

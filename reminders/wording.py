@@ -34,14 +34,21 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from smpclinic import formats
 from smpclinic.clinic import clinic_context, clinic_zone, local_datetime
 from smpclinic.money import money
 
-from .kinds import PLACEHOLDER_HELP, NotWanted, get_kind, placeholders_of
+from .kinds import PLACEHOLDER_HELP, NotWanted, get_kind, placeholders_of, reason
 from .models import MessageTemplate, Reminder
+
+# Why a message is not sent: kept in English on the reminder, shown to staff in their
+# language (reminders.kinds.reason_shown).
+NO_CLINIC_WORDING = reason(gettext_noop("The clinic has no wording for this kind of message."))
+SWITCHED_OFF_BY_CLINIC = reason(gettext_noop("switched off by the clinic"))
+CLIENT_GONE = reason(gettext_noop("The client no longer exists."))
+NO_WORDING_FOR_KIND = reason(gettext_noop("No wording for messages of kind “%(kind)s”."))
 
 SMS_MAX = 480
 
@@ -211,7 +218,7 @@ def values_for(reminder: Reminder, clinic: dict[str, str]) -> tuple[dict, tuple]
     declared the kind (and any app that extends it); NotWanted when it should not go."""
     kind = get_kind(reminder.kind)
     if kind is None:
-        raise NotWanted(f"No wording for messages of kind “{reminder.kind}”.")
+        raise NotWanted(NO_WORDING_FOR_KIND, kind=reminder.kind)
     values, attachments = kind.values(reminder, clinic)
     for extra in kind.extras:
         values.update(extra(reminder, values))
@@ -381,12 +388,12 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
         template = MessageTemplate.objects.filter(kind=reminder.kind).first()
     template = template or shipped_template(reminder.kind)
     if template is None:
-        raise NotWanted("The clinic has no wording for this kind of message.")
+        raise NotWanted(NO_CLINIC_WORDING)
     if not template.enabled:
-        raise NotWanted("switched off by the clinic")
+        raise NotWanted(SWITCHED_OFF_BY_CLINIC)
     client = reminder.client
     if client is None:
-        raise NotWanted("The client no longer exists.")
+        raise NotWanted(CLIENT_GONE)
     wording, language = template_for_language(template, client_language(client))
     # Dates, words from the kind's app and the email's frame in the client's language.
     with translation.override(language):
@@ -459,21 +466,23 @@ SAMPLE_CLIENT = "Sam Taylor"
 # Example values of the placeholders, for the settings' preview and test message. The
 # appointment time and the links are made from the clinic's clock and address instead.
 SAMPLE_TEXT = {
-    "appointment_type": "Treatment session",
+    "appointment_type": gettext_lazy("Treatment session"),
     "artist": "Alex",
-    "reason": "Your artist is unwell",
+    "reason": gettext_lazy("Your artist is unwell"),
     "sessions": "3",
     "pigment": "Charcoal 2",
-    "test_site": "behind the left ear",
+    "test_site": gettext_lazy("behind the left ear"),
     "day": "3",
-    "aftercare_title": "Keep it dry",
-    "aftercare_text": "No washing, sweating or swimming today; pat the area dry if it gets wet.",
+    "aftercare_title": gettext_lazy("Keep it dry"),
+    "aftercare_text": gettext_lazy(
+        "No washing, sweating or swimming today; pat the area dry if it gets wet."
+    ),
     "session_number": "1",
     "next_session_number": "2",
-    "reply": "Your scalp has healed evenly. Next time we will build a little more density "
-    "at the crown.",
-    "receipt_number": "Receipt 000042",
-    "paid_for": "Deposit for your treatment session",
+    "reply": gettext_lazy(
+        "Your scalp has healed evenly. Next time we will build a little more density at the crown."
+    ),
+    "paid_for": gettext_lazy("Deposit for your treatment session"),
 }
 SAMPLE_AMOUNTS = {
     "estimate_total": "1200",
@@ -503,10 +512,12 @@ def sample_values(kind: str, *, now: dt.datetime | None = None) -> dict[str, str
         "previous_when": when_text(appointment - dt.timedelta(days=1)),
         "pay_by": when_text(now + dt.timedelta(hours=24)),
         "claim_by": when_text(now + dt.timedelta(hours=12)),
-        "place": (clinic_context().get("clinic_address") or "") or "Treatment room 1",
+        "place": (clinic_context().get("clinic_address") or "") or gettext("Treatment room 1"),
         "currency": currency,
         "book_url": site_url("/book/"),
-        **SAMPLE_TEXT,
+        # In the reader's language: the preview is read by the clinic's staff.
+        **{name: str(text) for name, text in SAMPLE_TEXT.items()},
+        "receipt_number": gettext("Receipt %(number)s") % {"number": "000042"},
         **{name: money_text(amount, currency) for name, amount in SAMPLE_AMOUNTS.items()},
     }
     values = {}

@@ -11,9 +11,17 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from reminders.kinds import HOURS_BEFORE, NotWanted, Timing, due_times, register_kind
+from reminders.kinds import (
+    HOURS_BEFORE,
+    NotWanted,
+    Timing,
+    due_times,
+    reason,
+    reason_value,
+    register_kind,
+)
 from reminders.models import Reminder, ReminderKind
 from reminders.outbox import cancel_pending, schedule, schedule_new
 from reminders.wording import site_host, site_url, when_text
@@ -26,6 +34,21 @@ APPOINTMENT_PLACEHOLDERS = {
     "artist": gettext_lazy("the artist's first name"),
     "place": gettext_lazy("the clinic's address and room, or the video call link"),
     "manage_url": gettext_lazy("private link to change or cancel the appointment"),
+}
+
+# Why a message about an appointment is not sent: kept in English on the reminder, shown to
+# staff in their language (reminders.kinds.reason_shown).
+GONE = reason(gettext_noop("The appointment no longer exists."))
+WAS_CANCELLED = reason(gettext_noop("The %(what)s was cancelled."))
+PASSED = reason(gettext_noop("The %(what)s has already started or passed."))
+NOT_ACTIVE = reason(gettext_noop("The %(what)s is %(status)s."))
+NO_LONGER_CANCELLED = reason(gettext_noop("The appointment is no longer cancelled."))
+TIME_PASSED = reason(gettext_noop("The appointment's time has passed."))
+reason_value("appointment", pgettext_lazy("not sent because", "appointment"))
+# The status in English whatever language is active when the reason is written.
+STATUS_WORDS = {
+    status.value: reason_value(status.name.lower().replace("_", "-"), status.label)
+    for status in AppointmentStatus
 }
 
 
@@ -44,7 +67,7 @@ def appointment_of(reminder: Reminder, pk: int | None = None) -> Appointment:
         else None
     )
     if appointment is None:
-        raise NotWanted("The appointment no longer exists.")
+        raise NotWanted(GONE)
     return appointment
 
 
@@ -62,11 +85,11 @@ def place_text(appointment: Appointment, clinic: dict[str, str]) -> str:
 def require_upcoming(appointment: Appointment, what: str = "appointment") -> None:
     """NotWanted unless the appointment is still on and still ahead."""
     if appointment.status == AppointmentStatus.CANCELLED:
-        raise NotWanted(f"The {what} was cancelled.")
+        raise NotWanted(WAS_CANCELLED, what=what)
     if appointment.starts_at <= timezone.now():
-        raise NotWanted(f"The {what} has already started or passed.")
+        raise NotWanted(PASSED, what=what)
     if not appointment.is_active:
-        raise NotWanted(f"The {what} is {appointment.get_status_display().lower()}.")
+        raise NotWanted(NOT_ACTIVE, what=what, status=STATUS_WORDS[appointment.status])
 
 
 def appointment_values(appointment: Appointment, clinic: dict[str, str]) -> dict[str, str]:
@@ -130,9 +153,9 @@ def reminder_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
 def cancelled_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     appointment = appointment_of(reminder)
     if appointment.status != AppointmentStatus.CANCELLED:
-        raise NotWanted("The appointment is no longer cancelled.")
+        raise NotWanted(NO_LONGER_CANCELLED)
     if appointment.starts_at <= timezone.now():
-        raise NotWanted("The appointment's time has passed.")
+        raise NotWanted(TIME_PASSED)
     return {
         "when": when_text(appointment.starts_at),
         "appointment_type": appointment.type.name_in_sentence(),

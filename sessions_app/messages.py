@@ -9,14 +9,27 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from reminders.kinds import MONTHS_AFTER, NotWanted, Timing, due_times, register_kind
+from reminders.kinds import (
+    MONTHS_AFTER,
+    NotWanted,
+    Timing,
+    due_times,
+    reason,
+    register_kind,
+)
 from reminders.models import Reminder, ReminderKind
 from reminders.outbox import cancel_pending, schedule
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind
 
 from .models import PlanStatus, TreatmentPlan
+
+# Why a message is not sent: kept in English on the reminder, shown to staff in their
+# language (reminders.kinds.reason_shown).
+PLAN_GONE = reason(gettext_noop("The treatment plan no longer exists."))
+NEWER_PLAN = reason(gettext_noop("The client has started a newer treatment plan."))
+TOUCH_UP_BOOKED = reason(gettext_noop("The client already has a touch-up booked."))
 
 
 def plan_of(reminder: Reminder) -> TreatmentPlan:
@@ -26,7 +39,7 @@ def plan_of(reminder: Reminder) -> TreatmentPlan:
         else None
     )
     if plan is None:
-        raise NotWanted("The treatment plan no longer exists.")
+        raise NotWanted(PLAN_GONE)
     return plan
 
 
@@ -35,14 +48,14 @@ def touch_up_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
     if TreatmentPlan.objects.filter(
         client_id=plan.client_id, status=PlanStatus.ACTIVE, created_at__gt=plan.created_at
     ).exists():
-        raise NotWanted("The client has started a newer treatment plan.")
+        raise NotWanted(NEWER_PLAN)
     if Appointment.objects.filter(
         client_id=plan.client_id,
         type__kind=AppointmentKind.TOUCH_UP,
         status__in=ACTIVE_STATUSES,
         starts_at__gt=timezone.now(),
     ).exists():
-        raise NotWanted("The client already has a touch-up booked.")
+        raise NotWanted(TOUCH_UP_BOOKED)
     return {"artist": plan.lead_artist.first_name}, ()
 
 

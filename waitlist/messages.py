@@ -5,14 +5,20 @@ to take it."""
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from reminders.kinds import NotWanted, register_kind
+from reminders.kinds import NotWanted, reason, register_kind
 from reminders.models import Reminder, ReminderKind
 from reminders.outbox import schedule
 from reminders.wording import when_text
 
 from .models import FreedTime, Offer, OfferStatus
+
+# Why a message is not sent: kept in English on the reminder, shown to staff in their
+# language (reminders.kinds.reason_shown).
+OFFER_GONE = reason(gettext_noop("The offer no longer exists."))
+TIME_TAKEN = reason(gettext_noop("The time has been taken or the offer withdrawn."))
+OFFER_EXPIRED = reason(gettext_noop("The offer has expired."))
 
 
 def offer_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
@@ -24,11 +30,11 @@ def offer_values(reminder: Reminder, clinic) -> tuple[dict, tuple]:
         .first()
     )
     if offer is None or offer.entry.client_id != reminder.client_id:
-        raise NotWanted("The offer no longer exists.")
+        raise NotWanted(OFFER_GONE)
     if offer.status != OfferStatus.OFFERED or offer.freed.status != FreedTime.Status.OPEN:
-        raise NotWanted("The time has been taken or the offer withdrawn.")
+        raise NotWanted(TIME_TAKEN)
     if offer.expires_at <= timezone.now():
-        raise NotWanted("The offer has expired.")
+        raise NotWanted(OFFER_EXPIRED)
     return (
         {
             "when": when_text(offer.freed.starts_at),

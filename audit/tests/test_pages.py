@@ -227,3 +227,54 @@ def test_a_spanish_manager_reads_the_trail_in_spanish(people, as_user):
     assert "Cada ficha de cliente que Sam abrió o modificó." in staff
     listing = manager.get(reverse("audit:staff_list")).content.decode()
     assert "Miembro del personal" in listing and "Solicitudes de supresión" in listing
+
+
+def test_the_changed_fields_are_named_in_the_readers_language(people, as_user):
+    record = people.record_a
+    as_user(people.front_desk).post(
+        reverse("clients:edit", args=[record.pk]),
+        {
+            "first_name": "Anna",
+            "last_name": "Ashby-Stone",
+            "email": record.email,
+            "phone": str(record.phone),
+            "preferred_channel": record.preferred_channel,
+            "notes": record.notes,
+        },
+    )
+    url = reverse("audit:client", args=[record.pk])
+    english = as_user(people.manager).get(url).context["rows"][0]
+    assert [change.label for change in english.changes] == ["last name"]
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    response = as_user(people.manager).get(url)
+    change = response.context["rows"][0].changes[0]
+    assert (change.label, change.after) == ("apellidos", "Ashby-Stone")
+    page = response.content.decode()
+    assert "<dt>Apellidos</dt>" in page and "Last name" not in page
+
+
+def test_every_field_the_trail_records_has_a_name_in_the_readers_language():
+    """A field added to an audited model without a name in audit.registry.FIELD_NAMES (or a
+    verbose_name marked for translation) would show in English to every reader."""
+    from django.apps import apps
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    from audit.registry import FIELD_NAMES, HEALTH_RECORDS, NOISY_FIELDS, SETTINGS_RECORDS
+
+    missing = []
+    for audited in HEALTH_RECORDS + SETTINGS_RECORDS:
+        for field in apps.get_model(audited.model)._meta.get_fields():
+            if not field.concrete or field.name in ("id", *NOISY_FIELDS, *audited.exclude):
+                continue
+            if (
+                not isinstance(field.verbose_name, Promise)
+                and field.verbose_name not in FIELD_NAMES
+            ):
+                missing.append(f"{audited.model}.{field.name}")
+    assert missing == []
+    with translation.override("es"):
+        untranslated = [name for name, shown in FIELD_NAMES.items() if str(shown) == name]
+    # Words that are the same in both languages.
+    assert untranslated == ["plan"]

@@ -510,3 +510,26 @@ def test_a_spanish_manager_reads_the_recent_changes_in_spanish(people, as_user):
     # The same stored change, named and worded for the reader.
     assert "Sala: Room 9</strong> creado" in page
     assert "Room: Room 9</strong> created" not in page
+
+
+@pytest.mark.django_db
+def test_a_spanish_manager_reads_the_changed_settings_fields_in_spanish(people, as_user):
+    manager = as_user(people.manager)
+    manager.post(
+        reverse("clinic_settings:rules"),
+        {
+            "part": "booking",
+            "booking-slot_minutes": "20",
+            "booking-staff_notice_minutes": "0",
+            "booking-online_notice_hours": "24",
+            "booking-online_horizon_days": "42",
+            "booking-change_notice_hours": "48",
+        },
+    )
+    english = manager.get(reverse("clinic_settings:changes")).content.decode()
+    assert "Offer start times every (minutes): <del>15</del>" in english
+    people.manager.language = "es"
+    people.manager.save(update_fields=["language"])
+    page = manager.get(reverse("clinic_settings:changes")).content.decode()
+    assert "Ofrecer horas de inicio cada (minutos): <del>15</del>" in page
+    assert "Offer start times every" not in page

@@ -97,6 +97,7 @@ PYTHON_FILES = [
     "reminders/selectors.py",
     "reminders/staff.py",
     "reminders/health.py",
+    "reminders/channels.py",
     "consultations/forms.py",
     "consultations/views.py",
     "consultations/services.py",
