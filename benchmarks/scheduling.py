@@ -813,7 +813,7 @@ def run(args: argparse.Namespace) -> None:
     click_day = timezone.localdate(ahead[0].start) if ahead else today + dt.timedelta(days=2)
     results.append(
         measure(
-            f"one artist-day: free_slots consultation, {click_day:%a} (online)",
+            f"one artist-day: free_slots consultation, {click_day.isoformat()} (online)",
             lambda: free_slots(
                 appointment_type=consultation,
                 start_date=click_day,

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role, User
 from photos.models import PhotoAngle, PhotoStage
 from photos.services import photo_add, photos_add_many
-from reminders.kinds import due_times
+from reminders.kinds import due_times, reason
 from reminders.models import ReminderKind
 from reminders.outbox import cancel_pending, schedule
 from scheduling.models import Appointment, AppointmentKind
@@ -58,6 +59,9 @@ CONSULTATION_KINDS = frozenset({AppointmentKind.CONSULTATION, AppointmentKind.VI
 # Who runs a consultation: the record, the review and the outcome are theirs.
 PRACTITIONER_ROLES = frozenset({Role.ARTIST, Role.MANAGER})
 # Above this a price is a typing mistake, not a quote.
+# Why the patch test's reading reminder is not sent once the reading is recorded.
+PATCH_TEST_READ = reason(gettext_noop("The patch test has been read."))
+
 MAX_PRICE_PER_SESSION = Decimal("100000")
 MAX_PACKAGE_PRICE = MAX_PRICE_PER_SESSION * 5
 
@@ -409,7 +413,7 @@ def patch_test_read(
     test.read_by = by
     test.notes = notes
     test.save(update_fields=["reading", "read_at", "read_by", "notes"])
-    cancel_pending("The patch test has been read.", key=f"patch:{test.pk}:reading")
+    cancel_pending(PATCH_TEST_READ, key=f"patch:{test.pk}:reading")
     return test
 
 

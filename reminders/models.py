@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smpclinic.encryption import EncryptedTextField
 from smpclinic.models import ChoiceLabels, SingleRowSettings
@@ -73,12 +74,12 @@ class Channel(models.TextChoices):
 
 
 class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-    SKIPPED = "skipped", "Not sent"
+    PENDING = "pending", pgettext_lazy("reminder status", "Pending")
+    SENDING = "sending", pgettext_lazy("reminder status", "Sending")
+    SENT = "sent", pgettext_lazy("reminder status", "Sent")
+    FAILED = "failed", pgettext_lazy("reminder status", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("reminder status", "Cancelled")
+    SKIPPED = "skipped", pgettext_lazy("reminder status", "Not sent")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -89,12 +90,12 @@ class DeliveryStatus(models.TextChoices):
     is this message turned away (a virus or spam filter), the address still good.
     """
 
-    UNKNOWN = "", "No report"
-    DELAYED = "delayed", "Delayed"
-    DELIVERED = "delivered", "Delivered"
-    NOT_DELIVERED = "not_delivered", "Not delivered"
-    BOUNCED = "bounced", "Bounced"
-    COMPLAINED = "complained", "Marked as spam"
+    UNKNOWN = "", pgettext_lazy("delivery status", "No report")
+    DELAYED = "delayed", pgettext_lazy("delivery status", "Delayed")
+    DELIVERED = "delivered", pgettext_lazy("delivery status", "Delivered")
+    NOT_DELIVERED = "not_delivered", pgettext_lazy("delivery status", "Not delivered")
+    BOUNCED = "bounced", pgettext_lazy("delivery status", "Bounced")
+    COMPLAINED = "complained", pgettext_lazy("delivery status", "Marked as spam")
 
 
 class SuppressionReason(models.TextChoices):

@@ -42,6 +42,8 @@ GONE = reason(gettext_noop("The appointment no longer exists."))
 WAS_CANCELLED = reason(gettext_noop("The %(what)s was cancelled."))
 PASSED = reason(gettext_noop("The %(what)s has already started or passed."))
 NOT_ACTIVE = reason(gettext_noop("The %(what)s is %(status)s."))
+MOVED = reason(gettext_noop("The appointment moved."))
+APPOINTMENT_CANCELLED = reason(gettext_noop("The appointment was cancelled."))
 NO_LONGER_CANCELLED = reason(gettext_noop("The appointment is no longer cancelled."))
 TIME_PASSED = reason(gettext_noop("The appointment's time has passed."))
 reason_value("appointment", pgettext_lazy("not sent because", "appointment"))
@@ -293,7 +295,7 @@ def appointment_moved(appointment: Appointment, *, moved_from: dt.datetime) -> N
     if appointment.starts_at == moved_from:
         return
     cancel_pending(
-        "The appointment moved.",
+        MOVED,
         appointment=appointment,
         kind=ReminderKind.APPOINTMENT_REMINDER,
     )
@@ -310,7 +312,7 @@ def appointment_moved(appointment: Appointment, *, moved_from: dt.datetime) -> N
 
 def appointment_cancelled(appointment: Appointment) -> None:
     """A cancelled booking: nothing more is sent about it except the cancellation notice."""
-    cancel_pending("The appointment was cancelled.", appointment=appointment)
+    cancel_pending(APPOINTMENT_CANCELLED, appointment=appointment)
     schedule(
         key=f"appt:{appointment.pk}:cancelled",
         client=appointment.client,

@@ -29,6 +29,7 @@ from .models import PlanStatus, TreatmentPlan
 # language (reminders.kinds.reason_shown).
 PLAN_GONE = reason(gettext_noop("The treatment plan no longer exists."))
 NEWER_PLAN = reason(gettext_noop("The client has started a newer treatment plan."))
+PLAN_CANCELLED = reason(gettext_noop("The treatment plan was cancelled."))
 TOUCH_UP_BOOKED = reason(gettext_noop("The client already has a touch-up booked."))
 
 
@@ -91,4 +92,4 @@ def plan_status_changed(plan: TreatmentPlan) -> None:
                 revive=True,
             )
     elif plan.status == PlanStatus.CANCELLED:
-        cancel_pending("The treatment plan was cancelled.", plan=plan)
+        cancel_pending(PLAN_CANCELLED, plan=plan)

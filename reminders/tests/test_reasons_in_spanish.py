@@ -138,3 +138,36 @@ def test_a_spanish_manager_previews_a_message_with_spanish_sample_values(people,
     assert response.status_code == 200
     assert "Sesión de tratamiento" in page
     assert "Treatment session" not in page
+
+
+def test_a_moved_appointments_cancelled_reminder_reads_in_spanish_with_its_status(people, as_user):
+    """Moving a booking cancels its reminders with the English reason; a Spanish reader sees
+    the reason and the reminder's status in Spanish, an English reader as before."""
+    from scheduling.booking import booking_move
+
+    clinic = make_clinic(people)
+    people.record_a.contact_consent = True
+    people.record_a.save()
+    appointment = booking_create(
+        client=people.record_a,
+        appointment_type=clinic.treatment,
+        artist=clinic.artist,
+        starts_at=at(clinic.day, "10:00"),
+        room=clinic.room1,
+        by=people.front_desk,
+    )
+    booking_move(appointment=appointment, starts_at=at(clinic.day, "14:00"), by=people.front_desk)
+    moved = Reminder.objects.filter(
+        appointment=appointment,
+        kind=ReminderKind.APPOINTMENT_REMINDER,
+        status=ReminderStatus.CANCELLED,
+    )
+    assert moved.exists()
+    assert set(moved.values_list("last_error", flat=True)) == {"The appointment moved."}
+    record = reverse("clients:detail", args=[people.record_a.pk])
+    english = as_user(people.front_desk).get(record).content.decode()
+    assert "The appointment moved." in english and ">Cancelled</span>" in english
+    page = as_user(spanish(people.manager)).get(record).content.decode()
+    assert "La cita ha cambiado de hora." in page
+    assert ">Cancelado</span>" in page and ">Pendiente</span>" in page
+    assert "The appointment moved." not in page
