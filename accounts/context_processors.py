@@ -1,5 +1,8 @@
-from django.urls import reverse
-from django.utils import timezone
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -79,14 +82,56 @@ def _second_step_owed(request) -> bool:
     return step == Step.ENROL or (step == Step.CODE and not is_verified(request))
 
 
+# The two menus depend only on what is in the key below: the role (and, for a client,
+# whether they have a record), the page's language, the day (the diary link) and the
+# address map. Every signed-in page shows them, so each process builds them once per
+# key instead of reversing about twenty addresses and translating their labels on every
+# request. Nothing a person or the clinic edits changes them, so nothing needs clearing
+# but a change of settings (tests that swap the address map or the languages).
+_menus: dict[tuple, tuple[tuple[dict, ...], tuple[dict, ...]]] = {}
+
+
+@receiver(setting_changed)
+def _forget_menus(**kwargs) -> None:
+    _menus.clear()
+
+
+def _menus_for(user) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    has_record = user.role == Role.CLIENT and getattr(user, "client_record", None) is not None
+    today = timezone.localdate()
+    key = (
+        user.role,
+        has_record,
+        translation.get_language(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+        today,
+    )
+    menus = _menus.get(key)
+    if menus is None:
+        if any(other[-1] != today for other in list(_menus)):
+            # A new day: yesterday's diary links are of no more use.
+            _menus.clear()
+        menus = _menus[key] = (tuple(_nav_for(user)), tuple(_account_items_for(user)))
+    return menus
+
+
+def _marked_active(items: tuple[dict, ...], request) -> list[dict]:
+    """The main menu's entries, the one for the page's own part of the app marked."""
+    match = getattr(request, "resolver_match", None)
+    here = {match.url_name, match.app_name} if match is not None else set()
+    return [{**item, "active": item["name"] in here} for item in items]
+
+
 def navigation(request):
     """The menu shows only what the signed-in person's role may use (nothing while
     they still owe the two-factor step: none of it would open)."""
     user = getattr(request, "user", None)
-    show = user is not None and not (user.is_authenticated and _second_step_owed(request))
+    show = user is not None and user.is_authenticated and not _second_step_owed(request)
+    nav_items, account_items = _menus_for(user) if show else ((), ())
     return {
         "clinic_name": clinic_name(),
         "clinic_logo_url": clinic_logo_url(),
-        "nav_items": _nav_for(user) if show else [],
-        "account_items": _account_items_for(user) if show else [],
+        "nav_items": _marked_active(nav_items, request),
+        "account_items": account_items,
     }

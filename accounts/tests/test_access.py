@@ -112,3 +112,45 @@ def test_it_shows_each_role_only_the_menu_it_may_use(people, as_user, role, visi
         assert f">{label}</a>" in menu
     for label in hidden:
         assert f">{label}</a>" not in menu
+
+
+def _main_menu(response) -> str:
+    """The main menu's entries, whatever the page's language."""
+    return response.content.decode().split('<ul class="navbar-nav me-auto">')[1].split("</ul>")[0]
+
+
+def test_the_menu_marks_the_page_s_part_speaks_each_person_s_language_and_follows_the_day(
+    people, as_user, monkeypatch
+):
+    """Each process builds a menu once per role, language and day: one person's menu
+    never shows in another's page, language or day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    browser = as_user(people.front_desk)
+    menu = _main_menu(browser.get(reverse("clients:list")))
+    assert (
+        f'class="nav-link text-nowrap active" href="{reverse("clients:list")}">Clients</a>' in menu
+    )
+    assert menu.count(" active") == 1
+    today = timezone.localdate()
+    assert f'href="{reverse("scheduling:day", args=[today])}">Diary</a>' in menu
+
+    menu = _main_menu(as_user(people.manager).get(reverse("consultations:list")))
+    assert ">Consultations</a>" in menu and ">Reports</a>" in menu
+    assert f'active" href="{reverse("consultations:list")}">Consultations</a>' in menu
+
+    people.front_desk.language = "es"
+    people.front_desk.save(update_fields=["language"])
+    menu = _main_menu(as_user(people.front_desk).get(reverse("clients:list")))
+    assert ">Clientes</a>" in menu and ">Clients</a>" not in menu
+    assert ">Reports</a>" not in menu and ">Informes</a>" not in menu
+
+    later = timezone.now() + dt.timedelta(days=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    menu = _main_menu(as_user(people.front_desk).get(reverse("clients:list")))
+    day = timezone.localdate()
+    assert day != today
+    assert f'href="{reverse("scheduling:day", args=[day])}">' in menu
+    assert reverse("scheduling:day", args=[today]) not in menu

@@ -412,3 +412,35 @@ def test_a_spanish_clinic_names_both_englishes_apart(client, settings):
         "British English",
         "American English",
     ]
+
+
+@pytest.mark.parametrize("code", ["en-gb", "en-us", "es"])
+def test_skipping_empty_catalogues_changes_no_text(code):
+    """Each page's language skips the catalogues that hold no text (a shorter look-up):
+    every text, plural and text in context reads as the full chain of catalogues gives."""
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    from smpclinic.i18n import _holds_no_texts, _skip_empty_catalogues
+
+    full = trans_real.DjangoTranslation(code)
+    _skip_empty_catalogues(code)
+    skipped = trans_real.translation(code)
+    texts = [
+        key for key, _ in trans_real.translation("es")._catalog.items() if isinstance(key, str)
+    ]
+    texts += ["colour", "Colour", "This field is required.", "Sign out", "no such text 1"]
+    assert len(texts) > 500
+    for text in texts:
+        assert skipped.gettext(text) == full.gettext(text), text
+        for n in (0, 1, 2, 5):
+            assert skipped.ngettext(text, text + "s", n) == full.ngettext(text, text + "s", n)
+    for context, text in [("navigation", "Waitlist"), ("month name", "May"), ("x", "Today")]:
+        assert skipped.pgettext(context, text) == full.pgettext(context, text)
+    with translation.override(code):
+        assert translation.gettext("Sign out") == full.gettext("Sign out")
+    link, chain = skipped, []
+    while link is not None:
+        chain.append(link)
+        link = link._fallback
+    assert not any(_holds_no_texts(link) for link in chain)
