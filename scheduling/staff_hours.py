@@ -149,7 +149,7 @@ def week_hours_save(*, member: User, week: WeekHours) -> tuple[int, int]:
     Raises ValidationError keyed by range (range_key) and nothing is changed.
     """
     if not keeps_hours(member):
-        raise ValidationError("Working hours are kept for artists and the front desk.")
+        raise ValidationError(gettext("Working hours are kept for artists and the front desk."))
     problems = hours_problems(week)
     if problems:
         raise ValidationError(problems)
@@ -306,7 +306,7 @@ def offered_types_set(*, artist: User, offered: Iterable[AppointmentType]) -> No
     """Say which of the active appointment types an artist takes; the others they no
     longer do (appointments already booked stay)."""
     if artist.role != Role.ARTIST:
-        raise ValidationError("Only artists take appointments.")
+        raise ValidationError(gettext("Only artists take appointments."))
     offered_ids = {t.pk for t in offered}
     for appointment_type in AppointmentType.objects.filter(is_active=True):
         if appointment_type.pk in offered_ids:

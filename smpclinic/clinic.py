@@ -12,6 +12,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 def clinic_zone() -> ZoneInfo:
@@ -134,11 +135,13 @@ def logo_png(upload) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > LOGO_MAX_BYTES:
-        raise ValidationError("The logo is larger than 2 MB: save it smaller and try again.")
+        raise ValidationError(
+            gettext("The logo is larger than 2 MB: save it smaller and try again.")
+        )
     try:
         with Image.open(upload, formats=["PNG", "JPEG", "WEBP"]) as img:
             if img.width * img.height > 40_000_000:
-                raise ValidationError("The logo has too many pixels.")
+                raise ValidationError(gettext("The logo has too many pixels."))
             img.load()
             picture = img.convert("RGBA")
     except (
@@ -148,7 +151,7 @@ def logo_png(upload) -> bytes:
         ValueError,
         Image.DecompressionBombError,
     ) as error:
-        raise ValidationError("The logo must be a PNG, JPEG or WebP image.") from error
+        raise ValidationError(gettext("The logo must be a PNG, JPEG or WebP image.")) from error
     picture.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)
     clean = Image.new("RGBA", picture.size)
     clean.paste(picture)

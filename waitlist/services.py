@@ -137,7 +137,7 @@ def entry_remove(entry: WaitlistEntry) -> WaitlistEntry:
     """Take a client off the waitlist; their open offers are withdrawn."""
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != EntryStatus.WAITING:
-        raise ValidationError("This entry is no longer on the waitlist.")
+        raise ValidationError(gettext("This entry is no longer on the waitlist."))
     entry.status = EntryStatus.REMOVED
     entry.save(update_fields=["status", "updated_at"])
     entry.offers.filter(status=OfferStatus.OFFERED).update(status=OfferStatus.WITHDRAWN)
@@ -346,7 +346,7 @@ def offer_by_hand(
     now = now or timezone.now()
     freed = FreedTime.objects.select_for_update().get(pk=freed.pk)
     if freed.status != FreedTime.Status.OPEN or freed.starts_at < now + SHORTEST_NOTICE:
-        raise ValidationError("This time is no longer free to offer.")
+        raise ValidationError(gettext("This time is no longer free to offer."))
     if entry.status != EntryStatus.WAITING:
         raise ValidationError("This client is no longer on the waitlist.")
     if freed.offers.filter(entry=entry).exists():

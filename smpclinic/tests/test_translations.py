@@ -77,6 +77,7 @@ PYTHON_FILES = [
     "clients/models.py",
     "waitlist/views.py",
     "waitlist/services.py",
+    "smpclinic/clinic.py",
     "waitlist/models.py",
     "sessions_app/selectors.py",
     "clinic_settings/forms.py",
