@@ -2,8 +2,9 @@
 
 `Diary.load()` reads everything a date range needs in a fixed number of queries
 (opening hours, closed days, artists and their hours, time off, appointments,
-rooms), whatever the number of days, artists or appointments; `Diary.load_for_booking()`
-reads the same rows for the one artist a booking names in two (scheduling.booking).
+rooms), whatever the number of days, artists or appointments; `Diary.load_for_type()`
+reads the same rows for one appointment type in one query, for free times and, through
+`Diary.load_for_booking()`, for the one artist a booking names (scheduling.booking).
 `Diary.problem()` then says why one proposed time cannot be booked, or None;
 `free_slots()` offers only times for which `problem()` is None, so every offered
 time can be booked.
@@ -19,13 +20,16 @@ import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from django.db import connections
 from django.db.models import (
     CharField,
     DateField,
     DateTimeField,
     Exists,
+    Expression,
     F,
     IntegerField,
     OuterRef,
@@ -167,6 +171,146 @@ def _rows(queryset, kind: int, *, typed: bool = False, **columns):
     )
 
 
+class _Parameter(Expression):
+    """A value left open when the diary's query is built, given each time it runs."""
+
+    def __init__(self, name: str, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+
+@dataclass(frozen=True)
+class _DiaryQuery:
+    """Diary.load_for_type's query for one shape, compiled once: its SQL, its parameters
+    (the open ones are _Parameter) and its columns, for the database's converters."""
+
+    alias: str
+    query: object
+    sql: str
+    params: tuple
+    columns: tuple
+
+    def rows(self, **values) -> list[tuple]:
+        connection = connections[self.alias]
+        params = [
+            p.output_field.get_db_prep_value(values[p.name], connection)
+            if isinstance(p, _Parameter)
+            else p
+            for p in self.params
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        compiler = self.query.get_compiler(connection=connection)
+        converters = compiler.get_converters(self.columns)
+        if converters:
+            return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return rows
+
+
+@lru_cache(maxsize=256)
+def _diary_query(
+    alias: str,
+    *,
+    type_pk: int | None,
+    needs_room: bool,
+    choosing_artist: bool,
+    one_artist: bool,
+    excluding: bool,
+) -> _DiaryQuery:
+    """The UNION behind Diary.load_for_type for this shape. Building and compiling it
+    costs several times what running it does, and its SQL depends only on the shape."""
+    appointment_type = AppointmentType(pk=type_pk, needs_room=needs_room)
+
+    def for_the_artist(queryset, field: str = "artist_id"):
+        if one_artist:
+            return queryset.filter(**{field: _Parameter("artist", IntegerField())})
+        return queryset
+
+    appointments = Appointment.objects.filter(
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=_Parameter("end", DateTimeField()),
+        starts_at__gte=_Parameter("booked_from", DateTimeField()),
+        blocked_until__gt=_Parameter("start", DateTimeField()),
+    )
+    if excluding:
+        appointments = appointments.exclude(pk=_Parameter("excluded", IntegerField()))
+    parts = [
+        _rows(
+            for_the_artist(bookable_artists(appointment_type if choosing_artist else None), "pk"),
+            _TAKES_BOOKINGS,
+            typed=True,
+            artist=F("pk"),
+            weekday=Window(
+                RowNumber(),
+                order_by=[F("first_name").asc(), F("last_name").asc(), F("pk").asc()],
+            ),
+        ),
+        _rows(
+            OpeningHours.objects.all(),
+            _OPENING,
+            weekday=F("weekday"),
+            t1=F("opens"),
+            t2=F("closes"),
+        ),
+        _rows(
+            ClosedDay.objects.filter(
+                date__gte=_Parameter("first_day", DateField()),
+                date__lte=_Parameter("last_day", DateField()),
+            ),
+            _CLOSED,
+            day=F("date"),
+        ),
+        _rows(
+            for_the_artist(ArtistHours.objects.all()),
+            _HOURS,
+            artist=F("artist_id"),
+            weekday=F("weekday"),
+            t1=F("starts"),
+            t2=F("ends"),
+        ),
+        _rows(
+            for_the_artist(
+                TimeOff.objects.filter(
+                    status=TimeOffStatus.APPROVED,
+                    starts_at__lt=_Parameter("end", DateTimeField()),
+                    ends_at__gt=_Parameter("start", DateTimeField()),
+                )
+            ),
+            _TIME_OFF,
+            artist=F("artist_id"),
+            s=F("starts_at"),
+            e=F("ends_at"),
+        ),
+        _rows(
+            appointments,
+            _BOOKED,
+            artist=F("artist_id"),
+            room=F("room_id"),
+            s=F("starts_at"),
+            e=F("blocked_until"),
+        ),
+    ]
+    if needs_room:
+        parts.append(
+            _rows(
+                _rooms_for(appointment_type, distinct=False),
+                _ROOM,
+                room=F("pk"),
+                weekday=Window(RowNumber(), order_by=[F("name").asc(), F("pk").asc()]),
+                label=F("name"),
+            )
+        )
+    union = parts[0].union(*parts[1:], all=True)
+    compiler = union.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
+    return _DiaryQuery(alias, union.query, sql, tuple(params), columns)
+
+
 def bookable_artists(appointment_type: AppointmentType | None = None):
     """The artists who take bookings (of this type, when one is given): the one place
     the diary chooses whom it may offer or book."""
@@ -300,83 +444,59 @@ class Diary:
         exclude_appointment_id: int | None = None,
     ) -> Diary:
         """The diary one booking of one artist is judged against, in one query: the same
-        rows load() reads, for this artist only.
-
-        Whether the artist takes bookings (of this type, when `choosing_artist`), the
-        clinic's hours, closed days, the artist's hours, their approved time off, the
-        appointments in [start, end) and the rooms the type may use (in load()'s order)
-        come back together in one UNION ALL of uniform rows. The diary judges exactly as
-        load()'s does."""
-        zone = clinic_zone()
-        first_day = start.astimezone(zone).date() - dt.timedelta(days=1)
-        last_day = end.astimezone(zone).date() + dt.timedelta(days=1)
-        appointments = Appointment.objects.filter(
-            status__in=ACTIVE_STATUSES,
-            starts_at__lt=end,
-            starts_at__gte=start - dt.timedelta(hours=16),
-            blocked_until__gt=start,
+        rows load() reads, for this artist only (see load_for_type)."""
+        diary = cls.load_for_type(
+            start=start,
+            end=end,
+            appointment_type=appointment_type,
+            artist_id=artist.pk,
+            choosing_artist=choosing_artist,
+            exclude_appointment_id=exclude_appointment_id,
         )
-        if exclude_appointment_id is not None:
-            appointments = appointments.exclude(pk=exclude_appointment_id)
-        parts = [
-            _rows(
-                bookable_artists(appointment_type if choosing_artist else None).filter(
-                    pk=artist.pk
-                ),
-                _TAKES_BOOKINGS,
-                typed=True,
-                artist=F("pk"),
-            ),
-            _rows(
-                OpeningHours.objects.all(),
-                _OPENING,
-                weekday=F("weekday"),
-                t1=F("opens"),
-                t2=F("closes"),
-            ),
-            _rows(
-                ClosedDay.objects.filter(date__range=(first_day, last_day)), _CLOSED, day=F("date")
-            ),
-            _rows(
-                ArtistHours.objects.filter(artist_id=artist.pk),
-                _HOURS,
-                artist=F("artist_id"),
-                weekday=F("weekday"),
-                t1=F("starts"),
-                t2=F("ends"),
-            ),
-            _rows(
-                TimeOff.objects.filter(
-                    artist_id=artist.pk,
-                    status=TimeOffStatus.APPROVED,
-                    starts_at__lt=end,
-                    ends_at__gt=start,
-                ),
-                _TIME_OFF,
-                artist=F("artist_id"),
-                s=F("starts_at"),
-                e=F("ends_at"),
-            ),
-            _rows(
-                appointments,
-                _BOOKED,
-                artist=F("artist_id"),
-                room=F("room_id"),
-                s=F("starts_at"),
-                e=F("blocked_until"),
-            ),
-        ]
-        if appointment_type.needs_room:
-            parts.append(
-                _rows(
-                    _rooms_for(appointment_type, distinct=False),
-                    _ROOM,
-                    room=F("pk"),
-                    weekday=Window(RowNumber(), order_by=[F("name").asc(), F("pk").asc()]),
-                    label=F("name"),
-                )
-            )
-        rows = list(parts[0].union(*parts[1:], all=True))
+        diary.artists = [artist] if diary.artists else []
+        return diary
+
+    @classmethod
+    def load_for_type(
+        cls,
+        *,
+        start: dt.datetime,
+        end: dt.datetime,
+        appointment_type: AppointmentType,
+        artist_id: int | None = None,
+        choosing_artist: bool = True,
+        exclude_appointment_id: int | None = None,
+    ) -> Diary:
+        """The diary for times of one type between `start` and `end`, for one artist or
+        all of them, in one query: the same rows load() reads with `for_type` (and
+        `appointment_type` when `choosing_artist`).
+
+        Which artists take bookings (of this type, when `choosing_artist`), the clinic's
+        hours, closed days, the artists' hours, their approved time off, the
+        appointments in [start, end) and the rooms the type may use come back together
+        in one UNION ALL of uniform rows, whose SQL is built once per shape
+        (_diary_query). The diary judges exactly as load()'s does; its artists carry
+        only their id (in load()'s order)."""
+        zone = clinic_zone()
+        query = _diary_query(
+            Room.objects.db,
+            type_pk=appointment_type.pk,
+            needs_room=appointment_type.needs_room,
+            choosing_artist=choosing_artist,
+            one_artist=artist_id is not None,
+            excluding=exclude_appointment_id is not None,
+        )
+        rows = query.rows(
+            artist=artist_id,
+            excluded=exclude_appointment_id,
+            first_day=start.astimezone(zone).date() - dt.timedelta(days=1),
+            last_day=end.astimezone(zone).date() + dt.timedelta(days=1),
+            start=start,
+            end=end,
+            # Appointments that started before `start` may still block it: no
+            # appointment is longer than 12 hours plus its buffer.
+            booked_from=start - dt.timedelta(hours=16),
+        )
         database = Room.objects.db
         rooms = [
             Room.from_db(database, ["id", "name", "is_active"], (room_id, name, True))
@@ -385,29 +505,33 @@ class Diary:
             )
         ]
         room_ids = {r.pk for r in rooms}
+        artists = [
+            User.from_db(database, ["id"], (artist,))
+            for _position, artist in sorted(
+                (row[3], row[1]) for row in rows if row[0] == _TAKES_BOOKINGS
+            )
+        ]
+        bookable = {a.pk for a in artists}
 
-        bookable = False
         opening: dict[int, list] = defaultdict(list)
         closed: set[dt.date] = set()
-        hours: dict[int, list] = defaultdict(list)
-        off: list[Interval] = []
+        hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+        off: dict[int, list[Interval]] = defaultdict(list)
         busy: dict[int, list[Interval]] = defaultdict(list)
         room_busy: dict[int, list[Interval]] = defaultdict(list)
-        for kind, artist_id, room_id, weekday, day, t1, t2, s, e, _label in rows:
-            if kind == _ROOM:
-                continue
-            if kind == _TAKES_BOOKINGS:
-                bookable = True
-            elif kind == _OPENING:
+        for kind, artist, room_id, weekday, day, t1, t2, s, e, _label in rows:
+            if kind == _OPENING:
                 opening[weekday].append((t1, t2))
             elif kind == _CLOSED:
                 closed.add(day)
             elif kind == _HOURS:
-                hours[weekday].append((t1, t2))
+                if artist in bookable:
+                    hours[artist][weekday].append((t1, t2))
             elif kind == _TIME_OFF:
-                off.append((s, e))
-            else:
-                busy[artist_id].append((s, e))
+                if artist in bookable:
+                    off[artist].append((s, e))
+            elif kind == _BOOKED:
+                busy[artist].append((s, e))
                 if room_id is not None and room_id in room_ids:
                     room_busy[room_id].append((s, e))
         return cls(
@@ -416,11 +540,12 @@ class Diary:
             zone=zone,
             opening={weekday: sorted(spans) for weekday, spans in opening.items()},
             closed_days=closed,
-            artists=[artist] if bookable else [],
-            artist_hours={artist.pk: {w: sorted(spans) for w, spans in hours.items()}}
-            if bookable and hours
-            else {},
-            time_off={artist.pk: _Busy(off)} if bookable and off else {},
+            artists=artists,
+            artist_hours={
+                artist: {w: sorted(spans) for w, spans in days.items()}
+                for artist, days in hours.items()
+            },
+            time_off={k: _Busy(v) for k, v in off.items()},
             artist_busy={k: _Busy(v) for k, v in busy.items()},
             rooms=rooms,
             room_busy={k: _Busy(v) for k, v in room_busy.items()},
@@ -699,22 +824,47 @@ def _free_slots(
     exclude_appointment_id: int | None,
 ) -> list[Slot]:
     zone = clinic_zone()
+    range_start = local_datetime(start_date, dt.time(0), zone)
+    range_end = local_datetime(start_date + dt.timedelta(days=days), dt.time(0), zone)
+    diary = Diary.load_for_type(
+        start=range_start,
+        end=range_end + dt.timedelta(hours=13),
+        appointment_type=appointment_type,
+        artist_id=artist_id,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return offered_slots(
+        diary,
+        appointment_type=appointment_type,
+        start_date=start_date,
+        days=days,
+        minutes=minutes,
+        now=now,
+        earliest=earliest,
+        latest=latest,
+        policy=policy,
+    )
+
+
+def offered_slots(
+    diary: Diary,
+    *,
+    appointment_type: AppointmentType,
+    start_date: dt.date,
+    days: int,
+    minutes: int | None,
+    now: dt.datetime,
+    earliest: dt.datetime,
+    latest: dt.datetime | None,
+    policy: BookingPolicy,
+) -> list[Slot]:
+    """The free start times a diary offers for a type over `days` local dates: every
+    time on the clinic's step for which the diary finds no problem."""
+    zone = diary.zone
     minutes = minutes or appointment_type.default_minutes
     length = dt.timedelta(minutes=minutes)
     block = length + dt.timedelta(minutes=appointment_type.buffer_after_minutes)
     step = dt.timedelta(minutes=policy.slot_minutes)
-
-    range_start = local_datetime(start_date, dt.time(0), zone)
-    range_end = local_datetime(start_date + dt.timedelta(days=days), dt.time(0), zone)
-    diary = Diary.load(
-        start=range_start,
-        end=range_end + dt.timedelta(hours=13),
-        artist_ids=[artist_id] if artist_id is not None else None,
-        with_rooms=appointment_type.needs_room,
-        exclude_appointment_id=exclude_appointment_id,
-        for_type=appointment_type,
-        appointment_type=appointment_type,
-    )
     slots: list[Slot] = []
     for offset in range(days):
         day = start_date + dt.timedelta(days=offset)

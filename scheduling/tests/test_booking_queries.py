@@ -13,21 +13,24 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import ChangeEntry
 from clients.models import Client
 from consultations.models import Consultation
 from reminders.models import Reminder, ReminderKind
-from scheduling.availability import Diary
+from scheduling.availability import Diary, free_slots, notice_window, offered_slots
 from scheduling.booking import booking_create
 from scheduling.models import (
     Appointment,
     AppointmentEvent,
+    BookingPolicy,
     BookingSource,
     ClosedDay,
     TimeOff,
     TimeOffStatus,
 )
+from smpclinic.clinic import clinic_zone, local_datetime
 from tests.clock import at
 
 from .api_fixtures import iso, make_clinic, use_throttle_rates
@@ -231,3 +234,129 @@ def test_a_booking_is_judged_on_the_diary_free_times_are_offered_from(clinic):
     )
     assert treatment_diary.rooms == [clinic.room2]
     assert clinic.alex.pk in treatment_diary.artist_busy
+
+
+def test_free_times_are_offered_from_the_diary_they_were_offered_from_before(clinic):
+    """free_slots reads its diary in one query (load_for_type); the times it offers are
+    those the diary of Diary.load offers, for each artist and all of them, each type,
+    days with time off, closed days and full days, with and without an appointment
+    being moved."""
+    fill_the_diary(clinic, 40)
+    clinic.treatment.rooms.set([clinic.room2])
+    clinic.alex.appointment_types_not_offered.add(clinic.check_in)
+    TimeOff.objects.create(
+        artist=clinic.alex,
+        starts_at=at(clinic.day, "12:00"),
+        ends_at=at(clinic.day, "13:00"),
+        status=TimeOffStatus.APPROVED,
+    )
+    moved = Appointment.objects.filter(artist=clinic.alex).order_by("starts_at").first()
+    zone = clinic_zone()
+    now = timezone.now()
+    policy = BookingPolicy.current()
+    offered = 0
+    for start_date, days in (
+        (clinic.day, 1),
+        (clinic.day - dt.timedelta(days=1), 1),  # a closed day
+        (clinic.day + dt.timedelta(days=1), 1),  # Sam's time off
+        (clinic.day - dt.timedelta(days=3), 10),
+    ):
+        for artist_id in (clinic.sam.pk, clinic.alex.pk, None):
+            for appointment_type in (
+                clinic.consultation,
+                clinic.video,
+                clinic.treatment,
+                clinic.check_in,
+            ):
+                for source in (BookingSource.FRONT_DESK, BookingSource.ONLINE):
+                    for excluded in (None, moved.pk):
+                        earliest, latest = notice_window(source=source, now=now, policy=policy)
+                        start = local_datetime(start_date, dt.time(0), zone)
+                        end = local_datetime(start_date + dt.timedelta(days=days), dt.time(0), zone)
+                        loaded = Diary.load(
+                            start=start,
+                            end=end + dt.timedelta(hours=13),
+                            artist_ids=None if artist_id is None else [artist_id],
+                            with_rooms=appointment_type.needs_room,
+                            exclude_appointment_id=excluded,
+                            for_type=appointment_type,
+                            appointment_type=appointment_type,
+                        )
+                        before = offered_slots(
+                            loaded,
+                            appointment_type=appointment_type,
+                            start_date=start_date,
+                            days=days,
+                            minutes=None,
+                            now=now,
+                            earliest=earliest,
+                            latest=latest,
+                            policy=policy,
+                        )
+                        now_offered = free_slots(
+                            appointment_type=appointment_type,
+                            start_date=start_date,
+                            days=days,
+                            artist_id=artist_id,
+                            source=source,
+                            now=now,
+                            exclude_appointment_id=excluded,
+                        )
+                        assert now_offered == before, (start_date, artist_id, appointment_type)
+                        assert the_same_diary(
+                            loaded,
+                            Diary.load_for_type(
+                                start=start,
+                                end=end + dt.timedelta(hours=13),
+                                appointment_type=appointment_type,
+                                artist_id=artist_id,
+                                exclude_appointment_id=excluded,
+                            ),
+                        )
+                        offered += len(before)
+    assert offered > 1000
+    # Moving Alex's first appointment frees its time for Alex.
+    assert any(
+        slot.start == moved.starts_at and slot.artist_id == clinic.alex.pk
+        for slot in free_slots(
+            appointment_type=clinic.consultation,
+            start_date=clinic.day,
+            days=1,
+            artist_id=clinic.alex.pk,
+            source=BookingSource.FRONT_DESK,
+            now=now,
+            exclude_appointment_id=moved.pk,
+        )
+    )
+
+
+@pytest.mark.parametrize("appointments", [1, 40])
+def test_a_day_of_free_times_takes_two_queries_whatever_the_diary_holds(
+    clinic, appointments, django_assert_num_queries
+):
+    """What a client's click on a day asks (one artist's free times that day), and a
+    month for the whole team: the booking policy and the diary, one query each."""
+    fill_the_diary(clinic, appointments)
+
+    with django_assert_num_queries(2):
+        sams_day = free_slots(
+            appointment_type=clinic.treatment,
+            start_date=clinic.day,
+            days=1,
+            artist_id=clinic.sam.pk,
+            source=BookingSource.ONLINE,
+        )
+    with django_assert_num_queries(2):
+        month = free_slots(
+            appointment_type=clinic.consultation,
+            start_date=clinic.day,
+            days=30,
+            source=BookingSource.ONLINE,
+        )
+
+    assert sams_day[0].start == at(clinic.day, "09:00")
+    assert None not in {slot.room_id for slot in sams_day}
+    assert {slot.artist_id for slot in month} == {clinic.sam.pk, clinic.alex.pk}
+    assert at(clinic.day, "09:00") not in {
+        slot.start for slot in month if slot.artist_id == clinic.alex.pk
+    }
