@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Client
 from scheduling.models import ACTIVE_STATUSES, AppointmentKind, AppointmentStatus
 from smpclinic import formats
+from smpclinic.prepared import Param, PreparedQuery
 
 from .models import Answer, Consultation, Outcome, QuestionnaireResponse
 
@@ -246,16 +247,13 @@ def reviews_waiting_too_long(*, now: dt.datetime, days: int = REVIEW_WAITING_DAY
     )
 
 
-def consultations_with_forms_to_do(*, now: dt.datetime, days: int = 7) -> list:
-    """Consultations in the diary in the next `days` days whose forms (questionnaire or
-    consent) are not done: [(appointment, consultation, what is missing)] in time order.
-    A fixed number of queries: the appointments, then appointment_flags' own."""
+def _consultations_between(start, end):
     from scheduling.models import Appointment
 
-    appointments = list(
+    return (
         Appointment.objects.filter(
-            starts_at__gte=now,
-            starts_at__lt=now + dt.timedelta(days=days),
+            starts_at__gte=start,
+            starts_at__lt=end,
             status__in=ACTIVE_STATUSES,
             type__kind__in=(AppointmentKind.CONSULTATION, AppointmentKind.VIDEO_CONSULTATION),
             consultation__isnull=False,
@@ -263,6 +261,18 @@ def consultations_with_forms_to_do(*, now: dt.datetime, days: int = 7) -> list:
         .select_related("client", "type", "artist", "consultation")
         .order_by("starts_at", "id")
     )
+
+
+_CONSULTATIONS_BETWEEN = PreparedQuery(
+    lambda: _consultations_between(Param("start", DateTimeField()), Param("end", DateTimeField()))
+)
+
+
+def consultations_with_forms_to_do(*, now: dt.datetime, days: int = 7) -> list:
+    """Consultations in the diary in the next `days` days whose forms (questionnaire or
+    consent) are not done: [(appointment, consultation, what is missing)] in time order.
+    A fixed number of queries: the appointments, then appointment_flags' own."""
+    appointments = _CONSULTATIONS_BETWEEN.fetch(start=now, end=now + dt.timedelta(days=days))
     flags = appointment_flags(appointments, now=now)
     to_do = []
     for appointment in appointments:

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from smpclinic.clinic import clinic_zone, local_datetime
+from smpclinic.prepared import Param, PreparedQuery
 
 from .models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 
@@ -147,12 +148,19 @@ def listed_today_and_unconfirmed_tomorrow(
     query (the front desk's home shows both), with the clients' phones to call them."""
     start, tomorrow = _day_bounds(today)
     end = _day_bounds(today + dt.timedelta(days=1))[1]
-    both = list(
-        _on_the_days(start, end)
-        .filter(Q(starts_at__lt=tomorrow) | Q(status=AppointmentStatus.BOOKED))
+    both = _LISTED_AND_UNCONFIRMED.fetch(start=start, tomorrow=tomorrow, end=end)
+    return [a for a in both if a.starts_at < tomorrow], [a for a in both if a.starts_at >= tomorrow]
+
+
+_LISTED_AND_UNCONFIRMED = PreparedQuery(
+    lambda: (
+        _on_the_days(Param("start", DateTimeField()), Param("end", DateTimeField()))
+        .filter(
+            Q(starts_at__lt=Param("tomorrow", DateTimeField())) | Q(status=AppointmentStatus.BOOKED)
+        )
         .only(*DAY_LIST_FIELDS, "client__phone")
     )
-    return [a for a in both if a.starts_at < tomorrow], [a for a in both if a.starts_at >= tomorrow]
+)
 
 
 def next_appointment_reminded_by_text(client, *, now: dt.datetime) -> Appointment | None:

@@ -25,6 +25,14 @@ def local_datetime(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=zone).astimezone(dt.UTC)
 
 
+def local_days(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the clinic's midnight starting `first` to the one ending `last`, in UTC."""
+    zone = clinic_zone()
+    return local_datetime(first, dt.time(0), zone), local_datetime(
+        last + dt.timedelta(days=1), dt.time(0), zone
+    )
+
+
 def wall_instants(day: dt.date, at: dt.time, zone: ZoneInfo) -> list[dt.datetime]:
     """Every real moment a wall-clock time names on a day, in order, in the clinic's zone.
 

@@ -35,5 +35,13 @@ def first_rows_and_count(queryset, limit: int) -> tuple[list, int]:
     """A list's first `limit` rows and how many it holds in all, in one query however long
     it is: the count is a window over the whole list, read from the first row (a to-do list
     on a home page: a second query for its count cost as much as its rows)."""
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    return rows_and_count(list(first_rows_counted(queryset, limit)))
+
+
+def first_rows_counted(queryset, limit: int):
+    """first_rows_and_count's query, to evaluate (or prepare) and pass to rows_and_count."""
+    return queryset.annotate(rows_in_all=Window(Count("pk")))[:limit]
+
+
+def rows_and_count(rows: list) -> tuple[list, int]:
     return rows, (rows[0].rows_in_all if rows else 0)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from smpclinic.clinic import clinic_zone, local_datetime
+from smpclinic.clinic import local_days
 
 from .models import EntryStatus, FreedTime, OfferStatus, WaitlistEntry
 
@@ -37,9 +37,11 @@ def freed_times(*, now: dt.datetime):
 
 def open_times_on(first: dt.date, last: dt.date):
     """Freed times still open between these days (the front desk's to-do): soonest first."""
-    zone = clinic_zone()
-    start = local_datetime(first, dt.time(0), zone)
-    end = local_datetime(last + dt.timedelta(days=1), dt.time(0), zone)
+    return open_times_between(*local_days(first, last))
+
+
+def open_times_between(start: dt.datetime, end: dt.datetime):
+    """Freed times still open that start in [start, end): soonest first."""
     return (
         FreedTime.objects.filter(
             status=FreedTime.Status.OPEN, starts_at__gte=start, starts_at__lt=end
