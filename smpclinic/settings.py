@@ -580,6 +580,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security ---------------------------------------------------------------------
+# Django's database sessions, read with a query compiled once (smpclinic/sessions.py).
+SESSION_ENGINE = "smpclinic.sessions"
 SESSION_COOKIE_HTTPONLY = True
 # The cookie outlives the idle limits above only for clients; each session save (at
 # most once a minute while active) pushes it on by this much.

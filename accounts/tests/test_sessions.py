@@ -1,12 +1,15 @@
 """How long a sign-in lasts, and what ends it: idle time, age, signing out, a new
 password, an account switched off."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import user_deactivate
 from accounts.sessions import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
@@ -179,3 +182,17 @@ def test_the_sign_in_rules_cost_no_queries_on_an_ordinary_page(people, client):
         assert table not in sql
     session_sql = [q["sql"].lower() for q in queries if "django_session" in q["sql"]]
     assert not [q for q in session_sql if q.startswith("update")]
+
+
+def test_a_session_past_its_expiry_date_is_not_accepted(people, client):
+    sign_in(client, people.front_desk.email)
+    key = client.cookies["sessionid"].value
+    assert not _is_signed_out(client)
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert _is_signed_out(client)
+    # Another person's session is read for them, not for this browser.
+    other = Client()
+    sign_in(other, people.manager.email)
+    assert other.get(reverse("home")).context["user"] == people.manager
