@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, F, Q, Sum, When
+from django.db.models import BigIntegerField, Case, DecimalField, F, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from smpclinic.prepared import Param, PreparedQuery
 
 from .models import MAX_AMOUNT, OWED_KINDS, EntryKind, LedgerEntry, MoneySettings, PaymentMethod
 from .money import currency, money, to_amount
@@ -311,26 +313,45 @@ class Balance:
         return max(-self.owed, Decimal("0.00"))
 
 
-def _balance(rows) -> Balance:
-    totals = rows.aggregate(
-        **{
-            kind: Sum("amount", filter=Q(kind=value), default=ZERO)
-            for kind, value in (
-                ("charged", EntryKind.CHARGE),
-                ("paid", EntryKind.PAYMENT),
-                ("refunded", EntryKind.REFUND),
-                ("credited", EntryKind.CREDIT),
+_KINDS = (
+    ("charged", EntryKind.CHARGE),
+    ("paid", EntryKind.PAYMENT),
+    ("refunded", EntryKind.REFUND),
+    ("credited", EntryKind.CREDIT),
+)
+NO_ENTRIES = Balance(ZERO, ZERO, ZERO, ZERO)
+
+
+def _balance_of(owner: str) -> PreparedQuery:
+    """The totals of one client's (or plan's) entries by kind, in one prepared query: a row
+    grouped on the owner, none when there are no entries."""
+    return PreparedQuery(
+        lambda: (
+            LedgerEntry.objects.filter(**{owner: Param("owner", BigIntegerField())})
+            .order_by()
+            .values(owner)
+            .annotate(
+                **{
+                    kind: Sum("amount", filter=Q(kind=value), default=ZERO)
+                    for kind, value in _KINDS
+                }
             )
-        }
+            .values(*(kind for kind, _ in _KINDS))
+        )
     )
-    return Balance(**totals)
+
+
+_CLIENT_BALANCE = _balance_of("client_id")
+_PLAN_BALANCE = _balance_of("plan_id")
 
 
 def client_balance(client) -> Balance:
     """One query."""
-    return _balance(LedgerEntry.objects.filter(client=client))
+    totals = _CLIENT_BALANCE.first(owner=client.pk)
+    return Balance(**totals) if totals else NO_ENTRIES
 
 
 def plan_balance(plan) -> Balance:
     """One query."""
-    return _balance(LedgerEntry.objects.filter(plan=plan))
+    totals = _PLAN_BALANCE.first(owner=plan.pk)
+    return Balance(**totals) if totals else NO_ENTRIES

@@ -1,18 +1,29 @@
 """Fetching a client record for the person asking (the policy: accounts/access.py)."""
 
+from django.db.models import BigIntegerField
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
+from smpclinic.prepared import Param, PreparedQuery
 
 from .models import Client
+
+_CLIENT = PreparedQuery(
+    lambda: Client.objects.select_related("created_by", "user").filter(
+        pk=Param("pk", BigIntegerField())
+    )
+)
 
 
 def get_client_for_user(user: User, pk: int) -> Client:
     """Any client record for clinic staff; nobody else reaches one by id (404)."""
     if not user.is_authenticated or not user.is_clinic_staff:
         raise Http404
-    return get_object_or_404(Client.objects.select_related("created_by", "user"), pk=pk)
+    client = _CLIENT.first(pk=pk)
+    if client is None:
+        raise Http404
+    return client
 
 
 def get_own_client_for_user(user: User) -> Client:

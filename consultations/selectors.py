@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import DateTimeField, Q, QuerySet
+from django.db.models import BigIntegerField, DateTimeField, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -92,7 +92,14 @@ def client_current_questionnaire(client: Client | None) -> QuestionnaireAnswers 
 
 def client_record_consultations(client, *, now) -> dict:
     """The client record's part from consultations (1 query)."""
-    return {"consultations": list(client.consultations.order_by("-created_at", "-id"))}
+    return {"consultations": _CLIENT_CONSULTATIONS.fetch(client=client.pk)}
+
+
+_CLIENT_CONSULTATIONS = PreparedQuery(
+    lambda: Consultation.objects.filter(client_id=Param("client", BigIntegerField())).order_by(
+        "-created_at", "-id"
+    )
+)
 
 
 # --- the artist's day and the manager's to-do list ------------------------------------------

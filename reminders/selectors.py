@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Count, Max, Q, QuerySet
 from django.utils.translation import pgettext_lazy
+
+from smpclinic.prepared import Param, PreparedQuery
 
 from .deliverability import normalise_address
 from .models import (
@@ -55,9 +57,19 @@ def tab_counts(*, kind: str = "") -> dict[str, int]:
     return {name: counts[name] or 0 for name in TABS}
 
 
-def client_reminders(client, limit: int = 10) -> list[Reminder]:
+CLIENT_REMINDERS = 10
+
+
+def client_reminders(client) -> list[Reminder]:
     """A client's latest reminders (sent, due or not sent), newest first (one query)."""
-    return list(client.reminders.order_by("-due_at", "-id")[:limit])
+    return _CLIENT_REMINDERS.fetch(client=client.pk)
+
+
+_CLIENT_REMINDERS = PreparedQuery(
+    lambda: Reminder.objects.filter(client_id=Param("client", BigIntegerField())).order_by(
+        "-due_at", "-id"
+    )[:CLIENT_REMINDERS]
+)
 
 
 def failed_reminders_count() -> int:
@@ -79,7 +91,14 @@ def email_suppression_for(address: str) -> EmailSuppression | None:
     address = normalise_address(address)
     if not address:
         return None
-    return EmailSuppression.objects.filter(address=address, cleared_at__isnull=True).first()
+    return _STANDING_BLOCK.first(address=address)
+
+
+_STANDING_BLOCK = PreparedQuery(
+    lambda: EmailSuppression.objects.filter(
+        address=Param("address", CharField()), cleared_at__isnull=True
+    ).order_by("pk")[:1]
+)
 
 
 def email_suppressions_for(addresses: Iterable[str]) -> dict[str, EmailSuppression]:
@@ -109,20 +128,40 @@ UNREAD = Q(read_at__isnull=True, outcome__in=FOR_STAFF_OUTCOMES)
 def inbound_from(client) -> Q:
     """A client's text messages: those matched to them, and any from their number that
     arrived while the number was on no record."""
-    phone = client.phone.as_e164 if client.phone else ""
-    mine = Q(client=client)
+    return _inbound_from(client.pk, client.phone.as_e164 if client.phone else "")
+
+
+def _inbound_from(client_id, phone) -> Q:
+    mine = Q(client_id=client_id)
     if phone:
         mine |= Q(client__isnull=True, from_number=phone)
     return mine
 
 
-def client_inbound_messages(client, limit: int = 20) -> list[InboundMessage]:
+CLIENT_TEXTS = 20
+
+
+def client_inbound_messages(client) -> list[InboundMessage]:
     """A client's latest text messages, newest first, with who read them (one query)."""
-    return list(
-        InboundMessage.objects.filter(inbound_from(client))
+    if client.phone:
+        return _CLIENT_TEXTS_AND_NUMBER.fetch(client=client.pk, phone=client.phone.as_e164)
+    return _CLIENT_TEXTS.fetch(client=client.pk)
+
+
+def _client_texts(mine: Q):
+    return (
+        InboundMessage.objects.filter(mine)
         .select_related("read_by")
-        .order_by("-received_at", "-id")[:limit]
+        .order_by("-received_at", "-id")[:CLIENT_TEXTS]
     )
+
+
+_CLIENT = Param("client", BigIntegerField())
+# inbound_from's two shapes: with the client's number, and for a client with none.
+_CLIENT_TEXTS = PreparedQuery(lambda: _client_texts(_inbound_from(_CLIENT, "")))
+_CLIENT_TEXTS_AND_NUMBER = PreparedQuery(
+    lambda: _client_texts(_inbound_from(_CLIENT, Param("phone", CharField())))
+)
 
 
 def unknown_sender_messages() -> QuerySet[InboundMessage]:

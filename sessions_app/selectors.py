@@ -7,12 +7,13 @@ so that every screen gives the same one.
 
 from __future__ import annotations
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Min, Q, QuerySet
 from django.utils.translation import gettext
 
 from clients.models import Client
 from reminders.models import ReminderKind, ReminderStatus
 from scheduling.models import ACTIVE_STATUSES
+from smpclinic.prepared import Param, PreparedQuery
 
 from .models import PlanStatus, SessionKind, SessionLog, TreatmentPlan, TreatmentSession
 
@@ -113,20 +114,24 @@ def session_log_starting_values(*, session: TreatmentSession) -> dict[str, str]:
 
 def client_record_plans(client, *, now) -> dict:
     """The client record's part from treatment: plans with their session counts (1 query)."""
-    plans = TreatmentPlan.objects.filter(client=client).select_related("lead_artist")
-    return {
-        "treatment_plans": list(
-            plans.annotate(
-                session_count=Count("sessions", distinct=True),
-                booked_count=Count(
-                    "sessions",
-                    filter=Q(sessions__appointment__status__in=ACTIVE_STATUSES),
-                    distinct=True,
-                ),
-                logged_count=Count("sessions__log", distinct=True),
-            )
+    return {"treatment_plans": _CLIENT_PLANS.fetch(client=client.pk)}
+
+
+_CLIENT_PLANS = PreparedQuery(
+    lambda: (
+        TreatmentPlan.objects.filter(client_id=Param("client", BigIntegerField()))
+        .select_related("lead_artist")
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            booked_count=Count(
+                "sessions",
+                filter=Q(sessions__appointment__status__in=ACTIVE_STATUSES),
+                distinct=True,
+            ),
+            logged_count=Count("sessions__log", distinct=True),
         )
-    }
+    )
+)
 
 
 def session_labels_for_appointments(appointment_ids) -> dict[int, str]:

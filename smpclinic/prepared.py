@@ -27,12 +27,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
-from django.db.models import Expression, QuerySet
+from django.db.models import Expression, IntegerField, QuerySet
 from django.utils import timezone
+
+
+class OutOfRange(ValueError):
+    """A whole number the database cannot hold: it can match no row's id."""
 
 
 class Param(Expression):
@@ -97,9 +103,7 @@ class PreparedQuery:
             )
         connection = connections[using]
         params = [
-            p.output_field.get_db_prep_value(values[p.name], connection)
-            if isinstance(p, Param)
-            else p
+            _bound(p, values[p.name], connection) if isinstance(p, Param) else p
             for p in compiled.params
         ]
         sql = compiled.sql
@@ -116,4 +120,47 @@ class PreparedQuery:
         queryset._prefetch_done = False
         # Evaluated here, once: the queryset never leaves this function, since chaining
         # it (count(), filter()) would copy the kept compiler along with the query.
-        return list(queryset)
+        with _planned_once(connection):
+            return list(queryset)
+
+    def first(self, *, using: str = "default", **values):
+        """The first row, or None: a lookup by id, where an id too large for the database
+        (typed into a URL) finds nothing rather than failing."""
+        try:
+            rows = self.fetch(using=using, **values)
+        except OutOfRange:
+            return None
+        return rows[0] if rows else None
+
+
+@contextmanager
+def _planned_once(connection):
+    """On PostgreSQL, the statement is prepared on the server at its first run on each
+    connection, and later runs skip parsing and planning (a to-do list's query took
+    longer to plan than to run). Django's cursors bind values on the client, where
+    nothing can be prepared; for this statement only, the connection hands out
+    psycopg's server-binding cursor with preparing switched on. Off with
+    DATABASE_PREPARED_STATEMENTS=false, e.g. behind a pooler that cannot keep them."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    factory, threshold = raw.cursor_factory, raw.prepare_threshold
+    raw.cursor_factory, raw.prepare_threshold = ServerBindingCursor, 0
+    try:
+        yield
+    finally:
+        raw.cursor_factory, raw.prepare_threshold = factory, threshold
+
+
+def _bound(param: Param, value, connection):
+    field = param.output_field
+    value = field.get_prep_value(value)
+    if isinstance(field, IntegerField) and value is not None:
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if not (low is None or low <= value) or not (high is None or value <= high):
+            raise OutOfRange(f"{param.name}={value} is beyond what the database holds")
+    return field.get_db_prep_value(value, connection, prepared=True)

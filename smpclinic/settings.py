@@ -210,6 +210,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Pages' prepared queries (smpclinic/prepared.py) are also prepared on the PostgreSQL
+# server, so that each connection plans them once. Switch off behind a connection pooler
+# that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -56,7 +56,7 @@ def open_times_between(start: dt.datetime, end: dt.datetime):
 
 
 def entries_of(client):
-    """A client's own entries on the waitlist (one query)."""
+    """A client's own entries on the waitlist (one query); `client` a record or its id."""
     return (
         WaitlistEntry.objects.filter(client=client, status=EntryStatus.WAITING)
         .select_related("appointment_type", "artist", "plan_session")

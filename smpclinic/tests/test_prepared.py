@@ -5,7 +5,14 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import CharField, Count, DateField, DateTimeField, IntegerField
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    IntegerField,
+)
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -122,3 +129,54 @@ LIMITED = PreparedQuery(
 def test_a_slice_is_kept_with_the_shape(people):
     assert LIMITED.fetch(from_pk=people.record_a.pk) == [people.record_a]
     assert LIMITED.fetch(from_pk=people.record_b.pk) == [people.record_b]
+
+
+BY_PK = PreparedQuery(lambda: Client.objects.filter(pk=Param("pk", BigIntegerField())))
+
+
+def test_first_finds_one_row_and_an_id_too_large_finds_none(people):
+    assert BY_PK.first(pk=people.record_b.pk) == people.record_b
+    assert BY_PK.first(pk=people.record_b.pk + 1000) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert BY_PK.first(pk=2**70) is None
+        assert BY_PK.first(pk=-(2**70)) is None
+    assert len(queries) == 0
+    # Nothing went wrong with the connection: the next lookup answers.
+    assert BY_PK.first(pk=people.record_a.pk) == people.record_a
+
+
+def test_values_are_taken_as_their_fields_would_take_them(people):
+    # An id as a URL or a form gives it: text.
+    assert BY_PK.first(pk=str(people.record_a.pk)) == people.record_a
+    with pytest.raises(ValueError, match="expected a number"):
+        BY_PK.first(pk="seven")
+
+
+def _prepared_on_server() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.needs_postgres
+def test_postgresql_plans_each_prepared_query_once_per_connection(people, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = True
+    before = _prepared_on_server()
+    first = book(people, people.record_a, at(ON, "10:00"))
+    assert [a.pk for a in FROM.fetch(start=at(ON, "09:00"))] == [first.pk]
+    kept = [s for s in _prepared_on_server() if s not in before]
+    assert len(kept) == 1 and "scheduling_appointment" in kept[0]
+    # Run again with other values: the same statement, answering for them.
+    assert FROM.fetch(start=at(ON, "11:00")) == []
+    assert [s for s in _prepared_on_server() if s not in before] == kept
+    # Ordinary queries are not prepared.
+    assert list(appointments_from(at(ON, "09:00"))) == [first]
+    assert [s for s in _prepared_on_server() if s not in before] == kept
+
+
+@pytest.mark.needs_postgres
+def test_preparing_on_the_server_can_be_switched_off(people, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    before = _prepared_on_server()
+    assert LAST_NAMES.fetch(first="Ben") == ["Barker"]
+    assert _prepared_on_server() == before
