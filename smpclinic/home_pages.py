@@ -29,6 +29,7 @@ from scheduling.selectors import appointments_listed_on, appointments_on
 from sessions_app.selectors import session_labels_for_appointments, sessions_to_log
 
 from .clinic import clock_label
+from .links import url_with_id
 from .money import money
 from .selectors import first_rows_and_count
 
@@ -70,13 +71,6 @@ class ListedAppointment:
     artist: str  # the artist's short name
     room: str  # "—" without one
     status: str
-
-
-def url_with_id(name: str):
-    """pk -> the URL named `name` for that pk, reversed once (a day's list has two links
-    a row, and reversing costs more than the rest of the row)."""
-    before, after = reverse(name, args=[987654321]).split("987654321")
-    return lambda pk: f"{before}{pk}{after}"
 
 
 def todays_list(day: dt.date, appointments: list | None = None) -> list[ListedAppointment]:
