@@ -137,11 +137,15 @@ def prepare(args) -> tuple[list[Page], dict[str, str]]:
         "client": session_cookie(client.user),
     }
     today = timezone.localdate()
+    # The diary pages show a full working day and its week, whatever day the run is on:
+    # the next weekday (the clinic works Monday to Saturday, Saturdays only mornings).
     soon = today + dt.timedelta(days=1)
+    while soon.weekday() >= 5:
+        soon += dt.timedelta(days=1)
     pages = [
         ("floor: GET /accounts/login/", "/accounts/login/", ""),
         ("front desk's home", "/", "desk"),
-        ("week diary", f"/diary/week/{today}/", "desk"),
+        ("week diary", f"/diary/week/{soon}/", "desk"),
         ("day diary", f"/diary/day/{soon}/", "desk"),
         ("client list", "/clients/", "desk"),
         ("a busy client's record", f"/clients/{busy}/", "manager"),
