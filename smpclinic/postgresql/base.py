@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import psycopg
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from psycopg.adapt import Loader
 from psycopg.postgres import types
 from psycopg.pq import Format
@@ -41,7 +41,22 @@ class UtcTimestamptzLoader(Loader):
         return self._loader.load(data)
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        # Prepared queries run on a server-binding cursor (smpclinic/prepared.py), whose
+        # statement psycopg does not keep as text: write the values in, as Django does for
+        # such cursors, so that query logs and captured queries still show the SQL.
+        if not isinstance(cursor, psycopg.ClientCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except psycopg.errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
         # Only where it answers as Django's would: aware datetimes in UTC, from a UTC

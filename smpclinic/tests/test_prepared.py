@@ -74,6 +74,9 @@ def test_rows_written_after_compiling_are_seen_and_one_query_is_run(people):
         rows = FROM.fetch(start=start)
     assert [a.pk for a in rows] == [later.pk]
     assert len(queries) == 1
+    # Query logs show the statement with its values, as for any other query.
+    assert '"scheduling_appointment"' in queries[0]["sql"]
+    assert str(start.year) in queries[0]["sql"]
 
 
 LAST_NAMES = PreparedQuery(
