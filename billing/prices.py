@@ -113,9 +113,11 @@ class EstimateDefaults:
 
 
 def treatment_type() -> AppointmentType | None:
-    """The clinic's (first) treatment session type."""
+    """The clinic's (first) treatment session type, read with its deposit rule (if any),
+    so `deposit_needed` on it needs no query of its own."""
     return (
         AppointmentType.objects.filter(kind=AppointmentKind.TREATMENT, is_active=True)
+        .select_related("deposit_rule")
         .order_by("position", "pk")
         .first()
     )
