@@ -543,16 +543,16 @@ def test_the_detail_page_takes_exactly_its_queries(consult, as_user, django_asse
     # Session, user, the consultation, the audit row, patch tests, hairlines, references,
     # the client's latest questionnaire (which also tells the forms status there is none),
     # the current consent forms, their signatures, the price list's treatment with its
-    # deposit, the package, and the artists.
+    # deposit and package, and the artists.
     artist = as_user(consult.artist)
     url = detail_url(consult.consultation)
     artist.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         artist.get(url)
     # Answered for this consultation, with a flagged answer: the answers and the flagged
     # ones for the review banner besides, the response read once.
     answered_questionnaire(consult.consultation)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         page = artist.get(url)
     assert page.context["forms_status"].questionnaire_done
     assert page.context["questionnaire"].answers
@@ -576,7 +576,7 @@ def test_the_forms_status_counts_the_questionnaire_of_this_consultation_only(
     # The full questionnaire is the client's latest, whichever consultation it answered.
     assert "Finasteride 1 mg daily" in first.content.decode()
     # The latest answers another consultation: this one's is read besides.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         artist.get(detail_url(consult.consultation))
     second = artist.get(detail_url(later)).content.decode()
     forms = second.split('data-testid="forms-status-questionnaire"')[1]
