@@ -26,6 +26,7 @@ from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.template.loader import get_template
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 from smpclinic.form_renderer import escape_text
@@ -42,6 +43,11 @@ _NOT_PLAIN = (
     forms.FileInput,
     forms.MultiWidget,
 )
+
+
+def _once(text):
+    # A lazy translation looked up once: each use of the lazy text would look it up again.
+    return str(text) if isinstance(text, Promise) else text
 
 
 def _plain(field: BoundField) -> bool:
@@ -82,11 +88,12 @@ def _plain_field(field: BoundField) -> SafeString:
     required = field.field.required
     css_classes = field.css_classes()
     out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
-    if field.label:
+    label = _once(field.label)
+    if label:
         for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
         out.append(
             f' <label {for_attr}class="form-label{" requiredField" if required else ""}">'
-            f" {escape_text(field.label)}"
+            f" {escape_text(label)}"
             f"{ASTERISK if required else ''} </label>"
         )
     errors = field.errors
@@ -100,9 +107,10 @@ def _plain_field(field: BoundField) -> SafeString:
             text = escape_text(error)
             out.append(f' <p id="error_{number}_{auto_id}"><strong>{text}</strong></p>')
         out.append(" </div>")
-    if field.help_text:
+    help_text = _once(field.help_text)
+    if help_text:
         id_attr = f'id="{auto_id}_helptext" ' if field.auto_id else ""
-        out.append(f' <div {id_attr}class="form-text">{field.help_text}</div>')
+        out.append(f' <div {id_attr}class="form-text">{help_text}</div>')
     out.append(" </div> ")
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML, as in crispy)
 
@@ -140,18 +148,19 @@ def _radio_field(field: BoundField) -> SafeString:
     # form_show_labels and form_show_errors on, no field_class, inline_class or
     # horizontal form.
     auto_id = escape_text(field.auto_id)
+    label = _once(field.label)
     required = field.field.required
     css_classes = field.css_classes()
     errors = field.errors
     out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
-    if field.label:
+    if label:
         described = field.aria_describedby
         described = f' aria-describedby="{escape_text(described)}"' if described else ""
         for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
         out.append(
             f" <fieldset{described}> <legend {for_attr}"
             f'class="form-label{" requiredField" if required else ""} fs-6">'
-            f" {escape_text(field.label)}{ASTERISK if required else ''} </legend>"
+            f" {escape_text(label)}{ASTERISK if required else ''} </legend>"
         )
     out.append(" <div > ")
     invalid = " is-invalid" if errors else ""
@@ -173,7 +182,7 @@ def _radio_field(field: BoundField) -> SafeString:
             out.append(" </div> ")
     out.append(" </div> ")
     out.append(_help_text(field, auto_id))
-    if field.label:
+    if label:
         out.append("</fieldset>")
     out.append(" </div> ")
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
@@ -192,10 +201,11 @@ def _errors(field: BoundField, auto_id: str) -> str:
 
 def _help_text(field: BoundField, auto_id: str) -> str:
     # bootstrap5/layout/help_text.html
-    if not field.help_text:
+    help_text = _once(field.help_text)
+    if not help_text:
         return ""
     id_attr = f'id="{auto_id}_helptext" ' if field.auto_id else ""
-    return f' <div {id_attr}class="form-text">{field.help_text}</div> '
+    return f' <div {id_attr}class="form-text">{help_text}</div> '
 
 
 def _no_helper(field: BoundField) -> bool:
@@ -229,25 +239,26 @@ def _date_time_field(field: BoundField) -> SafeString:
     # bootstrap5/field.html for a date and a time side by side (a fieldset), with
     # form_show_labels and form_show_errors on, no label_class or horizontal form.
     auto_id = escape_text(field.auto_id)
+    label = _once(field.label)
     required = field.field.required
     css_classes = field.css_classes()
     errors = field.errors
     out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
-    if field.label:
+    if label:
         described = field.aria_describedby
         described = f' aria-describedby="{escape_text(described)}"' if described else ""
         for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
         out.append(
             f" <fieldset{described}> <legend {for_attr}"
             f'class="form-label{" requiredField" if required else ""} fs-6">'
-            f" {escape_text(field.label)}{ASTERISK if required else ''} </legend>"
+            f" {escape_text(label)}{ASTERISK if required else ''} </legend>"
         )
     _add_classes(field, "form-control is-invalid" if errors else "form-control")
     out.append(f" {field}")
     if errors:
         out.append(_errors(field, auto_id))
     out.append(_help_text(field, auto_id))
-    if field.label:
+    if label:
         out.append("</fieldset>")
     out.append(" </div> ")
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
@@ -261,15 +272,16 @@ def _file_field(field: BoundField) -> SafeString | None:
     if any(data.get("is_initial") for data in subwidgets):
         return None
     auto_id = escape_text(field.auto_id)
+    label = _once(field.label)
     required = field.field.required
     css_classes = field.css_classes()
     errors = field.errors
     out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
-    if field.label:
+    if label:
         for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
         out.append(
             f' <label {for_attr}class="form-label{" requiredField" if required else ""}">'
-            f" {escape_text(field.label)}{ASTERISK if required else ''} </label>"
+            f" {escape_text(label)}{ASTERISK if required else ''} </label>"
         )
     invalid_box = ' class="is-invalid"' if errors else ""
     for data in subwidgets:
