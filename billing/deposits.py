@@ -47,8 +47,14 @@ HELD_SOURCES = (BookingSource.ONLINE, BookingSource.API)
 def deposit_needed(
     appointment_type: AppointmentType, price: Decimal | None = None, *, rule=None
 ) -> Decimal:
-    """The deposit a booking of this type needs (0: none), from the price list."""
-    rule = rule or DepositRule.objects.filter(appointment_type=appointment_type).first()
+    """The deposit a booking of this type needs (0: none), from the price list.
+    `rule`: the type's rule when the caller has it; a type read with its rule
+    (`select_related("deposit_rule")`) brings its own, or that it has none."""
+    if rule is None:
+        if AppointmentType.deposit_rule.is_cached(appointment_type):
+            rule = getattr(appointment_type, "deposit_rule", None)
+        else:
+            rule = DepositRule.objects.filter(appointment_type=appointment_type).first()
     if rule is None:
         return Decimal("0.00")
     if rule.kind == DepositKind.FIXED:

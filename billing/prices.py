@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Subquery
 
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType
 
@@ -110,27 +111,44 @@ def visit_price(
 class EstimateDefaults:
     price_per_session: Decimal | None
     package_price: Decimal | None
+    # The treatment session type the price comes from (read with its deposit rule).
+    treatment: AppointmentType | None = None
 
 
-def treatment_type() -> AppointmentType | None:
-    """The clinic's (first) treatment session type."""
-    return (
+def treatment_type(*, package_for: int | None = None) -> AppointmentType | None:
+    """The clinic's (first) treatment session type, read with its deposit rule (if any),
+    so `deposit_needed` on it needs no query of its own. With `package_for`, the price of
+    the package of that many sessions comes in the same query, as `listed_package_price`
+    (None when the price list has no such package)."""
+    types = (
         AppointmentType.objects.filter(kind=AppointmentKind.TREATMENT, is_active=True)
+        .select_related("deposit_rule")
         .order_by("position", "pk")
-        .first()
     )
+    if package_for:
+        package = PackagePrice.objects.filter(sessions=package_for).values("price")[:1]
+        types = types.annotate(listed_package_price=Subquery(package))
+    return types.first()
 
 
 def estimate_defaults(
     sessions: int | None, *, treatment: AppointmentType | None = None
 ) -> EstimateDefaults:
     """Where a consultation's estimate starts: the treatment session's price, and the
-    package for that many sessions when the price list has one. `treatment` saves a
-    query when the caller has already read `treatment_type()`."""
+    package for that many sessions when the price list has one (one query when the clinic
+    has a treatment type). `treatment` saves a query when the caller has already read
+    `treatment_type()`."""
     if treatment is None:
-        treatment = treatment_type()
+        treatment = treatment_type(package_for=sessions)
+        if treatment is not None:
+            return EstimateDefaults(
+                price_per_session=treatment.price,
+                package_price=treatment.listed_package_price if sessions else None,
+                treatment=treatment,
+            )
     package = PackagePrice.objects.filter(sessions=sessions).first() if sessions else None
     return EstimateDefaults(
         price_per_session=treatment.price if treatment is not None else None,
         package_price=package.price if package is not None else None,
+        treatment=treatment,
     )

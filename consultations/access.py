@@ -11,10 +11,13 @@ from .selectors import client_latest_consultation
 
 
 def get_consultation_for_user(user: User, pk: int) -> Consultation:
-    """Any consultation for clinic staff, a client's own for that client, else 404."""
-    consultations = Consultation.objects.select_related(
-        "client", "artist", "appointment__type", "reviewed_by", "plan"
-    )
+    """Any consultation for clinic staff, a client's own for that client, else 404.
+
+    What every consultation page shows comes with it: the client, the appointment and the
+    artist. Each further table joined costs PostgreSQL more time to plan the query than to
+    run it, so the reviewer and the plan, which only a reviewed or decided consultation
+    has, are read when there is one."""
+    consultations = Consultation.objects.select_related("client", "artist", "appointment")
     if not user.is_authenticated:
         raise Http404
     if user.is_clinic_staff:

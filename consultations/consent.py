@@ -140,23 +140,19 @@ def consent_version_publish(*, version: ConsentVersion) -> ConsentVersion:
 
 
 def current_versions() -> list[ConsentVersion]:
-    """The version clients sign now of each active form, in the forms' order."""
-    templates = ConsentTemplate.objects.filter(is_active=True).prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=ConsentVersion.objects.filter(published_at__isnull=False).order_by(
-                "-published_at", "-number"
-            ),
-            to_attr="published_versions",
-        )
+    """The version clients sign now of each active form, in the forms' order.
+
+    One query: every published version of the active forms with its form, newest first
+    within each form (a clinic keeps a handful), the first of each form kept."""
+    published = (
+        ConsentVersion.objects.filter(published_at__isnull=False, template__is_active=True)
+        .select_related("template")
+        .order_by("template__position", "template__name", "template_id", "-published_at", "-number")
     )
-    current = []
-    for template in templates:
-        if template.published_versions:
-            version = template.published_versions[0]
-            version.template = template
-            current.append(version)
-    return current
+    current: dict[int, ConsentVersion] = {}
+    for version in published:
+        current.setdefault(version.template_id, version)
+    return list(current.values())
 
 
 def is_current(version: ConsentVersion) -> bool:

@@ -113,10 +113,23 @@ class FormsStatus:
         return self.outstanding_steps == 0
 
 
-def forms_status(consultation: Consultation) -> FormsStatus:
-    """Questionnaire done (for this consultation)? Flagged? Which consent forms are outstanding?"""
+# The caller has not read the client's latest questionnaire response.
+_UNREAD = object()
+
+
+def forms_status(consultation: Consultation, *, client_latest=_UNREAD) -> FormsStatus:
+    """Questionnaire done (for this consultation)? Flagged? Which consent forms are outstanding?
+
+    `client_latest` is the client's latest questionnaire response of all (None: they have
+    none), when the caller has read it already: the latest for this consultation is then
+    that one, unless it answers another consultation, and is not read again."""
     client = consultation.client
-    response = latest_response(client=client, consultation=consultation)
+    if client_latest is _UNREAD or (
+        client_latest is not None and client_latest.consultation_id != consultation.pk
+    ):
+        response = latest_response(client=client, consultation=consultation)
+    else:
+        response = client_latest
     current = current_versions()
     # One read of the current forms and of the client's signatures of them: what is
     # outstanding is what is current and not signed (as consent_outstanding says).

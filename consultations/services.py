@@ -571,13 +571,13 @@ def estimate_starting_point(consultation: Consultation) -> dict:
     session's price, the package for that many sessions, the treatment's deposit).
     An estimate already started is the artist's own: nothing is suggested."""
     from billing.deposits import deposit_needed
-    from billing.prices import estimate_defaults, treatment_type
+    from billing.prices import estimate_defaults
 
     c = consultation
     if any(v is not None for v in (c.price_per_session, c.package_price, c.deposit)):
         return {}
-    treatment = treatment_type()
-    defaults = estimate_defaults(c.estimated_sessions or 3, treatment=treatment)
+    defaults = estimate_defaults(c.estimated_sessions or 3)
+    treatment = defaults.treatment
     suggested = {
         "price_per_session": defaults.price_per_session,
         "package_price": defaults.package_price,

@@ -40,7 +40,7 @@ from .forms import (
     ReferenceForm,
     ReviewForm,
 )
-from .links import send_forms_link
+from .links import forms_status, send_forms_link
 from .models import (
     Consultation,
     FormChannel,
@@ -49,16 +49,6 @@ from .models import (
     PatchReading,
     PatchTest,
 )
-
-
-def _forms_status(consultation):
-    """The client's forms at a glance, once the forms module provides it."""
-    try:
-        from .links import forms_status
-    except ImportError:
-        return None
-    return forms_status(consultation)
-
 
 # --- list ------------------------------------------------------------------------------------
 
@@ -106,8 +96,9 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
     may_edit = user.role in services.PRACTITIONER_ROLES
     patch_tests = list(consultation.patch_tests.select_related("read_by"))
     latest_test = patch_tests[0] if patch_tests else None
-    designs = list(consultation.hairline_designs.select_related("photo", "created_by"))
-    references = list(consultation.reference_photos.select_related("photo"))
+    # The pictures are links by their number: the photo rows themselves are not read.
+    designs = list(consultation.hairline_designs.select_related("created_by"))
+    references = list(consultation.reference_photos.all())
     needs_review = consultation.review_required and consultation.reviewed_at is None
     first_session = None
     if consultation.plan is not None:
@@ -117,19 +108,28 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
             .order_by("number")
             .first()
         )
+    # The full questionnaire is for the practitioners; the desk sees the flagged answers.
+    questionnaire = (
+        selectors.client_current_questionnaire(consultation.client) if may_edit else None
+    )
+    if may_edit:
+        # The client's latest response, read for the questionnaire, also tells the forms
+        # status whether this consultation's questionnaire is done.
+        client_forms = forms_status(
+            consultation, client_latest=questionnaire.response if questionnaire else None
+        )
+    else:
+        client_forms = forms_status(consultation)
     now = timezone.now()
     context = {
         "consultation": consultation,
         "client": consultation.client,
         "may_edit": may_edit,
-        "forms_status": _forms_status(consultation),
+        "forms_status": client_forms,
         "needs_review": needs_review,
         "flagged_answers": services.flagged_answers(consultation) if needs_review else [],
-        # The full questionnaire is for the practitioners; the desk sees the flagged answers.
         "show_questionnaire": may_edit,
-        "questionnaire": selectors.client_current_questionnaire(consultation.client)
-        if may_edit
-        else None,
+        "questionnaire": questionnaire,
         "review_form": forms.get("review_form") or ReviewForm(),
         "record_form": forms.get("record_form")
         or RecordForm(

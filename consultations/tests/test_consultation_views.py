@@ -541,10 +541,43 @@ def test_a_deposit_without_a_total_is_refused_on_the_page_and_kept_in_the_form(c
 
 def test_the_detail_page_takes_exactly_its_queries(consult, as_user, django_assert_num_queries):
     # Session, user, the consultation, the audit row, patch tests, hairlines, references,
-    # the forms status (response, consent forms and versions, signatures), the full
-    # questionnaire, the price list's treatment, package and deposit, and the artists.
+    # the client's latest questionnaire (which also tells the forms status there is none),
+    # the current consent forms, their signatures, the price list's treatment with its
+    # deposit and package, and the artists.
     artist = as_user(consult.artist)
     url = detail_url(consult.consultation)
     artist.get(url)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(12):
         artist.get(url)
+    # Answered for this consultation, with a flagged answer: the answers and the flagged
+    # ones for the review banner besides, the response read once.
+    answered_questionnaire(consult.consultation)
+    with django_assert_num_queries(14):
+        page = artist.get(url)
+    assert page.context["forms_status"].questionnaire_done
+    assert page.context["questionnaire"].answers
+
+
+def test_the_forms_status_counts_the_questionnaire_of_this_consultation_only(
+    consult, as_user, django_assert_num_queries
+):
+    # Anna answers for a second consultation, booked after the first.
+    later = booking_create(
+        client=consult.client,
+        appointment_type=consult.consultation_type,
+        artist=consult.artist2,
+        starts_at=at(NEXT_MONDAY, "10:00"),
+    ).consultation
+    answered_questionnaire(later)
+    artist = as_user(consult.artist)
+    first = artist.get(detail_url(consult.consultation))
+    forms = first.content.decode().split('data-testid="forms-status-questionnaire"')[1]
+    assert "not done" in forms.split("</li>")[0]
+    # The full questionnaire is the client's latest, whichever consultation it answered.
+    assert "Finasteride 1 mg daily" in first.content.decode()
+    # The latest answers another consultation: this one's is read besides.
+    with django_assert_num_queries(14):
+        artist.get(detail_url(consult.consultation))
+    second = artist.get(detail_url(later)).content.decode()
+    forms = second.split('data-testid="forms-status-questionnaire"')[1]
+    assert "not done" not in forms.split("</li>")[0] and "done" in forms.split("</li>")[0]

@@ -130,7 +130,9 @@ def test_sending_from_the_page(consult, as_user):
     assert as_user(consult.people.front_desk).get(url).status_code == 405
 
 
-def test_an_estimate_not_started_begins_from_the_price_list(consult, as_user):
+def test_an_estimate_not_started_begins_from_the_price_list(
+    consult, as_user, django_assert_num_queries
+):
     from billing.models import DepositKind, DepositRule, PackagePrice
     from scheduling.models import AppointmentType
 
@@ -140,7 +142,10 @@ def test_an_estimate_not_started_begins_from_the_price_list(consult, as_user):
     DepositRule.objects.create(
         appointment_type=treatment, kind=DepositKind.FIXED, value=Decimal("120.00")
     )
-    assert services.estimate_starting_point(consult.consultation) == {
+    # The treatment, its deposit rule and the package for three sessions: one read.
+    with django_assert_num_queries(1):
+        suggested = services.estimate_starting_point(consult.consultation)
+    assert suggested == {
         "price_per_session": Decimal("420.00"),
         "package_price": Decimal("1100.00"),
         "deposit": Decimal("120.00"),

@@ -26,8 +26,10 @@ from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.template.loader import get_template
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+
+from smpclinic.form_renderer import escape_text
 
 register = template.Library()
 
@@ -43,6 +45,11 @@ _NOT_PLAIN = (
 )
 
 
+def _once(text):
+    # A lazy translation looked up once: each use of the lazy text would look it up again.
+    return str(text) if isinstance(text, Promise) else text
+
+
 def _plain(field: BoundField) -> bool:
     widget = field.field.widget
     return (
@@ -55,35 +62,38 @@ def _plain(field: BoundField) -> bool:
 
 
 def _add_classes(field: BoundField, extra: str) -> None:
-    # What crispy's {% crispy_field %} does to the widget before rendering it.
+    # What crispy's {% crispy_field %} does to the widget (each widget of a pair, such as
+    # a date and a time) before rendering it.
     widget = field.field.widget
     converters = getattr(settings, "CRISPY_CLASS_CONVERTERS", {})
-    class_name = widget.__class__.__name__.lower()
-    class_name = converters.get(class_name, class_name)
-    css_class = widget.attrs.get("class", "")
-    if css_class:
-        if css_class.find(class_name) == -1:
-            css_class += f" {class_name}"
-    else:
-        css_class = class_name
-    for name in extra.split():
-        if name not in css_class.split():
-            css_class += f" {name}"
-    widget.attrs["class"] = css_class
+    for each in getattr(widget, "widgets", [getattr(widget, "widget", widget)]):
+        class_name = each.__class__.__name__.lower()
+        class_name = converters.get(class_name, class_name)
+        css_class = each.attrs.get("class", "")
+        if css_class:
+            if css_class.find(class_name) == -1:
+                css_class += f" {class_name}"
+        else:
+            css_class = class_name
+        for name in extra.split():
+            if name not in css_class.split():
+                css_class += f" {name}"
+        each.attrs["class"] = css_class
 
 
 def _plain_field(field: BoundField) -> SafeString:
     # bootstrap5/field.html with form_show_labels and form_show_errors on, and no
     # label_class, field_class, wrapper_class or horizontal form.
-    auto_id = conditional_escape(field.auto_id)
+    auto_id = escape_text(field.auto_id)
     required = field.field.required
     css_classes = field.css_classes()
     out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
-    if field.label:
-        for_attr = f'for="{conditional_escape(field.id_for_label)}" ' if field.id_for_label else ""
+    label = _once(field.label)
+    if label:
+        for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
         out.append(
             f' <label {for_attr}class="form-label{" requiredField" if required else ""}">'
-            f" {conditional_escape(field.label)}"
+            f" {escape_text(label)}"
             f"{ASTERISK if required else ''} </label>"
         )
     errors = field.errors
@@ -91,15 +101,16 @@ def _plain_field(field: BoundField) -> SafeString:
     _add_classes(field, f"{box} is-invalid" if errors else box)
     out.append(f" {field}")
     if errors:
-        field_id = conditional_escape(getattr(errors, "field_id", "") or "")
+        field_id = escape_text(getattr(errors, "field_id", "") or "")
         out.append(f' <div id="{field_id}_error" class="invalid-feedback">')
         for number, error in enumerate(errors, start=1):
-            text = conditional_escape(error)
+            text = escape_text(error)
             out.append(f' <p id="error_{number}_{auto_id}"><strong>{text}</strong></p>')
         out.append(" </div>")
-    if field.help_text:
+    help_text = _once(field.help_text)
+    if help_text:
         id_attr = f'id="{auto_id}_helptext" ' if field.auto_id else ""
-        out.append(f' <div {id_attr}class="form-text">{field.help_text}</div>')
+        out.append(f' <div {id_attr}class="form-text">{help_text}</div>')
     out.append(" </div> ")
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML, as in crispy)
 
@@ -117,16 +128,16 @@ def _radios(field: BoundField) -> bool:
 def _option_text(value) -> str:
     # `{{ value|unlocalize }}` on a string; anything else is left to crispy's template.
     if isinstance(value, str) or type(value).__name__ == "__proxy__":
-        return conditional_escape(value)
+        return escape_text(value)
     raise TypeError
 
 
 def _attrs(attrs: dict) -> str:
     # bootstrap5/layout/attrs.html
     return "".join(
-        f" {conditional_escape(name)}"
+        f" {escape_text(name)}"
         if value is True
-        else f' {conditional_escape(name)}="{conditional_escape("%s" % (value,))}"'  # noqa: UP031
+        else f' {escape_text(name)}="{escape_text("%s" % (value,))}"'  # noqa: UP031
         for name, value in attrs.items()
         if value is not False
     )
@@ -136,33 +147,34 @@ def _radio_field(field: BoundField) -> SafeString:
     # bootstrap5/field.html and layout/radio_checkbox_select.html for radio buttons, with
     # form_show_labels and form_show_errors on, no field_class, inline_class or
     # horizontal form.
-    auto_id = conditional_escape(field.auto_id)
+    auto_id = escape_text(field.auto_id)
+    label = _once(field.label)
     required = field.field.required
     css_classes = field.css_classes()
     errors = field.errors
     out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
-    if field.label:
+    if label:
         described = field.aria_describedby
-        described = f' aria-describedby="{conditional_escape(described)}"' if described else ""
-        for_attr = f'for="{conditional_escape(field.id_for_label)}" ' if field.id_for_label else ""
+        described = f' aria-describedby="{escape_text(described)}"' if described else ""
+        for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
         out.append(
             f" <fieldset{described}> <legend {for_attr}"
             f'class="form-label{" requiredField" if required else ""} fs-6">'
-            f" {conditional_escape(field.label)}{ASTERISK if required else ''} </legend>"
+            f" {escape_text(label)}{ASTERISK if required else ''} </legend>"
         )
     out.append(" <div > ")
     invalid = " is-invalid" if errors else ""
-    name = conditional_escape(field.html_name)
+    name = escape_text(field.html_name)
     groups = list(optgroups(field))
     for group_number, (group, options, _index) in enumerate(groups, start=1):
         if group:
-            out.append(f" <strong>{conditional_escape(group)}</strong>")
+            out.append(f" <strong>{escape_text(group)}</strong>")
         for option_number, option in enumerate(options, start=1):
             out.append(
-                f' <div class="form-check"> <input type="{conditional_escape(option["type"])}"'
+                f' <div class="form-check"> <input type="{escape_text(option["type"])}"'
                 f' class="form-check-input{invalid}"  name="{name}"'
                 f' value="{_option_text(option["value"])}" {_attrs(option["attrs"])}>'
-                f' <label for="{conditional_escape(option["attrs"].get("id", ""))}"'
+                f' <label for="{escape_text(option["attrs"].get("id", ""))}"'
                 f' class="form-check-label"> {_option_text(option["label"])} </label> '
             )
             if errors and option_number == len(options) and group_number == len(groups):
@@ -170,7 +182,7 @@ def _radio_field(field: BoundField) -> SafeString:
             out.append(" </div> ")
     out.append(" </div> ")
     out.append(_help_text(field, auto_id))
-    if field.label:
+    if label:
         out.append("</fieldset>")
     out.append(" </div> ")
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
@@ -178,10 +190,10 @@ def _radio_field(field: BoundField) -> SafeString:
 
 def _errors(field: BoundField, auto_id: str) -> str:
     # bootstrap5/layout/field_errors_block.html
-    field_id = conditional_escape(getattr(field.errors, "field_id", "") or "")
+    field_id = escape_text(getattr(field.errors, "field_id", "") or "")
     out = [f' <div id="{field_id}_error" class="invalid-feedback">']
     for number, error in enumerate(field.errors, start=1):
-        text = conditional_escape(error)
+        text = escape_text(error)
         out.append(f' <p id="error_{number}_{auto_id}"><strong>{text}</strong></p>')
     out.append(" </div> ")
     return "".join(out)
@@ -189,10 +201,105 @@ def _errors(field: BoundField, auto_id: str) -> str:
 
 def _help_text(field: BoundField, auto_id: str) -> str:
     # bootstrap5/layout/help_text.html
-    if not field.help_text:
+    help_text = _once(field.help_text)
+    if not help_text:
         return ""
     id_attr = f'id="{auto_id}_helptext" ' if field.auto_id else ""
-    return f' <div {id_attr}class="form-text">{field.help_text}</div> '
+    return f' <div {id_attr}class="form-text">{help_text}</div> '
+
+
+def _no_helper(field: BoundField) -> bool:
+    return getattr(field.form, "helper", None) is None and not field.field.widget.is_hidden
+
+
+def _checkbox_field(field: BoundField) -> SafeString:
+    # bootstrap5/field.html for a tick box, with form_show_labels and form_show_errors on,
+    # no label_class, wrapper_class or horizontal form.
+    auto_id = escape_text(field.auto_id)
+    required = field.field.required
+    css_classes = field.css_classes()
+    errors = field.errors
+    _add_classes(field, "form-check-input is-invalid" if errors else "form-check-input")
+    out = [
+        ' <div class="mb-3">',
+        f' <div id="div_{auto_id}" class="form-check{" " + css_classes if css_classes else ""}">',
+        f" {field}",
+        f' <label for="{escape_text(field.id_for_label)}"'
+        f' class="form-check-label{" requiredField" if required else ""}">'
+        f" {escape_text(field.label)}{ASTERISK if required else ''} </label>",
+    ]
+    if errors:
+        out.append(_errors(field, auto_id))
+    out.append(_help_text(field, auto_id))
+    out.append(" </div> </div> ")
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
+
+
+def _date_time_field(field: BoundField) -> SafeString:
+    # bootstrap5/field.html for a date and a time side by side (a fieldset), with
+    # form_show_labels and form_show_errors on, no label_class or horizontal form.
+    auto_id = escape_text(field.auto_id)
+    label = _once(field.label)
+    required = field.field.required
+    css_classes = field.css_classes()
+    errors = field.errors
+    out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
+    if label:
+        described = field.aria_describedby
+        described = f' aria-describedby="{escape_text(described)}"' if described else ""
+        for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
+        out.append(
+            f" <fieldset{described}> <legend {for_attr}"
+            f'class="form-label{" requiredField" if required else ""} fs-6">'
+            f" {escape_text(label)}{ASTERISK if required else ''} </legend>"
+        )
+    _add_classes(field, "form-control is-invalid" if errors else "form-control")
+    out.append(f" {field}")
+    if errors:
+        out.append(_errors(field, auto_id))
+    out.append(_help_text(field, auto_id))
+    if label:
+        out.append("</fieldset>")
+    out.append(" </div> ")
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
+
+
+def _file_field(field: BoundField) -> SafeString | None:
+    # bootstrap5/field.html and layout/field_file.html for a file box with no file chosen
+    # before (a stored file's link and "clear" box are left to crispy), with
+    # form_show_labels and form_show_errors on, no label_class or horizontal form.
+    subwidgets = [widget.data for widget in field.subwidgets]
+    if any(data.get("is_initial") for data in subwidgets):
+        return None
+    auto_id = escape_text(field.auto_id)
+    label = _once(field.label)
+    required = field.field.required
+    css_classes = field.css_classes()
+    errors = field.errors
+    out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
+    if label:
+        for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
+        out.append(
+            f' <label {for_attr}class="form-label{" requiredField" if required else ""}">'
+            f" {escape_text(label)}{ASTERISK if required else ''} </label>"
+        )
+    invalid_box = ' class="is-invalid"' if errors else ""
+    for data in subwidgets:
+        attrs = data["attrs"]
+        own_class = f" {escape_text(attrs['class'])}" if attrs.get("class") else ""
+        out.append(
+            f" <div{invalid_box}>"
+            f' <input type="{escape_text(data["type"])}" name="{escape_text(data["name"])}"'
+            f' class="form-control{own_class}{" is-invalid" if errors else ""}"'
+            f"{' disabled' if field.field.disabled else ''}"
+            f"{_attrs({name: value for name, value in attrs.items() if name != 'class'})}>"
+        )
+        if errors:
+            out.append(_errors(field, auto_id))
+        out.append(_help_text(field, auto_id))
+        out.append(" </div> ")
+    out.append(" </div> ")
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped (help text is HTML)
 
 
 def _field(field: BoundField) -> SafeString | None:
@@ -203,6 +310,15 @@ def _field(field: BoundField) -> SafeString | None:
             return _radio_field(field)
         except TypeError:
             return None
+    if not _no_helper(field):
+        return None
+    widget = field.field.widget
+    if type(widget) is forms.CheckboxInput and not field.use_fieldset:
+        return _checkbox_field(field)
+    if type(widget) is forms.SplitDateTimeWidget and field.use_fieldset:
+        return _date_time_field(field)
+    if isinstance(widget, forms.FileInput) and not field.use_fieldset:
+        return _file_field(field)
     return None
 
 

@@ -9,6 +9,7 @@ templates (whitespace aside), with errors, help texts and in Spanish.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
 import re
@@ -90,6 +91,16 @@ class Tricky(forms.Form):
     tick = forms.BooleanField(required=False)
     hidden = forms.CharField(widget=forms.HiddenInput)
     when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # A date and a time side by side, filled in from the start when the form is blank.
+    at = forms.SplitDateTimeField(
+        initial=dt.datetime(2027, 1, 2, 10, 30),
+        widget=forms.SplitDateTimeWidget(
+            date_attrs={"type": "date", "aria-label": gettext_lazy("Date")},
+            time_attrs={"type": "time"},
+            date_format="%Y-%m-%d",
+            time_format="%H:%M",
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,6 +118,8 @@ class Tricky(forms.Form):
             "tick": "on",
             "hidden": mark_safe("<i>safe</i>"),
             "when": "2027-01-02",
+            "at_0": "2027-01-02",
+            "at_1": "<10:30>",
         },
     ],
 )
