@@ -244,7 +244,7 @@ def test_the_to_do_page_costs_the_same_queries_with_one_row_or_many(treatment, a
     assert _queries(desk) == few
     # Each list is one query, its rows and its count together (smpclinic.todo._to_do), and
     # tomorrow's to confirm come with today's appointments.
-    assert few == 16
+    assert few == 15
 
 
 def test_deposits_to_take_lists_what_is_due_ahead_the_soonest_released_first(treatment, as_user):

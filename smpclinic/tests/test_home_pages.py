@@ -194,7 +194,7 @@ def test_the_artists_home_costs_the_same_queries_with_one_row_or_many(treatment,
     assert 'data-count="my-day">7<' in html and 'data-count="to-log">7<' in html
     assert _artist_home_queries(browser) == before
     # Each list is one query, its first rows and its count together.
-    assert before == 13
+    assert before == 12
 
 
 def test_the_managers_home_costs_the_same_queries_with_one_need_or_many(people, as_user):
