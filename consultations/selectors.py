@@ -14,7 +14,15 @@ from scheduling.models import ACTIVE_STATUSES, AppointmentKind, AppointmentStatu
 from smpclinic import formats
 from smpclinic.prepared import Param, PreparedQuery
 
-from .models import Answer, Consultation, Outcome, QuestionnaireResponse
+from .models import (
+    Answer,
+    Consultation,
+    HairlineDesign,
+    Outcome,
+    PatchTest,
+    QuestionnaireResponse,
+    ReferencePhoto,
+)
 
 # The consultation's appointment did not take place: nothing is waiting for a decision.
 DID_NOT_HAPPEN = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
@@ -287,3 +295,31 @@ def consultations_with_forms_to_do(*, now: dt.datetime, days: int = 7) -> list:
         if missing:
             to_do.append((appointment, appointment.consultation, missing[0].text))
     return to_do
+
+
+# --- the consultation record's lists ----------------------------------------------------------
+
+
+def _of_consultation(model, *related):
+    return PreparedQuery(
+        lambda: model.objects.filter(
+            consultation_id=Param("consultation", BigIntegerField())
+        ).select_related(*related)
+    )
+
+
+_PATCH_TESTS = _of_consultation(PatchTest, "read_by")
+_DESIGNS = _of_consultation(HairlineDesign, "created_by")
+_REFERENCES = _of_consultation(ReferencePhoto)
+
+
+def consultation_record_lists(consultation: Consultation) -> tuple[list, list, list]:
+    """The consultation's patch tests (latest first), hairline designs and reference
+    pictures, each in one prepared query, each row knowing its consultation."""
+    lists = tuple(
+        query.fetch(consultation=consultation.pk) for query in (_PATCH_TESTS, _DESIGNS, _REFERENCES)
+    )
+    for rows in lists:
+        for row in rows:
+            row.consultation = consultation
+    return lists

@@ -94,11 +94,9 @@ def _render_detail(request, consultation: Consultation, status=200, **forms):
     """The consultation page; a form that failed comes in bound, with its errors."""
     user = request.user
     may_edit = user.role in services.PRACTITIONER_ROLES
-    patch_tests = list(consultation.patch_tests.select_related("read_by"))
-    latest_test = patch_tests[0] if patch_tests else None
     # The pictures are links by their number: the photo rows themselves are not read.
-    designs = list(consultation.hairline_designs.select_related("created_by"))
-    references = list(consultation.reference_photos.all())
+    patch_tests, designs, references = selectors.consultation_record_lists(consultation)
+    latest_test = patch_tests[0] if patch_tests else None
     needs_review = consultation.review_required and consultation.reviewed_at is None
     first_session = None
     if consultation.plan is not None:
