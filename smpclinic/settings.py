@@ -214,6 +214,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
 # server, so that each connection plans them once. Switch off behind a connection pooler
 # that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "smpclinic.postgresql":
+    # Planned once for any values: by default PostgreSQL plans a prepared statement again
+    # for each run's values, which for a to-do list costs several times running it. Only
+    # those queries are prepared; every other query is planned as before.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

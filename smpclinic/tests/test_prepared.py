@@ -167,6 +167,10 @@ def test_postgresql_plans_each_prepared_query_once_per_connection(people, settin
     before = _prepared_on_server()
     first = book(people, people.record_a, at(ON, "10:00"))
     assert [a.pk for a in FROM.fetch(start=at(ON, "09:00"))] == [first.pk]
+    # Planned once for any values, not again for each run's.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
     kept = [s for s in _prepared_on_server() if s not in before]
     assert len(kept) == 1 and "scheduling_appointment" in kept[0]
     # Run again with other values: the same statement, answering for them.
