@@ -151,8 +151,13 @@ _ROW_COLUMNS = {
 }
 
 
-def _rows(queryset, kind: int, *, typed: bool = False, **columns):
-    """`queryset` as rows of (kind, *_ROW_COLUMNS), its own values in `columns`, for a UNION.
+# Diary.load_hours's rows: the same, with an artist's name and email beside the first name
+# (in `label`).
+_HOURS_ROW_COLUMNS = {**_ROW_COLUMNS, "last_name": CharField(), "email": CharField()}
+
+
+def _rows(queryset, kind: int, *, typed: bool = False, layout=_ROW_COLUMNS, **columns):
+    """`queryset` as rows of (kind, *layout), its own values in `columns`, for a UNION.
 
     `typed`: the UNION's first part, whose empty columns are typed NULLs (PostgreSQL takes
     a bare NULL for text, and would then refuse a date below it); the others' bare NULLs
@@ -162,7 +167,7 @@ def _rows(queryset, kind: int, *, typed: bool = False, **columns):
             name,
             Cast(Value(None), output_field=empty) if typed else Value(None, output_field=empty),
         )
-        for name, empty in _ROW_COLUMNS.items()
+        for name, empty in layout.items()
     }
     return (
         queryset.order_by()
@@ -311,6 +316,78 @@ def _diary_query(
     return _DiaryQuery(alias, union.query, sql, tuple(params), columns)
 
 
+@lru_cache(maxsize=4)
+def _hours_query(alias: str) -> _DiaryQuery:
+    """The UNION behind Diary.load_hours, compiled once (as _diary_query)."""
+
+    def rows(queryset, kind: int, **columns):
+        return _rows(
+            queryset, kind, typed=kind == _TAKES_BOOKINGS, layout=_HOURS_ROW_COLUMNS, **columns
+        )
+
+    parts = [
+        rows(
+            bookable_artists(),
+            _TAKES_BOOKINGS,
+            artist=F("pk"),
+            weekday=Window(
+                RowNumber(),
+                order_by=[F("first_name").asc(), F("last_name").asc(), F("pk").asc()],
+            ),
+            label=F("first_name"),
+            last_name=F("last_name"),
+            email=F("email"),
+        ),
+        rows(
+            OpeningHours.objects.all(),
+            _OPENING,
+            weekday=F("weekday"),
+            t1=F("opens"),
+            t2=F("closes"),
+        ),
+        rows(
+            ClosedDay.objects.filter(
+                date__gte=_Parameter("first_day", DateField()),
+                date__lte=_Parameter("last_day", DateField()),
+            ),
+            _CLOSED,
+            day=F("date"),
+            label=F("reason"),
+        ),
+        rows(
+            ArtistHours.objects.all(),
+            _HOURS,
+            artist=F("artist_id"),
+            weekday=F("weekday"),
+            t1=F("starts"),
+            t2=F("ends"),
+        ),
+        rows(
+            TimeOff.objects.filter(
+                status=TimeOffStatus.APPROVED,
+                starts_at__lt=_Parameter("end", DateTimeField()),
+                ends_at__gt=_Parameter("start", DateTimeField()),
+            ),
+            _TIME_OFF,
+            artist=F("artist_id"),
+            s=F("starts_at"),
+            e=F("ends_at"),
+        ),
+        rows(
+            _rooms_for(None),
+            _ROOM,
+            room=F("pk"),
+            weekday=Window(RowNumber(), order_by=[F("name").asc(), F("pk").asc()]),
+            label=F("name"),
+        ),
+    ]
+    union = parts[0].union(*parts[1:], all=True)
+    compiler = union.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
+    return _DiaryQuery(alias, union.query, sql, tuple(params), columns)
+
+
 def bookable_artists(appointment_type: AppointmentType | None = None):
     """The artists who take bookings (of this type, when one is given): the one place
     the diary chooses whom it may offer or book."""
@@ -335,6 +412,8 @@ class Diary:
     artist_busy: dict[int, _Busy]
     rooms: list[Room]
     room_busy: dict[int, _Busy]
+    # Why each closed day is closed (Diary.load_hours only; load() reads just the dates).
+    closed_reasons: dict[dt.date, str] = field(default_factory=dict)
     _windows: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
     _rooms_busy: list[tuple[Room, _Busy | None]] = field(init=False)
 
@@ -430,6 +509,69 @@ class Diary:
             artist_busy={k: _Busy(v) for k, v in busy.items()},
             rooms=rooms,
             room_busy={k: _Busy(v) for k, v in room_busy.items()},
+        )
+
+    @classmethod
+    def load_hours(cls, *, start: dt.datetime, end: dt.datetime) -> Diary:
+        """The diary a grid of the week draws its appointments on, in one query: what
+        load(with_appointments=False) reads (every artist who takes bookings, with their
+        names; the clinic's hours, closed days, the artists' hours, their approved time
+        off, the rooms in use), and why each closed day is closed. Its SQL is built once
+        (_hours_query); its artists and rooms carry what the grid shows of them."""
+        zone = clinic_zone()
+        rows = _hours_query(Room.objects.db).rows(
+            first_day=start.astimezone(zone).date() - dt.timedelta(days=1),
+            last_day=end.astimezone(zone).date() + dt.timedelta(days=1),
+            start=start,
+            end=end,
+        )
+        database = Room.objects.db
+        # from_db takes the values in the model's order of fields.
+        artists = [
+            User.from_db(database, ["id", "email", "first_name", "last_name"], values)
+            for _position, *values in sorted(
+                (row[3], row[1], row[11], row[9], row[10])
+                for row in rows
+                if row[0] == _TAKES_BOOKINGS
+            )
+        ]
+        rooms = [
+            Room.from_db(database, ["id", "name", "is_active"], (room_id, name, True))
+            for _position, room_id, name in sorted(
+                (row[3], row[2], row[9]) for row in rows if row[0] == _ROOM
+            )
+        ]
+        bookable = {a.pk for a in artists}
+        opening: dict[int, list] = defaultdict(list)
+        closed: dict[dt.date, str] = {}
+        hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+        off: dict[int, list[Interval]] = defaultdict(list)
+        for kind, artist, _room, weekday, day, t1, t2, s, e, label, *_names in rows:
+            if kind == _OPENING:
+                opening[weekday].append((t1, t2))
+            elif kind == _CLOSED:
+                closed[day] = label
+            elif kind == _HOURS:
+                if artist in bookable:
+                    hours[artist][weekday].append((t1, t2))
+            elif kind == _TIME_OFF and artist in bookable:
+                off[artist].append((s, e))
+        return cls(
+            start=start,
+            end=end,
+            zone=zone,
+            opening={weekday: sorted(spans) for weekday, spans in opening.items()},
+            closed_days=set(closed),
+            artists=artists,
+            artist_hours={
+                artist: {w: sorted(spans) for w, spans in days.items()}
+                for artist, days in hours.items()
+            },
+            time_off={k: _Busy(v) for k, v in off.items()},
+            artist_busy={},
+            rooms=rooms,
+            room_busy={},
+            closed_reasons=closed,
         )
 
     @classmethod

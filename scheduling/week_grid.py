@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape as html_escape
 
+from django.db.models import DateTimeField, IntegerField
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -23,9 +25,9 @@ from accounts.models import User
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
-from .availability import Diary
+from .availability import Diary, _DiaryQuery, _Parameter
 from .booking import MOVABLE_STATUSES
-from .calendar import ARTIST_COLOURS, _closed_reasons, _opening, week_start
+from .calendar import ARTIST_COLOURS, _opening, week_start
 from .models import (
     Appointment,
     AppointmentStatus,
@@ -33,7 +35,7 @@ from .models import (
     BookingPolicy,
     Room,
 )
-from .page_parts import attach_flags
+from .page_parts import flag_values, flags_of
 
 GRID_MINUTES = 5
 # The stylesheet has classes for this many rows (24 hours of 5 minutes).
@@ -61,7 +63,7 @@ class WeekAppointment:
     artist_last_name: str
     artist_email: str
     room_name: str | None
-    flags: list = field(default_factory=list)  # page_parts.attach_flags
+    flags: list = field(default_factory=list)  # page_parts.flags_of
 
     @property
     def minutes(self) -> int:
@@ -245,6 +247,45 @@ def _columns(blocks: list[Block]) -> int:
     return max(len(ends), 1)
 
 
+# What the grid shows of each appointment (WeekAppointment's fields), then its flags.
+_COLUMNS = (
+    *("id", "artist_id", "room_id", "starts_at", "ends_at", "blocked_until", "status"),
+    *("updated_at", "client__first_name", "client__last_name", "type__name", "type__colour"),
+    *("artist__first_name", "artist__last_name", "artist__email", "room__name"),
+)
+_FLAGS_FROM = len(_COLUMNS)
+
+
+@lru_cache(maxsize=16)
+def _appointments_query(
+    alias: str, *, artist: bool, room: bool, appointment_type: bool
+) -> _DiaryQuery:
+    """The week's appointments, filtered by artist, room or type, as plain rows with what
+    other apps flag: hundreds a week, and a model instance for each of an appointment's
+    four related rows cost more than the rest of the page. Its SQL depends only on which
+    filters are set, so it is built once for each (the flags are registered at start-up)."""
+    appointments = Appointment.objects.filter(
+        starts_at__gte=_Parameter("start", DateTimeField()),
+        starts_at__lt=_Parameter("end", DateTimeField()),
+    )
+    if artist:
+        appointments = appointments.filter(artist_id=_Parameter("artist", IntegerField()))
+    if room:
+        appointments = appointments.filter(room_id=_Parameter("room", IntegerField()))
+    if appointment_type:
+        appointments = appointments.filter(type_id=_Parameter("appointment_type", IntegerField()))
+    flags = flag_values()
+    rows = (
+        appointments.annotate(**flags)
+        .order_by("starts_at", "artist_id", "id")
+        .values_list(*_COLUMNS, *flags)
+    )
+    compiler = rows.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
+    return _DiaryQuery(alias, rows.query, sql, tuple(params), columns)
+
+
 def week_grid(
     *,
     day: dt.date,
@@ -264,32 +305,28 @@ def week_grid(
     first_day, length = (day, 1) if only_day else (week_first_day, 7)
     start = local_datetime(first_day, dt.time(0), zone)
     end = local_datetime(first_day + dt.timedelta(days=length), dt.time(0), zone)
-    diary = Diary.load(start=start, end=end, with_rooms=True, with_appointments=False)
+    diary = Diary.load_hours(start=start, end=end)
     types = list(AppointmentType.objects.filter(is_active=True).order_by("position", "name"))
     selected_type = next((t for t in types if t.pk == type_id), None)
     selected_artist = next((a for a in diary.artists if a.pk == artist_id), None)
     selected_room = next((r for r in diary.rooms if r.pk == room_id), None)
 
-    appointments = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
-    if selected_artist is not None:
-        appointments = appointments.filter(artist_id=selected_artist.pk)
-    if selected_room is not None:
-        appointments = appointments.filter(room_id=selected_room.pk)
-    if selected_type is not None:
-        appointments = appointments.filter(type_id=selected_type.pk)
-    # Only what the grid shows, as plain rows: hundreds a week, and a model instance for
-    # each of an appointment's four related rows cost more than the rest of the page.
-    everything = [
-        WeekAppointment(*row)
-        for row in appointments.order_by("starts_at", "artist_id", "id").values_list(
-            *("id", "artist_id", "room_id", "starts_at", "ends_at", "blocked_until"),
-            *("status", "updated_at", "client__first_name", "client__last_name"),
-            *("type__name", "type__colour", "artist__first_name", "artist__last_name"),
-            *("artist__email", "room__name"),
-        )
-    ]
+    query = _appointments_query(
+        Appointment.objects.db,
+        artist=selected_artist is not None,
+        room=selected_room is not None,
+        appointment_type=selected_type is not None,
+    )
+    rows = query.rows(
+        start=start,
+        end=end,
+        artist=selected_artist and selected_artist.pk,
+        room=selected_room and selected_room.pk,
+        appointment_type=selected_type and selected_type.pk,
+    )
+    # The flags other apps add (a deposit due) come in the same rows.
+    everything = [WeekAppointment(*row[:_FLAGS_FROM], flags_of(row[_FLAGS_FROM:])) for row in rows]
     shown = [a for a in everything if a.status != AppointmentStatus.CANCELLED]
-    attach_flags(shown)
 
     colours = {artist.pk: n % ARTIST_COLOURS for n, artist in enumerate(diary.artists)}
     keys = [ArtistKey(artist, colours[artist.pk]) for artist in diary.artists]
@@ -321,7 +358,7 @@ def week_grid(
         lane_rooms = [selected_room] if selected_room else list(diary.rooms)
     else:
         lane_artists = [selected_artist] if selected_artist else [key.artist for key in keys]
-    reasons = _closed_reasons(diary, dates[0], dates[-1])
+    reasons = diary.closed_reasons
     staff = {artist.pk for artist in diary.artists}
     now_local = now.astimezone(zone)
     days: list[GridDay] = []

@@ -13,7 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from scheduling.models import Appointment, AppointmentEvent, AppointmentStatus, TimeOff
+from scheduling.models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentStatus,
+    ClosedDay,
+    TimeOff,
+)
 from scheduling.tests.diary_fixtures import appointment_blocks, book
 from tests.clock import MONDAY, YEAR, at
 
@@ -88,9 +94,17 @@ def test_the_week_grid_costs_the_same_queries_whatever_it_holds(clinic, as_user)
         book(clinic, at(TUESDAY + dt.timedelta(days=n % 3), f"{10 + n}:00"), artist=clinic.alex)
         book(clinic, at(MONDAY, f"{11 + n}:00"), client=clinic.ben)
     assert queries() == few
-    # The diary's hours, days, time off and rooms, the types, the appointments with their
-    # clients, types, artists and rooms in one, the deposits' flags, the booking policy.
-    assert few == 12
+    # A closed day (with its reason) and time off in the week cost nothing more either.
+    ClosedDay.objects.create(date=TUESDAY + dt.timedelta(days=1), reason="Training day")
+    TimeOff.objects.create(
+        artist=clinic.alex, starts_at=at(MONDAY, "13:00"), ends_at=at(MONDAY, "15:00")
+    )
+    assert queries() == few
+    assert "Closed: Training day" in browser.get(WEEK).content.decode()
+    # The session and its user; the diary's artists, hours, closed days, time off and
+    # rooms in one; the types; the appointments with their clients, types, artists, rooms
+    # and what other apps flag (a deposit due) in one; the booking policy.
+    assert few == 6
 
 
 def test_a_drop_moves_it_through_the_same_rules_and_keeps_its_history(clinic, as_user):
