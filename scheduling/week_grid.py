@@ -18,8 +18,11 @@ from functools import lru_cache
 from html import escape as html_escape
 
 from django.db.models import DateTimeField, IntegerField
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from accounts.models import User
 from smpclinic import formats
@@ -138,6 +141,7 @@ class GridDay:
     away: list[User] = field(default_factory=list)
     cancelled: int = 0
     now_row: int | None = None
+    head_html: str = ""  # the day, its hours and notes (render_blocks)
     heads_html: str = ""  # its lanes' heads (render_blocks)
     lanes_html: str = ""  # its lanes (render_blocks)
 
@@ -216,14 +220,25 @@ def _initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper() or "?"
 
 
-def _clock_labels():
-    """formats.clock, written once per time of day: a week's blocks share a few dozen
-    times, and formatting each of their starts and ends costs more than the rest of the
-    block (formats.clock_span is "start–end")."""
-    written: dict[tuple, str] = {}
+# Clock labels already written, for the life of the process: a week's blocks share a few
+# dozen times of day, and writing each of their starts and ends costs more than the rest
+# of the block. By language and pattern, so each locale keeps its own.
+_CLOCK_LABELS: dict[tuple, str] = {}
 
-    def clock(moment: dt.datetime) -> str:
-        key = (moment.time(), moment.utcoffset())
+
+def _clock_labels():
+    """formats.clock, written once per time of day (formats.clock_span is "start–end");
+    of a datetime or, for the opening hours, a time."""
+    if len(_CLOCK_LABELS) > 20_000:  # every minute of the day, a few times over
+        _CLOCK_LABELS.clear()
+    written = _CLOCK_LABELS
+    language, pattern = translation.get_language(), formats.pattern("CLOCK_FORMAT")
+
+    def clock(moment: dt.datetime | dt.time) -> str:
+        if isinstance(moment, dt.datetime):
+            key = (language, pattern, moment.time(), moment.utcoffset())
+        else:
+            key = (language, pattern, moment, None)
         label = written.get(key)
         if label is None:
             label = written[key] = formats.clock(moment)
@@ -297,8 +312,8 @@ def week_grid(
     now: dt.datetime | None = None,
 ) -> WeekGrid:
     """The clinic's week (from its first day: smpclinic.formats) around `day` (or `day`
-    alone) as a time grid: the diary read once (Diary.load), the appointments once, the
-    rooms and types once."""
+    alone) as a time grid: the diary read once (Diary.load_hours), the appointments with
+    their flags once, the types once."""
     now = now or timezone.now()
     zone = clinic_zone()
     week_first_day = week_start(day)
@@ -340,9 +355,12 @@ def week_grid(
     openings = {date: _opening(diary, date) for date in dates}
     minutes = [s.hour * 60 + s.minute for date in dates for s, _ in openings[date]]
     minutes += [e.hour * 60 + e.minute for date in dates for _, e in openings[date]]
-    for appointment in shown:
-        first = _minute_of(appointment.starts_at, zone)
-        minutes += [first, min(first + appointment.minutes, 24 * 60)]
+    # Each appointment's start and end on the clinic's clock, worked out once.
+    local_times = [(a.starts_at.astimezone(zone), a.ends_at.astimezone(zone)) for a in everything]
+    for appointment, (local_start, _local_end) in zip(everything, local_times, strict=True):
+        if appointment.status != AppointmentStatus.CANCELLED:
+            first = local_start.hour * 60 + local_start.minute
+            minutes += [first, min(first + appointment.minutes, 24 * 60)]
     first_minute = (min(minutes, default=9 * 60) // 60) * 60
     last_minute = min(-(-max(minutes, default=18 * 60) // 60) * 60, 24 * 60)
     rows = max((last_minute - first_minute) // GRID_MINUTES, 1)
@@ -407,8 +425,7 @@ def week_grid(
     day_of = {grid_day.day: grid_day for grid_day in days}
     clock = _clock_labels()
 
-    for appointment in everything:
-        local_start = appointment.starts_at.astimezone(zone)
+    for appointment, (local_start, local_end) in zip(everything, local_times, strict=True):
         grid_day = day_of[local_start.date()]
         if appointment.status == AppointmentStatus.CANCELLED:
             grid_day.cancelled += 1
@@ -429,7 +446,7 @@ def week_grid(
             )
             grid_day.lanes.append(lane)
             by_day_lane[(grid_day.day, key)] = lane
-        first = row_of(_minute_of(appointment.starts_at, zone))
+        first = row_of(local_start.hour * 60 + local_start.minute)
         length = appointment.minutes
         buffer = int((appointment.blocked_until - appointment.ends_at).total_seconds() // 60)
         span = span_of(first, length)
@@ -440,7 +457,7 @@ def week_grid(
                 span=span,
                 buffer_span=span_of(first + span, buffer) if buffer > 0 else 0,
                 colour=colours[appointment.artist_id],
-                when=f"{clock(local_start)}–{clock(appointment.ends_at.astimezone(zone))}",
+                when=f"{clock(local_start)}–{clock(local_end)}",
                 movable=appointment.status in MOVABLE_STATUSES,
             )
         )
@@ -522,18 +539,21 @@ def _escape(value) -> str:
     return html_escape(str(value))
 
 
-def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> None:
+def render_blocks(
+    plan: WeekGrid, *, can_move: bool, appointment_path: str, artist_filter: int | None = None
+) -> None:
     """Write each block's markup once, in Python, and each lane's (its head; its shaded hours,
     the current time and its blocks): the week holds hundreds of appointments and shades, and
     the template engine costs about a millisecond for each block, a fifth of one for each
     shade and a tenth for each lane (README, speed). Everything shown is escaped here as the
-    template would."""
+    template would. `artist_filter`: the artist the days' links keep to."""
     zone_note = plan.by == BY_ROOM
     # Each label translated once, not once a block (get_status_display hashes every
     # status's lazy label to look one up).
     status_labels = {value: _escape(label) for value, label in AppointmentStatus.choices}
     flag_markup: dict[int, str] = {}
     path = _escape(appointment_path)
+    clock = _clock_labels()
     for grid_day in plan.days:
         day = grid_day.day.isoformat()
         for lane in grid_day.lanes:
@@ -615,4 +635,48 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                 f"          {lane.html}\n        </div>\n        "
             )
         grid_day.heads_html = mark_safe("".join(heads))  # noqa: S308 - escaped above
+        grid_day.head_html = _day_head(grid_day, artist_filter, clock)
         grid_day.lanes_html = mark_safe("".join(lanes))  # noqa: S308 - escaped above
+
+
+def _day_head(grid_day: GridDay, artist_filter: int | None, clock) -> str:
+    """A day's head: the day (a link to its page), its opening hours or why it is closed,
+    what was cancelled and who is away; written as the template wrote it, a week's seven
+    heads cost the template engine more than the rest of the grid."""
+    link = reverse("scheduling:day", args=[grid_day.day])
+    if artist_filter:
+        link += f"?artist={artist_filter}"
+    today = (
+        f' <span class="badge diary-today-badge">{_escape(gettext("Today"))}</span>'
+        if grid_day.is_today
+        else ""
+    )
+    label = _escape(date_format(grid_day.day, "DAY_SHORT_FORMAT"))
+    if grid_day.is_closed:
+        hours = _escape(gettext("Closed"))
+        if grid_day.closed_reason:
+            hours += f": {_escape(grid_day.closed_reason)}"
+    else:
+        hours = ", ".join(
+            f"{_escape(clock(opens))}–{_escape(clock(closes))}"
+            for opens, closes in grid_day.opening
+        )
+    count = grid_day.appointment_count
+    notes = ""
+    if grid_day.cancelled:
+        notes = gettext("%(cancelled)s cancelled") % {"cancelled": grid_day.cancelled}
+    elif not count and not grid_day.is_closed:
+        notes = _escape(gettext("No appointments"))
+    for n, artist in enumerate(grid_day.away):
+        if n:
+            notes += ", "
+        elif grid_day.cancelled or not count:
+            notes += " · "
+        away = gettext("%(artist)s away") % {"artist": _escape(str(artist))}
+        notes += f'<span class="diary-away-note">{away}</span>'
+    iso = grid_day.iso
+    return mark_safe(  # noqa: S308 - escaped above
+        f'<h2 class="h6 mb-0" id="day-{iso}"><a href="{_escape(link)}">{label}</a>{today}</h2>\n'
+        f'        <div class="small text-muted">{hours}</div>\n'
+        f'        <div class="small text-muted">{notes}&nbsp;</div>'
+    )
