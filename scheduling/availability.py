@@ -137,6 +137,8 @@ class _Busy:
 
 # What each row of Diary.load_for_booking's single query is.
 _TAKES_BOOKINGS, _OPENING, _CLOSED, _HOURS, _TIME_OFF, _BOOKED, _ROOM = range(7)
+# And of grid_hours()'s: the services in use and the booking policy.
+_SERVICE, _POLICY = 7, 8
 # Its columns, in order, with the type each has when a row leaves it empty.
 _ROW_COLUMNS = {
     "artist": IntegerField(),
@@ -151,8 +153,8 @@ _ROW_COLUMNS = {
 }
 
 
-# Diary.load_hours's rows: the same, with an artist's name and email beside the first name
-# (in `label`).
+# grid_hours()'s rows: the same, with an artist's last name and email beside the first name
+# (in `label`), and a service's colour beside its name.
 _HOURS_ROW_COLUMNS = {**_ROW_COLUMNS, "last_name": CharField(), "email": CharField()}
 
 
@@ -318,7 +320,7 @@ def _diary_query(
 
 @lru_cache(maxsize=4)
 def _hours_query(alias: str) -> _DiaryQuery:
-    """The UNION behind Diary.load_hours, compiled once (as _diary_query)."""
+    """The UNION behind grid_hours(), compiled once (as _diary_query)."""
 
     def rows(queryset, kind: int, **columns):
         return _rows(
@@ -380,6 +382,15 @@ def _hours_query(alias: str) -> _DiaryQuery:
             weekday=Window(RowNumber(), order_by=[F("name").asc(), F("pk").asc()]),
             label=F("name"),
         ),
+        rows(
+            AppointmentType.objects.filter(is_active=True),
+            _SERVICE,
+            room=F("pk"),
+            weekday=Window(RowNumber(), order_by=[F("position").asc(), F("name").asc()]),
+            label=F("name"),
+            last_name=F("colour"),
+        ),
+        rows(BookingPolicy.objects.filter(pk=1), _POLICY, weekday=F("slot_minutes")),
     ]
     union = parts[0].union(*parts[1:], all=True)
     compiler = union.query.get_compiler(using=alias)
@@ -398,6 +409,90 @@ def bookable_artists(appointment_type: AppointmentType | None = None):
 
 
 @dataclass
+class GridHours:
+    """What a grid of the diary (the week's) is drawn on: the diary's hours, why each
+    closed day is closed, the services in use and the booking policy's step."""
+
+    diary: Diary
+    closed_reasons: dict[dt.date, str]
+    types: list[AppointmentType]
+    slot_minutes: int
+
+
+def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
+    """Read in one query what Diary.load(with_appointments=False) reads (every artist who
+    takes bookings, with their names; the clinic's hours, closed days, the artists'
+    hours, their approved time off, the rooms in use), why each closed day is closed, the
+    services in use (in their order) and the booking policy. Its SQL is built once
+    (_hours_query); its artists, rooms and services carry what the grid shows of them."""
+    zone = clinic_zone()
+    database = Room.objects.db
+    rows = _hours_query(database).rows(
+        first_day=start.astimezone(zone).date() - dt.timedelta(days=1),
+        last_day=end.astimezone(zone).date() + dt.timedelta(days=1),
+        start=start,
+        end=end,
+    )
+    # from_db takes the values in the model's order of fields.
+    artists = [
+        User.from_db(database, ["id", "email", "first_name", "last_name"], values)
+        for _position, *values in sorted(
+            (row[3], row[1], row[11], row[9], row[10]) for row in rows if row[0] == _TAKES_BOOKINGS
+        )
+    ]
+    rooms = [
+        Room.from_db(database, ["id", "name", "is_active"], (room_id, name, True))
+        for _position, room_id, name in sorted(
+            (row[3], row[2], row[9]) for row in rows if row[0] == _ROOM
+        )
+    ]
+    types = [
+        AppointmentType.from_db(database, ["id", "name", "colour"], values)
+        for _position, *values in sorted(
+            (row[3], row[2], row[9], row[10]) for row in rows if row[0] == _SERVICE
+        )
+    ]
+    bookable = {a.pk for a in artists}
+    opening: dict[int, list] = defaultdict(list)
+    closed: dict[dt.date, str] = {}
+    hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    off: dict[int, list[Interval]] = defaultdict(list)
+    slot_minutes = None
+    for kind, artist, _room, weekday, day, t1, t2, s, e, label, *_names in rows:
+        if kind == _OPENING:
+            opening[weekday].append((t1, t2))
+        elif kind == _CLOSED:
+            closed[day] = label
+        elif kind == _HOURS:
+            if artist in bookable:
+                hours[artist][weekday].append((t1, t2))
+        elif kind == _TIME_OFF:
+            if artist in bookable:
+                off[artist].append((s, e))
+        elif kind == _POLICY:
+            slot_minutes = weekday
+    diary = Diary(
+        start=start,
+        end=end,
+        zone=zone,
+        opening={weekday: sorted(spans) for weekday, spans in opening.items()},
+        closed_days=set(closed),
+        artists=artists,
+        artist_hours={
+            artist: {w: sorted(spans) for w, spans in days.items()}
+            for artist, days in hours.items()
+        },
+        time_off={k: _Busy(v) for k, v in off.items()},
+        artist_busy={},
+        rooms=rooms,
+        room_busy={},
+    )
+    if slot_minutes is None:  # a new clinic: the policy is made on first use
+        slot_minutes = BookingPolicy.current().slot_minutes
+    return GridHours(diary, closed, types, slot_minutes)
+
+
+@dataclass
 class Diary:
     """Everything needed to judge times between `start` and `end` (UTC)."""
 
@@ -412,8 +507,6 @@ class Diary:
     artist_busy: dict[int, _Busy]
     rooms: list[Room]
     room_busy: dict[int, _Busy]
-    # Why each closed day is closed (Diary.load_hours only; load() reads just the dates).
-    closed_reasons: dict[dt.date, str] = field(default_factory=dict)
     _windows: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
     _rooms_busy: list[tuple[Room, _Busy | None]] = field(init=False)
 
@@ -509,69 +602,6 @@ class Diary:
             artist_busy={k: _Busy(v) for k, v in busy.items()},
             rooms=rooms,
             room_busy={k: _Busy(v) for k, v in room_busy.items()},
-        )
-
-    @classmethod
-    def load_hours(cls, *, start: dt.datetime, end: dt.datetime) -> Diary:
-        """The diary a grid of the week draws its appointments on, in one query: what
-        load(with_appointments=False) reads (every artist who takes bookings, with their
-        names; the clinic's hours, closed days, the artists' hours, their approved time
-        off, the rooms in use), and why each closed day is closed. Its SQL is built once
-        (_hours_query); its artists and rooms carry what the grid shows of them."""
-        zone = clinic_zone()
-        rows = _hours_query(Room.objects.db).rows(
-            first_day=start.astimezone(zone).date() - dt.timedelta(days=1),
-            last_day=end.astimezone(zone).date() + dt.timedelta(days=1),
-            start=start,
-            end=end,
-        )
-        database = Room.objects.db
-        # from_db takes the values in the model's order of fields.
-        artists = [
-            User.from_db(database, ["id", "email", "first_name", "last_name"], values)
-            for _position, *values in sorted(
-                (row[3], row[1], row[11], row[9], row[10])
-                for row in rows
-                if row[0] == _TAKES_BOOKINGS
-            )
-        ]
-        rooms = [
-            Room.from_db(database, ["id", "name", "is_active"], (room_id, name, True))
-            for _position, room_id, name in sorted(
-                (row[3], row[2], row[9]) for row in rows if row[0] == _ROOM
-            )
-        ]
-        bookable = {a.pk for a in artists}
-        opening: dict[int, list] = defaultdict(list)
-        closed: dict[dt.date, str] = {}
-        hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-        off: dict[int, list[Interval]] = defaultdict(list)
-        for kind, artist, _room, weekday, day, t1, t2, s, e, label, *_names in rows:
-            if kind == _OPENING:
-                opening[weekday].append((t1, t2))
-            elif kind == _CLOSED:
-                closed[day] = label
-            elif kind == _HOURS:
-                if artist in bookable:
-                    hours[artist][weekday].append((t1, t2))
-            elif kind == _TIME_OFF and artist in bookable:
-                off[artist].append((s, e))
-        return cls(
-            start=start,
-            end=end,
-            zone=zone,
-            opening={weekday: sorted(spans) for weekday, spans in opening.items()},
-            closed_days=set(closed),
-            artists=artists,
-            artist_hours={
-                artist: {w: sorted(spans) for w, spans in days.items()}
-                for artist, days in hours.items()
-            },
-            time_off={k: _Busy(v) for k, v in off.items()},
-            artist_busy={},
-            rooms=rooms,
-            room_busy={},
-            closed_reasons=closed,
         )
 
     @classmethod

@@ -28,14 +28,13 @@ from accounts.models import User
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
-from .availability import Diary, _DiaryQuery, _Parameter
+from .availability import Diary, _DiaryQuery, _Parameter, grid_hours
 from .booking import MOVABLE_STATUSES
 from .calendar import ARTIST_COLOURS, _opening, week_start
 from .models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
-    BookingPolicy,
     Room,
 )
 from .page_parts import flag_values, flags_of
@@ -102,7 +101,7 @@ class Block:
     when: str  # "10:00–10:45"
     movable: bool
     column: int = 1  # side by side when two share a time (a no-show and a walk-in)
-    html: str = ""  # its markup (render_blocks)
+    html: str = ""  # its markup, escaped (render_blocks)
 
     @property
     def buffer_row(self) -> int:
@@ -127,7 +126,7 @@ class Lane:
     blocks: list[Block] = field(default_factory=list)
     shades: list[Shade] = field(default_factory=list)
     columns: int = 1
-    html: str = ""  # its shades and blocks' markup (render_blocks)
+    html: str = ""  # its shades and blocks' markup, escaped (render_blocks)
 
 
 @dataclass
@@ -312,16 +311,16 @@ def week_grid(
     now: dt.datetime | None = None,
 ) -> WeekGrid:
     """The clinic's week (from its first day: smpclinic.formats) around `day` (or `day`
-    alone) as a time grid: the diary read once (Diary.load_hours), the appointments with
-    their flags once, the types once."""
+    alone) as a time grid: the diary's hours, the services and the booking policy read
+    once (grid_hours), the appointments with their flags once."""
     now = now or timezone.now()
     zone = clinic_zone()
     week_first_day = week_start(day)
     first_day, length = (day, 1) if only_day else (week_first_day, 7)
     start = local_datetime(first_day, dt.time(0), zone)
     end = local_datetime(first_day + dt.timedelta(days=length), dt.time(0), zone)
-    diary = Diary.load_hours(start=start, end=end)
-    types = list(AppointmentType.objects.filter(is_active=True).order_by("position", "name"))
+    read = grid_hours(start=start, end=end)
+    diary, types = read.diary, read.types
     selected_type = next((t for t in types if t.pk == type_id), None)
     selected_artist = next((a for a in diary.artists if a.pk == artist_id), None)
     selected_room = next((r for r in diary.rooms if r.pk == room_id), None)
@@ -376,7 +375,11 @@ def week_grid(
         lane_rooms = [selected_room] if selected_room else list(diary.rooms)
     else:
         lane_artists = [selected_artist] if selected_artist else [key.artist for key in keys]
-    reasons = diary.closed_reasons
+        lane_names = [
+            (artist.pk, artist.get_full_name(), _initials(artist.get_full_name()))
+            for artist in lane_artists
+        ]
+    reasons = read.closed_reasons
     staff = {artist.pk for artist in diary.artists}
     now_local = now.astimezone(zone)
     days: list[GridDay] = []
@@ -390,15 +393,8 @@ def week_grid(
             ]
         else:
             lanes = [
-                Lane(
-                    f"a{artist.pk}",
-                    artist.get_full_name(),
-                    _initials(artist.get_full_name()),
-                    artist.pk,
-                    None,
-                    colours[artist.pk],
-                )
-                for artist in lane_artists
+                Lane(f"a{pk}", name, initials, pk, None, colours[pk])
+                for pk, name, initials in lane_names
             ]
         grid_day = GridDay(
             day=date,
@@ -476,7 +472,7 @@ def week_grid(
         rows=rows,
         first_minute=first_minute,
         hours=hours,
-        slot_minutes=BookingPolicy.current().slot_minutes,
+        slot_minutes=read.slot_minutes,
         artists=keys,
         rooms=list(diary.rooms),
         types=types,
@@ -546,7 +542,8 @@ def render_blocks(
     the current time and its blocks): the week holds hundreds of appointments and shades, and
     the template engine costs about a millisecond for each block, a fifth of one for each
     shade and a tenth for each lane (README, speed). Everything shown is escaped here as the
-    template would. `artist_filter`: the artist the days' links keep to."""
+    template would, and marked safe once a day. `artist_filter`: the artist the days' links
+    keep to."""
     zone_note = plan.by == BY_ROOM
     # Each label translated once, not once a block (get_status_display hashes every
     # status's lazy label to look one up).
@@ -554,6 +551,15 @@ def render_blocks(
     flag_markup: dict[int, str] = {}
     path = _escape(appointment_path)
     clock = _clock_labels()
+    # Names, services and statuses recur all week: each escaped once.
+    escaped: dict[str, str] = {}
+
+    def once(value: str) -> str:
+        written = escaped.get(value)
+        if written is None:
+            written = escaped[value] = _escape(value)
+        return written
+
     for grid_day in plan.days:
         day = grid_day.day.isoformat()
         for lane in grid_day.lanes:
@@ -562,10 +568,10 @@ def render_blocks(
                 movable = can_move and block.movable
                 classes = (
                     f"wg-block wg-r{block.row} wg-s{block.span} wg-c{block.column} "
-                    f"artist-colour-{block.colour} diary-week-{_escape(a.status)}"
+                    f"artist-colour-{block.colour} diary-week-{once(a.status)}"
                 )
                 if a.type_colour:
-                    classes += f" service-colour-{_escape(a.type_colour)}"
+                    classes += f" service-colour-{once(a.type_colour)}"
                 detail = a.type_name
                 if zone_note:
                     detail += f" · {a.artist_name}"
@@ -574,10 +580,10 @@ def render_blocks(
                 inner = [
                     f'<span class="diary-block-time">{block.when}</span> ',
                     f"<strong>{_escape(a.client_name)}</strong> ",
-                    f'<span class="wg-detail">{_escape(detail)}</span>',
+                    f'<span class="wg-detail">{once(detail)}</span>',
                 ]
                 if not zone_note:
-                    name = _escape(a.artist_name)
+                    name = once(a.artist_name)
                     inner.append(f' <span class="visually-hidden">{name}</span>')
                 if a.status != AppointmentStatus.BOOKED:
                     label = status_labels[a.status]
@@ -607,27 +613,27 @@ def render_blocks(
                     if block.buffer_span
                     else ""
                 )
-                block.html = mark_safe(f"{buffer}<a {attrs}>{''.join(inner)}</a>")  # noqa: S308 - escaped above
+                block.html = f"{buffer}<a {attrs}>{''.join(inner)}</a>"
             shades = "".join(
                 f'<div class="wg-shade wg-{shade.kind} wg-r{shade.row} wg-s{shade.span}"></div>'
                 for shade in lane.shades
             )
             now = f'<div class="wg-now wg-r{grid_day.now_row}"></div>' if grid_day.now_row else ""
             blocks = "".join(block.html for block in lane.blocks)
-            lane.html = mark_safe(f"{shades}{now}{blocks}")  # noqa: S308 - escaped above
+            lane.html = f"{shades}{now}{blocks}"
         # The lanes' heads and the lanes themselves: seventy a week by artist.
         heads, lanes = [], []
         for lane in grid_day.lanes:
             colour = f" artist-colour-{lane.colour}" if lane.colour is not None else ""
-            label = _escape(lane.label)
+            label = once(lane.label)
             heads.append(
                 f'<span class="wg-lane-head{colour}" title="{label}">'
-                f'<span aria-hidden="true">{_escape(lane.short)}</span>'
+                f'<span aria-hidden="true">{once(lane.short)}</span>'
                 f'<span class="visually-hidden">{label}</span></span>'
             )
             artist = f' data-artist="{lane.artist_id}"' if lane.artist_id else ""
             room = f' data-room="{lane.room_id}"' if lane.room_id else ""
-            key = _escape(lane.key)
+            key = once(lane.key)
             lanes.append(
                 f'\n        <div class="wg-lane wg-cols-{lane.columns}" data-lane="{key}" '
                 f'data-day="{day}"{artist}{room} data-label="{label}">\n'

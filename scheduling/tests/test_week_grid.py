@@ -17,6 +17,7 @@ from scheduling.models import (
     Appointment,
     AppointmentEvent,
     AppointmentStatus,
+    BookingPolicy,
     ClosedDay,
     TimeOff,
 )
@@ -102,9 +103,16 @@ def test_the_week_grid_costs_the_same_queries_whatever_it_holds(clinic, as_user)
     assert queries() == few
     assert "Closed: Training day" in browser.get(WEEK).content.decode()
     # The session and its user; the diary's artists, hours, closed days, time off and
-    # rooms in one; the types; the appointments with their clients, types, artists, rooms
-    # and what other apps flag (a deposit due) in one; the booking policy.
-    assert few == 6
+    # rooms, the services and the booking policy in one; the appointments with their
+    # clients, services, artists, rooms and what other apps flag (a deposit due) in one.
+    assert few == 4
+
+
+def test_a_new_clinic_without_a_saved_booking_policy_gets_the_usual_step(clinic, as_user):
+    BookingPolicy.objects.all().delete()
+    page = as_user(clinic.people.front_desk).get(WEEK).content.decode()
+    assert 'data-slot-minutes="15"' in page
+    assert BookingPolicy.objects.get().slot_minutes == 15
 
 
 def test_a_drop_moves_it_through_the_same_rules_and_keeps_its_history(clinic, as_user):
