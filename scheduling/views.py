@@ -198,6 +198,8 @@ def week_view(request, day: dt.date):
             if any(k != "by" for k in filters)
             else "",
             "filters": filters,
+            # The filters chosen, by name: ids or None (looked up for each option shown).
+            "chosen": chosen,
             "can_book": _can_edit_diary(request.user),
             "can_move": _can_edit_diary(request.user),
             "appointment_path": appointment_path,
