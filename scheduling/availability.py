@@ -137,8 +137,9 @@ class _Busy:
 
 # What each row of Diary.load_for_booking's single query is.
 _TAKES_BOOKINGS, _OPENING, _CLOSED, _HOURS, _TIME_OFF, _BOOKED, _ROOM = range(7)
-# And of grid_hours()'s: the services in use and the booking policy.
-_SERVICE, _POLICY = 7, 8
+# And of grid_hours()'s: the services in use, the booking policy, and the rooms and
+# services no longer in use (whose names the week's appointments may still show).
+_SERVICE, _POLICY, _ROOM_OUT_OF_USE, _SERVICE_OUT_OF_USE = 7, 8, 9, 10
 # Its columns, in order, with the type each has when a row leaves it empty.
 _ROW_COLUMNS = {
     "artist": IntegerField(),
@@ -391,6 +392,14 @@ def _hours_query(alias: str) -> _DiaryQuery:
             last_name=F("colour"),
         ),
         rows(BookingPolicy.objects.filter(pk=1), _POLICY, weekday=F("slot_minutes")),
+        rows(Room.objects.filter(is_active=False), _ROOM_OUT_OF_USE, room=F("pk"), label=F("name")),
+        rows(
+            AppointmentType.objects.filter(is_active=False),
+            _SERVICE_OUT_OF_USE,
+            room=F("pk"),
+            label=F("name"),
+            last_name=F("colour"),
+        ),
     ]
     union = parts[0].union(*parts[1:], all=True)
     compiler = union.query.get_compiler(using=alias)
@@ -411,12 +420,16 @@ def bookable_artists(appointment_type: AppointmentType | None = None):
 @dataclass
 class GridHours:
     """What a grid of the diary (the week's) is drawn on: the diary's hours, why each
-    closed day is closed, the services in use and the booking policy's step."""
+    closed day is closed, the services in use, the booking policy's step, and every
+    room's name and service's name and colour, in use or not (an appointment keeps its
+    own), so the appointments need not be read with them."""
 
     diary: Diary
     closed_reasons: dict[dt.date, str]
     types: list[AppointmentType]
     slot_minutes: int
+    room_names: dict[int, str]
+    services: dict[int, tuple[str, str]]  # (name, colour)
 
 
 def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
@@ -458,7 +471,9 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
     hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     off: dict[int, list[Interval]] = defaultdict(list)
     slot_minutes = None
-    for kind, artist, _room, weekday, day, t1, t2, s, e, label, *_names in rows:
+    room_names = {room.pk: room.name for room in rooms}
+    services = {service.pk: (service.name, service.colour) for service in types}
+    for kind, artist, room, weekday, day, t1, t2, s, e, label, *names in rows:
         if kind == _OPENING:
             opening[weekday].append((t1, t2))
         elif kind == _CLOSED:
@@ -471,6 +486,10 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
                 off[artist].append((s, e))
         elif kind == _POLICY:
             slot_minutes = weekday
+        elif kind == _ROOM_OUT_OF_USE:
+            room_names[room] = label
+        elif kind == _SERVICE_OUT_OF_USE:
+            services[room] = (label, names[0])
     diary = Diary(
         start=start,
         end=end,
@@ -489,7 +508,7 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
     )
     if slot_minutes is None:  # a new clinic: the policy is made on first use
         slot_minutes = BookingPolicy.current().slot_minutes
-    return GridHours(diary, closed, types, slot_minutes)
+    return GridHours(diary, closed, types, slot_minutes, room_names, services)
 
 
 @dataclass

@@ -17,8 +17,10 @@ from scheduling.models import (
     Appointment,
     AppointmentEvent,
     AppointmentStatus,
+    AppointmentType,
     BookingPolicy,
     ClosedDay,
+    Room,
     TimeOff,
 )
 from scheduling.tests.diary_fixtures import appointment_blocks, book
@@ -106,6 +108,25 @@ def test_the_week_grid_costs_the_same_queries_whatever_it_holds(clinic, as_user)
     # rooms, the services and the booking policy in one; the appointments with their
     # clients, services, artists, rooms and what other apps flag (a deposit due) in one.
     assert few == 4
+
+
+def test_an_appointment_keeps_its_room_and_service_after_both_go_out_of_use(
+    clinic, as_user, django_assert_num_queries
+):
+    appointment = book(clinic, at(MONDAY, "10:00"))
+    Room.objects.filter(pk=appointment.room_id).update(is_active=False, name="Old <room>")
+    AppointmentType.objects.filter(pk=appointment.type_id).update(
+        is_active=False, name="Retired & gone", colour="plum"
+    )
+    browser = as_user(clinic.people.front_desk)
+    with django_assert_num_queries(4):
+        response = browser.get(WEEK)
+    [block] = appointment_blocks(response)
+    assert block["text"].startswith("10:00–10:45 Anna Ashby Retired & gone · Old <room>")
+    page = response.content.decode()
+    assert "service-colour-plum" in page and "Retired &amp; gone · Old &lt;room&gt;" in page
+    # Neither is offered as a filter any more.
+    assert "Old &lt;room&gt;</option>" not in page and "Retired &amp; gone</option>" not in page
 
 
 def test_a_new_clinic_without_a_saved_booking_policy_gets_the_usual_step(clinic, as_user):
