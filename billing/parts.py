@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.page_parts import (
     ClientNote,
+    DiaryFlags,
     Flag,
     register_appointment_part,
     register_client_notes,
@@ -57,13 +59,18 @@ DIARY_FLAGS = {
 }
 
 
-@register_diary_flags
-def deposit_flags(appointment_ids: list[int]) -> dict[int, list[Flag]]:
-    """One query: the deposit of each appointment in the diary, where it matters."""
-    rows = Deposit.objects.filter(
-        appointment_id__in=appointment_ids, status__in=list(DIARY_FLAGS)
-    ).values_list("appointment_id", "status")
-    return {appointment_id: [DIARY_FLAGS[status]] for appointment_id, status in rows}
+def _deposit_flags(status: str | None) -> list[Flag]:
+    flag = DIARY_FLAGS.get(status)
+    return [flag] if flag is not None else []
+
+
+def _deposit_status():
+    """The appointment's deposit's status, looked up by its unique index for each
+    appointment read (a join would let the database scan every deposit)."""
+    return Subquery(Deposit.objects.filter(appointment_id=OuterRef("pk")).values("status")[:1])
+
+
+register_diary_flags(DiaryFlags(value=_deposit_status, flags=_deposit_flags))
 
 
 @register_client_notes

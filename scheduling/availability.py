@@ -137,6 +137,9 @@ class _Busy:
 
 # What each row of Diary.load_for_booking's single query is.
 _TAKES_BOOKINGS, _OPENING, _CLOSED, _HOURS, _TIME_OFF, _BOOKED, _ROOM = range(7)
+# And of grid_hours()'s: the services in use, the booking policy, and the rooms and
+# services no longer in use (whose names the week's appointments may still show).
+_SERVICE, _POLICY, _ROOM_OUT_OF_USE, _SERVICE_OUT_OF_USE = 7, 8, 9, 10
 # Its columns, in order, with the type each has when a row leaves it empty.
 _ROW_COLUMNS = {
     "artist": IntegerField(),
@@ -151,8 +154,13 @@ _ROW_COLUMNS = {
 }
 
 
-def _rows(queryset, kind: int, *, typed: bool = False, **columns):
-    """`queryset` as rows of (kind, *_ROW_COLUMNS), its own values in `columns`, for a UNION.
+# grid_hours()'s rows: the same, with an artist's last name and email beside the first name
+# (in `label`), and a service's colour beside its name.
+_HOURS_ROW_COLUMNS = {**_ROW_COLUMNS, "last_name": CharField(), "email": CharField()}
+
+
+def _rows(queryset, kind: int, *, typed: bool = False, layout=_ROW_COLUMNS, **columns):
+    """`queryset` as rows of (kind, *layout), its own values in `columns`, for a UNION.
 
     `typed`: the UNION's first part, whose empty columns are typed NULLs (PostgreSQL takes
     a bare NULL for text, and would then refuse a date below it); the others' bare NULLs
@@ -162,7 +170,7 @@ def _rows(queryset, kind: int, *, typed: bool = False, **columns):
             name,
             Cast(Value(None), output_field=empty) if typed else Value(None, output_field=empty),
         )
-        for name, empty in _ROW_COLUMNS.items()
+        for name, empty in layout.items()
     }
     return (
         queryset.order_by()
@@ -311,6 +319,95 @@ def _diary_query(
     return _DiaryQuery(alias, union.query, sql, tuple(params), columns)
 
 
+@lru_cache(maxsize=4)
+def _hours_query(alias: str) -> _DiaryQuery:
+    """The UNION behind grid_hours(), compiled once (as _diary_query)."""
+
+    def rows(queryset, kind: int, **columns):
+        return _rows(
+            queryset, kind, typed=kind == _TAKES_BOOKINGS, layout=_HOURS_ROW_COLUMNS, **columns
+        )
+
+    parts = [
+        rows(
+            bookable_artists(),
+            _TAKES_BOOKINGS,
+            artist=F("pk"),
+            weekday=Window(
+                RowNumber(),
+                order_by=[F("first_name").asc(), F("last_name").asc(), F("pk").asc()],
+            ),
+            label=F("first_name"),
+            last_name=F("last_name"),
+            email=F("email"),
+        ),
+        rows(
+            OpeningHours.objects.all(),
+            _OPENING,
+            weekday=F("weekday"),
+            t1=F("opens"),
+            t2=F("closes"),
+        ),
+        rows(
+            ClosedDay.objects.filter(
+                date__gte=_Parameter("first_day", DateField()),
+                date__lte=_Parameter("last_day", DateField()),
+            ),
+            _CLOSED,
+            day=F("date"),
+            label=F("reason"),
+        ),
+        rows(
+            ArtistHours.objects.all(),
+            _HOURS,
+            artist=F("artist_id"),
+            weekday=F("weekday"),
+            t1=F("starts"),
+            t2=F("ends"),
+        ),
+        rows(
+            TimeOff.objects.filter(
+                status=TimeOffStatus.APPROVED,
+                starts_at__lt=_Parameter("end", DateTimeField()),
+                ends_at__gt=_Parameter("start", DateTimeField()),
+            ),
+            _TIME_OFF,
+            artist=F("artist_id"),
+            s=F("starts_at"),
+            e=F("ends_at"),
+        ),
+        rows(
+            _rooms_for(None),
+            _ROOM,
+            room=F("pk"),
+            weekday=Window(RowNumber(), order_by=[F("name").asc(), F("pk").asc()]),
+            label=F("name"),
+        ),
+        rows(
+            AppointmentType.objects.filter(is_active=True),
+            _SERVICE,
+            room=F("pk"),
+            weekday=Window(RowNumber(), order_by=[F("position").asc(), F("name").asc()]),
+            label=F("name"),
+            last_name=F("colour"),
+        ),
+        rows(BookingPolicy.objects.filter(pk=1), _POLICY, weekday=F("slot_minutes")),
+        rows(Room.objects.filter(is_active=False), _ROOM_OUT_OF_USE, room=F("pk"), label=F("name")),
+        rows(
+            AppointmentType.objects.filter(is_active=False),
+            _SERVICE_OUT_OF_USE,
+            room=F("pk"),
+            label=F("name"),
+            last_name=F("colour"),
+        ),
+    ]
+    union = parts[0].union(*parts[1:], all=True)
+    compiler = union.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
+    return _DiaryQuery(alias, union.query, sql, tuple(params), columns)
+
+
 def bookable_artists(appointment_type: AppointmentType | None = None):
     """The artists who take bookings (of this type, when one is given): the one place
     the diary chooses whom it may offer or book."""
@@ -318,6 +415,100 @@ def bookable_artists(appointment_type: AppointmentType | None = None):
     if appointment_type is not None:
         artists = artists.exclude(appointment_types_not_offered=appointment_type)
     return artists
+
+
+@dataclass
+class GridHours:
+    """What a grid of the diary (the week's) is drawn on: the diary's hours, why each
+    closed day is closed, the services in use, the booking policy's step, and every
+    room's name and service's name and colour, in use or not (an appointment keeps its
+    own), so the appointments need not be read with them."""
+
+    diary: Diary
+    closed_reasons: dict[dt.date, str]
+    types: list[AppointmentType]
+    slot_minutes: int
+    room_names: dict[int, str]
+    services: dict[int, tuple[str, str]]  # (name, colour)
+
+
+def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
+    """Read in one query what Diary.load(with_appointments=False) reads (every artist who
+    takes bookings, with their names; the clinic's hours, closed days, the artists'
+    hours, their approved time off, the rooms in use), why each closed day is closed, the
+    services in use (in their order) and the booking policy. Its SQL is built once
+    (_hours_query); its artists, rooms and services carry what the grid shows of them."""
+    zone = clinic_zone()
+    database = Room.objects.db
+    rows = _hours_query(database).rows(
+        first_day=start.astimezone(zone).date() - dt.timedelta(days=1),
+        last_day=end.astimezone(zone).date() + dt.timedelta(days=1),
+        start=start,
+        end=end,
+    )
+    # from_db takes the values in the model's order of fields.
+    artists = [
+        User.from_db(database, ["id", "email", "first_name", "last_name"], values)
+        for _position, *values in sorted(
+            (row[3], row[1], row[11], row[9], row[10]) for row in rows if row[0] == _TAKES_BOOKINGS
+        )
+    ]
+    rooms = [
+        Room.from_db(database, ["id", "name", "is_active"], (room_id, name, True))
+        for _position, room_id, name in sorted(
+            (row[3], row[2], row[9]) for row in rows if row[0] == _ROOM
+        )
+    ]
+    types = [
+        AppointmentType.from_db(database, ["id", "name", "colour"], values)
+        for _position, *values in sorted(
+            (row[3], row[2], row[9], row[10]) for row in rows if row[0] == _SERVICE
+        )
+    ]
+    bookable = {a.pk for a in artists}
+    opening: dict[int, list] = defaultdict(list)
+    closed: dict[dt.date, str] = {}
+    hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    off: dict[int, list[Interval]] = defaultdict(list)
+    slot_minutes = None
+    room_names = {room.pk: room.name for room in rooms}
+    services = {service.pk: (service.name, service.colour) for service in types}
+    for kind, artist, room, weekday, day, t1, t2, s, e, label, *names in rows:
+        if kind == _OPENING:
+            opening[weekday].append((t1, t2))
+        elif kind == _CLOSED:
+            closed[day] = label
+        elif kind == _HOURS:
+            if artist in bookable:
+                hours[artist][weekday].append((t1, t2))
+        elif kind == _TIME_OFF:
+            if artist in bookable:
+                off[artist].append((s, e))
+        elif kind == _POLICY:
+            slot_minutes = weekday
+        elif kind == _ROOM_OUT_OF_USE:
+            room_names[room] = label
+        elif kind == _SERVICE_OUT_OF_USE:
+            services[room] = (label, names[0])
+    diary = Diary(
+        start=start,
+        end=end,
+        zone=zone,
+        opening={weekday: sorted(spans) for weekday, spans in opening.items()},
+        closed_days=set(closed),
+        artists=artists,
+        artist_hours={
+            artist: {w: sorted(spans) for w, spans in days.items()}
+            for artist, days in hours.items()
+        },
+        time_off={k: _Busy(v) for k, v in off.items()},
+        artist_busy={},
+        rooms=rooms,
+        room_busy={},
+    )
+    if slot_minutes is None:  # a new clinic: the policy is made on first use
+        slot_minutes = BookingPolicy.current().slot_minutes
+    return GridHours(diary, closed, types, slot_minutes, room_names, services)
 
 
 @dataclass

@@ -9,8 +9,12 @@ None leaves the part out. A part costs a fixed number of queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from django.db.models import Expression
+
+from .models import Appointment
 
 AppointmentPart = Callable[..., "dict | None"]
 _parts: list[AppointmentPart] = []
@@ -36,29 +40,57 @@ class Flag:
     tone: str = "secondary"  # a Bootstrap colour: warning, success, danger, secondary
 
 
-FlagsFn = Callable[[list[int]], "dict[int, list[Flag]]"]
-_flaggers: list[FlagsFn] = []
+@dataclass(frozen=True)
+class DiaryFlags:
+    """What an app flags on the diary's appointments: a value read with each appointment
+    (`value()`, an expression on Appointment, e.g. its deposit's status through a join)
+    and the flags each value means (`flags(value)`). Read with the appointments, flags
+    cost the diary no query of their own (scheduling.week_grid), or one for any number
+    of appointments (attach_flags)."""
+
+    value: Callable[[], Expression]
+    flags: Callable[[object], list[Flag]]
 
 
-def register_diary_flags(fn: FlagsFn) -> FlagsFn:
-    """Register `fn(appointment_ids) -> {id: [Flag, ...]}`: one query for all of them."""
-    if fn not in _flaggers:
-        _flaggers.append(fn)
-    return fn
+_flaggers: list[DiaryFlags] = []
+
+
+def register_diary_flags(flagger: DiaryFlags) -> DiaryFlags:
+    """Register what an app flags; from its `AppConfig.ready()`, so the set is fixed once
+    the clinic runs (the week's query is built once with it)."""
+    if flagger not in _flaggers:
+        _flaggers.append(flagger)
+    return flagger
+
+
+def flag_values() -> dict[str, Expression]:
+    """The registered flags' values, as annotations to read with the appointments;
+    flags_of() says what one appointment's values (in this order) mean."""
+    return {f"flag_value_{n}": flagger.value() for n, flagger in enumerate(_flaggers)}
+
+
+def flags_of(values: Sequence) -> list[Flag]:
+    flags: list[Flag] = []
+    for flagger, value in zip(_flaggers, values, strict=True):
+        flags.extend(flagger.flags(value))
+    return flags
 
 
 def attach_flags(appointments: Iterable) -> None:
-    """Set `.flags` on each appointment: what the registered apps say of it."""
+    """Set `.flags` on each appointment: what the registered apps say of it, in one query
+    for all of them."""
     appointments = list(appointments)
     for appointment in appointments:
         appointment.flags = []
     if not appointments or not _flaggers:
         return
     by_id = {appointment.pk: appointment for appointment in appointments}
-    for flagger in _flaggers:
-        for pk, flags in flagger(list(by_id)).items():
-            if pk in by_id:
-                by_id[pk].flags.extend(flags)
+    values = flag_values()
+    rows = (
+        Appointment.objects.filter(pk__in=list(by_id)).annotate(**values).values_list("pk", *values)
+    )
+    for pk, *row in rows:
+        by_id[pk].flags = flags_of(row)
 
 
 # --- what a client is told about an appointment -------------------------------------------

@@ -146,7 +146,12 @@ def day_view(request, day: dt.date):
         rooms = week_grid(day=day, by=BY_ROOM, artist_id=_artist_param(request), only_day=True)
         appointment_path = reverse("scheduling:appointment_detail", args=[0])[:-2]
         can_move = _can_edit_diary(request.user)
-        render_blocks(rooms, can_move=can_move, appointment_path=appointment_path)
+        render_blocks(
+            rooms,
+            can_move=can_move,
+            appointment_path=appointment_path,
+            artist_filter=_artist_param(request),
+        )
         context.update(rooms=rooms, can_move=can_move, appointment_path=appointment_path)
     return render(request, "scheduling/day.html", context)
 
@@ -172,7 +177,12 @@ def week_view(request, day: dt.date):
     }
     filters = {name: value for name, value in chosen.items() if value}
     appointment_path = reverse("scheduling:appointment_detail", args=[0])[:-2]
-    render_blocks(plan, can_move=_can_edit_diary(request.user), appointment_path=appointment_path)
+    render_blocks(
+        plan,
+        can_move=_can_edit_diary(request.user),
+        appointment_path=appointment_path,
+        artist_filter=chosen["artist"],
+    )
     return render(
         request,
         "scheduling/week.html",
@@ -188,6 +198,8 @@ def week_view(request, day: dt.date):
             if any(k != "by" for k in filters)
             else "",
             "filters": filters,
+            # The filters chosen, by name: ids or None (looked up for each option shown).
+            "chosen": chosen,
             "can_book": _can_edit_diary(request.user),
             "can_move": _can_edit_diary(request.user),
             "appointment_path": appointment_path,

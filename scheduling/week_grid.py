@@ -14,26 +14,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape as html_escape
 
-from django.utils import timezone
+from django.db.models import DateTimeField, IntegerField
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from accounts.models import User
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
-from .availability import Diary
+from .availability import Diary, _DiaryQuery, _Parameter, grid_hours
 from .booking import MOVABLE_STATUSES
-from .calendar import ARTIST_COLOURS, _closed_reasons, _opening, week_start
+from .calendar import ARTIST_COLOURS, _opening, week_start
 from .models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
-    BookingPolicy,
     Room,
 )
-from .page_parts import attach_flags
+from .page_parts import flag_values, flags_of
 
 GRID_MINUTES = 5
 # The stylesheet has classes for this many rows (24 hours of 5 minutes).
@@ -61,7 +65,7 @@ class WeekAppointment:
     artist_last_name: str
     artist_email: str
     room_name: str | None
-    flags: list = field(default_factory=list)  # page_parts.attach_flags
+    flags: list = field(default_factory=list)  # page_parts.flags_of
 
     @property
     def minutes(self) -> int:
@@ -97,7 +101,7 @@ class Block:
     when: str  # "10:00–10:45"
     movable: bool
     column: int = 1  # side by side when two share a time (a no-show and a walk-in)
-    html: str = ""  # its markup (render_blocks)
+    html: str = ""  # its markup, escaped (render_blocks)
 
     @property
     def buffer_row(self) -> int:
@@ -122,7 +126,7 @@ class Lane:
     blocks: list[Block] = field(default_factory=list)
     shades: list[Shade] = field(default_factory=list)
     columns: int = 1
-    html: str = ""  # its shades and blocks' markup (render_blocks)
+    html: str = ""  # its shades and blocks' markup, escaped (render_blocks)
 
 
 @dataclass
@@ -136,6 +140,7 @@ class GridDay:
     away: list[User] = field(default_factory=list)
     cancelled: int = 0
     now_row: int | None = None
+    head_html: str = ""  # the day, its hours and notes (render_blocks)
     heads_html: str = ""  # its lanes' heads (render_blocks)
     lanes_html: str = ""  # its lanes (render_blocks)
 
@@ -214,14 +219,25 @@ def _initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper() or "?"
 
 
-def _clock_labels():
-    """formats.clock, written once per time of day: a week's blocks share a few dozen
-    times, and formatting each of their starts and ends costs more than the rest of the
-    block (formats.clock_span is "start–end")."""
-    written: dict[tuple, str] = {}
+# Clock labels already written, for the life of the process: a week's blocks share a few
+# dozen times of day, and writing each of their starts and ends costs more than the rest
+# of the block. By language and pattern, so each locale keeps its own.
+_CLOCK_LABELS: dict[tuple, str] = {}
 
-    def clock(moment: dt.datetime) -> str:
-        key = (moment.time(), moment.utcoffset())
+
+def _clock_labels():
+    """formats.clock, written once per time of day (formats.clock_span is "start–end");
+    of a datetime or, for the opening hours, a time."""
+    if len(_CLOCK_LABELS) > 20_000:  # every minute of the day, a few times over
+        _CLOCK_LABELS.clear()
+    written = _CLOCK_LABELS
+    language, pattern = translation.get_language(), formats.pattern("CLOCK_FORMAT")
+
+    def clock(moment: dt.datetime | dt.time) -> str:
+        if isinstance(moment, dt.datetime):
+            key = (language, pattern, moment.time(), moment.utcoffset())
+        else:
+            key = (language, pattern, moment, None)
         label = written.get(key)
         if label is None:
             label = written[key] = formats.clock(moment)
@@ -245,6 +261,48 @@ def _columns(blocks: list[Block]) -> int:
     return max(len(ends), 1)
 
 
+# What the grid reads of each appointment (WeekAppointment's fields but the service's and
+# room's names), then its flags.
+# The rooms' and services' names come with the diary's hours (grid_hours): two joins
+# fewer cost the database more than half its planning.
+_COLUMNS = (
+    *("id", "artist_id", "room_id", "starts_at", "ends_at", "blocked_until", "status"),
+    *("updated_at", "client__first_name", "client__last_name", "type_id"),
+    *("artist__first_name", "artist__last_name", "artist__email"),
+)
+_FLAGS_FROM = len(_COLUMNS)
+
+
+@lru_cache(maxsize=16)
+def _appointments_query(
+    alias: str, *, artist: bool, room: bool, appointment_type: bool
+) -> _DiaryQuery:
+    """The week's appointments, filtered by artist, room or type, as plain rows with what
+    other apps flag: hundreds a week, and a model instance for each of an appointment's
+    four related rows cost more than the rest of the page. Its SQL depends only on which
+    filters are set, so it is built once for each (the flags are registered at start-up)."""
+    appointments = Appointment.objects.filter(
+        starts_at__gte=_Parameter("start", DateTimeField()),
+        starts_at__lt=_Parameter("end", DateTimeField()),
+    )
+    if artist:
+        appointments = appointments.filter(artist_id=_Parameter("artist", IntegerField()))
+    if room:
+        appointments = appointments.filter(room_id=_Parameter("room", IntegerField()))
+    if appointment_type:
+        appointments = appointments.filter(type_id=_Parameter("appointment_type", IntegerField()))
+    flags = flag_values()
+    rows = (
+        appointments.annotate(**flags)
+        .order_by("starts_at", "artist_id", "id")
+        .values_list(*_COLUMNS, *flags)
+    )
+    compiler = rows.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
+    return _DiaryQuery(alias, rows.query, sql, tuple(params), columns)
+
+
 def week_grid(
     *,
     day: dt.date,
@@ -256,40 +314,46 @@ def week_grid(
     now: dt.datetime | None = None,
 ) -> WeekGrid:
     """The clinic's week (from its first day: smpclinic.formats) around `day` (or `day`
-    alone) as a time grid: the diary read once (Diary.load), the appointments once, the
-    rooms and types once."""
+    alone) as a time grid: the diary's hours, the services and the booking policy read
+    once (grid_hours), the appointments with their flags once."""
     now = now or timezone.now()
     zone = clinic_zone()
     week_first_day = week_start(day)
     first_day, length = (day, 1) if only_day else (week_first_day, 7)
     start = local_datetime(first_day, dt.time(0), zone)
     end = local_datetime(first_day + dt.timedelta(days=length), dt.time(0), zone)
-    diary = Diary.load(start=start, end=end, with_rooms=True, with_appointments=False)
-    types = list(AppointmentType.objects.filter(is_active=True).order_by("position", "name"))
+    read = grid_hours(start=start, end=end)
+    diary, types = read.diary, read.types
     selected_type = next((t for t in types if t.pk == type_id), None)
     selected_artist = next((a for a in diary.artists if a.pk == artist_id), None)
     selected_room = next((r for r in diary.rooms if r.pk == room_id), None)
 
-    appointments = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
-    if selected_artist is not None:
-        appointments = appointments.filter(artist_id=selected_artist.pk)
-    if selected_room is not None:
-        appointments = appointments.filter(room_id=selected_room.pk)
-    if selected_type is not None:
-        appointments = appointments.filter(type_id=selected_type.pk)
-    # Only what the grid shows, as plain rows: hundreds a week, and a model instance for
-    # each of an appointment's four related rows cost more than the rest of the page.
+    query = _appointments_query(
+        Appointment.objects.db,
+        artist=selected_artist is not None,
+        room=selected_room is not None,
+        appointment_type=selected_type is not None,
+    )
+    rows = query.rows(
+        start=start,
+        end=end,
+        artist=selected_artist and selected_artist.pk,
+        room=selected_room and selected_room.pk,
+        appointment_type=selected_type and selected_type.pk,
+    )
+    # The flags other apps add (a deposit due) come in the same rows.
+    services, room_names = read.services, read.room_names
     everything = [
-        WeekAppointment(*row)
-        for row in appointments.order_by("starts_at", "artist_id", "id").values_list(
-            *("id", "artist_id", "room_id", "starts_at", "ends_at", "blocked_until"),
-            *("status", "updated_at", "client__first_name", "client__last_name"),
-            *("type__name", "type__colour", "artist__first_name", "artist__last_name"),
-            *("artist__email", "room__name"),
+        WeekAppointment(
+            *row[:10],
+            *services[row[10]],
+            *row[11:_FLAGS_FROM],
+            room_names.get(row[2]),
+            flags_of(row[_FLAGS_FROM:]),
         )
+        for row in rows
     ]
     shown = [a for a in everything if a.status != AppointmentStatus.CANCELLED]
-    attach_flags(shown)
 
     colours = {artist.pk: n % ARTIST_COLOURS for n, artist in enumerate(diary.artists)}
     keys = [ArtistKey(artist, colours[artist.pk]) for artist in diary.artists]
@@ -303,9 +367,12 @@ def week_grid(
     openings = {date: _opening(diary, date) for date in dates}
     minutes = [s.hour * 60 + s.minute for date in dates for s, _ in openings[date]]
     minutes += [e.hour * 60 + e.minute for date in dates for _, e in openings[date]]
-    for appointment in shown:
-        first = _minute_of(appointment.starts_at, zone)
-        minutes += [first, min(first + appointment.minutes, 24 * 60)]
+    # Each appointment's start and end on the clinic's clock, worked out once.
+    local_times = [(a.starts_at.astimezone(zone), a.ends_at.astimezone(zone)) for a in everything]
+    for appointment, (local_start, _local_end) in zip(everything, local_times, strict=True):
+        if appointment.status != AppointmentStatus.CANCELLED:
+            first = local_start.hour * 60 + local_start.minute
+            minutes += [first, min(first + appointment.minutes, 24 * 60)]
     first_minute = (min(minutes, default=9 * 60) // 60) * 60
     last_minute = min(-(-max(minutes, default=18 * 60) // 60) * 60, 24 * 60)
     rows = max((last_minute - first_minute) // GRID_MINUTES, 1)
@@ -321,7 +388,11 @@ def week_grid(
         lane_rooms = [selected_room] if selected_room else list(diary.rooms)
     else:
         lane_artists = [selected_artist] if selected_artist else [key.artist for key in keys]
-    reasons = _closed_reasons(diary, dates[0], dates[-1])
+        lane_names = [
+            (artist.pk, artist.get_full_name(), _initials(artist.get_full_name()))
+            for artist in lane_artists
+        ]
+    reasons = read.closed_reasons
     staff = {artist.pk for artist in diary.artists}
     now_local = now.astimezone(zone)
     days: list[GridDay] = []
@@ -335,15 +406,8 @@ def week_grid(
             ]
         else:
             lanes = [
-                Lane(
-                    f"a{artist.pk}",
-                    artist.get_full_name(),
-                    _initials(artist.get_full_name()),
-                    artist.pk,
-                    None,
-                    colours[artist.pk],
-                )
-                for artist in lane_artists
+                Lane(f"a{pk}", name, initials, pk, None, colours[pk])
+                for pk, name, initials in lane_names
             ]
         grid_day = GridDay(
             day=date,
@@ -370,8 +434,7 @@ def week_grid(
     day_of = {grid_day.day: grid_day for grid_day in days}
     clock = _clock_labels()
 
-    for appointment in everything:
-        local_start = appointment.starts_at.astimezone(zone)
+    for appointment, (local_start, local_end) in zip(everything, local_times, strict=True):
         grid_day = day_of[local_start.date()]
         if appointment.status == AppointmentStatus.CANCELLED:
             grid_day.cancelled += 1
@@ -392,7 +455,7 @@ def week_grid(
             )
             grid_day.lanes.append(lane)
             by_day_lane[(grid_day.day, key)] = lane
-        first = row_of(_minute_of(appointment.starts_at, zone))
+        first = row_of(local_start.hour * 60 + local_start.minute)
         length = appointment.minutes
         buffer = int((appointment.blocked_until - appointment.ends_at).total_seconds() // 60)
         span = span_of(first, length)
@@ -403,7 +466,7 @@ def week_grid(
                 span=span,
                 buffer_span=span_of(first + span, buffer) if buffer > 0 else 0,
                 colour=colours[appointment.artist_id],
-                when=f"{clock(local_start)}–{clock(appointment.ends_at.astimezone(zone))}",
+                when=f"{clock(local_start)}–{clock(local_end)}",
                 movable=appointment.status in MOVABLE_STATUSES,
             )
         )
@@ -422,7 +485,7 @@ def week_grid(
         rows=rows,
         first_minute=first_minute,
         hours=hours,
-        slot_minutes=BookingPolicy.current().slot_minutes,
+        slot_minutes=read.slot_minutes,
         artists=keys,
         rooms=list(diary.rooms),
         types=types,
@@ -485,18 +548,31 @@ def _escape(value) -> str:
     return html_escape(str(value))
 
 
-def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> None:
+def render_blocks(
+    plan: WeekGrid, *, can_move: bool, appointment_path: str, artist_filter: int | None = None
+) -> None:
     """Write each block's markup once, in Python, and each lane's (its head; its shaded hours,
     the current time and its blocks): the week holds hundreds of appointments and shades, and
     the template engine costs about a millisecond for each block, a fifth of one for each
     shade and a tenth for each lane (README, speed). Everything shown is escaped here as the
-    template would."""
+    template would, and marked safe once a day. `artist_filter`: the artist the days' links
+    keep to."""
     zone_note = plan.by == BY_ROOM
     # Each label translated once, not once a block (get_status_display hashes every
     # status's lazy label to look one up).
     status_labels = {value: _escape(label) for value, label in AppointmentStatus.choices}
     flag_markup: dict[int, str] = {}
     path = _escape(appointment_path)
+    clock = _clock_labels()
+    # Names, services and statuses recur all week: each escaped once.
+    escaped: dict[str, str] = {}
+
+    def once(value: str) -> str:
+        written = escaped.get(value)
+        if written is None:
+            written = escaped[value] = _escape(value)
+        return written
+
     for grid_day in plan.days:
         day = grid_day.day.isoformat()
         for lane in grid_day.lanes:
@@ -505,10 +581,10 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                 movable = can_move and block.movable
                 classes = (
                     f"wg-block wg-r{block.row} wg-s{block.span} wg-c{block.column} "
-                    f"artist-colour-{block.colour} diary-week-{_escape(a.status)}"
+                    f"artist-colour-{block.colour} diary-week-{once(a.status)}"
                 )
                 if a.type_colour:
-                    classes += f" service-colour-{_escape(a.type_colour)}"
+                    classes += f" service-colour-{once(a.type_colour)}"
                 detail = a.type_name
                 if zone_note:
                     detail += f" · {a.artist_name}"
@@ -517,10 +593,10 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                 inner = [
                     f'<span class="diary-block-time">{block.when}</span> ',
                     f"<strong>{_escape(a.client_name)}</strong> ",
-                    f'<span class="wg-detail">{_escape(detail)}</span>',
+                    f'<span class="wg-detail">{once(detail)}</span>',
                 ]
                 if not zone_note:
-                    name = _escape(a.artist_name)
+                    name = once(a.artist_name)
                     inner.append(f' <span class="visually-hidden">{name}</span>')
                 if a.status != AppointmentStatus.BOOKED:
                     label = status_labels[a.status]
@@ -550,27 +626,27 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                     if block.buffer_span
                     else ""
                 )
-                block.html = mark_safe(f"{buffer}<a {attrs}>{''.join(inner)}</a>")  # noqa: S308 - escaped above
+                block.html = f"{buffer}<a {attrs}>{''.join(inner)}</a>"
             shades = "".join(
                 f'<div class="wg-shade wg-{shade.kind} wg-r{shade.row} wg-s{shade.span}"></div>'
                 for shade in lane.shades
             )
             now = f'<div class="wg-now wg-r{grid_day.now_row}"></div>' if grid_day.now_row else ""
             blocks = "".join(block.html for block in lane.blocks)
-            lane.html = mark_safe(f"{shades}{now}{blocks}")  # noqa: S308 - escaped above
+            lane.html = f"{shades}{now}{blocks}"
         # The lanes' heads and the lanes themselves: seventy a week by artist.
         heads, lanes = [], []
         for lane in grid_day.lanes:
             colour = f" artist-colour-{lane.colour}" if lane.colour is not None else ""
-            label = _escape(lane.label)
+            label = once(lane.label)
             heads.append(
                 f'<span class="wg-lane-head{colour}" title="{label}">'
-                f'<span aria-hidden="true">{_escape(lane.short)}</span>'
+                f'<span aria-hidden="true">{once(lane.short)}</span>'
                 f'<span class="visually-hidden">{label}</span></span>'
             )
             artist = f' data-artist="{lane.artist_id}"' if lane.artist_id else ""
             room = f' data-room="{lane.room_id}"' if lane.room_id else ""
-            key = _escape(lane.key)
+            key = once(lane.key)
             lanes.append(
                 f'\n        <div class="wg-lane wg-cols-{lane.columns}" data-lane="{key}" '
                 f'data-day="{day}"{artist}{room} data-label="{label}">\n'
@@ -578,4 +654,48 @@ def render_blocks(plan: WeekGrid, *, can_move: bool, appointment_path: str) -> N
                 f"          {lane.html}\n        </div>\n        "
             )
         grid_day.heads_html = mark_safe("".join(heads))  # noqa: S308 - escaped above
+        grid_day.head_html = _day_head(grid_day, artist_filter, clock)
         grid_day.lanes_html = mark_safe("".join(lanes))  # noqa: S308 - escaped above
+
+
+def _day_head(grid_day: GridDay, artist_filter: int | None, clock) -> str:
+    """A day's head: the day (a link to its page), its opening hours or why it is closed,
+    what was cancelled and who is away; written as the template wrote it, a week's seven
+    heads cost the template engine more than the rest of the grid."""
+    link = reverse("scheduling:day", args=[grid_day.day])
+    if artist_filter:
+        link += f"?artist={artist_filter}"
+    today = (
+        f' <span class="badge diary-today-badge">{_escape(gettext("Today"))}</span>'
+        if grid_day.is_today
+        else ""
+    )
+    label = _escape(date_format(grid_day.day, "DAY_SHORT_FORMAT"))
+    if grid_day.is_closed:
+        hours = _escape(gettext("Closed"))
+        if grid_day.closed_reason:
+            hours += f": {_escape(grid_day.closed_reason)}"
+    else:
+        hours = ", ".join(
+            f"{_escape(clock(opens))}–{_escape(clock(closes))}"
+            for opens, closes in grid_day.opening
+        )
+    count = grid_day.appointment_count
+    notes = ""
+    if grid_day.cancelled:
+        notes = gettext("%(cancelled)s cancelled") % {"cancelled": grid_day.cancelled}
+    elif not count and not grid_day.is_closed:
+        notes = _escape(gettext("No appointments"))
+    for n, artist in enumerate(grid_day.away):
+        if n:
+            notes += ", "
+        elif grid_day.cancelled or not count:
+            notes += " · "
+        away = gettext("%(artist)s away") % {"artist": _escape(str(artist))}
+        notes += f'<span class="diary-away-note">{away}</span>'
+    iso = grid_day.iso
+    return mark_safe(  # noqa: S308 - escaped above
+        f'<h2 class="h6 mb-0" id="day-{iso}"><a href="{_escape(link)}">{label}</a>{today}</h2>\n'
+        f'        <div class="small text-muted">{hours}</div>\n'
+        f'        <div class="small text-muted">{notes}&nbsp;</div>'
+    )

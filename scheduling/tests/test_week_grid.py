@@ -13,7 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from scheduling.models import Appointment, AppointmentEvent, AppointmentStatus, TimeOff
+from scheduling.models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentStatus,
+    AppointmentType,
+    BookingPolicy,
+    ClosedDay,
+    Room,
+    TimeOff,
+)
 from scheduling.tests.diary_fixtures import appointment_blocks, book
 from tests.clock import MONDAY, YEAR, at
 
@@ -88,9 +97,43 @@ def test_the_week_grid_costs_the_same_queries_whatever_it_holds(clinic, as_user)
         book(clinic, at(TUESDAY + dt.timedelta(days=n % 3), f"{10 + n}:00"), artist=clinic.alex)
         book(clinic, at(MONDAY, f"{11 + n}:00"), client=clinic.ben)
     assert queries() == few
-    # The diary's hours, days, time off and rooms, the types, the appointments with their
-    # clients, types, artists and rooms in one, the deposits' flags, the booking policy.
-    assert few == 12
+    # A closed day (with its reason) and time off in the week cost nothing more either.
+    ClosedDay.objects.create(date=TUESDAY + dt.timedelta(days=1), reason="Training day")
+    TimeOff.objects.create(
+        artist=clinic.alex, starts_at=at(MONDAY, "13:00"), ends_at=at(MONDAY, "15:00")
+    )
+    assert queries() == few
+    assert "Closed: Training day" in browser.get(WEEK).content.decode()
+    # The session and its user; the diary's artists, hours, closed days, time off and
+    # rooms, the services and the booking policy in one; the appointments with their
+    # clients, services, artists, rooms and what other apps flag (a deposit due) in one.
+    assert few == 4
+
+
+def test_an_appointment_keeps_its_room_and_service_after_both_go_out_of_use(
+    clinic, as_user, django_assert_num_queries
+):
+    appointment = book(clinic, at(MONDAY, "10:00"))
+    Room.objects.filter(pk=appointment.room_id).update(is_active=False, name="Old <room>")
+    AppointmentType.objects.filter(pk=appointment.type_id).update(
+        is_active=False, name="Retired & gone", colour="plum"
+    )
+    browser = as_user(clinic.people.front_desk)
+    with django_assert_num_queries(4):
+        response = browser.get(WEEK)
+    [block] = appointment_blocks(response)
+    assert block["text"].startswith("10:00–10:45 Anna Ashby Retired & gone · Old <room>")
+    page = response.content.decode()
+    assert "service-colour-plum" in page and "Retired &amp; gone · Old &lt;room&gt;" in page
+    # Neither is offered as a filter any more.
+    assert "Old &lt;room&gt;</option>" not in page and "Retired &amp; gone</option>" not in page
+
+
+def test_a_new_clinic_without_a_saved_booking_policy_gets_the_usual_step(clinic, as_user):
+    BookingPolicy.objects.all().delete()
+    page = as_user(clinic.people.front_desk).get(WEEK).content.decode()
+    assert 'data-slot-minutes="15"' in page
+    assert BookingPolicy.objects.get().slot_minutes == 15
 
 
 def test_a_drop_moves_it_through_the_same_rules_and_keeps_its_history(clinic, as_user):

@@ -69,6 +69,7 @@ PYTHON_FILES = [
     "scheduling/staff_hours.py",
     "scheduling/forms.py",
     "scheduling/views.py",
+    "scheduling/week_grid.py",
     "smpclinic/home_pages.py",
     "consultations/selectors.py",
     "billing/parts.py",
