@@ -8,12 +8,13 @@ backend, returning the provider's id of the message where it gives one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import smtplib
 
 from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_noop
@@ -139,14 +140,61 @@ def quiet_until(
     return local_datetime(end_day, end, zone)
 
 
-def deliver(channel: str, address: str, composed, reminder: Reminder) -> str:
+@contextlib.contextmanager
+def email_connection():
+    """One connection to the email backend for a batch of messages, closed at its end.
+
+    An SMTP server is then greeted once a batch instead of once a message (an API
+    provider's session is kept the same way). It opens with the batch's first email, and
+    after a failed send it is closed, so the next message starts on a fresh one.
+    """
+    connection = get_connection()
+    try:
+        yield connection
+    finally:
+        _close_quietly(connection)
+
+
+def _close_quietly(connection) -> None:
+    with contextlib.suppress(Exception):  # a connection already broken has nothing to close
+        connection.close()
+
+
+def _send_email(message: EmailMultiAlternatives, connection) -> None:
+    if connection is None:
+        message.send()
+        return
+    try:
+        connection.open()  # a no-op while it is open
+        message.connection = connection
+        message.send()
+    except BaseException:
+        _close_quietly(connection)
+        raise
+
+
+def deliver(channel: str, address: str, composed, reminder: Reminder, *, connection=None) -> str:
     """Send one reminder's composed message; the provider's id of it, or "" if it gives
-    none. Raises DeliveryFailed."""
-    return deliver_to(channel, address, composed, reference=reminder.reference, reminder=reminder)
+    none. Raises DeliveryFailed. `connection` is the batch's email connection (see
+    email_connection); without it, the message opens its own."""
+    return deliver_to(
+        channel,
+        address,
+        composed,
+        reference=reminder.reference,
+        reminder=reminder,
+        connection=connection,
+    )
 
 
 def deliver_to(
-    channel: str, address: str, composed, *, reference: str, reminder: Reminder | None = None
+    channel: str,
+    address: str,
+    composed,
+    *,
+    reference: str,
+    reminder: Reminder | None = None,
+    connection=None,
 ) -> str:
     """Hand a composed message to the email or SMS backend, with a reference the provider
     can use to drop repeats (and that comes back in its reports); the provider's id of it,
@@ -176,7 +224,7 @@ def deliver_to(
     for filename, content, mimetype in composed.attachments:
         message.attach(filename, content, mimetype)
     try:
-        message.send()
+        _send_email(message, connection)
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryFailed(f"Email address refused: {error}", retry=False) from error
     except AnymailRecipientsRefused as error:

@@ -24,7 +24,7 @@ marking each row the moment its send returns (never at the end of a batch),
 and the reminder's id goes to the provider as its reference
 (`X-Reminder-Reference` / the SMS reference) so a provider with idempotency
 keys can drop the repeat. (A crash of the database server itself, rarer, can
-lose the marks of its last fraction of a second: see `_commits_without_flush_wait`.)
+lose the marks of its last fraction of a second: see `_dispatcher_session`.)
 
 A sent email records the provider's id of the message; what the provider later
 reports of it (delivered, bounced, marked as spam) is reminders.deliverability's.
@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import threading
 import time
 import uuid
 
@@ -165,9 +166,12 @@ def _send(
     reminder: Reminder,
     token: str,
     rules: ReminderSettings,
-    templates: dict | None = None,
+    composer=None,
     blocked: dict | None = None,
+    email_connection=None,
 ) -> str:
+    """Send one claimed reminder and record the outcome. In a batch, `composer` (a
+    wording.Composer) and `email_connection` are the batch's, shared by its messages."""
     from . import wording
 
     reminder_id = reminder.pk
@@ -185,8 +189,10 @@ def _send(
                 attempts=F("attempts") - 1,
             )
             return ReminderStatus.PENDING
-        composed = wording.compose(reminder, templates)
-        message_id = channels.deliver(channel, address, composed, reminder)
+        composed = (composer or wording.Composer()).compose(reminder)
+        message_id = channels.deliver(
+            channel, address, composed, reminder, connection=email_connection
+        )
     except (channels.NoRecipient, wording.NotWanted) as reason:
         _finish(reminder_id, token, status=ReminderStatus.SKIPPED, last_error=str(reason)[:1000])
         return ReminderStatus.SKIPPED
@@ -212,39 +218,67 @@ def _send(
     return ReminderStatus.SENT
 
 
-def _mark_sent_sql() -> str:
+_MARK_SENT_COLUMNS = (
+    "status",
+    "channel",
+    "sent_to",
+    "sent_at",
+    "last_error",
+    "provider_message_id",
+    "updated_at",
+    "claim_token",
+    "lease_expires_at",
+)
+_MARK_SENT_PARAMETERS = len(_MARK_SENT_COLUMNS) + 2  # and the row's id and claim token
+# What the "sent" mark is prepared under in a PostgreSQL session while a dispatcher runs
+# (a name of its own each run): the statement that starts it.
+MARK_SENT_STATEMENT = "reminders_reminder_sent"
+
+
+def _mark_sent_sql(placeholders=None) -> str:
     columns = {field.name: field.column for field in Reminder._meta.concrete_fields}
     quote = connection.ops.quote_name
+    placeholders = placeholders or ["%s"] * _MARK_SENT_PARAMETERS
     assigned = ", ".join(
-        f"{quote(columns[name])} = %s"
-        for name in (
-            "status",
-            "channel",
-            "sent_to",
-            "sent_at",
-            "last_error",
-            "provider_message_id",
-            "updated_at",
-            "claim_token",
-            "lease_expires_at",
-        )
+        f"{quote(columns[name])} = {placeholder}"
+        for name, placeholder in zip(_MARK_SENT_COLUMNS, placeholders, strict=False)
     )
+    row, claim = placeholders[-2:]
     return (
         # Only the model's own table and column names, quoted; every value is a parameter.
         f"UPDATE {quote(Reminder._meta.db_table)} SET {assigned} "  # noqa: S608
-        f"WHERE {quote(columns['id'])} = %s AND {quote(columns['claim_token'])} = %s"
+        f"WHERE {quote(columns['id'])} = {row} AND {quote(columns['claim_token'])} = {claim}"
     )
+
+
+# While a dispatcher runs on PostgreSQL: `prepared` is (psycopg's connection, name) of
+# the session that holds the prepared "sent" mark.
+_session = threading.local()
+
+
+def _prepared_mark() -> str | None:
+    prepared = getattr(_session, "prepared", None)
+    if prepared is not None and prepared[0] is connection.connection:
+        return prepared[1]
+    return None
 
 
 def _mark_sent(
     reminder_id: int, token: str, *, channel: str, address: str, message_id: str
 ) -> bool:
     """_finish() for the commonest outcome, a message sent: the same UPDATE, written once
-    instead of built by the ORM for every message (a fifth of a reminder's cost)."""
+    instead of built by the ORM for every message (a fifth of a reminder's cost). While the
+    dispatcher runs on PostgreSQL, its session has it prepared (see _dispatcher_session):
+    the server then neither parses nor plans it again for each message."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
+        prepared = _prepared_mark()
         cursor.execute(
-            _mark_sent_sql(),
+            (
+                f"EXECUTE {prepared}({', '.join(['%s'] * _MARK_SENT_PARAMETERS)})"
+                if prepared
+                else _mark_sent_sql()
+            ),
             [
                 ReminderStatus.SENT,
                 channel,
@@ -289,13 +323,14 @@ def dispatch_due(*, max_seconds: float = 50.0, batch_size: int = BATCH_SIZE) -> 
     is loaded in one query; a dispatcher that falls behind its lease (a very slow
     mail server) gives the rest of its batch back rather than risk a second sender.
     """
-    with _commits_without_flush_wait():
+    with _dispatcher_session():
         return _dispatch_batches(max_seconds, batch_size)
 
 
 @contextlib.contextmanager
-def _commits_without_flush_wait():
-    """While the dispatcher runs, PostgreSQL confirms its commits before flushing them.
+def _dispatcher_session():
+    """While the dispatcher runs, PostgreSQL confirms its commits before flushing them,
+    and keeps the "sent" mark prepared (parsed and planned once for the run).
 
     Each "sent" mark commits on its own, the moment its message is out; waiting for
     the disk flush of each was most of a reminder's cost (2–3 ms on a busy machine).
@@ -303,26 +338,36 @@ def _commits_without_flush_wait():
     dispatcher dying, so the guarantee the fault tests prove stands. Only a crash of
     the database server itself can lose the marks of its last fraction of a second
     (wal_writer_delay × 3), and those messages would go again once their lease runs
-    out: the same trade as SQLite's `synchronous=NORMAL` here. The setting is the
-    session's, and put back when the run ends.
+    out: the same trade as SQLite's `synchronous=NORMAL` here. The setting and the
+    prepared statement are the session's, and both go when the run ends. Should the
+    connection be replaced during the run, the mark is written in full again.
     """
     if connection.vendor != "postgresql":
         yield
         return
+    before = getattr(_session, "prepared", None)
+    name = f"{MARK_SENT_STATEMENT}_{uuid.uuid4().hex}"
+    placeholders = [f"${n}" for n in range(1, _MARK_SENT_PARAMETERS + 1)]
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute(f"PREPARE {name} AS {_mark_sent_sql(placeholders)}")
+    _session.prepared = (connection.connection, name)
     try:
         yield
     finally:
+        _session.prepared = before
         try:
             with connection.cursor() as cursor:
+                cursor.execute(f"DEALLOCATE {name}")
                 cursor.execute("RESET synchronous_commit")
         except DatabaseError:
-            connection.close()  # a broken session goes, and its setting with it
+            connection.close()  # a broken session goes, and its settings with it
 
 
 def _dispatch_batches(max_seconds: float, batch_size: int) -> int:
     started = time.monotonic()
+    from .wording import Composer
+
     rules = ReminderSettings.current()
     templates = {t.kind: t for t in MessageTemplate.objects.prefetch_related("translations")}
     lease = default_lease().total_seconds()
@@ -338,10 +383,15 @@ def _dispatch_batches(max_seconds: float, batch_size: int) -> int:
         _prepare(batch)
         # Addresses that bounce, for the whole batch in one query (reminders.channels).
         blocked = selectors.email_suppressions_for(r.client.email for r in batch)
-        for position, reminder in enumerate(batch):
-            if position and time.monotonic() - claimed_at > lease * 0.8:
-                _release([r.pk for r in batch[position:]], token)
-                break
-            if _send(reminder, token, rules, templates, blocked) == ReminderStatus.SENT:
-                sent += 1
+        # What the batch's messages share is composed once (reminders.wording.Composer),
+        # and its emails go through one connection to the email backend.
+        composer = Composer(templates, batch=True)
+        with channels.email_connection() as email_connection:
+            for position, reminder in enumerate(batch):
+                if position and time.monotonic() - claimed_at > lease * 0.8:
+                    _release([r.pk for r in batch[position:]], token)
+                    break
+                outcome = _send(reminder, token, rules, composer, blocked, email_connection)
+                if outcome == ReminderStatus.SENT:
+                    sent += 1
     return sent

@@ -20,7 +20,9 @@ into an object or build a huge string.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import html
 import re
 import string
@@ -33,6 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
@@ -147,11 +150,27 @@ def render(text: str, values: dict[str, str]) -> str:
     {forms_url}" disappears when there are no forms to fill in.
     """
     lines = []
+    for line, names in _template_lines(text):
+        if names is None:
+            lines.append(line)  # refused when saved; an old malformed line goes as written
+            continue
+        if names and not any(str(values.get(name, "")).strip() for name in names):
+            continue
+        lines.append(line.format_map(_Values(values)))
+    return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=512)
+def _template_lines(text: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """Each line of a wording, read once (a batch sends the same wording many times): the
+    line ready for format_map with its placeholder names, or as written (names None) when
+    it is malformed."""
+    lines = []
     for line in text.splitlines():
         try:
             parsed = list(string.Formatter().parse(line))
         except ValueError:
-            lines.append(line)  # refused when saved; an old malformed line goes as written
+            lines.append((line, None))
             continue
         safe, names = [], []
         for literal, name, spec, conversion in parsed:
@@ -159,10 +178,8 @@ def render(text: str, values: dict[str, str]) -> str:
             if name is not None and name.isidentifier() and not spec and not conversion:
                 safe.append("{" + name + "}")
                 names.append(name)
-        if names and not any(str(values.get(name, "")).strip() for name in names):
-            continue
-        lines.append("".join(safe).format_map(_Values(values)))
-    return "\n".join(lines)
+        lines.append(("".join(safe), tuple(names)))
+    return tuple(lines)
 
 
 # --- values every kind may use --------------------------------------------------------------
@@ -171,7 +188,20 @@ def render(text: str, values: dict[str, str]) -> str:
 def when_text(moment: dt.datetime) -> str:
     """e.g. "Tuesday 3 March at 10:15", in the clinic's zone."""
     local = moment.astimezone(clinic_zone())
-    # In the named formats of the language the message is composed in.
+    # In the named formats of the language the message is composed in. The reminders that
+    # fall due together are mostly about the same times: each is written once.
+    return _when_words(
+        local,
+        local.tzinfo,
+        translation.get_language(),
+        formats.pattern("DAY_LONG_FORMAT"),
+        formats.pattern("CLOCK_FORMAT"),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _when_words(local: dt.datetime, zone, language: str | None, day: str, clock: str) -> str:
+    # The zone is part of the key: moments are equal across zones, their wall times not.
     return gettext("%(day)s at %(time)s") % {
         "day": formats.show(local, "DAY_LONG_FORMAT"),
         "time": formats.clock(local),
@@ -381,26 +411,73 @@ def compose(reminder: Reminder, templates: dict[str, MessageTemplate] | None = N
     `templates` (kind → MessageTemplate) lets the dispatcher read the wording once per
     run instead of once per message.
     """
-    if templates is not None:
-        template = templates.get(reminder.kind)
-    else:
-        # Its translations are read only for a client in another language.
-        template = MessageTemplate.objects.filter(kind=reminder.kind).first()
-    template = template or shipped_template(reminder.kind)
-    if template is None:
-        raise NotWanted(NO_CLINIC_WORDING)
-    if not template.enabled:
-        raise NotWanted(SWITCHED_OFF_BY_CLINIC)
-    client = reminder.client
-    if client is None:
-        raise NotWanted(CLIENT_GONE)
-    wording, language = template_for_language(template, client_language(client))
-    # Dates, words from the kind's app and the email's frame in the client's language.
-    with translation.override(language):
-        clinic = _clinic()
-        values, attachments = values_for(reminder, clinic)
-        values = {"first_name": client.first_name, **values}
-        return compose_from(wording, values, attachments=attachments, clinic=clinic)
+    return Composer(templates).compose(reminder)
+
+
+class Composer:
+    """Puts messages together, reading once what the messages of a batch share.
+
+    The dispatcher keeps one for each batch (reminders.dispatch): the clinic's wording of
+    a kind in a language (its translation chosen and checked), the clinic's details and
+    the email's frame are then found once per kind and language, and only what is the
+    client's own is filled in for each message.
+    """
+
+    def __init__(self, templates: dict[str, MessageTemplate] | None = None, *, batch=False):
+        self._templates = templates
+        self._read: dict[str, MessageTemplate | None] = {}
+        self._wordings: dict[tuple[str, str], tuple[MessageTemplate, str]] = {}
+        self._clinics: dict[str, dict[str, str]] = {}
+        # A message on its own is rendered whole: a frame pays off from the second message.
+        self.frame = EmailFrame(reuse=batch)
+
+    def _template(self, kind: str) -> MessageTemplate | None:
+        if self._templates is not None:
+            template = self._templates.get(kind)
+        elif kind in self._read:
+            template = self._read[kind]
+        else:
+            # Its translations are read only for a client in another language.
+            template = self._read[kind] = MessageTemplate.objects.filter(kind=kind).first()
+        return template or shipped_template(kind)
+
+    def _wording(self, template: MessageTemplate, language: str) -> tuple[MessageTemplate, str]:
+        key = (template.kind, language)
+        if key not in self._wordings:
+            self._wordings[key] = template_for_language(template, language)
+        return self._wordings[key]
+
+    def _clinic(self, language: str) -> dict[str, str]:
+        if language not in self._clinics:
+            self._clinics[language] = _clinic()
+        return self._clinics[language]
+
+    def compose(self, reminder: Reminder) -> Composed:
+        """The message this reminder sends (see compose)."""
+        template = self._template(reminder.kind)
+        if template is None:
+            raise NotWanted(NO_CLINIC_WORDING)
+        if not template.enabled:
+            raise NotWanted(SWITCHED_OFF_BY_CLINIC)
+        client = reminder.client
+        if client is None:
+            raise NotWanted(CLIENT_GONE)
+        wording, language = self._wording(template, client_language(client))
+        # Dates, words from the kind's app and the email's frame in the client's language
+        # (switched to only when another is active).
+        with _language(language):
+            clinic = self._clinic(language)
+            values, attachments = values_for(reminder, clinic)
+            values = {"first_name": client.first_name, **values}
+            return compose_from(
+                wording, values, attachments=attachments, clinic=clinic, frame=self.frame
+            )
+
+
+def _language(language: str):
+    if translation.get_language() == language:
+        return contextlib.nullcontext()
+    return translation.override(language)
 
 
 def client_language(client) -> str:
@@ -416,9 +493,12 @@ def compose_from(
     *,
     attachments: tuple = (),
     clinic: dict[str, str] | None = None,
+    frame: EmailFrame | None = None,
 ) -> Composed:
     """A template's wording with these values filled in: the email (text and HTML) and the
-    SMS. Every message is put together here, a real client's and the settings' sample alike."""
+    SMS. Every message is put together here, a real client's and the settings' sample alike.
+    `frame` is a batch's EmailFrame (reminders.dispatch); without it the email is rendered
+    whole."""
     clinic = clinic if clinic is not None else _clinic()
     values = {
         "clinic_name": clinic["clinic_name"],
@@ -451,13 +531,115 @@ def compose_from(
         "has_calendar": bool(attachments),
         **clinic,
     }
+    text, html_text = (frame or EmailFrame(reuse=False)).render(context)
     return Composed(
         subject=subject,
-        text=render_to_string("email/reminder.txt", context).strip() + "\n",
-        html=render_to_string("email/reminder.html", context),
+        text=text.strip() + "\n",
+        html=html_text,
         sms=sms,
         attachments=tuple(attachments),
     )
+
+
+class EmailFrame:
+    """The email around a message's words (templates/email/reminder.txt and .html),
+    rendered once for the messages that share everything but their words.
+
+    The frame depends on the active language, the clinic's details and whether there is
+    a button and words after it; for each such combination the templates are rendered once
+    with a marker in place of each message's own part (subject, body, paragraphs, button),
+    and every message then fills its parts in, escaped as the templates escape them. A
+    frame whose filled-in copy of a sample differs from the templates' own rendering
+    (a filter changing a value, say) is never reused: those messages are rendered whole.
+    """
+
+    TEXT = "email/reminder.txt"
+    HTML = "email/reminder.html"
+    SLOTS = ("subject", "body", "body_before", "body_after", "button_url", "button_label")
+    _MARK = "\x1f"
+    _SPLIT = re.compile(r"\x1f(\w+)\x1f")
+
+    def __init__(self, *, reuse: bool = True):
+        self._reuse = reuse
+        # frame key -> (text pieces, HTML pieces), or None where it cannot be reused
+        self._frames: dict[tuple, tuple[list[str], list[str]] | None] = {}
+
+    @staticmethod
+    def _render_whole(context: dict) -> tuple[str, str]:
+        return render_to_string(EmailFrame.TEXT, context), render_to_string(
+            EmailFrame.HTML, context
+        )
+
+    def render(self, context: dict) -> tuple[str, str]:
+        """(plain text, HTML) of the email, as render_to_string gives them."""
+        if not self._reuse:
+            return self._render_whole(context)
+        shared = tuple((name, value) for name, value in context.items() if name not in self._OWN)
+        key = (translation.get_language(), bool(context["button"]), bool(context["body_after"]))
+        key += shared
+        if key not in self._frames:
+            self._frames[key] = self._build(context)
+        frame = self._frames[key]
+        if frame is None:
+            return self._render_whole(context)
+        return self._fill(frame, context)
+
+    _OWN = frozenset(("subject", "body", "body_before", "body_after", "button"))
+
+    def _marked(self, context: dict) -> dict:
+        mark = self._MARK
+        marked = {
+            **context,
+            "subject": f"{mark}subject{mark}",
+            "body": f"{mark}body{mark}",
+            "body_before": mark_safe(f"{mark}body_before{mark}"),  # noqa: S308 - a marker
+            "body_after": mark_safe(f"{mark}body_after{mark}") if context["body_after"] else "",  # noqa: S308
+        }
+        if context["button"]:
+            marked["button"] = {
+                "url": f"{mark}button_url{mark}",
+                "label": f"{mark}button_label{mark}",
+            }
+        return marked
+
+    def _build(self, context: dict) -> tuple[list[str], list[str]] | None:
+        frame = tuple(
+            self._SPLIT.split(rendered) for rendered in self._render_whole(self._marked(context))
+        )
+        for pieces in frame:
+            if self._MARK in "".join(pieces[0::2]) or not set(pieces[1::2]) <= set(self.SLOTS):
+                return None
+        # The proof: an awkward sample, filled in, reads exactly as the templates render it.
+        sample = {
+            **context,
+            "subject": 'Tom & Jerry\'s <b>"visit"</b>',
+            "body": "Hello & <welcome>\n\nSee https://example.com/?a=1&b='2'",
+            "body_before": html_paragraphs("Hello & <welcome>\n\nSee https://example.com/?a=1"),
+            "body_after": html_paragraphs("After & <after>") if context["body_after"] else "",
+        }
+        if context["button"]:
+            sample["button"] = {"url": "https://example.com/?a=1&b='2'", "label": "Go & <see>"}
+        if self._fill(frame, sample) != self._render_whole(sample):
+            return None
+        return frame
+
+    @staticmethod
+    def _fill(frame: tuple[list[str], list[str]], context: dict) -> tuple[str, str]:
+        button = context["button"] or {}
+        raw = {
+            "subject": context["subject"],
+            "body": context["body"],
+            "body_before": context["body_before"],
+            "body_after": context["body_after"],
+            "button_url": button.get("url", ""),
+            "button_label": button.get("label", ""),
+        }
+        text_pieces, html_pieces = frame
+        text = list(text_pieces)
+        text[1::2] = [str(raw[name]) for name in text_pieces[1::2]]
+        html_out = list(html_pieces)
+        html_out[1::2] = [conditional_escape(raw[name]) for name in html_pieces[1::2]]
+        return "".join(text), "".join(html_out)
 
 
 # --- the clinic's sample, for the message settings ------------------------------------------

@@ -228,6 +228,18 @@ def _ics_fold(line: str) -> str:
     a backslash or caret escape across the fold."""
     if len(line) < _ICS_LIMIT and (line.isascii() or len(line.encode()) < _ICS_LIMIT):
         return line
+    if line.isascii():
+        # One octet a character: whole pieces of 74, one shorter where it would end on an
+        # escape's backslash or caret (which then starts the next).
+        folded, start = [], 0
+        while len(line) - start >= _ICS_LIMIT:
+            end = start + _ICS_LIMIT - 1
+            if line[end - 1] in "\\^":
+                end -= 1
+            folded.append(line[start:end])
+            start = end
+        folded.append(line[start:])
+        return "\r\n ".join(folded)
     folded, current, count = [], [], 0
     for char in line:
         size = 1 if char < "\x80" else len(char.encode())

@@ -368,3 +368,68 @@ def test_a_deleted_template_falls_back_to_the_shipped_wording(anna, completed_pl
     [email] = mail.outbox
     assert email.subject == "Time for a touch-up?"
     assert "Hello Anna" in email.body
+
+
+@pytest.fixture
+def counting_email(settings):
+    from reminders.tests.counting_email import ConnectionCountingBackend
+
+    settings.EMAIL_BACKEND = "reminders.tests.counting_email.ConnectionCountingBackend"
+    ConnectionCountingBackend.connections = 0
+    ConnectionCountingBackend.refused = set()
+    return ConnectionCountingBackend
+
+
+def test_a_batch_of_emails_goes_through_one_connection(anna, completed_plan, counting_email):
+    reminders = [reminder_for(anna, plan=completed_plan) for _ in range(3)]
+
+    assert dispatch.dispatch_due() == 3
+    assert len(mail.outbox) == 3
+    assert counting_email.connections == 1
+    assert {m.extra_headers["X-Reminder-Reference"] for m in mail.outbox} == {
+        r.reference for r in reminders
+    }
+
+
+def test_after_a_refused_email_the_batch_goes_on_through_a_new_connection(
+    anna, completed_plan, counting_email
+):
+    refused, *others = [reminder_for(anna, plan=completed_plan) for _ in range(3)]
+    counting_email.refused = {refused.reference}
+
+    assert dispatch.dispatch_due() == 2
+    refused.refresh_from_db()
+    assert refused.status == ReminderStatus.FAILED
+    assert "Email address refused" in refused.last_error
+    for reminder in others:
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SENT
+    assert len(mail.outbox) == 2
+    assert counting_email.connections == 2
+
+
+@pytest.mark.needs_postgres
+def test_the_sent_mark_is_prepared_for_the_run_and_gone_after_it(anna, completed_plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reminders = [reminder_for(anna, plan=completed_plan) for _ in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        assert dispatch.dispatch_due() == 3
+    marks = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("EXECUTE ")]
+    assert len(marks) == 3
+    for reminder in reminders:
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SENT
+        assert reminder.sent_to == anna.email
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE %s",
+            [f"{dispatch.MARK_SENT_STATEMENT}%"],
+        )
+        assert cursor.fetchone()[0] == 0
+    # A reminder sent on its own (the hand-off after a booking) writes the mark in full.
+    single = reminder_for(anna, plan=completed_plan)
+    assert dispatch.send_now(single.pk)
+    single.refresh_from_db()
+    assert single.status == ReminderStatus.SENT

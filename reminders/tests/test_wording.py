@@ -1,6 +1,7 @@
 """What each kind of message says, and when it should not go out at all."""
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 from types import SimpleNamespace
@@ -741,3 +742,50 @@ def test_a_spanish_clients_calendar_file_is_in_spanish(clinic):
     assert "\\nCambiar o cancelar: http" in unfolded
     assert "SUMMARY:Sesión de tratamiento en Hairline Studio" in unfolded
     assert "With Sam" not in unfolded and "Change or cancel" not in unfolded
+
+
+def _same_moment(composed: wording.Composed) -> wording.Composed:
+    """A message with the moment it was put together left out: its calendar file's stamp
+    and the signing time inside its private link."""
+
+    def settled(text: str) -> str:
+        text = re.sub(r"DTSTAMP:\w+", "DTSTAMP:-", text.replace("\r\n ", ""))
+        return re.sub(r"/book/manage/[^/\s\"<]+/", "/book/manage/-/", text)
+
+    return wording.Composed(
+        subject=settled(composed.subject),
+        text=settled(composed.text),
+        html=settled(composed.html),
+        sms=settled(composed.sms),
+        attachments=tuple((f, settled(c), m) for f, c, m in composed.attachments),
+    )
+
+
+def test_a_batch_puts_each_message_together_exactly_as_it_would_go_alone(clinic):
+    """The dispatcher's composer renders the email's frame once per kind and language and
+    fills each message in: the emails read, to the byte, as one composed on its own."""
+    booked = appointment_for(clinic)
+    cancelled = appointment_for(
+        clinic,
+        when=at(MONDAY, "15:00"),
+        status=AppointmentStatus.CANCELLED,
+        cancellation_reason="Artist unwell",
+    )
+    reminders = [
+        reminder_for(clinic, ReminderKind.BOOKING_CONFIRMATION, appointment=booked),
+        reminder_for(clinic, ReminderKind.APPOINTMENT_REMINDER, appointment=booked),
+        reminder_for(clinic, ReminderKind.APPOINTMENT_CANCELLED, appointment=cancelled),
+    ]
+    composer = wording.Composer(batch=True)
+    compared = 0
+    for language, first_name in (("", "Anna"), ("es", 'Zoë & <Co> "Ann"'), ("", "O'Brien")):
+        clinic.client.language = language
+        clinic.client.first_name = first_name
+        clinic.client.save(update_fields=["language", "first_name"])
+        for reminder in reminders:
+            reminder = Reminder.objects.select_related("client", "appointment").get(pk=reminder.pk)
+            in_batch, alone = composer.compose(reminder), compose(reminder)
+            assert _same_moment(in_batch) == _same_moment(alone)
+            assert html.escape(first_name) in in_batch.html  # escaped as the template does
+            compared += 1
+    assert compared == 9
