@@ -39,6 +39,7 @@ import threading
 import time
 import uuid
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -346,19 +347,26 @@ def _dispatcher_session():
         yield
         return
     before = getattr(_session, "prepared", None)
-    name = f"{MARK_SENT_STATEMENT}_{uuid.uuid4().hex}"
+    # Not behind a pooler that cannot keep prepared statements (settings.py).
+    name = (
+        f"{MARK_SENT_STATEMENT}_{uuid.uuid4().hex}"
+        if settings.DATABASE_PREPARED_STATEMENTS
+        else None
+    )
     placeholders = [f"${n}" for n in range(1, _MARK_SENT_PARAMETERS + 1)]
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO OFF")
-        cursor.execute(f"PREPARE {name} AS {_mark_sent_sql(placeholders)}")
-    _session.prepared = (connection.connection, name)
+        if name:
+            cursor.execute(f"PREPARE {name} AS {_mark_sent_sql(placeholders)}")
+    _session.prepared = (connection.connection, name) if name else None
     try:
         yield
     finally:
         _session.prepared = before
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f"DEALLOCATE {name}")
+                if name:
+                    cursor.execute(f"DEALLOCATE {name}")
                 cursor.execute("RESET synchronous_commit")
         except DatabaseError:
             connection.close()  # a broken session goes, and its settings with it

@@ -433,3 +433,20 @@ def test_the_sent_mark_is_prepared_for_the_run_and_gone_after_it(anna, completed
     assert dispatch.send_now(single.pk)
     single.refresh_from_db()
     assert single.status == ReminderStatus.SENT
+
+
+@pytest.mark.needs_postgres
+def test_without_prepared_statements_the_sent_mark_is_written_in_full(
+    anna, completed_plan, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    reminders = [reminder_for(anna, plan=completed_plan) for _ in range(2)]
+    with CaptureQueriesContext(connection) as queries:
+        assert dispatch.dispatch_due() == 2
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(("PREPARE", "EXECUTE"))]
+    for reminder in reminders:
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SENT
