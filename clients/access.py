@@ -31,3 +31,17 @@ def get_own_client_for_user(user: User) -> Client:
     if not user.is_authenticated or user.role != Role.CLIENT:
         raise Http404
     return get_object_or_404(Client, user=user)
+
+
+_CLIENT_OF_USER = PreparedQuery(
+    lambda: Client.objects.filter(user_id=Param("user", BigIntegerField()))
+)
+
+
+def client_of_user(user: User) -> Client | None:
+    """The client record a sign-in is linked to, if any (a prepared query: every portal
+    page asks it first); the user then knows it as `client_record` too."""
+    client = _CLIENT_OF_USER.first(user=user.pk)
+    if client is not None:
+        user.client_record = client
+    return client

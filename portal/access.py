@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
+from clients.access import client_of_user
 from smpclinic.i18n import chosen_language, use_client_language
 
 # Two hours after the last portal page, the sign-in ends.
@@ -29,7 +30,7 @@ def client_portal_required(view):
         user = request.user
         if user.role != Role.CLIENT:
             return redirect("home")
-        client = getattr(user, "client_record", None)
+        client = client_of_user(user)
         if client is None:
             raise PermissionDenied("This sign-in is not linked to a client record.")
         request.client = client

@@ -7,7 +7,17 @@ so that every screen gives the same one.
 
 from __future__ import annotations
 
-from django.db.models import BigIntegerField, Count, Min, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext
 
 from clients.models import Client
@@ -20,11 +30,25 @@ from .models import PlanStatus, SessionKind, SessionLog, TreatmentPlan, Treatmen
 
 def client_current_plan(*, client: Client) -> TreatmentPlan | None:
     """The plan a client's treatment is about: the active one, else the latest not cancelled."""
-    plans = TreatmentPlan.objects.filter(client=client).select_related("lead_artist")
-    return (
-        plans.filter(status=PlanStatus.ACTIVE).order_by("-created_at", "-id").first()
-        or plans.exclude(status=PlanStatus.CANCELLED).order_by("-created_at", "-id").first()
+    return _CURRENT_PLAN.first(client=client.pk)
+
+
+# The active plan first, then the latest not cancelled: one query, compiled once.
+_CURRENT_PLAN = PreparedQuery(
+    lambda: (
+        TreatmentPlan.objects.filter(client_id=Param("client", BigIntegerField()))
+        .exclude(status=PlanStatus.CANCELLED)
+        .select_related("lead_artist")
+        .annotate(
+            not_active=Case(
+                When(status=PlanStatus.ACTIVE, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("not_active", "-created_at", "-id")[:1]
     )
+)
 
 
 def plan_next_session_to_book(*, plan: TreatmentPlan | None) -> TreatmentSession | None:

@@ -75,3 +75,16 @@ def test_the_consultation_books_no_first_session_of_a_paused_plan(treatment, as_
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "The treatment plan is paused."
     ]
+
+
+def test_the_current_plan_is_the_active_one_before_a_newer_plan_that_is_not(treatment):
+    newer = plans.plan_create(client=treatment.client, lead_artist=treatment.plan.lead_artist)
+    plans.plan_set_status(plan=newer, status=PlanStatus.PAUSED)
+    # The older plan is active: it is the client's current one.
+    assert client_current_plan(client=treatment.client) == treatment.plan
+    assert client_current_plan(client=treatment.client).lead_artist == treatment.plan.lead_artist
+    # Neither active: the newest not cancelled.
+    plans.plan_set_status(plan=treatment.plan, status=PlanStatus.COMPLETED)
+    assert client_current_plan(client=treatment.client) == newer
+    plans.plan_set_status(plan=newer, status=PlanStatus.CANCELLED)
+    assert client_current_plan(client=treatment.client) == treatment.plan
