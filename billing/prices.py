@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Subquery
+from django.db.models import IntegerField, Subquery
 
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType
+from smpclinic.prepared import Param, PreparedQuery
 
 from .models import PackagePrice, TouchUpBand
 
@@ -120,15 +121,29 @@ def treatment_type(*, package_for: int | None = None) -> AppointmentType | None:
     so `deposit_needed` on it needs no query of its own. With `package_for`, the price of
     the package of that many sessions comes in the same query, as `listed_package_price`
     (None when the price list has no such package)."""
-    types = (
+    if package_for:
+        return _TREATMENT_WITH_PACKAGE.first(sessions=package_for)
+    return _TREATMENT.first()
+
+
+def _treatment_types():
+    return (
         AppointmentType.objects.filter(kind=AppointmentKind.TREATMENT, is_active=True)
         .select_related("deposit_rule")
         .order_by("position", "pk")
     )
-    if package_for:
-        package = PackagePrice.objects.filter(sessions=package_for).values("price")[:1]
-        types = types.annotate(listed_package_price=Subquery(package))
-    return types.first()
+
+
+_TREATMENT = PreparedQuery(lambda: _treatment_types()[:1])
+_TREATMENT_WITH_PACKAGE = PreparedQuery(
+    lambda: _treatment_types().annotate(
+        listed_package_price=Subquery(
+            PackagePrice.objects.filter(sessions=Param("sessions", IntegerField())).values("price")[
+                :1
+            ]
+        )
+    )[:1]
+)
 
 
 def estimate_defaults(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from scheduling.availability import Problem
+from smpclinic.prepared import PreparedQuery
 
 from .models import ConsentSignature, ConsentTemplate, ConsentVersion, Consultation, FormChannel
 
@@ -144,15 +145,19 @@ def current_versions() -> list[ConsentVersion]:
 
     One query: every published version of the active forms with its form, newest first
     within each form (a clinic keeps a handful), the first of each form kept."""
-    published = (
+    current: dict[int, ConsentVersion] = {}
+    for version in _PUBLISHED.fetch():
+        current.setdefault(version.template_id, version)
+    return list(current.values())
+
+
+_PUBLISHED = PreparedQuery(
+    lambda: (
         ConsentVersion.objects.filter(published_at__isnull=False, template__is_active=True)
         .select_related("template")
         .order_by("template__position", "template__name", "template_id", "-published_at", "-number")
     )
-    current: dict[int, ConsentVersion] = {}
-    for version in published:
-        current.setdefault(version.template_id, version)
-    return list(current.values())
+)
 
 
 def is_current(version: ConsentVersion) -> bool:

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import BigIntegerField
 from django.urls import reverse
 from django.utils import timezone
+
+from smpclinic.prepared import Param, PreparedQuery
 
 from .consent import current_versions
 from .models import ConsentSignature, ConsentVersion, Consultation, ConsultationSettings
@@ -117,6 +120,21 @@ class FormsStatus:
 _UNREAD = object()
 
 
+# The client's signatures of the active forms' published versions (those of the current
+# versions are kept: a clinic publishes a handful), in one prepared query.
+_SIGNED = PreparedQuery(
+    lambda: (
+        ConsentSignature.objects.filter(
+            client_id=Param("client", BigIntegerField()),
+            version__published_at__isnull=False,
+            version__template__is_active=True,
+        )
+        .select_related("version__template")
+        .order_by("version__template__position", "version__template__name")
+    )
+)
+
+
 def forms_status(consultation: Consultation, *, client_latest=_UNREAD) -> FormsStatus:
     """Questionnaire done (for this consultation)? Flagged? Which consent forms are outstanding?
 
@@ -133,11 +151,8 @@ def forms_status(consultation: Consultation, *, client_latest=_UNREAD) -> FormsS
     current = current_versions()
     # One read of the current forms and of the client's signatures of them: what is
     # outstanding is what is current and not signed (as consent_outstanding says).
-    signed = list(
-        ConsentSignature.objects.filter(client=client, version__in=[v.pk for v in current])
-        .select_related("version__template")
-        .order_by("version__template__position", "version__template__name")
-    )
+    current_ids = {v.pk for v in current}
+    signed = [s for s in _SIGNED.fetch(client=client.pk) if s.version_id in current_ids]
     signed_versions = {signature.version_id for signature in signed}
     outstanding = [version for version in current if version.pk not in signed_versions]
     return FormsStatus(

@@ -83,19 +83,28 @@ def client_current_questionnaire(client: Client | None) -> QuestionnaireAnswers 
     """The client's latest questionnaire with every answer (two queries), or None."""
     if client is None:
         return None
-    response = (
-        QuestionnaireResponse.objects.filter(client=client)
-        .select_related("version")
-        .order_by("-submitted_at", "-id")
-        .first()
-    )
+    response = _LATEST_RESPONSE.first(client=client.pk)
     if response is None:
         return None
     answers = sorted(
-        response.answers.select_related("question").all(),
+        _ANSWERS.fetch(response=response.pk),
         key=lambda a: (not a.flags_contraindication, a.question.position, a.id),
     )
     return QuestionnaireAnswers(response=response, answers=answers)
+
+
+_LATEST_RESPONSE = PreparedQuery(
+    lambda: (
+        QuestionnaireResponse.objects.filter(client_id=Param("client", BigIntegerField()))
+        .select_related("version")
+        .order_by("-submitted_at", "-id")[:1]
+    )
+)
+_ANSWERS = PreparedQuery(
+    lambda: Answer.objects.filter(response_id=Param("response", BigIntegerField())).select_related(
+        "question"
+    )
+)
 
 
 def client_record_consultations(client, *, now) -> dict:
