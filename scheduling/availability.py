@@ -201,6 +201,13 @@ class _DiaryQuery:
     params: tuple
     columns: tuple
 
+    @classmethod
+    def compiled(cls, alias: str, queryset) -> _DiaryQuery:
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
+        return cls(alias, queryset.query, sql, tuple(params), columns)
+
     def rows(self, **values) -> list[tuple]:
         connection = connections[self.alias]
         params = [
@@ -217,6 +224,51 @@ class _DiaryQuery:
         if converters:
             return [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
+
+
+def _hours_parts(rows, for_the_artist=lambda queryset: queryset, *, closed_reason=False):
+    """What both diary UNIONs read alike, as `rows(queryset, kind, **columns)` makes each
+    part: opening hours, closed days (with their reasons), the artists' hours and their
+    approved time off."""
+    return [
+        rows(
+            OpeningHours.objects.all(),
+            _OPENING,
+            weekday=F("weekday"),
+            t1=F("opens"),
+            t2=F("closes"),
+        ),
+        rows(
+            ClosedDay.objects.filter(
+                date__gte=_Parameter("first_day", DateField()),
+                date__lte=_Parameter("last_day", DateField()),
+            ),
+            _CLOSED,
+            day=F("date"),
+            **({"label": F("reason")} if closed_reason else {}),
+        ),
+        rows(
+            for_the_artist(ArtistHours.objects.all()),
+            _HOURS,
+            artist=F("artist_id"),
+            weekday=F("weekday"),
+            t1=F("starts"),
+            t2=F("ends"),
+        ),
+        rows(
+            for_the_artist(
+                TimeOff.objects.filter(
+                    status=TimeOffStatus.APPROVED,
+                    starts_at__lt=_Parameter("end", DateTimeField()),
+                    ends_at__gt=_Parameter("start", DateTimeField()),
+                )
+            ),
+            _TIME_OFF,
+            artist=F("artist_id"),
+            s=F("starts_at"),
+            e=F("ends_at"),
+        ),
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -257,42 +309,7 @@ def _diary_query(
                 order_by=[F("first_name").asc(), F("last_name").asc(), F("pk").asc()],
             ),
         ),
-        _rows(
-            OpeningHours.objects.all(),
-            _OPENING,
-            weekday=F("weekday"),
-            t1=F("opens"),
-            t2=F("closes"),
-        ),
-        _rows(
-            ClosedDay.objects.filter(
-                date__gte=_Parameter("first_day", DateField()),
-                date__lte=_Parameter("last_day", DateField()),
-            ),
-            _CLOSED,
-            day=F("date"),
-        ),
-        _rows(
-            for_the_artist(ArtistHours.objects.all()),
-            _HOURS,
-            artist=F("artist_id"),
-            weekday=F("weekday"),
-            t1=F("starts"),
-            t2=F("ends"),
-        ),
-        _rows(
-            for_the_artist(
-                TimeOff.objects.filter(
-                    status=TimeOffStatus.APPROVED,
-                    starts_at__lt=_Parameter("end", DateTimeField()),
-                    ends_at__gt=_Parameter("start", DateTimeField()),
-                )
-            ),
-            _TIME_OFF,
-            artist=F("artist_id"),
-            s=F("starts_at"),
-            e=F("ends_at"),
-        ),
+        *_hours_parts(_rows, for_the_artist),
         _rows(
             appointments,
             _BOOKED,
@@ -312,11 +329,7 @@ def _diary_query(
                 label=F("name"),
             )
         )
-    union = parts[0].union(*parts[1:], all=True)
-    compiler = union.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
-    return _DiaryQuery(alias, union.query, sql, tuple(params), columns)
+    return _DiaryQuery.compiled(alias, parts[0].union(*parts[1:], all=True))
 
 
 @lru_cache(maxsize=4)
@@ -341,41 +354,7 @@ def _hours_query(alias: str) -> _DiaryQuery:
             last_name=F("last_name"),
             email=F("email"),
         ),
-        rows(
-            OpeningHours.objects.all(),
-            _OPENING,
-            weekday=F("weekday"),
-            t1=F("opens"),
-            t2=F("closes"),
-        ),
-        rows(
-            ClosedDay.objects.filter(
-                date__gte=_Parameter("first_day", DateField()),
-                date__lte=_Parameter("last_day", DateField()),
-            ),
-            _CLOSED,
-            day=F("date"),
-            label=F("reason"),
-        ),
-        rows(
-            ArtistHours.objects.all(),
-            _HOURS,
-            artist=F("artist_id"),
-            weekday=F("weekday"),
-            t1=F("starts"),
-            t2=F("ends"),
-        ),
-        rows(
-            TimeOff.objects.filter(
-                status=TimeOffStatus.APPROVED,
-                starts_at__lt=_Parameter("end", DateTimeField()),
-                ends_at__gt=_Parameter("start", DateTimeField()),
-            ),
-            _TIME_OFF,
-            artist=F("artist_id"),
-            s=F("starts_at"),
-            e=F("ends_at"),
-        ),
+        *_hours_parts(rows, closed_reason=True),
         rows(
             _rooms_for(None),
             _ROOM,
@@ -401,11 +380,7 @@ def _hours_query(alias: str) -> _DiaryQuery:
             last_name=F("colour"),
         ),
     ]
-    union = parts[0].union(*parts[1:], all=True)
-    compiler = union.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
-    return _DiaryQuery(alias, union.query, sql, tuple(params), columns)
+    return _DiaryQuery.compiled(alias, parts[0].union(*parts[1:], all=True))
 
 
 def bookable_artists(appointment_type: AppointmentType | None = None):

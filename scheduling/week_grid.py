@@ -297,10 +297,7 @@ def _appointments_query(
         .order_by("starts_at", "artist_id", "id")
         .values_list(*_COLUMNS, *flags)
     )
-    compiler = rows.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
-    return _DiaryQuery(alias, rows.query, sql, tuple(params), columns)
+    return _DiaryQuery.compiled(alias, rows)
 
 
 def week_grid(

@@ -143,15 +143,13 @@ def _attrs(attrs: dict) -> str:
     )
 
 
-def _radio_field(field: BoundField) -> SafeString:
-    # bootstrap5/field.html and layout/radio_checkbox_select.html for radio buttons, with
-    # form_show_labels and form_show_errors on, no field_class, inline_class or
-    # horizontal form.
+def _fieldset_start(field: BoundField) -> tuple[str, str, list, list[str]]:
+    """The opening of a field shown as a fieldset (radio buttons, a date and a time): its
+    wrapper and legend, as crispy's bootstrap5/field.html writes them."""
     auto_id = escape_text(field.auto_id)
     label = _once(field.label)
     required = field.field.required
     css_classes = field.css_classes()
-    errors = field.errors
     out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
     if label:
         described = field.aria_describedby
@@ -162,6 +160,14 @@ def _radio_field(field: BoundField) -> SafeString:
             f'class="form-label{" requiredField" if required else ""} fs-6">'
             f" {escape_text(label)}{ASTERISK if required else ''} </legend>"
         )
+    return auto_id, label, field.errors, out
+
+
+def _radio_field(field: BoundField) -> SafeString:
+    # bootstrap5/field.html and layout/radio_checkbox_select.html for radio buttons, with
+    # form_show_labels and form_show_errors on, no field_class, inline_class or
+    # horizontal form.
+    auto_id, label, errors, out = _fieldset_start(field)
     out.append(" <div > ")
     invalid = " is-invalid" if errors else ""
     name = escape_text(field.html_name)
@@ -238,21 +244,7 @@ def _checkbox_field(field: BoundField) -> SafeString:
 def _date_time_field(field: BoundField) -> SafeString:
     # bootstrap5/field.html for a date and a time side by side (a fieldset), with
     # form_show_labels and form_show_errors on, no label_class or horizontal form.
-    auto_id = escape_text(field.auto_id)
-    label = _once(field.label)
-    required = field.field.required
-    css_classes = field.css_classes()
-    errors = field.errors
-    out = [f' <div id="div_{auto_id}" class="mb-3{" " + css_classes if css_classes else ""}">']
-    if label:
-        described = field.aria_describedby
-        described = f' aria-describedby="{escape_text(described)}"' if described else ""
-        for_attr = f'for="{escape_text(field.id_for_label)}" ' if field.id_for_label else ""
-        out.append(
-            f" <fieldset{described}> <legend {for_attr}"
-            f'class="form-label{" requiredField" if required else ""} fs-6">'
-            f" {escape_text(label)}{ASTERISK if required else ''} </legend>"
-        )
+    auto_id, label, errors, out = _fieldset_start(field)
     _add_classes(field, "form-control is-invalid" if errors else "form-control")
     out.append(f" {field}")
     if errors:

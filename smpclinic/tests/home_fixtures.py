@@ -71,9 +71,9 @@ def stale_review(client, artist, *, days: int = 3) -> Consultation:
     return consultation
 
 
-def appointment(people, start, status=AppointmentStatus.BOOKED):
+def appointment(people, start, status=AppointmentStatus.BOOKED, *, client=None):
     return Appointment.objects.create(
-        client=people.record_a,
+        client=client or people.record_a,
         type=AppointmentType.objects.get(slug="consultation"),
         artist=people.artist,
         starts_at=start,

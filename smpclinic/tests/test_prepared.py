@@ -17,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clients.models import Client
-from scheduling.models import Appointment, AppointmentStatus, AppointmentType
+from scheduling.models import Appointment, AppointmentStatus
 from smpclinic.prepared import Param, PreparedQuery
+from smpclinic.tests.home_fixtures import appointment
 from tests.clock import at, day
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +28,7 @@ ON = day(6, 7)
 
 
 def book(people, client, start, status=AppointmentStatus.BOOKED):
-    return Appointment.objects.create(
-        client=client,
-        type=AppointmentType.objects.get(slug="consultation"),
-        artist=people.artist,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=45),
-        blocked_until=start + dt.timedelta(minutes=60),
-        status=status,
-    )
+    return appointment(people, start, status, client=client)
 
 
 def appointments_from(start):
