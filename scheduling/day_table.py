@@ -33,6 +33,8 @@ def _escape(value) -> str:
 def day_table_rows(plan: DayPlan, *, can_book: bool) -> SafeString:
     """The table body's rows (<tr>…</tr>, one per slot) for the day grid."""
     zone = timezone.get_current_timezone()
+    # Keyed by the moments as read from the database, in UTC: no two share a key, even
+    # on the night the clocks go back.
     clocks: dict = {}
 
     def clock(moment) -> str:
@@ -67,6 +69,7 @@ def day_table_rows(plan: DayPlan, *, can_book: bool) -> SafeString:
             f'\n        <tr class="{classes}">\n'
             f'          <th scope="row" class="diary-time">{shown}</th>'
         )
+        start = None  # as the booking form reads it from the URL
         for cell in row.cells:
             kind = cell.kind
             if kind == "appointment":
@@ -78,7 +81,8 @@ def day_table_rows(plan: DayPlan, *, can_book: bool) -> SafeString:
             elif kind == "free":
                 link = ""
                 if can_book:
-                    start = _escape(quote(cell.start_param, safe=":"))
+                    if start is None:  # the row's cells all start with it
+                        start = _escape(quote(cell.start_param, safe=":"))
                     hidden = book_text % {"label": label, "artist": name_of(cell.artist)}
                     link = (
                         f'<a class="diary-free-link" href="{book_path}?start={start}'
