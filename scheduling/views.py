@@ -46,6 +46,7 @@ from .booking import (
     status_changes_now,
 )
 from .calendar import day_plan, describe_event, week_start
+from .day_table import day_table_rows
 from .forms import (
     BookingForm,
     CancelForm,
@@ -142,6 +143,8 @@ def day_view(request, day: dt.date):
         "can_book": _can_edit_diary(request.user),
         "by_room": request.GET.get("by") == BY_ROOM,
     }
+    if not context["by_room"]:
+        context["day_rows"] = day_table_rows(plan, can_book=context["can_book"])
     if context["by_room"]:
         rooms = week_grid(day=day, by=BY_ROOM, artist_id=_artist_param(request), only_day=True)
         appointment_path = reverse("scheduling:appointment_detail", args=[0])[:-2]

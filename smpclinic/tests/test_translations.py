@@ -47,6 +47,7 @@ PYTHON_FILES = [
     "scheduling/booking.py",
     "scheduling/availability.py",
     "scheduling/rules.py",
+    "scheduling/day_table.py",
     "portal/forms.py",
     "portal/views.py",
     "portal/rules.py",
