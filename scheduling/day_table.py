@@ -11,7 +11,6 @@ scheduling.calendar.day_plan's.
 
 from __future__ import annotations
 
-from html import escape as html_escape
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -23,11 +22,7 @@ from smpclinic.clinic import clock_label
 
 from .calendar import DayPlan
 from .models import AppointmentStatus
-
-
-def _escape(value) -> str:
-    """What Django's escaping gives for plain text, without its lazy-string wrapper."""
-    return html_escape(str(value))
+from .week_grid import _escape, flag_badge
 
 
 def day_table_rows(plan: DayPlan, *, can_book: bool) -> SafeString:
@@ -114,15 +109,7 @@ def _appointment_cell(
     type_name = _escape(a.type.name)
     room = _escape(a.room.name) if a.room else ""
     title = f"{when} {client}, {type_name}" + (f", {room}" if a.room else "") + f", {status_label}"
-    flags = []
-    for flag in a.flags:
-        markup = flag_markup.get(id(flag))
-        if markup is None:
-            markup = flag_markup[id(flag)] = (
-                f' <span class="badge text-bg-{_escape(flag.tone)} diary-flag" '
-                f'data-testid="diary-flag">{_escape(flag.label)}</span>'
-            )
-        flags.append(markup)
+    flags = [flag_badge(flag, flag_markup) for flag in a.flags]
     if a.room:
         detail = f"{type_name} · {room}"
     elif a.type.is_video:

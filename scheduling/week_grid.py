@@ -545,6 +545,17 @@ def _escape(value) -> str:
     return html_escape(str(value))
 
 
+def flag_badge(flag, written: dict) -> str:
+    """A flag's badge on a diary block, written once a page (`written`, by flag)."""
+    markup = written.get(id(flag))
+    if markup is None:
+        markup = written[id(flag)] = (
+            f' <span class="badge text-bg-{_escape(flag.tone)} diary-flag" '
+            f'data-testid="diary-flag">{_escape(flag.label)}</span>'
+        )
+    return markup
+
+
 def render_blocks(
     plan: WeekGrid, *, can_move: bool, appointment_path: str, artist_filter: int | None = None
 ) -> None:
@@ -598,14 +609,7 @@ def render_blocks(
                 if a.status != AppointmentStatus.BOOKED:
                     label = status_labels[a.status]
                     inner.append(f' <span class="wg-status">{label}</span>')
-                for flag in a.flags:
-                    markup = flag_markup.get(id(flag))
-                    if markup is None:
-                        markup = flag_markup[id(flag)] = (
-                            f' <span class="badge text-bg-{_escape(flag.tone)} diary-flag" '
-                            f'data-testid="diary-flag">{_escape(flag.label)}</span>'
-                        )
-                    inner.append(markup)
+                inner.extend(flag_badge(flag, flag_markup) for flag in a.flags)
                 if movable:
                     inner.append('<span class="wg-resize" aria-hidden="true"></span>')
                 # Only text is escaped: the numbers and the fixed words need none.

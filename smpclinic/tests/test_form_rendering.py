@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from consultations import forms as consultation_forms
 from smpclinic.form_renderer import DJANGO_WIDGETS, FastWidgetRenderer
+from tests.clock import day
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ class Tricky(forms.Form):
     when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     # A date and a time side by side, filled in from the start when the form is blank.
     at = forms.SplitDateTimeField(
-        initial=dt.datetime(2027, 1, 2, 10, 30),
+        initial=dt.datetime.combine(day(6, 2), dt.time(10, 30)),
         widget=forms.SplitDateTimeWidget(
             date_attrs={"type": "date", "aria-label": gettext_lazy("Date")},
             time_attrs={"type": "time"},

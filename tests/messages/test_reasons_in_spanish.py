@@ -23,9 +23,8 @@ def spanish(user):
     return user
 
 
-def test_a_message_the_diary_no_longer_wants_says_why_in_the_readers_language(people, as_user):
-    """A reminder of an appointment cancelled since: skipped by the dispatcher with the
-    English words, read in Spanish by a Spanish reader and in English by the others."""
+def _booked_at_ten(people):
+    """A client who agreed to messages, booked for a treatment at 10:00 on the clinic's day."""
     clinic = make_clinic(people)
     people.record_a.contact_consent = True
     people.record_a.save()
@@ -37,6 +36,13 @@ def test_a_message_the_diary_no_longer_wants_says_why_in_the_readers_language(pe
         room=clinic.room1,
         by=people.front_desk,
     )
+    return clinic, appointment
+
+
+def test_a_message_the_diary_no_longer_wants_says_why_in_the_readers_language(people, as_user):
+    """A reminder of an appointment cancelled since: skipped by the dispatcher with the
+    English words, read in Spanish by a Spanish reader and in English by the others."""
+    clinic, appointment = _booked_at_ten(people)
     # Cancelled since, its reminder still in the queue.
     Appointment.objects.filter(pk=appointment.pk).update(status=AppointmentStatus.CANCELLED)
     reminder = Reminder.objects.create(
@@ -63,17 +69,7 @@ def test_a_message_the_diary_no_longer_wants_says_why_in_the_readers_language(pe
 def test_a_moved_appointments_cancelled_reminder_reads_in_spanish_with_its_status(people, as_user):
     """Moving a booking cancels its reminders with the English reason; a Spanish reader sees
     the reason and the reminder's status in Spanish, an English reader as before."""
-    clinic = make_clinic(people)
-    people.record_a.contact_consent = True
-    people.record_a.save()
-    appointment = booking_create(
-        client=people.record_a,
-        appointment_type=clinic.treatment,
-        artist=clinic.artist,
-        starts_at=at(clinic.day, "10:00"),
-        room=clinic.room1,
-        by=people.front_desk,
-    )
+    clinic, appointment = _booked_at_ten(people)
     booking_move(appointment=appointment, starts_at=at(clinic.day, "14:00"), by=people.front_desk)
     moved = Reminder.objects.filter(
         appointment=appointment,
