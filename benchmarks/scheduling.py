@@ -385,7 +385,9 @@ def ensure_appointments(total: int, artists, desk) -> None:
     from scheduling.models import Appointment
 
     existing = Appointment.objects.count()
-    if existing >= total:
+    # A finished build can hold a few fewer: a day of the history that cannot take its
+    # share (its blocks would run past midnight) leaves them out.
+    if existing >= total * 0.999:
         print(f"Diary has {existing:,} appointments already; not building.")
         return
     if existing:
