@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 def clinic_zone() -> ZoneInfo:
@@ -58,16 +59,44 @@ def is_repeated(moment: dt.datetime, zone: ZoneInfo | None = None) -> bool:
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
+# Clock labels already written, for the life of the process: a page shows the same few
+# dozen times of day over and over (the day diary's rows and blocks), and writing one in
+# the locale's format costs more than the rest of its cell. By language and pattern, so
+# each locale keeps its own, and by zone and offset for the hour the clocks repeat.
+_CLOCK_LABELS: dict[tuple, str] = {}
+
+
 def clock_label(moment: dt.datetime, zone: ZoneInfo | None = None) -> str:
     """A moment as the clinic's clock shows it, "10:30", naming the zone when the same
     wall-clock time happens twice that day: "01:15 BST", then "01:15 GMT"."""
-    zone = zone or clinic_zone()
-    local = moment.astimezone(zone)
-    from .formats import clock
+    return clock_labels(zone)(moment)
 
-    if is_repeated(local, zone):
-        return f"{clock(local.replace(tzinfo=None))} {local:%Z}"
-    return clock(local.replace(tzinfo=None))
+
+def clock_labels(zone: ZoneInfo | None = None) -> Callable[[dt.datetime], str]:
+    """clock_label for the many moments of one page, the language and format looked up
+    once (they cost more than finding a label already written)."""
+    zone = zone or clinic_zone()
+    from .formats import clock, pattern
+
+    language, written = get_language(), pattern("CLOCK_FORMAT")
+    labels = _CLOCK_LABELS
+    if len(labels) > 20_000:  # every minute of the day, a few times over
+        labels.clear()
+
+    def label(moment: dt.datetime) -> str:
+        local = moment.astimezone(zone)
+        repeated = is_repeated(local, zone)
+        twice = (str(zone), local.utcoffset()) if repeated else None
+        key = (language, written, local.time(), twice)
+        shown = labels.get(key)
+        if shown is None:
+            shown = clock(local.replace(tzinfo=None))
+            if repeated:
+                shown = f"{shown} {local:%Z}"
+            labels[key] = shown
+        return shown
+
+    return label
 
 
 # The clinic's details are read on every page (the name in the header) and in every
