@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     CharField,
     DateField,
     DateTimeField,
@@ -155,8 +156,17 @@ _ROW_COLUMNS = {
 
 
 # grid_hours()'s rows: the same, with an artist's last name and email beside the first name
-# (in `label`), and a service's colour beside its name.
-_HOURS_ROW_COLUMNS = {**_ROW_COLUMNS, "last_name": CharField(), "email": CharField()}
+# (in `label`), and a service's colour and whether it is a video call beside its name.
+_HOURS_ROW_COLUMNS = {
+    **_ROW_COLUMNS,
+    "last_name": CharField(),
+    "email": CharField(),
+    "video": BooleanField(),
+}
+
+# Appointments that started before a time may still block it: none is longer than 12
+# hours plus its clean-up time.
+CARRIED_OVER = dt.timedelta(hours=16)
 
 
 def _rows(queryset, kind: int, *, typed: bool = False, layout=_ROW_COLUMNS, **columns):
@@ -369,8 +379,15 @@ def _hours_query(alias: str) -> _DiaryQuery:
             weekday=Window(RowNumber(), order_by=[F("position").asc(), F("name").asc()]),
             label=F("name"),
             last_name=F("colour"),
+            video=F("is_video"),
         ),
-        rows(BookingPolicy.objects.filter(pk=1), _POLICY, weekday=F("slot_minutes")),
+        # The day's grid asks the front desk's notice too (in the `artist` column).
+        rows(
+            BookingPolicy.objects.filter(pk=1),
+            _POLICY,
+            weekday=F("slot_minutes"),
+            artist=F("staff_notice_minutes"),
+        ),
         rows(Room.objects.filter(is_active=False), _ROOM_OUT_OF_USE, room=F("pk"), label=F("name")),
         rows(
             AppointmentType.objects.filter(is_active=False),
@@ -378,6 +395,7 @@ def _hours_query(alias: str) -> _DiaryQuery:
             room=F("pk"),
             label=F("name"),
             last_name=F("colour"),
+            video=F("is_video"),
         ),
     ]
     return _DiaryQuery.compiled(alias, parts[0].union(*parts[1:], all=True))
@@ -394,17 +412,22 @@ def bookable_artists(appointment_type: AppointmentType | None = None):
 
 @dataclass
 class GridHours:
-    """What a grid of the diary (the week's) is drawn on: the diary's hours, why each
-    closed day is closed, the services in use, the booking policy's step, and every
-    room's name and service's name and colour, in use or not (an appointment keeps its
-    own), so the appointments need not be read with them."""
+    """What a grid of the diary (the week's, the day's) is drawn on: the diary's hours,
+    why each closed day is closed, the services in use, the booking policy (its step and
+    the front desk's notice), and every room's name and service's name, colour and
+    whether it is a video call, in use or not (an appointment keeps its own), so the
+    appointments need not be read with them."""
 
     diary: Diary
     closed_reasons: dict[dt.date, str]
     types: list[AppointmentType]
-    slot_minutes: int
+    policy: BookingPolicy
     room_names: dict[int, str]
-    services: dict[int, tuple[str, str]]  # (name, colour)
+    services: dict[int, tuple[str, str, bool]]  # (name, colour, is a video call)
+
+    @property
+    def slot_minutes(self) -> int:
+        return self.policy.slot_minutes
 
 
 def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
@@ -435,9 +458,9 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
         )
     ]
     types = [
-        AppointmentType.from_db(database, ["id", "name", "colour"], values)
+        AppointmentType.from_db(database, ["id", "name", "is_video", "colour"], values)
         for _position, *values in sorted(
-            (row[3], row[2], row[9], row[10]) for row in rows if row[0] == _SERVICE
+            (row[3], row[2], row[9], row[12], row[10]) for row in rows if row[0] == _SERVICE
         )
     ]
     bookable = {a.pk for a in artists}
@@ -445,9 +468,9 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
     closed: dict[dt.date, str] = {}
     hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     off: dict[int, list[Interval]] = defaultdict(list)
-    slot_minutes = None
+    policy = None
     room_names = {room.pk: room.name for room in rooms}
-    services = {service.pk: (service.name, service.colour) for service in types}
+    services = {service.pk: (service.name, service.colour, service.is_video) for service in types}
     for kind, artist, room, weekday, day, t1, t2, s, e, label, *names in rows:
         if kind == _OPENING:
             opening[weekday].append((t1, t2))
@@ -460,11 +483,14 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
             if artist in bookable:
                 off[artist].append((s, e))
         elif kind == _POLICY:
-            slot_minutes = weekday
+            # The policy's other fields are read if asked for (none of the grids does).
+            policy = BookingPolicy.from_db(
+                database, ["id", "slot_minutes", "staff_notice_minutes"], (1, weekday, artist)
+            )
         elif kind == _ROOM_OUT_OF_USE:
             room_names[room] = label
         elif kind == _SERVICE_OUT_OF_USE:
-            services[room] = (label, names[0])
+            services[room] = (label, names[0], names[2])
     diary = Diary(
         start=start,
         end=end,
@@ -481,9 +507,9 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
         rooms=rooms,
         room_busy={},
     )
-    if slot_minutes is None:  # a new clinic: the policy is made on first use
-        slot_minutes = BookingPolicy.current().slot_minutes
-    return GridHours(diary, closed, types, slot_minutes, room_names, services)
+    if policy is None:  # a new clinic: the policy is made on first use
+        policy = BookingPolicy.current()
+    return GridHours(diary, closed, types, policy, room_names, services)
 
 
 @dataclass
@@ -507,6 +533,23 @@ class Diary:
     def __post_init__(self):
         # Looked up once: free_room runs for every candidate time.
         self._rooms_busy = [(room, self.room_busy.get(room.pk)) for room in self.rooms]
+
+    def take_appointments(self, appointments) -> None:
+        """Judge with these appointments booked (each with artist_id, room_id, status,
+        starts_at and blocked_until, read as load() reads them: from CARRIED_OVER before
+        `start`), for a diary read without them (grid_hours). Only the active ones keep the
+        artist and the room busy, until their clean-up ends."""
+        busy: dict[int, list[Interval]] = defaultdict(list)
+        room_busy: dict[int, list[Interval]] = defaultdict(list)
+        room_ids = {room.pk for room in self.rooms}
+        for a in appointments:
+            if a.status in ACTIVE_STATUSES and a.blocked_until > self.start:
+                busy[a.artist_id].append((a.starts_at, a.blocked_until))
+                if a.room_id is not None and a.room_id in room_ids:
+                    room_busy[a.room_id].append((a.starts_at, a.blocked_until))
+        self.artist_busy = {k: _Busy(v) for k, v in busy.items()}
+        self.room_busy = {k: _Busy(v) for k, v in room_busy.items()}
+        self.__post_init__()
 
     @classmethod
     def load(
@@ -567,7 +610,7 @@ class Diary:
         appointments = Appointment.objects.filter(
             status__in=ACTIVE_STATUSES,
             starts_at__lt=end,
-            starts_at__gte=start - dt.timedelta(hours=16),
+            starts_at__gte=start - CARRIED_OVER,
             blocked_until__gt=start,
         )
         if exclude_appointment_id is not None:
@@ -659,9 +702,7 @@ class Diary:
             last_day=end.astimezone(zone).date() + dt.timedelta(days=1),
             start=start,
             end=end,
-            # Appointments that started before `start` may still block it: no
-            # appointment is longer than 12 hours plus its buffer.
-            booked_from=start - dt.timedelta(hours=16),
+            booked_from=start - CARRIED_OVER,
         )
         database = Room.objects.db
         rooms = [

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -18,17 +20,14 @@ from accounts.models import User
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone, clock_label, local_datetime, wall_instants
 
-from .availability import Diary, notice_window
+from .availability import Diary, grid_hours, notice_window
+from .diary_rows import DiaryAppointment, diary_appointments
 from .models import (
-    Appointment,
     AppointmentEvent,
     AppointmentEventKind,
     AppointmentStatus,
-    BookingPolicy,
     BookingSource,
-    ClosedDay,
 )
-from .page_parts import attach_flags
 
 # Distinct colours for artists in the week grid (diary.css has one class each).
 ARTIST_COLOURS = 8
@@ -50,7 +49,7 @@ class Cell:
     kind: str  # appointment, free, busy, past, away, closed
     artist: User
     start: dt.datetime  # in the clinic's zone
-    appointment: Appointment | None = None
+    appointment: DiaryAppointment | None = None
     rowspan: int = 1
 
     @property
@@ -90,8 +89,8 @@ class DayPlan:
     opening: list[tuple[dt.time, dt.time]]
     columns: list[Column]
     rows: list[Row]
-    appointments: list[Appointment]  # shown in the grid
-    cancelled: list[Appointment]
+    appointments: list[DiaryAppointment]  # shown in the grid
+    cancelled: list[DiaryAppointment]
     slot_minutes: int
 
     @property
@@ -109,34 +108,6 @@ def week_start(day: dt.date) -> dt.date:
     return formats.week_start(day)
 
 
-# An appointment's own fields, all of them, beside the names of its client.
-_APPOINTMENT_FIELDS = tuple(
-    f.name for f in Appointment._meta.concrete_fields if not f.is_relation
-) + ("type", "artist", "room", "client")
-
-
-def _appointments(start: dt.datetime, end: dt.datetime, artist_id: int | None) -> list:
-    appointments = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
-    if artist_id is not None:
-        appointments = appointments.filter(artist_id=artist_id)
-    found = list(
-        appointments.select_related("client", "type", "artist", "room")
-        # The diary shows a client's name only: reading the whole record (a phone number
-        # parsed, notes decrypted) for each of a busy day's appointments cost a fifth of it.
-        .only(*_APPOINTMENT_FIELDS, "client__first_name", "client__last_name")
-        .order_by("starts_at", "artist_id", "id")
-    )
-    # What other apps flag (a deposit due): one query each, whatever the number.
-    attach_flags(found)
-    return found
-
-
-def _closed_reasons(diary: Diary, first: dt.date, last: dt.date) -> dict[dt.date, str]:
-    if not any(first <= day <= last for day in diary.closed_days):
-        return {}
-    return dict(ClosedDay.objects.filter(date__range=(first, last)).values_list("date", "reason"))
-
-
 def _opening(diary: Diary, day: dt.date) -> list[tuple[dt.time, dt.time]]:
     if day in diary.closed_days:
         return []
@@ -151,19 +122,26 @@ def _row_starts(
     A row every `step` minutes of the wall clock, one per real moment: a time the
     clocks skip has none, one they repeat has two (01:15 BST, then 01:15 GMT).
     """
-    every = set()
-    for minute in range(0, 24 * 60, step):
-        wall = dt.time(minute // 60, minute % 60)
-        every.update(moment.astimezone(dt.UTC) for moment in wall_instants(day, wall, zone))
-    every = sorted(every)
+    every = _slot_moments(day, step, zone)
     if not every:
         return []
     first_row = max(bisect_right(every, first) - 1, 0)
     last_row = max(bisect_left(every, last), first_row + 1)
-    return every[first_row:last_row]
+    return list(every[first_row:last_row])
 
 
-def _lanes(blocks: list[tuple[int, int, Appointment]]) -> tuple[list[int], int]:
+@lru_cache(maxsize=64)
+def _slot_moments(day: dt.date, step: int, zone) -> tuple[dt.datetime, ...]:
+    """Every moment (UTC, in order) a slot of the wall clock starts at on this day: the
+    same for every view of the day, and working them out cost a tenth of the page."""
+    every = set()
+    for minute in range(0, 24 * 60, step):
+        wall = dt.time(minute // 60, minute % 60)
+        every.update(moment.astimezone(dt.UTC) for moment in wall_instants(day, wall, zone))
+    return tuple(sorted(every))
+
+
+def _lanes(blocks: list[tuple[int, int, DiaryAppointment]]) -> tuple[list[int], int]:
     """Side-by-side lanes so blocks that share rows (a no-show and a walk-in) both show."""
     lane_ends: list[int] = []
     lanes = []
@@ -182,28 +160,30 @@ def _lanes(blocks: list[tuple[int, int, Appointment]]) -> tuple[list[int], int]:
 def day_plan(*, day: dt.date, artist_id: int | None = None, now: dt.datetime | None = None):
     """The day grid: a column per active artist, a row per slot of the opening hours.
 
-    Reads the diary once (Diary.load) and the day's appointments once, so the
-    page costs the same number of queries for one appointment or a thousand.
+    Reads the diary's hours, the booking policy and the services once (grid_hours), and
+    the day's appointments with their flags once (with those from the evening before that
+    still block its first hours), so the page costs the same two queries for one
+    appointment or a thousand.
     """
     now = now or timezone.now()
     zone = clinic_zone()
-    policy = BookingPolicy.current()
-    step = policy.slot_minutes
     start = local_datetime(day, dt.time(0), zone)
     end = local_datetime(day + dt.timedelta(days=1), dt.time(0), zone)
+    read = grid_hours(start=start, end=end)
+    diary, policy = read.diary, read.policy
+    step = policy.slot_minutes
+    if artist_id is not None:
+        diary.artists = [a for a in diary.artists if a.pk == artist_id]
+    everything = diary_appointments(
+        read, start=start, end=end, artist_id=artist_id, carried_over=True
+    )
     # Free cells ask about the artist only: which room a booking takes depends
     # on its type, and the booking form checks that.
-    diary = Diary.load(
-        start=start,
-        end=end,
-        artist_ids=[artist_id] if artist_id is not None else None,
-        with_rooms=False,
-    )
-    everything = _appointments(start, end, artist_id)
+    diary.take_appointments(everything)
+    everything = [a for a in everything if a.starts_at >= start]
     shown = [a for a in everything if a.status != AppointmentStatus.CANCELLED]
     cancelled = [a for a in everything if a.status == AppointmentStatus.CANCELLED]
     opening = _opening(diary, day)
-    reasons = _closed_reasons(diary, day, day)
 
     # A column per active artist, plus anyone who still has appointments that
     # day but no longer works here, so no appointment is ever hidden.
@@ -211,7 +191,7 @@ def day_plan(*, day: dt.date, artist_id: int | None = None, now: dt.datetime | N
     known = {a.pk for a in artists}
     for appointment in shown:
         if appointment.artist_id not in known:
-            artists.append(appointment.artist)
+            artists.append(appointment.artist())
             known.add(appointment.artist_id)
 
     # The grid covers the opening hours, stretched to fit any appointment
@@ -230,23 +210,39 @@ def day_plan(*, day: dt.date, artist_id: int | None = None, now: dt.datetime | N
         )
         length = dt.timedelta(minutes=step)
         for row_start in row_starts:
+            local = row_start.astimezone(zone)
             rows.append(
                 Row(
-                    start=row_start.astimezone(zone),
-                    is_hour=row_start.astimezone(zone).minute == 0,
+                    start=local,
+                    is_hour=local.minute == 0,
                     is_now=is_today and row_start <= now < row_start + length,
                 )
             )
         earliest, _ = notice_window(source=BookingSource.FRONT_DESK, now=now, policy=policy)
+        staff = {a.pk for a in diary.artists}
+        theirs: dict[int, list[DiaryAppointment]] = defaultdict(list)
+        for appointment in shown:
+            theirs[appointment.artist_id].append(appointment)
         for artist in artists:
             columns.append(
-                _fill_column(diary, artist, day, shown, rows, row_starts, step, now, earliest)
+                _fill_column(
+                    diary,
+                    artist,
+                    day,
+                    theirs[artist.pk],
+                    rows,
+                    row_starts,
+                    step,
+                    now,
+                    earliest,
+                    working_here=artist.pk in staff,
+                )
             )
     return DayPlan(
         day=day,
         is_today=is_today,
         is_closed=not opening,
-        closed_reason=reasons.get(day, ""),
+        closed_reason=read.closed_reasons.get(day, ""),
         opening=opening,
         columns=columns,
         rows=rows,
@@ -260,19 +256,21 @@ def _fill_column(
     diary: Diary,
     artist: User,
     day: dt.date,
-    shown: list[Appointment],
+    theirs: list[DiaryAppointment],
     rows: list[Row],
     row_starts: list[dt.datetime],
     step: int,
     now: dt.datetime,
     earliest: dt.datetime,
+    *,
+    working_here: bool,
 ) -> Column:
-    """Add this artist's cells to every row; returns the column's header data."""
+    """Add this artist's cells to every row; returns the column's header data.
+    `theirs`: the artist's appointments shown that day; `working_here`: whether the artist
+    takes bookings (one who has left has no hours)."""
     row_count = len(rows)
     blocks = []
-    for appointment in shown:
-        if appointment.artist_id != artist.pk:
-            continue
+    for appointment in theirs:
         # Rows by the real moments they start at, so the clocks changing moves nothing.
         first = bisect_right(row_starts, appointment.starts_at) - 1
         last = bisect_left(row_starts, appointment.ends_at)
@@ -288,9 +286,9 @@ def _fill_column(
         for (first, last, _), lane in zip(blocks, lanes, strict=True)
         for row in range(first + 1, last)
     }
-    known = artist.pk in {a.pk for a in diary.artists}
-    windows = diary.windows(artist.pk, day) if known else []
-    away = diary.time_off.get(artist.pk)
+    artist_id = artist.pk
+    windows = diary.windows(artist_id, day) if working_here else []
+    away = diary.time_off.get(artist_id)
     column = Column(
         artist=artist,
         lanes=lane_count,
@@ -311,7 +309,7 @@ def _fill_column(
                 )
                 continue
             if kind is None:
-                kind = _empty_kind(diary, artist.pk, windows, slot_start, length, now, earliest)
+                kind = _empty_kind(diary, artist_id, windows, slot_start, length, now, earliest)
             row.cells.append(Cell(kind, artist, row.start))
     return column
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from smpclinic.clinic import clock_label
+from smpclinic.clinic import clock_labels
 
 from .calendar import DayPlan
 from .models import AppointmentStatus
@@ -27,7 +27,7 @@ from .week_grid import _escape, flag_badge
 
 def day_table_rows(plan: DayPlan, *, can_book: bool) -> SafeString:
     """The table body's rows (<tr>…</tr>, one per slot) for the day grid."""
-    zone = timezone.get_current_timezone()
+    label_of = clock_labels(timezone.get_current_timezone())
     # Keyed by the moments as read from the database, in UTC: no two share a key, even
     # on the night the clocks go back.
     clocks: dict = {}
@@ -35,7 +35,7 @@ def day_table_rows(plan: DayPlan, *, can_book: bool) -> SafeString:
     def clock(moment) -> str:
         shown = clocks.get(moment)
         if shown is None:
-            shown = clocks[moment] = _escape(clock_label(moment, zone))
+            shown = clocks[moment] = _escape(label_of(moment))
         return shown
 
     appointment_path = _escape(reverse("scheduling:appointment_detail", args=[0])[:-2])
@@ -55,7 +55,9 @@ def day_table_rows(plan: DayPlan, *, can_book: bool) -> SafeString:
 
     out: list[str] = []
     for row in plan.rows:
-        label = _escape(row.label)
+        # Not clock(): the rows' starts are in the clinic's zone, where 01:15 BST and
+        # 01:15 GMT compare equal.
+        label = _escape(label_of(row.start))
         classes = ("diary-row-hour" if row.is_hour else "") + (
             " diary-row-now" if row.is_now else ""
         )
@@ -102,17 +104,18 @@ def _appointment_cell(
 ) -> str:
     a = cell.appointment
     status = _escape(a.status)
-    status_label = status_labels.get(a.status) or _escape(a.get_status_display())
+    status_label = status_labels.get(a.status) or _escape(a.status)
     span = {1: " diary-span-1", 2: " diary-span-2"}.get(cell.rowspan, "")
     when = f"{clock(a.starts_at)}–{clock(a.ends_at)}"
-    client = _escape(a.client.full_name)
-    type_name = _escape(a.type.name)
-    room = _escape(a.room.name) if a.room else ""
-    title = f"{when} {client}, {type_name}" + (f", {room}" if a.room else "") + f", {status_label}"
+    client = _escape(a.client_name)
+    type_name = _escape(a.type_name)
+    room = _escape(a.room_name) if a.room_id else ""
+    where = f", {room}" if a.room_id else ""
+    title = f"{when} {client}, {type_name}{where}, {status_label}"
     flags = [flag_badge(flag, flag_markup) for flag in a.flags]
-    if a.room:
+    if a.room_id:
         detail = f"{type_name} · {room}"
-    elif a.type.is_video:
+    elif a.type_is_video:
         detail = f"{type_name} {video_text}"
     else:
         detail = type_name

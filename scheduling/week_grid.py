@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import escape as html_escape
 
-from django.db.models import DateTimeField, IntegerField
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -28,16 +26,15 @@ from accounts.models import User
 from smpclinic import formats
 from smpclinic.clinic import clinic_zone, local_datetime
 
-from .availability import Diary, _DiaryQuery, _Parameter, grid_hours
+from .availability import Diary, grid_hours
 from .booking import MOVABLE_STATUSES
 from .calendar import ARTIST_COLOURS, _opening, week_start
+from .diary_rows import DiaryAppointment, diary_appointments
 from .models import (
-    Appointment,
     AppointmentStatus,
     AppointmentType,
     Room,
 )
-from .page_parts import flag_values, flags_of
 
 GRID_MINUTES = 5
 # The stylesheet has classes for this many rows (24 hours of 5 minutes).
@@ -45,55 +42,11 @@ MAX_ROWS = 24 * 60 // GRID_MINUTES
 BY_ARTIST, BY_ROOM = "artist", "room"
 
 
-@dataclass(slots=True)
-class WeekAppointment:
-    """What the grid shows of an appointment, read as one row of plain values."""
-
-    pk: int
-    artist_id: int
-    room_id: int | None
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    blocked_until: dt.datetime
-    status: str
-    updated_at: dt.datetime
-    client_first_name: str
-    client_last_name: str
-    type_name: str
-    type_colour: str
-    artist_first_name: str
-    artist_last_name: str
-    artist_email: str
-    room_name: str | None
-    flags: list = field(default_factory=list)  # page_parts.flags_of
-
-    @property
-    def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at) / dt.timedelta(minutes=1))
-
-    @property
-    def client_name(self) -> str:
-        return f"{self.client_first_name} {self.client_last_name}".strip()  # Client.full_name
-
-    @property
-    def artist_name(self) -> str:
-        return f"{self.artist_first_name} {self.artist_last_name}".strip()  # User.get_full_name
-
-    def artist(self) -> User:
-        """The artist as a user (for an artist who has left the clinic, who has no lane)."""
-        return User(
-            pk=self.artist_id,
-            first_name=self.artist_first_name,
-            last_name=self.artist_last_name,
-            email=self.artist_email,
-        )
-
-
 @dataclass
 class Block:
     """An appointment in its lane, with what the page prints precomputed."""
 
-    appointment: WeekAppointment
+    appointment: DiaryAppointment
     row: int
     span: int
     buffer_span: int
@@ -261,45 +214,6 @@ def _columns(blocks: list[Block]) -> int:
     return max(len(ends), 1)
 
 
-# What the grid reads of each appointment (WeekAppointment's fields but the service's and
-# room's names), then its flags.
-# The rooms' and services' names come with the diary's hours (grid_hours): two joins
-# fewer cost the database more than half its planning.
-_COLUMNS = (
-    *("id", "artist_id", "room_id", "starts_at", "ends_at", "blocked_until", "status"),
-    *("updated_at", "client__first_name", "client__last_name", "type_id"),
-    *("artist__first_name", "artist__last_name", "artist__email"),
-)
-_FLAGS_FROM = len(_COLUMNS)
-
-
-@lru_cache(maxsize=16)
-def _appointments_query(
-    alias: str, *, artist: bool, room: bool, appointment_type: bool
-) -> _DiaryQuery:
-    """The week's appointments, filtered by artist, room or type, as plain rows with what
-    other apps flag: hundreds a week, and a model instance for each of an appointment's
-    four related rows cost more than the rest of the page. Its SQL depends only on which
-    filters are set, so it is built once for each (the flags are registered at start-up)."""
-    appointments = Appointment.objects.filter(
-        starts_at__gte=_Parameter("start", DateTimeField()),
-        starts_at__lt=_Parameter("end", DateTimeField()),
-    )
-    if artist:
-        appointments = appointments.filter(artist_id=_Parameter("artist", IntegerField()))
-    if room:
-        appointments = appointments.filter(room_id=_Parameter("room", IntegerField()))
-    if appointment_type:
-        appointments = appointments.filter(type_id=_Parameter("appointment_type", IntegerField()))
-    flags = flag_values()
-    rows = (
-        appointments.annotate(**flags)
-        .order_by("starts_at", "artist_id", "id")
-        .values_list(*_COLUMNS, *flags)
-    )
-    return _DiaryQuery.compiled(alias, rows)
-
-
 def week_grid(
     *,
     day: dt.date,
@@ -325,31 +239,15 @@ def week_grid(
     selected_artist = next((a for a in diary.artists if a.pk == artist_id), None)
     selected_room = next((r for r in diary.rooms if r.pk == room_id), None)
 
-    query = _appointments_query(
-        Appointment.objects.db,
-        artist=selected_artist is not None,
-        room=selected_room is not None,
-        appointment_type=selected_type is not None,
-    )
-    rows = query.rows(
+    # The flags other apps add (a deposit due) come in the same rows.
+    everything = diary_appointments(
+        read,
         start=start,
         end=end,
-        artist=selected_artist and selected_artist.pk,
-        room=selected_room and selected_room.pk,
-        appointment_type=selected_type and selected_type.pk,
+        artist_id=selected_artist and selected_artist.pk,
+        room_id=selected_room and selected_room.pk,
+        type_id=selected_type and selected_type.pk,
     )
-    # The flags other apps add (a deposit due) come in the same rows.
-    services, room_names = read.services, read.room_names
-    everything = [
-        WeekAppointment(
-            *row[:10],
-            *services[row[10]],
-            *row[11:_FLAGS_FROM],
-            room_names.get(row[2]),
-            flags_of(row[_FLAGS_FROM:]),
-        )
-        for row in rows
-    ]
     shown = [a for a in everything if a.status != AppointmentStatus.CANCELLED]
 
     colours = {artist.pk: n % ARTIST_COLOURS for n, artist in enumerate(diary.artists)}

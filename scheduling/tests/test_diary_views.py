@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scheduling.booking import booking_cancel
-from scheduling.models import ClosedDay, TimeOff
+from scheduling.models import ArtistHours, ClosedDay, OpeningHours, TimeOff
 from tests.clock import CLOCKS_GO_FORWARD as CLOCKS_CHANGE
 from tests.clock import MONDAY, YEAR, at, day, utc
 
@@ -175,6 +175,27 @@ def test_it_stretches_the_grid_to_fit_a_booking_outside_the_usual_hours(clinic, 
     assert block["data-row"] == "19:00"
     page = response.content.decode()
     assert "Book 18:00 with" not in page  # shown, but not bookable
+
+
+def test_an_appointment_from_the_evening_before_keeps_its_artist_busy_after_midnight(
+    clinic, as_user
+):
+    # Tuesday opens at midnight, for Sam; Monday's late booking runs into it.
+    OpeningHours.objects.filter(weekday=TUESDAY.weekday()).update(opens=dt.time(0))
+    ArtistHours.objects.filter(artist=clinic.sam, weekday=TUESDAY.weekday()).update(
+        starts=dt.time(0)
+    )
+    # 23:30–00:15, clean-up until 00:30.
+    book(clinic, at(MONDAY, "23:30"), by=clinic.people.manager, outside_hours_note="Late")
+
+    response = as_user(clinic.people.front_desk).get(day_url(TUESDAY))
+
+    assert appointment_blocks(response) == []  # it is Monday's
+    page = response.content.decode()
+    assert "Book 00:00 with Sam Okafor" not in page
+    assert "Book 00:15 with Sam Okafor" not in page
+    assert "Book 00:30 with Sam Okafor" in page
+    assert "No appointments on this day" in page
 
 
 def test_day_navigation_links(clinic, as_user):
