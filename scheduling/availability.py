@@ -401,6 +401,54 @@ def _hours_query(alias: str) -> _DiaryQuery:
     return _DiaryQuery.compiled(alias, parts[0].union(*parts[1:], all=True))
 
 
+class _HoursRows:
+    """The rows both diary UNIONs read alike (_hours_parts), folded as they come: the
+    clinic's hours, closed days (with their reasons, where read), and the hours and
+    approved time off of the artists who take bookings."""
+
+    def __init__(self, bookable: set[int]):
+        self.bookable = bookable
+        self.opening: dict[int, list] = defaultdict(list)
+        self.closed: dict[dt.date, str | None] = {}
+        self.hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+        self.off: dict[int, list[Interval]] = defaultdict(list)
+
+    def take(self, kind, artist, weekday, day, t1, t2, s, e, label) -> bool:
+        """Fold in one row; False when it is of another kind."""
+        if kind == _OPENING:
+            self.opening[weekday].append((t1, t2))
+        elif kind == _CLOSED:
+            self.closed[day] = label
+        elif kind == _HOURS:
+            if artist in self.bookable:
+                self.hours[artist][weekday].append((t1, t2))
+        elif kind == _TIME_OFF:
+            if artist in self.bookable:
+                self.off[artist].append((s, e))
+        else:
+            return False
+        return True
+
+    def diary(self, *, start, end, zone, artists: list[User], rooms: list[Room]) -> Diary:
+        """The diary of these hours, with nothing booked yet (Diary.book)."""
+        return Diary(
+            start=start,
+            end=end,
+            zone=zone,
+            opening={weekday: sorted(spans) for weekday, spans in self.opening.items()},
+            closed_days=set(self.closed),
+            artists=artists,
+            artist_hours={
+                artist: {w: sorted(spans) for w, spans in days.items()}
+                for artist, days in self.hours.items()
+            },
+            time_off={k: _Busy(v) for k, v in self.off.items()},
+            artist_busy={},
+            rooms=rooms,
+            room_busy={},
+        )
+
+
 def bookable_artists(appointment_type: AppointmentType | None = None):
     """The artists who take bookings (of this type, when one is given): the one place
     the diary chooses whom it may offer or book."""
@@ -463,26 +511,14 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
             (row[3], row[2], row[9], row[12], row[10]) for row in rows if row[0] == _SERVICE
         )
     ]
-    bookable = {a.pk for a in artists}
-    opening: dict[int, list] = defaultdict(list)
-    closed: dict[dt.date, str] = {}
-    hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    off: dict[int, list[Interval]] = defaultdict(list)
+    folded = _HoursRows({a.pk for a in artists})
     policy = None
     room_names = {room.pk: room.name for room in rooms}
     services = {service.pk: (service.name, service.colour, service.is_video) for service in types}
     for kind, artist, room, weekday, day, t1, t2, s, e, label, *names in rows:
-        if kind == _OPENING:
-            opening[weekday].append((t1, t2))
-        elif kind == _CLOSED:
-            closed[day] = label
-        elif kind == _HOURS:
-            if artist in bookable:
-                hours[artist][weekday].append((t1, t2))
-        elif kind == _TIME_OFF:
-            if artist in bookable:
-                off[artist].append((s, e))
-        elif kind == _POLICY:
+        if folded.take(kind, artist, weekday, day, t1, t2, s, e, label):
+            continue
+        if kind == _POLICY:
             # The policy's other fields are read if asked for (none of the grids does).
             policy = BookingPolicy.from_db(
                 database, ["id", "slot_minutes", "staff_notice_minutes"], (1, weekday, artist)
@@ -491,25 +527,10 @@ def grid_hours(*, start: dt.datetime, end: dt.datetime) -> GridHours:
             room_names[room] = label
         elif kind == _SERVICE_OUT_OF_USE:
             services[room] = (label, names[0], names[2])
-    diary = Diary(
-        start=start,
-        end=end,
-        zone=zone,
-        opening={weekday: sorted(spans) for weekday, spans in opening.items()},
-        closed_days=set(closed),
-        artists=artists,
-        artist_hours={
-            artist: {w: sorted(spans) for w, spans in days.items()}
-            for artist, days in hours.items()
-        },
-        time_off={k: _Busy(v) for k, v in off.items()},
-        artist_busy={},
-        rooms=rooms,
-        room_busy={},
-    )
+    diary = folded.diary(start=start, end=end, zone=zone, artists=artists, rooms=rooms)
     if policy is None:  # a new clinic: the policy is made on first use
         policy = BookingPolicy.current()
-    return GridHours(diary, closed, types, policy, room_names, services)
+    return GridHours(diary, folded.closed, types, policy, room_names, services)
 
 
 @dataclass
@@ -539,14 +560,22 @@ class Diary:
         starts_at and blocked_until, read as load() reads them: from CARRIED_OVER before
         `start`), for a diary read without them (grid_hours). Only the active ones keep the
         artist and the room busy, until their clean-up ends."""
+        self.book(
+            (a.artist_id, a.room_id, a.starts_at, a.blocked_until)
+            for a in appointments
+            if a.status in ACTIVE_STATUSES and a.blocked_until > self.start
+        )
+
+    def book(self, blocks) -> None:
+        """Judge with these (artist id, room id, start, blocked until) taken: the artist's
+        time, and the room's when the diary has the room."""
         busy: dict[int, list[Interval]] = defaultdict(list)
         room_busy: dict[int, list[Interval]] = defaultdict(list)
         room_ids = {room.pk for room in self.rooms}
-        for a in appointments:
-            if a.status in ACTIVE_STATUSES and a.blocked_until > self.start:
-                busy[a.artist_id].append((a.starts_at, a.blocked_until))
-                if a.room_id is not None and a.room_id in room_ids:
-                    room_busy[a.room_id].append((a.starts_at, a.blocked_until))
+        for artist_id, room_id, start, blocked_until in blocks:
+            busy[artist_id].append((start, blocked_until))
+            if room_id is not None and room_id in room_ids:
+                room_busy[room_id].append((start, blocked_until))
         self.artist_busy = {k: _Busy(v) for k, v in busy.items()}
         self.room_busy = {k: _Busy(v) for k, v in room_busy.items()}
         self.__post_init__()
@@ -603,7 +632,6 @@ class Diary:
             off[artist_id].append((s, e))
 
         rooms = list(_rooms_for(for_type).order_by("name", "id")) if with_rooms else []
-        room_ids = {r.pk for r in rooms}
 
         # Appointments that started before `start` may still block it: no
         # appointment is longer than 12 hours plus its buffer.
@@ -615,19 +643,7 @@ class Diary:
         )
         if exclude_appointment_id is not None:
             appointments = appointments.exclude(pk=exclude_appointment_id)
-        busy: dict[int, list[Interval]] = defaultdict(list)
-        room_busy: dict[int, list[Interval]] = defaultdict(list)
-        rows = (
-            appointments.values_list("artist_id", "room_id", "starts_at", "blocked_until")
-            if with_appointments
-            else []
-        )
-        for artist_id, room_id, s, b in rows:
-            busy[artist_id].append((s, b))
-            if room_id is not None and room_id in room_ids:
-                room_busy[room_id].append((s, b))
-
-        return cls(
+        diary = cls(
             start=start,
             end=end,
             zone=zone,
@@ -636,10 +652,15 @@ class Diary:
             artists=artists,
             artist_hours={k: dict(v) for k, v in hours.items()},
             time_off={k: _Busy(v) for k, v in off.items()},
-            artist_busy={k: _Busy(v) for k, v in busy.items()},
+            artist_busy={},
             rooms=rooms,
-            room_busy={k: _Busy(v) for k, v in room_busy.items()},
+            room_busy={},
         )
+        if with_appointments:
+            diary.book(
+                appointments.values_list("artist_id", "room_id", "starts_at", "blocked_until")
+            )
+        return diary
 
     @classmethod
     def load_for_booking(
@@ -711,52 +732,22 @@ class Diary:
                 (row[3], row[2], row[9]) for row in rows if row[0] == _ROOM
             )
         ]
-        room_ids = {r.pk for r in rooms}
         artists = [
             User.from_db(database, ["id"], (artist,))
             for _position, artist in sorted(
                 (row[3], row[1]) for row in rows if row[0] == _TAKES_BOOKINGS
             )
         ]
-        bookable = {a.pk for a in artists}
-
-        opening: dict[int, list] = defaultdict(list)
-        closed: set[dt.date] = set()
-        hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-        off: dict[int, list[Interval]] = defaultdict(list)
-        busy: dict[int, list[Interval]] = defaultdict(list)
-        room_busy: dict[int, list[Interval]] = defaultdict(list)
-        for kind, artist, room_id, weekday, day, t1, t2, s, e, _label in rows:
-            if kind == _OPENING:
-                opening[weekday].append((t1, t2))
-            elif kind == _CLOSED:
-                closed.add(day)
-            elif kind == _HOURS:
-                if artist in bookable:
-                    hours[artist][weekday].append((t1, t2))
-            elif kind == _TIME_OFF:
-                if artist in bookable:
-                    off[artist].append((s, e))
-            elif kind == _BOOKED:
-                busy[artist].append((s, e))
-                if room_id is not None and room_id in room_ids:
-                    room_busy[room_id].append((s, e))
-        return cls(
-            start=start,
-            end=end,
-            zone=zone,
-            opening={weekday: sorted(spans) for weekday, spans in opening.items()},
-            closed_days=closed,
-            artists=artists,
-            artist_hours={
-                artist: {w: sorted(spans) for w, spans in days.items()}
-                for artist, days in hours.items()
-            },
-            time_off={k: _Busy(v) for k, v in off.items()},
-            artist_busy={k: _Busy(v) for k, v in busy.items()},
-            rooms=rooms,
-            room_busy={k: _Busy(v) for k, v in room_busy.items()},
-        )
+        folded = _HoursRows({a.pk for a in artists})
+        booked = []
+        for kind, artist, room_id, weekday, day, t1, t2, s, e, label in rows:
+            if kind == _BOOKED:
+                booked.append((artist, room_id, s, e))
+            else:
+                folded.take(kind, artist, weekday, day, t1, t2, s, e, label)
+        diary = folded.diary(start=start, end=end, zone=zone, artists=artists, rooms=rooms)
+        diary.book(booked)
+        return diary
 
     # --- working windows -------------------------------------------------------
 
