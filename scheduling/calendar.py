@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from smpclinic import formats
-from smpclinic.clinic import clinic_zone, clock_label, local_datetime, wall_instants
+from smpclinic.clinic import clinic_zone, local_datetime, wall_instants
 
 from .availability import Diary, grid_hours, notice_window
 from .diary_rows import DiaryAppointment, diary_appointments
@@ -65,11 +65,6 @@ class Row:
     is_hour: bool
     is_now: bool
     cells: list[Cell] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        """ "10:30"; "01:15 BST" and "01:15 GMT" for the hour the clocks repeat."""
-        return clock_label(self.start, self.start.tzinfo)
 
 
 @dataclass

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from html import escape as html_escape
 
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts.models import User
 from smpclinic import formats
-from smpclinic.clinic import clinic_zone, local_datetime
+from smpclinic.clinic import clinic_zone, clock_labels, local_datetime
 
 from .availability import Diary, grid_hours
 from .booking import MOVABLE_STATUSES
@@ -172,33 +172,6 @@ def _initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper() or "?"
 
 
-# Clock labels already written, for the life of the process: a week's blocks share a few
-# dozen times of day, and writing each of their starts and ends costs more than the rest
-# of the block. By language and pattern, so each locale keeps its own.
-_CLOCK_LABELS: dict[tuple, str] = {}
-
-
-def _clock_labels():
-    """formats.clock, written once per time of day (formats.clock_span is "start–end");
-    of a datetime or, for the opening hours, a time."""
-    if len(_CLOCK_LABELS) > 20_000:  # every minute of the day, a few times over
-        _CLOCK_LABELS.clear()
-    written = _CLOCK_LABELS
-    language, pattern = translation.get_language(), formats.pattern("CLOCK_FORMAT")
-
-    def clock(moment: dt.datetime | dt.time) -> str:
-        if isinstance(moment, dt.datetime):
-            key = (language, pattern, moment.time(), moment.utcoffset())
-        else:
-            key = (language, pattern, moment, None)
-        label = written.get(key)
-        if label is None:
-            label = written[key] = formats.clock(moment)
-        return label
-
-    return clock
-
-
 def _columns(blocks: list[Block]) -> int:
     """Side-by-side columns so blocks that share rows (a no-show and a walk-in) both show."""
     ends: list[int] = []
@@ -327,7 +300,7 @@ def week_grid(
                 grid_day.now_row = row_of(minute)
         days.append(grid_day)
     day_of = {grid_day.day: grid_day for grid_day in days}
-    clock = _clock_labels()
+    clock = clock_labels(name_repeated=False)
 
     for appointment, (local_start, local_end) in zip(everything, local_times, strict=True):
         grid_day = day_of[local_start.date()]
@@ -469,7 +442,7 @@ def render_blocks(
     status_labels = {value: _escape(label) for value, label in AppointmentStatus.choices}
     flag_markup: dict[int, str] = {}
     path = _escape(appointment_path)
-    clock = _clock_labels()
+    clock = clock_labels(name_repeated=False)
     # Names, services and statuses recur all week: each escaped once.
     escaped: dict[str, str] = {}
 

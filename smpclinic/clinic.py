@@ -72,9 +72,13 @@ def clock_label(moment: dt.datetime, zone: ZoneInfo | None = None) -> str:
     return clock_labels(zone)(moment)
 
 
-def clock_labels(zone: ZoneInfo | None = None) -> Callable[[dt.datetime], str]:
+def clock_labels(
+    zone: ZoneInfo | None = None, *, name_repeated: bool = True
+) -> Callable[[dt.datetime | dt.time], str]:
     """clock_label for the many moments of one page, the language and format looked up
-    once (they cost more than finding a label already written)."""
+    once (they cost more than finding a label already written). A time of day (opening
+    hours) is written as it is; `name_repeated=False` writes a moment's wall clock alone,
+    where the page places it by other means (the week grid's rows)."""
     zone = zone or clinic_zone()
     from .formats import clock, pattern
 
@@ -83,15 +87,19 @@ def clock_labels(zone: ZoneInfo | None = None) -> Callable[[dt.datetime], str]:
     if len(labels) > 20_000:  # every minute of the day, a few times over
         labels.clear()
 
-    def label(moment: dt.datetime) -> str:
-        local = moment.astimezone(zone)
-        repeated = is_repeated(local, zone)
-        twice = (str(zone), local.utcoffset()) if repeated else None
-        key = (language, written, local.time(), twice)
+    def label(moment: dt.datetime | dt.time) -> str:
+        if isinstance(moment, dt.time):
+            local, at, twice = None, moment, None
+        else:
+            local = moment.astimezone(zone)
+            at = local.time()
+            repeated = name_repeated and is_repeated(local, zone)
+            twice = (str(zone), local.utcoffset()) if repeated else None
+        key = (language, written, at, twice)
         shown = labels.get(key)
         if shown is None:
-            shown = clock(local.replace(tzinfo=None))
-            if repeated:
+            shown = clock(at)
+            if twice is not None:
                 shown = f"{shown} {local:%Z}"
             labels[key] = shown
         return shown
